@@ -1,0 +1,189 @@
+package ballast.host;
+
+import ballast.host.abi.Ops;
+import ballast.host.abi.TranslationMode;
+import ballast.host.memory.FramePool;
+import ballast.host.memory.Pmap;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The structural invariants of DESIGN.md, checked over one host's whole state:
+ * <ol>
+ *   <li>frame conservation: free + private + shared + host-reserved = total, and the pool's own
+ *       counts agree with a recount of every frame's owner;</li>
+ *   <li>refcounts: every frame's count equals the number of (guest, PPN) entries mapping it;
+ *       a private frame is mapped exactly once, a free or reserved frame never;</li>
+ *   <li>isolation: no guest maps another guest's private frame, through its pmap, its
+ *       para-virtual tables, its shadow tables or its TLB; a shared frame is never cached
+ *       writable; every shadow and TLB entry agrees with the guest table and the pmap.</li>
+ * </ol>
+ * Integrity (invariant 4) is checked by auditing the guests' records ({@link HypervisorCore#audit}).
+ * Cost: one pass over every frame, every pmap entry and every table entry.
+ */
+final class HostInvariants {
+    /** Number of invariants one {@link #check} evaluates. */
+    static final int CHECKS = 3;
+    private static final int MAX_REPORTED = 20;
+
+    private HostInvariants() {
+    }
+
+    static List<String> check(String host, FramePool frames, GuestMemory[] guests) {
+        Violations v = new Violations(host);
+        int total = frames.totalFrames();
+        int free = 0;
+        int reserved = 0;
+        int shared = 0;
+        int owned = 0;
+        for (int mpn = 0; mpn < total; mpn++) {
+            int owner = frames.owner(mpn);
+            if (owner == FramePool.FREE) {
+                free++;
+            } else if (owner == FramePool.HOST_RESERVED) {
+                reserved++;
+            } else if (owner == FramePool.SHARED) {
+                shared++;
+            } else if (owner >= 0 && owner < guests.length) {
+                owned++;
+            } else {
+                v.add("frame conservation: MPN " + mpn + " has unknown owner " + owner);
+            }
+        }
+        if (free != frames.freeFrames() || reserved != frames.reservedFrames() || shared != frames.sharedFrames()
+                || free + owned + shared + reserved != total) {
+            v.add("frame conservation: free " + free + " + private " + owned + " + shared " + shared
+                    + " + reserved " + reserved + " != total " + total + " (pool says free " + frames.freeFrames()
+                    + ", shared " + frames.sharedFrames() + ", reserved " + frames.reservedFrames() + ")");
+        }
+
+        int[] mappings = new int[total];
+        for (GuestMemory g : guests) {
+            Pmap pmap = g.pmap;
+            int backed = 0;
+            for (int ppn = 0; ppn < pmap.pages(); ppn++) {
+                int mpn = pmap.mpn(ppn);
+                if (mpn == FramePool.NO_FRAME) {
+                    continue;
+                }
+                backed++;
+                if (!frames.isValid(mpn)) {
+                    v.add("isolation: " + g.spec.name() + " PPN " + ppn + " maps nonexistent MPN " + mpn);
+                    continue;
+                }
+                mappings[mpn]++;
+                int owner = frames.owner(mpn);
+                byte state = pmap.state(ppn);
+                if (state == Pmap.BACKED && owner != g.index) {
+                    v.add("isolation: " + g.spec.name() + " PPN " + ppn + " maps MPN " + mpn + " owned by " + describe(owner, guests));
+                } else if (state == Pmap.SHARED && owner != FramePool.SHARED) {
+                    v.add("isolation: " + g.spec.name() + " PPN " + ppn + " is shared but MPN " + mpn + " is not");
+                }
+            }
+            if (backed != pmap.backedPages()) {
+                v.add("refcounts: " + g.spec.name() + " pmap counts " + pmap.backedPages() + " backed pages, found " + backed);
+            }
+        }
+        for (int mpn = 0; mpn < total; mpn++) {
+            int owner = frames.owner(mpn);
+            int expected = mappings[mpn];
+            if (owner == FramePool.FREE || owner == FramePool.HOST_RESERVED) {
+                if (expected != 0 || frames.refcount(mpn) != 0) {
+                    v.add("refcounts: " + describe(owner, guests) + " MPN " + mpn + " has refcount "
+                            + frames.refcount(mpn) + " and " + expected + " mappings");
+                }
+            } else if (frames.refcount(mpn) != expected || (owner >= 0 && expected != 1)) {
+                v.add("refcounts: MPN " + mpn + " (" + describe(owner, guests) + ") has refcount "
+                        + frames.refcount(mpn) + " but " + expected + " mappings");
+            }
+        }
+
+        for (GuestMemory g : guests) {
+            checkTables(g, frames, guests, v);
+        }
+        return v.list();
+    }
+
+    private static void checkTables(GuestMemory g, FramePool frames, GuestMemory[] guests, Violations v) {
+        String name = g.spec.name();
+        for (int p = 0; p < g.tables.length; p++) {
+            final int process = p;
+            if (g.mode == TranslationMode.PARA) {
+                g.tables[p].forEach((vpn, mpn) -> {
+                    if (!frames.isValid(mpn)) {
+                        v.add("isolation: " + name + " process " + process + " VPN 0x" + Long.toHexString(vpn) + " maps nonexistent MPN " + mpn);
+                    } else if (frames.owner(mpn) != g.index && frames.owner(mpn) != FramePool.SHARED) {
+                        v.add("isolation: " + name + " process " + process + " VPN 0x" + Long.toHexString(vpn)
+                                + " maps MPN " + mpn + " owned by " + describe(frames.owner(mpn), guests));
+                    }
+                });
+            } else {
+                g.tables[p].forEach((vpn, ppn) -> {
+                    if (!g.pmap.isValidPpn(ppn)) {
+                        v.add("isolation: " + name + " process " + process + " VPN 0x" + Long.toHexString(vpn) + " maps PPN " + ppn + " outside its memory");
+                    }
+                });
+            }
+            if (g.shadow != null) {
+                g.shadow[p].forEach((vpn, mpn) -> {
+                    long key = Ops.key(process, vpn);
+                    int ppn = g.tables[process].get(vpn);
+                    if (ppn < 0 || g.pmap.mpn(ppn) != mpn) {
+                        v.add("isolation: " + name + " stale shadow entry process " + process + " VPN 0x"
+                                + Long.toHexString(vpn) + " -> MPN " + mpn);
+                    } else if (!g.rmap.contains(ppn, key)) {
+                        v.add("isolation: " + name + " shadow entry VPN 0x" + Long.toHexString(vpn) + " missing from the reverse map of PPN " + ppn);
+                    }
+                });
+            }
+        }
+        g.tlb.forEach((key, mpn, readOnly) -> {
+            int expected = g.peekMpn(key);
+            if (expected != mpn) {
+                v.add("isolation: " + name + " stale TLB entry process " + Ops.process(key) + " VPN 0x"
+                        + Long.toHexString(Ops.vpn(key)) + " -> MPN " + mpn + ", tables say " + expected);
+            } else if (!readOnly && frames.owner(mpn) == FramePool.SHARED) {
+                v.add("isolation: " + name + " TLB caches shared MPN " + mpn + " writable");
+            }
+        });
+    }
+
+    private static String describe(int owner, GuestMemory[] guests) {
+        if (owner == FramePool.FREE) {
+            return "free";
+        }
+        if (owner == FramePool.HOST_RESERVED) {
+            return "host-reserved";
+        }
+        if (owner == FramePool.SHARED) {
+            return "shared";
+        }
+        return owner >= 0 && owner < guests.length ? "guest " + guests[owner].spec.name() : "owner " + owner;
+    }
+
+    /** Collects violation lines, keeping the first few and counting the rest. */
+    private static final class Violations {
+        private final String host;
+        private final List<String> lines = new ArrayList<>();
+        private int dropped;
+
+        Violations(String host) {
+            this.host = host;
+        }
+
+        void add(String line) {
+            if (lines.size() < MAX_REPORTED) {
+                lines.add(host + ": " + line);
+            } else {
+                dropped++;
+            }
+        }
+
+        List<String> list() {
+            if (dropped > 0) {
+                lines.add(host + ": ... and " + dropped + " more violations");
+            }
+            return lines;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package ballast.host;
+
+import ballast.host.cpu.CostTable;
+import java.util.List;
+
+/**
+ * Everything a hypervisor needs, built once from the scenario and passed to {@link Hypervisor}.
+ *
+ * @param name                the host's name
+ * @param seed                seeds the host's random choices (the order frames are handed out)
+ * @param totalFrames         machine frames of the host
+ * @param reservedFrames      frames the hypervisor keeps for itself
+ * @param tlbEntries          TLB entries per guest (a power of two)
+ * @param maxBatchOps         longest operation stream accepted in one tick
+ * @param maxMmuUpdateEntries longest {@code mmu_update} batch accepted in one hypercall
+ * @param costs               the cycle cost table
+ * @param guests              the guests this host runs, in canonical order (index = position)
+ */
+public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                           int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests) {
+}

@@ -1,0 +1,7 @@
+package ballast.host.abi;
+
+import ballast.host.wire.WireMessage;
+
+/** Everything a hypervisor sends a guest: boot replies, tick starts and tick results. */
+public sealed interface ToGuest extends WireMessage permits Booted, BootRefused, TickStart, TickResult {
+}

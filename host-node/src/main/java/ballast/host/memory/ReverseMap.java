@@ -1,0 +1,115 @@
+package ballast.host.memory;
+
+import java.util.Arrays;
+
+/**
+ * Reverse map from a guest-physical page (PPN) to the shadow entries (process, VPN keys) that
+ * were built from it, so that when the hypervisor changes a PPN's backing it can find and
+ * invalidate every shadow and TLB entry that points at the old machine frame.
+ *
+ * <p>Singly linked lists in primitive arrays: {@code head[ppn]} is the first entry, entries carry
+ * their key and the next index, freed entries are recycled through a free list. Usually one entry
+ * per PPN; aliasing (two VPNs on one PPN) makes longer lists.
+ *
+ * <p>Owned by one hypervisor, not thread-safe.
+ */
+public final class ReverseMap {
+    private static final int NONE = -1;
+
+    private final int[] head;
+    private long[] keys;
+    private int[] next;
+    private int used;
+    private int freeList = NONE;
+    private int size;
+
+    public ReverseMap(int ppns) {
+        this.head = new int[ppns];
+        Arrays.fill(head, NONE);
+        this.keys = new long[64];
+        this.next = new int[64];
+    }
+
+    /** Records that the shadow entry {@code key} was built from {@code ppn}. */
+    public void add(int ppn, long key) {
+        int e;
+        if (freeList != NONE) {
+            e = freeList;
+            freeList = next[e];
+        } else {
+            if (used == keys.length) {
+                keys = Arrays.copyOf(keys, used * 2);
+                next = Arrays.copyOf(next, used * 2);
+            }
+            e = used++;
+        }
+        keys[e] = key;
+        next[e] = head[ppn];
+        head[ppn] = e;
+        size++;
+    }
+
+    /** Forgets one (ppn, key) link; returns whether it was there. */
+    public boolean remove(int ppn, long key) {
+        int prev = NONE;
+        for (int e = head[ppn]; e != NONE; prev = e, e = next[e]) {
+            if (keys[e] == key) {
+                if (prev == NONE) {
+                    head[ppn] = next[e];
+                } else {
+                    next[prev] = next[e];
+                }
+                next[e] = freeList;
+                freeList = e;
+                size--;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Calls {@code visitor} with every key linked to {@code ppn}, then unlinks them all. */
+    public int drain(int ppn, KeyConsumer visitor) {
+        int count = 0;
+        int e = head[ppn];
+        while (e != NONE) {
+            int n = next[e];
+            visitor.accept(keys[e]);
+            next[e] = freeList;
+            freeList = e;
+            size--;
+            count++;
+            e = n;
+        }
+        head[ppn] = NONE;
+        return count;
+    }
+
+    /** Number of keys linked to {@code ppn}. */
+    public int count(int ppn) {
+        int c = 0;
+        for (int e = head[ppn]; e != NONE; e = next[e]) {
+            c++;
+        }
+        return c;
+    }
+
+    public boolean contains(int ppn, long key) {
+        for (int e = head[ppn]; e != NONE; e = next[e]) {
+            if (keys[e] == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Total links. */
+    public int size() {
+        return size;
+    }
+
+    @FunctionalInterface
+    public interface KeyConsumer {
+        void accept(long key);
+    }
+}

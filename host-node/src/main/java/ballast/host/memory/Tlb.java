@@ -1,0 +1,91 @@
+package ballast.host.memory;
+
+import java.util.Arrays;
+
+/**
+ * A guest's translation lookaside buffer: a direct-mapped cache of (process, VPN) -> MPN with a
+ * write-permission bit, indexed by a Fibonacci hash of the key. Hits, misses and flushes are
+ * counted by the caller (the hypervisor charges them to the guest).
+ *
+ * <p>The key is {@code process << 36 | vpn} (see {@code ballast.host.abi.Ops}); a tag holds
+ * {@code key + 1} so that 0 means empty, with {@link #READ_ONLY} set for entries that must fault
+ * on write (shared, copy-on-write frames).
+ *
+ * <p>Owned by one hypervisor, not thread-safe.
+ */
+public final class Tlb {
+    /** Tag bit: the cached translation is read-only. */
+    public static final long READ_ONLY = 1L << 62;
+    private static final long KEY_BITS = READ_ONLY - 1;
+
+    private final long[] tags;
+    private final int[] mpns;
+    private final int shift;
+    private final int mask;
+
+    /** @param entries number of entries, a power of two >= 1 */
+    public Tlb(int entries) {
+        if (entries < 1 || Integer.bitCount(entries) != 1) {
+            throw new IllegalArgumentException("TLB entries must be a power of two: " + entries);
+        }
+        this.tags = new long[entries];
+        this.mpns = new int[entries];
+        this.mask = entries - 1;
+        this.shift = 64 - Integer.numberOfTrailingZeros(entries);
+    }
+
+    public int entries() {
+        return tags.length;
+    }
+
+    private int slot(long key) {
+        return mask == 0 ? 0 : (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+    }
+
+    /** The cached MPN for {@code key}, or {@link FramePool#NO_FRAME} on a miss. */
+    public int lookup(long key) {
+        int s = slot(key);
+        return (tags[s] & KEY_BITS) == key + 1 ? mpns[s] : FramePool.NO_FRAME;
+    }
+
+    /** The cached MPN for {@code key} if present and writable, else {@link FramePool#NO_FRAME}. */
+    public int lookupWritable(long key) {
+        int s = slot(key);
+        return tags[s] == key + 1 ? mpns[s] : FramePool.NO_FRAME;
+    }
+
+    public void fill(long key, int mpn, boolean readOnly) {
+        int s = slot(key);
+        tags[s] = (key + 1) | (readOnly ? READ_ONLY : 0L);
+        mpns[s] = mpn;
+    }
+
+    /** Drops the entry for {@code key} if cached (INVLPG). */
+    public void invalidate(long key) {
+        int s = slot(key);
+        if ((tags[s] & KEY_BITS) == key + 1) {
+            tags[s] = 0;
+        }
+    }
+
+    /** Calls {@code visitor} with every cached (key, MPN, read-only) entry. */
+    public void forEach(EntryConsumer visitor) {
+        for (int s = 0; s < tags.length; s++) {
+            long t = tags[s];
+            if (t != 0) {
+                visitor.accept((t & KEY_BITS) - 1, mpns[s], (t & READ_ONLY) != 0);
+            }
+        }
+    }
+
+    /** Receives TLB entries without boxing. */
+    @FunctionalInterface
+    public interface EntryConsumer {
+        void accept(long key, int mpn, boolean readOnly);
+    }
+
+    /** Drops every entry (a CR3 write without tagged TLBs). */
+    public void flush() {
+        Arrays.fill(tags, 0L);
+    }
+}
