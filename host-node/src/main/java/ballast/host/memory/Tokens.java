@@ -31,4 +31,19 @@ public final class Tokens {
         long t = mix(a * 0x9E3779B97F4A7C15L + mix(b));
         return t == ZERO ? 1L : t;
     }
+
+    /** A stable 64-bit hash of a string (FNV-1a then mixed): names seed random streams. */
+    public static long hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return mix(h);
+    }
+
+    /** A seed for the random stream of {@code name} under the scenario seed. */
+    public static long derive(long seed, String name) {
+        return mix(seed * 0x9E3779B97F4A7C15L ^ hash(name));
+    }
 }

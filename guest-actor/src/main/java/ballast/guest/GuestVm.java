@@ -1,0 +1,94 @@
+package ballast.guest;
+
+import ballast.host.abi.Boot;
+import ballast.host.abi.BootRefused;
+import ballast.host.abi.Booted;
+import ballast.host.abi.GuestCall;
+import ballast.host.abi.TickAck;
+import ballast.host.abi.TickResult;
+import ballast.host.abi.TickStart;
+import ballast.host.abi.TickWork;
+import ballast.host.abi.ToGuest;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One guest VM: a thin actor around its {@link GuestOs}. It boots with its hypervisor, and for
+ * every tick generates its work when told to start, checks the hypervisor's result against its
+ * own record, and acknowledges with its counters (and its whole record when the tick audits).
+ * It talks to its hypervisor only through the hypercall ABI ({@link GuestCall}).
+ */
+public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
+
+    /** What a guest accepts: only what its hypervisor sends, wrapped by the message adapter. */
+    public sealed interface Command permits FromHypervisor {
+    }
+
+    /** A hypervisor message, delivered through this guest's adapter. */
+    public record FromHypervisor(ToGuest message) implements Command {
+    }
+
+    private final GuestOs os;
+    private final ActorRef<GuestCall> hypervisor;
+    private final ActorRef<ToGuest> self;
+    private final int maxMmuUpdateEntries;
+    private boolean auditThisTick;
+
+    public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries) {
+        return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries));
+    }
+
+    private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
+                    int maxMmuUpdateEntries) {
+        super(context);
+        this.os = new GuestOs(settings);
+        this.hypervisor = hypervisor;
+        this.maxMmuUpdateEntries = maxMmuUpdateEntries;
+        this.self = context.messageAdapter(ToGuest.class, FromHypervisor::new);
+        hypervisor.tell(new Boot(settings.index(), settings.name(), self));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(FromHypervisor.class, this::onHypervisor)
+                .build();
+    }
+
+    private Behavior<Command> onHypervisor(FromHypervisor wrapped) {
+        ToGuest message = wrapped.message();
+        if (message instanceof TickStart) {
+            onTickStart((TickStart) message);
+        } else if (message instanceof TickResult) {
+            onTickResult((TickResult) message);
+        } else if (message instanceof Booted) {
+            os.booted(((Booted) message).p2m());
+        } else if (message instanceof BootRefused) {
+            BootRefused refused = (BootRefused) message;
+            getContext().getLog().error("{}: boot refused ({}): {}", os.settings().name(), refused.reason(), refused.detail());
+            return Behaviors.stopped();
+        }
+        return this;
+    }
+
+    private void onTickStart(TickStart start) {
+        auditThisTick = start.audit();
+        GuestOs.Work work = os.generate(start.tick(), maxMmuUpdateEntries);
+        hypervisor.tell(new TickWork(os.settings().index(), start.tick(), work.mmuUpdates(), work.ops(), work.values(), self));
+    }
+
+    private void onTickResult(TickResult result) {
+        if (!result.refusals().isEmpty()) {
+            getContext().getLog().warn("{}: tick {} refused: {}", os.settings().name(), result.tick(), result.refusals());
+        }
+        if (!os.verify(result)) {
+            getContext().getLog().error("{}: tick {} reads differ from what the guest wrote", os.settings().name(), result.tick());
+        }
+        hypervisor.tell(new TickAck(os.settings().index(), result.tick(), os.counters(),
+                auditThisTick ? os.audit() : null, self));
+    }
+}

@@ -1,0 +1,95 @@
+package ballast.scheduler.cli;
+
+import ballast.scheduler.report.ConsoleTable;
+import ballast.scheduler.report.RunWriter;
+import ballast.scheduler.run.RunResult;
+import ballast.scheduler.run.Simulation;
+import ballast.scheduler.scenario.Problem;
+import ballast.scheduler.scenario.Scenario;
+import ballast.scheduler.scenario.ScenarioException;
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ballast run SCENARIO}: plays a scenario and writes its summary and time series. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a scenario; print a summary table and write DIR/summary.json and DIR/timeseries.csv.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
+            description = "Scenario file (HOCON). Default: the quickstart.")
+    Path scenarioFile;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/NAME-TIMESTAMP).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override scenario.seed.")
+    Long seed;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override any scenario value, e.g. --set guests.db.memory=128MiB.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--quiet", description = "Print only where the outputs went and problems.")
+    boolean quiet;
+
+    @Option(names = "--check-every-tick", description = "Audit every guest and check every invariant after every tick.")
+    boolean checkEveryTick;
+
+    @Option(names = "--barrier-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Wall seconds to wait for a host's tick report before failing the run (default: ${DEFAULT-VALUE}).")
+    long barrierTimeoutSeconds;
+
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Scenario scenario;
+        try {
+            scenario = ScenarioSource.load(scenarioFile, sets, seed);
+        } catch (ScenarioException e) {
+            for (Problem p : e.problems()) {
+                err().println(p);
+            }
+            err().flush();
+            return Main.BAD_INPUT;
+        }
+        Path dir = out != null ? out : Path.of("runs", scenario.name() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Simulation.Options options = new Simulation.Options(checkEveryTick,
+                Duration.ofSeconds(Math.max(1, barrierTimeoutSeconds)), ConfigFactory.empty());
+        RunResult result = Simulation.run(scenario, options);
+        RunWriter.write(dir, scenario, result, false);
+        if (!quiet) {
+            out().print(ConsoleTable.render(scenario, result));
+        } else if (!result.ok()) {
+            result.violations().forEach(v -> err().println("VIOLATION " + v));
+            if (result.failure() != null) {
+                err().println("FAILED: " + result.failure());
+            }
+        }
+        out().println("outputs: " + dir.resolve("summary.json") + ", " + dir.resolve("timeseries.csv"));
+        out().flush();
+        err().flush();
+        return result.ok() ? Main.OK : Main.FAILED;
+    }
+}

@@ -1,0 +1,48 @@
+package ballast.scheduler.cli;
+
+import ballast.scheduler.scenario.Problem;
+import ballast.scheduler.scenario.Scenario;
+import ballast.scheduler.scenario.ScenarioException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ballast validate SCENARIO}: reports every problem of a scenario without running it. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check a scenario and report every problem as file:line: path: message (exit 2), or summarise it (exit 0).")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario file (HOCON).")
+    Path scenarioFile;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override any scenario value.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override scenario.seed.")
+    Long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try {
+            Scenario s = ScenarioSource.load(scenarioFile, sets, seed);
+            long pages = s.guests().stream().mapToLong(g -> g.configuredPages()).sum();
+            spec.commandLine().getOut().printf("%s: valid: %d host(s), %d guest(s), %d guest pages, %d ticks of %.3f s%n",
+                    s.source(), s.hosts().size(), s.guests().size(), pages, s.ticks(), s.tickSeconds());
+            return Main.OK;
+        } catch (ScenarioException e) {
+            for (Problem p : e.problems()) {
+                spec.commandLine().getErr().println(p);
+            }
+            return Main.BAD_INPUT;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package ballast.scheduler.clock;
+
+import ballast.host.Hypervisor;
+import ballast.host.control.GuestStats;
+import ballast.host.control.HostStats;
+import ballast.host.control.HostTickDone;
+import ballast.host.control.RunTick;
+import ballast.scheduler.run.RunResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Simulated time. Asks every host to play tick n, waits until every host has reported it
+ * (the barrier), collects the samples and invariant results, then moves to tick n + 1. A host
+ * that does not report within the barrier timeout ends the run, naming the missing hosts.
+ */
+public final class Clock extends AbstractBehavior<Clock.Command> {
+
+    public sealed interface Command permits HostDone, BarrierTimeout {
+    }
+
+    /** A host's report, through this clock's adapter. */
+    record HostDone(HostTickDone done) implements Command {
+    }
+
+    /** Private: the barrier of {@code tick} timed out. */
+    record BarrierTimeout(long tick) implements Command {
+    }
+
+    /** What the clock needs to know about the run. */
+    public record Plan(long ticks, long sampleEveryTicks, double tickSeconds, boolean auditEveryTick,
+                       Duration barrierTimeout, List<String> hostNames) {
+    }
+
+    private final Plan plan;
+    private final Map<String, ActorRef<Hypervisor.Command>> hosts;
+    private final CompletableFuture<RunResult> result;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<HostTickDone> self;
+    private final Map<String, HostTickDone> arrived = new TreeMap<>();
+    private final List<RunResult.Sample> samples = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private final Map<String, HostStats> lastHostStats = new TreeMap<>();
+    private final Map<String, List<GuestStats>> lastGuestStats = new TreeMap<>();
+    private long checks;
+    private long tick;
+    private long startNanos;
+
+    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
+                                           CompletableFuture<RunResult> result) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Clock(context, timers, plan, hosts, result)));
+    }
+
+    private Clock(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan,
+                  Map<String, ActorRef<Hypervisor.Command>> hosts, CompletableFuture<RunResult> result) {
+        super(context);
+        this.plan = plan;
+        this.hosts = hosts;
+        this.result = result;
+        this.timers = timers;
+        this.self = context.messageAdapter(HostTickDone.class, HostDone::new);
+        this.startNanos = System.nanoTime();
+        if (plan.ticks() == 0) {
+            finish(null);
+        } else {
+            startTick();
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(HostDone.class, this::onHostDone)
+                .onMessage(BarrierTimeout.class, this::onBarrierTimeout)
+                .build();
+    }
+
+    private boolean isLastTick() {
+        return tick == plan.ticks() - 1;
+    }
+
+    private void startTick() {
+        arrived.clear();
+        boolean last = isLastTick();
+        boolean sample = last || (tick + 1) % plan.sampleEveryTicks() == 0;
+        boolean audit = last || plan.auditEveryTick();
+        RunTick run = new RunTick(tick, sample, audit, self);
+        for (String name : plan.hostNames()) {
+            hosts.get(name).tell(run);
+        }
+        timers.startSingleTimer("barrier", new BarrierTimeout(tick), plan.barrierTimeout());
+    }
+
+    private Behavior<Command> onHostDone(HostDone message) {
+        HostTickDone done = message.done();
+        if (done.tick() != tick || !hosts.containsKey(done.hostName()) || arrived.containsKey(done.hostName())) {
+            getContext().getLog().warn("unexpected report of {} for tick {} during tick {}", done.hostName(), done.tick(), tick);
+            return this;
+        }
+        arrived.put(done.hostName(), done);
+        if (arrived.size() < hosts.size()) {
+            return this;
+        }
+        timers.cancel("barrier");
+        double simulatedSeconds = (tick + 1) * plan.tickSeconds();
+        for (String name : plan.hostNames()) {
+            HostTickDone d = arrived.get(name);
+            checks += d.invariantChecks();
+            violations.addAll(d.violations());
+            lastHostStats.put(name, d.host());
+            if (!d.guests().isEmpty()) {
+                lastGuestStats.put(name, d.guests());
+                for (GuestStats g : d.guests()) {
+                    samples.add(new RunResult.Sample(simulatedSeconds, name, g));
+                }
+            }
+        }
+        tick++;
+        if (!violations.isEmpty()) {
+            violations.add(0, "invariants violated at tick " + (tick - 1) + " (" + simulatedSeconds + " s simulated)");
+            return finish(null);
+        }
+        if (tick == plan.ticks()) {
+            return finish(null);
+        }
+        startTick();
+        return this;
+    }
+
+    private Behavior<Command> onBarrierTimeout(BarrierTimeout timeout) {
+        if (timeout.tick() != tick) {
+            return this;
+        }
+        List<String> missing = new ArrayList<>();
+        for (String name : plan.hostNames()) {
+            if (!arrived.containsKey(name)) {
+                missing.add(name);
+            }
+        }
+        return finish("tick " + tick + " barrier timed out after " + plan.barrierTimeout().toSeconds()
+                + " s waiting for host(s) " + String.join(", ", missing));
+    }
+
+    private Behavior<Command> finish(String failure) {
+        double wall = (System.nanoTime() - startNanos) / 1e9;
+        List<HostStats> hostStats = new ArrayList<>();
+        List<GuestStats> guestStats = new ArrayList<>();
+        for (String name : plan.hostNames()) {
+            if (lastHostStats.containsKey(name)) {
+                hostStats.add(lastHostStats.get(name));
+            }
+            guestStats.addAll(lastGuestStats.getOrDefault(name, List.of()));
+        }
+        result.complete(new RunResult(tick, List.copyOf(samples), List.copyOf(hostStats), List.copyOf(guestStats),
+                checks, List.copyOf(violations), failure, wall));
+        return Behaviors.stopped();
+    }
+}

@@ -1,0 +1,69 @@
+package ballast.scheduler.report;
+
+import ballast.guest.GuestSettings;
+import ballast.host.HostSettings;
+import ballast.host.control.GuestStats;
+import ballast.host.control.HostStats;
+import ballast.scheduler.run.RunResult;
+import ballast.scheduler.scenario.Scenario;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The summary a user reads on the terminal after a run. */
+public final class ConsoleTable {
+    private static final double PAGES_PER_MIB = 256.0;
+
+    private ConsoleTable() {
+    }
+
+    public static String render(Scenario scenario, RunResult result) {
+        StringBuilder out = new StringBuilder();
+        long accesses = 0;
+        long verified = 0;
+        long mismatches = 0;
+        for (GuestStats g : result.guests()) {
+            accesses += g.accesses();
+            verified += g.readsVerified();
+            mismatches += g.readMismatches();
+        }
+        out.append(String.format(Locale.ROOT, "scenario %s  seed %d  %d ticks  %.1f s simulated%n",
+                scenario.name(), scenario.seed(), result.ticksPlayed(), result.ticksPlayed() * scenario.tickSeconds()));
+        out.append(String.format(Locale.ROOT, "%n%-16s %9s %9s %9s %9s%n", "host", "MiB", "free", "mapped", "reserved"));
+        for (int i = 0; i < result.hosts().size(); i++) {
+            HostSettings h = scenario.hosts().get(i);
+            HostStats s = result.hosts().get(i);
+            out.append(String.format(Locale.ROOT, "%-16s %9.0f %9.1f %9.1f %9.1f%n", h.name(),
+                    s.framesTotal() / PAGES_PER_MIB, s.framesFree() / PAGES_PER_MIB,
+                    s.framesMapped() / PAGES_PER_MIB, s.framesReserved() / PAGES_PER_MIB));
+        }
+        Map<String, GuestStats> byName = new HashMap<>();
+        result.guests().forEach(g -> byName.put(g.name(), g));
+        out.append(String.format(Locale.ROOT, "%n%-16s %-10s %-6s %8s %8s %12s %12s %6s %7s %9s %9s %10s %10s%n",
+                "guest", "host", "mode", "MiB", "alloc", "accesses", "verified", "bad", "tlbHit%",
+                "hidden", "traps", "hypercalls", "overheadMc"));
+        for (GuestSettings g : scenario.guests()) {
+            GuestStats s = byName.get(g.name());
+            if (s == null) {
+                continue;
+            }
+            long lookups = s.tlbHits() + s.tlbMisses();
+            out.append(String.format(Locale.ROOT, "%-16s %-10s %-6s %8.0f %8.1f %12d %12d %6d %7.2f %9d %9d %10d %10.1f%n",
+                    g.name(), g.host(), g.mode().configName(), s.configuredPages() / PAGES_PER_MIB,
+                    s.allocatedPages() / PAGES_PER_MIB, s.accesses(), s.readsVerified(), s.readMismatches(),
+                    lookups == 0 ? 0.0 : 100.0 * s.tlbHits() / lookups, s.hiddenFaults(), s.traps(),
+                    s.hypercalls(), s.overheadCycles() / 1e6));
+        }
+        out.append(String.format(Locale.ROOT, "%nreads verified %d, mismatched %d; invariants: %d checks, %d violations%n",
+                verified, mismatches, result.invariantChecks(), result.violations().size()));
+        for (String v : result.violations()) {
+            out.append("  VIOLATION ").append(v).append('\n');
+        }
+        if (result.failure() != null) {
+            out.append("FAILED: ").append(result.failure()).append('\n');
+        }
+        out.append(String.format(Locale.ROOT, "%d accesses in %.2f s wall: %.1f million accesses per wall second%n",
+                accesses, result.wallSeconds(), result.wallSeconds() > 0 ? accesses / result.wallSeconds() / 1e6 : 0.0));
+        return out.toString();
+    }
+}

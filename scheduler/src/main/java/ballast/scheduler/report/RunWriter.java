@@ -1,0 +1,160 @@
+package ballast.scheduler.report;
+
+import ballast.guest.GuestSettings;
+import ballast.host.HostSettings;
+import ballast.host.control.GuestStats;
+import ballast.host.control.HostStats;
+import ballast.scheduler.run.RunResult;
+import ballast.scheduler.scenario.Scenario;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a run's outputs: {@code summary.json} and {@code timeseries.csv}, each atomically
+ * (written to a temporary file in the same directory, then renamed), so a reader never sees a
+ * half-written file. Every wall-clock figure goes under {@code timing}; everything else is a
+ * function of the scenario and seed.
+ */
+public final class RunWriter {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunWriter() {
+    }
+
+    /** The summary as an ordered tree of maps and lists (the JSON document). */
+    public static Map<String, Object> summary(Scenario scenario, RunResult result, boolean interrupted) {
+        Map<String, GuestStats> statsByGuest = new HashMap<>();
+        for (GuestStats g : result.guests()) {
+            statsByGuest.put(g.name(), g);
+        }
+        long accesses = 0;
+        long mismatches = 0;
+        for (GuestStats g : result.guests()) {
+            accesses += g.accesses();
+            mismatches += g.readMismatches();
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("scenario", scenario.name());
+        root.put("seed", scenario.seed());
+        root.put("status", result.ok() && !interrupted ? "ok" : "failed");
+        root.put("interrupted", interrupted);
+        root.put("failure", result.failure());
+        root.put("ticks", result.ticksPlayed());
+        root.put("simulatedSeconds", seconds(result.ticksPlayed() * scenario.tickSeconds()));
+        root.put("accesses", accesses);
+        root.put("readMismatches", mismatches);
+        Map<String, Object> invariants = new LinkedHashMap<>();
+        invariants.put("checks", result.invariantChecks());
+        invariants.put("violations", result.violations().size());
+        invariants.put("messages", result.violations());
+        root.put("invariants", invariants);
+        Map<String, Object> timing = new LinkedHashMap<>();
+        timing.put("wallSeconds", seconds(result.wallSeconds()));
+        timing.put("accessesPerWallSecond", result.wallSeconds() > 0 ? Math.round(accesses / result.wallSeconds()) : 0);
+        root.put("timing", timing);
+
+        List<Object> hosts = new ArrayList<>();
+        for (int i = 0; i < scenario.hosts().size(); i++) {
+            HostSettings h = scenario.hosts().get(i);
+            Map<String, Object> host = new LinkedHashMap<>();
+            host.put("name", h.name());
+            if (i < result.hosts().size()) {
+                HostStats s = result.hosts().get(i);
+                host.put("framesTotal", s.framesTotal());
+                host.put("framesFree", s.framesFree());
+                host.put("framesMapped", s.framesMapped());
+                host.put("framesReserved", s.framesReserved());
+                host.put("framesShared", s.framesShared());
+            }
+            hosts.add(host);
+        }
+        root.put("hosts", hosts);
+
+        List<Object> guests = new ArrayList<>();
+        for (GuestSettings g : scenario.guests()) {
+            Map<String, Object> guest = new LinkedHashMap<>();
+            guest.put("name", g.name());
+            guest.put("host", g.host());
+            guest.put("os", g.os());
+            guest.put("mode", g.mode().configName());
+            GuestStats s = statsByGuest.get(g.name());
+            if (s != null) {
+                for (GuestFigures.Figure f : GuestFigures.ALL) {
+                    guest.put(f.name(), f.value().applyAsLong(s));
+                }
+            }
+            guests.add(guest);
+        }
+        root.put("guests", guests);
+        return root;
+    }
+
+    public static String summaryJson(Scenario scenario, RunResult result, boolean interrupted) {
+        try {
+            return JSON.writeValueAsString(summary(scenario, result, interrupted)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The time series: a header, then one row per guest per sampling point. */
+    public static String timeseriesCsv(RunResult result) {
+        StringBuilder out = new StringBuilder();
+        out.append("simulatedSeconds,guest,host");
+        for (GuestFigures.Figure f : GuestFigures.ALL) {
+            out.append(',').append(f.name());
+        }
+        out.append('\n');
+        for (RunResult.Sample sample : result.samples()) {
+            out.append(seconds(sample.simulatedSeconds())).append(',')
+                    .append(sample.guest().name()).append(',').append(sample.host());
+            for (GuestFigures.Figure f : GuestFigures.ALL) {
+                out.append(',').append(f.value().applyAsLong(sample.guest()));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Writes summary.json and timeseries.csv into {@code dir} (created if needed). */
+    public static void write(Path dir, Scenario scenario, RunResult result, boolean interrupted) throws IOException {
+        Files.createDirectories(dir);
+        writeAtomically(dir.resolve("timeseries.csv"), timeseriesCsv(result));
+        writeAtomically(dir.resolve("summary.json"), summaryJson(scenario, result, interrupted));
+    }
+
+    /** Writes {@code text} to a temporary sibling of {@code target}, then renames it over the target. */
+    public static void writeAtomically(Path target, String text) throws IOException {
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write(text);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Seconds rounded to the millisecond, printed as a plain decimal (60.0, 0.3). */
+    static double seconds(double s) {
+        return Math.round(s * 1000.0) / 1000.0;
+    }
+}
