@@ -35,6 +35,11 @@ public final class GuestOs {
 
     private final GuestSettings settings;
     private final int processes;
+    /** log2(processes) when it is a power of two (no division on the hot path), else -1. */
+    private final int processShift;
+    /** Operation and value streams, reused from tick to tick; each message gets an exact-length copy. */
+    private final LongBuffer opBuffer = new LongBuffer();
+    private final LongBuffer valueBuffer = new LongBuffer();
     private final Workload workload;
     private final ContentModel content;
     /** PPN backing each workload page, or -1: the guest's own page bookkeeping. */
@@ -53,13 +58,29 @@ public final class GuestOs {
     private long readsVerified;
     private long readMismatches;
 
-    private long pendingDigest;
-    private int pendingReads;
-    private long pendingTick = -1;
+    /**
+     * Ticks generated but not yet verified: at most two, because a guest may generate tick n + 1
+     * while the hypervisor applies tick n. Each keeps the digest its reads must produce and the
+     * guest's counters as they stood when the tick was generated.
+     */
+    private final Pending[] pending = {new Pending(), new Pending()};
+    /** Counters as of the last verified tick. */
+    private GuestCounters verifiedCounters = GuestCounters.ZERO;
+
+    private static final class Pending {
+        long tick = -1;
+        long digest;
+        int reads;
+        long accesses;
+        long readsTotal;
+        long writes;
+        long touched;
+    }
 
     public GuestOs(GuestSettings settings) {
         this.settings = settings;
         this.processes = settings.processes();
+        this.processShift = Integer.bitCount(processes) == 1 ? Integer.numberOfTrailingZeros(processes) : -1;
         this.workload = new Workload(settings.workload(), Tokens.derive(settings.seed(), "workload"));
         this.content = new ContentModel(settings.content(), settings.seed());
         int pages = settings.workload().maxWorkingSetPages();
@@ -89,8 +110,15 @@ public final class GuestOs {
 
     /** The (process, VPN) key of workload page {@code page}. */
     public long keyOf(int page) {
-        int process = page % processes;
-        int local = page / processes;
+        int process;
+        int local;
+        if (processShift >= 0) {
+            process = page & (processes - 1);
+            local = page >>> processShift;
+        } else {
+            process = page % processes;
+            local = page / processes;
+        }
         long vpn = ((local & 1) == 0 ? LOW_REGION_VPN : HIGH_REGION_VPN) + (local >>> 1);
         return Ops.key(process, vpn);
     }
@@ -103,8 +131,8 @@ public final class GuestOs {
     public Work generate(long tick, int maxMmuUpdateEntries) {
         double dt = settings.tickSeconds();
         int count = workload.beginTick(tick * dt, dt);
-        LongArrayList ops = new LongArrayList(count + 16);
-        LongArrayList values = new LongArrayList(count / 2 + 16);
+        LongBuffer ops = opBuffer.clear();
+        LongBuffer values = valueBuffer.clear();
         LongArrayList mmuKeys = new LongArrayList();
         IntArrayList mmuMpns = new IntArrayList();
         boolean para = settings.mode() == TranslationMode.PARA;
@@ -146,17 +174,26 @@ public final class GuestOs {
             }
         }
         reads += tickReads;
-        pendingDigest = digest;
-        pendingReads = tickReads;
-        pendingTick = tick;
+        Pending p = pending[(int) (tick & 1)];
+        if (p.tick >= 0) {
+            throw new IllegalStateException(settings.name() + ": tick " + tick + " generated while tick " + p.tick
+                    + " is still unverified");
+        }
+        p.tick = tick;
+        p.digest = digest;
+        p.reads = tickReads;
+        p.accesses = accesses;
+        p.readsTotal = reads;
+        p.writes = writes;
+        p.touched = touched.size();
         List<MmuUpdate> mmu = List.of();
         if (!mmuKeys.isEmpty()) {
             mmu = splitMmuUpdates(mmuKeys.toLongArray(), mmuMpns.toIntArray(), maxMmuUpdateEntries);
         }
-        return new Work(mmu, ops.toLongArray(), values.toLongArray());
+        return new Work(mmu, ops.toArray(), values.toArray());
     }
 
-    private void firstTouch(int page, long key, boolean para, LongArrayList ops, LongArrayList values,
+    private void firstTouch(int page, long key, boolean para, LongBuffer ops, LongBuffer values,
                             LongArrayList mmuKeys, IntArrayList mmuMpns) {
         if (freeTop == 0) {
             throw new IllegalStateException(settings.name() + ": out of guest-physical pages");
@@ -193,23 +230,39 @@ public final class GuestOs {
         return List.of(batches);
     }
 
-    /** Checks the hypervisor's digest of this tick's reads against the guest's own record. */
+    /**
+     * Checks the hypervisor's digest of a tick's reads against the guest's own record; a result for
+     * a tick this guest did not generate (or already verified) is counted as no reads and fails.
+     */
     public boolean verify(TickResult result) {
-        if (result.tick() != pendingTick) {
+        if (result.tick() < 0) {
             return false;
         }
-        boolean ok = result.readDigest() == pendingDigest && result.reads() == pendingReads;
-        if (ok) {
-            readsVerified += pendingReads;
-        } else {
-            readMismatches += pendingReads;
+        Pending p = pending[(int) (result.tick() & 1)];
+        if (p.tick != result.tick()) {
+            return false;
         }
-        pendingTick = -1;
+        boolean ok = result.readDigest() == p.digest && result.reads() == p.reads;
+        if (ok) {
+            readsVerified += p.reads;
+        } else {
+            readMismatches += p.reads;
+        }
+        verifiedCounters = new GuestCounters(p.accesses, p.readsTotal, p.writes, p.touched, readsVerified, readMismatches);
+        p.tick = -1;
         return ok;
     }
 
-    /** The guest's full integrity record: every touched page's key and expected token. */
+    /**
+     * The guest's full integrity record: every touched page's key and expected token. Only valid when
+     * every generated tick has been verified (no tick generated ahead).
+     */
     public Audit audit() {
+        for (Pending p : pending) {
+            if (p.tick >= 0) {
+                throw new IllegalStateException(settings.name() + ": audit while tick " + p.tick + " is generated ahead");
+            }
+        }
         int n = touched.size();
         long[] keys = new long[n];
         long[] tokens = new long[n];
@@ -221,11 +274,34 @@ public final class GuestOs {
         return new Audit(keys, tokens);
     }
 
+    /** The guest's counters as of its last verified tick (a tick generated ahead is not counted yet). */
     public GuestCounters counters() {
-        return new GuestCounters(accesses, reads, writes, touched.size(), readsVerified, readMismatches);
+        return verifiedCounters;
     }
 
     public GuestSettings settings() {
         return settings;
+    }
+
+    /** A growable long array reused across ticks: no zeroing, no per-add indirection. */
+    private static final class LongBuffer {
+        private long[] data = new long[1024];
+        private int size;
+
+        LongBuffer clear() {
+            size = 0;
+            return this;
+        }
+
+        void add(long value) {
+            if (size == data.length) {
+                data = Arrays.copyOf(data, size * 2);
+            }
+            data[size++] = value;
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
     }
 }

@@ -18,8 +18,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * One guest VM: a thin actor around its {@link GuestOs}. It boots with its hypervisor, and for
- * every tick generates its work when told to start, checks the hypervisor's result against its
- * own record, and acknowledges with its counters (and its whole record when the tick audits).
+ * every tick sends its work when told to start, checks the hypervisor's result against its own
+ * record, and acknowledges with its counters (and its whole record when the tick audits).
  * It talks to its hypervisor only through the hypercall ABI ({@link GuestCall}).
  */
 public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
@@ -37,6 +37,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private final ActorRef<ToGuest> self;
     private final int maxMmuUpdateEntries;
     private boolean auditThisTick;
+    /** Tick n + 1's work, generated while the hypervisor applies tick n; null when none. */
+    private TickWork ahead;
 
     public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries) {
         return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries));
@@ -75,10 +77,27 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         return this;
     }
 
+    /**
+     * Sends the tick's work (generated ahead if it was), then, unless this tick is audited, generates
+     * the next tick's work while the hypervisor is busy with this one. Generation depends only on
+     * the guest's own state, never on a tick's result, so working ahead changes no figure; it only
+     * overlaps the guests' work with the hypervisor's. An audited tick (every tick with
+     * --check-every-tick, and the last one) is never worked ahead of, so that its audit sees exactly
+     * the state after it.
+     */
     private void onTickStart(TickStart start) {
         auditThisTick = start.audit();
-        GuestOs.Work work = os.generate(start.tick(), maxMmuUpdateEntries);
-        hypervisor.tell(new TickWork(os.settings().index(), start.tick(), work.mmuUpdates(), work.ops(), work.values(), self));
+        TickWork work = ahead != null && ahead.tick() == start.tick() ? ahead : generate(start.tick());
+        ahead = null;
+        hypervisor.tell(work);
+        if (!start.audit()) {
+            ahead = generate(start.tick() + 1);
+        }
+    }
+
+    private TickWork generate(long tick) {
+        GuestOs.Work work = os.generate(tick, maxMmuUpdateEntries);
+        return new TickWork(os.settings().index(), tick, work.mmuUpdates(), work.ops(), work.values(), self);
     }
 
     private void onTickResult(TickResult result) {

@@ -56,6 +56,8 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Initialise logging before any actor thread asks for a logger (else SLF4J warns that it replays calls).
+        org.slf4j.LoggerFactory.getLogger(Main.class);
         int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(code);
     }

@@ -1,0 +1,574 @@
+package ballast.scheduler.scenario;
+
+import static ballast.scheduler.scenario.Entry.PAGE_BYTES;
+import static ballast.scheduler.scenario.Entry.join;
+import static ballast.scheduler.scenario.Entry.keysOf;
+import static ballast.scheduler.scenario.Entry.show;
+import static ballast.scheduler.scenario.Entry.size;
+
+import ballast.guest.ContentSettings;
+import ballast.guest.GuestSettings;
+import ballast.guest.workload.Phase;
+import ballast.guest.workload.WorkloadSettings;
+import ballast.host.GuestSpec;
+import ballast.host.HostSettings;
+import ballast.host.abi.TranslationMode;
+import ballast.host.cpu.CostTable;
+import ballast.host.memory.Tokens;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a merged scenario (file, includes, --set, --seed; substitutions resolved) against the
+ * library defaults, reports every problem to {@link Problems}, and builds the typed settings.
+ *
+ * <p>The steps: check the top-level keys; read the scenario block and the cost table; read each
+ * host; check each template on its own (so a bad template value is reported once, at its line);
+ * read each guest through its template and the defaults; expand {@code count = N} into
+ * NAME-1 .. NAME-N and reject names used twice; admit the guests of each host in canonical order
+ * (configured memory must fit in memory - reserved); and only when nothing was wrong, build
+ * {@link HostSettings} and {@link GuestSettings} in canonical (natural) order.
+ *
+ * <p>Checks that relate two values (a working set against the memory, image + zero fractions)
+ * are made for a template with its own values, and for a guest only when the guest itself writes
+ * one of the values: otherwise the template's check already covers them.
+ */
+final class ScenarioReader {
+    static final List<String> SCENARIO_MODES = List.of("deterministic");
+    static final List<String> WORKLOAD_TYPES = List.of("uniform", "hot-cold", "phases", "idle");
+    static final int MAX_PROCESSES = 1024;
+    static final int MAX_COUNT = 100_000;
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("scenario", "hosts", "costs", "guest-templates", "guests");
+    /** Host and guest names end up in actor names and file names. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final double FOREVER = Double.POSITIVE_INFINITY;
+
+    private final Problems problems;
+    /** The {@code ballast} section of the library defaults (every module's reference.conf). */
+    private final Config defaults;
+    private final List<String> guestModes = new ArrayList<>();
+
+    ScenarioReader(Problems problems, Config defaults) {
+        this.problems = problems;
+        this.defaults = defaults;
+        for (TranslationMode mode : TranslationMode.values()) {
+            guestModes.add(mode.configName());
+        }
+    }
+
+    /** The run-wide values of the {@code scenario} block. */
+    private record Run(String name, long seed, Duration duration, Duration tick, Duration sampleEvery, String mode) {
+    }
+
+    /** A host that read without problems. */
+    private record HostDraft(String name, int totalFrames, int reservedFrames, int tlbEntries,
+                             int maxBatchOps, int maxMmuUpdateEntries) {
+    }
+
+    /** What a guest entry (or a template) says, once typed. */
+    private record GuestValues(String os, TranslationMode mode, int configuredPages, int processes,
+                               ContentSettings content, WorkloadSettings workload) {
+    }
+
+    /**
+     * One entry of {@code guests}.
+     *
+     * @param key    the name written in the scenario
+     * @param entry  the entry through its template and the defaults
+     * @param names  the names it expands to (empty when its count is unusable)
+     * @param host   the host it names, or null
+     * @param values its typed values, or null when any problem was found in it
+     */
+    private record GuestDraft(String key, Entry entry, List<String> names, String host, GuestValues values) {
+    }
+
+    /** One guest after expansion. */
+    private record Instance(String name, GuestDraft draft) {
+    }
+
+    /** Reads the scenario; returns null when any problem was found. */
+    Scenario read(Config scenario, String defaultName, String source, String rendered) {
+        Entry top = Entry.of(problems, "", scenario.root());
+        top.checkKeys(TOP_LEVEL_KEYS);
+
+        Run run = readRun(top.child("scenario").withFallback(defaultsLayer("scenario")), defaultName);
+        CostTable costs = readCosts(top.child("costs").withFallback(defaultsLayer("costs")));
+        Set<String> hostNames = new TreeSet<>(Names.NATURAL);
+        Map<String, HostDraft> hosts = readHosts(top, hostNames);
+        Map<String, ConfigObject> templates = readTemplates(top);
+        List<GuestDraft> guests = readGuests(top, hostNames, templates);
+        List<Instance> instances = expand(guests);
+        admit(hosts, instances);
+
+        if (!problems.isEmpty() || run == null || costs == null) {
+            return null;
+        }
+        return build(run, costs, hosts, instances, source, rendered);
+    }
+
+    // ---------------------------------------------------------------- scenario block and costs
+
+    private Run readRun(Entry block, String defaultName) {
+        int before = problems.reports();
+        block.checkKeys(keysOf(defaultsObject("scenario"), "name"));
+        String name = block.has("name") ? block.string("name") : defaultName;
+        if (name != null && name.isBlank()) {
+            block.problemAtValue("name", "must not be empty");
+        }
+        Long seed = block.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        Duration tick = block.positiveDuration("tick");
+        Duration duration = block.duration("duration");
+        Duration sampleEvery = block.duration("sample-every");
+        String mode = block.oneOf("mode", "mode", SCENARIO_MODES);
+        if (tick != null && duration != null && duration.compareTo(tick) < 0) {
+            block.problemAbout("duration", "must be at least one tick (" + show(tick) + "), got " + show(duration));
+        }
+        if (tick != null && sampleEvery != null && sampleEvery.compareTo(tick) < 0) {
+            block.problemAbout("sample-every", "must be at least one tick (" + show(tick) + "), got " + show(sampleEvery));
+        }
+        if (problems.reports() != before) {
+            return null;
+        }
+        return new Run(name, seed, duration, tick, sampleEvery, mode);
+    }
+
+    private CostTable readCosts(Entry costs) {
+        int before = problems.reports();
+        ConfigObject defaultCosts = defaultsObject("costs");
+        costs.checkKeys(defaultCosts.keySet());
+        for (String key : new TreeSet<>(defaultCosts.keySet())) {
+            costs.integer(key, 0, Integer.MAX_VALUE);
+        }
+        if (problems.reports() != before) {
+            return null;
+        }
+        ConfigObject own = costs.own();
+        return CostTable.fromConfig(own == null ? defaultCosts.toConfig() : own.withFallback(defaultCosts).toConfig());
+    }
+
+    // ---------------------------------------------------------------- hosts
+
+    private Map<String, HostDraft> readHosts(Entry top, Set<String> hostNames) {
+        Map<String, HostDraft> drafts = new TreeMap<>(Names.NATURAL);
+        if (!top.has("hosts")) {
+            top.problem("hosts", "missing: a scenario needs at least one host, e.g. hosts { host-a { memory = 1GiB } }");
+            return drafts;
+        }
+        Entry hosts = top.child("hosts");
+        ConfigObject all = hosts.own();
+        if (all == null) {
+            return drafts;
+        }
+        if (all.isEmpty()) {
+            hosts.problem("", "no hosts: a scenario needs at least one host, e.g. host-a { memory = 1GiB }");
+        }
+        for (String name : sorted(all.keySet())) {
+            hostNames.add(name);
+            checkName(hosts, name, "host");
+            Entry host = hosts.child(name);
+            if (host.own() != null) {
+                HostDraft draft = readHost(name, host.withFallback(defaultsLayer("host")));
+                if (draft != null) {
+                    drafts.put(name, draft);
+                }
+            }
+        }
+        return drafts;
+    }
+
+    private HostDraft readHost(String name, Entry host) {
+        int before = problems.reports();
+        host.checkKeys(defaultsObject("host").keySet());
+        Integer totalFrames = host.pages("memory");
+        Long reservedBytes = host.bytes("reserved", false);
+        Long tlbEntries = host.integer("tlb-entries", 1, 1 << 30);
+        Long maxBatchOps = host.integer("max-batch-ops", 1, Integer.MAX_VALUE);
+        Long maxMmuUpdateEntries = host.integer("max-mmu-update-entries", 1, Integer.MAX_VALUE);
+        if (tlbEntries != null && Long.bitCount(tlbEntries) != 1) {
+            host.problemAtValue("tlb-entries", "must be a power of two (such as 512, 1024 or 2048), got " + tlbEntries);
+        }
+        int reservedFrames = reservedBytes == null ? 0 : (int) Math.min(Integer.MAX_VALUE, reservedBytes / PAGE_BYTES);
+        if (totalFrames != null && reservedBytes != null && reservedFrames >= totalFrames) {
+            host.problemAbout("reserved", "must be less than the host's memory (" + size(totalFrames * PAGE_BYTES)
+                    + "), got " + size(reservedBytes));
+        }
+        if (problems.reports() != before) {
+            return null;
+        }
+        return new HostDraft(name, totalFrames, reservedFrames, tlbEntries.intValue(), maxBatchOps.intValue(),
+                maxMmuUpdateEntries.intValue());
+    }
+
+    // ---------------------------------------------------------------- templates and guests
+
+    /** Checks every template on its own; returns the usable ones by name. */
+    private Map<String, ConfigObject> readTemplates(Entry top) {
+        Map<String, ConfigObject> templates = new TreeMap<>(Names.NATURAL);
+        Entry all = top.child("guest-templates");
+        ConfigObject own = all.own();
+        if (own == null) {
+            return templates;
+        }
+        for (String name : sorted(own.keySet())) {
+            Entry template = all.child(name);
+            if (template.own() != null) {
+                templates.put(name, template.own());
+                template.checkKeys(keysOf(defaultsObject("guest"), "host", "workload"));
+                readGuestValues(template.withFallback(defaultsLayer("guest")), "template " + name, true);
+            }
+        }
+        return templates;
+    }
+
+    private List<GuestDraft> readGuests(Entry top, Set<String> hostNames, Map<String, ConfigObject> templates) {
+        List<GuestDraft> drafts = new ArrayList<>();
+        if (!top.has("guests")) {
+            top.problem("guests", "missing: a scenario needs at least one guest, e.g. guests { web { host = host-a } }");
+            return drafts;
+        }
+        Entry guests = top.child("guests");
+        ConfigObject all = guests.own();
+        if (all == null) {
+            return drafts;
+        }
+        if (all.isEmpty()) {
+            guests.problem("", "no guests: a scenario needs at least one guest, e.g. web { host = host-a }");
+        }
+        for (String key : sorted(all.keySet())) {
+            checkName(guests, key, "guest");
+            Entry own = guests.child(key);
+            if (own.own() != null) {
+                drafts.add(readGuest(key, own, hostNames, templates));
+            }
+        }
+        return drafts;
+    }
+
+    private GuestDraft readGuest(String key, Entry own, Set<String> hostNames, Map<String, ConfigObject> templates) {
+        int before = problems.reports();
+        own.checkKeys(keysOf(defaultsObject("guest"), "template", "count", "host", "workload"));
+        Entry guest = own;
+        boolean templateFound = true;
+        String templateName = own.string("template");
+        if (templateName != null) {
+            ConfigObject template = templates.get(templateName);
+            if (template == null) {
+                templateFound = false;
+                own.problemAtValue("template", "no template named " + templateName
+                        + Names.didYouMean(templateName, templates.keySet()) + known("templates", templates.keySet()));
+            } else {
+                guest = guest.withFallback(new Entry.Layer(join("guest-templates", templateName), template, true));
+            }
+        }
+        guest = guest.withFallback(defaultsLayer("guest"));
+
+        List<String> names = new ArrayList<>();
+        if (!own.has("count")) {
+            names.add(key);
+        } else {
+            Long count = own.integer("count", 1, MAX_COUNT);
+            for (int i = 1; count != null && i <= count; i++) {
+                names.add(key + "-" + i);
+            }
+        }
+
+        String host = guest.string("host");
+        if (!guest.has("host")) {
+            if (templateFound) {
+                guest.problem("host", "missing: every guest needs a host" + known("hosts", hostNames));
+            }
+        } else if (host != null && !hostNames.contains(host)) {
+            guest.problemAtValue("host", "no host named " + host + Names.didYouMean(host, hostNames) + known("hosts", hostNames));
+            host = null;
+        }
+
+        GuestValues values = readGuestValues(guest, "guest " + key, false);
+        return new GuestDraft(key, guest, names, host, problems.reports() == before ? values : null);
+    }
+
+    /**
+     * Reads the guest values of a guest or a template ({@code owner} names it in messages);
+     * returns null when any is unusable.
+     */
+    private GuestValues readGuestValues(Entry guest, String owner, boolean template) {
+        int before = problems.reports();
+        String os = guest.string("os");
+        if (os != null && os.isBlank()) {
+            guest.problemAtValue("os", "must not be empty");
+        }
+        Integer pages = guest.pages("memory");
+        String modeName = guest.oneOf("mode", "mode", guestModes);
+        Long processes = guest.integer("processes", 1, MAX_PROCESSES);
+        boolean ownMemory = guest.find("memory") != null && guest.find("memory").own();
+
+        Entry content = guest.child("content");
+        ContentSettings contentSettings = readContent(content, os, template || content.own() != null);
+
+        Entry workload = guest.child("workload");
+        boolean checkFit = pages != null && (template || ownMemory || workload.own() != null);
+        String memory = pages == null ? null : "the memory of " + owner + " (" + show(guest.find("memory").value()) + ")";
+        WorkloadSettings workloadSettings = readWorkload(workload, checkFit ? pages : null, memory, template);
+
+        if (problems.reports() != before || contentSettings == null || workloadSettings == null) {
+            return null;
+        }
+        return new GuestValues(os, TranslationMode.fromConfigName(modeName), pages, processes.intValue(),
+                contentSettings, workloadSettings);
+    }
+
+    private ContentSettings readContent(Entry content, String os, boolean checkSum) {
+        int before = problems.reports();
+        content.checkKeys(defaultsObject("guest.content").keySet());
+        String image = content.string("image");
+        Double imageFraction = content.fraction("image-fraction");
+        Double zeroFraction = content.fraction("zero-fraction");
+        if (checkSum && imageFraction != null && zeroFraction != null && imageFraction + zeroFraction > 1 + 1e-12) {
+            content.problem("", "image-fraction " + show(imageFraction) + " + zero-fraction " + show(zeroFraction)
+                    + " is more than 1: at most every page can be an image or a zero page");
+        }
+        if (problems.reports() != before || image == null || os == null) {
+            return null;
+        }
+        return new ContentSettings(image.isEmpty() ? os : image, imageFraction, zeroFraction);
+    }
+
+    /**
+     * Reads a workload; a guest without one is idle. {@code guestPages} is null when the working
+     * sets need not be checked against the memory (described by {@code memory}).
+     */
+    private WorkloadSettings readWorkload(Entry workload, Integer guestPages, String memory, boolean template) {
+        if (!workload.exists()) {
+            return new WorkloadSettings("idle", List.of(Phase.idle(FOREVER)));
+        }
+        if (!workload.has("type")) {
+            if (template) {
+                // The guests using this template may give the type; check what any type allows.
+                Set<String> anyType = new TreeSet<>(List.of("type"));
+                for (String type : WORKLOAD_TYPES) {
+                    anyType.addAll(defaultsObject("workload-defaults." + type).keySet());
+                }
+                workload.checkKeys(anyType);
+            } else {
+                workload.problem("type", "missing: a workload needs a type; allowed: " + String.join(", ", WORKLOAD_TYPES));
+            }
+            return null;
+        }
+        String type = workload.oneOf("type", "workload type", WORKLOAD_TYPES);
+        if (type == null) {
+            return null;
+        }
+        ConfigObject typeDefaults = defaultsObject("workload-defaults." + type);
+        Entry typed = workload.withFallback(new Entry.Layer("ballast.workload-defaults." + type, typeDefaults, false));
+        typed.checkKeys(keysOf(typeDefaults, "type"));
+        List<Phase> phases = new ArrayList<>();
+        switch (type) {
+            case "uniform":
+            case "hot-cold":
+                phases.add(readPhase(typed, FOREVER, type.equals("hot-cold"), guestPages, memory));
+                break;
+            case "phases":
+                phases.addAll(readPhases(typed, guestPages, memory));
+                break;
+            default:
+                phases.add(Phase.idle(FOREVER));
+                break;
+        }
+        if (phases.isEmpty() || phases.contains(null)) {
+            return null;
+        }
+        return new WorkloadSettings(type, phases);
+    }
+
+    private List<Phase> readPhases(Entry workload, Integer guestPages, String memory) {
+        List<Phase> phases = new ArrayList<>();
+        Entry.Found found = workload.find("phases");
+        if (found == null) {
+            workload.problem("phases", "missing: a phases workload needs a list of phases");
+            return phases;
+        }
+        if (!(found.value() instanceof ConfigList list)) {
+            workload.problemAtValue("phases", "expected a list of phases such as [ { duration = 10s, working-set = 64MiB } ], got "
+                    + show(found.value()));
+            return phases;
+        }
+        if (list.isEmpty()) {
+            workload.problemAbout("phases", "a phases workload needs at least one phase, such as"
+                    + " phases = [ { duration = 10s, working-set = 64MiB } ]");
+            return phases;
+        }
+        ConfigObject phaseDefaults = defaultsObject("workload-defaults.phase");
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue item = list.get(i);
+            String path = found.path() + "[" + i + "]";
+            if (!(item instanceof ConfigObject object)) {
+                problems.at(item.origin(), path, "expected a phase { duration = 10s, working-set = 64MiB, ... }, got " + show(item));
+                phases.add(null);
+                continue;
+            }
+            Entry phase = Entry.of(problems, path, object)
+                    .withFallback(new Entry.Layer("ballast.workload-defaults.phase", phaseDefaults, false));
+            phase.checkKeys(phaseDefaults.keySet());
+            Duration duration = phase.positiveDuration("duration");
+            boolean last = i == list.size() - 1;
+            double seconds = last || duration == null ? FOREVER : seconds(duration);
+            Phase read = readPhase(phase, seconds, true, guestPages, memory);
+            phases.add(duration == null ? null : read);
+        }
+        return phases;
+    }
+
+    /** One phase; {@code hotCold} reads hot-fraction and hot-access-fraction, else the phase is uniform. */
+    private Phase readPhase(Entry phase, double durationSeconds, boolean hotCold, Integer guestPages, String memory) {
+        Integer workingSet = phase.pages("working-set");
+        Double accessesPerSecond = phase.number("accesses-per-second", 0);
+        Double writeFraction = phase.fraction("write-fraction");
+        Double hotFraction = hotCold ? phase.fraction("hot-fraction") : Double.valueOf(1.0);
+        Double hotAccessFraction = hotCold ? phase.fraction("hot-access-fraction") : Double.valueOf(1.0);
+        if (workingSet != null && guestPages != null && workingSet > guestPages) {
+            phase.problemAbout("working-set", "working set " + show(phase.find("working-set").value())
+                    + " is larger than " + memory);
+            return null;
+        }
+        if (workingSet == null || accessesPerSecond == null || writeFraction == null || hotFraction == null
+                || hotAccessFraction == null) {
+            return null;
+        }
+        return new Phase(durationSeconds, workingSet, accessesPerSecond, writeFraction, hotFraction, hotAccessFraction);
+    }
+
+    // ---------------------------------------------------------------- expansion and admission
+
+    /** Expands counts, reports names used twice, and returns the guests in canonical order. */
+    private List<Instance> expand(List<GuestDraft> guests) {
+        Map<String, GuestDraft> byName = new HashMap<>();
+        List<Instance> instances = new ArrayList<>();
+        for (GuestDraft draft : guests) {
+            for (String name : draft.names()) {
+                GuestDraft first = byName.putIfAbsent(name, draft);
+                if (first != null) {
+                    draft.entry().problem("", "guest name " + name + " is used twice: by " + describe(first)
+                            + " and by " + describe(draft));
+                } else {
+                    instances.add(new Instance(name, draft));
+                }
+            }
+        }
+        instances.sort((a, b) -> Names.compareNatural(a.name(), b.name()));
+        return instances;
+    }
+
+    private static String describe(GuestDraft draft) {
+        return draft.entry().path() + (draft.names().size() == 1 && draft.names().get(0).equals(draft.key())
+                ? "" : " (count = " + draft.names().size() + ")");
+    }
+
+    /**
+     * Admission control: on each host, in canonical order, the configured memory of its guests
+     * must fit in memory - reserved. Reports the first guest that does not fit.
+     */
+    private void admit(Map<String, HostDraft> hosts, List<Instance> instances) {
+        for (HostDraft host : hosts.values()) {
+            long available = (long) host.totalFrames() - host.reservedFrames();
+            long taken = 0;
+            for (Instance guest : instances) {
+                GuestValues values = guest.draft().values();
+                if (values == null || !host.name().equals(guest.draft().host())) {
+                    continue;
+                }
+                if (taken + values.configuredPages() > available) {
+                    guest.draft().entry().problemAbout("host", "guest " + guest.name() + " ("
+                            + size(values.configuredPages() * PAGE_BYTES) + ") does not fit on host " + host.name() + ": "
+                            + size(available * PAGE_BYTES) + " is left for guests (memory "
+                            + size(host.totalFrames() * PAGE_BYTES) + " - reserved " + size(host.reservedFrames() * PAGE_BYTES)
+                            + ") and the guests before it take " + size(taken * PAGE_BYTES));
+                    break;
+                }
+                taken += values.configuredPages();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- building
+
+    private Scenario build(Run run, CostTable costs, Map<String, HostDraft> hosts, List<Instance> instances,
+                           String source, String rendered) {
+        double tickSeconds = seconds(run.tick());
+        long ticks = run.duration().toNanos() / run.tick().toNanos();
+        long sampleEveryTicks = Math.max(1, Math.round(seconds(run.sampleEvery()) / tickSeconds));
+
+        Map<String, List<Instance>> byHost = new LinkedHashMap<>();
+        for (HostDraft host : hosts.values()) {
+            byHost.put(host.name(), new ArrayList<>());
+        }
+        for (Instance guest : instances) {
+            byHost.get(guest.draft().host()).add(guest);
+        }
+
+        List<HostSettings> hostSettings = new ArrayList<>();
+        Map<String, Integer> indexOnHost = new HashMap<>();
+        for (HostDraft host : hosts.values()) {
+            List<GuestSpec> specs = new ArrayList<>();
+            for (Instance guest : byHost.get(host.name())) {
+                GuestValues v = guest.draft().values();
+                indexOnHost.put(guest.name(), specs.size());
+                specs.add(new GuestSpec(specs.size(), guest.name(), v.mode(), v.configuredPages(), v.processes()));
+            }
+            hostSettings.add(new HostSettings(host.name(), Tokens.derive(run.seed(), "host:" + host.name()),
+                    host.totalFrames(), host.reservedFrames(), host.tlbEntries(), host.maxBatchOps(),
+                    host.maxMmuUpdateEntries(), costs, List.copyOf(specs)));
+        }
+
+        List<GuestSettings> guestSettings = new ArrayList<>();
+        for (Instance guest : instances) {
+            GuestValues v = guest.draft().values();
+            guestSettings.add(new GuestSettings(guest.name(), guest.draft().host(), indexOnHost.get(guest.name()),
+                    v.os(), v.mode(), v.configuredPages(), v.processes(), Tokens.derive(run.seed(), "guest:" + guest.name()),
+                    tickSeconds, v.content(), v.workload()));
+        }
+        return new Scenario(run.name(), source, run.seed(), seconds(run.duration()), tickSeconds, ticks, run.mode(),
+                sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void checkName(Entry parent, String name, String what) {
+        if (!NAME.matcher(name).matches()) {
+            parent.problemAtValue(name, "a " + what + " name may hold only letters, digits, '-', '_' and '.',"
+                    + " and starts with a letter or a digit");
+        }
+    }
+
+    private ConfigObject defaultsObject(String section) {
+        return defaults.getObject(section);
+    }
+
+    private Entry.Layer defaultsLayer(String section) {
+        return new Entry.Layer("ballast." + section, defaultsObject(section), false);
+    }
+
+    private static List<String> sorted(Set<String> names) {
+        List<String> list = new ArrayList<>(names);
+        list.sort(Names.NATURAL);
+        return list;
+    }
+
+    private static String known(String what, Set<String> names) {
+        return names.isEmpty() ? "; there are no " + what : "; " + what + ": " + String.join(", ", sorted(names));
+    }
+
+    static double seconds(Duration d) {
+        return d.getSeconds() + d.getNano() / 1e9;
+    }
+}
