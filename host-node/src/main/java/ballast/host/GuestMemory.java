@@ -251,6 +251,9 @@ final class GuestMemory {
         if (target < 0) {
             return FramePool.NO_FRAME;
         }
-        return mode == TranslationMode.PARA ? target : pmap.mpn(target);
+        if (mode == TranslationMode.PARA) {
+            return target;
+        }
+        return pmap.isValidPpn(target) ? pmap.mpn(target) : FramePool.NO_FRAME;
     }
 }

@@ -128,7 +128,7 @@ final class HostInvariants {
                 g.shadow[p].forEach((vpn, mpn) -> {
                     long key = Ops.key(process, vpn);
                     int ppn = g.tables[process].get(vpn);
-                    if (ppn < 0 || g.pmap.mpn(ppn) != mpn) {
+                    if (ppn < 0 || !g.pmap.isValidPpn(ppn) || g.pmap.mpn(ppn) != mpn) {
                         v.add("isolation: " + name + " stale shadow entry process " + process + " VPN 0x"
                                 + Long.toHexString(vpn) + " -> MPN " + mpn);
                     } else if (!g.rmap.contains(ppn, key)) {
@@ -142,7 +142,7 @@ final class HostInvariants {
             if (expected != mpn) {
                 v.add("isolation: " + name + " stale TLB entry process " + Ops.process(key) + " VPN 0x"
                         + Long.toHexString(Ops.vpn(key)) + " -> MPN " + mpn + ", tables say " + expected);
-            } else if (!readOnly && frames.owner(mpn) == FramePool.SHARED) {
+            } else if (!readOnly && frames.isValid(mpn) && frames.owner(mpn) == FramePool.SHARED) {
                 v.add("isolation: " + name + " TLB caches shared MPN " + mpn + " writable");
             }
         });

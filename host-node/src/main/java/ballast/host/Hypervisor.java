@@ -98,10 +98,19 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     }
 
     private Behavior<Command> onBoot(Boot boot) {
+        if (boot.replyTo() == null) {
+            // Nobody to answer and nobody to send ticks to: booting it would leave a guest without an address.
+            getContext().getLog().warn("{}: ignored boot of {} without a reply address", hostName, boot.name());
+            return this;
+        }
         Refusal[] refusal = new Refusal[1];
         int[] p2m = core.boot(boot.guest(), boot.name(), refusal);
         if (p2m == null) {
-            core.countRefusal(boot.guest());
+            // Charged to the guest only when the guest itself asked (a second boot from its own address);
+            // a stranger's boot under another guest's index or name is refused without touching that guest.
+            if (core.isGuest(boot.guest()) && boot.replyTo().equals(guestRefs[boot.guest()])) {
+                core.countRefusal(boot.guest());
+            }
             getContext().getLog().warn("{}: refused boot of {}: {}", hostName, boot.name(), refusal[0].detail());
             boot.replyTo().tell(new BootRefused(boot.guest(), refusal[0].reason(), refusal[0].detail()));
             return this;
@@ -201,14 +210,23 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
         ackTick[ack.guest()] = ack.tick();
         counters[ack.guest()] = ack.counters();
-        audits[ack.guest()] = ack.audit() != null ? ack.audit() : EMPTY_AUDIT;
+        audits[ack.guest()] = wellFormed(ack.audit());
         if (++acksIn == guestCount) {
             finishTick();
         }
         return this;
     }
 
-    private static final Audit EMPTY_AUDIT = new Audit(new long[0], new long[0]);
+    /** A missing audit stays null (a violation on an audited tick); missing arrays count as empty (their entries as differences). */
+    private static Audit wellFormed(Audit audit) {
+        if (audit == null) {
+            return null;
+        }
+        if (audit.keys() != null && audit.tokens() != null) {
+            return audit;
+        }
+        return new Audit(audit.keys() != null ? audit.keys() : new long[0], audit.tokens() != null ? audit.tokens() : new long[0]);
+    }
 
     private void finishTick() {
         RunTick run = current;
@@ -219,8 +237,13 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             checks += HostInvariants.CHECKS;
             for (int g = 0; g < guestCount; g++) {
                 Audit audit = audits[g];
-                long mismatches = core.audit(g, audit.keys(), audit.tokens());
                 checks++;
+                if (audit == null) {
+                    found.add(hostName + ": integrity: " + core.settings().guests().get(g).name()
+                            + " sent no integrity record for an audited tick");
+                    continue;
+                }
+                long mismatches = core.audit(g, audit.keys(), audit.tokens());
                 if (mismatches > 0) {
                     found.add(hostName + ": integrity: " + core.settings().guests().get(g).name() + " reads back "
                             + mismatches + " of " + audit.keys().length + " pages differently from what it wrote");

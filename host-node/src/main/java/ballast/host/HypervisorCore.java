@@ -99,7 +99,7 @@ public final class HypervisorCore {
         }
         int pages = g.pmap.pages();
         if (frames.freeFrames() < pages) {
-            refusal[0] = new Refusal(RefusalReason.FRAME_OUT_OF_RANGE, index,
+            refusal[0] = new Refusal(RefusalReason.OUT_OF_MEMORY, index,
                     name + " needs " + pages + " frames at boot, " + frames.freeFrames() + " are free");
             return null;
         }

@@ -26,6 +26,8 @@ public enum RefusalReason {
     PPN_OUT_OF_RANGE,
     /** A machine frame that is not this guest's own (another guest's, free, or the hypervisor's). */
     FRAME_NOT_OWNED,
+    /** The host has too few free machine frames for the call (e.g. populating a para-virtual guest). */
+    OUT_OF_MEMORY,
     /** A machine frame number outside the host's memory. */
     FRAME_OUT_OF_RANGE,
     /** The values stream is shorter than the operations need, or longer. */

@@ -4,8 +4,9 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -15,6 +16,8 @@ public final class KryoFactory {
     static final int LONG_ARRAY_ID = 20;
     static final int INT_ARRAY_ID = 21;
     static final int BYTE_ARRAY_ID = 22;
+    static final int LIST_N_ID = 24;
+    static final int LIST_12_ID = 25;
     static final int ARRAY_LIST_ID = 23;
 
     private KryoFactory() {
@@ -24,11 +27,14 @@ public final class KryoFactory {
         Kryo kryo = new Kryo();
         kryo.setRegistrationRequired(true);
         kryo.setReferences(false);
-        ImmutableCollectionsSerializers.registerSerializers(kryo);
+        kryo.register(String.class, new BoundedStringSerializer(), kryo.getRegistration(String.class).getId());
         kryo.register(long[].class, new LongArraySerializer(), LONG_ARRAY_ID);
         kryo.register(int[].class, new IntArraySerializer(), INT_ARRAY_ID);
         kryo.register(byte[].class, new ByteArraySerializer(), BYTE_ARRAY_ID);
-        kryo.register(ArrayList.class, ARRAY_LIST_ID);
+        // Lists in messages: immutable ones (List.of / List.copyOf: ListN and List12) and ArrayList.
+        kryo.register(List.of().getClass(), new BoundedListSerializer(), LIST_N_ID);
+        kryo.register(List.of(1).getClass(), new BoundedListSerializer(), LIST_12_ID);
+        kryo.register(ArrayList.class, new BoundedListSerializer(), ARRAY_LIST_ID);
         if (resolver != null) {
             kryo.addDefaultSerializer(ActorRef.class, new ActorRefSerializer(resolver));
         }
@@ -46,6 +52,73 @@ public final class KryoFactory {
             throw new IllegalArgumentException("array of " + length + " elements does not fit the " + remaining + " bytes left");
         }
         return length;
+    }
+
+    /**
+     * Kryo's own string format, but a declared UTF-8 length the payload cannot hold is rejected
+     * before Kryo allocates a char array of that length.
+     */
+    static final class BoundedStringSerializer extends Serializer<String> {
+        BoundedStringSerializer() {
+            setImmutable(true);
+            setAcceptsNull(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, String s) {
+            output.writeString(s);
+        }
+
+        @Override
+        public String read(Kryo kryo, Input input, Class<? extends String> type) {
+            if (input.readVarIntFlag()) { // null, empty or UTF-8 with a length prefix
+                int start = input.position();
+                int chars = input.readVarIntFlag(true) - 1;
+                long remaining = (long) input.limit() - input.position();
+                if (chars > remaining) {
+                    throw new IllegalArgumentException("string of " + chars + " characters does not fit the "
+                            + remaining + " bytes left");
+                }
+                input.setPosition(start);
+            }
+            return input.readString();
+        }
+    }
+
+    /**
+     * A list: its size (checked against the bytes left: each element takes one byte at least), then its
+     * elements. Read back as an immutable list (no nulls), or as an ArrayList when one was sent.
+     */
+    static final class BoundedListSerializer extends Serializer<List<?>> {
+        BoundedListSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, List<?> list) {
+            output.writeVarInt(list.size(), true);
+            for (Object o : list) {
+                kryo.writeClassAndObject(output, o);
+            }
+        }
+
+        @Override
+        public List<?> read(Kryo kryo, Input input, Class<? extends List<?>> type) {
+            int size = checkedLength(input, 1);
+            Object[] elements = new Object[size];
+            for (int i = 0; i < size; i++) {
+                elements[i] = kryo.readClassAndObject(input);
+            }
+            if (ArrayList.class.equals(type)) {
+                return new ArrayList<>(Arrays.asList(elements));
+            }
+            for (Object e : elements) {
+                if (e == null) {
+                    throw new IllegalArgumentException("null element in an immutable list");
+                }
+            }
+            return List.of(elements);
+        }
     }
 
     static final class LongArraySerializer extends Serializer<long[]> {

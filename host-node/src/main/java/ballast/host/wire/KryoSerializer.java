@@ -54,7 +54,7 @@ public final class KryoSerializer extends JSerializer {
     public byte[] toBinary(Object o) {
         Kryo kryo = pool.obtain();
         try {
-            Output output = new Output(4096, maxPayloadBytes);
+            Output output = new Output(Math.min(4096, maxPayloadBytes), maxPayloadBytes);
             kryo.writeClassAndObject(output, o);
             return output.toBytes();
         } catch (KryoException e) {

@@ -1,0 +1,181 @@
+package ballast.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ballast.host.abi.Ops;
+import ballast.host.memory.FramePool;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The invariant checker must see corruption: each test breaks one thing through package access. */
+class HostInvariantsTest {
+    PrimedHost h;
+    HypervisorCore core;
+    FramePool frames;
+
+    @BeforeEach
+    void setUp() {
+        h = new PrimedHost();
+        core = h.core;
+        frames = core.frames();
+    }
+
+    List<String> violations() {
+        List<String> v = core.checkInvariants();
+        assertThat(v).allSatisfy(line -> assertThat(line).startsWith("test-host: "));
+        return v;
+    }
+
+    @Test
+    void aCleanHostReportsNothing() {
+        assertThat(violations()).isEmpty();
+        assertThat(HostInvariants.CHECKS).isEqualTo(3);
+    }
+
+    @Test
+    void aWrongRefcountOnAPrivateFrameIsReported() {
+        frames.setRefcount(h.fullMpn, 2);
+        assertThat(violations()).singleElement().asString()
+                .contains("refcounts").contains("MPN " + h.fullMpn).contains("refcount 2");
+    }
+
+    @Test
+    void aRefcountOnAFreeOrReservedFrameIsReported() {
+        frames.setRefcount(h.freeMpn, 1);
+        frames.setRefcount(h.reservedMpn, 1);
+        assertThat(violations()).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains("refcounts").contains("free MPN " + h.freeMpn))
+                .anySatisfy(l -> assertThat(l).contains("refcounts").contains("host-reserved MPN " + h.reservedMpn));
+    }
+
+    @Test
+    void aPmapEntryPointingAtAnotherGuestsFrameIsReported() {
+        GuestMemory full = core.guest(PrimedHost.FULL);
+        full.pmap.back(40, h.p2mA[7]);
+        assertThat(violations())
+                .anySatisfy(l -> assertThat(l).contains("isolation").contains("full PPN 40")
+                        .contains("MPN " + h.p2mA[7]).contains("guest para-a"))
+                .anySatisfy(l -> assertThat(l).contains("refcounts").contains("MPN " + h.p2mA[7]).contains("2 mappings"));
+    }
+
+    @Test
+    void aPmapEntryPointingAtAFreeFrameIsReported() {
+        core.guest(PrimedHost.NESTED).pmap.back(41, h.freeMpn);
+        assertThat(violations())
+                .anySatisfy(l -> assertThat(l).contains("isolation").contains("nested PPN 41").contains("free"))
+                .anySatisfy(l -> assertThat(l).contains("refcounts").contains("MPN " + h.freeMpn));
+    }
+
+    @Test
+    void aFrameFreedWhileStillMappedIsReported() {
+        frames.free(h.fullMpn);
+        assertThat(violations())
+                .anySatisfy(l -> assertThat(l).contains("isolation").contains("MPN " + h.fullMpn).contains("free"))
+                .anySatisfy(l -> assertThat(l).contains("refcounts").contains("MPN " + h.fullMpn));
+    }
+
+    @Test
+    void aParaTableEntryPointingAtAnotherGuestsFrameIsReported() {
+        core.guest(PrimedHost.PARA_A).tables[1].set(0x55, h.p2mB[4]);
+        assertThat(violations()).singleElement().asString()
+                .contains("isolation").contains("para-a process 1 VPN 0x55").contains("guest para-b");
+    }
+
+    @Test
+    void aParaTableEntryPointingAtAReservedOrMissingFrameIsReported() {
+        core.guest(PrimedHost.PARA_B).tables[0].set(0x56, h.reservedMpn);
+        core.guest(PrimedHost.PARA_B).tables[0].set(0x57, TestHosts.TOTAL_FRAMES + 5);
+        assertThat(violations()).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains("VPN 0x56").contains("host-reserved"))
+                .anySatisfy(l -> assertThat(l).contains("VPN 0x57").contains("nonexistent MPN"));
+    }
+
+    @Test
+    void aGuestTableEntryOutsideTheGuestsMemoryIsReported() {
+        core.guest(PrimedHost.NESTED).tables[0].set(0x58, PrimedHost.PAGES);
+        assertThat(violations()).singleElement().asString().contains("nested").contains("outside its memory");
+    }
+
+    @Test
+    void aStaleTlbEntryIsReported() {
+        GuestMemory nested = core.guest(PrimedHost.NESTED);
+        long key = Ops.key(0, 0x10);
+        int right = nested.peekMpn(key);
+        nested.tlb.fill(key, nested.pmap.mpn(4), false);
+        assertThat(violations()).singleElement().asString()
+                .contains("stale TLB entry").contains("nested").contains("tables say " + right);
+    }
+
+    @Test
+    void aTlbEntryForAnUnmappedPageIsReported() {
+        core.guest(PrimedHost.PARA_A).tlb.fill(Ops.key(1, 0x77), h.p2mA[3], false);
+        assertThat(violations()).singleElement().asString().contains("stale TLB entry").contains("para-a");
+    }
+
+    @Test
+    void aStaleShadowEntryIsReported() {
+        GuestMemory full = core.guest(PrimedHost.FULL);
+        full.shadow[0].set(0x10, full.pmap.mpn(4));
+        full.tlb.flush();
+        assertThat(violations()).singleElement().asString().contains("stale shadow entry").contains("VPN 0x10");
+    }
+
+    @Test
+    void aShadowEntryMissingFromTheReverseMapIsReported() {
+        GuestMemory full = core.guest(PrimedHost.FULL);
+        assertThat(full.rmap.remove(3, Ops.key(0, 0x10))).isTrue();
+        assertThat(violations()).singleElement().asString().contains("missing from the reverse map of PPN 3");
+    }
+
+    @Test
+    void aSharedFrameCachedWritableIsReported() {
+        GuestMemory para = core.guest(PrimedHost.PARA_A);
+        long key = Ops.key(0, 0x10);
+        assertThat(para.tlb.lookupWritable(key)).isEqualTo(h.p2mA[0]);
+        frames.markShared(h.p2mA[0]);
+        assertThat(violations()).anySatisfy(l -> assertThat(l).contains("TLB caches shared MPN " + h.p2mA[0] + " writable"));
+        // Read-only, it is no longer a TLB violation (the pmap state still is).
+        para.tlb.fill(key, h.p2mA[0], true);
+        assertThat(violations()).noneSatisfy(l -> assertThat(l).contains("writable"));
+    }
+
+    @Test
+    void aGuestTableEntryOutsideMemoryUnderAShadowEntryIsReportedNotThrown() {
+        GuestMemory full = core.guest(PrimedHost.FULL);
+        assertThat(full.shadow[0].get(0x10)).isNotNegative();
+        full.tables[0].set(0x10, PrimedHost.PAGES + 5);
+        assertThat(violations()).anySatisfy(l -> assertThat(l).contains("full").contains("outside its memory"))
+                .anySatisfy(l -> assertThat(l).contains("stale shadow entry").contains("VPN 0x10"));
+    }
+
+    @Test
+    void aGuestTableEntryOutsideMemoryUnderATlbEntryIsReportedNotThrown() {
+        GuestMemory nested = core.guest(PrimedHost.NESTED);
+        long key = Ops.key(0, 0x10);
+        assertThat(nested.tlb.lookup(key)).isNotNegative();
+        nested.tables[0].set(0x10, PrimedHost.PAGES + 5);
+        assertThat(violations()).anySatisfy(l -> assertThat(l).contains("nested").contains("outside its memory"))
+                .anySatisfy(l -> assertThat(l).contains("stale TLB entry").contains("nested"));
+    }
+
+    @Test
+    void aNonexistentFrameInAParaTableAndItsTlbIsReportedNotThrown() {
+        GuestMemory para = core.guest(PrimedHost.PARA_A);
+        long key = Ops.key(0, 0x10);
+        int bogus = TestHosts.TOTAL_FRAMES + 5;
+        para.tables[0].set(0x10, bogus);
+        para.tlb.fill(key, bogus, false);
+        assertThat(violations()).anySatisfy(l -> assertThat(l).contains("para-a").contains("nonexistent MPN " + bogus));
+    }
+
+    @Test
+    void manyViolationsAreCappedWithACount() {
+        for (int i = 0; i < 30; i++) {
+            frames.setRefcount(h.p2mA[i], 5);
+        }
+        List<String> v = violations();
+        assertThat(v).hasSize(21);
+        assertThat(v.get(20)).endsWith("... and 10 more violations");
+    }
+}

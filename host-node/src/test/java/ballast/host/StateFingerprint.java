@@ -1,0 +1,69 @@
+package ballast.host;
+
+import ballast.host.memory.FramePool;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything observable about a host, as lines of text so that a failing comparison shows what
+ * changed: every frame's owner, token and refcount, the pool's counts, every guest's pmap,
+ * tables, shadow tables, reverse-map size, TLB contents and counters, and what the guest would
+ * read at each of the probe keys. The guest's refused-call counter is left out on purpose: a
+ * refusal is counted, and the tests check that count separately.
+ */
+final class StateFingerprint {
+    private StateFingerprint() {
+    }
+
+    static List<String> of(HypervisorCore core, long[] probeKeys) {
+        List<String> lines = new ArrayList<>();
+        FramePool frames = core.frames();
+        lines.add("host " + core.hostStats());
+        lines.add("pool free=" + frames.freeFrames() + " shared=" + frames.sharedFrames()
+                + " reserved=" + frames.reservedFrames() + " mapped=" + frames.mappedFrames());
+        for (int mpn = 0; mpn < frames.totalFrames(); mpn++) {
+            lines.add("mpn " + mpn + " owner=" + frames.owner(mpn) + " token=" + Long.toHexString(frames.token(mpn))
+                    + " refcount=" + frames.refcount(mpn));
+        }
+        for (int i = 0; i < core.guestCount(); i++) {
+            GuestMemory g = core.guest(i);
+            String n = "guest " + g.spec.name() + " ";
+            lines.add(n + "booted=" + g.booted + " counters tlbHits=" + g.tlbHits + " tlbMisses=" + g.tlbMisses
+                    + " tlbFlushes=" + g.tlbFlushes + " hiddenFaults=" + g.hiddenFaults + " guestFaults=" + g.guestFaults
+                    + " traps=" + g.traps + " hypercalls=" + g.hypercalls + " mmuUpdateEntries=" + g.mmuUpdateEntries
+                    + " vmExits=" + g.vmExits + " overheadCycles=" + g.overheadCycles
+                    + " allocationFailures=" + g.allocationFailures);
+            lines.add(n + "pmap backed=" + g.pmap.backedPages());
+            for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
+                lines.add(n + "ppn " + ppn + " -> " + g.pmap.mpn(ppn) + " state " + g.pmap.state(ppn));
+            }
+            for (int p = 0; p < g.tables.length; p++) {
+                String table = n + "table " + p + " ";
+                lines.add(table + "mapped=" + g.tables[p].mappedCount() + " nodes=" + g.tables[p].nodeCount());
+                g.tables[p].forEach((vpn, value) -> lines.add(table + Long.toHexString(vpn) + " -> " + value));
+                if (g.shadow != null) {
+                    String shadow = n + "shadow " + p + " ";
+                    lines.add(shadow + "mapped=" + g.shadow[p].mappedCount());
+                    g.shadow[p].forEach((vpn, value) -> lines.add(shadow + Long.toHexString(vpn) + " -> " + value));
+                }
+            }
+            if (g.rmap != null) {
+                lines.add(n + "rmap size=" + g.rmap.size());
+            }
+            g.tlb.forEach((key, mpn, ro) -> lines.add(n + "tlb " + Long.toHexString(key) + " -> " + mpn + (ro ? " ro" : "")));
+            for (long key : probeKeys) {
+                lines.add(n + "peek " + Long.toHexString(key) + " -> " + g.peekMpn(key));
+            }
+        }
+        return lines;
+    }
+
+    /** Refused calls counted per guest. */
+    static long[] refused(HypervisorCore core) {
+        long[] r = new long[core.guestCount()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = core.guest(i).refusedHypercalls;
+        }
+        return r;
+    }
+}

@@ -1,0 +1,114 @@
+package ballast.host.wire;
+
+import ballast.host.abi.Audit;
+import ballast.host.abi.Boot;
+import ballast.host.abi.BootRefused;
+import ballast.host.abi.Booted;
+import ballast.host.abi.GuestCounters;
+import ballast.host.abi.MmuUpdate;
+import ballast.host.abi.Ops;
+import ballast.host.abi.Refusal;
+import ballast.host.abi.RefusalReason;
+import ballast.host.abi.TickAck;
+import ballast.host.abi.TickResult;
+import ballast.host.abi.TickStart;
+import ballast.host.abi.TickWork;
+import ballast.host.abi.ToGuest;
+import ballast.host.abi.TranslationMode;
+import ballast.host.control.GuestStats;
+import ballast.host.control.HostStats;
+import ballast.host.control.HostTickDone;
+import ballast.host.control.RunTick;
+import ballast.host.memory.Tokens;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Sample instances of every wire message, with edge values (empty and large arrays, extreme
+ * numbers, every refusal reason, non-ASCII text, null where the ABI allows it).
+ */
+final class WireCases {
+    private WireCases() {
+    }
+
+    /** Named wire messages, in a stable order. */
+    static Map<String, WireMessage> messages(ActorRef<ToGuest> guest, ActorRef<HostTickDone> clock) {
+        SplittableRandom random = new SplittableRandom(5L);
+        Map<String, WireMessage> m = new LinkedHashMap<>();
+        m.put("Boot", new Boot(0, "alpha", guest));
+        m.put("Boot non-ASCII name", new Boot(1023, "gäst-名前-\u00e9", guest));
+        m.put("Booted empty p2m", new Booted(0, new int[0]));
+        int[] p2m = random.ints(5000, 0, Integer.MAX_VALUE).toArray();
+        p2m[0] = Integer.MIN_VALUE;
+        p2m[1] = -1;
+        m.put("Booted large p2m", new Booted(2, p2m));
+        m.put("BootRefused", new BootRefused(3, RefusalReason.UNKNOWN_GUEST, "no guest 3 on host h"));
+        m.put("BootRefused null detail", new BootRefused(-1, RefusalReason.ALREADY_BOOTED, null));
+        m.put("TickStart", new TickStart(0, false));
+        m.put("TickStart extreme", new TickStart(Long.MAX_VALUE, true));
+        m.put("TickWork empty", new TickWork(0, 1, List.of(), new long[0], new long[0], guest));
+        long[] ops = new long[20_000];
+        long[] values = new long[10_000];
+        for (int i = 0; i < ops.length; i++) {
+            ops[i] = Ops.op(i % 2 == 0 ? Ops.WRITE : Ops.READ, i % 7, random.nextLong(1L << 36));
+        }
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextLong();
+        }
+        m.put("TickWork large with mmu_updates", new TickWork(1, 99, List.of(
+                new MmuUpdate(new long[] {Ops.key(0, 1), Ops.key(1, 0xfffffffffL)}, new int[] {17, MmuUpdate.CLEAR}),
+                new MmuUpdate(new long[0], new int[0]),
+                new MmuUpdate(new long[] {Ops.KEY_MASK}, new int[] {Integer.MAX_VALUE})), ops, values, guest));
+        List<MmuUpdate> arrayList = new ArrayList<>();
+        arrayList.add(new MmuUpdate(new long[] {-1L}, new int[] {-2}));
+        m.put("TickWork ArrayList of one hostile mmu_update", new TickWork(-5, Long.MIN_VALUE, arrayList,
+                new long[] {-1L, Long.MIN_VALUE}, new long[] {Long.MAX_VALUE}, guest));
+        m.put("TickResult no refusals", new TickResult(1, Tokens.EMPTY_DIGEST, 0, List.of()));
+        List<Refusal> all = new ArrayList<>();
+        for (RefusalReason r : RefusalReason.values()) {
+            all.add(new Refusal(r, r.ordinal() - 1, r.name() + " detail"));
+        }
+        m.put("TickResult every refusal reason", new TickResult(Long.MAX_VALUE, 0x8000_0000_0000_0001L, Integer.MAX_VALUE,
+                List.copyOf(all)));
+        m.put("TickResult one refusal", new TickResult(2, -1L, 1, List.of(new Refusal(RefusalReason.NOT_SENDER, -1, null))));
+        m.put("TickAck without audit", new TickAck(0, 1, GuestCounters.ZERO, null, guest));
+        long[] keys = random.longs(10_000, 0, Ops.KEY_MASK + 1).toArray();
+        long[] tokens = random.longs(10_000).toArray();
+        m.put("TickAck with audit", new TickAck(1, 7, new GuestCounters(Long.MAX_VALUE, 1, 2, 3, 4, Long.MIN_VALUE),
+                new Audit(keys, tokens), guest));
+        m.put("TickAck with empty audit", new TickAck(1, 8, GuestCounters.ZERO, new Audit(new long[0], new long[0]), guest));
+        m.put("RunTick", new RunTick(7, true, false, clock));
+        m.put("RunTick audit", new RunTick(Long.MAX_VALUE, false, true, clock));
+        m.put("HostTickDone empty", new HostTickDone("h", 0, new HostStats(0, 0, 0, 0, 0), List.of(), 0, List.of()));
+        m.put("HostTickDone with guests and violations", new HostTickDone("host-\u00fc", 42,
+                new HostStats(262_144, 100_000, 150_000, 12_144, 5), List.of(
+                        guestStats("a", 1), guestStats("b", 2), guestStats("c-名", Long.MAX_VALUE)),
+                5, List.of("h: refcounts: MPN 3 has refcount 2 but 1 mappings", "h: integrity: a reads back 1 of 2 pages")));
+        return m;
+    }
+
+    /**
+     * Registered classes that no host-node wire message carries (yet), round-tripped through the
+     * same Kryo registrations directly: the Pekko serializer only accepts wire messages at the top.
+     */
+    static Map<String, Object> components() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (TranslationMode mode : TranslationMode.values()) {
+            m.put("TranslationMode " + mode, mode);
+        }
+        return m;
+    }
+
+    static GuestStats guestStats(String name, long seed) {
+        long[] v = new long[19];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Tokens.mix(seed + i);
+        }
+        return new GuestStats(name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+                v[12], v[13], v[14], v[15], v[16], v[17], v[18]);
+    }
+}
