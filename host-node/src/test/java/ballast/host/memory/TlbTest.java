@@ -67,6 +67,31 @@ class TlbTest {
     }
 
     @Test
+    void fourKeysOfOneSetStayCachedAndAFifthEvictsTheOldestFill() {
+        Tlb tlb = new Tlb(16); // 4 sets of 4 ways
+        List<Long> sameSet = new ArrayList<>();
+        for (long vpn = 0; sameSet.size() < 5; vpn++) {
+            long key = Ops.key(0, vpn);
+            if ((key * 0x9E3779B97F4A7C15L) >>> 62 == 1) {
+                sameSet.add(key);
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            tlb.fill(sameSet.get(i), 100 + i, false);
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(tlb.lookup(sameSet.get(i))).isEqualTo(100 + i);
+        }
+        tlb.fill(sameSet.get(0), 200, false); // a refill stays in its way and does not evict
+        tlb.fill(sameSet.get(4), 104, false);
+        assertThat(tlb.lookup(sameSet.get(0))).as("oldest fill evicted").isEqualTo(FramePool.NO_FRAME);
+        for (int i = 1; i < 5; i++) {
+            assertThat(tlb.lookup(sameSet.get(i))).isEqualTo(100 + i);
+        }
+        assertThat(tlb.ways()).isEqualTo(4);
+    }
+
+    @Test
     void directMappedEntriesEvictAndInvalidatingAnEvictedKeyKeepsTheOccupant() {
         Tlb tlb = new Tlb(1);
         long a = Ops.key(0, 1L);
