@@ -312,6 +312,11 @@ final class Entry {
 
     /** A finite number of at least {@code min}. */
     Double number(String key, double min) {
+        return number(key, min, Double.MAX_VALUE);
+    }
+
+    /** A finite number in [min, max]. */
+    Double number(String key, double min, double max) {
         Found f = find(key);
         if (f == null) {
             return null;
@@ -322,6 +327,10 @@ final class Entry {
         }
         if (value < min) {
             problem(f, "must be at least " + show(min) + ", got " + show(f.value()));
+            return null;
+        }
+        if (value > max) {
+            problem(f, "must be at most " + show(max) + ", got " + show(f.value()));
             return null;
         }
         return value;

@@ -50,6 +50,8 @@ final class ScenarioReader {
     static final List<String> WORKLOAD_TYPES = List.of("uniform", "hot-cold", "phases", "idle");
     static final int MAX_PROCESSES = 1024;
     static final int MAX_COUNT = 100_000;
+    /** A guest's access rate cap: about what one core can issue (10^9 memory accesses per second). */
+    static final double MAX_ACCESSES_PER_SECOND = 1e9;
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("scenario", "hosts", "costs", "guest-templates", "guests");
     /** Host and guest names end up in actor names and file names. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -111,6 +113,9 @@ final class ScenarioReader {
         List<GuestDraft> guests = readGuests(top, hostNames, templates);
         List<Instance> instances = expand(guests);
         admit(hosts, instances);
+        if (run != null) {
+            checkBatchSizes(hosts, guests, seconds(run.tick()));
+        }
 
         if (!problems.isEmpty() || run == null || costs == null) {
             return null;
@@ -432,7 +437,7 @@ final class ScenarioReader {
     /** One phase; {@code hotCold} reads hot-fraction and hot-access-fraction, else the phase is uniform. */
     private Phase readPhase(Entry phase, double durationSeconds, boolean hotCold, Integer guestPages, String memory) {
         Integer workingSet = phase.pages("working-set");
-        Double accessesPerSecond = phase.number("accesses-per-second", 0);
+        Double accessesPerSecond = phase.number("accesses-per-second", 0, MAX_ACCESSES_PER_SECOND);
         Double writeFraction = phase.fraction("write-fraction");
         Double hotFraction = hotCold ? phase.fraction("hot-fraction") : Double.valueOf(1.0);
         Double hotAccessFraction = hotCold ? phase.fraction("hot-access-fraction") : Double.valueOf(1.0);
@@ -496,6 +501,31 @@ final class ScenarioReader {
                     break;
                 }
                 taken += values.configuredPages();
+            }
+        }
+    }
+
+    /**
+     * A guest's busiest tick (its fastest phase's accesses in one tick, plus one page-table write
+     * and one fill per page it may touch) must fit in one batch of its host's max-batch-ops, or the
+     * hypervisor would refuse every tick of it.
+     */
+    private void checkBatchSizes(Map<String, HostDraft> hosts, List<GuestDraft> guests, double tickSeconds) {
+        for (GuestDraft guest : guests) {
+            HostDraft host = guest.host() == null ? null : hosts.get(guest.host());
+            if (host == null || guest.values() == null) {
+                continue;
+            }
+            double fastest = 0;
+            for (Phase p : guest.values().workload().phases()) {
+                fastest = Math.max(fastest, p.accessesPerSecond());
+            }
+            double perTick = Math.ceil(fastest * tickSeconds) + 2.0 * guest.values().workload().maxWorkingSetPages()
+                    + guest.values().processes();
+            if (perTick > host.maxBatchOps()) {
+                guest.entry().problemAbout("workload", "up to " + (long) perTick + " operations per tick (accesses at "
+                        + show(fastest) + " per second, plus first touches) exceed host " + host.name()
+                        + "'s max-batch-ops of " + host.maxBatchOps() + ": lower the rate or the tick, or raise max-batch-ops");
             }
         }
     }
