@@ -256,4 +256,27 @@ final class GuestMemory {
         }
         return pmap.isValidPpn(target) ? pmap.mpn(target) : FramePool.NO_FRAME;
     }
+
+    /** {@link #peekTarget}: the guest has no (valid) mapping at the key. */
+    static final int UNMAPPED = -2;
+
+    /**
+     * Like {@link #peekMpn}, but tells a key the guest has not mapped ({@link #UNMAPPED}) from a key
+     * mapped to a guest-physical page that has no frame yet ({@link FramePool#NO_FRAME}, which reads
+     * as the zero page on first touch).
+     */
+    int peekTarget(long key) {
+        int process = Ops.process(key);
+        if (key < 0 || key > Ops.KEY_MASK || process >= tables.length) {
+            return UNMAPPED;
+        }
+        int target = tables[process].get(Ops.vpn(key));
+        if (target < 0) {
+            return UNMAPPED;
+        }
+        if (mode == TranslationMode.PARA) {
+            return target;
+        }
+        return pmap.isValidPpn(target) ? pmap.mpn(target) : UNMAPPED;
+    }
 }

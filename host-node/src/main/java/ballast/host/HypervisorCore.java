@@ -313,8 +313,14 @@ public final class HypervisorCore {
         long mismatches = 0;
         int n = Math.min(keys.length, tokens.length);
         for (int i = 0; i < n; i++) {
-            int mpn = g.peekMpn(keys[i]);
-            if (mpn < 0 || frames.token(mpn) != tokens[i]) {
+            int target = g.peekTarget(keys[i]);
+            if (target == GuestMemory.UNMAPPED) {
+                mismatches++;
+                continue;
+            }
+            // a mapped guest-physical page with no frame yet reads as the zero page
+            long token = target == FramePool.NO_FRAME ? Tokens.ZERO : frames.token(target);
+            if (token != tokens[i]) {
                 mismatches++;
             }
         }
