@@ -14,6 +14,7 @@ import ballast.host.abi.TickWork;
 import ballast.host.abi.ToGuest;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostTickDone;
+import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.memory.Tokens;
 import java.util.ArrayList;
@@ -66,6 +67,15 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     private RunTick current;
     private int workIn;
     private int acksIn;
+    /** Free-running: the run being played (null in deterministic mode) and its state. */
+    private RunFree free;
+    private RunFree pendingFree;
+    /** Free-running: the tick each guest plays now. */
+    private long[] guestTick;
+    private int finished;
+    private long applied;
+    private long freeChecks;
+    private final List<String> freeViolations = new ArrayList<>();
 
     public static Behavior<Command> create(HostSettings settings) {
         return Behaviors.setup(context -> new Hypervisor(context, settings));
@@ -92,6 +102,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         return newReceiveBuilder()
                 .onMessage(Boot.class, this::onBoot)
                 .onMessage(RunTick.class, this::onRunTick)
+                .onMessage(RunFree.class, this::onRunFree)
                 .onMessage(TickWork.class, this::onTickWork)
                 .onMessage(TickAck.class, this::onTickAck)
                 .build();
@@ -122,6 +133,11 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             RunTick run = pending;
             pending = null;
             startTick(run);
+        }
+        if (booted == guestCount && pendingFree != null) {
+            RunFree run = pendingFree;
+            pendingFree = null;
+            startFree(run);
         }
         return this;
     }
@@ -166,7 +182,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         } else if (!guestRefs[guest].equals(replyTo)) {
             reason = RefusalReason.NOT_SENDER;
             detail = "guest " + guest + " is not the sender";
-        } else if (current == null || current.tick() != tick) {
+        } else if (tick != expectedTick(guest)) {
             reason = RefusalReason.WRONG_TICK;
             detail = "tick " + tick + " is not being played";
         } else if (lastTick[guest] == tick) {
@@ -187,11 +203,23 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         return refusal;
     }
 
+    /** The tick a guest may call for now: the barrier's tick, or in free-running mode its own. */
+    private long expectedTick(int guest) {
+        if (free != null) {
+            return guestTick[guest];
+        }
+        return current == null ? Long.MIN_VALUE : current.tick();
+    }
+
     private Behavior<Command> onTickWork(TickWork w) {
         if (checkCall(w.guest(), w.tick(), w.replyTo(), workTick) != null) {
             return this;
         }
         workTick[w.guest()] = w.tick();
+        if (free != null) {
+            applyFree(w);
+            return this;
+        }
         work[w.guest()] = w;
         if (++workIn == guestCount) {
             for (int g = 0; g < guestCount; g++) {
@@ -205,7 +233,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     }
 
     private Behavior<Command> onTickAck(TickAck ack) {
-        if (checkCall(ack.guest(), workIn < guestCount ? -1 : ack.tick(), ack.replyTo(), ackTick) != null) {
+        boolean early = free != null ? workTick[ack.guest()] != ack.tick() : workIn < guestCount;
+        if (checkCall(ack.guest(), early ? -1 : ack.tick(), ack.replyTo(), ackTick) != null) {
+            return this;
+        }
+        if (free != null) {
+            ackFree(ack);
             return this;
         }
         ackTick[ack.guest()] = ack.tick();
@@ -215,6 +248,80 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             finishTick();
         }
         return this;
+    }
+
+    // ---------------------------------------------------------------- free-running
+
+    private Behavior<Command> onRunFree(RunFree run) {
+        if (current != null || free != null) {
+            getContext().getLog().error("{}: free run asked while another run is playing; ignored", hostName);
+            return this;
+        }
+        if (booted < guestCount) {
+            pendingFree = run;
+            return this;
+        }
+        startFree(run);
+        return this;
+    }
+
+    private void startFree(RunFree run) {
+        free = run;
+        guestTick = new long[guestCount];
+        if (guestCount == 0 || run.ticks() == 0) {
+            finishFree();
+            return;
+        }
+        TickStart start = new TickStart(0, run.ticks() == 1);
+        for (ActorRef<ToGuest> guest : guestRefs) {
+            guest.tell(start);
+        }
+    }
+
+    /** Applies one guest's work at once; every {@code checkEvery} works, checks the invariants and reports progress. */
+    private void applyFree(TickWork w) {
+        guestRefs[w.guest()].tell(core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.values()));
+        if (++applied % free.checkEvery() == 0) {
+            List<String> found = core.checkInvariants();
+            freeChecks += HostInvariants.CHECKS;
+            freeViolations.addAll(found);
+            long slowest = Long.MAX_VALUE;
+            for (long t : guestTick) {
+                slowest = Math.min(slowest, t);
+            }
+            free.replyTo().tell(new HostTickDone(hostName, slowest - 1, core.hostStats(), List.of(),
+                    HostInvariants.CHECKS, List.copyOf(found)));
+        }
+    }
+
+    /** A guest finished a tick: start its next one, or on its last, keep its audit. */
+    private void ackFree(TickAck ack) {
+        int g = ack.guest();
+        counters[g] = ack.counters();
+        long last = free.ticks() - 1;
+        if (ack.tick() < last) {
+            guestTick[g] = ack.tick() + 1;
+            guestRefs[g].tell(new TickStart(guestTick[g], guestTick[g] == last));
+            return;
+        }
+        audits[g] = wellFormed(ack.audit());
+        guestTick[g] = free.ticks(); // done: any further call is for a tick not being played
+        if (++finished == guestCount) {
+            finishFree();
+        }
+    }
+
+    /** Every guest played every tick: final audit, invariants, and the final report. */
+    private void finishFree() {
+        RunFree run = free;
+        List<String> violations = new ArrayList<>(freeViolations);
+        long checks = freeChecks + auditAll(violations);
+        List<GuestStats> rows = new ArrayList<>(guestCount);
+        for (int g = 0; g < guestCount; g++) {
+            rows.add(core.guestStats(g, counters[g]));
+        }
+        run.replyTo().tell(new HostTickDone(hostName, run.ticks() - 1, core.hostStats(), List.copyOf(rows), checks,
+                List.copyOf(violations)));
     }
 
     /** A missing audit stays null (a violation on an audited tick); missing arrays count as empty (their entries as differences). */
@@ -228,27 +335,37 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         return new Audit(audit.keys() != null ? audit.keys() : new long[0], audit.tokens() != null ? audit.tokens() : new long[0]);
     }
 
+    /**
+     * Checks every invariant and audits every guest's integrity record (those of the last
+     * acknowledged tick); adds what was violated to {@code found}; returns the number of checks.
+     */
+    private long auditAll(List<String> found) {
+        found.addAll(core.checkInvariants());
+        long checks = HostInvariants.CHECKS;
+        for (int g = 0; g < guestCount; g++) {
+            Audit audit = audits[g];
+            checks++;
+            if (audit == null) {
+                found.add(hostName + ": integrity: " + core.settings().guests().get(g).name()
+                        + " sent no integrity record for an audited tick");
+                continue;
+            }
+            long mismatches = core.audit(g, audit.keys(), audit.tokens());
+            if (mismatches > 0) {
+                found.add(hostName + ": integrity: " + core.settings().guests().get(g).name() + " reads back "
+                        + mismatches + " of " + audit.keys().length + " pages differently from what it wrote");
+            }
+        }
+        return checks;
+    }
+
     private void finishTick() {
         RunTick run = current;
         long checks = 0;
         List<String> violations = List.of();
         if (run.audit()) {
-            List<String> found = new ArrayList<>(core.checkInvariants());
-            checks += HostInvariants.CHECKS;
-            for (int g = 0; g < guestCount; g++) {
-                Audit audit = audits[g];
-                checks++;
-                if (audit == null) {
-                    found.add(hostName + ": integrity: " + core.settings().guests().get(g).name()
-                            + " sent no integrity record for an audited tick");
-                    continue;
-                }
-                long mismatches = core.audit(g, audit.keys(), audit.tokens());
-                if (mismatches > 0) {
-                    found.add(hostName + ": integrity: " + core.settings().guests().get(g).name() + " reads back "
-                            + mismatches + " of " + audit.keys().length + " pages differently from what it wrote");
-                }
-            }
+            List<String> found = new ArrayList<>();
+            checks += auditAll(found);
             violations = List.copyOf(found);
         }
         List<GuestStats> rows = List.of();

@@ -4,6 +4,7 @@ import ballast.host.Hypervisor;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostStats;
 import ballast.host.control.HostTickDone;
+import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.scheduler.run.RunResult;
 import java.time.Duration;
@@ -38,9 +39,15 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     record BarrierTimeout(long tick) implements Command {
     }
 
-    /** What the clock needs to know about the run. */
+    /**
+     * What the clock needs to know about the run.
+     *
+     * @param freeRunning    no tick barrier: each host plays the whole run as fast as its guests go
+     *                       (reports progress every {@code checkEvery} applied works, then once at the end)
+     * @param barrierTimeout how long to wait for a host's next report before failing the run
+     */
     public record Plan(long ticks, long sampleEveryTicks, double tickSeconds, boolean auditEveryTick,
-                       Duration barrierTimeout, List<String> hostNames) {
+                       Duration barrierTimeout, List<String> hostNames, boolean freeRunning, long checkEvery) {
     }
 
     private final Plan plan;
@@ -53,6 +60,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private final List<String> violations = new ArrayList<>();
     private final Map<String, HostStats> lastHostStats = new TreeMap<>();
     private final Map<String, List<GuestStats>> lastGuestStats = new TreeMap<>();
+    /** Free-running: hosts that sent their final report. */
+    private final Map<String, HostTickDone> finalReports = new TreeMap<>();
     private long checks;
     private long tick;
     private long startNanos;
@@ -73,6 +82,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         this.startNanos = System.nanoTime();
         if (plan.ticks() == 0) {
             finish(null);
+        } else if (plan.freeRunning()) {
+            startFree();
         } else {
             startTick();
         }
@@ -102,8 +113,51 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         timers.startSingleTimer("barrier", new BarrierTimeout(tick), plan.barrierTimeout());
     }
 
+    private void startFree() {
+        RunFree run = new RunFree(plan.ticks(), plan.checkEvery(), self);
+        for (String name : plan.hostNames()) {
+            hosts.get(name).tell(run);
+        }
+        timers.startSingleTimer("barrier", new BarrierTimeout(tick), plan.barrierTimeout());
+    }
+
+    /** Free-running: progress reports carry periodic invariant checks; the final one carries the figures. */
+    private Behavior<Command> onFreeReport(HostTickDone done) {
+        if (!hosts.containsKey(done.hostName()) || finalReports.containsKey(done.hostName())) {
+            return this;
+        }
+        timers.startSingleTimer("barrier", new BarrierTimeout(tick), plan.barrierTimeout());
+        checks += done.invariantChecks();
+        violations.addAll(done.violations());
+        boolean last = done.tick() == plan.ticks() - 1 && !done.guests().isEmpty();
+        if (last) {
+            finalReports.put(done.hostName(), done);
+            lastHostStats.put(done.hostName(), done.host());
+            lastGuestStats.put(done.hostName(), done.guests());
+        }
+        if (!violations.isEmpty()) {
+            violations.add(0, "invariants violated during the free-running run");
+            return finish(null);
+        }
+        if (finalReports.size() == hosts.size()) {
+            tick = plan.ticks();
+            double simulatedSeconds = plan.ticks() * plan.tickSeconds();
+            for (String name : plan.hostNames()) {
+                for (GuestStats g : finalReports.get(name).guests()) {
+                    samples.add(new RunResult.Sample(simulatedSeconds, name, g));
+                }
+            }
+            timers.cancel("barrier");
+            return finish(null);
+        }
+        return this;
+    }
+
     private Behavior<Command> onHostDone(HostDone message) {
         HostTickDone done = message.done();
+        if (plan.freeRunning()) {
+            return onFreeReport(done);
+        }
         if (done.tick() != tick || !hosts.containsKey(done.hostName()) || arrived.containsKey(done.hostName())) {
             getContext().getLog().warn("unexpected report of {} for tick {} during tick {}", done.hostName(), done.tick(), tick);
             return this;
@@ -144,7 +198,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         }
         List<String> missing = new ArrayList<>();
         for (String name : plan.hostNames()) {
-            if (!arrived.containsKey(name)) {
+            if (!(plan.freeRunning() ? finalReports : arrived).containsKey(name)) {
                 missing.add(name);
             }
         }

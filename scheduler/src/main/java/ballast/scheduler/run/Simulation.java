@@ -45,6 +45,12 @@ public final class Simulation {
         }
     }
 
+    /**
+     * Free-running: invariants are checked after this many applied guest works per host, or after as
+     * many as there are guests if that is more (about once per round of every guest).
+     */
+    static final long FREE_RUNNING_CHECK_EVERY = 64;
+
     private Simulation() {
     }
 
@@ -82,7 +88,9 @@ public final class Simulation {
                 context.spawn(GuestVm.create(guest, hypervisor, maxMmu), "guest-" + actorName(guest.name()));
             }
             Clock.Plan plan = new Clock.Plan(scenario.ticks(), scenario.sampleEveryTicks(), scenario.tickSeconds(),
-                    options.checkEveryTick(), options.barrierTimeout(), hostNames);
+                    options.checkEveryTick(), options.barrierTimeout(), hostNames,
+                    Scenario.FREE_RUNNING.equals(scenario.mode()),
+                    Math.max(FREE_RUNNING_CHECK_EVERY, scenario.guests().size()));
             context.spawn(Clock.create(plan, hosts, result), "clock");
             return Behaviors.empty();
         });

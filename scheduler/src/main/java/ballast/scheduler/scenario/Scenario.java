@@ -15,7 +15,7 @@ import java.util.List;
  * @param durationSeconds simulated seconds to play
  * @param tickSeconds     simulated seconds per tick
  * @param ticks           ticks to play: floor(duration / tick)
- * @param mode            "deterministic"
+ * @param mode            "deterministic" or "free-running"
  * @param sampleEveryTicks ticks between two time-series samples (>= 1)
  * @param hosts           every host, each listing its guests (index = position on the host)
  * @param guests          every guest, in canonical order
@@ -24,4 +24,6 @@ import java.util.List;
 public record Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
                        long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
                        List<GuestSettings> guests, String rendered) {
+    public static final String DETERMINISTIC = "deterministic";
+    public static final String FREE_RUNNING = "free-running";
 }

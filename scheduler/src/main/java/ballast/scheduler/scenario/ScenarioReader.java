@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * one of the values: otherwise the template's check already covers them.
  */
 final class ScenarioReader {
-    static final List<String> SCENARIO_MODES = List.of("deterministic");
+    static final List<String> SCENARIO_MODES = List.of(Scenario.DETERMINISTIC, Scenario.FREE_RUNNING);
     static final List<String> WORKLOAD_TYPES = List.of("uniform", "hot-cold", "phases", "idle");
     static final int MAX_PROCESSES = 1024;
     static final int MAX_COUNT = 100_000;

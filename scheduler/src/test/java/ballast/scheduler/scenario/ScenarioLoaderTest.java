@@ -444,7 +444,7 @@ class ScenarioLoaderTest {
     @Test
     void valuesAreCheckedForTypeAndRange() throws Exception {
         String text = """
-                scenario { mode = free-running, duration = 50ms, sample-every = soon }
+                scenario { mode = lockstep, duration = 50ms, sample-every = soon }
                 hosts { h { memory = lots, reserved = 2GiB } }
                 guests {
                   a { host = h, count = 0, processes = 2000 }
@@ -457,7 +457,7 @@ class ScenarioLoaderTest {
 
         assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
                 tuple(1, "scenario.duration", "must be at least one tick (100ms), got 50ms"),
-                tuple(1, "scenario.mode", "unknown mode free-running; allowed: deterministic"),
+                tuple(1, "scenario.mode", "unknown mode lockstep; allowed: deterministic, free-running"),
                 tuple(1, "scenario.sample-every", "expected a duration such as 100ms, got soon"),
                 tuple(2, "hosts.h.memory", "expected a memory size such as 256MiB, got lots"),
                 tuple(4, "guests.a.count", "must be between 1 and 100000, got 0"),
