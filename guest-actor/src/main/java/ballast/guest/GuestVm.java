@@ -41,12 +41,33 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private TickWork ahead;
 
     public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries) {
-        return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries));
+        return create(settings, hypervisor, maxMmuUpdateEntries, NO_CRASH);
     }
 
+    /**
+     * A guest that throws {@link InjectedFault} when tick {@code crashAtTick} starts (fault injection
+     * for reliability tests; {@link #NO_CRASH} for never).
+     */
+    public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries,
+                                           long crashAtTick) {
+        return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, crashAtTick));
+    }
+
+    public static final long NO_CRASH = -1;
+
+    /** The failure a guest injected with a crash throws. */
+    public static final class InjectedFault extends RuntimeException {
+        public InjectedFault(String message) {
+            super(message);
+        }
+    }
+
+    private final long crashAtTick;
+
     private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
-                    int maxMmuUpdateEntries) {
+                    int maxMmuUpdateEntries, long crashAtTick) {
         super(context);
+        this.crashAtTick = crashAtTick;
         this.os = new GuestOs(settings);
         this.hypervisor = hypervisor;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
@@ -86,6 +107,9 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
      * the state after it.
      */
     private void onTickStart(TickStart start) {
+        if (start.tick() == crashAtTick) {
+            throw new InjectedFault(os.settings().name() + ": injected fault at tick " + start.tick());
+        }
         auditThisTick = start.audit();
         TickWork work = ahead != null && ahead.tick() == start.tick() ? ahead : generate(start.tick());
         ahead = null;

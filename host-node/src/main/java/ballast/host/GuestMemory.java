@@ -239,6 +239,35 @@ final class GuestMemory {
     }
 
     /**
+     * The guest is gone (stopped or about to boot afresh): every frame it held goes back to the
+     * host, its tables, shadow tables and TLB are emptied, and it may boot again. Returns how many
+     * frames were released. Counters are kept: they are the guest's history.
+     */
+    int release() {
+        int released = 0;
+        for (int ppn = 0; ppn < pmap.pages(); ppn++) {
+            int mpn = pmap.mpn(ppn);
+            if (mpn != FramePool.NO_FRAME && pmap.state(ppn) == Pmap.BACKED) {
+                frames.free(mpn);
+                released++;
+            }
+        }
+        pmap.clear();
+        for (int p = 0; p < tables.length; p++) {
+            tables[p] = new RadixPageTable();
+            if (shadow != null) {
+                shadow[p] = new RadixPageTable();
+            }
+        }
+        if (rmap != null) {
+            rmap.clear();
+        }
+        tlb.flush();
+        booted = false;
+        return released;
+    }
+
+    /**
      * What the guest would read at {@code key} right now, without touching the TLB or any counter;
      * {@link FramePool#NO_FRAME} when unmapped.
      */

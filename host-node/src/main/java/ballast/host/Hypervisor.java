@@ -12,6 +12,7 @@ import ballast.host.abi.TickResult;
 import ballast.host.abi.TickStart;
 import ballast.host.abi.TickWork;
 import ballast.host.abi.ToGuest;
+import ballast.host.control.GuestGone;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostTickDone;
 import ballast.host.control.RunFree;
@@ -62,7 +63,15 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     /** The last tick each guest sent work for, and acknowledged: a second call for a tick is refused. */
     private final long[] workTick;
     private final long[] ackTick;
+    /** Guests registered (booted and not gone). */
     private int booted;
+    /** Guests gone for good (stopped, no reboot): the first tick does not wait for them. */
+    private int stopped;
+    /** The guests taking part in the current deterministic tick, and how many. */
+    private final boolean[] inTick;
+    private int participants;
+    /** Whether the current tick's work has been applied (the tick is collecting acknowledgements). */
+    private boolean appliedThisTick;
     private RunTick pending;
     private RunTick current;
     private int workIn;
@@ -93,6 +102,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         this.audits = new Audit[guestCount];
         this.workTick = new long[guestCount];
         this.ackTick = new long[guestCount];
+        this.inTick = new boolean[guestCount];
         Arrays.fill(workTick, -1L);
         Arrays.fill(ackTick, -1L);
     }
@@ -103,6 +113,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 .onMessage(Boot.class, this::onBoot)
                 .onMessage(RunTick.class, this::onRunTick)
                 .onMessage(RunFree.class, this::onRunFree)
+                .onMessage(GuestGone.class, this::onGuestGone)
                 .onMessage(TickWork.class, this::onTickWork)
                 .onMessage(TickAck.class, this::onTickAck)
                 .build();
@@ -129,12 +140,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         guestRefs[boot.guest()] = boot.replyTo();
         boot.replyTo().tell(new Booted(boot.guest(), p2m));
         booted++;
-        if (booted == guestCount && pending != null) {
+        if (allBooted() && pending != null) {
             RunTick run = pending;
             pending = null;
             startTick(run);
         }
-        if (booted == guestCount && pendingFree != null) {
+        if (allBooted() && pendingFree != null) {
             RunFree run = pendingFree;
             pendingFree = null;
             startFree(run);
@@ -147,7 +158,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             getContext().getLog().error("{}: tick {} asked while tick {} is running; ignored", hostName, run.tick(), current.tick());
             return this;
         }
-        if (booted < guestCount) {
+        if (!allBooted()) {
             pending = run;
             return this;
         }
@@ -155,17 +166,27 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         return this;
     }
 
+    /** Every guest has booted, or is gone for good. */
+    private boolean allBooted() {
+        return booted + stopped >= guestCount;
+    }
+
     private void startTick(RunTick run) {
         current = run;
         workIn = 0;
         acksIn = 0;
-        if (guestCount == 0) {
-            finishTick();
-            return;
-        }
+        appliedThisTick = false;
+        participants = 0;
         TickStart start = new TickStart(run.tick(), run.audit());
-        for (ActorRef<ToGuest> guest : guestRefs) {
-            guest.tell(start);
+        for (int g = 0; g < guestCount; g++) {
+            inTick[g] = guestRefs[g] != null;
+            if (inTick[g]) {
+                participants++;
+                guestRefs[g].tell(start);
+            }
+        }
+        if (participants == 0) {
+            finishTick();
         }
     }
 
@@ -220,20 +241,35 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             applyFree(w);
             return this;
         }
+        if (!inTick[w.guest()]) {
+            return this; // booted again during this tick: it joins at the next one
+        }
         work[w.guest()] = w;
-        if (++workIn == guestCount) {
-            for (int g = 0; g < guestCount; g++) {
-                TickWork next = work[g];
-                work[g] = null;
-                TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values());
-                guestRefs[g].tell(result);
-            }
+        if (++workIn == participants) {
+            applyAll();
         }
         return this;
     }
 
+    /** Applies the tick's work of every guest taking part, in guest order. */
+    private void applyAll() {
+        appliedThisTick = true;
+        for (int g = 0; g < guestCount; g++) {
+            TickWork next = work[g];
+            if (next == null) {
+                continue;
+            }
+            work[g] = null;
+            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values());
+            guestRefs[g].tell(result);
+        }
+        if (participants == 0) {
+            finishTick();
+        }
+    }
+
     private Behavior<Command> onTickAck(TickAck ack) {
-        boolean early = free != null ? workTick[ack.guest()] != ack.tick() : workIn < guestCount;
+        boolean early = free != null ? workTick[ack.guest()] != ack.tick() : !appliedThisTick;
         if (checkCall(ack.guest(), early ? -1 : ack.tick(), ack.replyTo(), ackTick) != null) {
             return this;
         }
@@ -242,10 +278,73 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             return this;
         }
         ackTick[ack.guest()] = ack.tick();
+        if (!inTick[ack.guest()]) {
+            return this;
+        }
         counters[ack.guest()] = ack.counters();
         audits[ack.guest()] = wellFormed(ack.audit());
-        if (++acksIn == guestCount) {
+        if (++acksIn == participants) {
             finishTick();
+        }
+        return this;
+    }
+
+    // ---------------------------------------------------------------- guests that are gone
+
+    /**
+     * A guest's actor failed and was stopped: release its memory and play on without it. In the
+     * middle of a tick, its work (if any) is dropped and the barrier no longer waits for it.
+     */
+    private Behavior<Command> onGuestGone(GuestGone gone) {
+        int g = gone.guest();
+        if (!core.isGuest(g)) {
+            return this;
+        }
+        int released = core.releaseGuest(g);
+        getContext().getLog().warn("{}: guest {} is gone; {} frames released{}", hostName,
+                core.settings().guests().get(g).name(), released, gone.reboot() ? "; it boots afresh" : "");
+        if (guestRefs[g] != null) {
+            guestRefs[g] = null;
+            booted--;
+        }
+        if (!gone.reboot()) {
+            stopped++;
+        }
+        audits[g] = null;
+        if (free != null) {
+            if (guestTick[g] < free.ticks()) {
+                guestTick[g] = free.ticks();
+                if (++finished == guestCount) {
+                    finishFree();
+                }
+            }
+            return this;
+        }
+        if (current != null && inTick[g]) {
+            inTick[g] = false;
+            participants--;
+            if (work[g] != null) {
+                work[g] = null;
+                workIn--;
+            }
+            if (appliedThisTick && ackTick[g] == current.tick()) {
+                acksIn--;
+            }
+            if (!appliedThisTick && workIn == participants) {
+                applyAll();
+            } else if (appliedThisTick && acksIn == participants) {
+                finishTick();
+            }
+        } else if (current == null && allBooted()) {
+            if (pending != null) {
+                RunTick run = pending;
+                pending = null;
+                startTick(run);
+            } else if (pendingFree != null) {
+                RunFree run = pendingFree;
+                pendingFree = null;
+                startFree(run);
+            }
         }
         return this;
     }
@@ -268,13 +367,21 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     private void startFree(RunFree run) {
         free = run;
         guestTick = new long[guestCount];
-        if (guestCount == 0 || run.ticks() == 0) {
+        if (run.ticks() == 0) {
             finishFree();
             return;
         }
         TickStart start = new TickStart(0, run.ticks() == 1);
-        for (ActorRef<ToGuest> guest : guestRefs) {
-            guest.tell(start);
+        for (int g = 0; g < guestCount; g++) {
+            if (guestRefs[g] == null) {
+                guestTick[g] = run.ticks(); // gone before the run started
+                finished++;
+            } else {
+                guestRefs[g].tell(start);
+            }
+        }
+        if (finished == guestCount) {
+            finishFree();
         }
     }
 
@@ -315,7 +422,11 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     private void finishFree() {
         RunFree run = free;
         List<String> violations = new ArrayList<>(freeViolations);
-        long checks = freeChecks + auditAll(violations);
+        boolean[] present = new boolean[guestCount];
+        for (int g = 0; g < guestCount; g++) {
+            present[g] = guestRefs[g] != null;
+        }
+        long checks = freeChecks + auditAll(violations, present);
         List<GuestStats> rows = new ArrayList<>(guestCount);
         for (int g = 0; g < guestCount; g++) {
             rows.add(core.guestStats(g, counters[g]));
@@ -336,13 +447,17 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     }
 
     /**
-     * Checks every invariant and audits every guest's integrity record (those of the last
-     * acknowledged tick); adds what was violated to {@code found}; returns the number of checks.
+     * Checks every invariant and audits the integrity record of every guest marked in
+     * {@code audited} (those of the last acknowledged tick); adds what was violated to
+     * {@code found}; returns the number of checks.
      */
-    private long auditAll(List<String> found) {
+    private long auditAll(List<String> found, boolean[] audited) {
         found.addAll(core.checkInvariants());
         long checks = HostInvariants.CHECKS;
         for (int g = 0; g < guestCount; g++) {
+            if (!audited[g]) {
+                continue; // gone (its memory was released), or booted afresh after the tick began
+            }
             Audit audit = audits[g];
             checks++;
             if (audit == null) {
@@ -365,7 +480,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         List<String> violations = List.of();
         if (run.audit()) {
             List<String> found = new ArrayList<>();
-            checks += auditAll(found);
+            checks += auditAll(found, inTick);
             violations = List.copyOf(found);
         }
         List<GuestStats> rows = List.of();

@@ -296,6 +296,14 @@ public final class HypervisorCore {
         return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals));
     }
 
+    /**
+     * Releases everything guest {@code index} holds (it stopped, or it restarts from a fresh boot);
+     * returns the number of frames that went back to the host.
+     */
+    public int releaseGuest(int index) {
+        return guests[index].release();
+    }
+
     /** Counts a refused call of {@code index} (for calls refused before reaching the core). */
     public void countRefusal(int index) {
         if (isGuest(index)) {

@@ -54,6 +54,13 @@ public final class Pmap {
         backed++;
     }
 
+    /** Forgets every mapping (the caller has released the frames). */
+    public void clear() {
+        Arrays.fill(mpn, FramePool.NO_FRAME);
+        Arrays.fill(state, UNBACKED);
+        backed = 0;
+    }
+
     /** PPNs currently backed by a machine frame (private or shared). */
     public int backedPages() {
         return backed;

@@ -85,6 +85,14 @@ public final class ReverseMap {
         return count;
     }
 
+    /** Forgets every link. */
+    public void clear() {
+        Arrays.fill(head, NONE);
+        used = 0;
+        size = 0;
+        freeList = NONE;
+    }
+
     /** Number of keys linked to {@code ppn}. */
     public int count(int ppn) {
         int c = 0;

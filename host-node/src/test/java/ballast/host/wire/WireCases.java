@@ -18,6 +18,7 @@ import ballast.host.abi.TranslationMode;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostStats;
 import ballast.host.control.HostTickDone;
+import ballast.host.control.GuestGone;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.memory.Tokens;
@@ -85,6 +86,7 @@ final class WireCases {
         m.put("RunTick", new RunTick(7, true, false, clock));
         m.put("RunTick audit", new RunTick(Long.MAX_VALUE, false, true, clock));
         m.put("RunFree", new RunFree(600, 64, clock));
+        m.put("GuestGone", new GuestGone(3, true));
         m.put("HostTickDone empty", new HostTickDone("h", 0, new HostStats(0, 0, 0, 0, 0), List.of(), 0, List.of()));
         m.put("HostTickDone with guests and violations", new HostTickDone("host-\u00fc", 42,
                 new HostStats(262_144, 100_000, 150_000, 12_144, 5), List.of(

@@ -46,6 +46,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--check-every-tick", description = "Audit every guest and check every invariant after every tick.")
     boolean checkEveryTick;
 
+    @Option(names = "--on-guest-failure", paramLabel = "stop|restart", defaultValue = "stop",
+            converter = FailurePolicyConverter.class,
+            description = "When a guest actor fails: stop it, or restart it from a fresh boot; either way its memory "
+                    + "is released and the fault is reported (default: ${DEFAULT-VALUE}).")
+    Simulation.OnGuestFailure onGuestFailure;
+
+    /** Accepts stop / restart. */
+    static final class FailurePolicyConverter implements picocli.CommandLine.ITypeConverter<Simulation.OnGuestFailure> {
+        @Override
+        public Simulation.OnGuestFailure convert(String value) {
+            return Simulation.OnGuestFailure.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
     @Option(names = "--barrier-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "Wall seconds to wait for a host's tick report before failing the run (default: ${DEFAULT-VALUE}).")
     long barrierTimeoutSeconds;
@@ -76,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", scenario.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Simulation.Options options = new Simulation.Options(checkEveryTick,
-                Duration.ofSeconds(Math.max(1, barrierTimeoutSeconds)), ConfigFactory.empty());
+                Duration.ofSeconds(Math.max(1, barrierTimeoutSeconds)), ConfigFactory.empty()).with(onGuestFailure);
         RunResult result = Simulation.run(scenario, options);
         RunWriter.write(dir, scenario, result, false);
         if (!quiet) {

@@ -6,6 +6,7 @@ import ballast.host.control.HostStats;
 import ballast.host.control.HostTickDone;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
+import ballast.host.wire.WireMessage;
 import ballast.scheduler.run.RunResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Clock extends AbstractBehavior<Clock.Command> {
 
-    public sealed interface Command permits HostDone, BarrierTimeout {
+    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault {
+    }
+
+    /** A guest actor failed and how it was handled; reported under {@code faults}. */
+    public record GuestFault(String guest, String cause, String handling) implements Command, WireMessage {
     }
 
     /** A host's report, through this clock's adapter. */
@@ -58,6 +63,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private final Map<String, HostTickDone> arrived = new TreeMap<>();
     private final List<RunResult.Sample> samples = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
+    private final List<RunResult.Fault> faults = new ArrayList<>();
     private final Map<String, HostStats> lastHostStats = new TreeMap<>();
     private final Map<String, List<GuestStats>> lastGuestStats = new TreeMap<>();
     /** Free-running: hosts that sent their final report. */
@@ -94,6 +100,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         return newReceiveBuilder()
                 .onMessage(HostDone.class, this::onHostDone)
                 .onMessage(BarrierTimeout.class, this::onBarrierTimeout)
+                .onMessage(GuestFault.class, this::onGuestFault)
                 .build();
     }
 
@@ -192,6 +199,12 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         return this;
     }
 
+    private Behavior<Command> onGuestFault(GuestFault fault) {
+        getContext().getLog().warn("guest {} failed at tick {}: {}", fault.guest(), tick, fault.handling());
+        faults.add(new RunResult.Fault(fault.guest(), tick, fault.cause(), fault.handling()));
+        return this;
+    }
+
     private Behavior<Command> onBarrierTimeout(BarrierTimeout timeout) {
         if (timeout.tick() != tick) {
             return this;
@@ -217,7 +230,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             guestStats.addAll(lastGuestStats.getOrDefault(name, List.of()));
         }
         result.complete(new RunResult(tick, List.copyOf(samples), List.copyOf(hostStats), List.copyOf(guestStats),
-                checks, List.copyOf(violations), failure, wall));
+                checks, List.copyOf(violations), failure, wall, List.copyOf(faults)));
         return Behaviors.stopped();
     }
 }

@@ -59,6 +59,10 @@ public final class ConsoleTable {
         for (String v : result.violations()) {
             out.append("  VIOLATION ").append(v).append('\n');
         }
+        for (RunResult.Fault f : result.faults()) {
+            out.append("  FAULT ").append(f.guest()).append(" at tick ").append(f.tick()).append(": ")
+                    .append(f.cause()).append("; ").append(f.handling()).append('\n');
+        }
         if (result.failure() != null) {
             out.append("FAILED: ").append(result.failure()).append('\n');
         }

@@ -61,6 +61,16 @@ public final class RunWriter {
         invariants.put("violations", result.violations().size());
         invariants.put("messages", result.violations());
         root.put("invariants", invariants);
+        List<Object> faults = new ArrayList<>();
+        for (RunResult.Fault f : result.faults()) {
+            Map<String, Object> fault = new LinkedHashMap<>();
+            fault.put("guest", f.guest());
+            fault.put("tick", f.tick());
+            fault.put("cause", f.cause());
+            fault.put("handling", f.handling());
+            faults.add(fault);
+        }
+        root.put("faults", faults);
         Map<String, Object> timing = new LinkedHashMap<>();
         timing.put("wallSeconds", seconds(result.wallSeconds()));
         timing.put("accessesPerWallSecond", result.wallSeconds() > 0 ? Math.round(accesses / result.wallSeconds()) : 0);

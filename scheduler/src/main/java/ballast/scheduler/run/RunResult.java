@@ -15,9 +15,15 @@ import java.util.List;
  * @param violations      every invariant violation found, one line each
  * @param failure         why the run could not finish (a barrier timeout), or null
  * @param wallSeconds     wall-clock seconds from the first tick to the last
+ * @param faults          guest actors that failed, and how each was handled
  */
 public record RunResult(long ticksPlayed, List<Sample> samples, List<HostStats> hosts, List<GuestStats> guests,
-                        long invariantChecks, List<String> violations, String failure, double wallSeconds) {
+                        long invariantChecks, List<String> violations, String failure, double wallSeconds,
+                        List<Fault> faults) {
+
+    /** A guest actor failure: which guest, during which tick, why, and what was done. */
+    public record Fault(String guest, long tick, String cause, String handling) {
+    }
 
     /** One row of the time series. */
     public record Sample(double simulatedSeconds, String host, GuestStats guest) {

@@ -1,34 +1,21 @@
 package ballast.scheduler.run;
 
-import ballast.guest.GuestSettings;
-import ballast.guest.GuestVm;
-import ballast.host.HostSettings;
-import ballast.host.Hypervisor;
-import ballast.host.abi.GuestCall;
-import ballast.scheduler.clock.Clock;
 import ballast.scheduler.scenario.Scenario;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Plays a scenario in one JVM: an actor system whose guardian starts one {@link Hypervisor} per
- * host, one {@link GuestVm} per guest (next to its host) and the {@link Clock}, then waits for
- * the clock's result and shuts everything down.
+ * Plays a scenario in one JVM: an actor system whose {@link Guardian} starts the hypervisors, the
+ * guests and the clock, then waits for the clock's result and shuts everything down.
  */
 public final class Simulation {
 
@@ -39,10 +26,38 @@ public final class Simulation {
      * @param barrierTimeout how long (wall time) the clock waits for a host's tick report
      * @param actorConfig    overrides for the actor system's config (e.g. serialize-messages), may be empty
      */
-    public record Options(boolean checkEveryTick, Duration barrierTimeout, Config actorConfig) {
+    public record Options(boolean checkEveryTick, Duration barrierTimeout, Config actorConfig,
+                          OnGuestFailure onGuestFailure, Map<String, Long> injectedCrashes) {
+        public Options(boolean checkEveryTick, Duration barrierTimeout, Config actorConfig) {
+            this(checkEveryTick, barrierTimeout, actorConfig, OnGuestFailure.STOP, Map.of());
+        }
+
         public static Options defaults() {
             return new Options(false, Duration.ofSeconds(120), ConfigFactory.empty());
         }
+
+        /** The same options with guest {@code name} made to fail when tick {@code tick} starts. */
+        public Options withCrash(String name, long tick) {
+            Map<String, Long> crashes = new java.util.HashMap<>(injectedCrashes);
+            crashes.put(name, tick);
+            return new Options(checkEveryTick, barrierTimeout, actorConfig, onGuestFailure, Map.copyOf(crashes));
+        }
+
+        public Options with(OnGuestFailure policy) {
+            return new Options(checkEveryTick, barrierTimeout, actorConfig, policy, injectedCrashes);
+        }
+    }
+
+    /**
+     * The supervision strategy for guest actors that fail (throw). Either way the failed actor is
+     * stopped, the scheduler tells its hypervisor, which releases every frame the guest held, and the
+     * failure is reported under {@code faults} in the summary.
+     */
+    public enum OnGuestFailure {
+        /** The guest stays gone; the run goes on without it. */
+        STOP,
+        /** A fresh incarnation of the guest boots (new memory, new integrity record) and joins at a later tick. */
+        RESTART
     }
 
     /**
@@ -57,7 +72,7 @@ public final class Simulation {
     public static RunResult run(Scenario scenario, Options options) throws InterruptedException {
         CompletableFuture<RunResult> result = new CompletableFuture<>();
         Config config = options.actorConfig().withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(guardian(scenario, options, result), "ballast", config);
+        ActorSystem<Guardian.Message> system = ActorSystem.create(Guardian.create(scenario, options, result), "ballast", config);
         try {
             return result.get();
         } catch (ExecutionException e) {
@@ -72,31 +87,7 @@ public final class Simulation {
         }
     }
 
-    static Behavior<Void> guardian(Scenario scenario, Options options, CompletableFuture<RunResult> result) {
-        return Behaviors.setup(context -> {
-            Map<String, ActorRef<Hypervisor.Command>> hosts = new LinkedHashMap<>();
-            List<String> hostNames = new ArrayList<>();
-            for (HostSettings host : scenario.hosts()) {
-                hosts.put(host.name(), context.spawn(Hypervisor.create(host), "host-" + actorName(host.name())));
-                hostNames.add(host.name());
-            }
-            Map<String, HostSettings> byName = new LinkedHashMap<>();
-            scenario.hosts().forEach(h -> byName.put(h.name(), h));
-            for (GuestSettings guest : scenario.guests()) {
-                ActorRef<GuestCall> hypervisor = hosts.get(guest.host()).narrow();
-                int maxMmu = byName.get(guest.host()).maxMmuUpdateEntries();
-                context.spawn(GuestVm.create(guest, hypervisor, maxMmu), "guest-" + actorName(guest.name()));
-            }
-            Clock.Plan plan = new Clock.Plan(scenario.ticks(), scenario.sampleEveryTicks(), scenario.tickSeconds(),
-                    options.checkEveryTick(), options.barrierTimeout(), hostNames,
-                    Scenario.FREE_RUNNING.equals(scenario.mode()),
-                    Math.max(FREE_RUNNING_CHECK_EVERY, scenario.guests().size()));
-            context.spawn(Clock.create(plan, hosts, result), "clock");
-            return Behaviors.empty();
-        });
-    }
-
-    private static String actorName(String name) {
+    static String actorName(String name) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 }
