@@ -88,7 +88,9 @@ final class Guardian extends AbstractBehavior<Guardian.Message> {
     }
 
     private Behavior<Message> onGuestTerminated(GuestTerminated t) {
-        boolean restart = options.onGuestFailure() == Simulation.OnGuestFailure.RESTART;
+        // free-running guests have no common tick to rejoin at: a failed one is always stopped
+        boolean restart = options.onGuestFailure() == Simulation.OnGuestFailure.RESTART
+                && !Scenario.FREE_RUNNING.equals(scenario.mode());
         hosts.get(t.guest().host()).tell(new GuestGone(t.guest().index(), restart));
         clock.tell(new Clock.GuestFault(t.guest().name(), "guest actor stopped (failure)",
                 restart ? "restarted from a fresh boot; its memory was released" : "stopped; its memory was released"));

@@ -74,10 +74,11 @@ class GuestFaultTest {
         Scenario free = new Scenario(scenario.name(), scenario.source(), scenario.seed(), scenario.durationSeconds(),
                 scenario.tickSeconds(), scenario.ticks(), Scenario.FREE_RUNNING, scenario.sampleEveryTicks(),
                 scenario.hosts(), scenario.guests(), scenario.rendered());
-        RunResult result = Simulation.run(free, CHECKED.withCrash("db", 3));
+        RunResult result = Simulation.run(free, CHECKED.withCrash("db", 3).with(Simulation.OnGuestFailure.RESTART));
         assertThat(result.failure()).isNull();
         assertThat(result.violations()).isEmpty();
         assertThat(result.faults()).extracting(RunResult.Fault::guest).containsExactly("db");
+        assertThat(result.faults().get(0).handling()).startsWith("stopped"); // never restarted without a barrier
         assertThat(byName(result).get("db").allocatedPages()).isZero();
     }
 }
