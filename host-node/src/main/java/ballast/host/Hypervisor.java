@@ -188,7 +188,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             for (int g = 0; g < guestCount; g++) {
                 TickWork next = work[g];
                 work[g] = null;
-                TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values());
+                TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values(), next.kernel());
                 guestRefs[g].tell(result);
             }
         }
