@@ -11,6 +11,8 @@ import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
 import ballast.host.abi.TranslationMode;
+import ballast.host.cpu.CpuSpec;
+import ballast.host.cpu.OsProfile;
 import ballast.host.memory.Tokens;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -29,6 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ScenarioLoaderTest {
     private static final double FOREVER = Double.POSITIVE_INFINITY;
+    /** The library's linux profile has 301 sensitive blocks. */
+    private static final CpuSpec LINUX_CPU = new CpuSpec(true, true, 4096, 301);
 
     /** Hosts live in an included file, to show that relative includes work. */
     private static final String HOSTS = """
@@ -54,7 +58,7 @@ class ScenarioLoaderTest {
             guests {
               web { template = linux-small, count = 10, host = host-a, memory = 128MiB }
               db {
-                os = windows
+                os = windows-xp
                 memory = 512MiB
                 mode = para
                 host = host-b
@@ -132,11 +136,11 @@ class ScenarioLoaderTest {
     void aGuestWithoutTemplateReadsItsOwnValuesAndTheGuestDefaults() throws Exception {
         GuestSettings db = guest(loadMain(List.of(), null), "db");
 
-        assertThat(db.os()).isEqualTo("windows");
+        assertThat(db.os()).isEqualTo("windows-xp");
         assertThat(db.mode()).isEqualTo(TranslationMode.PARA);
         assertThat(db.configuredPages()).isEqualTo(131072);
         assertThat(db.processes()).isEqualTo(4);
-        assertThat(db.content()).isEqualTo(new ContentSettings("windows", 0.5, 0.2)); // empty image: the os
+        assertThat(db.content()).isEqualTo(new ContentSettings("windows-xp", 0.5, 0.2)); // empty image: the os
         assertThat(db.workload()).isEqualTo(new WorkloadSettings("hot-cold",
                 List.of(new Phase(FOREVER, 32768, 500000, 0.2, 0.1, 0.9))));
     }
@@ -154,7 +158,7 @@ class ScenarioLoaderTest {
         assertThat(a.costs().hypercall()).isEqualTo(1000);
         assertThat(a.costs().ptWriteTrap()).isEqualTo(391);
         assertThat(a.guests()).hasSize(10);
-        assertThat(a.guests().get(1)).isEqualTo(new GuestSpec(1, "web-2", TranslationMode.FULL, 32768, 1));
+        assertThat(a.guests().get(1)).isEqualTo(new GuestSpec(1, "web-2", TranslationMode.FULL, 32768, 1, LINUX_CPU));
         assertThat(a.guests().get(9).name()).isEqualTo("web-10");
 
         HostSettings b = s.hosts().get(1);
@@ -162,8 +166,8 @@ class ScenarioLoaderTest {
         assertThat(b.reservedFrames()).isEqualTo(32768);
         assertThat(b.tlbEntries()).isEqualTo(256);
         assertThat(b.guests()).containsExactly(
-                new GuestSpec(0, "batch", TranslationMode.FULL, 65536, 1),
-                new GuestSpec(1, "db", TranslationMode.PARA, 131072, 4));
+                new GuestSpec(0, "batch", TranslationMode.FULL, 65536, 1, LINUX_CPU),
+                new GuestSpec(1, "db", TranslationMode.PARA, 131072, 4, new CpuSpec(true, true, 4096, 426)));
 
         assertThat(s.guests()).extracting(GuestSettings::name, GuestSettings::host, GuestSettings::index)
                 .contains(tuple("batch", "host-b", 0), tuple("db", "host-b", 1), tuple("web-1", "host-a", 0),
@@ -220,7 +224,7 @@ class ScenarioLoaderTest {
         assertThat(s.sampleEveryTicks()).isEqualTo(10);
         assertThat(s.guests()).containsExactly(new GuestSettings("g", "h", 0, "linux", TranslationMode.FULL, 65536, 1,
                 Tokens.derive(1, "guest:g"), 0.1, new ContentSettings("linux", 0.25, 0.10),
-                new WorkloadSettings("idle", List.of(Phase.idle(FOREVER)))));
+                new WorkloadSettings("idle", List.of(Phase.idle(FOREVER))), linuxProfile()));
         assertThat(s.hosts().get(0).totalFrames()).isEqualTo(262144);
     }
 
@@ -299,8 +303,8 @@ class ScenarioLoaderTest {
                 tuple(1, "scenario.sed", "unknown key sed (did you mean seed?)"),
                 tuple(2, "costs.hypercal", "unknown key hypercal (did you mean hypercall?)"),
                 tuple(3, "hosts.h.memroy", "unknown key memroy (did you mean memory?)"),
-                tuple(4, "guest-templates.t.count", "unknown key count; known keys: content, host, memory, mode, os,"
-                        + " processes, workload"),
+                tuple(4, "guest-templates.t.count", "unknown key count; known keys: binary-translation, content, host,"
+                        + " memory, mode, nested-paging, os, os-profile, processes, seed, translation-cache-blocks, workload"),
                 tuple(8, "guests.g.content.zero", "unknown key zero; known keys: image, image-fraction, zero-fraction"),
                 tuple(9, "guests.g.workload.hot-fraction", "unknown key hot-fraction; known keys: accesses-per-second,"
                         + " type, working-set, write-fraction"),
@@ -585,6 +589,11 @@ class ScenarioLoaderTest {
 
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
+    }
+
+    private static OsProfile linuxProfile() {
+        Config defaults = ConfigFactory.defaultReference().getConfig("ballast");
+        return OsProfile.fromConfig(defaults.getConfig("os-profiles.linux").withFallback(defaults.getConfig("os-profile")));
     }
 
     private static GuestSettings guest(Scenario s, String name) {
