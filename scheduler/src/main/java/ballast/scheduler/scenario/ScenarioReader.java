@@ -698,7 +698,8 @@ final class ScenarioReader {
 
     private void checkName(Entry parent, String name, String what) {
         if (!NAME.matcher(name).matches()) {
-            parent.problemAtValue(name, "a " + what + " name may hold only letters, digits, '-', '_' and '.',"
+            String article = "AEIOUaeiou".indexOf(what.charAt(0)) >= 0 ? "an " : "a ";
+            parent.problemAtValue(name, article + what + " name may hold only letters, digits, '-', '_' and '.',"
                     + " and starts with a letter or a digit");
         }
     }

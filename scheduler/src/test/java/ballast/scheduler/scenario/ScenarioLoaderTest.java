@@ -11,8 +11,11 @@ import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
 import ballast.host.abi.TranslationMode;
+import ballast.host.abi.KernelEvent;
 import ballast.host.cpu.CpuSpec;
 import ballast.host.cpu.OsProfile;
+import ballast.host.cpu.SensitiveInstruction;
+import ballast.host.cpu.Technique;
 import ballast.host.memory.Tokens;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -564,6 +567,11 @@ class ScenarioLoaderTest {
         "hosts { h {} }\nguests { g { host = h, template = t } }\nguest-templates { t = 5 }",
         "hosts { h {} }\nguests { g { host = h, seed = NaN, processes = 1e400 } }",
         "scenario { tick = 1d, duration = 1s, seed = 1.5 }\nhosts { h {} }\nguests { g { host = h } }",
+        "os-profiles = 5\nhosts { h {} }\nguests { g { host = h } }",
+        "os-profiles { linux = 3 }\nhosts { h {} }\nguests { g { host = h } }",
+        "os-profiles { linux { sensitive-blocks = [] } }\nhosts { h {} }\nguests { g { host = h } }",
+        "hosts { h {} }\nguests { g { host = h, os = null, os-profile { block-skew = NaN } } }",
+        "hosts { h {} }\nguests { g { host = h, mode = nested, nested-paging = [], seed = 1e30 } }",
         "",
     })
     void oddShapesAreProblemsNotCrashes(String text) throws Exception {
@@ -574,6 +582,152 @@ class ScenarioLoaderTest {
             assertThat(p.file()).isEqualTo(file.toString());
             assertThat(p.message()).isNotBlank();
         });
+    }
+
+    // ---------------------------------------------------------------- OS profiles and CPU settings
+
+    @Test
+    void osProfilesChangeOrAddToTheLibrarysAndGuestsOverrideParts() throws Exception {
+        String text = """
+                os-profiles {
+                  linux { syscalls = 100 }
+                  plan9 { work-cycles = 5000, syscalls = 5, sensitive-executions = 2, sensitive-blocks { popf = 3, smsw = 1 } }
+                }
+                hosts { h { memory = 4GiB } }
+                guest-templates {
+                  chatty { os = linux, os-profile { interrupt-masks = 400 } }
+                }
+                guests {
+                  a { host = h }
+                  b { host = h, os-profile { pt-writes = 7, sensitive-blocks { sgdt = 10 } } }
+                  c { host = h, os = plan9 }
+                  d { host = h, template = chatty, os-profile { io-accesses = 3 } }
+                  e { host = h, os = windows-xp }
+                }
+                """;
+        Scenario s = ScenarioLoader.load(write("profiles.conf", text), List.of(), null);
+
+        OsProfile linux = linuxProfile();
+        OsProfile a = guest(s, "a").osProfile();
+        assertThat(a.rate(KernelEvent.SYSCALL)).isEqualTo(100); // the scenario changed the library's linux
+        assertThat(a.rate(KernelEvent.PT_WRITE)).isEqualTo(linux.rate(KernelEvent.PT_WRITE));
+        assertThat(a.workCycles()).isEqualTo(linux.workCycles());
+        assertThat(a.totalBlocks()).isEqualTo(301);
+
+        OsProfile b = guest(s, "b").osProfile();
+        assertThat(b.rate(KernelEvent.PT_WRITE)).isEqualTo(7);
+        assertThat(b.rate(KernelEvent.SYSCALL)).isEqualTo(100);
+        assertThat(b.blocks(SensitiveInstruction.SGDT)).isEqualTo(10);
+        assertThat(b.blocks(SensitiveInstruction.POPF)).isEqualTo(linux.blocks(SensitiveInstruction.POPF));
+        assertThat(b.totalBlocks()).isEqualTo(301 - 2 + 10);
+        assertThat(spec(s, "b").cpu().sensitiveBlocks()).isEqualTo(309);
+
+        OsProfile c = guest(s, "c").osProfile(); // a new OS: what it says, the neutral defaults for the rest
+        assertThat(c.workCycles()).isEqualTo(5000);
+        assertThat(c.rate(KernelEvent.SYSCALL)).isEqualTo(5);
+        assertThat(c.rate(KernelEvent.PT_WRITE)).isZero();
+        assertThat(c.totalBlocks()).isEqualTo(4);
+        assertThat(c.blockSkew()).isEqualTo(1.0);
+        assertThat(c.paravirtPortLines()).isZero();
+
+        OsProfile d = guest(s, "d").osProfile(); // the guest's override on its template's on the profile
+        assertThat(d.rate(KernelEvent.IO_ACCESS)).isEqualTo(3);
+        assertThat(d.rate(KernelEvent.INTERRUPT_MASK)).isEqualTo(400);
+        assertThat(d.rate(KernelEvent.SYSCALL)).isEqualTo(100);
+
+        OsProfile e = guest(s, "e").osProfile();
+        assertThat(e.paravirtPortLines()).isEqualTo(4620);
+        assertThat(e.totalBlocks()).isEqualTo(426);
+    }
+
+    @Test
+    void cpuSwitchesAndTheTranslationCacheReachTheHypervisor() throws Exception {
+        String text = """
+                hosts { h { memory = 4GiB } }
+                guests {
+                  bt { host = h }
+                  te { host = h, binary-translation = off, translation-cache-blocks = 64 }
+                  ept { host = h, mode = nested }
+                  vt { host = h, mode = nested, nested-paging = off }
+                  pv { host = h, mode = para, nested-paging = on, binary-translation = on }
+                }
+                """;
+        Scenario s = ScenarioLoader.load(write("cpu.conf", text), List.of(), null);
+
+        assertThat(spec(s, "bt").technique()).isEqualTo(Technique.BINARY_TRANSLATION);
+        assertThat(spec(s, "bt").cpu()).isEqualTo(LINUX_CPU);
+        assertThat(spec(s, "te").technique()).isEqualTo(Technique.TRAP_AND_EMULATE);
+        assertThat(spec(s, "te").cpu().translationCacheBlocks()).isEqualTo(64);
+        assertThat(spec(s, "ept").technique()).isEqualTo(Technique.HARDWARE_NESTED_PAGING);
+        assertThat(spec(s, "vt").technique()).isEqualTo(Technique.HARDWARE_SHADOW_PAGING);
+        assertThat(spec(s, "pv").technique()).isEqualTo(Technique.PARAVIRTUAL);
+    }
+
+    @Test
+    void guestsGivenTheSameSeedShareOneThatStillFollowsTheRunSeed() throws Exception {
+        String text = """
+                hosts { h { memory = 4GiB } }
+                guest-templates { twin { seed = 1 } }
+                guests {
+                  a { host = h, template = twin }
+                  b { host = h, template = twin, mode = para }
+                  c { host = h, seed = 2 }
+                  d { host = h }
+                }
+                """;
+        Path file = write("seeds.conf", text);
+        Scenario s = ScenarioLoader.load(file, List.of(), null);
+        assertThat(guest(s, "a").seed()).isEqualTo(guest(s, "b").seed()).isEqualTo(Tokens.derive(1, "guest-seed:1"));
+        assertThat(guest(s, "c").seed()).isNotEqualTo(guest(s, "a").seed());
+        assertThat(guest(s, "d").seed()).isEqualTo(Tokens.derive(1, "guest:d"));
+
+        Scenario reseeded = ScenarioLoader.load(file, List.of(), 9L);
+        assertThat(guest(reseeded, "a").seed()).isEqualTo(guest(reseeded, "b").seed())
+                .isNotEqualTo(guest(s, "a").seed());
+    }
+
+    @Test
+    void osProfileAndCpuProblemsAreLocated() throws Exception {
+        String text = """
+                os-profiles {
+                  linux { syscals = 3, sensitive-blocks { cpuid = 2 } }
+                  bad { syscalls = -1, block-skew = 0.5, work-cycles = 1.5 }
+                  "x y" { sensitive-executions = 4 }
+                }
+                hosts { h { memory = 8GiB } }
+                guests {
+                  a { host = h, os = linxu }
+                  b { host = h, os-profile { pt-writes = many, context-switch = 1 } }
+                  c { host = h, binary-translation = maybe, translation-cache-blocks = 0, seed = abc }
+                  d { host = h, mode = para, binary-translation = off }
+                  e { host = h, mode = full, nested-paging = off }
+                  f { host = h, os-profile = 5 }
+                }
+                """;
+        Path file = write("cpubad.conf", text);
+
+        assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
+                tuple(2, "os-profiles.linux.sensitive-blocks.cpuid", "unknown key cpuid; known keys: lar, lsl, mov-sreg,"
+                        + " popf, pushf, sgdt, sidt, sldt, smsw, str, verr, verw"),
+                tuple(2, "os-profiles.linux.syscals", "unknown key syscals (did you mean syscalls?)"),
+                tuple(3, "os-profiles.bad.block-skew", "must be between 1 and 16, got 0.5"),
+                tuple(3, "os-profiles.bad.syscalls", "must be between 0 and 1000000, got -1"),
+                tuple(3, "os-profiles.bad.work-cycles", "expected an integer, got 1.5"),
+                tuple(4, "os-profiles.\"x y\"", "an OS profile name may hold only letters, digits, '-', '_' and '.',"
+                        + " and starts with a letter or a digit"),
+                tuple(4, "os-profiles.\"x y\".sensitive-executions", "sensitive-executions 4 needs at least one block"
+                        + " in sensitive-blocks, such as sensitive-blocks { popf = 10 }"),
+                tuple(8, "guests.a.os", "no OS profile named linxu (did you mean linux?); OS profiles: bad, linux,"
+                        + " windows-xp, x y"),
+                tuple(9, "guests.b.os-profile.context-switch", "unknown key context-switch (did you mean context-switches?)"),
+                tuple(9, "guests.b.os-profile.pt-writes", "expected a number, got many"),
+                tuple(10, "guests.c.binary-translation", "expected on or off, got maybe"),
+                tuple(10, "guests.c.seed", "expected an integer, got abc"),
+                tuple(10, "guests.c.translation-cache-blocks", "must be between 1 and 1048576, got 0"),
+                tuple(11, "guests.d.binary-translation", "binary-translation = off applies to full guests only;"
+                        + " guest d is para"),
+                tuple(12, "guests.e.nested-paging", "nested-paging = off applies to nested guests only; guest e is full"),
+                tuple(13, "guests.f.os-profile", "expected an object { ... }, got 5"));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -594,6 +748,11 @@ class ScenarioLoaderTest {
     private static OsProfile linuxProfile() {
         Config defaults = ConfigFactory.defaultReference().getConfig("ballast");
         return OsProfile.fromConfig(defaults.getConfig("os-profiles.linux").withFallback(defaults.getConfig("os-profile")));
+    }
+
+    private static GuestSpec spec(Scenario s, String name) {
+        return s.hosts().stream().flatMap(h -> h.guests().stream()).filter(g -> g.name().equals(name)).findFirst()
+                .orElseThrow();
     }
 
     private static GuestSettings guest(Scenario s, String name) {
