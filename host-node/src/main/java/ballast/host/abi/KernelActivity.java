@@ -16,8 +16,13 @@ package ballast.host.abi;
  * @param blockRuns  distinct sensitive blocks that ran, packed as above
  */
 public record KernelActivity(long workCycles, long[] events, long[] blockRuns) {
-    /** Largest count of one kind, or of work cycles, accepted in one tick (keeps sums far from overflow). */
-    public static final long MAX_COUNT = 1L << 40;
+    /**
+     * Largest count of one kind accepted in one tick: times a cost of at most 2^31 cycles it stays
+     * below 2^63.
+     */
+    public static final long MAX_COUNT = 1L << 32;
+    /** Largest number of work cycles accepted in one tick. */
+    public static final long MAX_WORK_CYCLES = 1L << 50;
 
     public static long blockRun(int block, int runs) {
         return ((long) block << 32) | (runs & 0xFFFFFFFFL);

@@ -106,7 +106,8 @@ public final class CpuAccount {
 
     /**
      * Why {@code a} cannot be charged to this guest, or null when it can: arrays of the right
-     * length, counts in [0, {@link KernelActivity#MAX_COUNT}], blocks of this guest's OS, each run
+     * length, counts in [0, {@link KernelActivity#MAX_COUNT}] (work cycles in [0,
+     * {@link KernelActivity#MAX_WORK_CYCLES}]), blocks of this guest's OS, each run
      * at least once, runs adding up to the sensitive-block count.
      */
     public String check(KernelActivity a) {
@@ -116,7 +117,7 @@ public final class CpuAccount {
         if (a.events().length != KernelEvent.COUNT) {
             return "kernel activity with " + a.events().length + " event counts, expected " + KernelEvent.COUNT;
         }
-        if (a.workCycles() < 0 || a.workCycles() > KernelActivity.MAX_COUNT) {
+        if (a.workCycles() < 0 || a.workCycles() > KernelActivity.MAX_WORK_CYCLES) {
             return "kernel activity with " + a.workCycles() + " work cycles";
         }
         for (KernelEvent e : KernelEvent.ALL) {
