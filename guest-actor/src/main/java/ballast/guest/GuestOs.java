@@ -3,6 +3,7 @@ package ballast.guest;
 import ballast.guest.workload.Workload;
 import ballast.host.abi.Audit;
 import ballast.host.abi.GuestCounters;
+import ballast.host.abi.KernelActivity;
 import ballast.host.abi.MmuUpdate;
 import ballast.host.abi.Ops;
 import ballast.host.abi.TickResult;
@@ -25,7 +26,9 @@ import java.util.List;
  * mmap region near 0x7f00_0000_0000), so the page tables are sparse as a real program's are.
  *
  * <p>A tick's work is one stream of operations (see {@link Ops}); the guest folds the tokens it
- * expects to read, in order, into a digest and compares it with the hypervisor's.
+ * expects to read, in order, into a digest and compares it with the hypervisor's. The kernel's
+ * other activity (system calls, interrupt masking, sensitive code blocks, ...) travels as counts
+ * ({@link KernelActivityGenerator}), one unit of work per 1000 of the workload's accesses.
  *
  * <p>Owned by one {@link GuestVm}, not thread-safe.
  */
@@ -42,6 +45,7 @@ public final class GuestOs {
     private final LongBuffer valueBuffer = new LongBuffer();
     private final Workload workload;
     private final ContentModel content;
+    private final KernelActivityGenerator kernel;
     /** PPN backing each workload page, or -1: the guest's own page bookkeeping. */
     private final int[] ppnOfPage;
     /** The token the guest last wrote to each workload page: its integrity record. */
@@ -83,6 +87,7 @@ public final class GuestOs {
         this.processShift = Integer.bitCount(processes) == 1 ? Integer.numberOfTrailingZeros(processes) : -1;
         this.workload = new Workload(settings.workload(), Tokens.derive(settings.seed(), "workload"));
         this.content = new ContentModel(settings.content(), settings.seed());
+        this.kernel = new KernelActivityGenerator(settings.osProfile(), Tokens.derive(settings.seed(), "kernel"));
         int pages = settings.workload().maxWorkingSetPages();
         if (pages > settings.configuredPages()) {
             throw new IllegalArgumentException(settings.name() + ": working set of " + pages
@@ -123,8 +128,11 @@ public final class GuestOs {
         return Ops.key(process, vpn);
     }
 
-    /** The work of one tick: the ops and values streams and, for para guests, the mmu_update batch. */
-    public record Work(List<MmuUpdate> mmuUpdates, long[] ops, long[] values) {
+    /**
+     * The work of one tick: the ops and values streams, for para guests the mmu_update batch, and
+     * the kernel's activity (null when it did nothing).
+     */
+    public record Work(List<MmuUpdate> mmuUpdates, long[] ops, long[] values, KernelActivity kernel) {
     }
 
     /** Generates tick {@code tick}'s work and remembers the digest its reads must produce. */
@@ -190,7 +198,7 @@ public final class GuestOs {
         if (!mmuKeys.isEmpty()) {
             mmu = splitMmuUpdates(mmuKeys.toLongArray(), mmuMpns.toIntArray(), maxMmuUpdateEntries);
         }
-        return new Work(mmu, ops.toArray(), values.toArray());
+        return new Work(mmu, ops.toArray(), values.toArray(), kernel.next(count));
     }
 
     private void firstTouch(int page, long key, boolean para, LongBuffer ops, LongBuffer values,

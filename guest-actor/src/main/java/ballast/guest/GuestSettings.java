@@ -2,6 +2,7 @@ package ballast.guest;
 
 import ballast.guest.workload.WorkloadSettings;
 import ballast.host.abi.TranslationMode;
+import ballast.host.cpu.OsProfile;
 
 /**
  * Everything a guest needs, built once from the scenario and passed to {@link GuestVm}.
@@ -17,8 +18,17 @@ import ballast.host.abi.TranslationMode;
  * @param tickSeconds     simulated seconds per tick
  * @param content         what its pages hold when first filled
  * @param workload        what it does
+ * @param osProfile       what its kernel does per unit of work (its os's profile with the guest's overrides)
  */
 public record GuestSettings(String name, String host, int index, String os, TranslationMode mode,
                             int configuredPages, int processes, long seed, double tickSeconds,
-                            ContentSettings content, WorkloadSettings workload) {
+                            ContentSettings content, WorkloadSettings workload, OsProfile osProfile) {
+
+    /** A guest whose kernel does nothing the hypervisor would notice ({@link OsProfile#NONE}). */
+    public GuestSettings(String name, String host, int index, String os, TranslationMode mode,
+                         int configuredPages, int processes, long seed, double tickSeconds,
+                         ContentSettings content, WorkloadSettings workload) {
+        this(name, host, index, os, mode, configuredPages, processes, seed, tickSeconds, content, workload,
+                OsProfile.NONE);
+    }
 }

@@ -121,7 +121,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     private TickWork generate(long tick) {
         GuestOs.Work work = os.generate(tick, maxMmuUpdateEntries);
-        return new TickWork(os.settings().index(), tick, work.mmuUpdates(), work.ops(), work.values(), self);
+        return new TickWork(os.settings().index(), tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel(),
+                self);
     }
 
     private void onTickResult(TickResult result) {

@@ -3,6 +3,7 @@ package ballast.host;
 import ballast.host.abi.Ops;
 import ballast.host.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
+import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
@@ -11,16 +12,18 @@ import ballast.host.memory.Tlb;
 
 /**
  * The hypervisor's state for one guest: its pmap, the page tables the (simulated) hardware walks,
- * the shadow tables and their reverse map (full virtualization), its TLB and its counters; and
- * the mode-specific work of a TLB miss and of a guest page-table write.
+ * the shadow tables and their reverse map (shadow paging), its TLB and its counters; and
+ * the mode-specific work of a TLB miss and of a guest page-table write. What each event costs is
+ * charged to the guest's {@link CpuAccount}.
  *
  * <p>Which tables exist depends on the mode:
  * <ul>
- *   <li>{@code full}: {@code tables} are the guest's own VPN -> PPN tables as they sit in guest
- *       memory, kept by emulating each trapped write; {@code shadow} holds VPN -> MPN built from
- *       them and the pmap on hidden faults; {@code rmap} finds shadow entries by PPN.</li>
- *   <li>{@code nested}: {@code tables} are the guest's VPN -> PPN tables, written without traps;
- *       a miss walks them and the pmap (the nested table).</li>
+ *   <li>{@code full}, and {@code nested} without nested paging: {@code tables} are the guest's own
+ *       VPN -> PPN tables as they sit in guest memory, kept by emulating each trapped (or exiting)
+ *       write; {@code shadow} holds VPN -> MPN built from them and the pmap on hidden faults;
+ *       {@code rmap} finds shadow entries by PPN.</li>
+ *   <li>{@code nested} with nested paging: {@code tables} are the guest's VPN -> PPN tables, written
+ *       without traps; a miss walks them and the pmap (the nested table).</li>
  *   <li>{@code para}: {@code tables} are VPN -> MPN, written only through validated
  *       {@code mmu_update} hypercalls.</li>
  * </ul>
@@ -36,8 +39,8 @@ final class GuestMemory {
     final RadixPageTable[] shadow;
     final ReverseMap rmap;
     final Tlb tlb;
+    final CpuAccount cpu;
     private final FramePool frames;
-    private final CostTable costs;
     boolean booted;
 
     long tlbHits;
@@ -45,12 +48,7 @@ final class GuestMemory {
     long tlbFlushes;
     long hiddenFaults;
     long guestFaults;
-    long traps;
-    long hypercalls;
-    long mmuUpdateEntries;
-    long vmExits;
     long refusedHypercalls;
-    long overheadCycles;
     long allocationFailures;
 
     GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries) {
@@ -58,13 +56,13 @@ final class GuestMemory {
         this.index = spec.index();
         this.mode = spec.mode();
         this.frames = frames;
-        this.costs = costs;
+        this.cpu = new CpuAccount(costs, spec.technique(), spec.cpu());
         this.pmap = new Pmap(spec.configuredPages());
         this.tables = new RadixPageTable[spec.processes()];
         for (int p = 0; p < tables.length; p++) {
             tables[p] = new RadixPageTable();
         }
-        if (mode == TranslationMode.FULL) {
+        if (spec.technique().shadowPaging()) {
             this.shadow = new RadixPageTable[spec.processes()];
             for (int p = 0; p < shadow.length; p++) {
                 shadow[p] = new RadixPageTable();
@@ -103,12 +101,10 @@ final class GuestMemory {
         int process = Ops.process(key);
         long vpn = Ops.vpn(key);
         int mpn;
-        switch (mode) {
-            case FULL: {
-                mpn = shadow[process].get(vpn);
-                if (mpn >= 0) {
-                    break; // shadow walk: as many references as a native walk, no overhead
-                }
+        if (shadow != null) {
+            mpn = shadow[process].get(vpn);
+            if (mpn < 0) {
+                // A hidden fault: fill the shadow entry from the guest table and the pmap.
                 int ppn = tables[process].get(vpn);
                 if (ppn < 0) {
                     guestFaults++;
@@ -121,39 +117,31 @@ final class GuestMemory {
                 shadow[process].set(vpn, mpn);
                 rmap.add(ppn, key);
                 hiddenFaults++;
-                overheadCycles += costs.hiddenFault();
-                break;
+                cpu.hiddenFault();
             }
-            case NESTED: {
-                int ppn = tables[process].get(vpn);
-                overheadCycles += costs.nestedWalkOverhead();
-                if (ppn < 0) {
-                    guestFaults++;
+            // else a shadow walk: as many references as a native walk, no overhead
+        } else if (mode == TranslationMode.NESTED) {
+            int ppn = tables[process].get(vpn);
+            if (ppn < 0) {
+                guestFaults++;
+                return FramePool.NO_FRAME;
+            }
+            mpn = pmap.mpn(ppn);
+            if (mpn < 0) {
+                // EPT violation: the nested table has no entry yet; the hypervisor backs it.
+                mpn = backing(ppn);
+                hiddenFaults++;
+                cpu.hiddenFault();
+                if (mpn < 0) {
                     return FramePool.NO_FRAME;
                 }
-                mpn = pmap.mpn(ppn);
-                if (mpn < 0) {
-                    // EPT violation: the nested table has no entry yet; the hypervisor backs it.
-                    mpn = backing(ppn);
-                    hiddenFaults++;
-                    vmExits++;
-                    overheadCycles += costs.vmExit();
-                    if (mpn < 0) {
-                        return FramePool.NO_FRAME;
-                    }
-                }
-                break;
             }
-            case PARA: {
-                mpn = tables[process].get(vpn);
-                if (mpn < 0) {
-                    guestFaults++;
-                    return FramePool.NO_FRAME;
-                }
-                break;
+        } else {
+            mpn = tables[process].get(vpn);
+            if (mpn < 0) {
+                guestFaults++;
+                return FramePool.NO_FRAME;
             }
-            default:
-                throw new IllegalStateException("unknown mode " + mode);
         }
         tlb.fill(key, mpn, false);
         return mpn;
@@ -164,9 +152,8 @@ final class GuestMemory {
         int process = Ops.process(key);
         long vpn = Ops.vpn(key);
         int old = tables[process].set(vpn, ppn);
-        if (mode == TranslationMode.FULL) {
-            traps++;
-            overheadCycles += costs.ptWriteOverhead();
+        cpu.ptWrite();
+        if (shadow != null) {
             if (old >= 0 && old != ppn) {
                 dropShadow(key, old);
             }
@@ -180,9 +167,8 @@ final class GuestMemory {
         int process = Ops.process(key);
         long vpn = Ops.vpn(key);
         int old = tables[process].clear(vpn);
-        if (mode == TranslationMode.FULL) {
-            traps++;
-            overheadCycles += costs.ptWriteOverhead();
+        cpu.ptWrite();
+        if (shadow != null) {
             if (old >= 0) {
                 dropShadow(key, old);
             }
@@ -195,14 +181,8 @@ final class GuestMemory {
     void switchProcess() {
         tlb.flush();
         tlbFlushes++;
-        if (mode == TranslationMode.FULL) {
-            traps++;
-            overheadCycles += costs.privilegedTrap();
-        } else if (mode == TranslationMode.PARA) {
-            hypercalls++; // MMUEXT_NEW_BASEPTR
-            overheadCycles += costs.hypercall();
-        }
-        // nested: CR3 loads need no exit with nested paging
+        // full: a trap; para: an MMUEXT_NEW_BASEPTR hypercall; nested: an exit only without nested paging
+        cpu.contextSwitch();
     }
 
     /** Applies one validated para-virtual page-table entry write. */

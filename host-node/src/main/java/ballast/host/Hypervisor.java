@@ -260,7 +260,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 continue;
             }
             work[g] = null;
-            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values());
+            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values(), next.kernel());
             guestRefs[g].tell(result);
         }
         if (participants == 0) {
@@ -387,7 +387,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
 
     /** Applies one guest's work at once; every {@code checkEvery} works, checks the invariants and reports progress. */
     private void applyFree(TickWork w) {
-        guestRefs[w.guest()].tell(core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.values()));
+        guestRefs[w.guest()].tell(core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.values(), w.kernel()));
         if (++applied % free.checkEvery() == 0) {
             List<String> found = core.checkInvariants();
             freeChecks += HostInvariants.CHECKS;

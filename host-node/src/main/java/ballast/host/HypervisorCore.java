@@ -1,6 +1,7 @@
 package ballast.host;
 
 import ballast.host.abi.GuestCounters;
+import ballast.host.abi.KernelActivity;
 import ballast.host.abi.MmuUpdate;
 import ballast.host.abi.Ops;
 import ballast.host.abi.Refusal;
@@ -9,6 +10,7 @@ import ballast.host.abi.TickResult;
 import ballast.host.abi.TranslationMode;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostStats;
+import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.Tokens;
 import ballast.host.memory.Tlb;
@@ -22,8 +24,9 @@ import java.util.List;
  *
  * <p>Applying a tick validates everything first and changes nothing when something is refused:
  * an {@code mmu_update} batch is applied whole or refused whole, and an operation stream with a
- * malformed entry is refused whole. Then operations run in order through the TLB; a miss goes to
- * the guest's mode ({@link GuestMemory#miss}).
+ * malformed entry is refused whole, and so is malformed kernel activity. Then operations run in
+ * order through the TLB; a miss goes to the guest's mode ({@link GuestMemory#miss}). What every
+ * event costs is charged to the guest's {@link CpuAccount}.
  *
  * <p>Not thread-safe: one actor owns it.
  */
@@ -111,19 +114,39 @@ public final class HypervisorCore {
         return p2m;
     }
 
-    /**
-     * Applies one guest's work for a tick: its mmu_update hypercalls, then its operations.
-     * The caller has checked that the guest exists and sent this itself.
-     */
+    /** Applies one guest's work for a tick without kernel activity; see {@link #apply(int, long, List, long[], long[], KernelActivity)}. */
     public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values) {
+        return apply(index, tick, mmuUpdates, ops, values, null);
+    }
+
+    /**
+     * Applies one guest's work for a tick: its mmu_update hypercalls, its kernel activity (counted
+     * and charged; refused whole when malformed), then its operations. The caller has checked that
+     * the guest exists and sent this itself.
+     */
+    public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
+                            KernelActivity kernel) {
         GuestMemory g = guests[index];
         List<Refusal> refusals = new ArrayList<>(0);
+        boolean batched = false;
         if (mmuUpdates != null) {
             for (int h = 0; h < mmuUpdates.size(); h++) {
                 Refusal r = mmuUpdate(g, h, mmuUpdates.get(h));
                 if (r != null) {
                     refusals.add(r);
+                } else {
+                    batched = true;
                 }
+            }
+        }
+        if (kernel != null) {
+            String problem = g.cpu.check(kernel);
+            if (problem != null) {
+                g.refusedHypercalls++;
+                refusals.add(new Refusal(RefusalReason.MALFORMED, -1, problem));
+            } else {
+                // A para-virtual kernel's page-table writes and TLB flushes join the tick's mmu_update batch.
+                g.cpu.kernel(kernel, batched);
             }
         }
         Refusal bad = validateOps(g, ops, values);
@@ -147,9 +170,7 @@ public final class HypervisorCore {
         for (int i = 0; i < keys.length; i++) {
             g.paraWrite(keys[i], mpns[i]);
         }
-        g.hypercalls++;
-        g.mmuUpdateEntries += keys.length;
-        g.overheadCycles += settings.costs().hypercall() + keys.length * settings.costs().mmuUpdateEntry();
+        g.cpu.mmuUpdate(keys.length);
         return null;
     }
 
@@ -293,6 +314,7 @@ public final class HypervisorCore {
         }
         g.tlbHits += hits;
         g.tlbMisses += misses;
+        g.cpu.tlbMisses(misses);
         return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals));
     }
 
@@ -344,10 +366,13 @@ public final class HypervisorCore {
     public GuestStats guestStats(int index, GuestCounters own) {
         GuestMemory g = guests[index];
         GuestCounters c = own == null ? GuestCounters.ZERO : own;
+        CpuAccount cpu = g.cpu;
         return new GuestStats(g.spec.name(), g.spec.configuredPages(), g.pmap.backedPages(),
                 c.pagesTouched(), c.accesses(), c.reads(), c.writes(), c.readsVerified(), c.readMismatches(),
-                g.tlbHits, g.tlbMisses, g.tlbFlushes, g.hiddenFaults, g.guestFaults, g.traps, g.hypercalls,
-                g.mmuUpdateEntries, g.vmExits, g.refusedHypercalls, g.overheadCycles);
+                g.tlbHits, g.tlbMisses, g.tlbFlushes, g.hiddenFaults, g.guestFaults, cpu.traps(), cpu.hypercalls(),
+                cpu.mmuUpdateEntries(), cpu.vmExits(), g.refusedHypercalls, cpu.overheadCycles(),
+                cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
+                cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind());
     }
 
     /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */

@@ -52,8 +52,8 @@ class HostileFuzzTest {
                 }
             }
             g.tlb.forEach((key, mpn, ro) -> acc[0] = Tokens.fold(acc[0], key * 13 + mpn));
-            h = Tokens.fold(acc[0], g.tlbHits + 3 * g.tlbMisses + 5 * g.traps + 7 * g.hypercalls + 11 * g.hiddenFaults
-                    + 13 * g.guestFaults + 17 * g.vmExits + 19 * g.overheadCycles + 23 * g.tlbFlushes);
+            h = Tokens.fold(acc[0], g.tlbHits + 3 * g.tlbMisses + 5 * g.cpu.traps() + 7 * g.cpu.hypercalls() + 11 * g.hiddenFaults
+                    + 13 * g.guestFaults + 17 * g.cpu.vmExits() + 19 * g.cpu.overheadCycles() + 23 * g.tlbFlushes);
         }
         return h;
     }

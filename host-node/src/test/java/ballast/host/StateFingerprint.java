@@ -30,8 +30,8 @@ final class StateFingerprint {
             String n = "guest " + g.spec.name() + " ";
             lines.add(n + "booted=" + g.booted + " counters tlbHits=" + g.tlbHits + " tlbMisses=" + g.tlbMisses
                     + " tlbFlushes=" + g.tlbFlushes + " hiddenFaults=" + g.hiddenFaults + " guestFaults=" + g.guestFaults
-                    + " traps=" + g.traps + " hypercalls=" + g.hypercalls + " mmuUpdateEntries=" + g.mmuUpdateEntries
-                    + " vmExits=" + g.vmExits + " overheadCycles=" + g.overheadCycles
+                    + " traps=" + g.cpu.traps() + " hypercalls=" + g.cpu.hypercalls() + " mmuUpdateEntries=" + g.cpu.mmuUpdateEntries()
+                    + " vmExits=" + g.cpu.vmExits() + " overheadCycles=" + g.cpu.overheadCycles()
                     + " allocationFailures=" + g.allocationFailures);
             lines.add(n + "pmap backed=" + g.pmap.backedPages());
             for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {

@@ -6,10 +6,17 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * A guest's work for one tick: first its {@code mmu_update} hypercalls (para-virtual guests
  * only, each applied whole or refused whole), then its operation stream (see {@link Ops}) with the
- * values that {@code WRITE} and {@code MAP} operations take, in order.
+ * values that {@code WRITE} and {@code MAP} operations take, in order, and the tick's kernel
+ * activity as counts (null when the kernel did nothing).
  *
  * <p>A record holding arrays compares by identity; tests compare contents.
  */
 public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
-                       ActorRef<ToGuest> replyTo) implements GuestCall {
+                       KernelActivity kernel, ActorRef<ToGuest> replyTo) implements GuestCall {
+
+    /** Work without kernel activity. */
+    public TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
+                    ActorRef<ToGuest> replyTo) {
+        this(guest, tick, mmuUpdates, ops, values, null, replyTo);
+    }
 }

@@ -1,9 +1,15 @@
 package ballast.host.control;
 
+import ballast.host.abi.KernelEvent;
+import ballast.host.cpu.CpuAccount;
+
 /**
  * One guest's figures at one instant, merged from the guest's own counters (accesses, reads,
  * writes, pages touched, verified and mismatched reads) and the hypervisor's (everything else).
  * Field names are the names used in {@code summary.json} and {@code timeseries.csv}.
+ *
+ * <p>{@code eventCounts} is indexed by {@link KernelEvent} ordinal, {@code overheadCyclesByEvent}
+ * as {@link CpuAccount#OVERHEAD_KINDS}; the record compares them by identity.
  */
 public record GuestStats(
         String name,
@@ -25,5 +31,27 @@ public record GuestStats(
         long mmuUpdateEntries,
         long vmExits,
         long refusedHypercalls,
-        long overheadCycles) {
+        long overheadCycles,
+        long translations,
+        long translationCacheHits,
+        long translationCacheEvictions,
+        long silentFailures,
+        long nativeCycles,
+        long[] eventCounts,
+        long[] overheadCyclesByEvent) {
+
+    /** The count of one kind of kernel event. */
+    public long eventCount(KernelEvent kind) {
+        return eventCounts[kind.ordinal()];
+    }
+
+    /** Virtualization overhead relative to the same activity on bare metal, in percent (0 when there was none). */
+    public double overheadPercent() {
+        return nativeCycles == 0 ? 0.0 : 100.0 * overheadCycles / nativeCycles;
+    }
+
+    /** Whether the guest ran correctly: no silently failed instruction and every read as written. */
+    public boolean correct() {
+        return silentFailures == 0 && readMismatches == 0;
+    }
 }

@@ -5,6 +5,8 @@ import ballast.host.abi.Boot;
 import ballast.host.abi.BootRefused;
 import ballast.host.abi.Booted;
 import ballast.host.abi.GuestCounters;
+import ballast.host.abi.KernelActivity;
+import ballast.host.abi.KernelEvent;
 import ballast.host.abi.MmuUpdate;
 import ballast.host.abi.Ops;
 import ballast.host.abi.Refusal;
@@ -16,6 +18,7 @@ import ballast.host.abi.TickWork;
 import ballast.host.abi.ToGuest;
 import ballast.host.abi.TranslationMode;
 import ballast.host.control.GuestStats;
+import ballast.host.cpu.CpuAccount;
 import ballast.host.control.HostStats;
 import ballast.host.control.HostTickDone;
 import ballast.host.control.GuestGone;
@@ -53,6 +56,13 @@ final class WireCases {
         m.put("TickStart", new TickStart(0, false));
         m.put("TickStart extreme", new TickStart(Long.MAX_VALUE, true));
         m.put("TickWork empty", new TickWork(0, 1, List.of(), new long[0], new long[0], guest));
+        long[] events = new long[KernelEvent.COUNT];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = 1000L * i + 7;
+        }
+        m.put("TickWork with kernel activity", new TickWork(2, 3, List.of(), new long[] {Ops.op(Ops.READ, 0, 9)},
+                new long[0], new KernelActivity(123_456_789L, events,
+                        new long[] {KernelActivity.blockRun(4, 10), KernelActivity.blockRun(9, 1)}), guest));
         long[] ops = new long[20_000];
         long[] values = new long[10_000];
         for (int i = 0; i < ops.length; i++) {
@@ -108,11 +118,19 @@ final class WireCases {
     }
 
     static GuestStats guestStats(String name, long seed) {
-        long[] v = new long[19];
+        long[] v = new long[25];
         for (int i = 0; i < v.length; i++) {
             v[i] = Tokens.mix(seed + i);
         }
+        long[] events = new long[KernelEvent.COUNT];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = seed * 31 + i;
+        }
+        long[] byKind = new long[CpuAccount.OVERHEAD_KINDS.size()];
+        for (int i = 0; i < byKind.length; i++) {
+            byKind[i] = seed * 17 + i;
+        }
         return new GuestStats(name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
-                v[12], v[13], v[14], v[15], v[16], v[17], v[18]);
+                v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21], v[22], v[23], events, byKind);
     }
 }

@@ -1,6 +1,7 @@
 package ballast.scheduler.report;
 
 import ballast.guest.GuestSettings;
+import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostStats;
@@ -39,20 +40,36 @@ public final class ConsoleTable {
         }
         Map<String, GuestStats> byName = new HashMap<>();
         result.guests().forEach(g -> byName.put(g.name(), g));
-        out.append(String.format(Locale.ROOT, "%n%-16s %-10s %-6s %8s %8s %12s %12s %6s %7s %9s %9s %10s %10s%n",
-                "guest", "host", "mode", "MiB", "alloc", "accesses", "verified", "bad", "tlbHit%",
-                "hidden", "traps", "hypercalls", "overheadMc"));
+        Map<String, GuestSpec> specs = new HashMap<>();
+        scenario.hosts().forEach(h -> h.guests().forEach(spec -> specs.put(spec.name(), spec)));
+        out.append(String.format(Locale.ROOT, "%n%-16s %-10s %-6s %8s %8s %12s %12s %6s %7s %9s%n",
+                "guest", "host", "mode", "MiB", "alloc", "accesses", "verified", "bad", "tlbHit%", "hidden"));
         for (GuestSettings g : scenario.guests()) {
             GuestStats s = byName.get(g.name());
             if (s == null) {
                 continue;
             }
             long lookups = s.tlbHits() + s.tlbMisses();
-            out.append(String.format(Locale.ROOT, "%-16s %-10s %-6s %8.0f %8.1f %12d %12d %6d %7.2f %9d %9d %10d %10.1f%n",
+            out.append(String.format(Locale.ROOT, "%-16s %-10s %-6s %8.0f %8.1f %12d %12d %6d %7.2f %9d%n",
                     g.name(), g.host(), g.mode().configName(), s.configuredPages() / PAGES_PER_MIB,
                     s.allocatedPages() / PAGES_PER_MIB, s.accesses(), s.readsVerified(), s.readMismatches(),
-                    lookups == 0 ? 0.0 : 100.0 * s.tlbHits() / lookups, s.hiddenFaults(), s.traps(),
-                    s.hypercalls(), s.overheadCycles() / 1e6));
+                    lookups == 0 ? 0.0 : 100.0 * s.tlbHits() / lookups, s.hiddenFaults()));
+        }
+        out.append(String.format(Locale.ROOT, "%n%-16s %-22s %10s %10s %10s %7s %10s %11s %11s %9s  %s%n",
+                "guest", "technique", "traps", "vmExits", "hypercalls", "tcHit%", "silent", "nativeMc",
+                "overheadMc", "overhead%", "correct"));
+        for (GuestSettings g : scenario.guests()) {
+            GuestStats s = byName.get(g.name());
+            GuestSpec spec = specs.get(g.name());
+            if (s == null || spec == null) {
+                continue;
+            }
+            long lookups = s.translationCacheHits() + s.translations();
+            out.append(String.format(Locale.ROOT, "%-16s %-22s %10d %10d %10d %7s %10d %11.1f %11.1f %9.2f  %s%n",
+                    g.name(), spec.technique().configName(), s.traps(), s.vmExits(), s.hypercalls(),
+                    lookups == 0 ? "-" : String.format(Locale.ROOT, "%.2f", 100.0 * s.translationCacheHits() / lookups),
+                    s.silentFailures(), s.nativeCycles() / 1e6, s.overheadCycles() / 1e6, s.overheadPercent(),
+                    s.correct() ? "yes" : "NO"));
         }
         out.append(String.format(Locale.ROOT, "%nreads verified %d, mismatched %d; invariants: %d checks, %d violations%n",
                 verified, mismatches, result.invariantChecks(), result.violations().size()));

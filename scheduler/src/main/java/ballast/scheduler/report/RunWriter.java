@@ -1,6 +1,7 @@
 package ballast.scheduler.report;
 
 import ballast.guest.GuestSettings;
+import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostStats;
@@ -39,6 +40,10 @@ public final class RunWriter {
         Map<String, GuestStats> statsByGuest = new HashMap<>();
         for (GuestStats g : result.guests()) {
             statsByGuest.put(g.name(), g);
+        }
+        Map<String, GuestSpec> specs = new HashMap<>();
+        for (HostSettings h : scenario.hosts()) {
+            h.guests().forEach(spec -> specs.put(spec.name(), spec));
         }
         long accesses = 0;
         long mismatches = 0;
@@ -100,10 +105,22 @@ public final class RunWriter {
             guest.put("host", g.host());
             guest.put("os", g.os());
             guest.put("mode", g.mode().configName());
+            GuestSpec spec = specs.get(g.name());
+            if (spec != null) {
+                guest.put("technique", spec.technique().configName());
+            }
             GuestStats s = statsByGuest.get(g.name());
             if (s != null) {
                 for (GuestFigures.Figure f : GuestFigures.ALL) {
-                    guest.put(f.name(), f.value().applyAsLong(s));
+                    Object value = f.value().apply(s);
+                    if (f.group() == null) {
+                        guest.put(f.name(), value);
+                    } else {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> group = (Map<String, Object>) guest.computeIfAbsent(f.group(),
+                                k -> new LinkedHashMap<String, Object>());
+                        group.put(f.member(), value);
+                    }
                 }
             }
             guests.add(guest);
@@ -132,7 +149,7 @@ public final class RunWriter {
             out.append(seconds(sample.simulatedSeconds())).append(',')
                     .append(sample.guest().name()).append(',').append(sample.host());
             for (GuestFigures.Figure f : GuestFigures.ALL) {
-                out.append(',').append(f.value().applyAsLong(sample.guest()));
+                out.append(',').append(f.value().apply(sample.guest()));
             }
             out.append('\n');
         }

@@ -226,6 +226,20 @@ final class Entry {
         return value;
     }
 
+    /** A switch: {@code on} / {@code off} (or true / false, yes / no). */
+    Boolean bool(String key) {
+        Found f = find(key);
+        if (f == null) {
+            return null;
+        }
+        try {
+            return asConfig(f).getBoolean("v");
+        } catch (ConfigException e) {
+            problem(f, "expected on or off, got " + show(f.value()));
+            return null;
+        }
+    }
+
     /** A memory size in bytes, {@code > 0} when {@code positive}, else {@code >= 0}. */
     Long bytes(String key, boolean positive) {
         Found f = find(key);
@@ -312,10 +326,10 @@ final class Entry {
 
     /** A finite number of at least {@code min}. */
     Double number(String key, double min) {
-        return number(key, min, Double.MAX_VALUE);
+        return number(key, min, Double.POSITIVE_INFINITY);
     }
 
-    /** A finite number in [min, max]. */
+    /** A finite number in [{@code min}, {@code max}]. */
     Double number(String key, double min, double max) {
         Found f = find(key);
         if (f == null) {
@@ -325,12 +339,10 @@ final class Entry {
         if (value == null) {
             return null;
         }
-        if (value < min) {
-            problem(f, "must be at least " + show(min) + ", got " + show(f.value()));
-            return null;
-        }
-        if (value > max) {
-            problem(f, "must be at most " + show(max) + ", got " + show(f.value()));
+        if (value < min || value > max) {
+            String range = max == Double.POSITIVE_INFINITY ? "must be at least " + show(min)
+                    : "must be between " + show(min) + " and " + show(max);
+            problem(f, range + ", got " + show(f.value()));
             return null;
         }
         return value;

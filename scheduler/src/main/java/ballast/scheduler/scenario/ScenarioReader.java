@@ -13,7 +13,11 @@ import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
 import ballast.host.abi.TranslationMode;
+import ballast.host.abi.KernelEvent;
 import ballast.host.cpu.CostTable;
+import ballast.host.cpu.CpuSpec;
+import ballast.host.cpu.OsProfile;
+import ballast.host.cpu.SensitiveInstruction;
 import ballast.host.memory.Tokens;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigList;
@@ -35,7 +39,8 @@ import java.util.regex.Pattern;
  * library defaults, reports every problem to {@link Problems}, and builds the typed settings.
  *
  * <p>The steps: check the top-level keys; read the scenario block and the cost table; read each
- * host; check each template on its own (so a bad template value is reported once, at its line);
+ * host; read the OS profiles (the library's, changed or added to by the scenario's); check each
+ * template on its own (so a bad template value is reported once, at its line);
  * read each guest through its template and the defaults; expand {@code count = N} into
  * NAME-1 .. NAME-N and reject names used twice; admit the guests of each host in canonical order
  * (configured memory must fit in memory - reserved); and only when nothing was wrong, build
@@ -52,7 +57,15 @@ final class ScenarioReader {
     static final int MAX_COUNT = 100_000;
     /** A guest's access rate cap: about what one core can issue (10^9 memory accesses per second). */
     static final double MAX_ACCESSES_PER_SECOND = 1e9;
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of("scenario", "hosts", "costs", "guest-templates", "guests");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("scenario", "hosts", "costs", "os-profiles",
+            "guest-templates", "guests");
+    /** Guest keys without a library default. */
+    private static final String[] GUEST_EXTRA_KEYS = {"host", "workload", "os-profile", "seed"};
+    static final long MAX_WORK_CYCLES = 1_000_000_000_000L;
+    static final double MAX_RATE = 1_000_000;
+    static final int MAX_BLOCKS_PER_INSTRUCTION = 100_000;
+    static final int MAX_TRANSLATION_CACHE_BLOCKS = 1 << 20;
+    static final double MAX_BLOCK_SKEW = 16;
     /** Host and guest names end up in actor names and file names. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final double FOREVER = Double.POSITIVE_INFINITY;
@@ -61,6 +74,10 @@ final class ScenarioReader {
     /** The {@code ballast} section of the library defaults (every module's reference.conf). */
     private final Config defaults;
     private final List<String> guestModes = new ArrayList<>();
+    /** Each OS profile's chain: the scenario's object (if any), the library's (if any), the neutral defaults. */
+    private final Map<String, List<Entry.Layer>> profileLayers = new TreeMap<>(Names.NATURAL);
+    /** Each OS profile as read on its own, or null when it has problems. */
+    private final Map<String, OsProfile> profiles = new TreeMap<>(Names.NATURAL);
 
     ScenarioReader(Problems problems, Config defaults) {
         this.problems = problems;
@@ -79,9 +96,11 @@ final class ScenarioReader {
                              int maxBatchOps, int maxMmuUpdateEntries) {
     }
 
-    /** What a guest entry (or a template) says, once typed. */
+    /** What a guest entry (or a template) says, once typed; {@code seedKey} is null unless it gives a seed. */
     private record GuestValues(String os, TranslationMode mode, int configuredPages, int processes,
-                               ContentSettings content, WorkloadSettings workload) {
+                               ContentSettings content, WorkloadSettings workload, OsProfile osProfile,
+                               boolean binaryTranslation, boolean nestedPaging, int translationCacheBlocks,
+                               Long seedKey) {
     }
 
     /**
@@ -109,6 +128,7 @@ final class ScenarioReader {
         CostTable costs = readCosts(top.child("costs").withFallback(defaultsLayer("costs")));
         Set<String> hostNames = new TreeSet<>(Names.NATURAL);
         Map<String, HostDraft> hosts = readHosts(top, hostNames);
+        readOsProfiles(top);
         Map<String, ConfigObject> templates = readTemplates(top);
         List<GuestDraft> guests = readGuests(top, hostNames, templates);
         List<Instance> instances = expand(guests);
@@ -161,6 +181,108 @@ final class ScenarioReader {
         }
         ConfigObject own = costs.own();
         return CostTable.fromConfig(own == null ? defaultCosts.toConfig() : own.withFallback(defaultCosts).toConfig());
+    }
+
+    // ---------------------------------------------------------------- OS profiles
+
+    /**
+     * Reads the library's OS profiles and the scenario's {@code os-profiles}: a scenario profile
+     * changes the library's profile of that name, or adds one falling back to the neutral
+     * {@code ballast.os-profile}.
+     */
+    private void readOsProfiles(Entry top) {
+        Entry.Layer neutral = defaultsLayer("os-profile");
+        ConfigObject library = defaultsObject("os-profiles");
+        for (String name : library.keySet()) {
+            List<Entry.Layer> layers = new ArrayList<>();
+            layers.add(new Entry.Layer("ballast.os-profiles." + name, (ConfigObject) library.get(name), false));
+            layers.add(neutral);
+            profileLayers.put(name, layers);
+        }
+        Entry all = top.child("os-profiles");
+        ConfigObject own = all.own();
+        if (own != null) {
+            for (String name : sorted(own.keySet())) {
+                checkName(all, name, "OS profile");
+                Entry profile = all.child(name);
+                if (profile.own() == null) {
+                    continue;
+                }
+                List<Entry.Layer> layers = new ArrayList<>();
+                layers.add(new Entry.Layer(profile.path(), profile.own(), true));
+                layers.addAll(profileLayers.getOrDefault(name, List.of(neutral)));
+                profileLayers.put(name, layers);
+            }
+        }
+        for (Map.Entry<String, List<Entry.Layer>> e : profileLayers.entrySet()) {
+            Entry profile = all.child(e.getKey());
+            for (Entry.Layer layer : e.getValue()) {
+                if (!layer.user()) {
+                    profile = profile.withFallback(layer);
+                }
+            }
+            profiles.put(e.getKey(), readProfile(profile));
+        }
+    }
+
+    /** Reads one profile through its fallbacks; null when any value is unusable. */
+    private OsProfile readProfile(Entry profile) {
+        int before = problems.reports();
+        ConfigObject neutral = defaultsObject("os-profile");
+        profile.checkKeys(neutral.keySet());
+        Long workCycles = profile.integer("work-cycles", 0, MAX_WORK_CYCLES);
+        double[] rates = new double[KernelEvent.COUNT];
+        for (KernelEvent kind : KernelEvent.ALL) {
+            Double rate = profile.number(kind.configName(), 0, MAX_RATE);
+            rates[kind.ordinal()] = rate == null ? 0 : rate;
+        }
+        Entry blocks = profile.child("sensitive-blocks");
+        List<String> instructions = new ArrayList<>();
+        SensitiveInstruction.ALL.forEach(i -> instructions.add(i.configName()));
+        blocks.checkKeys(instructions);
+        int[] blockCounts = new int[SensitiveInstruction.COUNT];
+        int totalBlocks = 0;
+        for (SensitiveInstruction i : SensitiveInstruction.ALL) {
+            Long n = blocks.integer(i.configName(), 0, MAX_BLOCKS_PER_INSTRUCTION);
+            blockCounts[i.ordinal()] = n == null ? 0 : n.intValue();
+            totalBlocks += blockCounts[i.ordinal()];
+        }
+        Double skew = profile.number("block-skew", 1, MAX_BLOCK_SKEW);
+        Long portLines = profile.integer("paravirt-port-lines", 0, Integer.MAX_VALUE);
+        if (problems.reports() == before && totalBlocks == 0 && rates[KernelEvent.SENSITIVE_BLOCK.ordinal()] > 0) {
+            profile.problemAbout(KernelEvent.SENSITIVE_BLOCK.configName(), "sensitive-executions "
+                    + show(rates[KernelEvent.SENSITIVE_BLOCK.ordinal()]) + " needs at least one block in"
+                    + " sensitive-blocks, such as sensitive-blocks { popf = 10 }");
+        }
+        if (problems.reports() != before) {
+            return null;
+        }
+        return new OsProfile(workCycles, rates, blockCounts, skew, portLines.intValue());
+    }
+
+    /**
+     * The OS profile of a guest or template: the profile its {@code os} names, with its own
+     * {@code os-profile} overrides (and its template's) on top. Null when unusable.
+     */
+    private OsProfile readGuestProfile(Entry guest, String os) {
+        if (os == null) {
+            return null;
+        }
+        List<Entry.Layer> layers = profileLayers.get(os);
+        if (layers == null) {
+            guest.problemAtValue("os", "no OS profile named " + os + Names.didYouMean(os, profileLayers.keySet())
+                    + known("OS profiles", profileLayers.keySet()));
+            return null;
+        }
+        Entry overrides = guest.child("os-profile");
+        if (!overrides.exists()) {
+            return profiles.get(os);
+        }
+        Entry profile = overrides;
+        for (Entry.Layer layer : layers) {
+            profile = profile.withFallback(layer);
+        }
+        return readProfile(profile);
     }
 
     // ---------------------------------------------------------------- hosts
@@ -230,7 +352,7 @@ final class ScenarioReader {
             Entry template = all.child(name);
             if (template.own() != null) {
                 templates.put(name, template.own());
-                template.checkKeys(keysOf(defaultsObject("guest"), "host", "workload"));
+                template.checkKeys(keysOf(defaultsObject("guest"), GUEST_EXTRA_KEYS));
                 readGuestValues(template.withFallback(defaultsLayer("guest")), "template " + name, true);
             }
         }
@@ -263,7 +385,9 @@ final class ScenarioReader {
 
     private GuestDraft readGuest(String key, Entry own, Set<String> hostNames, Map<String, ConfigObject> templates) {
         int before = problems.reports();
-        own.checkKeys(keysOf(defaultsObject("guest"), "template", "count", "host", "workload"));
+        Set<String> known = keysOf(defaultsObject("guest"), GUEST_EXTRA_KEYS);
+        known.addAll(List.of("template", "count"));
+        own.checkKeys(known);
         Entry guest = own;
         boolean templateFound = true;
         String templateName = own.string("template");
@@ -326,11 +450,36 @@ final class ScenarioReader {
         String memory = pages == null ? null : "the memory of " + owner + " (" + show(guest.find("memory").value()) + ")";
         WorkloadSettings workloadSettings = readWorkload(workload, checkFit ? pages : null, memory, template);
 
-        if (problems.reports() != before || contentSettings == null || workloadSettings == null) {
+        OsProfile osProfile = readGuestProfile(guest, os);
+        Boolean binaryTranslation = guest.bool("binary-translation");
+        Boolean nestedPaging = guest.bool("nested-paging");
+        Long cacheBlocks = guest.integer("translation-cache-blocks", 1, MAX_TRANSLATION_CACHE_BLOCKS);
+        Long seedKey = guest.has("seed") ? guest.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE) : null;
+        checkModeSwitch(guest, owner, modeName, "binary-translation", binaryTranslation, TranslationMode.FULL);
+        checkModeSwitch(guest, owner, modeName, "nested-paging", nestedPaging, TranslationMode.NESTED);
+
+        if (problems.reports() != before || contentSettings == null || workloadSettings == null || osProfile == null) {
             return null;
         }
         return new GuestValues(os, TranslationMode.fromConfigName(modeName), pages, processes.intValue(),
-                contentSettings, workloadSettings);
+                contentSettings, workloadSettings, osProfile, binaryTranslation, nestedPaging,
+                cacheBlocks.intValue(), seedKey);
+    }
+
+    /**
+     * A switch turned off that only means something in one mode ({@code binary-translation} for
+     * {@code full}, {@code nested-paging} for {@code nested}) is a problem in any other mode: the
+     * user expects an effect that would not happen.
+     */
+    private void checkModeSwitch(Entry guest, String owner, String modeName, String key, Boolean value,
+                                 TranslationMode applies) {
+        Entry.Found found = guest.find(key);
+        if (value == null || value || modeName == null || found == null || !found.user()
+                || applies.configName().equals(modeName)) {
+            return;
+        }
+        guest.problemAtValue(key, key + " = off applies to " + applies.configName() + " guests only; "
+                + owner + " is " + modeName);
     }
 
     private ContentSettings readContent(Entry content, String os, boolean checkSum) {
@@ -553,7 +702,9 @@ final class ScenarioReader {
             for (Instance guest : byHost.get(host.name())) {
                 GuestValues v = guest.draft().values();
                 indexOnHost.put(guest.name(), specs.size());
-                specs.add(new GuestSpec(specs.size(), guest.name(), v.mode(), v.configuredPages(), v.processes()));
+                CpuSpec cpu = new CpuSpec(v.binaryTranslation(), v.nestedPaging(), v.translationCacheBlocks(),
+                        v.osProfile().totalBlocks());
+                specs.add(new GuestSpec(specs.size(), guest.name(), v.mode(), v.configuredPages(), v.processes(), cpu));
             }
             hostSettings.add(new HostSettings(host.name(), Tokens.derive(run.seed(), "host:" + host.name()),
                     host.totalFrames(), host.reservedFrames(), host.tlbEntries(), host.maxBatchOps(),
@@ -563,9 +714,11 @@ final class ScenarioReader {
         List<GuestSettings> guestSettings = new ArrayList<>();
         for (Instance guest : instances) {
             GuestValues v = guest.draft().values();
+            long seed = v.seedKey() != null ? Tokens.derive(run.seed(), "guest-seed:" + v.seedKey())
+                    : Tokens.derive(run.seed(), "guest:" + guest.name());
             guestSettings.add(new GuestSettings(guest.name(), guest.draft().host(), indexOnHost.get(guest.name()),
-                    v.os(), v.mode(), v.configuredPages(), v.processes(), Tokens.derive(run.seed(), "guest:" + guest.name()),
-                    tickSeconds, v.content(), v.workload()));
+                    v.os(), v.mode(), v.configuredPages(), v.processes(), seed, tickSeconds, v.content(), v.workload(),
+                    v.osProfile()));
         }
         return new Scenario(run.name(), source, run.seed(), seconds(run.duration()), tickSeconds, ticks, run.mode(),
                 sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered);
@@ -575,7 +728,8 @@ final class ScenarioReader {
 
     private void checkName(Entry parent, String name, String what) {
         if (!NAME.matcher(name).matches()) {
-            parent.problemAtValue(name, "a " + what + " name may hold only letters, digits, '-', '_' and '.',"
+            String article = "AEIOUaeiou".indexOf(what.charAt(0)) >= 0 ? "an " : "a ";
+            parent.problemAtValue(name, article + what + " name may hold only letters, digits, '-', '_' and '.',"
                     + " and starts with a letter or a digit");
         }
     }

@@ -56,9 +56,17 @@ class MainTest {
         for (JsonNode g : summary.get("guests")) {
             for (String key : List.of("name", "host", "os", "mode", "configuredPages", "allocatedPages", "pagesTouched",
                     "accesses", "reads", "writes", "readsVerified", "readMismatches", "tlbHits", "tlbMisses",
-                    "hiddenFaults", "traps", "hypercalls", "overheadCycles")) {
+                    "hiddenFaults", "traps", "hypercalls", "overheadCycles", "technique", "vmExits", "translations",
+                    "translationCacheHits", "translationCacheEvictions", "silentFailures", "correct", "nativeCycles",
+                    "overheadPercent", "eventCounts", "overheadCyclesByEvent")) {
                 assertThat(g.has(key)).as(key).isTrue();
             }
+            for (String event : List.of("syscall", "contextSwitch", "ptWrite", "tlbFlush", "interruptMask", "ioAccess",
+                    "pageFault", "sensitiveBlock")) {
+                assertThat(g.get("eventCounts").get(event).isIntegralNumber()).as(event).isTrue();
+            }
+            assertThat(g.get("correct").asBoolean()).isTrue();
+            assertThat(g.get("overheadPercent").isNumber()).isTrue();
             assertThat(g.get("readMismatches").asLong()).isZero();
             assertThat(g.get("readsVerified").asLong()).isPositive();
             accesses += g.get("accesses").asLong();
@@ -67,6 +75,9 @@ class MainTest {
 
         List<String> csv = Files.readAllLines(dir.resolve("timeseries.csv"));
         assertThat(csv.get(0)).startsWith("simulatedSeconds,guest,host,configuredPages,allocatedPages,pagesTouched,accesses");
+        assertThat(csv.get(0)).contains(",correct,nativeCycles,overheadCycles,overheadPercent,eventCounts.syscall,",
+                ",overheadCyclesByEvent.tlbMiss");
+        assertThat(csv.get(1).split(",", -1)).hasSameSizeAs(csv.get(0).split(",", -1));
         assertThat(csv).hasSize(1 + 2 * 4); // two samples (1 s, 2 s) of four guests
         assertThat(csv.get(1)).startsWith("1.0,batch,host-a,");
         try (var files = Files.list(dir)) {
@@ -103,6 +114,15 @@ class MainTest {
         Outcome option = ballast("run", "--no-such-option");
         assertThat(option.code()).isEqualTo(2);
         assertThat(option.err()).contains("--no-such-option");
+    }
+
+    @Test
+    void theCpuScenariosAreValid() {
+        for (String name : List.of("forkwait", "syscall", "binary-translation")) {
+            Outcome o = ballast("validate", Quickstart.FILE.resolveSibling(name + ".conf").toString());
+            assertThat(o.code()).as(name + ": " + o.err()).isZero();
+            assertThat(o.out()).contains("valid: 1 host(s), 4 guest(s)");
+        }
     }
 
     @Test

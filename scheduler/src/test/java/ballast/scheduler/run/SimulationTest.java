@@ -2,11 +2,13 @@ package ballast.scheduler.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ballast.host.abi.KernelEvent;
 import ballast.host.control.GuestStats;
 import ballast.scheduler.report.RunWriter;
 import ballast.scheduler.scenario.Scenario;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -40,27 +42,41 @@ class SimulationTest {
             assertThat(s.refusedHypercalls()).as(s.name()).isZero();
             assertThat(s.guestFaults()).as(s.name()).isZero();
         }
-        // full: every page-table write traps, shadow misses are hidden faults
+        // full: every page-table write traps, and so does every other kernel event; shadow misses are hidden faults
         for (String web : new String[] {"web-1", "web-2"}) {
             GuestStats s = g.get(web);
-            assertThat(s.traps()).isEqualTo(s.pagesTouched());
+            assertThat(s.traps()).isEqualTo(kernelEvents(s) - s.eventCount(KernelEvent.SENSITIVE_BLOCK));
+            assertThat(s.eventCount(KernelEvent.PT_WRITE)).isGreaterThan(s.pagesTouched());
             assertThat(s.hiddenFaults()).isGreaterThanOrEqualTo(s.pagesTouched());
             assertThat(s.hypercalls()).isZero();
+            assertThat(s.vmExits()).isZero();
             assertThat(s.allocatedPages()).isEqualTo(s.pagesTouched());
+            // binary translation: the linux kernel's sensitive blocks are translated once each, then hit
+            assertThat(s.silentFailures()).isZero();
+            assertThat(s.correct()).isTrue();
+            assertThat(s.translations()).isPositive().isLessThanOrEqualTo(301);
+            assertThat(s.translationCacheHits() + s.translations()).isEqualTo(s.eventCount(KernelEvent.SENSITIVE_BLOCK));
         }
-        // para: no traps; one mmu_update hypercall per tick that touched new pages, all entries batched
+        // para: no traps but page faults bounced through Xen; hypercalls for process switches, the one
+        // mmu_update batch per tick (first touches and the kernel's page-table writes together) and I/O
+        // notifications; every page-table write is a batch entry
         GuestStats db = g.get("db");
-        assertThat(db.traps()).isZero();
+        assertThat(db.traps()).isEqualTo(db.eventCount(KernelEvent.PAGE_FAULT));
         assertThat(db.hiddenFaults()).isZero();
-        assertThat(db.hypercalls()).isPositive().isLessThanOrEqualTo(result.ticksPlayed());
-        assertThat(db.mmuUpdateEntries()).isEqualTo(db.pagesTouched());
+        assertThat(db.hypercalls()).isPositive()
+                .isLessThanOrEqualTo(db.eventCount(KernelEvent.CONTEXT_SWITCH) + 2 * result.ticksPlayed());
+        assertThat(db.mmuUpdateEntries()).isEqualTo(db.eventCount(KernelEvent.PT_WRITE)).isGreaterThan(db.pagesTouched());
         assertThat(db.allocatedPages()).isEqualTo(db.configuredPages());
-        // nested: page-table writes never trap; first touches are EPT violations (exits)
+        // nested: page-table writes never trap; first touches are EPT violations and I/O exits
         GuestStats batch = g.get("batch");
         assertThat(batch.traps()).isZero();
         assertThat(batch.hypercalls()).isZero();
-        assertThat(batch.vmExits()).isEqualTo(batch.pagesTouched());
+        assertThat(batch.vmExits()).isEqualTo(batch.pagesTouched() + batch.eventCount(KernelEvent.IO_ACCESS));
         assertThat(batch.overheadCycles()).isPositive();
+        for (GuestStats s : g.values()) {
+            assertThat(s.nativeCycles()).as(s.name()).isPositive();
+            assertThat(Arrays.stream(s.overheadCyclesByEvent()).sum()).as(s.name()).isEqualTo(s.overheadCycles());
+        }
         // samples: one per simulated second per guest
         assertThat(result.samples()).hasSize(4 * 4);
     }
@@ -80,6 +96,10 @@ class SimulationTest {
         assertThat(second).isEqualTo(first);
         assertThat(third).isNotEqualTo(first);
         assertThat(first).contains("\"readMismatches\" : 0");
+    }
+
+    static long kernelEvents(GuestStats s) {
+        return Arrays.stream(s.eventCounts()).sum();
     }
 
     /** Drops the "timing" object, the only place wall-clock figures may appear. */

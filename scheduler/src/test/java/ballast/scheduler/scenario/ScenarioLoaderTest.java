@@ -11,6 +11,11 @@ import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
 import ballast.host.abi.TranslationMode;
+import ballast.host.abi.KernelEvent;
+import ballast.host.cpu.CpuSpec;
+import ballast.host.cpu.OsProfile;
+import ballast.host.cpu.SensitiveInstruction;
+import ballast.host.cpu.Technique;
 import ballast.host.memory.Tokens;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -29,6 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ScenarioLoaderTest {
     private static final double FOREVER = Double.POSITIVE_INFINITY;
+    /** The library's linux profile has 301 sensitive blocks. */
+    private static final CpuSpec LINUX_CPU = new CpuSpec(true, true, 4096, 301);
 
     /** Hosts live in an included file, to show that relative includes work. */
     private static final String HOSTS = """
@@ -54,7 +61,7 @@ class ScenarioLoaderTest {
             guests {
               web { template = linux-small, count = 10, host = host-a, memory = 128MiB }
               db {
-                os = windows
+                os = windows-xp
                 memory = 512MiB
                 mode = para
                 host = host-b
@@ -132,11 +139,11 @@ class ScenarioLoaderTest {
     void aGuestWithoutTemplateReadsItsOwnValuesAndTheGuestDefaults() throws Exception {
         GuestSettings db = guest(loadMain(List.of(), null), "db");
 
-        assertThat(db.os()).isEqualTo("windows");
+        assertThat(db.os()).isEqualTo("windows-xp");
         assertThat(db.mode()).isEqualTo(TranslationMode.PARA);
         assertThat(db.configuredPages()).isEqualTo(131072);
         assertThat(db.processes()).isEqualTo(4);
-        assertThat(db.content()).isEqualTo(new ContentSettings("windows", 0.5, 0.2)); // empty image: the os
+        assertThat(db.content()).isEqualTo(new ContentSettings("windows-xp", 0.5, 0.2)); // empty image: the os
         assertThat(db.workload()).isEqualTo(new WorkloadSettings("hot-cold",
                 List.of(new Phase(FOREVER, 32768, 500000, 0.2, 0.1, 0.9))));
     }
@@ -154,7 +161,7 @@ class ScenarioLoaderTest {
         assertThat(a.costs().hypercall()).isEqualTo(1000);
         assertThat(a.costs().ptWriteTrap()).isEqualTo(391);
         assertThat(a.guests()).hasSize(10);
-        assertThat(a.guests().get(1)).isEqualTo(new GuestSpec(1, "web-2", TranslationMode.FULL, 32768, 1));
+        assertThat(a.guests().get(1)).isEqualTo(new GuestSpec(1, "web-2", TranslationMode.FULL, 32768, 1, LINUX_CPU));
         assertThat(a.guests().get(9).name()).isEqualTo("web-10");
 
         HostSettings b = s.hosts().get(1);
@@ -162,8 +169,8 @@ class ScenarioLoaderTest {
         assertThat(b.reservedFrames()).isEqualTo(32768);
         assertThat(b.tlbEntries()).isEqualTo(256);
         assertThat(b.guests()).containsExactly(
-                new GuestSpec(0, "batch", TranslationMode.FULL, 65536, 1),
-                new GuestSpec(1, "db", TranslationMode.PARA, 131072, 4));
+                new GuestSpec(0, "batch", TranslationMode.FULL, 65536, 1, LINUX_CPU),
+                new GuestSpec(1, "db", TranslationMode.PARA, 131072, 4, new CpuSpec(true, true, 4096, 426)));
 
         assertThat(s.guests()).extracting(GuestSettings::name, GuestSettings::host, GuestSettings::index)
                 .contains(tuple("batch", "host-b", 0), tuple("db", "host-b", 1), tuple("web-1", "host-a", 0),
@@ -220,7 +227,7 @@ class ScenarioLoaderTest {
         assertThat(s.sampleEveryTicks()).isEqualTo(10);
         assertThat(s.guests()).containsExactly(new GuestSettings("g", "h", 0, "linux", TranslationMode.FULL, 65536, 1,
                 Tokens.derive(1, "guest:g"), 0.1, new ContentSettings("linux", 0.25, 0.10),
-                new WorkloadSettings("idle", List.of(Phase.idle(FOREVER)))));
+                new WorkloadSettings("idle", List.of(Phase.idle(FOREVER))), linuxProfile()));
         assertThat(s.hosts().get(0).totalFrames()).isEqualTo(262144);
     }
 
@@ -299,8 +306,8 @@ class ScenarioLoaderTest {
                 tuple(1, "scenario.sed", "unknown key sed (did you mean seed?)"),
                 tuple(2, "costs.hypercal", "unknown key hypercal (did you mean hypercall?)"),
                 tuple(3, "hosts.h.memroy", "unknown key memroy (did you mean memory?)"),
-                tuple(4, "guest-templates.t.count", "unknown key count; known keys: content, host, memory, mode, os,"
-                        + " processes, workload"),
+                tuple(4, "guest-templates.t.count", "unknown key count; known keys: binary-translation, content, host,"
+                        + " memory, mode, nested-paging, os, os-profile, processes, seed, translation-cache-blocks, workload"),
                 tuple(8, "guests.g.content.zero", "unknown key zero; known keys: image, image-fraction, zero-fraction"),
                 tuple(9, "guests.g.workload.hot-fraction", "unknown key hot-fraction; known keys: accesses-per-second,"
                         + " type, working-set, write-fraction"),
@@ -560,6 +567,11 @@ class ScenarioLoaderTest {
         "hosts { h {} }\nguests { g { host = h, template = t } }\nguest-templates { t = 5 }",
         "hosts { h {} }\nguests { g { host = h, seed = NaN, processes = 1e400 } }",
         "scenario { tick = 1d, duration = 1s, seed = 1.5 }\nhosts { h {} }\nguests { g { host = h } }",
+        "os-profiles = 5\nhosts { h {} }\nguests { g { host = h } }",
+        "os-profiles { linux = 3 }\nhosts { h {} }\nguests { g { host = h } }",
+        "os-profiles { linux { sensitive-blocks = [] } }\nhosts { h {} }\nguests { g { host = h } }",
+        "hosts { h {} }\nguests { g { host = h, os = null, os-profile { block-skew = NaN } } }",
+        "hosts { h {} }\nguests { g { host = h, mode = nested, nested-paging = [], seed = 1e30 } }",
         "",
     })
     void oddShapesAreProblemsNotCrashes(String text) throws Exception {
@@ -570,6 +582,152 @@ class ScenarioLoaderTest {
             assertThat(p.file()).isEqualTo(file.toString());
             assertThat(p.message()).isNotBlank();
         });
+    }
+
+    // ---------------------------------------------------------------- OS profiles and CPU settings
+
+    @Test
+    void osProfilesChangeOrAddToTheLibrarysAndGuestsOverrideParts() throws Exception {
+        String text = """
+                os-profiles {
+                  linux { syscalls = 100 }
+                  plan9 { work-cycles = 5000, syscalls = 5, sensitive-executions = 2, sensitive-blocks { popf = 3, smsw = 1 } }
+                }
+                hosts { h { memory = 4GiB } }
+                guest-templates {
+                  chatty { os = linux, os-profile { interrupt-masks = 400 } }
+                }
+                guests {
+                  a { host = h }
+                  b { host = h, os-profile { pt-writes = 7, sensitive-blocks { sgdt = 10 } } }
+                  c { host = h, os = plan9 }
+                  d { host = h, template = chatty, os-profile { io-accesses = 3 } }
+                  e { host = h, os = windows-xp }
+                }
+                """;
+        Scenario s = ScenarioLoader.load(write("profiles.conf", text), List.of(), null);
+
+        OsProfile linux = linuxProfile();
+        OsProfile a = guest(s, "a").osProfile();
+        assertThat(a.rate(KernelEvent.SYSCALL)).isEqualTo(100); // the scenario changed the library's linux
+        assertThat(a.rate(KernelEvent.PT_WRITE)).isEqualTo(linux.rate(KernelEvent.PT_WRITE));
+        assertThat(a.workCycles()).isEqualTo(linux.workCycles());
+        assertThat(a.totalBlocks()).isEqualTo(301);
+
+        OsProfile b = guest(s, "b").osProfile();
+        assertThat(b.rate(KernelEvent.PT_WRITE)).isEqualTo(7);
+        assertThat(b.rate(KernelEvent.SYSCALL)).isEqualTo(100);
+        assertThat(b.blocks(SensitiveInstruction.SGDT)).isEqualTo(10);
+        assertThat(b.blocks(SensitiveInstruction.POPF)).isEqualTo(linux.blocks(SensitiveInstruction.POPF));
+        assertThat(b.totalBlocks()).isEqualTo(301 - 2 + 10);
+        assertThat(spec(s, "b").cpu().sensitiveBlocks()).isEqualTo(309);
+
+        OsProfile c = guest(s, "c").osProfile(); // a new OS: what it says, the neutral defaults for the rest
+        assertThat(c.workCycles()).isEqualTo(5000);
+        assertThat(c.rate(KernelEvent.SYSCALL)).isEqualTo(5);
+        assertThat(c.rate(KernelEvent.PT_WRITE)).isZero();
+        assertThat(c.totalBlocks()).isEqualTo(4);
+        assertThat(c.blockSkew()).isEqualTo(1.0);
+        assertThat(c.paravirtPortLines()).isZero();
+
+        OsProfile d = guest(s, "d").osProfile(); // the guest's override on its template's on the profile
+        assertThat(d.rate(KernelEvent.IO_ACCESS)).isEqualTo(3);
+        assertThat(d.rate(KernelEvent.INTERRUPT_MASK)).isEqualTo(400);
+        assertThat(d.rate(KernelEvent.SYSCALL)).isEqualTo(100);
+
+        OsProfile e = guest(s, "e").osProfile();
+        assertThat(e.paravirtPortLines()).isEqualTo(4620);
+        assertThat(e.totalBlocks()).isEqualTo(426);
+    }
+
+    @Test
+    void cpuSwitchesAndTheTranslationCacheReachTheHypervisor() throws Exception {
+        String text = """
+                hosts { h { memory = 4GiB } }
+                guests {
+                  bt { host = h }
+                  te { host = h, binary-translation = off, translation-cache-blocks = 64 }
+                  ept { host = h, mode = nested }
+                  vt { host = h, mode = nested, nested-paging = off }
+                  pv { host = h, mode = para, nested-paging = on, binary-translation = on }
+                }
+                """;
+        Scenario s = ScenarioLoader.load(write("cpu.conf", text), List.of(), null);
+
+        assertThat(spec(s, "bt").technique()).isEqualTo(Technique.BINARY_TRANSLATION);
+        assertThat(spec(s, "bt").cpu()).isEqualTo(LINUX_CPU);
+        assertThat(spec(s, "te").technique()).isEqualTo(Technique.TRAP_AND_EMULATE);
+        assertThat(spec(s, "te").cpu().translationCacheBlocks()).isEqualTo(64);
+        assertThat(spec(s, "ept").technique()).isEqualTo(Technique.HARDWARE_NESTED_PAGING);
+        assertThat(spec(s, "vt").technique()).isEqualTo(Technique.HARDWARE_SHADOW_PAGING);
+        assertThat(spec(s, "pv").technique()).isEqualTo(Technique.PARAVIRTUAL);
+    }
+
+    @Test
+    void guestsGivenTheSameSeedShareOneThatStillFollowsTheRunSeed() throws Exception {
+        String text = """
+                hosts { h { memory = 4GiB } }
+                guest-templates { twin { seed = 1 } }
+                guests {
+                  a { host = h, template = twin }
+                  b { host = h, template = twin, mode = para }
+                  c { host = h, seed = 2 }
+                  d { host = h }
+                }
+                """;
+        Path file = write("seeds.conf", text);
+        Scenario s = ScenarioLoader.load(file, List.of(), null);
+        assertThat(guest(s, "a").seed()).isEqualTo(guest(s, "b").seed()).isEqualTo(Tokens.derive(1, "guest-seed:1"));
+        assertThat(guest(s, "c").seed()).isNotEqualTo(guest(s, "a").seed());
+        assertThat(guest(s, "d").seed()).isEqualTo(Tokens.derive(1, "guest:d"));
+
+        Scenario reseeded = ScenarioLoader.load(file, List.of(), 9L);
+        assertThat(guest(reseeded, "a").seed()).isEqualTo(guest(reseeded, "b").seed())
+                .isNotEqualTo(guest(s, "a").seed());
+    }
+
+    @Test
+    void osProfileAndCpuProblemsAreLocated() throws Exception {
+        String text = """
+                os-profiles {
+                  linux { syscals = 3, sensitive-blocks { cpuid = 2 } }
+                  bad { syscalls = -1, block-skew = 0.5, work-cycles = 1.5 }
+                  "x y" { sensitive-executions = 4 }
+                }
+                hosts { h { memory = 8GiB } }
+                guests {
+                  a { host = h, os = linxu }
+                  b { host = h, os-profile { pt-writes = many, context-switch = 1 } }
+                  c { host = h, binary-translation = maybe, translation-cache-blocks = 0, seed = abc }
+                  d { host = h, mode = para, binary-translation = off }
+                  e { host = h, mode = full, nested-paging = off }
+                  f { host = h, os-profile = 5 }
+                }
+                """;
+        Path file = write("cpubad.conf", text);
+
+        assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
+                tuple(2, "os-profiles.linux.sensitive-blocks.cpuid", "unknown key cpuid; known keys: lar, lsl, mov-sreg,"
+                        + " popf, pushf, sgdt, sidt, sldt, smsw, str, verr, verw"),
+                tuple(2, "os-profiles.linux.syscals", "unknown key syscals (did you mean syscalls?)"),
+                tuple(3, "os-profiles.bad.block-skew", "must be between 1 and 16, got 0.5"),
+                tuple(3, "os-profiles.bad.syscalls", "must be between 0 and 1000000, got -1"),
+                tuple(3, "os-profiles.bad.work-cycles", "expected an integer, got 1.5"),
+                tuple(4, "os-profiles.\"x y\"", "an OS profile name may hold only letters, digits, '-', '_' and '.',"
+                        + " and starts with a letter or a digit"),
+                tuple(4, "os-profiles.\"x y\".sensitive-executions", "sensitive-executions 4 needs at least one block"
+                        + " in sensitive-blocks, such as sensitive-blocks { popf = 10 }"),
+                tuple(8, "guests.a.os", "no OS profile named linxu (did you mean linux?); OS profiles: bad, linux,"
+                        + " windows-xp, x y"),
+                tuple(9, "guests.b.os-profile.context-switch", "unknown key context-switch (did you mean context-switches?)"),
+                tuple(9, "guests.b.os-profile.pt-writes", "expected a number, got many"),
+                tuple(10, "guests.c.binary-translation", "expected on or off, got maybe"),
+                tuple(10, "guests.c.seed", "expected an integer, got abc"),
+                tuple(10, "guests.c.translation-cache-blocks", "must be between 1 and 1048576, got 0"),
+                tuple(11, "guests.d.binary-translation", "binary-translation = off applies to full guests only;"
+                        + " guest d is para"),
+                tuple(12, "guests.e.nested-paging", "nested-paging = off applies to nested guests only; guest e is full"),
+                tuple(13, "guests.f.os-profile", "expected an object { ... }, got 5"));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -585,6 +743,16 @@ class ScenarioLoaderTest {
 
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
+    }
+
+    private static OsProfile linuxProfile() {
+        Config defaults = ConfigFactory.defaultReference().getConfig("ballast");
+        return OsProfile.fromConfig(defaults.getConfig("os-profiles.linux").withFallback(defaults.getConfig("os-profile")));
+    }
+
+    private static GuestSpec spec(Scenario s, String name) {
+        return s.hosts().stream().flatMap(h -> h.guests().stream()).filter(g -> g.name().equals(name)).findFirst()
+                .orElseThrow();
     }
 
     private static GuestSettings guest(Scenario s, String name) {
