@@ -350,19 +350,7 @@ final class Entry {
 
     /** A number in [0, 1]. */
     Double fraction(String key) {
-        Found f = find(key);
-        if (f == null) {
-            return null;
-        }
-        Double value = finite(f);
-        if (value == null) {
-            return null;
-        }
-        if (value < 0 || value > 1) {
-            problem(f, "must be between 0 and 1, got " + show(f.value()));
-            return null;
-        }
-        return value;
+        return number(key, 0, 1);
     }
 
     private Double finite(Found f) {
