@@ -7,6 +7,7 @@ import ballast.host.abi.Booted;
 import ballast.host.abi.GuestCounters;
 import ballast.host.abi.Refusal;
 import ballast.host.abi.RefusalReason;
+import ballast.host.abi.RemapNotice;
 import ballast.host.abi.TickAck;
 import ballast.host.abi.TickResult;
 import ballast.host.abi.TickStart;
@@ -16,6 +17,13 @@ import ballast.host.control.GuestStats;
 import ballast.host.control.HostTickDone;
 import ballast.host.control.RunTick;
 import ballast.host.memory.Tokens;
+import ballast.host.sharing.DaemonCall;
+import ballast.host.sharing.SharingAck;
+import ballast.host.sharing.SharingCounters;
+import ballast.host.sharing.SharingResult;
+import ballast.host.sharing.SharingTickStart;
+import ballast.host.sharing.SharingWork;
+import ballast.host.sharing.ToDaemon;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,11 +39,15 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * (all inside a {@link HypervisorCore}), and plays the deterministic two-phase tick:
  *
  * <ol>
- *   <li>{@link RunTick} from the clock: send {@link TickStart} to every guest;</li>
- *   <li>collect one {@link TickWork} per guest; when all are in, apply them in guest order
- *       (canonical order, whatever order they arrived in) and send each its {@link TickResult};</li>
- *   <li>collect one {@link TickAck} per guest (the guest has verified its reads); then, when asked,
- *       audit every guest and check the invariants, and report {@link HostTickDone}.</li>
+ *   <li>{@link RunTick} from the clock: send {@link TickStart} to every guest (and
+ *       {@link SharingTickStart} to the page-sharing daemon, when sharing is on);</li>
+ *   <li>collect one {@link TickWork} per guest and the daemon's {@link SharingWork}; when all are
+ *       in, apply them in canonical order, guests by index then the daemon, whatever order they
+ *       arrived in; send each para-virtual guest whose frames changed a {@link RemapNotice}, each
+ *       guest its {@link TickResult} and the daemon its {@link SharingResult};</li>
+ *   <li>collect one {@link TickAck} per guest (the guest has verified its reads) and the daemon's
+ *       {@link SharingAck}; then, when asked, audit every guest and check the invariants, and
+ *       report {@link HostTickDone}.</li>
  * </ol>
  *
  * <p>Every guest call is checked against the guest that sent it (its reply address) and the tick
@@ -66,6 +78,13 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     private RunTick current;
     private int workIn;
     private int acksIn;
+    /** The page-sharing daemon (a child), or null when sharing is off. */
+    private final ActorRef<ToDaemon> daemon;
+    private SharingWork daemonWork;
+    private boolean daemonAcked;
+    private long daemonWorkTick = -1;
+    private long daemonAckTick = -1;
+    private SharingCounters daemonCounters = SharingCounters.ZERO;
 
     public static Behavior<Command> create(HostSettings settings) {
         return Behaviors.setup(context -> new Hypervisor(context, settings));
@@ -85,6 +104,9 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         this.ackTick = new long[guestCount];
         Arrays.fill(workTick, -1L);
         Arrays.fill(ackTick, -1L);
+        this.daemon = settings.sharing().enabled() && guestCount > 0
+                ? context.spawn(PageSharingDaemon.create(settings, context.getSelf().narrow()), "page-sharing")
+                : null;
     }
 
     @Override
@@ -94,6 +116,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 .onMessage(RunTick.class, this::onRunTick)
                 .onMessage(TickWork.class, this::onTickWork)
                 .onMessage(TickAck.class, this::onTickAck)
+                .onMessage(SharingWork.class, this::onSharingWork)
+                .onMessage(SharingAck.class, this::onSharingAck)
                 .build();
     }
 
@@ -134,6 +158,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         current = run;
         workIn = 0;
         acksIn = 0;
+        daemonWork = null;
+        daemonAcked = daemon == null;
         if (guestCount == 0) {
             finishTick();
             return;
@@ -141,6 +167,9 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         TickStart start = new TickStart(run.tick(), run.audit());
         for (ActorRef<ToGuest> guest : guestRefs) {
             guest.tell(start);
+        }
+        if (daemon != null) {
+            daemon.tell(new SharingTickStart(run.tick()));
         }
     }
 
@@ -184,25 +213,71 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
         workTick[w.guest()] = w.tick();
         work[w.guest()] = w;
-        if (++workIn == guestCount) {
-            for (int g = 0; g < guestCount; g++) {
-                TickWork next = work[g];
-                work[g] = null;
-                TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values());
-                guestRefs[g].tell(result);
+        workIn++;
+        applyIfComplete();
+        return this;
+    }
+
+    private Behavior<Command> onSharingWork(SharingWork w) {
+        if (daemon == null || !daemon.equals(w.replyTo()) || current == null || current.tick() != w.tick()
+                || daemonWorkTick == w.tick()) {
+            getContext().getLog().warn("{}: page-sharing work for tick {} refused", hostName, w.tick());
+            return this;
+        }
+        daemonWorkTick = w.tick();
+        daemonWork = w;
+        applyIfComplete();
+        return this;
+    }
+
+    /** Once every guest's work and the daemon's are in: applies them in canonical order and answers. */
+    private void applyIfComplete() {
+        if (workIn < guestCount || daemon != null && daemonWork == null) {
+            return;
+        }
+        TickResult[] results = new TickResult[guestCount];
+        for (int g = 0; g < guestCount; g++) {
+            TickWork next = work[g];
+            work[g] = null;
+            results[g] = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values());
+        }
+        SharingResult sharing = daemon == null ? null : core.applySharing(daemonWork);
+        for (int g = 0; g < guestCount; g++) {
+            int[][] notice = core.takeNotice(g);
+            if (notice != null) {
+                guestRefs[g].tell(new RemapNotice(results[g].tick(), notice[0], notice[1]));
             }
+            guestRefs[g].tell(results[g]);
+        }
+        if (sharing != null) {
+            daemon.tell(sharing);
+        }
+    }
+
+    private Behavior<Command> onSharingAck(SharingAck ack) {
+        if (daemon == null || !daemon.equals(ack.replyTo()) || current == null || current.tick() != ack.tick()
+                || daemonWork == null || daemonAckTick == ack.tick()) {
+            getContext().getLog().warn("{}: page-sharing acknowledgement for tick {} refused", hostName, ack.tick());
+            return this;
+        }
+        daemonAckTick = ack.tick();
+        daemonCounters = ack.counters();
+        daemonAcked = true;
+        if (acksIn == guestCount) {
+            finishTick();
         }
         return this;
     }
 
     private Behavior<Command> onTickAck(TickAck ack) {
-        if (checkCall(ack.guest(), workIn < guestCount ? -1 : ack.tick(), ack.replyTo(), ackTick) != null) {
+        boolean applied = workIn == guestCount && (daemon == null || daemonWork != null);
+        if (checkCall(ack.guest(), applied ? ack.tick() : -1, ack.replyTo(), ackTick) != null) {
             return this;
         }
         ackTick[ack.guest()] = ack.tick();
         counters[ack.guest()] = ack.counters();
         audits[ack.guest()] = ack.audit() != null ? ack.audit() : EMPTY_AUDIT;
-        if (++acksIn == guestCount) {
+        if (++acksIn == guestCount && daemonAcked) {
             finishTick();
         }
         return this;
@@ -240,6 +315,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             audits[g] = null;
         }
         current = null;
-        run.replyTo().tell(new HostTickDone(hostName, run.tick(), core.hostStats(), rows, checks, violations));
+        daemonWork = null;
+        run.replyTo().tell(new HostTickDone(hostName, run.tick(), core.hostStats(daemonCounters), rows, checks, violations));
     }
 }
