@@ -33,7 +33,9 @@ public final class GuestFigures {
             new Figure("mmuUpdateEntries", GuestStats::mmuUpdateEntries),
             new Figure("vmExits", GuestStats::vmExits),
             new Figure("refusedHypercalls", GuestStats::refusedHypercalls),
-            new Figure("overheadCycles", GuestStats::overheadCycles));
+            new Figure("overheadCycles", GuestStats::overheadCycles),
+            new Figure("sharedPages", GuestStats::sharedPages),
+            new Figure("cowBreaks", GuestStats::cowBreaks));
 
     private GuestFigures() {
     }

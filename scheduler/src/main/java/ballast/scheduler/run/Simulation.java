@@ -5,6 +5,7 @@ import ballast.guest.GuestVm;
 import ballast.host.HostSettings;
 import ballast.host.Hypervisor;
 import ballast.host.abi.GuestCall;
+import ballast.host.abi.TranslationMode;
 import ballast.scheduler.clock.Clock;
 import ballast.scheduler.scenario.Scenario;
 import com.typesafe.config.Config;
@@ -78,8 +79,12 @@ public final class Simulation {
             scenario.hosts().forEach(h -> byName.put(h.name(), h));
             for (GuestSettings guest : scenario.guests()) {
                 ActorRef<GuestCall> hypervisor = hosts.get(guest.host()).narrow();
-                int maxMmu = byName.get(guest.host()).maxMmuUpdateEntries();
-                context.spawn(GuestVm.create(guest, hypervisor, maxMmu), "guest-" + actorName(guest.name()));
+                HostSettings host = byName.get(guest.host());
+                // A para-virtual guest on a sharing host needs this tick's remap notices to write
+                // next tick's page tables: it does not work ahead.
+                boolean workAhead = !(guest.mode() == TranslationMode.PARA && host.sharing().enabled());
+                context.spawn(GuestVm.create(guest, hypervisor, host.maxMmuUpdateEntries(), workAhead),
+                        "guest-" + actorName(guest.name()));
             }
             Clock.Plan plan = new Clock.Plan(scenario.ticks(), scenario.sampleEveryTicks(), scenario.tickSeconds(),
                     options.checkEveryTick(), options.barrierTimeout(), hostNames);

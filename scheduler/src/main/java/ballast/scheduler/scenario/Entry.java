@@ -211,6 +211,20 @@ final class Entry {
         return String.valueOf(f.value().unwrapped());
     }
 
+    /** A boolean ({@code true}, {@code false}, {@code on}, {@code off}, {@code yes}, {@code no}). */
+    Boolean bool(String key) {
+        Found f = find(key);
+        if (f == null) {
+            return null;
+        }
+        try {
+            return asConfig(f).getBoolean("v");
+        } catch (ConfigException e) {
+            problem(f, "expected true or false, got " + show(f.value()));
+            return null;
+        }
+    }
+
     /** A string that must be one of {@code allowed}. */
     String oneOf(String key, String what, Collection<String> allowed) {
         Found f = find(key);

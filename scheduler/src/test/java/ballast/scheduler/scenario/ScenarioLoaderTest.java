@@ -299,9 +299,10 @@ class ScenarioLoaderTest {
                 tuple(1, "scenario.sed", "unknown key sed (did you mean seed?)"),
                 tuple(2, "costs.hypercal", "unknown key hypercal (did you mean hypercall?)"),
                 tuple(3, "hosts.h.memroy", "unknown key memroy (did you mean memory?)"),
-                tuple(4, "guest-templates.t.count", "unknown key count; known keys: content, host, memory, mode, os,"
-                        + " processes, workload"),
-                tuple(8, "guests.g.content.zero", "unknown key zero; known keys: image, image-fraction, zero-fraction"),
+                tuple(4, "guest-templates.t.count", "unknown key count; known keys: content, host, image, memory, mode,"
+                        + " os, processes, workload"),
+                tuple(8, "guests.g.content.zero", "unknown key zero; known keys: duplicate-fraction, image,"
+                        + " image-fraction, zero-fraction"),
                 tuple(9, "guests.g.workload.hot-fraction", "unknown key hot-fraction; known keys: accesses-per-second,"
                         + " type, working-set, write-fraction"),
                 tuple(11, "guests.p.workload.phases[0].duraton", "unknown key duraton (did you mean duration?)"));
