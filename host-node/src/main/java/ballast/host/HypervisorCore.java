@@ -408,12 +408,13 @@ public final class HypervisorCore {
                 states[i] = ScanState.INVALID;
                 continue;
             }
-            int mpn = guests[gi].pmap.mpn(ppn);
+            Pmap pmap = guests[gi].pmap;
+            int mpn = pmap.mpn(ppn);
             if (mpn < 0) {
                 states[i] = ScanState.UNBACKED;
                 continue;
             }
-            states[i] = frames.owner(mpn) == FramePool.SHARED ? ScanState.SHARED : ScanState.PRIVATE;
+            states[i] = pmap.state(ppn) == Pmap.SHARED ? ScanState.SHARED : ScanState.PRIVATE;
             mpns[i] = mpn;
             scanHashes[i] = ContentHash.of(frames.token(mpn), bits);
         }

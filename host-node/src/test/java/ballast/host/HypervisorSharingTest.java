@@ -216,4 +216,20 @@ class HypervisorSharingTest {
         assertThat(h.core.guestStats(2, null).cowBreaks()).isPositive();
         assertThat(h.refusals).isEmpty();
     }
+
+    /** With every page indexed as a hint (nothing shares), the daemon costs at most 32 bytes per guest page. */
+    @Test
+    void theDaemonCostsAtMostThirtyTwoBytesPerIndexedPage() {
+        SharingHarness h = new SharingHarness(64, 100_000, 4096, FULL, FULL, NESTED, NESTED);
+        for (SharingHarness.Guest g : h.guests) {
+            for (int p = 0; p < 4096; p++) {
+                g.write(p, (g.index + 1L) << 32 | p);
+            }
+        }
+        h.ticks(4);
+        assertThat(h.scanner.fullScans()).isGreaterThanOrEqualTo(2);
+        assertThat(h.scanner.index().hints()).isEqualTo(4 * 4096);
+        assertThat(h.scanner.counters().pagesUnshared()).isEqualTo(4 * 4096);
+        assertThat((double) h.scanner.bytes() / h.scanner.totalPages()).isLessThanOrEqualTo(32.0);
+    }
 }

@@ -162,6 +162,7 @@ final class SharingHarness {
             }
         }
         assertThat(core.checkInvariants()).as("invariants after tick %d", tick).isEmpty();
+        assertThat(scanner.checkConsistency()).as("daemon state after tick %d", tick).isNull();
         tick++;
     }
 

@@ -353,6 +353,9 @@ public final class PageScanner {
             setState(page, VOLATILE);
             return;
         }
+        if (prev == HINT) {
+            return; // unchanged, and still the index's hint for its hash (a HINT page always is)
+        }
         lastHash[page] = hash;
         int entry = index.get(hash);
         if (entry == SharingIndex.ABSENT) {
@@ -414,10 +417,42 @@ public final class PageScanner {
         }
     }
 
+    /** Removes the page's hint from the index; only a HINT (or PROPOSED) page has one. */
     private void dropHint(int page) {
-        if (state[page] != UNSEEN) {
+        byte s = state[page];
+        if (s == HINT || s == PROPOSED) {
             index.remove(lastHash[page], SharingIndex.hint(page));
         }
+    }
+
+    /**
+     * Checks that the index and the per-page states agree: a page is HINT exactly when the index
+     * holds its hint under its last hash (a PROPOSED page may or may not be a hint: the hint a new
+     * page matched is, the new page is not); every hint in the index is a page's.
+     * Returns a description of the first disagreement, or null. For tests: a pass over every page.
+     */
+    public String checkConsistency() {
+        long hinted = 0;
+        for (int page = 0; page < state.length; page++) {
+            byte s = state[page];
+            boolean indexed = s != UNSEEN && index.get(lastHash[page]) == SharingIndex.hint(page);
+            if (s != PROPOSED && indexed != (s == HINT)) {
+                return "page " + page + " is in state " + s + " but the index " + (indexed ? "holds" : "lacks") + " its hint";
+            }
+            if (indexed) {
+                hinted++;
+            }
+        }
+        if (hinted != index.hints()) {
+            return hinted + " pages are hints, the index holds " + index.hints();
+        }
+        long volatileCount = 0;
+        for (byte b : state) {
+            if (b == VOLATILE) {
+                volatileCount++;
+            }
+        }
+        return volatileCount == volatilePages ? null : "counted " + volatilePages + " volatile pages, found " + volatileCount;
     }
 
     private void setState(int page, byte next) {
