@@ -5,6 +5,7 @@ import ballast.host.memory.Tokens;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.util.Arrays;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -16,9 +17,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  *   <li><b>Pick pages.</b> Each tick the daemon may scan {@code scan-pages-per-second} pages of the
  *       host and {@code per-guest-pages-per-second} of any one guest (fractions carry over); the
  *       host's budget is shared fairly among the guests that have quota left. Each guest's PPNs
- *       are visited in a fresh pseudo-random permutation per pass (a keyed Feistel network with
- *       cycle walking: no per-page order array), or in order; a guest's completed passes count,
- *       and {@code fullScans} is the slowest guest's.</li>
+ *       are visited in a fresh pseudo-random permutation of its 64 KiB runs per pass (a keyed
+ *       Feistel network with cycle walking: no per-page order array), or in order; a tick's pages
+ *       are handed over in ascending order. A guest's completed passes count, and
+ *       {@code fullScans} is the slowest guest's.</li>
  *   <li><b>Hash.</b> The hypervisor reports each page's MPN and content hash (or that it is
  *       unbacked or already shared) with the tick's result; hashes learned in tick n drive
  *       proposals in tick n + 1, by when a page may have changed again.</li>
@@ -45,6 +47,8 @@ public final class PageScanner {
     static final byte SHARED = 3;
     static final byte VOLATILE = 4;
     static final byte PROPOSED = 5;
+    /** PPNs scanned together in random order: 16 pages, 64 KiB. */
+    static final int RUN = 16;
 
     private final SharingSettings settings;
     private final double tickSeconds;
@@ -56,12 +60,16 @@ public final class PageScanner {
     private final byte[] state;
 
     private final int[] cursor;
+    /** PPNs handed out in the current pass (random order: the cursor also passes the last run's padding). */
+    private final int[] visited;
     private final long[] passes;
     private final int[] halfBits;
     private final long[][] passKeys;
     private double hostCarry;
     private final double[] guestCarry;
     private int rotate;
+    /** Scratch bitmap for sorting a tick's pages of one guest. */
+    private long[] marks = new long[0];
 
     private long pagesScanned;
     private long volatilePages;
@@ -100,12 +108,14 @@ public final class PageScanner {
         this.state = new byte[(int) total];
         this.index = new SharingIndex((int) Math.min(total, 1 << 16));
         this.cursor = new int[guestPages.length];
+        this.visited = new int[guestPages.length];
         this.passes = new long[guestPages.length];
         this.halfBits = new int[guestPages.length];
         this.passKeys = new long[guestPages.length][4];
         this.guestCarry = new double[guestPages.length];
         for (int g = 0; g < guestPages.length; g++) {
-            int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, guestPages[g] - 1L));
+            int runs = (guestPages[g] + RUN - 1) / RUN;
+            int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, runs - 1L));
             halfBits[g] = Math.max(1, (bits + 1) / 2);
             rekey(g);
         }
@@ -197,24 +207,89 @@ public final class PageScanner {
         int at = 0;
         for (int g = 0; g < guests; g++) {
             guestCarry[g] = Math.min(guestCarry[g] - grant[g], guestPerTick + 1);
-            for (int i = 0; i < grant[g]; i++) {
-                pages[at++] = SharingWork.page(g, nextPpn(g));
-            }
+            at = takeNext(g, grant[g], pages, at);
         }
-        return pages;
+        return at == total ? pages : Arrays.copyOf(pages, at);
     }
 
-    /** The next PPN of guest {@code g}'s current pass. */
+    /**
+     * Puts guest {@code g}'s next {@code count} PPNs of its scan order into {@code pages} from
+     * {@code at}, in ascending PPN order (a page drawn twice in one tick, possible only when the
+     * tick's quota exceeds the guest's size, is scanned once). The scan order decides which pages a
+     * tick covers; within the tick, ascending order lets the hypervisor and the index walk their
+     * per-page arrays forward instead of jumping. Returns the new end.
+     */
+    private int takeNext(int g, int count, long[] pages, int at) {
+        if (count == 0) {
+            return at;
+        }
+        int size = guestPages[g];
+        if ((long) count * RUN < size / 64) {
+            // few pages: sort them
+            int[] ppns = new int[count];
+            for (int i = 0; i < count; i++) {
+                ppns[i] = nextPpn(g);
+            }
+            Arrays.sort(ppns);
+            for (int i = 0; i < count; i++) {
+                if (i == 0 || ppns[i] != ppns[i - 1]) {
+                    pages[at++] = SharingWork.page(g, ppns[i]);
+                }
+            }
+            return at;
+        }
+        // many pages: mark them in a bitmap and walk it
+        int words = (size + 63) >>> 6;
+        if (marks.length < words) {
+            marks = new long[words];
+        }
+        for (int i = 0; i < count; i++) {
+            int ppn = nextPpn(g);
+            marks[ppn >>> 6] |= 1L << ppn;
+        }
+        for (int w = 0; w < words; w++) {
+            long bits = marks[w];
+            marks[w] = 0;
+            while (bits != 0) {
+                pages[at++] = SharingWork.page(g, (w << 6) + Long.numberOfTrailingZeros(bits));
+                bits &= bits - 1;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * The next PPN of guest {@code g}'s current pass. In random order a pass visits the guest's
+     * runs of {@link #RUN} PPNs (64 KiB) in a fresh random permutation, each run whole: random
+     * coverage, with the per-page arrays touched a cache line at a time rather than a page at a time.
+     */
     int nextPpn(int g) {
         int pages = guestPages[g];
-        int c = cursor[g];
-        int ppn = settings.order() == SharingSettings.Order.SEQUENTIAL ? c : permute(g, c);
-        if (++cursor[g] == pages) {
-            cursor[g] = 0;
-            passes[g]++;
-            rekey(g);
+        if (settings.order() == SharingSettings.Order.SEQUENTIAL) {
+            int ppn = cursor[g];
+            if (++cursor[g] == pages) {
+                endPass(g);
+            }
+            return ppn;
         }
-        return ppn;
+        int runs = (pages + RUN - 1) / RUN;
+        while (true) {
+            int c = cursor[g]++;
+            int ppn = permute(g, c / RUN, runs) * RUN + c % RUN;
+            if (ppn < pages) {
+                if (++visited[g] == pages) {
+                    endPass(g);
+                }
+                return ppn;
+            }
+        }
+    }
+
+    private void endPass(int g) {
+        cursor[g] = 0;
+        visited[g] = 0;
+        passes[g]++;
+        rekey(g);
     }
 
     private void rekey(int g) {
@@ -223,8 +298,8 @@ public final class PageScanner {
         }
     }
 
-    /** Position {@code c} of guest {@code g}'s permutation of [0, pages): a 4-round Feistel network, cycle-walked. */
-    private int permute(int g, int c) {
+    /** Position {@code c} of guest {@code g}'s permutation of [0, n): a 4-round Feistel network, cycle-walked. */
+    private int permute(int g, int c, int n) {
         int hb = halfBits[g];
         long mask = (1L << hb) - 1;
         long[] keys = passKeys[g];
@@ -239,7 +314,7 @@ public final class PageScanner {
                 l = t;
             }
             x = (l << hb) | r;
-        } while (x >= guestPages[g]);
+        } while (x >= n);
         return (int) x;
     }
 
