@@ -50,6 +50,8 @@ final class GuestMemory {
     private final FramePool frames;
     private final CostTable costs;
     private final SharedFrames shared;
+    /** Whether the host shares pages at all: without, no frame is ever shared and the checks are skipped. */
+    private final boolean sharing;
     /** PPNs whose frame changed this tick, and their new MPNs: the para-virtual guest's notice. */
     private final IntArrayList noticePpns = new IntArrayList(0);
     private final IntArrayList noticeMpns = new IntArrayList(0);
@@ -69,13 +71,14 @@ final class GuestMemory {
     long allocationFailures;
     long cowBreaks;
 
-    GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared) {
+    GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared, boolean sharing) {
         this.spec = spec;
         this.index = spec.index();
         this.mode = spec.mode();
         this.frames = frames;
         this.costs = costs;
         this.shared = shared;
+        this.sharing = sharing;
         this.pmap = new Pmap(spec.configuredPages());
         this.tables = new RadixPageTable[spec.processes()];
         for (int p = 0; p < tables.length; p++) {
@@ -182,7 +185,7 @@ final class GuestMemory {
             default:
                 throw new IllegalStateException("unknown mode " + mode);
         }
-        tlb.fill(key, mpn, frames.owner(mpn) == FramePool.SHARED);
+        tlb.fill(key, mpn, sharing && frames.owner(mpn) == FramePool.SHARED);
         return mpn;
     }
 
@@ -193,7 +196,7 @@ final class GuestMemory {
      */
     int missForWrite(long key) {
         int mpn = miss(key);
-        if (mpn >= 0 && frames.owner(mpn) == FramePool.SHARED) {
+        if (sharing && mpn >= 0 && frames.owner(mpn) == FramePool.SHARED) {
             return breakCow(key, mpn);
         }
         return mpn;

@@ -235,23 +235,34 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         if (workIn < guestCount || daemon != null && daemonWork == null) {
             return;
         }
-        TickResult[] results = new TickResult[guestCount];
+        // A guest's result goes out as soon as it is applied (the guest verifies while the next is
+        // applied), except a para-virtual guest's on a sharing host: the daemon's merges may still
+        // move its frames, and its notice must come first.
+        TickResult[] held = new TickResult[guestCount];
         for (int g = 0; g < guestCount; g++) {
             TickWork next = work[g];
             work[g] = null;
-            results[g] = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values());
-        }
-        SharingResult sharing = daemon == null ? null : core.applySharing(daemonWork);
-        for (int g = 0; g < guestCount; g++) {
-            int[][] notice = core.takeNotice(g);
-            if (notice != null) {
-                guestRefs[g].tell(new RemapNotice(results[g].tick(), notice[0], notice[1]));
+            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values());
+            if (daemon != null && core.isParavirtual(g)) {
+                held[g] = result;
+            } else {
+                guestRefs[g].tell(result);
             }
-            guestRefs[g].tell(results[g]);
         }
-        if (sharing != null) {
-            daemon.tell(sharing);
+        if (daemon == null) {
+            return;
         }
+        SharingResult sharing = core.applySharing(daemonWork);
+        for (int g = 0; g < guestCount; g++) {
+            if (held[g] != null) {
+                int[][] notice = core.takeNotice(g);
+                if (notice != null) {
+                    guestRefs[g].tell(new RemapNotice(held[g].tick(), notice[0], notice[1]));
+                }
+                guestRefs[g].tell(held[g]);
+            }
+        }
+        daemon.tell(sharing);
     }
 
     private Behavior<Command> onSharingAck(SharingAck ack) {

@@ -62,7 +62,8 @@ public final class HypervisorCore {
             if (spec.index() != i) {
                 throw new IllegalArgumentException("guest " + spec.name() + " has index " + spec.index() + ", expected " + i);
             }
-            guests[i] = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared);
+            guests[i] = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
+                    settings.sharing().enabled());
         }
     }
 
@@ -84,6 +85,10 @@ public final class HypervisorCore {
 
     public boolean isGuest(int index) {
         return index >= 0 && index < guests.length;
+    }
+
+    public boolean isParavirtual(int index) {
+        return guests[index].mode == TranslationMode.PARA;
     }
 
     public boolean isBooted(int index) {
