@@ -1,16 +1,23 @@
 package ballast.guest;
 
+import ballast.guest.workload.FileImage;
 import ballast.guest.workload.Workload;
 import ballast.host.abi.Audit;
 import ballast.host.abi.GuestCounters;
 import ballast.host.abi.KernelActivity;
 import ballast.host.abi.MmuUpdate;
 import ballast.host.abi.Ops;
+import ballast.host.abi.Refusal;
+import ballast.host.abi.RefusalReason;
 import ballast.host.abi.TickResult;
 import ballast.host.abi.TranslationMode;
 import ballast.host.memory.Tokens;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,11 +37,21 @@ import java.util.List;
  * other activity (system calls, interrupt masking, sensitive code blocks, ...) travels as counts
  * ({@link KernelActivityGenerator}), one unit of work per 1000 of the workload's accesses.
  *
+ * <p>A file-backed guest ({@code image { files }}) reads its files into PPN 0 upward in its first
+ * tick (page i is PPN i); its other pages start zeroed when first touched.
+ *
+ * <p>A para-virtual guest keeps its p2m current from the hypervisor's remap notices (page
+ * sharing moves its PPNs between frames). Should an {@code mmu_update} batch still be refused as
+ * naming a frame that no longer backs its PPN, the guest re-issues those mappings from its updated
+ * p2m in its next tick and rewrites what it expects there, so its memory and its record agree
+ * again.
+ *
  * <p>Owned by one {@link GuestVm}, not thread-safe.
  */
 public final class GuestOs {
     static final long LOW_REGION_VPN = 0x400L;
     static final long HIGH_REGION_VPN = 0x7f0000000L;
+    private static final int[] NO_PAGES = new int[0];
 
     private final GuestSettings settings;
     private final int processes;
@@ -55,6 +72,11 @@ public final class GuestOs {
     private final int[] freePpns;
     private int freeTop;
     private int[] p2m = new int[0];
+    /** File-backed image: the token of each chunk, filling PPN 0 upward at boot; empty otherwise. */
+    private final long[] imageTokens;
+    private boolean imageLoaded;
+    /** Pages whose mmu_update was refused, to map again (and rewrite) next tick. */
+    private final IntArrayList remapPages = new IntArrayList(0);
 
     private long accesses;
     private long reads;
@@ -79,6 +101,9 @@ public final class GuestOs {
         long readsTotal;
         long writes;
         long touched;
+        /** Pages of this tick's mmu_update entries, in order, and the batch size they were split by. */
+        int[] mmuPages = new int[0];
+        int mmuBatch = 1;
     }
 
     public GuestOs(GuestSettings settings) {
@@ -86,22 +111,49 @@ public final class GuestOs {
         this.processes = settings.processes();
         this.processShift = Integer.bitCount(processes) == 1 ? Integer.numberOfTrailingZeros(processes) : -1;
         this.workload = new Workload(settings.workload(), Tokens.derive(settings.seed(), "workload"));
-        this.content = new ContentModel(settings.content(), settings.seed());
+        int workingSet = settings.workload().maxWorkingSetPages();
+        this.content = new ContentModel(settings.content(), settings.seed(), workingSet);
         this.kernel = new KernelActivityGenerator(settings.osProfile(), Tokens.derive(settings.seed(), "kernel"));
-        int pages = settings.workload().maxWorkingSetPages();
+        this.imageTokens = loadImage(settings);
+        int pages = Math.max(workingSet, imageTokens.length);
         if (pages > settings.configuredPages()) {
-            throw new IllegalArgumentException(settings.name() + ": working set of " + pages
+            throw new IllegalArgumentException(settings.name() + ": working set or image of " + pages
                     + " pages exceeds its memory of " + settings.configuredPages() + " pages");
         }
         this.ppnOfPage = new int[pages];
         Arrays.fill(ppnOfPage, -1);
         this.expected = new long[pages];
-        // The guest's page allocator hands out PPNs in ascending order.
+        // The guest's page allocator hands out PPNs in ascending order, after the image's.
         this.freePpns = new int[settings.configuredPages()];
         for (int i = 0; i < freePpns.length; i++) {
             freePpns[i] = freePpns.length - 1 - i;
         }
-        this.freeTop = freePpns.length;
+        this.freeTop = freePpns.length - imageTokens.length;
+    }
+
+    private static long[] loadImage(GuestSettings settings) {
+        if (!settings.content().fileBacked()) {
+            return new long[0];
+        }
+        List<Path> files = new ArrayList<>();
+        for (String f : settings.content().imageFiles()) {
+            files.add(Path.of(f));
+        }
+        try {
+            return FileImage.tokens(files);
+        } catch (IOException e) {
+            throw new UncheckedIOException(settings.name() + ": cannot read its image: " + e.getMessage(), e);
+        }
+    }
+
+    /** The hypervisor moved these PPNs to these MPNs (a merge or a copy-on-write break): update the p2m. */
+    public void remapped(int[] ppns, int[] mpns) {
+        int n = Math.min(ppns.length, mpns.length);
+        for (int i = 0; i < n; i++) {
+            if (ppns[i] >= 0 && ppns[i] < p2m.length) {
+                p2m[ppns[i]] = mpns[i];
+            }
+        }
     }
 
     /** The hypervisor accepted the boot; a para-virtual guest learns its machine frames. */
@@ -143,9 +195,28 @@ public final class GuestOs {
         LongBuffer values = valueBuffer.clear();
         LongArrayList mmuKeys = new LongArrayList();
         IntArrayList mmuMpns = new IntArrayList();
+        IntArrayList mmuPpns = new IntArrayList();
+        IntArrayList mmuPages = new IntArrayList();
+        Mmu mmu = new Mmu(mmuKeys, mmuMpns, mmuPpns, mmuPages);
         boolean para = settings.mode() == TranslationMode.PARA;
         long digest = Tokens.EMPTY_DIGEST;
         int tickReads = 0;
+        if (!imageLoaded) {
+            imageLoaded = true;
+            for (int page = 0; page < imageTokens.length; page++) {
+                fill(page, page, keyOf(page), imageTokens[page], para, ops, values, mmu);
+            }
+        }
+        for (int i = 0; i < remapPages.size(); i++) {
+            int page = remapPages.getInt(i);
+            long key = keyOf(page);
+            mmu.add(key, p2m[ppnOfPage[page]], ppnOfPage[page], page);
+            ops.add(Ops.op(Ops.WRITE, key));
+            values.add(expected[page]);
+            writes++;
+            accesses++;
+        }
+        remapPages.clear();
         int ws = workload.workingSetPages();
         for (int process = 0; process < processes && count > 0; process++) {
             int slice = count / processes + (process < count % processes ? 1 : 0);
@@ -165,7 +236,7 @@ public final class GuestOs {
                 }
                 long key = keyOf(page);
                 if (ppnOfPage[page] < 0) {
-                    firstTouch(page, key, para, ops, values, mmuKeys, mmuMpns);
+                    firstTouch(page, key, para, ops, values, mmu);
                 }
                 if (workload.nextIsWrite()) {
                     long token = content.nextWriteToken();
@@ -194,29 +265,45 @@ public final class GuestOs {
         p.readsTotal = reads;
         p.writes = writes;
         p.touched = touched.size();
-        List<MmuUpdate> mmu = List.of();
+        p.mmuPages = mmuPages.toIntArray();
+        p.mmuBatch = Math.max(1, maxMmuUpdateEntries);
+        List<MmuUpdate> batches = List.of();
         if (!mmuKeys.isEmpty()) {
-            mmu = splitMmuUpdates(mmuKeys.toLongArray(), mmuMpns.toIntArray(), maxMmuUpdateEntries);
+            batches = splitMmuUpdates(mmuKeys.toLongArray(), mmuMpns.toIntArray(), mmuPpns.toIntArray(),
+                    maxMmuUpdateEntries);
         }
-        return new Work(mmu, ops.toArray(), values.toArray(), kernel.next(count));
+        return new Work(batches, ops.toArray(), values.toArray(), kernel.next(count));
     }
 
-    private void firstTouch(int page, long key, boolean para, LongBuffer ops, LongBuffer values,
-                            LongArrayList mmuKeys, IntArrayList mmuMpns) {
+    /** A tick's mmu_update entries being gathered, with the workload page of each. */
+    private record Mmu(LongArrayList keys, IntArrayList mpns, IntArrayList ppns, IntArrayList pages) {
+        void add(long key, int mpn, int ppn, int page) {
+            keys.add(key);
+            mpns.add(mpn);
+            ppns.add(ppn);
+            pages.add(page);
+        }
+    }
+
+    private void firstTouch(int page, long key, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
         if (freeTop == 0) {
             throw new IllegalStateException(settings.name() + ": out of guest-physical pages");
         }
         int ppn = freePpns[--freeTop];
+        // The OS fills the new page: zeroes it, or reads it in from the image.
+        long token = settings.content().fileBacked() ? Tokens.ZERO : content.initialToken(page);
+        fill(page, ppn, key, token, para, ops, values, mmu);
+    }
+
+    /** Maps {@code page} to {@code ppn} and fills it with {@code token}. */
+    private void fill(int page, int ppn, long key, long token, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
         ppnOfPage[page] = ppn;
         if (para) {
-            mmuKeys.add(key);
-            mmuMpns.add(p2m[ppn]);
+            mmu.add(key, p2m[ppn], ppn, page);
         } else {
             ops.add(Ops.op(Ops.MAP, key));
             values.add(ppn);
         }
-        // The OS fills the new page: zeroes it, or reads it in from the image.
-        long token = content.initialToken(page);
         ops.add(Ops.op(Ops.WRITE, key));
         values.add(token);
         expected[page] = token;
@@ -225,15 +312,16 @@ public final class GuestOs {
         writes++;
     }
 
-    private static List<MmuUpdate> splitMmuUpdates(long[] keys, int[] mpns, int max) {
+    private static List<MmuUpdate> splitMmuUpdates(long[] keys, int[] mpns, int[] ppns, int max) {
         if (keys.length <= max) {
-            return List.of(new MmuUpdate(keys, mpns));
+            return List.of(new MmuUpdate(keys, mpns, ppns));
         }
         MmuUpdate[] batches = new MmuUpdate[(keys.length + max - 1) / max];
         for (int b = 0; b < batches.length; b++) {
             int from = b * max;
             int to = Math.min(keys.length, from + max);
-            batches[b] = new MmuUpdate(Arrays.copyOfRange(keys, from, to), Arrays.copyOfRange(mpns, from, to));
+            batches[b] = new MmuUpdate(Arrays.copyOfRange(keys, from, to), Arrays.copyOfRange(mpns, from, to),
+                    Arrays.copyOfRange(ppns, from, to));
         }
         return List.of(batches);
     }
@@ -250,6 +338,15 @@ public final class GuestOs {
         if (p.tick != result.tick()) {
             return false;
         }
+        for (Refusal r : result.refusals()) {
+            if (r.reason() == RefusalReason.FRAME_NOT_OWNED && r.index() >= 0) {
+                // A stale MPN in this batch: map its pages again from the updated p2m next tick.
+                int from = r.index() * p.mmuBatch;
+                for (int i = from; i < Math.min(p.mmuPages.length, from + p.mmuBatch); i++) {
+                    remapPages.add(p.mmuPages[i]);
+                }
+            }
+        }
         boolean ok = result.readDigest() == p.digest && result.reads() == p.reads;
         if (ok) {
             readsVerified += p.reads;
@@ -258,6 +355,7 @@ public final class GuestOs {
         }
         verifiedCounters = new GuestCounters(p.accesses, p.readsTotal, p.writes, p.touched, readsVerified, readMismatches);
         p.tick = -1;
+        p.mmuPages = NO_PAGES;
         return ok;
     }
 

@@ -4,6 +4,7 @@ import ballast.host.abi.Boot;
 import ballast.host.abi.BootRefused;
 import ballast.host.abi.Booted;
 import ballast.host.abi.GuestCall;
+import ballast.host.abi.RemapNotice;
 import ballast.host.abi.TickAck;
 import ballast.host.abi.TickResult;
 import ballast.host.abi.TickStart;
@@ -36,21 +37,26 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private final ActorRef<GuestCall> hypervisor;
     private final ActorRef<ToGuest> self;
     private final int maxMmuUpdateEntries;
+    private final boolean workAhead;
     private boolean auditThisTick;
     /** Tick n + 1's work, generated while the hypervisor applies tick n; null when none. */
     private TickWork ahead;
 
     public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries) {
-        return create(settings, hypervisor, maxMmuUpdateEntries, NO_CRASH);
+        return create(settings, hypervisor, maxMmuUpdateEntries, true, NO_CRASH);
     }
 
     /**
-     * A guest that throws {@link InjectedFault} when tick {@code crashAtTick} starts (fault injection
-     * for reliability tests; {@link #NO_CRASH} for never).
+     * @param workAhead   whether to generate tick n + 1 while the hypervisor applies tick n; off for a
+     *                    para-virtual guest on a host that shares pages, whose next tick needs the
+     *                    remap notices of this one (its p2m)
+     * @param crashAtTick fault injection for reliability tests: throw {@link InjectedFault} when this
+     *                    tick starts ({@link #NO_CRASH} for never)
      */
     public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries,
-                                           long crashAtTick) {
-        return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, crashAtTick));
+                                           boolean workAhead, long crashAtTick) {
+        return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
+                crashAtTick));
     }
 
     public static final long NO_CRASH = -1;
@@ -65,12 +71,13 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private final long crashAtTick;
 
     private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
-                    int maxMmuUpdateEntries, long crashAtTick) {
+                    int maxMmuUpdateEntries, boolean workAhead, long crashAtTick) {
         super(context);
         this.crashAtTick = crashAtTick;
         this.os = new GuestOs(settings);
         this.hypervisor = hypervisor;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
+        this.workAhead = workAhead;
         this.self = context.messageAdapter(ToGuest.class, FromHypervisor::new);
         hypervisor.tell(new Boot(settings.index(), settings.name(), self));
     }
@@ -88,6 +95,9 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             onTickStart((TickStart) message);
         } else if (message instanceof TickResult) {
             onTickResult((TickResult) message);
+        } else if (message instanceof RemapNotice) {
+            RemapNotice notice = (RemapNotice) message;
+            os.remapped(notice.ppns(), notice.mpns());
         } else if (message instanceof Booted) {
             os.booted(((Booted) message).p2m());
         } else if (message instanceof BootRefused) {
@@ -104,7 +114,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
      * the guest's own state, never on a tick's result, so working ahead changes no figure; it only
      * overlaps the guests' work with the hypervisor's. An audited tick (every tick with
      * --check-every-tick, and the last one) is never worked ahead of, so that its audit sees exactly
-     * the state after it.
+     * the state after it; nor is any tick of a guest created without {@code workAhead}.
      */
     private void onTickStart(TickStart start) {
         if (start.tick() == crashAtTick) {
@@ -114,7 +124,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         TickWork work = ahead != null && ahead.tick() == start.tick() ? ahead : generate(start.tick());
         ahead = null;
         hypervisor.tell(work);
-        if (!start.audit()) {
+        if (workAhead && !start.audit()) {
             ahead = generate(start.tick() + 1);
         }
     }

@@ -9,6 +9,7 @@ import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
 import ballast.host.memory.ReverseMap;
 import ballast.host.memory.Tlb;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 
 /**
  * The hypervisor's state for one guest: its pmap, the page tables the (simulated) hardware walks,
@@ -25,8 +26,16 @@ import ballast.host.memory.Tlb;
  *   <li>{@code nested} with nested paging: {@code tables} are the guest's VPN -> PPN tables, written
  *       without traps; a miss walks them and the pmap (the nested table).</li>
  *   <li>{@code para}: {@code tables} are VPN -> MPN, written only through validated
- *       {@code mmu_update} hypercalls.</li>
+ *       {@code mmu_update} hypercalls; {@code paraPpn} records the PPN each entry's frame backed
+ *       when it was validated, and {@code rmap} finds the entries by PPN, so that the hypervisor
+ *       can repoint them when it merges or unshares the PPN.</li>
  * </ul>
+ *
+ * <p>Page sharing: a TLB entry for a shared frame is always read-only (filled so on a miss), so a
+ * write to a shared frame misses and breaks copy-on-write ({@link #missForWrite}): a new private
+ * frame, a copy, the remap, the shared frame's refcount drops. When the hypervisor changes the
+ * frame behind a PPN, {@link #repoint} updates every shadow or para-virtual entry built from it
+ * and drops the TLB entries; a para-virtual guest is also told ({@link #takeNotice}).
  *
  * <p>Owned by one {@link HypervisorCore}, not thread-safe.
  */
@@ -37,10 +46,18 @@ final class GuestMemory {
     final Pmap pmap;
     final RadixPageTable[] tables;
     final RadixPageTable[] shadow;
+    /** Para-virtual guests only: VPN -> the PPN the entry's frame backed when it was validated. */
+    final RadixPageTable[] paraPpn;
     final ReverseMap rmap;
     final Tlb tlb;
     final CpuAccount cpu;
     private final FramePool frames;
+    private final SharedFrames shared;
+    /** Whether the host shares pages at all: without, no frame is ever shared and the checks are skipped. */
+    private final boolean sharing;
+    /** PPNs whose frame changed this tick, and their new MPNs: the para-virtual guest's notice. */
+    private final IntArrayList noticePpns = new IntArrayList(0);
+    private final IntArrayList noticeMpns = new IntArrayList(0);
     boolean booted;
 
     long tlbHits;
@@ -50,13 +67,16 @@ final class GuestMemory {
     long guestFaults;
     long refusedHypercalls;
     long allocationFailures;
+    long cowBreaks;
 
-    GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries) {
+    GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared, boolean sharing) {
         this.spec = spec;
         this.index = spec.index();
         this.mode = spec.mode();
         this.frames = frames;
         this.cpu = new CpuAccount(costs, spec.technique(), spec.cpu());
+        this.shared = shared;
+        this.sharing = sharing;
         this.pmap = new Pmap(spec.configuredPages());
         this.tables = new RadixPageTable[spec.processes()];
         for (int p = 0; p < tables.length; p++) {
@@ -68,8 +88,17 @@ final class GuestMemory {
                 shadow[p] = new RadixPageTable();
             }
             this.rmap = new ReverseMap(spec.configuredPages());
+            this.paraPpn = null;
+        } else if (mode == TranslationMode.PARA) {
+            this.shadow = null;
+            this.paraPpn = new RadixPageTable[spec.processes()];
+            for (int p = 0; p < paraPpn.length; p++) {
+                paraPpn[p] = new RadixPageTable();
+            }
+            this.rmap = new ReverseMap(spec.configuredPages());
         } else {
             this.shadow = null;
+            this.paraPpn = null;
             this.rmap = null;
         }
         this.tlb = new Tlb(tlbEntries);
@@ -90,6 +119,7 @@ final class GuestMemory {
             return FramePool.NO_FRAME;
         }
         pmap.back(ppn, mpn);
+        frames.setM2p(mpn, ppn);
         return mpn;
     }
 
@@ -143,8 +173,109 @@ final class GuestMemory {
                 return FramePool.NO_FRAME;
             }
         }
-        tlb.fill(key, mpn, false);
+        tlb.fill(key, mpn, sharing && frames.owner(mpn) == FramePool.SHARED);
         return mpn;
+    }
+
+    /**
+     * A write that found no writable TLB entry for {@code key}: a miss as for a read and, when the
+     * page sits on a shared frame, a copy-on-write break. Returns the (private) MPN written, or
+     * {@link FramePool#NO_FRAME}.
+     */
+    int missForWrite(long key) {
+        int mpn = miss(key);
+        if (sharing && mpn >= 0 && frames.owner(mpn) == FramePool.SHARED) {
+            return breakCow(key, mpn);
+        }
+        return mpn;
+    }
+
+    /**
+     * Breaking copy-on-write: {@code key}'s PPN gets a private copy of shared frame {@code sharedMpn},
+     * every entry built from the PPN is repointed, the shared frame loses one reference (and is
+     * freed with its last). The write-protection fault is a hidden fault (a VM exit with nested
+     * paging).
+     */
+    private int breakCow(long key, int sharedMpn) {
+        int ppn = ppnOf(key);
+        if (ppn < 0 || pmap.mpn(ppn) != sharedMpn) {
+            throw new IllegalStateException(spec.name() + ": key 0x" + Long.toHexString(key) + " maps shared MPN "
+                    + sharedMpn + " but its PPN " + ppn + " does not");
+        }
+        int copy = frames.allocate(index);
+        if (copy == FramePool.NO_FRAME) {
+            allocationFailures++;
+            return FramePool.NO_FRAME;
+        }
+        frames.setToken(copy, frames.token(sharedMpn));
+        frames.setM2p(copy, ppn);
+        pmap.unshare(ppn, copy);
+        repoint(ppn, sharedMpn, copy);
+        shared.release(sharedMpn);
+        cowBreaks++;
+        hiddenFaults++;
+        cpu.hiddenFault(); // a trap under BT, an exit with hardware assistance
+        tlb.fill(key, copy, false);
+        return copy;
+    }
+
+    /** The PPN that {@code key} maps, through the guest's tables (or, para-virtual, the validated record). */
+    int ppnOf(long key) {
+        int process = Ops.process(key);
+        long vpn = Ops.vpn(key);
+        return mode == TranslationMode.PARA ? paraPpn[process].get(vpn) : tables[process].get(vpn);
+    }
+
+    /**
+     * The hypervisor moved {@code ppn} from frame {@code oldMpn} to {@code newMpn} (they may be the
+     * same frame, now write-protected): repoints the shadow (full, nested without nested paging) or para-virtual entries built
+     * from the PPN and drops their TLB entries; with nested paging, drops every TLB entry of the
+     * old frame. A para-virtual guest's notice records the change.
+     */
+    void repoint(int ppn, int oldMpn, int newMpn) {
+        if (shadow != null) { // full, and nested without nested paging
+            rmap.forEach(ppn, key -> {
+                shadow[Ops.process(key)].set(Ops.vpn(key), newMpn);
+                tlb.invalidate(key);
+            });
+        } else if (mode == TranslationMode.PARA) {
+            rmap.forEach(ppn, key -> {
+                tables[Ops.process(key)].set(Ops.vpn(key), newMpn);
+                tlb.invalidate(key);
+            });
+            if (oldMpn != newMpn) {
+                noticePpns.add(ppn);
+                noticeMpns.add(newMpn);
+            }
+        } else {
+            tlb.invalidateFrame(oldMpn);
+        }
+    }
+
+    /** Merges {@code ppn}, on private frame {@code mpn}, into shared frame {@code sharedMpn}, freeing {@code mpn}. */
+    void mergeInto(int ppn, int mpn, int sharedMpn) {
+        pmap.share(ppn, sharedMpn);
+        shared.addRef(sharedMpn);
+        repoint(ppn, mpn, sharedMpn);
+        frames.free(mpn);
+    }
+
+    /** Turns {@code ppn}'s private frame {@code mpn} into a shared frame (write-protects it). */
+    void makeShared(int ppn, int mpn) {
+        shared.create(mpn);
+        pmap.share(ppn, mpn);
+        repoint(ppn, mpn, mpn);
+    }
+
+    /** The PPNs whose frame changed since the last call, for a para-virtual guest's notice; null when none. */
+    int[][] takeNotice() {
+        if (noticePpns.isEmpty()) {
+            return null;
+        }
+        int[][] notice = {noticePpns.toIntArray(), noticeMpns.toIntArray()};
+        noticePpns.clear();
+        noticeMpns.clear();
+        return notice;
     }
 
     /** A guest page-table write making {@code key} map {@code ppn} (full and nested guests). */
@@ -185,14 +316,25 @@ final class GuestMemory {
         cpu.contextSwitch();
     }
 
-    /** Applies one validated para-virtual page-table entry write. */
-    void paraWrite(long key, int mpn) {
+    /** Applies one validated para-virtual page-table entry write: {@code key} maps {@code mpn}, which backs {@code ppn}. */
+    void paraWrite(long key, int mpn, int ppn) {
         int process = Ops.process(key);
         long vpn = Ops.vpn(key);
+        int oldPpn;
         if (mpn < 0) {
             tables[process].clear(vpn);
+            oldPpn = paraPpn[process].clear(vpn);
         } else {
             tables[process].set(vpn, mpn);
+            oldPpn = paraPpn[process].set(vpn, ppn);
+        }
+        if (oldPpn != ppn) {
+            if (oldPpn >= 0) {
+                rmap.remove(oldPpn, key);
+            }
+            if (mpn >= 0) {
+                rmap.add(ppn, key);
+            }
         }
         tlb.invalidate(key);
     }

@@ -13,10 +13,14 @@ import java.util.List;
  *   <li>frame conservation: free + private + shared + host-reserved = total, and the pool's own
  *       counts agree with a recount of every frame's owner;</li>
  *   <li>refcounts: every frame's count equals the number of (guest, PPN) entries mapping it;
- *       a private frame is mapped exactly once, a free or reserved frame never;</li>
+ *       a private frame is mapped exactly once (and knows its PPN), a free or reserved frame
+ *       never; the count of pages on shared frames agrees with the pmaps; at most one shared
+ *       frame holds the zero page;</li>
  *   <li>isolation: no guest maps another guest's private frame, through its pmap, its
  *       para-virtual tables, its shadow tables or its TLB; a shared frame is never cached
- *       writable; every shadow and TLB entry agrees with the guest table and the pmap.</li>
+ *       writable; every shadow, para-virtual and TLB entry agrees with the guest table and the
+ *       pmap (a para-virtual entry maps exactly the frame now behind the PPN it was validated
+ *       for, so a merged or unshared page is never reached through its old frame).</li>
  * </ol>
  * Integrity (invariant 4) is checked by auditing the guests' records ({@link HypervisorCore#audit}).
  * Cost: one pass over every frame, every pmap entry and every table entry.
@@ -29,7 +33,7 @@ final class HostInvariants {
     private HostInvariants() {
     }
 
-    static List<String> check(String host, FramePool frames, GuestMemory[] guests) {
+    static List<String> check(String host, FramePool frames, GuestMemory[] guests, SharedFrames sharedFrames) {
         Violations v = new Violations(host);
         int total = frames.totalFrames();
         int free = 0;
@@ -58,9 +62,11 @@ final class HostInvariants {
         }
 
         int[] mappings = new int[total];
+        long sharedMappings = 0;
         for (GuestMemory g : guests) {
             Pmap pmap = g.pmap;
             int backed = 0;
+            int sharedPages = 0;
             for (int ppn = 0; ppn < pmap.pages(); ppn++) {
                 int mpn = pmap.mpn(ppn);
                 if (mpn == FramePool.NO_FRAME) {
@@ -74,15 +80,40 @@ final class HostInvariants {
                 mappings[mpn]++;
                 int owner = frames.owner(mpn);
                 byte state = pmap.state(ppn);
+                if (state == Pmap.SHARED) {
+                    sharedPages++;
+                }
                 if (state == Pmap.BACKED && owner != g.index) {
                     v.add("isolation: " + g.spec.name() + " PPN " + ppn + " maps MPN " + mpn + " owned by " + describe(owner, guests));
                 } else if (state == Pmap.SHARED && owner != FramePool.SHARED) {
                     v.add("isolation: " + g.spec.name() + " PPN " + ppn + " is shared but MPN " + mpn + " is not");
+                } else if (state == Pmap.BACKED && frames.m2p(mpn) != ppn) {
+                    v.add("refcounts: " + g.spec.name() + " PPN " + ppn + " maps MPN " + mpn + " whose machine-to-physical entry says PPN "
+                            + frames.m2p(mpn));
                 }
             }
             if (backed != pmap.backedPages()) {
                 v.add("refcounts: " + g.spec.name() + " pmap counts " + pmap.backedPages() + " backed pages, found " + backed);
             }
+            if (sharedPages != pmap.sharedPages()) {
+                v.add("refcounts: " + g.spec.name() + " pmap counts " + pmap.sharedPages() + " shared pages, found " + sharedPages);
+            }
+            sharedMappings += sharedPages;
+        }
+        if (sharedMappings != sharedFrames.mappings()) {
+            v.add("refcounts: " + sharedMappings + " guest pages map shared frames, the hypervisor counts " + sharedFrames.mappings());
+        }
+        int sharedZeroFrames = 0;
+        for (int mpn = 0; mpn < total; mpn++) {
+            if (frames.owner(mpn) == FramePool.SHARED && frames.token(mpn) == ballast.host.memory.Tokens.ZERO) {
+                sharedZeroFrames++;
+                if (mpn != sharedFrames.zeroFrame()) {
+                    v.add("refcounts: shared MPN " + mpn + " holds the zero page but the zero frame is " + sharedFrames.zeroFrame());
+                }
+            }
+        }
+        if (sharedZeroFrames > 1) {
+            v.add("refcounts: " + sharedZeroFrames + " shared frames hold the zero page; at most one may");
         }
         for (int mpn = 0; mpn < total; mpn++) {
             int owner = frames.owner(mpn);
@@ -110,11 +141,19 @@ final class HostInvariants {
             final int process = p;
             if (g.mode == TranslationMode.PARA) {
                 g.tables[p].forEach((vpn, mpn) -> {
+                    int ppn = g.paraPpn[process].get(vpn);
                     if (!frames.isValid(mpn)) {
                         v.add("isolation: " + name + " process " + process + " VPN 0x" + Long.toHexString(vpn) + " maps nonexistent MPN " + mpn);
                     } else if (frames.owner(mpn) != g.index && frames.owner(mpn) != FramePool.SHARED) {
                         v.add("isolation: " + name + " process " + process + " VPN 0x" + Long.toHexString(vpn)
                                 + " maps MPN " + mpn + " owned by " + describe(frames.owner(mpn), guests));
+                    } else if (ppn < 0 || !g.pmap.isValidPpn(ppn) || g.pmap.mpn(ppn) != mpn) {
+                        v.add("isolation: " + name + " para-virtual entry process " + process + " VPN 0x" + Long.toHexString(vpn)
+                                + " maps MPN " + mpn + " but its PPN " + ppn + " is on MPN "
+                                + (ppn >= 0 && g.pmap.isValidPpn(ppn) ? g.pmap.mpn(ppn) : -1));
+                    } else if (!g.rmap.contains(ppn, Ops.key(process, vpn))) {
+                        v.add("isolation: " + name + " para-virtual entry VPN 0x" + Long.toHexString(vpn)
+                                + " missing from the reverse map of PPN " + ppn);
                     }
                 });
             } else {

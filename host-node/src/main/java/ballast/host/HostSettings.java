@@ -1,13 +1,15 @@
 package ballast.host;
 
 import ballast.host.cpu.CostTable;
+import ballast.host.sharing.SharingSettings;
 import java.util.List;
 
 /**
  * Everything a hypervisor needs, built once from the scenario and passed to {@link Hypervisor}.
  *
  * @param name                the host's name
- * @param seed                seeds the host's random choices (the order frames are handed out)
+ * @param seed                seeds the host's random choices (the order frames are handed out, the
+ *                            page-sharing daemon's scan order)
  * @param totalFrames         machine frames of the host
  * @param reservedFrames      frames the hypervisor keeps for itself
  * @param tlbEntries          TLB entries per guest (a power of two)
@@ -15,7 +17,22 @@ import java.util.List;
  * @param maxMmuUpdateEntries longest {@code mmu_update} batch accepted in one hypercall
  * @param costs               the cycle cost table
  * @param guests              the guests this host runs, in canonical order (index = position)
+ * @param sharing             content-based page sharing (the page-sharing daemon)
  */
 public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
-                           int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests) {
+                           int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                           SharingSettings sharing) {
+
+    /** A host without page sharing. */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                SharingSettings.DISABLED);
+    }
+
+    public HostSettings {
+        if (sharing == null) {
+            sharing = SharingSettings.DISABLED;
+        }
+    }
 }

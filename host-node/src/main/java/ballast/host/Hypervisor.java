@@ -7,6 +7,7 @@ import ballast.host.abi.Booted;
 import ballast.host.abi.GuestCounters;
 import ballast.host.abi.Refusal;
 import ballast.host.abi.RefusalReason;
+import ballast.host.abi.RemapNotice;
 import ballast.host.abi.TickAck;
 import ballast.host.abi.TickResult;
 import ballast.host.abi.TickStart;
@@ -18,6 +19,13 @@ import ballast.host.control.HostTickDone;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.memory.Tokens;
+import ballast.host.sharing.DaemonCall;
+import ballast.host.sharing.SharingAck;
+import ballast.host.sharing.SharingCounters;
+import ballast.host.sharing.SharingResult;
+import ballast.host.sharing.SharingTickStart;
+import ballast.host.sharing.SharingWork;
+import ballast.host.sharing.ToDaemon;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,12 +41,20 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * (all inside a {@link HypervisorCore}), and plays the deterministic two-phase tick:
  *
  * <ol>
- *   <li>{@link RunTick} from the clock: send {@link TickStart} to every guest;</li>
- *   <li>collect one {@link TickWork} per guest; when all are in, apply them in guest order
- *       (canonical order, whatever order they arrived in) and send each its {@link TickResult};</li>
- *   <li>collect one {@link TickAck} per guest (the guest has verified its reads); then, when asked,
- *       audit every guest and check the invariants, and report {@link HostTickDone}.</li>
+ *   <li>{@link RunTick} from the clock: send {@link TickStart} to every guest (and
+ *       {@link SharingTickStart} to the page-sharing daemon, when sharing is on);</li>
+ *   <li>collect one {@link TickWork} per guest and the daemon's {@link SharingWork}; when all are
+ *       in, apply them in canonical order, guests by index then the daemon, whatever order they
+ *       arrived in; send each para-virtual guest whose frames changed a {@link RemapNotice}, each
+ *       guest its {@link TickResult} and the daemon its {@link SharingResult};</li>
+ *   <li>collect one {@link TickAck} per guest (the guest has verified its reads) and the daemon's
+ *       {@link SharingAck}; then, when asked, audit every guest and check the invariants, and
+ *       report {@link HostTickDone}.</li>
  * </ol>
+ *
+ * <p>Free-running ({@link RunFree}): no barrier; each guest (and the daemon) moves to its next tick
+ * as soon as its last was acknowledged, and work is applied in arrival order. A guest that is gone
+ * ({@link GuestGone}) has its memory released and is no longer waited for.
  *
  * <p>Every guest call is checked against the guest that sent it (its reply address) and the tick
  * being played; a call that fails is refused with a typed reason and changes nothing.
@@ -85,6 +101,15 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     private long applied;
     private long freeChecks;
     private final List<String> freeViolations = new ArrayList<>();
+    /** The page-sharing daemon (a child), or null when sharing is off. */
+    private final ActorRef<ToDaemon> daemon;
+    private SharingWork daemonWork;
+    private boolean daemonAcked;
+    private long daemonWorkTick = -1;
+    private long daemonAckTick = -1;
+    /** Free-running: the tick the daemon plays now. */
+    private long daemonTick;
+    private SharingCounters daemonCounters = SharingCounters.ZERO;
 
     public static Behavior<Command> create(HostSettings settings) {
         return Behaviors.setup(context -> new Hypervisor(context, settings));
@@ -103,6 +128,9 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         this.workTick = new long[guestCount];
         this.ackTick = new long[guestCount];
         this.inTick = new boolean[guestCount];
+        this.daemon = settings.sharing().enabled() && guestCount > 0
+                ? context.spawn(PageSharingDaemon.create(settings, context.getSelf().narrow()), "page-sharing")
+                : null;
         Arrays.fill(workTick, -1L);
         Arrays.fill(ackTick, -1L);
     }
@@ -116,6 +144,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 .onMessage(GuestGone.class, this::onGuestGone)
                 .onMessage(TickWork.class, this::onTickWork)
                 .onMessage(TickAck.class, this::onTickAck)
+                .onMessage(SharingWork.class, this::onSharingWork)
+                .onMessage(SharingAck.class, this::onSharingAck)
                 .build();
     }
 
@@ -177,6 +207,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         acksIn = 0;
         appliedThisTick = false;
         participants = 0;
+        daemonWork = null;
+        daemonAcked = daemon == null;
         TickStart start = new TickStart(run.tick(), run.audit());
         for (int g = 0; g < guestCount; g++) {
             inTick[g] = guestRefs[g] != null;
@@ -185,9 +217,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 guestRefs[g].tell(start);
             }
         }
-        if (participants == 0) {
-            finishTick();
+        if (daemon != null) {
+            daemon.tell(new SharingTickStart(run.tick()));
         }
+        applyIfComplete();
     }
 
     /** Null when the call may proceed, else the refusal (already counted and answered). */
@@ -245,15 +278,39 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             return this; // booted again during this tick: it joins at the next one
         }
         work[w.guest()] = w;
-        if (++workIn == participants) {
-            applyAll();
-        }
+        workIn++;
+        applyIfComplete();
         return this;
     }
 
-    /** Applies the tick's work of every guest taking part, in guest order. */
-    private void applyAll() {
+    private Behavior<Command> onSharingWork(SharingWork w) {
+        long expected = free != null ? daemonTick : current == null ? Long.MIN_VALUE : current.tick();
+        if (daemon == null || !daemon.equals(w.replyTo()) || expected != w.tick() || daemonWorkTick == w.tick()) {
+            getContext().getLog().warn("{}: page-sharing work for tick {} refused", hostName, w.tick());
+            return this;
+        }
+        daemonWorkTick = w.tick();
+        if (free != null) {
+            applySharingNow(w);
+            return this;
+        }
+        daemonWork = w;
+        applyIfComplete();
+        return this;
+    }
+
+    /**
+     * Once every taking part guest's work and the daemon's are in: applies them in canonical order
+     * (guests by index, then the daemon) and answers. A guest's result goes out as soon as it is
+     * applied (the guest verifies while the next is applied), except a para-virtual guest's on a
+     * sharing host: the daemon's merges may still move its frames, and its notice must come first.
+     */
+    private void applyIfComplete() {
+        if (current == null || appliedThisTick || workIn < participants || daemon != null && daemonWork == null) {
+            return;
+        }
         appliedThisTick = true;
+        TickResult[] held = new TickResult[guestCount];
         for (int g = 0; g < guestCount; g++) {
             TickWork next = work[g];
             if (next == null) {
@@ -261,9 +318,58 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             }
             work[g] = null;
             TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values(), next.kernel());
-            guestRefs[g].tell(result);
+            if (daemon != null && core.isParavirtual(g)) {
+                held[g] = result;
+            } else {
+                guestRefs[g].tell(result);
+            }
         }
-        if (participants == 0) {
+        if (daemon != null) {
+            SharingResult sharing = core.applySharing(daemonWork);
+            for (int g = 0; g < guestCount; g++) {
+                if (held[g] != null) {
+                    sendNotice(g, held[g].tick());
+                    guestRefs[g].tell(held[g]);
+                }
+            }
+            daemon.tell(sharing);
+        }
+        maybeFinishTick();
+    }
+
+    /** Tells a para-virtual guest which of its PPNs the hypervisor moved to other frames, if any. */
+    private void sendNotice(int g, long tick) {
+        int[][] notice = core.takeNotice(g);
+        if (notice != null && guestRefs[g] != null) {
+            guestRefs[g].tell(new RemapNotice(tick, notice[0], notice[1]));
+        }
+    }
+
+    private Behavior<Command> onSharingAck(SharingAck ack) {
+        long expected = free != null ? daemonTick : current == null ? Long.MIN_VALUE : current.tick();
+        if (daemon == null || !daemon.equals(ack.replyTo()) || expected != ack.tick() || daemonWorkTick != ack.tick()
+                || daemonAckTick == ack.tick()) {
+            getContext().getLog().warn("{}: page-sharing acknowledgement for tick {} refused", hostName, ack.tick());
+            return this;
+        }
+        daemonAckTick = ack.tick();
+        daemonCounters = ack.counters();
+        if (free != null) {
+            if (++daemonTick < free.ticks()) {
+                daemon.tell(new SharingTickStart(daemonTick));
+            } else if (finished == guestCount) {
+                finishFree();
+            }
+            return this;
+        }
+        daemonAcked = true;
+        maybeFinishTick();
+        return this;
+    }
+
+    /** The tick is over when its work was applied and every taking part guest and the daemon acknowledged. */
+    private void maybeFinishTick() {
+        if (current != null && appliedThisTick && acksIn == participants && daemonAcked) {
             finishTick();
         }
     }
@@ -283,9 +389,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
         counters[ack.guest()] = ack.counters();
         audits[ack.guest()] = wellFormed(ack.audit());
-        if (++acksIn == participants) {
-            finishTick();
-        }
+        acksIn++;
+        maybeFinishTick();
         return this;
     }
 
@@ -314,7 +419,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         if (free != null) {
             if (guestTick[g] < free.ticks()) {
                 guestTick[g] = free.ticks();
-                if (++finished == guestCount) {
+                if (++finished == guestCount && daemonFreeDone()) {
                     finishFree();
                 }
             }
@@ -330,10 +435,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             if (appliedThisTick && ackTick[g] == current.tick()) {
                 acksIn--;
             }
-            if (!appliedThisTick && workIn == participants) {
-                applyAll();
-            } else if (appliedThisTick && acksIn == participants) {
-                finishTick();
+            if (appliedThisTick) {
+                maybeFinishTick();
+            } else {
+                applyIfComplete();
             }
         } else if (current == null && allBooted()) {
             if (pending != null) {
@@ -371,6 +476,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             finishFree();
             return;
         }
+        if (daemon != null) {
+            daemonTick = 0;
+            daemon.tell(new SharingTickStart(0));
+        }
         TickStart start = new TickStart(0, run.ticks() == 1);
         for (int g = 0; g < guestCount; g++) {
             if (guestRefs[g] == null) {
@@ -380,9 +489,25 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 guestRefs[g].tell(start);
             }
         }
-        if (finished == guestCount) {
+        if (finished == guestCount && daemonFreeDone()) {
             finishFree();
         }
+    }
+
+    /** Free-running: the daemon has played every tick (or there is none). */
+    private boolean daemonFreeDone() {
+        return daemon == null || daemonTick >= free.ticks();
+    }
+
+    /** Free-running: applies the daemon's work at once, tells every para-virtual guest what moved. */
+    private void applySharingNow(SharingWork w) {
+        SharingResult result = core.applySharing(w);
+        for (int g = 0; g < guestCount; g++) {
+            if (core.isParavirtual(g)) {
+                sendNotice(g, guestTick[g]);
+            }
+        }
+        daemon.tell(result);
     }
 
     /** Applies one guest's work at once; every {@code checkEvery} works, checks the invariants and reports progress. */
@@ -396,7 +521,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             for (long t : guestTick) {
                 slowest = Math.min(slowest, t);
             }
-            free.replyTo().tell(new HostTickDone(hostName, slowest - 1, core.hostStats(), List.of(),
+            free.replyTo().tell(new HostTickDone(hostName, slowest - 1, core.hostStats(daemonCounters), List.of(),
                     HostInvariants.CHECKS, List.copyOf(found)));
         }
     }
@@ -413,7 +538,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
         audits[g] = wellFormed(ack.audit());
         guestTick[g] = free.ticks(); // done: any further call is for a tick not being played
-        if (++finished == guestCount) {
+        if (++finished == guestCount && daemonFreeDone()) {
             finishFree();
         }
     }
@@ -431,7 +556,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         for (int g = 0; g < guestCount; g++) {
             rows.add(core.guestStats(g, counters[g]));
         }
-        run.replyTo().tell(new HostTickDone(hostName, run.ticks() - 1, core.hostStats(), List.copyOf(rows), checks,
+        run.replyTo().tell(new HostTickDone(hostName, run.ticks() - 1, core.hostStats(daemonCounters), List.copyOf(rows), checks,
                 List.copyOf(violations)));
     }
 
@@ -495,6 +620,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             audits[g] = null;
         }
         current = null;
-        run.replyTo().tell(new HostTickDone(hostName, run.tick(), core.hostStats(), rows, checks, violations));
+        daemonWork = null;
+        run.replyTo().tell(new HostTickDone(hostName, run.tick(), core.hostStats(daemonCounters), rows, checks, violations));
     }
 }

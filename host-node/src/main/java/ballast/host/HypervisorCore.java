@@ -12,9 +12,17 @@ import ballast.host.control.GuestStats;
 import ballast.host.control.HostStats;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
+import ballast.host.memory.Pmap;
 import ballast.host.memory.Tokens;
 import ballast.host.memory.Tlb;
+import ballast.host.sharing.ContentHash;
+import ballast.host.sharing.MergeOutcome;
+import ballast.host.sharing.ScanState;
+import ballast.host.sharing.SharingCounters;
+import ballast.host.sharing.SharingResult;
+import ballast.host.sharing.SharingWork;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,8 +33,13 @@ import java.util.List;
  * <p>Applying a tick validates everything first and changes nothing when something is refused:
  * an {@code mmu_update} batch is applied whole or refused whole, and an operation stream with a
  * malformed entry is refused whole, and so is malformed kernel activity. Then operations run in
- * order through the TLB; a miss goes to the guest's mode ({@link GuestMemory#miss}). What every
- * event costs is charged to the guest's {@link CpuAccount}.
+ * order through the TLB; a miss goes to the guest's mode ({@link GuestMemory#miss}). A write to a shared frame breaks
+ * copy-on-write. What every event costs is charged to the guest's {@link CpuAccount}.
+ *
+ * <p>Page sharing: the hypervisor is authoritative. It hashes the pages its page-sharing daemon
+ * asks about, and merges the pages the daemon proposes only after checking that each still maps
+ * the frame the daemon saw, that the frame's content still has the hash (else a stale hint), and
+ * that the content is really the same (else a false match); see {@link #applySharing}.
  *
  * <p>Not thread-safe: one actor owns it.
  */
@@ -37,17 +50,23 @@ public final class HypervisorCore {
     private final HostSettings settings;
     private final FramePool frames;
     private final GuestMemory[] guests;
+    private final SharedFrames shared;
+    private long mergeCount;
+    private long staleHints;
+    private long falseMatches;
 
     public HypervisorCore(HostSettings settings) {
         this.settings = settings;
         this.frames = new FramePool(settings.totalFrames(), settings.reservedFrames(), settings.seed());
+        this.shared = new SharedFrames(frames, settings.sharing().hashBits());
         this.guests = new GuestMemory[settings.guests().size()];
         for (int i = 0; i < guests.length; i++) {
             GuestSpec spec = settings.guests().get(i);
             if (spec.index() != i) {
                 throw new IllegalArgumentException("guest " + spec.name() + " has index " + spec.index() + ", expected " + i);
             }
-            guests[i] = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries());
+            guests[i] = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
+                    settings.sharing().enabled());
         }
     }
 
@@ -69,6 +88,10 @@ public final class HypervisorCore {
 
     public boolean isGuest(int index) {
         return index >= 0 && index < guests.length;
+    }
+
+    public boolean isParavirtual(int index) {
+        return guests[index].mode == TranslationMode.PARA;
     }
 
     public boolean isBooted(int index) {
@@ -167,8 +190,11 @@ public final class HypervisorCore {
         }
         long[] keys = update.keys();
         int[] mpns = update.mpns();
+        int[] ppns = update.ppns();
         for (int i = 0; i < keys.length; i++) {
-            g.paraWrite(keys[i], mpns[i]);
+            int mpn = mpns[i];
+            int ppn = mpn == MmuUpdate.CLEAR ? -1 : ppns != null ? ppns[i] : frames.m2p(mpn);
+            g.paraWrite(keys[i], mpn, ppn);
         }
         g.cpu.mmuUpdate(keys.length);
         return null;
@@ -179,8 +205,9 @@ public final class HypervisorCore {
             return new Refusal(RefusalReason.NOT_PARAVIRTUAL, h, g.spec.name() + " is a " + g.mode.configName() + " guest");
         }
         if (update == null || update.keys() == null || update.mpns() == null
-                || update.keys().length != update.mpns().length) {
-            return new Refusal(RefusalReason.MALFORMED, h, "mmu_update keys and values differ in length");
+                || update.keys().length != update.mpns().length
+                || update.ppns() != null && update.ppns().length != update.keys().length) {
+            return new Refusal(RefusalReason.MALFORMED, h, "mmu_update keys, values and PPNs differ in length");
         }
         int n = update.keys().length;
         if (n > settings.maxMmuUpdateEntries()) {
@@ -189,6 +216,7 @@ public final class HypervisorCore {
         }
         long[] keys = update.keys();
         int[] mpns = update.mpns();
+        int[] ppns = update.ppns();
         for (int i = 0; i < n; i++) {
             long key = keys[i];
             if (key < 0 || key > Ops.KEY_MASK) {
@@ -206,9 +234,21 @@ public final class HypervisorCore {
             if (!frames.isValid(mpn)) {
                 return new Refusal(RefusalReason.FRAME_OUT_OF_RANGE, h, "entry " + i + ": MPN " + mpn + " does not exist");
             }
-            if (frames.owner(mpn) != g.index) {
-                return new Refusal(RefusalReason.FRAME_NOT_OWNED, h,
-                        "entry " + i + ": MPN " + mpn + " is not " + g.spec.name() + "'s");
+            if (ppns == null) {
+                if (frames.owner(mpn) != g.index) {
+                    return new Refusal(RefusalReason.FRAME_NOT_OWNED, h,
+                            "entry " + i + ": MPN " + mpn + " is not " + g.spec.name() + "'s");
+                }
+                continue;
+            }
+            int ppn = ppns[i];
+            if (!g.pmap.isValidPpn(ppn)) {
+                return new Refusal(RefusalReason.PPN_OUT_OF_RANGE, h,
+                        "entry " + i + ": PPN " + ppn + " outside 0.." + (g.pmap.pages() - 1));
+            }
+            if (g.pmap.mpn(ppn) != mpn) {
+                return new Refusal(RefusalReason.FRAME_NOT_OWNED, h, "entry " + i + ": MPN " + mpn + " does not back "
+                        + g.spec.name() + "'s PPN " + ppn + (g.pmap.mpn(ppn) >= 0 ? " (it is on MPN " + g.pmap.mpn(ppn) + " now)" : ""));
             }
         }
         return null;
@@ -292,7 +332,7 @@ public final class HypervisorCore {
                         hits++;
                     } else {
                         misses++;
-                        mpn = g.miss(key);
+                        mpn = g.missForWrite(key);
                     }
                     if (mpn >= 0) {
                         frames.setToken(mpn, value);
@@ -357,9 +397,159 @@ public final class HypervisorCore {
         return mismatches + Math.abs(keys.length - tokens.length);
     }
 
+    // ---------------------------------------------------------------- page sharing
+
+    /**
+     * Applies a page-sharing daemon's work for a tick (after every guest's work): the merge
+     * proposals, then the scans; and hands back the shared frames freed since the last call.
+     *
+     * <p>A proposal group merges its pages into the proposed shared frame, or, with none, into a
+     * new shared frame made of the group's first page that still qualifies; a zero page always
+     * goes to the one shared zero frame when there is one. Each page is checked first: it must
+     * still map the MPN the daemon saw, privately, and that frame's content must still have the
+     * group's hash (else it is stale: a hint rehashed and found changed); then its content is
+     * compared in full with the shared frame's (else a false match of the hash).
+     */
+    public SharingResult applySharing(SharingWork work) {
+        long[] hashes = work.mergeHashes();
+        int[] targets = work.mergeTargets();
+        int[] ends = work.mergeEnds();
+        long[] pages = work.mergePages();
+        int[] seen = work.mergeMpns();
+        long[] scan = work.scanPages() == null ? new long[0] : work.scanPages();
+        boolean wellFormed = hashes != null && targets != null && ends != null && pages != null && seen != null
+                && targets.length == hashes.length && ends.length == hashes.length && seen.length == pages.length;
+        byte[] outcomes = new byte[pages == null ? 0 : pages.length];
+        int[] groupShared = new int[hashes == null ? 0 : hashes.length];
+        Arrays.fill(groupShared, FramePool.NO_FRAME);
+        if (wellFormed) {
+            int start = 0;
+            for (int k = 0; k < hashes.length; k++) {
+                int end = ends[k];
+                if (end < start || end > pages.length) {
+                    Arrays.fill(outcomes, start, pages.length, MergeOutcome.INVALID);
+                    break;
+                }
+                groupShared[k] = mergeGroup(hashes[k], targets[k], pages, seen, start, end, outcomes);
+                start = end;
+            }
+        } else {
+            Arrays.fill(outcomes, MergeOutcome.INVALID);
+        }
+
+        byte[] states = new byte[scan.length];
+        int[] mpns = new int[scan.length];
+        long[] scanHashes = new long[scan.length];
+        int bits = shared.hashBits();
+        for (int i = 0; i < scan.length; i++) {
+            int gi = SharingWork.guestOf(scan[i]);
+            int ppn = SharingWork.ppnOf(scan[i]);
+            mpns[i] = FramePool.NO_FRAME;
+            if (!isGuest(gi) || !guests[gi].pmap.isValidPpn(ppn)) {
+                states[i] = ScanState.INVALID;
+                continue;
+            }
+            Pmap pmap = guests[gi].pmap;
+            int mpn = pmap.mpn(ppn);
+            if (mpn < 0) {
+                states[i] = ScanState.UNBACKED;
+                continue;
+            }
+            states[i] = pmap.state(ppn) == Pmap.SHARED ? ScanState.SHARED : ScanState.PRIVATE;
+            mpns[i] = mpn;
+            scanHashes[i] = ContentHash.of(frames.token(mpn), bits);
+        }
+        return new SharingResult(work.tick(), states, mpns, scanHashes, outcomes, groupShared,
+                shared.takeFreedMpns(), shared.takeFreedHashes());
+    }
+
+    /** One proposal group; returns the shared frame its pages now map, or -1. */
+    private int mergeGroup(long hash, int target, long[] pages, int[] seen, int start, int end, byte[] outcomes) {
+        int sharedMpn = FramePool.NO_FRAME;
+        if (target != FramePool.NO_FRAME) {
+            if (!frames.isValid(target) || frames.owner(target) != FramePool.SHARED || shared.hashOf(target) != hash) {
+                Arrays.fill(outcomes, start, end, MergeOutcome.TARGET_GONE);
+                return FramePool.NO_FRAME;
+            }
+            sharedMpn = target;
+        }
+        int anchor = -1;
+        int anchorMpn = FramePool.NO_FRAME;
+        for (int i = start; i < end; i++) {
+            int gi = SharingWork.guestOf(pages[i]);
+            int ppn = SharingWork.ppnOf(pages[i]);
+            if (!isGuest(gi) || !guests[gi].pmap.isValidPpn(ppn) || seen[i] < FramePool.NO_FRAME
+                    || seen[i] != FramePool.NO_FRAME && !frames.isValid(seen[i])) {
+                outcomes[i] = MergeOutcome.INVALID;
+                continue;
+            }
+            GuestMemory g = guests[gi];
+            // A hint's MPN is not recorded (-1): the page is only rehashed, as ESX does.
+            int mpn = seen[i] == FramePool.NO_FRAME ? g.pmap.mpn(ppn) : seen[i];
+            if (mpn < 0 || g.pmap.mpn(ppn) != mpn || g.pmap.state(ppn) != Pmap.BACKED || frames.owner(mpn) != gi
+                    || shared.hashOf(mpn) != hash) {
+                outcomes[i] = MergeOutcome.STALE;
+                staleHints++;
+                continue;
+            }
+            long token = frames.token(mpn);
+            if (sharedMpn == FramePool.NO_FRAME && token == Tokens.ZERO && shared.zeroFrame() != FramePool.NO_FRAME) {
+                sharedMpn = shared.zeroFrame();
+            }
+            if (sharedMpn == FramePool.NO_FRAME && anchor < 0) {
+                anchor = i;
+                anchorMpn = mpn;
+                outcomes[i] = MergeOutcome.KEPT;
+                continue;
+            }
+            int against = sharedMpn != FramePool.NO_FRAME ? sharedMpn : anchorMpn;
+            if (frames.token(against) != token) {
+                outcomes[i] = MergeOutcome.FALSE_MATCH;
+                falseMatches++;
+                continue;
+            }
+            if (sharedMpn == FramePool.NO_FRAME) {
+                // compare-and-merge with the hint: its frame becomes the shared frame
+                int anchorGuest = SharingWork.guestOf(pages[anchor]);
+                guests[anchorGuest].makeShared(SharingWork.ppnOf(pages[anchor]), anchorMpn);
+                sharedMpn = anchorMpn;
+                outcomes[anchor] = MergeOutcome.MERGED;
+            }
+            g.mergeInto(ppn, mpn, sharedMpn);
+            outcomes[i] = MergeOutcome.MERGED;
+            mergeCount++;
+        }
+        return sharedMpn;
+    }
+
+    /** The content hash this host gives a page holding {@code token}. */
+    public long hashOfToken(long token) {
+        return ContentHash.of(token, shared.hashBits());
+    }
+
+    /** The para-virtual guest's remap notice for this tick (PPNs and their new MPNs), or null. */
+    public int[][] takeNotice(int index) {
+        return guests[index].takeNotice();
+    }
+
     public HostStats hostStats() {
+        return hostStats(SharingCounters.ZERO);
+    }
+
+    /** The host's figures, with the page-sharing daemon's own counters. */
+    public HostStats hostStats(SharingCounters daemon) {
+        SharingCounters d = daemon == null ? SharingCounters.ZERO : daemon;
+        long guestPages = 0;
+        long backed = 0;
+        for (GuestMemory g : guests) {
+            guestPages += g.pmap.pages();
+            backed += g.pmap.backedPages();
+        }
+        long sharedFrames = frames.sharedFrames();
         return new HostStats(frames.totalFrames(), frames.freeFrames(), frames.mappedFrames(),
-                frames.reservedFrames(), frames.sharedFrames());
+                frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
+                shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
+                d.pagesScanned(), shared.zeroPagesShared(), staleHints, falseMatches, mergeCount);
     }
 
     /** Figures of one guest, merging the guest's own counters with the hypervisor's. */
@@ -372,11 +562,11 @@ public final class HypervisorCore {
                 g.tlbHits, g.tlbMisses, g.tlbFlushes, g.hiddenFaults, g.guestFaults, cpu.traps(), cpu.hypercalls(),
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.refusedHypercalls, cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
-                cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind());
+                cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap.sharedPages(), g.cowBreaks);
     }
 
     /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */
     public List<String> checkInvariants() {
-        return HostInvariants.check(settings.name(), frames, guests);
+        return HostInvariants.check(settings.name(), frames, guests, shared);
     }
 }

@@ -10,6 +10,9 @@ import ballast.host.cpu.CpuAccount;
  *
  * <p>{@code eventCounts} is indexed by {@link KernelEvent} ordinal, {@code overheadCyclesByEvent}
  * as {@link CpuAccount#OVERHEAD_KINDS}; the record compares them by identity.
+ *
+ * <p>{@code sharedPages} are the guest's PPNs mapped to a shared frame, {@code cowBreaks} its writes
+ * that broke copy-on-write.
  */
 public record GuestStats(
         String name,
@@ -38,7 +41,9 @@ public record GuestStats(
         long silentFailures,
         long nativeCycles,
         long[] eventCounts,
-        long[] overheadCyclesByEvent) {
+        long[] overheadCyclesByEvent,
+        long sharedPages,
+        long cowBreaks) {
 
     /** The count of one kind of kernel event. */
     public long eventCount(KernelEvent kind) {

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * (mapped copy-on-write by one or more guest pages) or private to one guest (the guest's index,
  * zero or more). New frames are zeroed: their token is {@link Tokens#ZERO}.
  *
- * <p>Owned by one hypervisor, not thread-safe. Per-frame state is three primitive arrays.
+ * <p>Owned by one hypervisor, not thread-safe. Per-frame state is four primitive arrays (owner,
+ * token, refcount, and the machine-to-physical back reference of a private frame).
  */
 public final class FramePool {
     public static final int NO_FRAME = -1;
@@ -27,6 +28,8 @@ public final class FramePool {
     private final int[] owner;
     private final long[] token;
     private final int[] refcount;
+    /** Machine-to-physical: the PPN a private frame backs (Xen's M2P); meaningless for other frames. */
+    private final int[] m2p;
     private final int[] freeStack;
     private int freeTop;
     private int reservedFrames;
@@ -48,6 +51,7 @@ public final class FramePool {
         this.owner = new int[totalFrames];
         this.token = new long[totalFrames];
         this.refcount = new int[totalFrames];
+        this.m2p = new int[totalFrames];
         this.freeStack = new int[totalFrames];
         int[] order = new int[totalFrames];
         for (int i = 0; i < totalFrames; i++) {
@@ -100,6 +104,15 @@ public final class FramePool {
         refcount[mpn] = 0;
         token[mpn] = Tokens.ZERO;
         freeStack[freeTop++] = mpn;
+    }
+
+    /** The PPN that private frame {@code mpn} backs (machine-to-physical). */
+    public int m2p(int mpn) {
+        return m2p[mpn];
+    }
+
+    public void setM2p(int mpn, int ppn) {
+        m2p[mpn] = ppn;
     }
 
     /** Turns a private frame into a shared one (refcount unchanged). */

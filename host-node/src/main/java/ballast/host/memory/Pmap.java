@@ -7,9 +7,9 @@ import java.util.Arrays;
  * state per PPN. Owned by the hypervisor; the guest never sees it (except a para-virtual guest,
  * which is handed a copy at boot).
  *
- * <p>States: {@link #UNBACKED} (never touched, no frame), {@link #BACKED} (a private frame);
- * {@link #BALLOONED}, {@link #SWAPPED} and {@link #SHARED} are reserved for reclamation and page
- * sharing. Two primitive arrays; not thread-safe.
+ * <p>States: {@link #UNBACKED} (never touched, no frame), {@link #BACKED} (a private frame),
+ * {@link #SHARED} (a shared, copy-on-write frame mapped by other PPNs too); {@link #BALLOONED}
+ * and {@link #SWAPPED} are reserved for reclamation. Two primitive arrays; not thread-safe.
  */
 public final class Pmap {
     public static final byte UNBACKED = 0;
@@ -21,6 +21,7 @@ public final class Pmap {
     private final int[] mpn;
     private final byte[] state;
     private int backed;
+    private int shared;
 
     public Pmap(int pages) {
         this.mpn = new int[pages];
@@ -59,6 +60,35 @@ public final class Pmap {
         Arrays.fill(mpn, FramePool.NO_FRAME);
         Arrays.fill(state, UNBACKED);
         backed = 0;
+        shared = 0;
+    }
+
+    /** Maps a backed PPN to the shared frame {@code frame} (a merge). */
+    public void share(int ppn, int frame) {
+        byte s = state[ppn];
+        if (s != BACKED && s != SHARED) {
+            throw new IllegalStateException("PPN " + ppn + " is not backed");
+        }
+        if (s == BACKED) {
+            shared++;
+        }
+        mpn[ppn] = frame;
+        state[ppn] = SHARED;
+    }
+
+    /** Maps a PPN that was on a shared frame to its own private frame (a copy-on-write break). */
+    public void unshare(int ppn, int frame) {
+        if (state[ppn] != SHARED) {
+            throw new IllegalStateException("PPN " + ppn + " is not shared");
+        }
+        mpn[ppn] = frame;
+        state[ppn] = BACKED;
+        shared--;
+    }
+
+    /** PPNs currently mapped to a shared frame. */
+    public int sharedPages() {
+        return shared;
     }
 
     /** PPNs currently backed by a machine frame (private or shared). */

@@ -93,6 +93,13 @@ public final class ReverseMap {
         freeList = NONE;
     }
 
+    /** Calls {@code visitor} with every key linked to {@code ppn}, leaving the links in place. */
+    public void forEach(int ppn, KeyConsumer visitor) {
+        for (int e = head[ppn]; e != NONE; e = next[e]) {
+            visitor.accept(keys[e]);
+        }
+    }
+
     /** Number of keys linked to {@code ppn}. */
     public int count(int ppn) {
         int c = 0;

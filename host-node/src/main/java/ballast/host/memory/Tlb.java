@@ -114,6 +114,18 @@ public final class Tlb {
         }
     }
 
+    /** Drops every entry that maps machine frame {@code mpn}, whatever its key; returns how many. */
+    public int invalidateFrame(int mpn) {
+        int dropped = 0;
+        for (int s = 0; s < tags.length; s++) {
+            if (mpns[s] == mpn && tags[s] != 0) {
+                tags[s] = 0;
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
     /** Calls {@code visitor} with every cached (key, MPN, read-only) entry. */
     public void forEach(EntryConsumer visitor) {
         for (int s = 0; s < tags.length; s++) {

@@ -25,6 +25,13 @@ import ballast.host.control.GuestGone;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.memory.Tokens;
+import ballast.host.abi.RemapNotice;
+import ballast.host.sharing.SharingAck;
+import ballast.host.sharing.SharingCounters;
+import ballast.host.sharing.SharingResult;
+import ballast.host.sharing.SharingTickStart;
+import ballast.host.sharing.SharingWork;
+import ballast.host.sharing.ToDaemon;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +104,17 @@ final class WireCases {
         m.put("RunTick audit", new RunTick(Long.MAX_VALUE, false, true, clock));
         m.put("RunFree", new RunFree(600, 64, clock));
         m.put("GuestGone", new GuestGone(3, true));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ActorRef<ToDaemon> daemon = (ActorRef) guest; // any resolvable reference does for the wire
+        m.put("SharingTickStart", new SharingTickStart(12));
+        m.put("SharingWork", new SharingWork(12, new long[] {SharingWork.page(1, 5), SharingWork.page(0, 7)},
+                new long[] {-3L, 99L}, new int[] {-1, 17}, new int[] {2, 3}, new long[] {1L, 2L, SharingWork.page(2, 0)},
+                new int[] {-1, 8, 9}, daemon));
+        m.put("SharingResult", new SharingResult(12, new byte[] {0, 1, 2, 3}, new int[] {-1, 4, 5, -1},
+                new long[] {0, Long.MIN_VALUE, 7, 0}, new byte[] {0, 1, 2, 3, 4, 5}, new int[] {17, -1}, new int[] {3},
+                new long[] {44L}));
+        m.put("SharingAck", new SharingAck(12, new SharingCounters(1000, 20, 3, 2), daemon));
+        m.put("RemapNotice", new RemapNotice(12, new int[] {1, 2}, new int[] {30, 31}));
         m.put("HostTickDone empty", new HostTickDone("h", 0, new HostStats(0, 0, 0, 0, 0), List.of(), 0, List.of()));
         m.put("HostTickDone with guests and violations", new HostTickDone("host-\u00fc", 42,
                 new HostStats(262_144, 100_000, 150_000, 12_144, 5), List.of(
@@ -118,7 +136,7 @@ final class WireCases {
     }
 
     static GuestStats guestStats(String name, long seed) {
-        long[] v = new long[25];
+        long[] v = new long[26];
         for (int i = 0; i < v.length; i++) {
             v[i] = Tokens.mix(seed + i);
         }
@@ -131,6 +149,7 @@ final class WireCases {
             byKind[i] = seed * 17 + i;
         }
         return new GuestStats(name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
-                v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21], v[22], v[23], events, byKind);
+                v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21], v[22], v[23], events, byKind,
+                v[24], v[25]);
     }
 }

@@ -1,6 +1,8 @@
 package ballast.scheduler.cli;
 
+import ballast.host.control.HostStats;
 import ballast.scheduler.report.ConsoleTable;
+import ballast.scheduler.report.HostFigures;
 import ballast.scheduler.report.RunWriter;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.run.Simulation;
@@ -14,7 +16,10 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ballast run SCENARIO}: plays a scenario and writes its summary and time series. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a scenario; print a summary table and write DIR/summary.json and DIR/timeseries.csv.")
+        description = "Run a scenario; print a summary table and write DIR/summary.json and DIR/timeseries.csv"
+                + " (a sweep: DIR/sweep.csv and one DIR/VALUE/summary.json per value).")
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
@@ -91,6 +97,9 @@ final class RunCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Simulation.Options options = new Simulation.Options(checkEveryTick,
                 Duration.ofSeconds(Math.max(1, barrierTimeoutSeconds)), ConfigFactory.empty()).with(onGuestFailure);
+        if (scenario.sweep() != null) {
+            return sweep(scenario.sweep(), dir, options);
+        }
         RunResult result = Simulation.run(scenario, options);
         RunWriter.write(dir, scenario, result, false);
         if (!quiet) {
@@ -105,5 +114,46 @@ final class RunCommand implements Callable<Integer> {
         out().flush();
         err().flush();
         return result.ok() ? Main.OK : Main.FAILED;
+    }
+
+    /**
+     * Plays every value of a sweep: DIR/VALUE/summary.json and timeseries.csv per value, and
+     * DIR/sweep.csv with one row per value (and host).
+     */
+    private Integer sweep(Scenario.Sweep sweep, Path dir, Simulation.Options options) throws Exception {
+        List<RunWriter.SweepRow> rows = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        boolean ok = true;
+        for (Scenario.Point point : sweep.points()) {
+            RunResult result = Simulation.run(point.scenario(), options);
+            String name = point.label().replaceAll("[^A-Za-z0-9._-]", "_");
+            if (name.isEmpty() || name.startsWith(".") || !used.add(name)) {
+                name = (rows.size() + 1) + "-" + name;
+                used.add(name);
+            }
+            RunWriter.write(dir.resolve(name), point.scenario(), result, false);
+            rows.add(new RunWriter.SweepRow(point.label(), point.scenario(), result));
+            ok &= result.ok();
+            if (!quiet) {
+                for (int i = 0; i < result.hosts().size(); i++) {
+                    HostStats s = result.hosts().get(i);
+                    out().printf(Locale.ROOT, "%s = %s: %s: %d guest pages, %.1f%% shared, %.1f%% reclaimed, %d full scans%s%n",
+                            sweep.path(), point.label(), point.scenario().hosts().get(i).name(), s.guestPages(),
+                            HostFigures.sharedPercent(s), HostFigures.reclaimedPercent(s), s.fullScans(),
+                            result.ok() ? "" : " (FAILED)");
+                }
+            }
+            if (!result.ok()) {
+                result.violations().forEach(v -> err().println("VIOLATION " + v));
+                if (result.failure() != null) {
+                    err().println("FAILED: " + result.failure());
+                }
+            }
+        }
+        RunWriter.writeAtomically(dir.resolve("sweep.csv"), RunWriter.sweepCsv(sweep.path(), rows));
+        out().println("outputs: " + dir.resolve("sweep.csv") + " and one summary.json per value under " + dir);
+        out().flush();
+        err().flush();
+        return ok ? Main.OK : Main.FAILED;
     }
 }

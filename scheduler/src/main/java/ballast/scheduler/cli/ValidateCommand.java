@@ -35,8 +35,9 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             Scenario s = ScenarioSource.load(scenarioFile, sets, seed);
             long pages = s.guests().stream().mapToLong(g -> g.configuredPages()).sum();
-            spec.commandLine().getOut().printf("%s: valid: %d host(s), %d guest(s), %d guest pages, %d ticks of %.3f s%n",
-                    s.source(), s.hosts().size(), s.guests().size(), pages, s.ticks(), s.tickSeconds());
+            spec.commandLine().getOut().printf("%s: valid: %d host(s), %d guest(s), %d guest pages, %d ticks of %.3f s%s%n",
+                    s.source(), s.hosts().size(), s.guests().size(), pages, s.ticks(), s.tickSeconds(),
+                    s.sweep() == null ? "" : "; a sweep of " + s.sweep().path() + " over " + s.sweep().points().size() + " values");
             return Main.OK;
         } catch (ScenarioException e) {
             for (Problem p : e.problems()) {

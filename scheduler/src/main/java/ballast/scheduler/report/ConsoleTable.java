@@ -30,13 +30,22 @@ public final class ConsoleTable {
         }
         out.append(String.format(Locale.ROOT, "scenario %s  seed %d  %d ticks  %.1f s simulated%n",
                 scenario.name(), scenario.seed(), result.ticksPlayed(), result.ticksPlayed() * scenario.tickSeconds()));
-        out.append(String.format(Locale.ROOT, "%n%-16s %9s %9s %9s %9s%n", "host", "MiB", "free", "mapped", "reserved"));
+        out.append(String.format(Locale.ROOT, "%n%-16s %9s %9s %9s %9s %9s %9s %7s %9s%n", "host", "MiB", "free", "mapped",
+                "reserved", "sharedMiB", "savedMiB", "scans", "cowBreaks"));
+        Map<String, String> hostOf = new HashMap<>();
+        scenario.guests().forEach(g -> hostOf.put(g.name(), g.host()));
+        Map<String, Long> cowBreaks = new HashMap<>();
+        for (GuestStats g : result.guests()) {
+            cowBreaks.merge(hostOf.get(g.name()), g.cowBreaks(), Long::sum);
+        }
         for (int i = 0; i < result.hosts().size(); i++) {
             HostSettings h = scenario.hosts().get(i);
             HostStats s = result.hosts().get(i);
-            out.append(String.format(Locale.ROOT, "%-16s %9.0f %9.1f %9.1f %9.1f%n", h.name(),
+            out.append(String.format(Locale.ROOT, "%-16s %9.0f %9.1f %9.1f %9.1f %9.1f %9.1f %7d %9d%n", h.name(),
                     s.framesTotal() / PAGES_PER_MIB, s.framesFree() / PAGES_PER_MIB,
-                    s.framesMapped() / PAGES_PER_MIB, s.framesReserved() / PAGES_PER_MIB));
+                    s.framesMapped() / PAGES_PER_MIB, s.framesReserved() / PAGES_PER_MIB,
+                    (s.pagesShared() + s.pagesSharing()) / PAGES_PER_MIB, s.pagesSharing() / PAGES_PER_MIB,
+                    s.fullScans(), cowBreaks.getOrDefault(h.name(), 0L)));
         }
         Map<String, GuestStats> byName = new HashMap<>();
         result.guests().forEach(g -> byName.put(g.name(), g));

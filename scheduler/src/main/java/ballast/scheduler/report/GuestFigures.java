@@ -51,6 +51,8 @@ public final class GuestFigures {
                 new Figure("mmuUpdateEntries", GuestStats::mmuUpdateEntries),
                 new Figure("vmExits", GuestStats::vmExits),
                 new Figure("refusedHypercalls", GuestStats::refusedHypercalls),
+                new Figure("sharedPages", GuestStats::sharedPages),
+                new Figure("cowBreaks", GuestStats::cowBreaks),
                 new Figure("translations", GuestStats::translations),
                 new Figure("translationCacheHits", GuestStats::translationCacheHits),
                 new Figure("translationCacheEvictions", GuestStats::translationCacheEvictions),

@@ -88,11 +88,9 @@ public final class RunWriter {
             host.put("name", h.name());
             if (i < result.hosts().size()) {
                 HostStats s = result.hosts().get(i);
-                host.put("framesTotal", s.framesTotal());
-                host.put("framesFree", s.framesFree());
-                host.put("framesMapped", s.framesMapped());
-                host.put("framesReserved", s.framesReserved());
-                host.put("framesShared", s.framesShared());
+                for (HostFigures.Figure f : HostFigures.ALL) {
+                    host.put(f.name(), f.value().applyAsLong(s));
+                }
             }
             hosts.add(host);
         }
@@ -154,6 +152,46 @@ public final class RunWriter {
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /** One value of a sweep and how its run went. */
+    public record SweepRow(String value, Scenario scenario, RunResult result) {
+    }
+
+    /**
+     * {@code sweep.csv}: one row per sweep value and host, the swept value first, then the host's
+     * figures, the shared and reclaimed percentages of the guests' configured memory, and whether
+     * the run was ok.
+     */
+    public static String sweepCsv(String path, List<SweepRow> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append(csvField(path)).append(",host");
+        for (HostFigures.Figure f : HostFigures.ALL) {
+            out.append(',').append(f.name());
+        }
+        out.append(",sharedPercent,reclaimedPercent,readMismatches,status\n");
+        for (SweepRow row : rows) {
+            long mismatches = 0;
+            for (GuestStats g : row.result().guests()) {
+                mismatches += g.readMismatches();
+            }
+            for (int i = 0; i < row.result().hosts().size(); i++) {
+                HostStats s = row.result().hosts().get(i);
+                out.append(csvField(row.value())).append(',').append(csvField(row.scenario().hosts().get(i).name()));
+                for (HostFigures.Figure f : HostFigures.ALL) {
+                    out.append(',').append(f.value().applyAsLong(s));
+                }
+                out.append(',').append(String.format(java.util.Locale.ROOT, "%.2f", HostFigures.sharedPercent(s)))
+                        .append(',').append(String.format(java.util.Locale.ROOT, "%.2f", HostFigures.reclaimedPercent(s)))
+                        .append(',').append(mismatches)
+                        .append(',').append(row.result().ok() ? "ok" : "failed").append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /** Writes summary.json and timeseries.csv into {@code dir} (created if needed). */

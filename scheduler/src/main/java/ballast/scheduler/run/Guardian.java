@@ -5,6 +5,7 @@ import ballast.guest.GuestVm;
 import ballast.host.HostSettings;
 import ballast.host.Hypervisor;
 import ballast.host.abi.GuestCall;
+import ballast.host.abi.TranslationMode;
 import ballast.host.control.GuestGone;
 import ballast.scheduler.clock.Clock;
 import ballast.scheduler.scenario.Scenario;
@@ -72,8 +73,12 @@ final class Guardian extends AbstractBehavior<Guardian.Message> {
 
     private void startGuest(GuestSettings guest, int incarnation, long crashAtTick) {
         ActorRef<GuestCall> hypervisor = hosts.get(guest.host()).narrow();
-        int maxMmu = hostSettings.get(guest.host()).maxMmuUpdateEntries();
-        Behavior<GuestVm.Command> behavior = Behaviors.supervise(GuestVm.create(guest, hypervisor, maxMmu, crashAtTick))
+        HostSettings host = hostSettings.get(guest.host());
+        // A para-virtual guest on a sharing host needs this tick's remap notices to write next
+        // tick's page tables: it does not work ahead.
+        boolean workAhead = !(guest.mode() == TranslationMode.PARA && host.sharing().enabled());
+        Behavior<GuestVm.Command> behavior = Behaviors.supervise(
+                        GuestVm.create(guest, hypervisor, host.maxMmuUpdateEntries(), workAhead, crashAtTick))
                 .onFailure(SupervisorStrategy.stop().withLoggingEnabled(false)); // the clock logs the fault in one line
         String name = "guest-" + Simulation.actorName(guest.name()) + (incarnation == 0 ? "" : "-" + incarnation);
         ActorRef<GuestVm.Command> ref = getContext().spawn(behavior, name);

@@ -235,7 +235,7 @@ final class Entry {
         try {
             return asConfig(f).getBoolean("v");
         } catch (ConfigException e) {
-            problem(f, "expected on or off, got " + show(f.value()));
+            problem(f, "expected on or off (true or false), got " + show(f.value()));
             return null;
         }
     }

@@ -46,6 +46,13 @@ final class Problems {
         this.parsedPrefix = parsedPrefix;
     }
 
+    /** An empty collection that locates problems the same way (the same main file). */
+    Problems sibling() {
+        Problems p = new Problems();
+        p.mainFile(mainFile, parsedPrefix);
+        return p;
+    }
+
     void add(String file, int line, String path, String message) {
         reports++;
         found.add(new Problem(file, Math.max(0, line), path, message));

@@ -20,10 +20,35 @@ import java.util.List;
  * @param hosts           every host, each listing its guests (index = position on the host)
  * @param guests          every guest, in canonical order
  * @param rendered        the scenario as run (merged with defaults and overrides), as HOCON text
+ * @param sweep           the scenario's sweep (each value's own scenario, validated), or null
  */
 public record Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
                        long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
-                       List<GuestSettings> guests, String rendered) {
+                       List<GuestSettings> guests, String rendered, Sweep sweep) {
     public static final String DETERMINISTIC = "deterministic";
     public static final String FREE_RUNNING = "free-running";
+
+    /** This scenario with {@code sweep}. */
+    Scenario withSweep(Sweep sweep) {
+        return new Scenario(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts,
+                guests, rendered, sweep);
+    }
+
+    /**
+     * A scenario played once per value of one setting ({@code sweep { path, values }}).
+     *
+     * @param path   the HOCON path of the setting, e.g. {@code guests.linux.count}
+     * @param points one per value, in order
+     */
+    public record Sweep(String path, List<Point> points) {
+    }
+
+    /**
+     * One value of a sweep.
+     *
+     * @param label    the value as a user would write it (names its output directory)
+     * @param scenario the scenario with the value in place (no sweep of its own)
+     */
+    public record Point(String label, Scenario scenario) {
+    }
 }

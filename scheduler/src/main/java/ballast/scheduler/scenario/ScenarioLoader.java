@@ -94,7 +94,12 @@ public final class ScenarioLoader {
             Config resolved = merged.resolve();
             String rendered = resolved.root().render(RENDER);
             Config defaults = ConfigFactory.defaultReference(ScenarioLoader.class.getClassLoader()).getConfig("ballast");
-            scenario = new ScenarioReader(problems, defaults).read(resolved, defaultName, source, rendered);
+            ScenarioReader reader = new ScenarioReader(problems, defaults);
+            scenario = reader.read(resolved, defaultName, source, rendered);
+            if (scenario != null && reader.sweepPath() != null) {
+                scenario = scenario.withSweep(sweep(merged, reader.sweepPath(), reader.sweepValues(), defaults,
+                        defaultName, source, problems));
+            }
         } catch (ConfigException e) {
             // A substitution that cannot be resolved, or anything the readers did not foresee.
             problems.at(e.origin(), "", withoutOrigin(e));
@@ -103,6 +108,36 @@ public final class ScenarioLoader {
             throw problems.exception();
         }
         return scenario;
+    }
+
+    /**
+     * Reads the scenario once per sweep value (the value put at the sweep's path, keeping its own
+     * origin, so a problem with it is reported at its line); each value's problems are reported
+     * prefixed with the value.
+     */
+    private static Scenario.Sweep sweep(Config merged, String path, List<ConfigValue> values, Config defaults,
+                                        String defaultName, String source, Problems problems) {
+        List<Scenario.Point> points = new java.util.ArrayList<>();
+        Config base = merged.withoutPath("sweep");
+        for (ConfigValue value : values) {
+            String label = value instanceof ConfigObject || value instanceof com.typesafe.config.ConfigList
+                    ? value.render(ConfigRenderOptions.concise()) : String.valueOf(value.unwrapped());
+            Problems own = problems.sibling();
+            Scenario point = null;
+            try {
+                Config resolved = base.withValue(path, value).resolve();
+                point = new ScenarioReader(own, defaults).read(resolved, defaultName, source, resolved.root().render(RENDER));
+            } catch (ConfigException e) {
+                own.at(value.origin(), path, withoutOrigin(e));
+            }
+            for (Problem p : own.sorted()) {
+                problems.add(p.file(), p.line(), p.path(), "with sweep value " + path + " = " + label + ": " + p.message());
+            }
+            if (point != null) {
+                points.add(new Scenario.Point(label, point));
+            }
+        }
+        return new Scenario.Sweep(path, List.copyOf(points));
     }
 
     // ---------------------------------------------------------------- sources

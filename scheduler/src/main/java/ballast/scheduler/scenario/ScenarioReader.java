@@ -19,10 +19,17 @@ import ballast.host.cpu.CpuSpec;
 import ballast.host.cpu.OsProfile;
 import ballast.host.cpu.SensitiveInstruction;
 import ballast.host.memory.Tokens;
+import ballast.host.sharing.SharingSettings;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,7 +65,7 @@ final class ScenarioReader {
     /** A guest's access rate cap: about what one core can issue (10^9 memory accesses per second). */
     static final double MAX_ACCESSES_PER_SECOND = 1e9;
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("scenario", "hosts", "costs", "os-profiles",
-            "guest-templates", "guests");
+            "guest-templates", "guests", "sweep");
     /** Guest keys without a library default. */
     private static final String[] GUEST_EXTRA_KEYS = {"host", "workload", "os-profile", "seed"};
     static final long MAX_WORK_CYCLES = 1_000_000_000_000L;
@@ -66,6 +73,8 @@ final class ScenarioReader {
     static final int MAX_BLOCKS_PER_INSTRUCTION = 100_000;
     static final int MAX_TRANSLATION_CACHE_BLOCKS = 1 << 20;
     static final double MAX_BLOCK_SKEW = 16;
+    static final int MAX_SWEEP_VALUES = 1000;
+    static final List<String> SCAN_ORDERS = List.of("random", "sequential");
     /** Host and guest names end up in actor names and file names. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final double FOREVER = Double.POSITIVE_INFINITY;
@@ -78,6 +87,9 @@ final class ScenarioReader {
     private final Map<String, List<Entry.Layer>> profileLayers = new TreeMap<>(Names.NATURAL);
     /** Each OS profile as read on its own, or null when it has problems. */
     private final Map<String, OsProfile> profiles = new TreeMap<>(Names.NATURAL);
+    /** The scenario's sweep, once read: its path and its values (as written, with their origins); null if none. */
+    private String sweepPath;
+    private List<ConfigValue> sweepValues;
 
     ScenarioReader(Problems problems, Config defaults) {
         this.problems = problems;
@@ -93,7 +105,15 @@ final class ScenarioReader {
 
     /** A host that read without problems. */
     private record HostDraft(String name, int totalFrames, int reservedFrames, int tlbEntries,
-                             int maxBatchOps, int maxMmuUpdateEntries) {
+                             int maxBatchOps, int maxMmuUpdateEntries, Sharing sharing) {
+    }
+
+    /** A host's sharing block, typed (the tick is added when the settings are built). */
+    private record Sharing(boolean enabled, double scanPagesPerSecond, double perGuestPagesPerSecond,
+                           SharingSettings.Order order, int hashBits) {
+        SharingSettings settings(double tickSeconds) {
+            return new SharingSettings(enabled, scanPagesPerSecond, perGuestPagesPerSecond, order, hashBits, tickSeconds);
+        }
     }
 
     /** What a guest entry (or a template) says, once typed; {@code seedKey} is null unless it gives a seed. */
@@ -136,6 +156,7 @@ final class ScenarioReader {
         if (run != null) {
             checkBatchSizes(hosts, guests, seconds(run.tick()));
         }
+        readSweep(top);
 
         if (!problems.isEmpty() || run == null || costs == null) {
             return null;
@@ -331,11 +352,27 @@ final class ScenarioReader {
             host.problemAbout("reserved", "must be less than the host's memory (" + size(totalFrames * PAGE_BYTES)
                     + "), got " + size(reservedBytes));
         }
-        if (problems.reports() != before) {
+        Sharing sharing = readSharing(host.child("sharing"));
+        if (problems.reports() != before || sharing == null) {
             return null;
         }
         return new HostDraft(name, totalFrames, reservedFrames, tlbEntries.intValue(), maxBatchOps.intValue(),
-                maxMmuUpdateEntries.intValue());
+                maxMmuUpdateEntries.intValue(), sharing);
+    }
+
+    private Sharing readSharing(Entry sharing) {
+        int before = problems.reports();
+        sharing.checkKeys(defaultsObject("host.sharing").keySet());
+        Boolean enabled = sharing.bool("enabled");
+        Double rate = sharing.number("scan-pages-per-second", 0);
+        Double perGuest = sharing.number("per-guest-pages-per-second", 0);
+        String order = sharing.oneOf("order", "scan order", SCAN_ORDERS);
+        Long hashBits = sharing.integer("hash-bits", 1, 64);
+        if (problems.reports() != before || enabled == null || rate == null || perGuest == null || order == null
+                || hashBits == null) {
+            return null;
+        }
+        return new Sharing(enabled, rate, perGuest, SharingSettings.Order.fromConfigName(order), hashBits.intValue());
     }
 
     // ---------------------------------------------------------------- templates and guests
@@ -443,7 +480,10 @@ final class ScenarioReader {
         boolean ownMemory = guest.find("memory") != null && guest.find("memory").own();
 
         Entry content = guest.child("content");
-        ContentSettings contentSettings = readContent(content, os, template || content.own() != null);
+        Entry image = guest.child("image");
+        boolean checkImageFit = pages != null && (template || ownMemory || image.own() != null);
+        List<String> files = readImage(image, checkImageFit ? pages : null, owner, guest);
+        ContentSettings contentSettings = readContent(content, os, template || content.own() != null, files);
 
         Entry workload = guest.child("workload");
         boolean checkFit = pages != null && (template || ownMemory || workload.own() != null);
@@ -482,20 +522,86 @@ final class ScenarioReader {
                 + owner + " is " + modeName);
     }
 
-    private ContentSettings readContent(Entry content, String os, boolean checkSum) {
+    private ContentSettings readContent(Entry content, String os, boolean checkSum, List<String> imageFiles) {
         int before = problems.reports();
         content.checkKeys(defaultsObject("guest.content").keySet());
         String image = content.string("image");
         Double imageFraction = content.fraction("image-fraction");
         Double zeroFraction = content.fraction("zero-fraction");
-        if (checkSum && imageFraction != null && zeroFraction != null && imageFraction + zeroFraction > 1 + 1e-12) {
+        Double duplicateFraction = content.fraction("duplicate-fraction");
+        if (checkSum && imageFraction != null && zeroFraction != null && duplicateFraction != null
+                && imageFraction + zeroFraction + duplicateFraction > 1 + 1e-12) {
             content.problem("", "image-fraction " + show(imageFraction) + " + zero-fraction " + show(zeroFraction)
-                    + " is more than 1: at most every page can be an image or a zero page");
+                    + (duplicateFraction > 0 ? " + duplicate-fraction " + show(duplicateFraction) : "")
+                    + " is more than 1: at most every page can be an image"
+                    + (duplicateFraction > 0 ? ", a duplicate" : "") + " or a zero page");
         }
-        if (problems.reports() != before || image == null || os == null) {
+        if (problems.reports() != before || image == null || os == null || imageFiles == null) {
             return null;
         }
-        return new ContentSettings(image.isEmpty() ? os : image, imageFraction, zeroFraction);
+        return new ContentSettings(image.isEmpty() ? os : image, imageFraction, zeroFraction, duplicateFraction,
+                imageFiles);
+    }
+
+    /**
+     * Reads {@code image { files }}: every file must exist and be readable (a relative path is read
+     * from the directory of the file naming it), and together they must fit the guest's memory
+     * ({@code guestPages}, null when not to be checked). Returns the absolute paths, or null.
+     */
+    private List<String> readImage(Entry image, Integer guestPages, String owner, Entry guest) {
+        int before = problems.reports();
+        image.checkKeys(defaultsObject("guest.image").keySet());
+        Entry.Found found = image.find("files");
+        if (found == null) {
+            return List.of();
+        }
+        if (!(found.value() instanceof ConfigList list)) {
+            image.problemAtValue("files", "expected a list of files such as [\"/boot/vmlinuz\"], got " + show(found.value()));
+            return null;
+        }
+        List<String> files = new ArrayList<>();
+        long chunks = 0;
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue item = list.get(i);
+            String path = found.path() + "[" + i + "]";
+            if (item.valueType() != ConfigValueType.STRING || ((String) item.unwrapped()).isBlank()) {
+                problems.at(item.origin(), path, "expected a file name, got " + show(item));
+                continue;
+            }
+            String name = (String) item.unwrapped();
+            Path file;
+            try {
+                file = Path.of(name);
+                String from = item.origin().filename();
+                if (!file.isAbsolute() && from != null && Path.of(from).toAbsolutePath().getParent() != null) {
+                    file = Path.of(from).toAbsolutePath().getParent().resolve(file);
+                }
+                file = file.toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                problems.at(item.origin(), path, "not a file name: " + name);
+                continue;
+            }
+            if (!Files.exists(file)) {
+                problems.at(item.origin(), path, "no such file: " + file);
+            } else if (!Files.isRegularFile(file)) {
+                problems.at(item.origin(), path, "not a regular file: " + file);
+            } else if (!Files.isReadable(file)) {
+                problems.at(item.origin(), path, "cannot be read (permission denied): " + file);
+            } else {
+                try {
+                    chunks += (Files.size(file) + PAGE_BYTES - 1) / PAGE_BYTES;
+                    files.add(file.toString());
+                } catch (java.io.IOException e) {
+                    problems.at(item.origin(), path, "cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        if (guestPages != null && problems.reports() == before && chunks > guestPages) {
+            image.problemAbout("files", "the image files fill " + chunks + " pages of 4KiB ("
+                    + size(chunks * PAGE_BYTES) + "), more than the memory of " + owner + " ("
+                    + show(guest.find("memory").value()) + ")");
+        }
+        return problems.reports() == before ? List.copyOf(files) : null;
     }
 
     /**
@@ -679,6 +785,55 @@ final class ScenarioReader {
         }
     }
 
+    // ---------------------------------------------------------------- sweep
+
+    /** Reads {@code sweep { path, values }}: its shape only; each value is tried by the loader. */
+    private void readSweep(Entry top) {
+        if (!top.has("sweep")) {
+            return;
+        }
+        Entry sweep = top.child("sweep");
+        if (sweep.own() == null) {
+            return;
+        }
+        int before = problems.reports();
+        sweep.checkKeys(List.of("path", "values"));
+        String path = sweep.string("path");
+        if (!sweep.has("path")) {
+            sweep.problem("path", "missing: the value to sweep, e.g. path = \"guests.linux.count\"");
+        } else if (path != null) {
+            try {
+                List<String> parts = ConfigUtil.splitPath(path);
+                if (parts.isEmpty() || parts.get(0).equals("sweep")) {
+                    sweep.problemAtValue("path", "cannot sweep " + path);
+                }
+            } catch (ConfigException e) {
+                sweep.problemAtValue("path", "not a HOCON path: " + path);
+            }
+        }
+        Entry.Found values = sweep.find("values");
+        if (values == null) {
+            sweep.problem("values", "missing: the values to play, e.g. values = [1, 2, 4]");
+        } else if (!(values.value() instanceof ConfigList list)) {
+            sweep.problemAtValue("values", "expected a list of values such as [1, 2, 4], got " + show(values.value()));
+        } else if (list.isEmpty() || list.size() > MAX_SWEEP_VALUES) {
+            sweep.problemAtValue("values", "a sweep needs between 1 and " + MAX_SWEEP_VALUES + " values, got " + list.size());
+        } else if (problems.reports() == before) {
+            sweepPath = path;
+            sweepValues = List.copyOf(list);
+        }
+    }
+
+    /** The sweep's path, or null when the scenario has no (usable) sweep. */
+    String sweepPath() {
+        return sweepPath;
+    }
+
+    /** The sweep's values as written (each keeps its origin), or null. */
+    List<ConfigValue> sweepValues() {
+        return sweepValues;
+    }
+
     // ---------------------------------------------------------------- building
 
     private Scenario build(Run run, CostTable costs, Map<String, HostDraft> hosts, List<Instance> instances,
@@ -708,7 +863,7 @@ final class ScenarioReader {
             }
             hostSettings.add(new HostSettings(host.name(), Tokens.derive(run.seed(), "host:" + host.name()),
                     host.totalFrames(), host.reservedFrames(), host.tlbEntries(), host.maxBatchOps(),
-                    host.maxMmuUpdateEntries(), costs, List.copyOf(specs)));
+                    host.maxMmuUpdateEntries(), costs, List.copyOf(specs), host.sharing().settings(tickSeconds)));
         }
 
         List<GuestSettings> guestSettings = new ArrayList<>();
@@ -721,7 +876,7 @@ final class ScenarioReader {
                     v.osProfile()));
         }
         return new Scenario(run.name(), source, run.seed(), seconds(run.duration()), tickSeconds, ticks, run.mode(),
-                sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered);
+                sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered, null);
     }
 
     // ---------------------------------------------------------------- helpers

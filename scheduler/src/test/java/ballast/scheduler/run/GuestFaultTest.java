@@ -73,7 +73,7 @@ class GuestFaultTest {
         Scenario scenario = Quickstart.load(2, null);
         Scenario free = new Scenario(scenario.name(), scenario.source(), scenario.seed(), scenario.durationSeconds(),
                 scenario.tickSeconds(), scenario.ticks(), Scenario.FREE_RUNNING, scenario.sampleEveryTicks(),
-                scenario.hosts(), scenario.guests(), scenario.rendered());
+                scenario.hosts(), scenario.guests(), scenario.rendered(), null);
         RunResult result = Simulation.run(free, CHECKED.withCrash("db", 3).with(Simulation.OnGuestFailure.RESTART));
         assertThat(result.failure()).isNull();
         assertThat(result.violations()).isEmpty();

@@ -307,8 +307,10 @@ class ScenarioLoaderTest {
                 tuple(2, "costs.hypercal", "unknown key hypercal (did you mean hypercall?)"),
                 tuple(3, "hosts.h.memroy", "unknown key memroy (did you mean memory?)"),
                 tuple(4, "guest-templates.t.count", "unknown key count; known keys: binary-translation, content, host,"
-                        + " memory, mode, nested-paging, os, os-profile, processes, seed, translation-cache-blocks, workload"),
-                tuple(8, "guests.g.content.zero", "unknown key zero; known keys: image, image-fraction, zero-fraction"),
+                        + " image, memory, mode, nested-paging, os, os-profile, processes, seed, translation-cache-blocks,"
+                        + " workload"),
+                tuple(8, "guests.g.content.zero", "unknown key zero; known keys: duplicate-fraction, image,"
+                        + " image-fraction, zero-fraction"),
                 tuple(9, "guests.g.workload.hot-fraction", "unknown key hot-fraction; known keys: accesses-per-second,"
                         + " type, working-set, write-fraction"),
                 tuple(11, "guests.p.workload.phases[0].duraton", "unknown key duraton (did you mean duration?)"));
@@ -721,7 +723,7 @@ class ScenarioLoaderTest {
                         + " windows-xp, x y"),
                 tuple(9, "guests.b.os-profile.context-switch", "unknown key context-switch (did you mean context-switches?)"),
                 tuple(9, "guests.b.os-profile.pt-writes", "expected a number, got many"),
-                tuple(10, "guests.c.binary-translation", "expected on or off, got maybe"),
+                tuple(10, "guests.c.binary-translation", "expected on or off (true or false), got maybe"),
                 tuple(10, "guests.c.seed", "expected an integer, got abc"),
                 tuple(10, "guests.c.translation-cache-blocks", "must be between 1 and 1048576, got 0"),
                 tuple(11, "guests.d.binary-translation", "binary-translation = off applies to full guests only;"

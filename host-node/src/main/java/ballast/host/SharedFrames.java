@@ -1,0 +1,95 @@
+package ballast.host;
+
+import ballast.host.memory.FramePool;
+import ballast.host.memory.Tokens;
+import ballast.host.sharing.ContentHash;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+
+/**
+ * The hypervisor's authoritative side of page sharing: turning a private frame into a shared one,
+ * adding and dropping mappings of shared frames (refcounts), keeping at most one shared zero
+ * frame, and remembering which shared frames were freed so the daemon can forget them.
+ *
+ * <p>Owned by one {@link HypervisorCore}, not thread-safe.
+ */
+final class SharedFrames {
+    private final FramePool frames;
+    private final int hashBits;
+    /** The one shared frame holding the zero page, or {@link FramePool#NO_FRAME}. */
+    private int zeroFrame = FramePool.NO_FRAME;
+    /** Guest pages (pmap entries of every guest) mapped to a shared frame. */
+    private long mappings;
+    private final IntArrayList freedMpns = new IntArrayList();
+    private final LongArrayList freedHashes = new LongArrayList();
+
+    SharedFrames(FramePool frames, int hashBits) {
+        this.frames = frames;
+        this.hashBits = hashBits;
+    }
+
+    int hashBits() {
+        return hashBits;
+    }
+
+    long hashOf(int mpn) {
+        return ContentHash.of(frames.token(mpn), hashBits);
+    }
+
+    int zeroFrame() {
+        return zeroFrame;
+    }
+
+    /** Guest pages mapped to shared frames (KSM's pages_shared + pages_sharing). */
+    long mappings() {
+        return mappings;
+    }
+
+    /** Guest pages mapped to the shared zero frame. */
+    long zeroPagesShared() {
+        return zeroFrame == FramePool.NO_FRAME ? 0 : frames.refcount(zeroFrame);
+    }
+
+    /** Write-protects private frame {@code mpn}, now mapped by its one PPN as a shared frame. */
+    void create(int mpn) {
+        frames.markShared(mpn);
+        if (frames.token(mpn) == Tokens.ZERO && zeroFrame == FramePool.NO_FRAME) {
+            zeroFrame = mpn;
+        }
+        mappings++;
+    }
+
+    /** One more guest page maps shared frame {@code mpn}. */
+    void addRef(int mpn) {
+        frames.setRefcount(mpn, frames.refcount(mpn) + 1);
+        mappings++;
+    }
+
+    /** One guest page stops mapping shared frame {@code mpn}; the last one frees it. */
+    void release(int mpn) {
+        int left = frames.refcount(mpn) - 1;
+        mappings--;
+        if (left > 0) {
+            frames.setRefcount(mpn, left);
+            return;
+        }
+        freedMpns.add(mpn);
+        freedHashes.add(hashOf(mpn));
+        if (mpn == zeroFrame) {
+            zeroFrame = FramePool.NO_FRAME;
+        }
+        frames.freeShared(mpn);
+    }
+
+    int[] takeFreedMpns() {
+        int[] a = freedMpns.toIntArray();
+        freedMpns.clear();
+        return a;
+    }
+
+    long[] takeFreedHashes() {
+        long[] a = freedHashes.toLongArray();
+        freedHashes.clear();
+        return a;
+    }
+}
