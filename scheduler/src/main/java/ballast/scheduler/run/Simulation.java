@@ -48,10 +48,23 @@ public final class Simulation {
     private Simulation() {
     }
 
+    /**
+     * Settings the run depends on whatever the user's config says: Pekko must not terminate the actor
+     * system on its own when the JVM shuts down (Ctrl-C), because the clock still has to play the last
+     * tick and hand over its result; {@link #run} terminates the system itself.
+     */
+    private static final Config REQUIRED = ConfigFactory.parseString(
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off");
+
     public static RunResult run(Scenario scenario, Options options) throws InterruptedException {
+        return run(scenario, options, new RunControl());
+    }
+
+    /** Runs the scenario, reporting progress to and taking stop requests from {@code control}. */
+    public static RunResult run(Scenario scenario, Options options, RunControl control) throws InterruptedException {
         CompletableFuture<RunResult> result = new CompletableFuture<>();
-        Config config = options.actorConfig().withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(guardian(scenario, options, result), "ballast", config);
+        Config config = REQUIRED.withFallback(options.actorConfig()).withFallback(ConfigFactory.load());
+        ActorSystem<Void> system = ActorSystem.create(guardian(scenario, options, result, control), "ballast", config);
         try {
             return result.get();
         } catch (ExecutionException e) {
@@ -66,7 +79,8 @@ public final class Simulation {
         }
     }
 
-    static Behavior<Void> guardian(Scenario scenario, Options options, CompletableFuture<RunResult> result) {
+    static Behavior<Void> guardian(Scenario scenario, Options options, CompletableFuture<RunResult> result,
+                                   RunControl control) {
         return Behaviors.setup(context -> {
             Map<String, ActorRef<Hypervisor.Command>> hosts = new LinkedHashMap<>();
             List<String> hostNames = new ArrayList<>();
@@ -83,7 +97,7 @@ public final class Simulation {
             }
             Clock.Plan plan = new Clock.Plan(scenario.ticks(), scenario.sampleEveryTicks(), scenario.tickSeconds(),
                     options.checkEveryTick(), options.barrierTimeout(), hostNames);
-            context.spawn(Clock.create(plan, hosts, result), "clock");
+            context.spawn(Clock.create(plan, hosts, result, control), "clock");
             return Behaviors.empty();
         });
     }

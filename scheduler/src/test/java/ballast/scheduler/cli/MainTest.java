@@ -69,8 +69,16 @@ class MainTest {
         assertThat(csv.get(0)).startsWith("simulatedSeconds,guest,host,configuredPages,allocatedPages,pagesTouched,accesses");
         assertThat(csv).hasSize(1 + 2 * 4); // two samples (1 s, 2 s) of four guests
         assertThat(csv.get(1)).startsWith("1.0,batch,host-a,");
+        List<String> hosts = Files.readAllLines(dir.resolve("hosts.csv"));
+        assertThat(hosts.get(0)).isEqualTo("simulatedSeconds,host,framesTotal,framesFree,framesMapped,framesReserved,framesShared");
+        assertThat(hosts).hasSize(1 + 2); // two samples of one host
+        assertThat(hosts.get(2)).startsWith("2.0,host-a,262144,");
+        assertThat(Files.readString(dir.resolve("scenario.conf"))).contains("The scenario as run", "linux-small");
+        assertThat(summary.get("interrupted").asBoolean()).isFalse();
+        assertThat(summary.get("status").asText()).isEqualTo("ok");
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("summary.json", "timeseries.csv");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("summary.json",
+                    "timeseries.csv", "hosts.csv", "scenario.conf", "report.html", "charts");
         }
     }
 
