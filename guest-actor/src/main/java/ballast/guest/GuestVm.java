@@ -11,6 +11,7 @@ import ballast.host.abi.TickWork;
 import ballast.host.abi.ToGuest;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -58,7 +59,13 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(FromHypervisor.class, this::onHypervisor)
+                .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
+    }
+
+    private Behavior<Command> onPostStop() {
+        os.close();
+        return this;
     }
 
     private Behavior<Command> onHypervisor(FromHypervisor wrapped) {

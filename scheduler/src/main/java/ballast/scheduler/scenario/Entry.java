@@ -226,6 +226,20 @@ final class Entry {
         return value;
     }
 
+    /** true or false. */
+    Boolean bool(String key) {
+        Found f = find(key);
+        if (f == null) {
+            return null;
+        }
+        try {
+            return asConfig(f).getBoolean("v");
+        } catch (ConfigException e) {
+            problem(f, "expected true or false, got " + show(f.value()));
+            return null;
+        }
+    }
+
     /** A memory size in bytes, {@code > 0} when {@code positive}, else {@code >= 0}. */
     Long bytes(String key, boolean positive) {
         Found f = find(key);
