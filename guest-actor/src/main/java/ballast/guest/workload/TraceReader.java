@@ -22,6 +22,10 @@ public final class TraceReader implements Closeable {
     private final TraceFormat format;
     private final Path path;
     private InputStream in;
+    /** Bytes read from the file and not yet consumed: buffer[position .. limit). */
+    private final byte[] buffer = new byte[BUFFER];
+    private int position;
+    private int limit;
     private final byte[] line = new byte[MAX_LINE];
     private int lineLength;
     private long lineNumber;
@@ -44,9 +48,9 @@ public final class TraceReader implements Closeable {
     private static InputStream open(Path path) throws IOException {
         InputStream raw = Files.newInputStream(path);
         if (path.getFileName() != null && path.getFileName().toString().endsWith(".gz")) {
-            return new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
+            return new GZIPInputStream(new BufferedInputStream(raw, BUFFER), BUFFER);
         }
-        return new BufferedInputStream(raw, BUFFER);
+        return raw;
     }
 
     /** Reads up to the next access record; false at the end of the file. */
@@ -97,6 +101,8 @@ public final class TraceReader implements Closeable {
     public void rewind() throws IOException {
         in.close();
         in = open(path);
+        position = 0;
+        limit = 0;
         lineNumber = 0;
     }
 
@@ -105,20 +111,42 @@ public final class TraceReader implements Closeable {
         in.close();
     }
 
+    /** Reads the next line (without its end) into {@code line}; false at the end of the file. */
     private boolean readLine() throws IOException {
         lineLength = 0;
         lineTooLong = false;
-        int b = in.read();
-        if (b < 0) {
-            return false;
-        }
-        while (b >= 0 && b != '\n') {
-            if (lineLength < MAX_LINE) {
-                line[lineLength++] = (byte) b;
-            } else {
-                lineTooLong = true;
+        boolean any = false;
+        while (true) {
+            if (position == limit) {
+                int n = in.read(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    if (n == 0) {
+                        continue;
+                    }
+                    break;
+                }
+                position = 0;
+                limit = n;
             }
-            b = in.read();
+            any = true;
+            int p = position;
+            int end = limit;
+            byte[] b = buffer;
+            while (p < end && b[p] != '\n') {
+                p++;
+            }
+            int take = Math.min(p - position, MAX_LINE - lineLength);
+            System.arraycopy(b, position, line, lineLength, take);
+            lineLength += take;
+            lineTooLong |= take < p - position;
+            if (p < end) {
+                position = p + 1; // past the newline
+                break;
+            }
+            position = end;
+        }
+        if (!any) {
+            return false;
         }
         if (lineLength > 0 && line[lineLength - 1] == '\r') {
             lineLength--;

@@ -97,6 +97,17 @@ class TraceReaderTest {
     }
 
     @Test
+    void overlongLinesAreSkippedAndDoNotDisturbTheNextOnes(@TempDir Path dir) throws Exception {
+        String junk = "x".repeat(10_000);
+        Path lackey = Files.writeString(dir.resolve("t.lackey"), " L " + junk + ",8\n S 00002000,8\n");
+        assertThat(readAll(TraceFormat.LACKEY, lackey)).containsExactly(new Access(2, true));
+        Path csv = Files.writeString(dir.resolve("t.csv"), "1".repeat(10_000) + ",r\n7,w\n");
+        TraceScan scan = TraceScan.of(TraceFormat.CSV, csv);
+        assertThat(scan.records()).isEqualTo(1);
+        assertThat(scan.malformed()).isEqualTo(1);
+    }
+
+    @Test
     void scanCountsRecordsWritesAndDistinctPages(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("t.lackey");
         Files.writeString(f, "I  00001000,4\n L 00001ff8,8\n S 00002000,8\n M 00003004,4\n==1== x\n");
