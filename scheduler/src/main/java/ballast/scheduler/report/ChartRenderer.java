@@ -66,6 +66,7 @@ final class ChartRenderer {
             axis.setLabelFont(LABEL);
             axis.setTickLabelFont(TICK);
         }
+        y.setNumberFormatOverride(new Compact());
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         renderer.setDrawSeriesLineAsPath(true); // one SVG path per line, not one element per segment
         for (int i = 0; i < spec.lines().size(); i++) {
@@ -131,6 +132,36 @@ final class ChartRenderer {
             return Long.toString(scaled / 100);
         }
         return java.math.BigDecimal.valueOf(scaled, 2).stripTrailingZeros().toPlainString();
+    }
+
+    /** Tick labels a reader takes in at a glance: 950, 1.5k, 130M, 2.9G (not 1.3E8). */
+    static final class Compact extends java.text.NumberFormat {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public StringBuffer format(double number, StringBuffer to, java.text.FieldPosition pos) {
+            double a = Math.abs(number);
+            String[] suffix = {"", "k", "M", "G", "T", "P"};
+            int i = 0;
+            while (a >= 1000 && i < suffix.length - 1) {
+                a /= 1000;
+                number /= 1000;
+                i++;
+            }
+            String digits = a == 0 ? "0" : java.math.BigDecimal.valueOf(number)
+                    .round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+            return to.append(digits).append(suffix[i]);
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer to, java.text.FieldPosition pos) {
+            return format((double) number, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition pos) {
+            throw new UnsupportedOperationException("labels only");
+        }
     }
 
     static void png(JFreeChart chart, Path file) throws IOException {

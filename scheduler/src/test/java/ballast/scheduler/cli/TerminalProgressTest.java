@@ -36,7 +36,7 @@ class TerminalProgressTest {
 
         // Quiet, with the display's delay set to zero so that a bar would have had every chance.
         String quiet = inTerminal(dir, List.of("-Dballast.progress.delay-ms=0"), "run", QUICKSTART.toString(), "--quiet",
-                "--out", dir.resolve("quiet").toString(), "--set", "scenario.duration=10s");
+                "--out", dir.resolve("quiet").toString(), "--set", "scenario.duration=3s");
         assertThat(quiet).doesNotContain("%").doesNotContain("ticks/s").doesNotContain("ballast: quickstart: tick");
         assertThat(quiet.strip()).startsWith("outputs: ");
     }

@@ -99,6 +99,18 @@ class ChartPlanTest {
         }
     }
 
+    @Test
+    void axisLabelsAreCompact() {
+        java.text.NumberFormat f = new ChartRenderer.Compact();
+        assertThat(f.format(0)).isEqualTo("0");
+        assertThat(f.format(0.5)).isEqualTo("0.5");
+        assertThat(f.format(950)).isEqualTo("950");
+        assertThat(f.format(1500)).isEqualTo("1.5k");
+        assertThat(f.format(1.3e8)).isEqualTo("130M");
+        assertThat(f.format(2.95e9)).isEqualTo("2.95G");
+        assertThat(f.format(-2000)).isEqualTo("-2k");
+    }
+
     private static Map<String, ChartPlan.Chart> byId(List<ChartPlan.Chart> charts) {
         return charts.stream().collect(Collectors.toMap(ChartPlan.Chart::id, Function.identity(),
                 (a, b) -> a, java.util.LinkedHashMap::new));
