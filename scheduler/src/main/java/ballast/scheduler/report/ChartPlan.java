@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * <p>The charts: per host, its free memory (with the free-memory state thresholds of
  * {@code summary.json hosts[].thresholds}, name to frames, drawn in when the run has them), its
  * frames, then one chart per level group present (sharing, swap, balloon, other) and one of its
- * counters; per guest, one chart per level group present (memory, working set, balloon, swap,
- * shared, other); and for every guest column but {@code configuredPages}, one chart comparing the
- * guests. Guests beyond {@link #MAX_GUEST_SECTIONS} get no charts of their own, and comparisons
+ * counters; per guest, one chart per level group present (memory, with its configured size as a
+ * marker; working set, balloon, swap, shared, other); and for every guest column but
+ * {@code configuredPages}, one chart comparing the guests. Guests beyond {@link #MAX_GUEST_SECTIONS} get no charts of their own, and comparisons
  * draw at most {@link #MAX_COMPARED} guests (the report says so); series longer than
  * {@link #MAX_POINTS} samples are thinned to that many points.
  */
@@ -37,8 +37,12 @@ public final class ChartPlan {
     public record Line(String label, double[] x, double[] y) {
     }
 
-    /** A horizontal marker (a threshold). */
-    public record Marker(String label, double y) {
+    /**
+     * A horizontal marker: a threshold, or a guest's configured memory.
+     *
+     * @param widen whether the y axis must reach it even when the lines stay far below
+     */
+    public record Marker(String label, double y, boolean widen) {
     }
 
     /**
@@ -102,7 +106,7 @@ public final class ChartPlan {
         String prefix = "host-" + host.name() + "-";
         if (table.has("framesFree")) {
             List<Marker> markers = new ArrayList<>();
-            run.thresholds(host.name()).forEach((name, frames) -> markers.add(new Marker(name, frames / PAGES_PER_MIB)));
+            run.thresholds(host.name()).forEach((name, frames) -> markers.add(new Marker(name, frames / PAGES_PER_MIB, true)));
             charts.add(new Chart(prefix + "free", "hosts", host.name(), host.name() + ": free memory", "MiB",
                     List.of(level(host, "framesFree")), List.copyOf(markers)));
         }
@@ -133,12 +137,21 @@ public final class ChartPlan {
                 levels.add(c);
             }
         }
+        // The configured memory is a constant: a marker, so that small allocations stay readable.
+        List<Marker> configured = new ArrayList<>();
+        if (levels.remove("configuredPages")) {
+            double[] values = guest.column("configuredPages");
+            if (values.length > 0) {
+                configured.add(new Marker("configured", values[values.length - 1] / PAGES_PER_MIB, false));
+            }
+        }
         List<Chart> charts = new ArrayList<>();
         for (Map.Entry<Group, List<String>> g : grouped(levels, GUEST_GROUPS).entrySet()) {
             List<Line> lines = new ArrayList<>();
             g.getValue().forEach(c -> lines.add(level(guest, c)));
+            boolean memory = g.getKey().key().equals("memory");
             charts.add(new Chart("guest-" + guest.name() + "-" + g.getKey().key(), "guests", guest.name(),
-                    guest.name() + ": " + g.getKey().title(), "MiB", lines, List.of()));
+                    guest.name() + ": " + g.getKey().title(), "MiB", lines, memory ? configured : List.of()));
         }
         return charts;
     }

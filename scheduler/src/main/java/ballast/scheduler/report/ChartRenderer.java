@@ -88,19 +88,24 @@ final class ChartRenderer {
             marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
             plot.addRangeMarker(marker);
         }
-        // Markers do not widen the axis by themselves: make room for the highest one.
+        // Markers do not widen the axis by themselves: make room for those that must be seen, and
+        // for the others when the lines come within a fifth of them.
         double top = 0;
-        double markerTop = 0;
         for (ChartPlan.Line line : spec.lines()) {
             for (double v : line.y()) {
                 top = Math.max(top, v);
             }
         }
+        double wanted = top;
         for (ChartPlan.Marker m : spec.markers()) {
-            markerTop = Math.max(markerTop, m.y());
+            if (m.widen() || top >= 0.2 * m.y()) {
+                wanted = Math.max(wanted, m.y());
+            }
         }
-        if (markerTop > top) {
-            y.setRange(0, markerTop * 1.1);
+        if (wanted > top) {
+            y.setRange(0, wanted * 1.1);
+        } else if (top == 0) {
+            y.setRange(0, 1); // all zero: a plain axis, not one of rounding noise
         }
         JFreeChart chart = new JFreeChart(null, TITLE, plot, spec.lines().size() > 1);
         chart.setTitle(new TextTitle(spec.title(), TITLE));

@@ -41,7 +41,7 @@ public final class HtmlReport {
             ChartPlan.Chart tiny = new ChartPlan.Chart("warm-up", "compare", "", "warm-up", "MiB",
                     List.of(new ChartPlan.Line("a", new double[] {0, 1}, new double[] {0, 1}),
                             new ChartPlan.Line("b", new double[] {0, 1}, new double[] {1, 0})),
-                    List.of(new ChartPlan.Marker("m", 0.5)));
+                    List.of(new ChartPlan.Marker("m", 0.5, true)));
             JFreeChart chart = ChartRenderer.chart(tiny);
             ChartRenderer.svg(chart, tiny.id());
             java.awt.image.BufferedImage image = chart.createBufferedImage(200, 100);

@@ -36,9 +36,10 @@ class ChartPlanTest {
         assertThat(charts.get("host-h-free").markers()).isEmpty();
         ChartPlan.Chart memory = charts.get("guest-a-memory");
         assertThat(memory.unit()).isEqualTo("MiB");
-        assertThat(memory.lines()).extracting(ChartPlan.Line::label)
-                .containsExactly("configuredPages", "allocatedPages", "pagesTouched");
-        assertThat(memory.lines().get(1).y()).containsExactly(0.5, 1.0); // 128 and 256 pages in MiB
+        assertThat(memory.lines()).extracting(ChartPlan.Line::label).containsExactly("allocatedPages", "pagesTouched");
+        assertThat(memory.lines().get(0).y()).containsExactly(0.5, 1.0); // 128 and 256 pages in MiB
+        // The configured size is a constant: a marker, which widens the axis only when the lines come near it.
+        assertThat(memory.markers()).containsExactly(new ChartPlan.Marker("configured", 1.0, false));
         // Counters are drawn as a rate per simulated second: 1000 in the first second, 2000 in the next.
         ChartPlan.Chart accesses = charts.get("compare-accesses");
         assertThat(accesses.unit()).isEqualTo("per simulated second");
