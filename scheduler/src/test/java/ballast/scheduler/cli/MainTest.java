@@ -119,4 +119,14 @@ class MainTest {
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("valid: 1 host(s), 4 guest(s)", "600 ticks");
     }
+
+    @Test
+    void validateTellsWhatEachTraceHolds() {
+        Outcome o = ballast("validate", Path.of("..", "conf", "scenarios", "trace-replay.conf").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("valid: 1 host(s), 4 guest(s)")
+                .contains("walk replays ").contains("walk.lackey.gz (lackey): 52,057 records, 569 distinct pages (2.2 MiB),"
+                        + " 10.4 s at 5,000 per second\n")
+                .contains("phases replays ").contains("phases.csv (csv): 2,304 records, 256 distinct pages");
+    }
 }
