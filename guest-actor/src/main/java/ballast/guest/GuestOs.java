@@ -365,6 +365,11 @@ public final class GuestOs {
         return settings;
     }
 
+    /** Why one of the guest's traces ended early since the last call (a read error), or null. */
+    public String takeTraceError() {
+        return traces == null ? null : traces.takeError();
+    }
+
     /** Releases what the workload holds open (trace files). */
     public void close() {
         if (traces != null) {

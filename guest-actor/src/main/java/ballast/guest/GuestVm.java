@@ -104,6 +104,10 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     private TickWork generate(long tick) {
         GuestOs.Work work = os.generate(tick, maxMmuUpdateEntries);
+        String traceError = os.takeTraceError();
+        if (traceError != null) {
+            getContext().getLog().error("{}: {}", os.settings().name(), traceError);
+        }
         return new TickWork(os.settings().index(), tick, work.mmuUpdates(), work.ops(), work.values(), self);
     }
 

@@ -4,7 +4,6 @@ import ballast.host.abi.Ops;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -13,7 +12,9 @@ import java.util.List;
  * ahead and nothing runs in the background. Each distinct (process, VPN) gets a dense page index
  * on first sight (a fastutil {@link Long2IntOpenHashMap}), so the guest OS keeps its per-page
  * arrays; {@link #keyOf(int)} gives the page's real (process, VPN) key back. A trace that ends
- * leaves its process idle, or starts again when it loops.
+ * leaves its process idle, or starts again when it loops. A trace that cannot be read any more (its
+ * file removed or damaged after the scenario was read) ends there too, and {@link #takeError()}
+ * says why, so that the run goes on and the guest can report it.
  *
  * <p>Owned by one guest, not thread-safe.
  */
@@ -27,6 +28,7 @@ public final class TraceWorkload implements AutoCloseable {
 
     private int page;
     private boolean write;
+    private String error;
 
     public TraceWorkload(List<TraceSpec> traces) {
         this.traces = List.copyOf(traces);
@@ -40,13 +42,13 @@ public final class TraceWorkload implements AutoCloseable {
         this.pageOfKey = new Long2IntOpenHashMap(Math.max(16, expected));
         this.pageOfKey.defaultReturnValue(-1);
         this.keyOfPage = new LongArrayList(Math.max(16, expected));
-        try {
-            for (int i = 0; i < readers.length; i++) {
+        for (int i = 0; i < readers.length; i++) {
+            try {
                 readers[i] = new TraceReader(traces.get(i).format(), traces.get(i).path());
+            } catch (IOException e) {
+                ended[i] = true;
+                error = "trace " + traces.get(i).path() + " cannot be opened any more: " + e;
             }
-        } catch (IOException e) {
-            close();
-            throw new UncheckedIOException("cannot open trace: " + e.getMessage(), e);
         }
     }
 
@@ -97,8 +99,18 @@ public final class TraceWorkload implements AutoCloseable {
             write = r.isWrite();
             return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("reading trace " + traces.get(process).path() + ": " + e.getMessage(), e);
+            ended[process] = true;
+            error = "trace " + traces.get(process).path() + " ended early, at line " + readers[process].lineNumber()
+                    + ": " + e;
+            return false;
         }
+    }
+
+    /** Why a trace ended early since the last call, or null. */
+    public String takeError() {
+        String e = error;
+        error = null;
+        return e;
     }
 
     /** The dense page index of the record read last. */

@@ -63,4 +63,38 @@ class TraceWorkloadTest {
             assertThat(w.allEnded()).isFalse();
         }
     }
+
+    @Test
+    void aTraceThatCannotBeReadAnyMoreEndsThereAndSaysWhy(@TempDir Path dir) throws Exception {
+        Path gz = dir.resolve("t.csv.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write("1,w\n2,r\n".repeat(20_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        TraceSpec spec = spec(gz, 1000, false);
+        // Damage the file after it was scanned: cut it in the middle of its compressed stream.
+        byte[] bytes = Files.readAllBytes(gz);
+        Files.write(gz, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        try (TraceWorkload w = new TraceWorkload(List.of(spec))) {
+            long read = 0;
+            while (w.next(0)) {
+                read++;
+            }
+            assertThat(read).isLessThan(40_000);
+            assertThat(w.allEnded()).isTrue();
+            assertThat(w.takeError()).contains("t.csv.gz ended early, at line ").contains("EOF");
+            assertThat(w.takeError()).isNull();
+        }
+    }
+
+    @Test
+    void aTraceRemovedAfterTheScenarioWasReadLeavesItsProcessIdle(@TempDir Path dir) throws Exception {
+        Path a = Files.writeString(dir.resolve("a.csv"), "1,w\n");
+        TraceSpec spec = spec(a, 10, false);
+        Files.delete(a);
+        try (TraceWorkload w = new TraceWorkload(List.of(spec))) {
+            assertThat(w.beginTick(0, 1.0)).isZero();
+            assertThat(w.next(0)).isFalse();
+            assertThat(w.takeError()).contains("a.csv cannot be opened any more");
+        }
+    }
 }

@@ -124,6 +124,21 @@ class TraceReplayTest {
         assertReplayed(replay(dir, trace, counted), counted);
     }
 
+    @Test
+    void aTraceRemovedBeforeTheRunLeavesItsGuestIdleAndTheRunFinishes(@TempDir Path dir) throws Exception {
+        Path trace = Files.writeString(dir.resolve("t.csv"), "1,w\n2,r\n");
+        Path file = Files.writeString(dir.resolve("s.conf"), String.join("\n",
+                "scenario { duration = 1s }",
+                "hosts { h { memory = 256MiB } }",
+                "guests { g { host = h, memory = 4MiB, workload { type = trace, format = csv, path = \"t.csv\" } } }", ""));
+        Scenario scenario = ScenarioLoader.load(file, List.of(), null);
+        Files.delete(trace);
+        RunResult result = Simulation.run(scenario, Simulation.Options.defaults());
+        assertThat(result.ok()).isTrue();
+        assertThat(result.ticksPlayed()).isEqualTo(10);
+        assertThat(result.guests().get(0).pagesTouched()).isZero();
+    }
+
     private static boolean onPath(String program) {
         for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (new File(d, program).canExecute()) {
