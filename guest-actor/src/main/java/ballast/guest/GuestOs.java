@@ -1,6 +1,7 @@
 package ballast.guest;
 
 import ballast.guest.workload.FileImage;
+import ballast.guest.workload.TraceWorkload;
 import ballast.guest.workload.Workload;
 import ballast.host.abi.Audit;
 import ballast.host.abi.GuestCounters;
@@ -32,6 +33,10 @@ import java.util.List;
  * process, even and odd local indices live in two regions far apart (a low heap at 4 MiB and an
  * mmap region near 0x7f00_0000_0000), so the page tables are sparse as a real program's are.
  *
+ * <p>A trace workload ({@link TraceWorkload}) replays each trace as its own process at its real
+ * VPNs: page indices are handed out densely in first-seen order, and the per-page arrays grow as
+ * pages appear (up to the guest's memory).
+ *
  * <p>A tick's work is one stream of operations (see {@link Ops}); the guest folds the tokens it
  * expects to read, in order, into a digest and compares it with the hypervisor's. The kernel's
  * other activity (system calls, interrupt masking, sensitive code blocks, ...) travels as counts
@@ -61,12 +66,14 @@ public final class GuestOs {
     private final LongBuffer opBuffer = new LongBuffer();
     private final LongBuffer valueBuffer = new LongBuffer();
     private final Workload workload;
+    /** The traces replayed, or null for a synthetic workload. */
+    private final TraceWorkload traces;
     private final ContentModel content;
     private final KernelActivityGenerator kernel;
     /** PPN backing each workload page, or -1: the guest's own page bookkeeping. */
-    private final int[] ppnOfPage;
+    private int[] ppnOfPage;
     /** The token the guest last wrote to each workload page: its integrity record. */
-    private final long[] expected;
+    private long[] expected;
     /** Pages in first-touch order, for audits. */
     private final IntArrayList touched = new IntArrayList();
     private final int[] freePpns;
@@ -111,6 +118,11 @@ public final class GuestOs {
         this.processes = settings.processes();
         this.processShift = Integer.bitCount(processes) == 1 ? Integer.numberOfTrailingZeros(processes) : -1;
         this.workload = new Workload(settings.workload(), Tokens.derive(settings.seed(), "workload"));
+        if (settings.workload().isTrace() && settings.workload().traces().size() != processes) {
+            throw new IllegalArgumentException(settings.name() + ": " + settings.workload().traces().size()
+                    + " traces for " + processes + " processes (one process per trace)");
+        }
+        this.traces = settings.workload().isTrace() ? new TraceWorkload(settings.workload().traces()) : null;
         int workingSet = settings.workload().maxWorkingSetPages();
         this.content = new ContentModel(settings.content(), settings.seed(), workingSet);
         this.kernel = new KernelActivityGenerator(settings.osProfile(), Tokens.derive(settings.seed(), "kernel"));
@@ -167,6 +179,9 @@ public final class GuestOs {
 
     /** The (process, VPN) key of workload page {@code page}. */
     public long keyOf(int page) {
+        if (traces != null) {
+            return traces.keyOf(page);
+        }
         int process;
         int local;
         if (processShift >= 0) {
@@ -189,6 +204,9 @@ public final class GuestOs {
 
     /** Generates tick {@code tick}'s work and remembers the digest its reads must produce. */
     public Work generate(long tick, int maxMmuUpdateEntries) {
+        if (traces != null) {
+            return generateFromTraces(tick, maxMmuUpdateEntries);
+        }
         double dt = settings.tickSeconds();
         int count = workload.beginTick(tick * dt, dt);
         LongBuffer ops = opBuffer.clear();
@@ -252,6 +270,72 @@ public final class GuestOs {
                 accesses++;
             }
         }
+        return finishTick(tick, digest, tickReads, ops, values, mmu, maxMmuUpdateEntries, count);
+    }
+
+    /**
+     * A trace workload's tick: for each process, as many records of its trace as the tick holds,
+     * each one access to the page of its VPN.
+     */
+    private Work generateFromTraces(long tick, int maxMmuUpdateEntries) {
+        double dt = settings.tickSeconds();
+        LongBuffer ops = opBuffer.clear();
+        LongBuffer values = valueBuffer.clear();
+        Mmu mmu = new Mmu(new LongArrayList(), new IntArrayList(), new IntArrayList(), new IntArrayList());
+        boolean para = settings.mode() == TranslationMode.PARA;
+        long digest = Tokens.EMPTY_DIGEST;
+        int tickReads = 0;
+        int total = 0;
+        for (int process = 0; process < processes; process++) {
+            int count = traces.beginTick(process, dt);
+            boolean switched = false;
+            for (int k = 0; k < count && traces.next(process); k++) {
+                if (processes > 1 && !switched) {
+                    ops.add(Ops.op(Ops.SWITCH, process, 0));
+                    switched = true;
+                }
+                int page = traces.page();
+                long key = traces.key();
+                if (page >= ppnOfPage.length) {
+                    growPages(page + 1);
+                }
+                if (ppnOfPage[page] < 0) {
+                    firstTouch(page, key, para, ops, values, mmu);
+                }
+                total++;
+                if (traces.isWrite()) {
+                    long token = content.nextWriteToken();
+                    ops.add(Ops.op(Ops.WRITE, key));
+                    values.add(token);
+                    expected[page] = token;
+                    writes++;
+                } else {
+                    ops.add(Ops.op(Ops.READ, key));
+                    digest = Tokens.fold(digest, expected[page]);
+                    tickReads++;
+                }
+                accesses++;
+            }
+        }
+        return finishTick(tick, digest, tickReads, ops, values, mmu, maxMmuUpdateEntries, total);
+    }
+
+    /** The per-page arrays grow when a trace shows more pages than it did when it was scanned. */
+    private void growPages(int pages) {
+        int size = Math.min(settings.configuredPages(), Math.max(pages, ppnOfPage.length * 2));
+        if (size < pages) {
+            throw new IllegalStateException(settings.name() + ": its traces touch more than its "
+                    + settings.configuredPages() + " pages of memory");
+        }
+        int old = ppnOfPage.length;
+        ppnOfPage = Arrays.copyOf(ppnOfPage, size);
+        Arrays.fill(ppnOfPage, old, size, -1);
+        expected = Arrays.copyOf(expected, size);
+    }
+
+    /** Ends a tick's generation: remembers what its reads must produce, packs its mmu_update batches and kernel activity. */
+    private Work finishTick(long tick, long digest, int tickReads, LongBuffer ops, LongBuffer values, Mmu mmu,
+                            int maxMmuUpdateEntries, int count) {
         reads += tickReads;
         Pending p = pending[(int) (tick & 1)];
         if (p.tick >= 0) {
@@ -265,11 +349,11 @@ public final class GuestOs {
         p.readsTotal = reads;
         p.writes = writes;
         p.touched = touched.size();
-        p.mmuPages = mmuPages.toIntArray();
+        p.mmuPages = mmu.pages().toIntArray();
         p.mmuBatch = Math.max(1, maxMmuUpdateEntries);
         List<MmuUpdate> batches = List.of();
-        if (!mmuKeys.isEmpty()) {
-            batches = splitMmuUpdates(mmuKeys.toLongArray(), mmuMpns.toIntArray(), mmuPpns.toIntArray(),
+        if (!mmu.keys().isEmpty()) {
+            batches = splitMmuUpdates(mmu.keys().toLongArray(), mmu.mpns().toIntArray(), mmu.ppns().toIntArray(),
                     maxMmuUpdateEntries);
         }
         return new Work(batches, ops.toArray(), values.toArray(), kernel.next(count));
@@ -387,6 +471,18 @@ public final class GuestOs {
 
     public GuestSettings settings() {
         return settings;
+    }
+
+    /** Why one of the guest's traces ended early since the last call (a read error), or null. */
+    public String takeTraceError() {
+        return traces == null ? null : traces.takeError();
+    }
+
+    /** Releases what the workload holds open (trace files). */
+    public void close() {
+        if (traces != null) {
+            traces.close();
+        }
     }
 
     /** A growable long array reused across ticks: no zeroing, no per-add indirection. */

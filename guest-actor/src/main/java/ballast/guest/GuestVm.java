@@ -12,6 +12,7 @@ import ballast.host.abi.TickWork;
 import ballast.host.abi.ToGuest;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -86,7 +87,13 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(FromHypervisor.class, this::onHypervisor)
+                .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
+    }
+
+    private Behavior<Command> onPostStop() {
+        os.close();
+        return this;
     }
 
     private Behavior<Command> onHypervisor(FromHypervisor wrapped) {
@@ -131,6 +138,10 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     private TickWork generate(long tick) {
         GuestOs.Work work = os.generate(tick, maxMmuUpdateEntries);
+        String traceError = os.takeTraceError();
+        if (traceError != null) {
+            getContext().getLog().error("{}: {}", os.settings().name(), traceError);
+        }
         return new TickWork(os.settings().index(), tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel(),
                 self);
     }

@@ -7,16 +7,18 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ballast} command line. Without a subcommand it runs the quickstart scenario.
- * Exit codes: 0 success, 1 a failed run or a violated invariant, 2 bad input.
+ * Exit codes: 0 success, 1 a failed run or a violated invariant, 2 bad input, 130 interrupted (Ctrl-C).
  */
 @Command(name = "ballast", mixinStandardHelpOptions = true, version = "ballast 0.1.0",
         description = "Simulates hypervisor memory management (page tables, shadow paging, para-virtual "
                 + "and nested translation) for the hosts and guests of a HOCON scenario.",
-        subcommands = {RunCommand.class, ValidateCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, ReportCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
+    /** A run stopped by Ctrl-C: 128 + SIGINT, as a shell reports it. */
+    public static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,7 @@ import ballast.host.control.HostStats;
 import ballast.scheduler.report.ConsoleTable;
 import ballast.scheduler.report.HostFigures;
 import ballast.scheduler.report.RunWriter;
+import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.run.Simulation;
 import ballast.scheduler.scenario.Problem;
@@ -21,17 +22,31 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code ballast run SCENARIO}: plays a scenario and writes its summary and time series. */
+/**
+ * {@code ballast run SCENARIO}: plays a scenario, shows its progress, and writes its outputs.
+ *
+ * <p>Ctrl-C (SIGINT, or SIGTERM) stops the run cleanly: a shutdown hook asks the clock to make the
+ * next tick the last one (sampled and audited), waits until the outputs are written with
+ * {@code "interrupted": true}, and the JVM then exits with 130 (128 + SIGINT).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a scenario; print a summary table and write DIR/summary.json and DIR/timeseries.csv"
-                + " (a sweep: DIR/sweep.csv and one DIR/VALUE/summary.json per value).")
+        description = "Run a scenario; print a summary table and write DIR/summary.json, DIR/timeseries.csv, "
+                + "DIR/hosts.csv, DIR/scenario.conf and DIR/report.html (a sweep: DIR/sweep.csv and one "
+                + "DIR/VALUE/ per value). Ctrl-C stops it cleanly (exit 130).")
 final class RunCommand implements Callable<Integer> {
+    /** How long the Ctrl-C hook waits for the last tick and the outputs before letting the JVM go. */
+    private static final long INTERRUPT_GRACE_SECONDS = 120;
+
+    /** Test hook: the control of the run in progress, so a test can stop it as Ctrl-C would. */
+    static volatile RunControl current;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
             description = "Scenario file (HOCON). Default: the quickstart.")
@@ -46,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override any scenario value, e.g. --set guests.db.memory=128MiB.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--quiet", description = "Print only where the outputs went and problems.")
+    @Option(names = "--quiet", description = "Print only where the outputs went and problems; no progress.")
     boolean quiet;
 
     @Option(names = "--check-every-tick", description = "Audit every guest and check every invariant after every tick.")
@@ -100,20 +115,76 @@ final class RunCommand implements Callable<Integer> {
         if (scenario.sweep() != null) {
             return sweep(scenario.sweep(), dir, options);
         }
-        RunResult result = Simulation.run(scenario, options);
-        RunWriter.write(dir, scenario, result, false);
-        if (!quiet) {
-            out().print(ConsoleTable.render(scenario, result));
-        } else if (!result.ok()) {
-            result.violations().forEach(v -> err().println("VIOLATION " + v));
-            if (result.failure() != null) {
-                err().println("FAILED: " + result.failure());
+        RunControl control = new RunControl();
+        Thread warmUp = new Thread(ballast.scheduler.report.HtmlReport::warmUp, "ballast-report-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+        CountDownLatch outputsWritten = new CountDownLatch(1);
+        Thread hook = new Thread(() -> onInterrupt(control, outputsWritten), "ballast-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        current = control;
+        try {
+            RunResult result;
+            try (Progress progress = new Progress(Progress.styleFor(quiet), scenario.name(), scenario.ticks(),
+                    scenario.tickSeconds(), control, System.err, err(), Progress.configuredDelay()).start()) {
+                result = Simulation.run(scenario, options, control);
+            }
+            RunWriter.write(dir, scenario, result, false);
+            warmUp.join();
+            report(dir);
+            if (!quiet) {
+                out().print(ConsoleTable.render(scenario, result));
+            } else if (!result.ok()) {
+                result.violations().forEach(v -> err().println("VIOLATION " + v));
+                if (result.failure() != null) {
+                    err().println("FAILED: " + result.failure());
+                }
+            }
+            out().println("outputs: " + dir.resolve("report.html") + ", " + dir.resolve("summary.json") + ", "
+                    + dir.resolve("timeseries.csv") + ", " + dir.resolve("hosts.csv"));
+            if (result.interrupted()) {
+                err().println("ballast: interrupted after tick " + result.ticksPlayed() + " of " + scenario.ticks()
+                        + "; what was simulated is written with \"interrupted\": true");
+            }
+            out().flush();
+            err().flush();
+            if (!result.ok()) {
+                return Main.FAILED;
+            }
+            return result.interrupted() ? Main.INTERRUPTED : Main.OK;
+        } finally {
+            current = null;
+            outputsWritten.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (Ctrl-C): the hook is running and lets it go now
             }
         }
-        out().println("outputs: " + dir.resolve("summary.json") + ", " + dir.resolve("timeseries.csv"));
-        out().flush();
-        err().flush();
-        return result.ok() ? Main.OK : Main.FAILED;
+    }
+
+    /** Writes report.html and the chart PNGs; a failure here never loses the run's data files. */
+    private void report(Path dir) {
+        try {
+            ballast.scheduler.report.HtmlReport.write(dir);
+        } catch (Exception e) {
+            err().println("ballast: could not write the report (the data files are written): " + e);
+        }
+    }
+
+    /** Runs in the shutdown hook: stop at the next tick boundary and wait for the outputs. */
+    private void onInterrupt(RunControl control, CountDownLatch outputsWritten) {
+        if (!control.finished()) {
+            System.err.println();
+            System.err.println("ballast: interrupted: finishing the current tick and writing what was simulated");
+            System.err.flush();
+        }
+        control.requestStop();
+        try {
+            outputsWritten.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -132,6 +203,7 @@ final class RunCommand implements Callable<Integer> {
                 used.add(name);
             }
             RunWriter.write(dir.resolve(name), point.scenario(), result, false);
+            report(dir.resolve(name));
             rows.add(new RunWriter.SweepRow(point.label(), point.scenario(), result));
             ok &= result.ok();
             if (!quiet) {
@@ -151,7 +223,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         RunWriter.writeAtomically(dir.resolve("sweep.csv"), RunWriter.sweepCsv(sweep.path(), rows));
-        out().println("outputs: " + dir.resolve("sweep.csv") + " and one summary.json per value under " + dir);
+        out().println("outputs: " + dir.resolve("sweep.csv") + " and one directory (report.html, summary.json, ...) per value under " + dir);
         out().flush();
         err().flush();
         return ok ? Main.OK : Main.FAILED;

@@ -38,6 +38,16 @@ final class ValidateCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("%s: valid: %d host(s), %d guest(s), %d guest pages, %d ticks of %.3f s%s%n",
                     s.source(), s.hosts().size(), s.guests().size(), pages, s.ticks(), s.tickSeconds(),
                     s.sweep() == null ? "" : "; a sweep of " + s.sweep().path() + " over " + s.sweep().points().size() + " values");
+            for (var guest : s.guests()) {
+                for (var trace : guest.workload().traces()) {
+                    double seconds = trace.accessesPerSecond() > 0 ? trace.records() / trace.accessesPerSecond()
+                            : Double.POSITIVE_INFINITY;
+                    spec.commandLine().getOut().printf(java.util.Locale.ROOT,
+                            "  %s replays %s (%s): %,d records, %,d distinct pages (%.1f MiB), %.1f s at %,.0f per second%s%n",
+                            guest.name(), trace.path(), trace.format().configName(), trace.records(), trace.distinctPages(),
+                            trace.distinctPages() / 256.0, seconds, trace.accessesPerSecond(), trace.loop() ? ", looping" : "");
+                }
+            }
             return Main.OK;
         } catch (ScenarioException e) {
             for (Problem p : e.problems()) {

@@ -7,6 +7,7 @@ import ballast.host.control.HostTickDone;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.wire.WireMessage;
+import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Simulated time. Asks every host to play tick n, waits until every host has reported it
  * (the barrier), collects the samples and invariant results, then moves to tick n + 1. A host
  * that does not report within the barrier timeout ends the run, naming the missing hosts.
+ *
+ * <p>Progress goes to a {@link RunControl} after every tick. When the control asks to stop (Ctrl-C),
+ * the next tick to start becomes the last one: it is sampled and audited like the planned last
+ * tick, so an interrupted run still ends with its final figures and its invariants checked.
  */
 public final class Clock extends AbstractBehavior<Clock.Command> {
 
@@ -62,6 +67,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private final ActorRef<HostTickDone> self;
     private final Map<String, HostTickDone> arrived = new TreeMap<>();
     private final List<RunResult.Sample> samples = new ArrayList<>();
+    private final List<RunResult.HostSample> hostSamples = new ArrayList<>();
+    private final RunControl control;
     private final List<String> violations = new ArrayList<>();
     private final List<RunResult.Fault> faults = new ArrayList<>();
     private final Map<String, HostStats> lastHostStats = new TreeMap<>();
@@ -71,19 +78,28 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private long checks;
     private long tick;
     private long startNanos;
+    /** Whether the tick being played is a sampling point. */
+    private boolean sampling;
+    /** Whether the tick being played is the last (planned, or the one after a stop request). */
+    private boolean lastStarted;
+    /** Whether the run ends early because a stop was requested. */
+    private boolean interrupted;
 
     public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
-                                           CompletableFuture<RunResult> result) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Clock(context, timers, plan, hosts, result)));
+                                           CompletableFuture<RunResult> result, RunControl control) {
+        return Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new Clock(context, timers, plan, hosts, result, control)));
     }
 
     private Clock(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan,
-                  Map<String, ActorRef<Hypervisor.Command>> hosts, CompletableFuture<RunResult> result) {
+                  Map<String, ActorRef<Hypervisor.Command>> hosts, CompletableFuture<RunResult> result,
+                  RunControl control) {
         super(context);
         this.plan = plan;
         this.hosts = hosts;
         this.result = result;
         this.timers = timers;
+        this.control = control;
         this.self = context.messageAdapter(HostTickDone.class, HostDone::new);
         this.startNanos = System.nanoTime();
         if (plan.ticks() == 0) {
@@ -104,16 +120,15 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                 .build();
     }
 
-    private boolean isLastTick() {
-        return tick == plan.ticks() - 1;
-    }
-
     private void startTick() {
         arrived.clear();
-        boolean last = isLastTick();
-        boolean sample = last || (tick + 1) % plan.sampleEveryTicks() == 0;
+        boolean stop = control.stopRequested();
+        boolean last = tick == plan.ticks() - 1 || stop;
+        interrupted = stop && tick < plan.ticks() - 1;
+        lastStarted = last;
+        sampling = last || (tick + 1) % plan.sampleEveryTicks() == 0;
         boolean audit = last || plan.auditEveryTick();
-        RunTick run = new RunTick(tick, sample, audit, self);
+        RunTick run = new RunTick(tick, sampling, audit, self);
         for (String name : plan.hostNames()) {
             hosts.get(name).tell(run);
         }
@@ -180,6 +195,9 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             checks += d.invariantChecks();
             violations.addAll(d.violations());
             lastHostStats.put(name, d.host());
+            if (sampling) {
+                hostSamples.add(new RunResult.HostSample(simulatedSeconds, name, d.host()));
+            }
             if (!d.guests().isEmpty()) {
                 lastGuestStats.put(name, d.guests());
                 for (GuestStats g : d.guests()) {
@@ -188,11 +206,12 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             }
         }
         tick++;
+        control.tickDone(tick);
         if (!violations.isEmpty()) {
             violations.add(0, "invariants violated at tick " + (tick - 1) + " (" + simulatedSeconds + " s simulated)");
             return finish(null);
         }
-        if (tick == plan.ticks()) {
+        if (tick == plan.ticks() || lastStarted) {
             return finish(null);
         }
         startTick();
@@ -229,8 +248,10 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             }
             guestStats.addAll(lastGuestStats.getOrDefault(name, List.of()));
         }
-        result.complete(new RunResult(tick, List.copyOf(samples), List.copyOf(hostStats), List.copyOf(guestStats),
-                checks, List.copyOf(violations), failure, wall, List.copyOf(faults)));
+        control.finish();
+        result.complete(new RunResult(tick, List.copyOf(samples), List.copyOf(hostSamples), List.copyOf(hostStats),
+                List.copyOf(guestStats), checks, List.copyOf(violations), failure, interrupted, wall,
+                List.copyOf(faults)));
         return Behaviors.stopped();
     }
 }

@@ -92,6 +92,11 @@ public final class ConsoleTable {
         if (result.failure() != null) {
             out.append("FAILED: ").append(result.failure()).append('\n');
         }
+        if (result.interrupted()) {
+            out.append(String.format(Locale.ROOT, "INTERRUPTED after tick %d of %d (%.1f of %.1f s simulated)%n",
+                    result.ticksPlayed(), scenario.ticks(), result.ticksPlayed() * scenario.tickSeconds(),
+                    scenario.ticks() * scenario.tickSeconds()));
+        }
         out.append(String.format(Locale.ROOT, "%d accesses in %.2f s wall: %.1f million accesses per wall second%n",
                 accesses, result.wallSeconds(), result.wallSeconds() > 0 ? accesses / result.wallSeconds() / 1e6 : 0.0));
         return out.toString();

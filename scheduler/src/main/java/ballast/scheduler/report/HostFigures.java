@@ -6,8 +6,9 @@ import java.util.function.ToLongFunction;
 
 /**
  * The per-host figures, in the order and under the names used by {@code summary.json}
- * ({@code hosts[]}) and {@code sweep.csv}: one list, so the two can never disagree. The sharing
- * figures have Linux KSM's meanings (see {@link HostStats}).
+ * ({@code hosts[]}), {@code hosts.csv} and {@code sweep.csv}: one list, so they can never disagree.
+ * The sharing figures have Linux KSM's meanings (see {@link HostStats}). A figure added here
+ * reaches the HTML report without further work (see {@link ChartPlan}).
  */
 public final class HostFigures {
 

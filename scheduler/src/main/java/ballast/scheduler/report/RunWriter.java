@@ -24,10 +24,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a run's outputs: {@code summary.json} and {@code timeseries.csv}, each atomically
- * (written to a temporary file in the same directory, then renamed), so a reader never sees a
- * half-written file. Every wall-clock figure goes under {@code timing}; everything else is a
- * function of the scenario and seed.
+ * Writes a run's outputs: {@code summary.json}, {@code timeseries.csv} (guests), {@code hosts.csv}
+ * and {@code scenario.conf} (the scenario as run), each atomically (written to a temporary file in
+ * the same directory, then renamed), so a reader never sees a half-written file. Every wall-clock
+ * figure goes under {@code timing}; everything else is a function of the scenario and seed. The
+ * HTML report ({@link HtmlReport}) is built from these files alone.
  */
 public final class RunWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -36,7 +37,8 @@ public final class RunWriter {
     }
 
     /** The summary as an ordered tree of maps and lists (the JSON document). */
-    public static Map<String, Object> summary(Scenario scenario, RunResult result, boolean interrupted) {
+    public static Map<String, Object> summary(Scenario scenario, RunResult result, boolean interruptedByCaller) {
+        boolean interrupted = interruptedByCaller || result.interrupted();
         Map<String, GuestStats> statsByGuest = new HashMap<>();
         for (GuestStats g : result.guests()) {
             statsByGuest.put(g.name(), g);
@@ -54,7 +56,7 @@ public final class RunWriter {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("scenario", scenario.name());
         root.put("seed", scenario.seed());
-        root.put("status", result.ok() && !interrupted ? "ok" : "failed");
+        root.put("status", !result.ok() ? "failed" : interrupted ? "interrupted" : "ok");
         root.put("interrupted", interrupted);
         root.put("failure", result.failure());
         root.put("ticks", result.ticksPlayed());
@@ -190,15 +192,45 @@ public final class RunWriter {
         return out.toString();
     }
 
+    /** The hosts' time series: a header, then one row per host per sampling point. */
+    public static String hostsCsv(RunResult result) {
+        StringBuilder out = new StringBuilder();
+        out.append("simulatedSeconds,host");
+        for (HostFigures.Figure f : HostFigures.ALL) {
+            out.append(',').append(f.name());
+        }
+        out.append('\n');
+        for (RunResult.HostSample sample : result.hostSamples()) {
+            out.append(seconds(sample.simulatedSeconds())).append(',').append(sample.host());
+            for (HostFigures.Figure f : HostFigures.ALL) {
+                out.append(',').append(f.value().applyAsLong(sample.stats()));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
     private static String csvField(String s) {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    /** Writes summary.json and timeseries.csv into {@code dir} (created if needed). */
+    /**
+     * Writes summary.json, timeseries.csv, hosts.csv and scenario.conf into {@code dir} (created if
+     * needed); summary.json last, so that its presence means the others are complete.
+     */
     public static void write(Path dir, Scenario scenario, RunResult result, boolean interrupted) throws IOException {
         Files.createDirectories(dir);
+        writeAtomically(dir.resolve("scenario.conf"), scenarioAsRun(scenario));
         writeAtomically(dir.resolve("timeseries.csv"), timeseriesCsv(result));
+        writeAtomically(dir.resolve("hosts.csv"), hostsCsv(result));
         writeAtomically(dir.resolve("summary.json"), summaryJson(scenario, result, interrupted));
+    }
+
+    /** The scenario as run (after includes, --set and --seed), with a header naming its source. */
+    static String scenarioAsRun(Scenario scenario) {
+        return "# The scenario as run: " + scenario.source() + " after includes, --set and --seed.\n"
+                + "# Values it leaves out take the library defaults (docs/scenarios.md).\n"
+                + scenario.rendered() + (scenario.rendered().endsWith("\n") ? "" : "\n");
     }
 
     /** Writes {@code text} to a temporary sibling of {@code target}, then renames it over the target. */
@@ -208,6 +240,7 @@ public final class RunWriter {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 w.write(text);
             }
+            readableByAll(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -215,6 +248,15 @@ public final class RunWriter {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A temporary file is private (rw-------); an output is rw-r--r-- like any file the user writes. */
+    static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
         }
     }
 

@@ -45,12 +45,13 @@ final class Guardian extends AbstractBehavior<Guardian.Message> {
     private final Map<String, HostSettings> hostSettings = new HashMap<>();
     private final ActorRef<Clock.Command> clock;
 
-    static Behavior<Message> create(Scenario scenario, Simulation.Options options, CompletableFuture<RunResult> result) {
-        return Behaviors.setup(context -> new Guardian(context, scenario, options, result));
+    static Behavior<Message> create(Scenario scenario, Simulation.Options options, CompletableFuture<RunResult> result,
+                                    RunControl control) {
+        return Behaviors.setup(context -> new Guardian(context, scenario, options, result, control));
     }
 
     private Guardian(ActorContext<Message> context, Scenario scenario, Simulation.Options options,
-                     CompletableFuture<RunResult> result) {
+                     CompletableFuture<RunResult> result, RunControl control) {
         super(context);
         this.scenario = scenario;
         this.options = options;
@@ -68,7 +69,7 @@ final class Guardian extends AbstractBehavior<Guardian.Message> {
                 options.checkEveryTick(), options.barrierTimeout(), hostNames,
                 Scenario.FREE_RUNNING.equals(scenario.mode()),
                 Math.max(Simulation.FREE_RUNNING_CHECK_EVERY, scenario.guests().size()));
-        this.clock = context.spawn(Clock.create(plan, hosts, result), "clock");
+        this.clock = context.spawn(Clock.create(plan, hosts, result, control), "clock");
     }
 
     private void startGuest(GuestSettings guest, int incarnation, long crashAtTick) {

@@ -9,17 +9,19 @@ import java.util.List;
  *
  * @param ticksPlayed     ticks completed
  * @param samples         the time series: one entry per sampling point and guest
+ * @param hostSamples     the hosts' time series: one entry per sampling point and host
  * @param hosts           final figures per host (scenario host order)
  * @param guests          final figures per guest (scenario guest order)
  * @param invariantChecks invariant evaluations performed
  * @param violations      every invariant violation found, one line each
  * @param failure         why the run could not finish (a barrier timeout), or null
+ * @param interrupted     whether the run was stopped early on request (Ctrl-C)
  * @param wallSeconds     wall-clock seconds from the first tick to the last
  * @param faults          guest actors that failed, and how each was handled
  */
-public record RunResult(long ticksPlayed, List<Sample> samples, List<HostStats> hosts, List<GuestStats> guests,
-                        long invariantChecks, List<String> violations, String failure, double wallSeconds,
-                        List<Fault> faults) {
+public record RunResult(long ticksPlayed, List<Sample> samples, List<HostSample> hostSamples, List<HostStats> hosts,
+                        List<GuestStats> guests, long invariantChecks, List<String> violations, String failure,
+                        boolean interrupted, double wallSeconds, List<Fault> faults) {
 
     /** A guest actor failure: which guest, during which tick, why, and what was done. */
     public record Fault(String guest, long tick, String cause, String handling) {
@@ -27,6 +29,10 @@ public record RunResult(long ticksPlayed, List<Sample> samples, List<HostStats> 
 
     /** One row of the time series. */
     public record Sample(double simulatedSeconds, String host, GuestStats guest) {
+    }
+
+    /** One row of the hosts' time series. */
+    public record HostSample(double simulatedSeconds, String host, HostStats stats) {
     }
 
     public boolean ok() {

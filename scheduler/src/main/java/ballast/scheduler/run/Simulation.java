@@ -69,10 +69,24 @@ public final class Simulation {
     private Simulation() {
     }
 
+    /**
+     * Settings the run depends on whatever the user's config says: Pekko must not terminate the actor
+     * system on its own when the JVM shuts down (Ctrl-C), because the clock still has to play the last
+     * tick and hand over its result; {@link #run} terminates the system itself.
+     */
+    private static final Config REQUIRED = ConfigFactory.parseString(
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off");
+
     public static RunResult run(Scenario scenario, Options options) throws InterruptedException {
+        return run(scenario, options, new RunControl());
+    }
+
+    /** Runs the scenario, reporting progress to and taking stop requests from {@code control}. */
+    public static RunResult run(Scenario scenario, Options options, RunControl control) throws InterruptedException {
         CompletableFuture<RunResult> result = new CompletableFuture<>();
-        Config config = options.actorConfig().withFallback(ConfigFactory.load());
-        ActorSystem<Guardian.Message> system = ActorSystem.create(Guardian.create(scenario, options, result), "ballast", config);
+        Config config = REQUIRED.withFallback(options.actorConfig()).withFallback(ConfigFactory.load());
+        ActorSystem<Guardian.Message> system = ActorSystem.create(Guardian.create(scenario, options, result, control),
+                "ballast", config);
         try {
             return result.get();
         } catch (ExecutionException e) {

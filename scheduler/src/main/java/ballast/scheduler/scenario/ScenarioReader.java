@@ -9,6 +9,9 @@ import static ballast.scheduler.scenario.Entry.size;
 import ballast.guest.ContentSettings;
 import ballast.guest.GuestSettings;
 import ballast.guest.workload.Phase;
+import ballast.guest.workload.TraceFormat;
+import ballast.guest.workload.TraceScan;
+import ballast.guest.workload.TraceSpec;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
@@ -24,9 +27,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -59,7 +64,8 @@ import java.util.regex.Pattern;
  */
 final class ScenarioReader {
     static final List<String> SCENARIO_MODES = List.of(Scenario.DETERMINISTIC, Scenario.FREE_RUNNING);
-    static final List<String> WORKLOAD_TYPES = List.of("uniform", "hot-cold", "phases", "idle");
+    static final List<String> WORKLOAD_TYPES = List.of("uniform", "hot-cold", "phases", "idle", "trace");
+    static final List<String> TRACE_FORMATS = List.of("lackey", "csv");
     static final int MAX_PROCESSES = 1024;
     static final int MAX_COUNT = 100_000;
     /** A guest's access rate cap: about what one core can issue (10^9 memory accesses per second). */
@@ -90,6 +96,8 @@ final class ScenarioReader {
     /** The scenario's sweep, once read: its path and its values (as written, with their origins); null if none. */
     private String sweepPath;
     private List<ConfigValue> sweepValues;
+    /** Trace files already scanned (a template's trace is read for the template and each guest). */
+    private final Map<String, TraceScan> scans = new HashMap<>();
 
     ScenarioReader(Problems problems, Config defaults) {
         this.problems = problems;
@@ -489,6 +497,16 @@ final class ScenarioReader {
         boolean checkFit = pages != null && (template || ownMemory || workload.own() != null);
         String memory = pages == null ? null : "the memory of " + owner + " (" + show(guest.find("memory").value()) + ")";
         WorkloadSettings workloadSettings = readWorkload(workload, checkFit ? pages : null, memory, template);
+        if (workloadSettings != null && workloadSettings.isTrace() && processes != null) {
+            // One process per trace: a processes value the user wrote must agree.
+            int traces = workloadSettings.traces().size();
+            Entry.Found written = guest.find("processes");
+            if (written != null && written.user() && processes != traces) {
+                guest.problemAtValue("processes", "is " + processes + " but the workload replays " + traces
+                        + " trace(s), one process each: leave processes out or make it " + traces);
+            }
+            processes = (long) traces;
+        }
 
         OsProfile osProfile = readGuestProfile(guest, os);
         Boolean binaryTranslation = guest.bool("binary-translation");
@@ -641,6 +659,8 @@ final class ScenarioReader {
             case "phases":
                 phases.addAll(readPhases(typed, guestPages, memory));
                 break;
+            case "trace":
+                return readTraces(typed, guestPages, memory);
             default:
                 phases.add(Phase.idle(FOREVER));
                 break;
@@ -649,6 +669,116 @@ final class ScenarioReader {
             return null;
         }
         return new WorkloadSettings(type, phases);
+    }
+
+    /**
+     * A trace workload: its format, rate, loop flag and one or more files, each scanned once (a
+     * streaming pass) for its records and distinct pages, which must fit in the guest's memory.
+     */
+    private WorkloadSettings readTraces(Entry workload, Integer guestPages, String memory) {
+        int before = problems.reports();
+        String formatName = workload.oneOf("format", "trace format", TRACE_FORMATS);
+        Double rate = workload.number("accesses-per-second", 0);
+        Boolean loop = workload.bool("loop");
+        Entry.Found found = workload.find("path");
+        List<ConfigValue> files = new ArrayList<>();
+        List<String> filePaths = new ArrayList<>();
+        if (found == null || !found.user()) {
+            workload.problem("path", "missing: a trace workload needs path = FILE (or a list of files, one process each)");
+        } else if (found.value().valueType() == ConfigValueType.LIST) {
+            ConfigList list = (ConfigList) found.value();
+            if (list.isEmpty()) {
+                problems.at(found.value().origin(), found.path(), "a trace workload needs at least one file");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                files.add(list.get(i));
+                filePaths.add(found.path() + "[" + i + "]");
+            }
+        } else {
+            files.add(found.value());
+            filePaths.add(found.path());
+        }
+        if (files.size() > MAX_PROCESSES) {
+            problems.at(found.value().origin(), found.path(), "at most " + MAX_PROCESSES + " traces (one process each), got "
+                    + files.size());
+            return null;
+        }
+        if (problems.reports() != before || formatName == null) {
+            return null;
+        }
+        TraceFormat format = TraceFormat.fromConfigName(formatName);
+        List<TraceSpec> traces = new ArrayList<>();
+        long distinct = 0;
+        for (int i = 0; i < files.size(); i++) {
+            TraceSpec spec = readTraceFile(files.get(i), filePaths.get(i), format, rate, loop);
+            if (spec != null) {
+                traces.add(spec);
+                distinct += spec.distinctPages();
+            }
+        }
+        if (problems.reports() != before || rate == null || loop == null) {
+            return null;
+        }
+        if (guestPages != null && distinct > guestPages) {
+            workload.problemAbout("path", (files.size() == 1 ? "the trace touches " : "the traces touch ") + distinct
+                    + " distinct pages (" + size(distinct * PAGE_BYTES) + "), more than " + memory);
+            return null;
+        }
+        return WorkloadSettings.trace(traces);
+    }
+
+    private TraceSpec readTraceFile(ConfigValue value, String path, TraceFormat format, Double rate, Boolean loop) {
+        ConfigOrigin origin = value.origin();
+        if (value.valueType() != ConfigValueType.STRING || ((String) value.unwrapped()).isBlank()) {
+            problems.at(origin, path, "expected a trace file name, got " + show(value));
+            return null;
+        }
+        String written = (String) value.unwrapped();
+        Path file;
+        try {
+            file = Path.of(written);
+            if (!file.isAbsolute() && origin.filename() != null) {
+                Path dir = Path.of(origin.filename()).toAbsolutePath().getParent();
+                file = dir == null ? file : dir.resolve(file);
+            }
+            file = file.toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            problems.at(origin, path, "not a usable file name: " + written);
+            return null;
+        }
+        String where = file.toString().equals(written) ? "" : " (" + file + ")";
+        if (!Files.exists(file)) {
+            problems.at(origin, path, "trace file " + written + " not found" + where);
+            return null;
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            problems.at(origin, path, "trace file " + written + " is not a readable file" + where);
+            return null;
+        }
+        TraceScan scan;
+        try {
+            String key = format + ":" + file + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
+            scan = scans.get(key);
+            if (scan == null) {
+                scan = TraceScan.of(format, file);
+                scans.put(key, scan);
+            }
+        } catch (IOException e) {
+            problems.at(origin, path, "cannot read trace file " + written + where + ": " + e.getMessage());
+            return null;
+        }
+        if (scan.malformed() > 0) {
+            problems.at(origin, path, scan.malformed() + " malformed line(s) in " + format.configName() + " trace "
+                    + written + ", the first: " + scan.firstMalformed() + " (expected vpn,r or vpn,w)");
+            return null;
+        }
+        if (scan.records() == 0) {
+            problems.at(origin, path, "no access records in " + written + where + ": is it a " + format.configName()
+                    + " trace?" + (format == TraceFormat.LACKEY ? " (valgrind --tool=lackey --trace-mem=yes)" : " (vpn,r|w lines)"));
+            return null;
+        }
+        return new TraceSpec(format, file, rate == null ? 0 : rate, loop != null && loop, scan.records(),
+                scan.distinctPages());
     }
 
     private List<Phase> readPhases(Entry workload, Integer guestPages, String memory) {

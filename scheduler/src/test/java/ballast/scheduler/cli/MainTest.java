@@ -80,8 +80,16 @@ class MainTest {
         assertThat(csv.get(1).split(",", -1)).hasSameSizeAs(csv.get(0).split(",", -1));
         assertThat(csv).hasSize(1 + 2 * 4); // two samples (1 s, 2 s) of four guests
         assertThat(csv.get(1)).startsWith("1.0,batch,host-a,");
+        List<String> hosts = Files.readAllLines(dir.resolve("hosts.csv"));
+        assertThat(hosts.get(0)).startsWith("simulatedSeconds,host,framesTotal,framesFree,framesMapped,framesReserved,framesShared,");
+        assertThat(hosts).hasSize(1 + 2); // two samples of one host
+        assertThat(hosts.get(2)).startsWith("2.0,host-a,262144,");
+        assertThat(Files.readString(dir.resolve("scenario.conf"))).contains("The scenario as run", "linux-small");
+        assertThat(summary.get("interrupted").asBoolean()).isFalse();
+        assertThat(summary.get("status").asText()).isEqualTo("ok");
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("summary.json", "timeseries.csv");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("summary.json",
+                    "timeseries.csv", "hosts.csv", "scenario.conf", "report.html", "charts");
         }
     }
 
@@ -130,5 +138,15 @@ class MainTest {
         Outcome o = ballast("validate", Quickstart.FILE.toString());
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("valid: 1 host(s), 4 guest(s)", "600 ticks");
+    }
+
+    @Test
+    void validateTellsWhatEachTraceHolds() {
+        Outcome o = ballast("validate", Path.of("..", "conf", "scenarios", "trace-replay.conf").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("valid: 1 host(s), 4 guest(s)")
+                .contains("walk replays ").contains("walk.lackey.gz (lackey): 52,057 records, 569 distinct pages (2.2 MiB),"
+                        + " 10.4 s at 5,000 per second\n")
+                .contains("phases replays ").contains("phases.csv (csv): 2,304 records, 256 distinct pages");
     }
 }

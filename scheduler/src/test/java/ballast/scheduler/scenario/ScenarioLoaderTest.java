@@ -475,7 +475,7 @@ class ScenarioLoaderTest {
                 tuple(5, "guests.b.workload.hot-fraction", "must be between 0 and 1, got 1.5"),
                 tuple(6, "guests.c.workload.phases[0].duration", "must be greater than 0, got 0s"),
                 tuple(7, "guests.d.workload.type",
-                        "unknown workload type sleepy; allowed: uniform, hot-cold, phases, idle"));
+                        "unknown workload type sleepy; allowed: uniform, hot-cold, phases, idle, trace"));
     }
 
     @Test

@@ -1,0 +1,74 @@
+package ballast.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ballast.guest.workload.TraceFormat;
+import ballast.guest.workload.TraceScan;
+import ballast.guest.workload.TraceSpec;
+import ballast.guest.workload.WorkloadSettings;
+import ballast.host.abi.Ops;
+import ballast.host.abi.TickResult;
+import ballast.host.abi.TranslationMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A guest OS replaying traces: real VPNs, one process per trace, every read predicted. */
+class TraceGuestOsTest {
+
+    @Test
+    void replaysEachTraceAsItsOwnProcessAtItsRealVpns(@TempDir Path dir) throws Exception {
+        StringBuilder a = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            a.append(0x7f0000 + (i * 37) % 50).append(i % 3 == 0 ? ",w\n" : ",r\n");
+            b.append(0x400 + i % 20).append(i % 5 == 0 ? ",w\n" : ",r\n");
+        }
+        Path fa = Files.writeString(dir.resolve("a.csv"), a);
+        Path fb = Files.writeString(dir.resolve("b.csv"), b);
+        TraceScan sa = TraceScan.of(TraceFormat.CSV, fa);
+        TraceScan sb = TraceScan.of(TraceFormat.CSV, fb);
+        WorkloadSettings workload = WorkloadSettings.trace(List.of(
+                new TraceSpec(TraceFormat.CSV, fa, 1000, false, sa.records(), sa.distinctPages()),
+                new TraceSpec(TraceFormat.CSV, fb, 500, false, sb.records(), sb.distinctPages())));
+        assertThat(workload.maxWorkingSetPages()).isEqualTo(70);
+        GuestSettings settings = new GuestSettings("g", "h", 0, "linux", TranslationMode.FULL, 4096, 2, 5, 0.1,
+                new ContentSettings("linux", 0.25, 0.1), workload);
+        GuestOs os = new GuestOs(settings);
+        os.booted(new int[0]);
+        Map<Long, Long> memory = new HashMap<>();
+        Map<Long, Integer> pageTable = new HashMap<>();
+        Set<Long> keys = new HashSet<>();
+        for (long tick = 0; tick < 10; tick++) {
+            GuestOs.Work work = os.generate(tick, 1000);
+            for (long op : work.ops()) {
+                if (Ops.kind(op) == Ops.READ || Ops.kind(op) == Ops.WRITE) {
+                    keys.add(Ops.keyOf(op));
+                }
+            }
+            long digest = GuestOsTest.replay(work, memory, pageTable);
+            int reads = (int) java.util.Arrays.stream(work.ops()).filter(op -> Ops.kind(op) == Ops.READ).count();
+            assertThat(os.verify(new TickResult(tick, digest, reads, List.of()))).isTrue();
+        }
+        // 0.1 s ticks: 100 records of a and 50 of b per tick; both traces are done after 6 ticks.
+        assertThat(os.counters().pagesTouched()).isEqualTo(70);
+        assertThat(os.counters().accesses()).isEqualTo(600 + 70); // records, plus the OS filling each new page
+        assertThat(os.counters().readMismatches()).isZero();
+        Set<Long> expectedKeys = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            expectedKeys.add(Ops.key(0, 0x7f0000 + i));
+        }
+        for (int i = 0; i < 20; i++) {
+            expectedKeys.add(Ops.key(1, 0x400 + i));
+        }
+        assertThat(keys).isEqualTo(expectedKeys);
+        assertThat(pageTable.keySet()).isEqualTo(expectedKeys);
+        os.close();
+    }
+}

@@ -1,0 +1,93 @@
+package ballast.scheduler.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ballast.host.control.GuestStats;
+import ballast.scheduler.scenario.Scenario;
+import ballast.scheduler.scenario.ScenarioLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenario library (conf/scenarios): every scenario opens with what it shows and what to
+ * expect, validates, and is listed in the README; and the library's scenarios do what their
+ * comments promise.
+ */
+class ScenarioLibraryTest {
+    static final Path LIBRARY = Path.of("..", "conf", "scenarios");
+
+    static Stream<String> scenarios() throws Exception {
+        try (Stream<Path> files = Files.list(LIBRARY)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".conf")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void opensWithWhatItShowsAndWhatToExpectAndValidates(String name) throws Exception {
+        String text = Files.readString(LIBRARY.resolve(name));
+        assertThat(text).startsWith("# ");
+        String header = text.substring(0, text.indexOf("\n\n", text.indexOf("What to expect")));
+        assertThat(header.lines()).allMatch(l -> l.startsWith("#"));
+        assertThat(header).contains("# What it shows:").contains("# What to expect:");
+        Scenario s = ScenarioLoader.load(LIBRARY.resolve(name), List.of(), null);
+        assertThat(s.name()).isEqualTo(name.replace(".conf", ""));
+        assertThat(Files.readString(Path.of("..", "README.md"))).as("README lists it").contains("conf/scenarios/" + name);
+    }
+
+    @Test
+    void modesShowsEachTranslationModesOwnCosts() throws Exception {
+        Scenario s = ScenarioLoader.load(LIBRARY.resolve("modes.conf"), List.of("scenario.duration=3s"), null);
+        Map<String, GuestStats> g = byName(Simulation.run(s, Simulation.Options.defaults()));
+        GuestStats full = g.get("full");
+        GuestStats para = g.get("para");
+        GuestStats nested = g.get("nested");
+        for (GuestStats each : g.values()) {
+            assertThat(each.pagesTouched()).isEqualTo(8192); // the first phase's 32 MiB
+            assertThat(each.readMismatches()).isZero();
+        }
+        assertThat(full.traps()).isEqualTo(8192);
+        assertThat(full.hiddenFaults()).isEqualTo(8192);
+        assertThat(para.traps()).isZero();
+        assertThat(para.hiddenFaults()).isZero();
+        assertThat(para.hypercalls()).isPositive();
+        assertThat(para.mmuUpdateEntries()).isEqualTo(8192);
+        assertThat(nested.traps()).isZero();
+        assertThat(nested.vmExits()).isEqualTo(8192);
+        assertThat(nested.overheadCycles()).isGreaterThan(full.overheadCycles());
+        assertThat(full.overheadCycles()).isGreaterThan(para.overheadCycles());
+    }
+
+    @Test
+    void traceReplayTouchesExactlyTheTracesPages() throws Exception {
+        TraceReplayTest.Counted walk = TraceReplayTest.count(Path.of("..", "conf", "traces", "walk.lackey.gz"));
+        Scenario s = ScenarioLoader.load(LIBRARY.resolve("trace-replay.conf"), List.of(), null);
+        RunResult result = Simulation.run(s, Simulation.Options.defaults());
+        assertThat(result.ok()).isTrue();
+        Map<String, GuestStats> g = byName(result);
+        assertThat(g.get("walk").pagesTouched()).isEqualTo(walk.distinctPages());
+        assertThat(g.get("walk").accesses()).isEqualTo(walk.records() + walk.distinctPages());
+        assertThat(g.get("walk-nested").pagesTouched()).isEqualTo(walk.distinctPages());
+        assertThat(g.get("two-walks").pagesTouched()).isEqualTo(2L * walk.distinctPages());
+        assertThat(g.get("two-walks").accesses()).isGreaterThan(2 * walk.records()); // it loops
+        assertThat(g.get("phases").pagesTouched()).isEqualTo(256);
+        assertThat(g.get("walk").traps()).isPositive();
+        assertThat(g.get("walk-nested").traps()).isZero();
+        for (GuestStats each : g.values()) {
+            assertThat(each.readMismatches()).isZero();
+        }
+    }
+
+    private static Map<String, GuestStats> byName(RunResult result) {
+        Map<String, GuestStats> out = new HashMap<>();
+        result.guests().forEach(s -> out.put(s.name(), s));
+        return out;
+    }
+}
