@@ -477,6 +477,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             return;
         }
         if (daemon != null) {
+            core.setShareParavirtual(false); // no barrier: remap notices could come too late
             daemonTick = 0;
             daemon.tell(new SharingTickStart(0));
         }

@@ -464,6 +464,19 @@ public final class HypervisorCore {
     }
 
     /** One proposal group; returns the shared frame its pages now map, or -1. */
+    /**
+     * Whether para-virtual guests' pages may be merged. A merge moves a para-virtual guest's frame,
+     * and the guest learns of it from a remap notice before it writes its next page tables; without
+     * a tick barrier (free-running) a notice can arrive after the guest has already written its next
+     * tick against the old frames, so free-running runs leave para-virtual guests' pages unshared.
+     */
+    private boolean shareParavirtual = true;
+
+    /** See {@link #shareParavirtual}. */
+    public void setShareParavirtual(boolean share) {
+        this.shareParavirtual = share;
+    }
+
     private int mergeGroup(long hash, int target, long[] pages, int[] seen, int start, int end, byte[] outcomes) {
         int sharedMpn = FramePool.NO_FRAME;
         if (target != FramePool.NO_FRAME) {
@@ -484,6 +497,10 @@ public final class HypervisorCore {
                 continue;
             }
             GuestMemory g = guests[gi];
+            if (!shareParavirtual && g.mode == TranslationMode.PARA) {
+                outcomes[i] = MergeOutcome.INVALID; // see shareParavirtual
+                continue;
+            }
             // A hint's MPN is not recorded (-1): the page is only rehashed, as ESX does.
             int mpn = seen[i] == FramePool.NO_FRAME ? g.pmap.mpn(ppn) : seen[i];
             if (mpn < 0 || g.pmap.mpn(ppn) != mpn || g.pmap.state(ppn) != Pmap.BACKED || frames.owner(mpn) != gi
