@@ -1,6 +1,7 @@
 package ballast.host;
 
 import ballast.host.abi.Ops;
+import ballast.host.abi.RefusalReason;
 import ballast.host.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
 import ballast.host.cpu.CpuAccount;
@@ -66,6 +67,8 @@ final class GuestMemory {
     long hiddenFaults;
     long guestFaults;
     long refusedHypercalls;
+    /** Refused calls by {@link RefusalReason} ordinal. */
+    final long[] refusedByReason = new long[RefusalReason.values().length];
     long allocationFailures;
     long cowBreaks;
 
@@ -102,6 +105,12 @@ final class GuestMemory {
             this.rmap = null;
         }
         this.tlb = new Tlb(tlbEntries);
+    }
+
+    /** Counts one refused call of this guest, and why. */
+    void refuse(RefusalReason reason) {
+        refusedHypercalls++;
+        refusedByReason[reason.ordinal()]++;
     }
 
     /**

@@ -161,7 +161,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             // Charged to the guest only when the guest itself asked (a second boot from its own address);
             // a stranger's boot under another guest's index or name is refused without touching that guest.
             if (core.isGuest(boot.guest()) && boot.replyTo().equals(guestRefs[boot.guest()])) {
-                core.countRefusal(boot.guest());
+                core.countRefusal(boot.guest(), refusal[0].reason());
             }
             getContext().getLog().warn("{}: refused boot of {}: {}", hostName, boot.name(), refusal[0].detail());
             boot.replyTo().tell(new BootRefused(boot.guest(), refusal[0].reason(), refusal[0].detail()));
@@ -248,7 +248,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
         Refusal refusal = new Refusal(reason, -1, detail);
         if (reason != RefusalReason.NOT_SENDER) {
-            core.countRefusal(guest);
+            core.countRefusal(guest, reason);
         }
         getContext().getLog().debug("{}: refused call: {}", hostName, detail);
         if (replyTo != null) {

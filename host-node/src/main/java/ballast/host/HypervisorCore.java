@@ -165,7 +165,7 @@ public final class HypervisorCore {
         if (kernel != null) {
             String problem = g.cpu.check(kernel);
             if (problem != null) {
-                g.refusedHypercalls++;
+                g.refuse(RefusalReason.MALFORMED);
                 refusals.add(new Refusal(RefusalReason.MALFORMED, -1, problem));
             } else {
                 // A para-virtual kernel's page-table writes and TLB flushes join the tick's mmu_update batch.
@@ -174,7 +174,7 @@ public final class HypervisorCore {
         }
         Refusal bad = validateOps(g, ops, values);
         if (bad != null) {
-            g.refusedHypercalls++;
+            g.refuse(bad.reason());
             refusals.add(bad);
             return new TickResult(tick, Tokens.EMPTY_DIGEST, 0, List.copyOf(refusals));
         }
@@ -185,7 +185,7 @@ public final class HypervisorCore {
     Refusal mmuUpdate(GuestMemory g, int hypercallIndex, MmuUpdate update) {
         Refusal r = validateMmuUpdate(g, hypercallIndex, update);
         if (r != null) {
-            g.refusedHypercalls++;
+            g.refuse(r.reason());
             return r;
         }
         long[] keys = update.keys();
@@ -367,9 +367,9 @@ public final class HypervisorCore {
     }
 
     /** Counts a refused call of {@code index} (for calls refused before reaching the core). */
-    public void countRefusal(int index) {
+    public void countRefusal(int index, RefusalReason reason) {
         if (isGuest(index)) {
-            guests[index].refusedHypercalls++;
+            guests[index].refuse(reason);
         }
     }
 
@@ -579,7 +579,8 @@ public final class HypervisorCore {
                 g.tlbHits, g.tlbMisses, g.tlbFlushes, g.hiddenFaults, g.guestFaults, cpu.traps(), cpu.hypercalls(),
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.refusedHypercalls, cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
-                cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap.sharedPages(), g.cowBreaks);
+                cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap.sharedPages(), g.cowBreaks,
+                g.refusedByReason.clone());
     }
 
     /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */

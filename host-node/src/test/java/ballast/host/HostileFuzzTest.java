@@ -131,6 +131,18 @@ class HostileFuzzTest {
                 }
             }
         }
+        // every refusal is counted under its reason, per guest
+        Map<String, Long> counted = new java.util.TreeMap<>();
+        long total = 0;
+        for (int g = 0; g < 3; g++) {
+            ballast.host.control.GuestStats stats = core.guestStats(g, null);
+            stats.refusedHypercallsByReason().forEach((reason, n) -> counted.merge(reason, n, Long::sum));
+            total += stats.refusedHypercalls();
+        }
+        Map<String, Long> expected = new java.util.TreeMap<>();
+        seen.forEach((reason, n) -> expected.put(reason.name(), (long) n));
+        assertThat(counted).isEqualTo(expected);
+        assertThat(total).isEqualTo(MESSAGES);
         System.out.println("hostile calls refused: " + MESSAGES + " " + seen);
         assertThat(seen.keySet()).contains(RefusalReason.FRAME_NOT_OWNED, RefusalReason.FRAME_OUT_OF_RANGE,
                 RefusalReason.VPN_OUT_OF_RANGE, RefusalReason.PROCESS_OUT_OF_RANGE, RefusalReason.PPN_OUT_OF_RANGE,

@@ -1,6 +1,7 @@
 package ballast.host.control;
 
 import ballast.host.abi.KernelEvent;
+import ballast.host.abi.RefusalReason;
 import ballast.host.cpu.CpuAccount;
 
 /**
@@ -10,6 +11,8 @@ import ballast.host.cpu.CpuAccount;
  *
  * <p>{@code eventCounts} is indexed by {@link KernelEvent} ordinal, {@code overheadCyclesByEvent}
  * as {@link CpuAccount#OVERHEAD_KINDS}; the record compares them by identity.
+ *
+ * <p>{@code refusedByReason} counts refused calls by {@link RefusalReason} ordinal.
  *
  * <p>{@code sharedPages} are the guest's PPNs mapped to a shared frame, {@code cowBreaks} its writes
  * that broke copy-on-write.
@@ -43,7 +46,20 @@ public record GuestStats(
         long[] eventCounts,
         long[] overheadCyclesByEvent,
         long sharedPages,
-        long cowBreaks) {
+        long cowBreaks,
+        long[] refusedByReason) {
+
+    /** Refused calls by reason (only reasons that occurred), in {@link RefusalReason} order. */
+    public java.util.Map<String, Long> refusedHypercallsByReason() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        RefusalReason[] reasons = RefusalReason.values();
+        for (int i = 0; i < refusedByReason.length && i < reasons.length; i++) {
+            if (refusedByReason[i] != 0) {
+                m.put(reasons[i].name(), refusedByReason[i]);
+            }
+        }
+        return m;
+    }
 
     /** The count of one kind of kernel event. */
     public long eventCount(KernelEvent kind) {

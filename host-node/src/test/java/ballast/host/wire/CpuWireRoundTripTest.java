@@ -87,7 +87,7 @@ class CpuWireRoundTripTest {
             overhead[i] = 10L * i;
         }
         GuestStats stats = new GuestStats("web-1", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-                20, 21, 22, 23, 24, events, overhead, 25, 26);
+                20, 21, 22, 23, 24, events, overhead, 25, 26, new long[ballast.host.abi.RefusalReason.values().length]);
         HostTickDone done = new HostTickDone("host-a", 9, new HostStats(1, 2, 3, 4, 5), List.of(stats), 3, List.of());
 
         HostTickDone back = roundTrip(done);

@@ -55,7 +55,8 @@ class SharingWireTest {
                 new HostTickDone("h", 3, new HostStats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17),
                         List.of(new GuestStats("g", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 0, 0, 0, 0, 0,
                                 new long[ballast.host.abi.KernelEvent.COUNT],
-                                new long[ballast.host.cpu.CpuAccount.OVERHEAD_KINDS.size()], 20, 21)),
+                                new long[ballast.host.cpu.CpuAccount.OVERHEAD_KINDS.size()], 20, 21,
+                                new long[ballast.host.abi.RefusalReason.values().length])),
                         3, List.of()));
     }
 

@@ -122,6 +122,8 @@ public final class RunWriter {
                         group.put(f.member(), value);
                     }
                 }
+                // in the summary, refused calls by reason; the time series keeps the total
+                guest.put("refusedHypercalls", s.refusedHypercallsByReason());
             }
             guests.add(guest);
         }
