@@ -98,6 +98,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The report's drawing code is warmed up while the scenario is read and the actors start
+        // (and waited for before the first tick, so it takes no time from the simulation): drawing
+        // it for the first time in a shutdown hook (Ctrl-C) would fail.
+        Thread warmUp = new Thread(ballast.scheduler.report.HtmlReport::warmUp, "ballast-report-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         Scenario scenario;
         try {
             scenario = ScenarioSource.load(scenarioFile, sets, seed);
@@ -115,10 +121,8 @@ final class RunCommand implements Callable<Integer> {
         if (scenario.sweep() != null) {
             return sweep(scenario.sweep(), dir, options);
         }
+        warmUp.join();
         RunControl control = new RunControl();
-        Thread warmUp = new Thread(ballast.scheduler.report.HtmlReport::warmUp, "ballast-report-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
         CountDownLatch outputsWritten = new CountDownLatch(1);
         Thread hook = new Thread(() -> onInterrupt(control, outputsWritten), "ballast-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -130,7 +134,6 @@ final class RunCommand implements Callable<Integer> {
                 result = Simulation.run(scenario, options, control);
             }
             RunWriter.write(dir, scenario, result, false);
-            warmUp.join();
             report(dir);
             if (!quiet) {
                 out().print(ConsoleTable.render(scenario, result));
