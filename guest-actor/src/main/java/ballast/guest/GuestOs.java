@@ -97,6 +97,9 @@ public final class GuestOs {
      * guest's counters as they stood when the tick was generated.
      */
     private final Pending[] pending = {new Pending(), new Pending()};
+    /** The tick being generated: the fold of the tokens its reads must return, and how many reads. */
+    private long tickDigest;
+    private int tickReads;
     /** Counters as of the last verified tick. */
     private GuestCounters verifiedCounters = GuestCounters.ZERO;
 
@@ -204,21 +207,23 @@ public final class GuestOs {
 
     /** Generates tick {@code tick}'s work and remembers the digest its reads must produce. */
     public Work generate(long tick, int maxMmuUpdateEntries) {
-        if (traces != null) {
-            return generateFromTraces(tick, maxMmuUpdateEntries);
-        }
-        double dt = settings.tickSeconds();
-        int count = workload.beginTick(tick * dt, dt);
+        boolean para = settings.mode() == TranslationMode.PARA;
+        Mmu mmu = new Mmu(new LongArrayList(), new IntArrayList(), new IntArrayList(), new IntArrayList());
         LongBuffer ops = opBuffer.clear();
         LongBuffer values = valueBuffer.clear();
-        LongArrayList mmuKeys = new LongArrayList();
-        IntArrayList mmuMpns = new IntArrayList();
-        IntArrayList mmuPpns = new IntArrayList();
-        IntArrayList mmuPages = new IntArrayList();
-        Mmu mmu = new Mmu(mmuKeys, mmuMpns, mmuPpns, mmuPages);
-        boolean para = settings.mode() == TranslationMode.PARA;
-        long digest = Tokens.EMPTY_DIGEST;
-        int tickReads = 0;
+        tickDigest = Tokens.EMPTY_DIGEST;
+        tickReads = 0;
+        beginTick(para, ops, values, mmu);
+        int count = traces != null ? replayTraces(para, ops, values, mmu) : runWorkload(tick, para, ops, values, mmu);
+        return finishTick(tick, ops, values, mmu, maxMmuUpdateEntries, count);
+    }
+
+    /**
+     * What the guest OS does before the tick's accesses: load its file-backed image on the first
+     * tick, and re-issue the page-table writes of pages whose mmu_update was refused as stale (with
+     * their content, from the guest's own record).
+     */
+    private void beginTick(boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
         if (!imageLoaded) {
             imageLoaded = true;
             for (int page = 0; page < imageTokens.length; page++) {
@@ -235,6 +240,12 @@ public final class GuestOs {
             accesses++;
         }
         remapPages.clear();
+    }
+
+    /** A synthetic workload's tick: its accesses, process by process; returns how many. */
+    private int runWorkload(long tick, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
+        double dt = settings.tickSeconds();
+        int count = workload.beginTick(tick * dt, dt);
         int ws = workload.workingSetPages();
         for (int process = 0; process < processes && count > 0; process++) {
             int slice = count / processes + (process < count % processes ? 1 : 0);
@@ -252,39 +263,18 @@ public final class GuestOs {
                         page -= processes;
                     }
                 }
-                long key = keyOf(page);
-                if (ppnOfPage[page] < 0) {
-                    firstTouch(page, key, para, ops, values, mmu);
-                }
-                if (workload.nextIsWrite()) {
-                    long token = content.nextWriteToken();
-                    ops.add(Ops.op(Ops.WRITE, key));
-                    values.add(token);
-                    expected[page] = token;
-                    writes++;
-                } else {
-                    ops.add(Ops.op(Ops.READ, key));
-                    digest = Tokens.fold(digest, expected[page]);
-                    tickReads++;
-                }
-                accesses++;
+                access(page, keyOf(page), workload.nextIsWrite(), para, ops, values, mmu);
             }
         }
-        return finishTick(tick, digest, tickReads, ops, values, mmu, maxMmuUpdateEntries, count);
+        return count;
     }
 
     /**
      * A trace workload's tick: for each process, as many records of its trace as the tick holds,
-     * each one access to the page of its VPN.
+     * each one access to the page of its VPN; returns how many.
      */
-    private Work generateFromTraces(long tick, int maxMmuUpdateEntries) {
+    private int replayTraces(boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
         double dt = settings.tickSeconds();
-        LongBuffer ops = opBuffer.clear();
-        LongBuffer values = valueBuffer.clear();
-        Mmu mmu = new Mmu(new LongArrayList(), new IntArrayList(), new IntArrayList(), new IntArrayList());
-        boolean para = settings.mode() == TranslationMode.PARA;
-        long digest = Tokens.EMPTY_DIGEST;
-        int tickReads = 0;
         int total = 0;
         for (int process = 0; process < processes; process++) {
             int count = traces.beginTick(process, dt);
@@ -295,29 +285,36 @@ public final class GuestOs {
                     switched = true;
                 }
                 int page = traces.page();
-                long key = traces.key();
                 if (page >= ppnOfPage.length) {
                     growPages(page + 1);
                 }
-                if (ppnOfPage[page] < 0) {
-                    firstTouch(page, key, para, ops, values, mmu);
-                }
+                access(page, traces.key(), traces.isWrite(), para, ops, values, mmu);
                 total++;
-                if (traces.isWrite()) {
-                    long token = content.nextWriteToken();
-                    ops.add(Ops.op(Ops.WRITE, key));
-                    values.add(token);
-                    expected[page] = token;
-                    writes++;
-                } else {
-                    ops.add(Ops.op(Ops.READ, key));
-                    digest = Tokens.fold(digest, expected[page]);
-                    tickReads++;
-                }
-                accesses++;
             }
         }
-        return finishTick(tick, digest, tickReads, ops, values, mmu, maxMmuUpdateEntries, total);
+        return total;
+    }
+
+    /**
+     * One access of the workload to {@code page}: first touches map and fill the page; a write
+     * records its fresh token, a read folds the token the guest expects into the tick's digest.
+     */
+    private void access(int page, long key, boolean write, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
+        if (ppnOfPage[page] < 0) {
+            firstTouch(page, key, para, ops, values, mmu);
+        }
+        if (write) {
+            long token = content.nextWriteToken();
+            ops.add(Ops.op(Ops.WRITE, key));
+            values.add(token);
+            expected[page] = token;
+            writes++;
+        } else {
+            ops.add(Ops.op(Ops.READ, key));
+            tickDigest = Tokens.fold(tickDigest, expected[page]);
+            tickReads++;
+        }
+        accesses++;
     }
 
     /** The per-page arrays grow when a trace shows more pages than it did when it was scanned. */
@@ -334,8 +331,7 @@ public final class GuestOs {
     }
 
     /** Ends a tick's generation: remembers what its reads must produce, packs its mmu_update batches and kernel activity. */
-    private Work finishTick(long tick, long digest, int tickReads, LongBuffer ops, LongBuffer values, Mmu mmu,
-                            int maxMmuUpdateEntries, int count) {
+    private Work finishTick(long tick, LongBuffer ops, LongBuffer values, Mmu mmu, int maxMmuUpdateEntries, int count) {
         reads += tickReads;
         Pending p = pending[(int) (tick & 1)];
         if (p.tick >= 0) {
@@ -343,7 +339,7 @@ public final class GuestOs {
                     + " is still unverified");
         }
         p.tick = tick;
-        p.digest = digest;
+        p.digest = tickDigest;
         p.reads = tickReads;
         p.accesses = accesses;
         p.readsTotal = reads;
