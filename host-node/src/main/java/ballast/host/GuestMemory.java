@@ -370,16 +370,22 @@ final class GuestMemory {
     }
 
     /**
-     * The guest is gone (stopped or about to boot afresh): every frame it held goes back to the
-     * host, its tables, shadow tables and TLB are emptied, and it may boot again. Returns how many
-     * frames were released. Counters are kept: they are the guest's history.
+     * The guest is gone (stopped or about to boot afresh): every private frame it held goes back to
+     * the host and every shared frame loses its reference, its tables, shadow tables and TLB are
+     * emptied, and it may boot again. Returns how many of its pages were released. Counters are kept: they are the guest's history.
      */
     int release() {
         int released = 0;
         for (int ppn = 0; ppn < pmap.pages(); ppn++) {
             int mpn = pmap.mpn(ppn);
-            if (mpn != FramePool.NO_FRAME && pmap.state(ppn) == Pmap.BACKED) {
+            if (mpn == FramePool.NO_FRAME) {
+                continue;
+            }
+            if (pmap.state(ppn) == Pmap.BACKED) {
                 frames.free(mpn);
+                released++;
+            } else if (pmap.state(ppn) == Pmap.SHARED) {
+                shared.release(mpn); // one reference less; the last one frees the shared frame
                 released++;
             }
         }
@@ -389,7 +395,12 @@ final class GuestMemory {
             if (shadow != null) {
                 shadow[p] = new RadixPageTable();
             }
+            if (paraPpn != null) {
+                paraPpn[p] = new RadixPageTable();
+            }
         }
+        noticePpns.clear();
+        noticeMpns.clear();
         if (rmap != null) {
             rmap.clear();
         }
