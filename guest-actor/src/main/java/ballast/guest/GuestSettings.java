@@ -19,10 +19,26 @@ import ballast.host.cpu.OsProfile;
  * @param content         what its pages hold when first filled
  * @param workload        what it does
  * @param osProfile       what its kernel does per unit of work (its os's profile with the guest's overrides)
+ * @param memory          its balloon driver and working-set period
  */
 public record GuestSettings(String name, String host, int index, String os, TranslationMode mode,
                             int configuredPages, int processes, long seed, double tickSeconds,
-                            ContentSettings content, WorkloadSettings workload, OsProfile osProfile) {
+                            ContentSettings content, WorkloadSettings workload, OsProfile osProfile,
+                            GuestMemorySettings memory) {
+
+    public GuestSettings {
+        if (memory == null) {
+            memory = GuestMemorySettings.defaults(configuredPages);
+        }
+    }
+
+    /** A guest with the default balloon driver. */
+    public GuestSettings(String name, String host, int index, String os, TranslationMode mode,
+                         int configuredPages, int processes, long seed, double tickSeconds,
+                         ContentSettings content, WorkloadSettings workload, OsProfile osProfile) {
+        this(name, host, index, os, mode, configuredPages, processes, seed, tickSeconds, content, workload, osProfile,
+                null);
+    }
 
     /** A guest whose kernel does nothing the hypervisor would notice ({@link OsProfile#NONE}). */
     public GuestSettings(String name, String host, int index, String os, TranslationMode mode,

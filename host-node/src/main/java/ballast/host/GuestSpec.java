@@ -13,12 +13,29 @@ import ballast.host.cpu.Technique;
  * @param configuredPages the guest-physical memory it believes it has, in 4 KiB pages
  * @param processes       how many processes (page tables) it runs
  * @param cpu             how its CPU is virtualized within the mode, and its OS's sensitive blocks
+ * @param allocation      its min, shares and balloon cap
  */
-public record GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes, CpuSpec cpu) {
+public record GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes, CpuSpec cpu,
+                        GuestAllocation allocation) {
+
+    public GuestSpec {
+        if (allocation == null) {
+            allocation = GuestAllocation.defaults(configuredPages);
+        }
+        if (allocation.minPages() > configuredPages) {
+            throw new IllegalArgumentException(name + ": min of " + allocation.minPages() + " pages exceeds its "
+                    + configuredPages + " pages");
+        }
+    }
+
+    /** A guest with the default allocation ({@link GuestAllocation#defaults}). */
+    public GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes, CpuSpec cpu) {
+        this(index, name, mode, configuredPages, processes, cpu, null);
+    }
 
     /** A guest with the default CPU settings ({@link CpuSpec#DEFAULT}). */
     public GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes) {
-        this(index, name, mode, configuredPages, processes, CpuSpec.DEFAULT);
+        this(index, name, mode, configuredPages, processes, CpuSpec.DEFAULT, null);
     }
 
     /** The virtualization technique its mode and CPU settings make. */

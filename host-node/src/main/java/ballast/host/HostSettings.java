@@ -2,6 +2,7 @@ package ballast.host;
 
 import ballast.host.cpu.CostTable;
 import ballast.host.sharing.SharingSettings;
+import ballast.host.policy.ReclaimSettings;
 import java.util.List;
 
 /**
@@ -18,10 +19,19 @@ import java.util.List;
  * @param costs               the cycle cost table
  * @param guests              the guests this host runs, in canonical order (index = position)
  * @param sharing             content-based page sharing (the page-sharing daemon)
+ * @param reclaim             reclamation and allocation (policy, free-memory states, swap)
  */
 public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                            int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
-                           SharingSettings sharing) {
+                           SharingSettings sharing, ReclaimSettings reclaim) {
+
+    /** A host without reclamation. */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                        SharingSettings sharing) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                sharing, ReclaimSettings.DISABLED);
+    }
 
     /** A host without page sharing. */
     public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
@@ -33,6 +43,9 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
     public HostSettings {
         if (sharing == null) {
             sharing = SharingSettings.DISABLED;
+        }
+        if (reclaim == null) {
+            reclaim = ReclaimSettings.DISABLED;
         }
     }
 }

@@ -33,5 +33,11 @@ public enum RefusalReason {
     /** The values stream is shorter than the operations need, or longer. */
     VALUES_MISMATCH,
     /** An mmu_update sent by a guest that is not para-virtual. */
-    NOT_PARAVIRTUAL
+    NOT_PARAVIRTUAL,
+    /** A balloon inflate names a PPN that is already in the balloon (or twice). */
+    ALREADY_BALLOONED,
+    /** A balloon deflate names a PPN that is not in the balloon (never inflated, or twice). */
+    NOT_BALLOONED,
+    /** A balloon inflate would take the balloon beyond its cap (65% of the guest's memory by default). */
+    BALLOON_CAP
 }

@@ -16,6 +16,8 @@ import ballast.host.cpu.CpuAccount;
  *
  * <p>{@code sharedPages} are the guest's PPNs mapped to a shared frame, {@code cowBreaks} its writes
  * that broke copy-on-write.
+ *
+ * <p>{@code reclaim} holds the balloon, paging, allocation and working-set figures ({@link GuestReclaim}).
  */
 public record GuestStats(
         String name,
@@ -47,7 +49,29 @@ public record GuestStats(
         long[] overheadCyclesByEvent,
         long sharedPages,
         long cowBreaks,
-        long[] refusedByReason) {
+        long[] refusedByReason,
+        GuestReclaim reclaim) {
+
+    public GuestStats {
+        if (reclaim == null) {
+            reclaim = GuestReclaim.ZERO;
+        }
+    }
+
+    /** Figures of a guest on a host without reclamation. */
+    public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
+                      long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
+                      long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
+                      long mmuUpdateEntries, long vmExits, long refusedHypercalls, long overheadCycles,
+                      long translations, long translationCacheHits, long translationCacheEvictions,
+                      long silentFailures, long nativeCycles, long[] eventCounts, long[] overheadCyclesByEvent,
+                      long sharedPages, long cowBreaks, long[] refusedByReason) {
+        this(name, configuredPages, allocatedPages, pagesTouched, accesses, reads, writes, readsVerified,
+                readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
+                mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
+                translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
+                sharedPages, cowBreaks, refusedByReason, GuestReclaim.ZERO);
+    }
 
     /** Refused calls by reason (only reasons that occurred), in {@link RefusalReason} order. */
     public java.util.Map<String, Long> refusedHypercallsByReason() {

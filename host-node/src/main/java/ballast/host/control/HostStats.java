@@ -22,12 +22,30 @@ package ballast.host.control;
  * @param staleHints       proposed pages whose mapping or content had changed by merge time
  * @param falseMatches     proposed pages whose hash matched but whose content did not
  * @param mergeCount       guest pages merged into a shared frame (each freed a frame)
+ * @param reclaim          free-memory state, balloon and swap figures ({@link HostReclaim})
  */
 public record HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
-                        long mergeCount) {
+                        long mergeCount, HostReclaim reclaim) {
+
+    public HostStats {
+        if (reclaim == null) {
+            reclaim = HostReclaim.NONE;
+        }
+    }
+
+    /** A host without reclamation. */
+    public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
+                     long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
+                     long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
+                     long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
+                     long mergeCount) {
+        this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
+                pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
+                staleHints, falseMatches, mergeCount, HostReclaim.NONE);
+    }
 
     /** Frame accounting alone, for a host without page sharing. */
     public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved, long framesShared) {

@@ -21,7 +21,13 @@ import ballast.host.control.GuestStats;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.control.HostStats;
 import ballast.host.control.HostTickDone;
+import ballast.host.abi.Reservation;
 import ballast.host.control.GuestGone;
+import ballast.host.control.GuestReclaim;
+import ballast.host.control.HostReclaim;
+import ballast.host.control.Reconfigure;
+import ballast.host.control.Reconfigured;
+import ballast.host.policy.ReclaimSettings;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.memory.Tokens;
@@ -86,6 +92,10 @@ final class WireCases {
         arrayList.add(new MmuUpdate(new long[] {-1L}, new int[] {-2}));
         m.put("TickWork ArrayList of one hostile mmu_update", new TickWork(-5, Long.MIN_VALUE, arrayList,
                 new long[] {-1L, Long.MIN_VALUE}, new long[] {Long.MAX_VALUE}, guest));
+        m.put("TickStart with balloon target and stall", new TickStart(5, false, Integer.MAX_VALUE, true));
+        m.put("TickWork with reservation", new TickWork(0, 4, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[] {1, 2}, new int[] {3, Integer.MAX_VALUE}, new int[0]), guest));
+        m.put("TickResult popped", new TickResult(4, 0, 0, List.of(), TickResult.POPPED | TickResult.INFLATE_REFUSED));
         m.put("TickResult no refusals", new TickResult(1, Tokens.EMPTY_DIGEST, 0, List.of()));
         List<Refusal> all = new ArrayList<>();
         for (RefusalReason r : RefusalReason.values()) {
@@ -103,6 +113,11 @@ final class WireCases {
         m.put("RunTick", new RunTick(7, true, false, clock));
         m.put("RunTick audit", new RunTick(Long.MAX_VALUE, false, true, clock));
         m.put("RunFree", new RunFree(600, 64, clock));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ActorRef<Reconfigured> reconfigured = (ActorRef) clock;
+        m.put("Reconfigure", new Reconfigure(ReclaimSettings.DISABLED.withPolicy("shares", 0.5), reconfigured));
+        m.put("Reconfigured", new Reconfigured("host-a", null));
+        m.put("Reconfigured refused", new Reconfigured("host-a", "tau must be in [0, 1): 1.0"));
         m.put("GuestGone", new GuestGone(3, true));
         @SuppressWarnings({"unchecked", "rawtypes"})
         ActorRef<ToDaemon> daemon = (ActorRef) guest; // any resolvable reference does for the wire
@@ -117,7 +132,9 @@ final class WireCases {
         m.put("RemapNotice", new RemapNotice(12, new int[] {1, 2}, new int[] {30, 31}));
         m.put("HostTickDone empty", new HostTickDone("h", 0, new HostStats(0, 0, 0, 0, 0), List.of(), 0, List.of()));
         m.put("HostTickDone with guests and violations", new HostTickDone("host-\u00fc", 42,
-                new HostStats(262_144, 100_000, 150_000, 12_144, 5), List.of(
+                new HostStats(262_144, 100_000, 150_000, 12_144, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                        new HostReclaim("soft", 1.5, 2.5, 0, 0.1, "idle-tax", 0.75, 90_000, 10, 20, 30, 40, 50, 60, 70,
+                                80, 15_000, 10_000, 5_000, 2_500)), List.of(
                         guestStats("a", 1), guestStats("b", 2), guestStats("c-名", Long.MAX_VALUE)),
                 5, List.of("h: refcounts: MPN 3 has refcount 2 but 1 mappings", "h: integrity: a reads back 1 of 2 pages")));
         return m;
@@ -150,6 +167,7 @@ final class WireCases {
         }
         return new GuestStats(name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
                 v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21], v[22], v[23], events, byKind,
-                v[24], v[25], new long[] {0, 3, 0, 7});
+                v[24], v[25], new long[] {0, 3, 0, 7}, new GuestReclaim(v[0], v[1], 2560.5, v[2], v[3], v[4], v[5],
+                        v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]));
     }
 }

@@ -1,0 +1,7 @@
+package ballast.host.control;
+
+import ballast.host.wire.WireMessage;
+
+/** A host's answer to {@link Reconfigure}: {@code problem} is null when the change was taken. */
+public record Reconfigured(String host, String problem) implements WireMessage {
+}
