@@ -352,6 +352,11 @@ final class GuestMemory {
         return notice;
     }
 
+    /** Entries of the next remap notice. */
+    int pendingNotices() {
+        return noticePpns.size();
+    }
+
     /** A guest page-table write making {@code key} map {@code ppn} (full and nested guests). */
     void map(long key, int ppn) {
         int process = Ops.process(key);
