@@ -43,6 +43,11 @@ final class ModelGuest {
     private final IntArrayList inflate = new IntArrayList();
     private final IntArrayList deflate = new IntArrayList();
     private final IntArrayList pageOuts = new IntArrayList();
+    /** What the pages of this tick's balloon calls held before, to restore when a call is refused. */
+    private final LongArrayList inflatePrevious = new LongArrayList();
+    private final LongArrayList deflatePrevious = new LongArrayList();
+    private final it.unimi.dsi.fastutil.booleans.BooleanArrayList inflateWasIn = new it.unimi.dsi.fastutil.booleans.BooleanArrayList();
+    private final it.unimi.dsi.fastutil.booleans.BooleanArrayList deflateWasIn = new it.unimi.dsi.fastutil.booleans.BooleanArrayList();
     private long digest = Tokens.EMPTY_DIGEST;
     private int reads;
     private long nextToken;
@@ -143,6 +148,8 @@ final class ModelGuest {
     ModelGuest inflate(int... ppns) {
         for (int ppn : ppns) {
             unmap(ppn);
+            inflatePrevious.add(expected[ppn]);
+            inflateWasIn.add(inBalloon[ppn]);
             if (!inBalloon[ppn]) {
                 inBalloon[ppn] = true;
                 balloonSize++;
@@ -156,6 +163,8 @@ final class ModelGuest {
     /** The driver takes these pages back: they read as zero pages when touched. */
     ModelGuest deflate(int... ppns) {
         for (int ppn : ppns) {
+            deflatePrevious.add(expected[ppn]);
+            deflateWasIn.add(inBalloon[ppn]);
             if (inBalloon[ppn]) {
                 inBalloon[ppn] = false;
                 balloonSize--;
@@ -190,20 +199,19 @@ final class ModelGuest {
                 .allMatch(ModelGuest::isBalloonRefusal);
         assertThat(r.reads()).as("reads").isEqualTo(reads);
         assertThat(r.readDigest()).as("%s reads back what it wrote", mode).isEqualTo(digest);
-        if ((r.balloonStatus() & TickResult.INFLATE_REFUSED) != 0) {
-            for (int ppn : inflate) {
-                if (inBalloon[ppn]) {
-                    inBalloon[ppn] = false;
-                    balloonSize--;
-                }
+        // a refused call changed nothing: the pages hold what they held (restored last call first)
+        if ((r.balloonStatus() & TickResult.DEFLATE_REFUSED) != 0) {
+            for (int i = deflate.size() - 1; i >= 0; i--) {
+                int ppn = deflate.getInt(i);
+                expected[ppn] = deflatePrevious.getLong(i);
+                setInBalloon(ppn, deflateWasIn.getBoolean(i));
             }
         }
-        if ((r.balloonStatus() & TickResult.DEFLATE_REFUSED) != 0) {
-            for (int ppn : deflate) {
-                if (!inBalloon[ppn]) {
-                    inBalloon[ppn] = true;
-                    balloonSize++;
-                }
+        if ((r.balloonStatus() & TickResult.INFLATE_REFUSED) != 0) {
+            for (int i = inflate.size() - 1; i >= 0; i--) {
+                int ppn = inflate.getInt(i);
+                expected[ppn] = inflatePrevious.getLong(i);
+                setInBalloon(ppn, inflateWasIn.getBoolean(i));
             }
         }
         if ((r.balloonStatus() & TickResult.POPPED) != 0) {
@@ -225,9 +233,20 @@ final class ModelGuest {
         inflate.clear();
         deflate.clear();
         pageOuts.clear();
+        inflatePrevious.clear();
+        deflatePrevious.clear();
+        inflateWasIn.clear();
+        deflateWasIn.clear();
         digest = Tokens.EMPTY_DIGEST;
         reads = 0;
         return r;
+    }
+
+    private void setInBalloon(int ppn, boolean in) {
+        if (inBalloon[ppn] != in) {
+            inBalloon[ppn] = in;
+            balloonSize += in ? 1 : -1;
+        }
     }
 
     private static boolean isBalloonRefusal(Refusal r) {
