@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reclaimer's decisions on a small host of 1,000 frames (thresholds 60 / 40 / 20 / 10 free
- * pages, hysteresis 5): two guests of 600 pages with equal shares, so the shares policy targets
+ * pages, hysteresis 5; soft below 40 free, hard below 20, low below 10): two guests of 600 pages with equal shares, so the shares policy targets
  * 467 and 468 pages (1,000 less the high state's 65); balloon targets, host paging by state, the
  * paging rate and swap capacity, stalls in the low state, and the settings changing between ticks.
  */
@@ -63,13 +63,13 @@ class ReclaimerTest {
     @Test
     void theSoftStateAsksForBalloonsAndPagesOnlyAGuestWhoseBalloonIsStuck() {
         HypervisorCore core = core(settings(100, 1000), TranslationMode.FULL, TranslationMode.NESTED);
-        ModelGuest[] g = fill(core, 470, 480);
+        ModelGuest[] g = fill(core, 475, 490);
         assertThat(state(core)).isEqualTo("soft");
         int targetA = core.balloonTarget(0);
         assertThat(targetA).isEqualTo((int) (PAGES - core.targetPages(0)));
         assertThat(core.balloonTarget(1)).isEqualTo((int) (PAGES - core.targetPages(1)));
         int stuckTicks = (int) Math.round(Reclamation.BALLOON_PATIENCE_SECONDS / 0.1);
-        int next = 470;
+        int next = 475;
         int firstSwap = -1;
         for (int tick = 1; tick <= 40; tick++) {
             // a's driver hands over one page a tick while a keeps using one more: its balloon progresses
@@ -88,7 +88,7 @@ class ReclaimerTest {
         // b was paged down to its target, no further
         assertThat(g[1].memory().pmap.backedPages()).isEqualTo((int) core.targetPages(1));
         // (b keeps reading pages 0 to 9: a victim among them came back in, and another went out)
-        assertThat(g[1].memory().hostSwapOuts - g[1].memory().hostSwapIns).isEqualTo(480 - core.targetPages(1));
+        assertThat(g[1].memory().hostSwapOuts - g[1].memory().hostSwapIns).isEqualTo(490 - core.targetPages(1));
         assertThat(core.checkInvariants()).isEmpty();
         assertThat(g[0].audit()).isZero();
         assertThat(g[1].audit()).isZero();
@@ -100,13 +100,13 @@ class ReclaimerTest {
         HypervisorCore core = new HypervisorCore(host(FRAMES, 0, settings(100, 1000), false,
                 new GuestSpec(0, "a", TranslationMode.FULL, PAGES, 1, CpuSpec.DEFAULT, capped),
                 new GuestSpec(1, "b", TranslationMode.FULL, PAGES, 1)));
-        ModelGuest[] g = fill(core, 470, 480);
+        ModelGuest[] g = fill(core, 475, 490);
         assertThat(state(core)).isEqualTo("soft");
         assertThat(core.balloonTarget(0)).isZero(); // capped at 0
         g[0].play();
         g[1].play();
         core.endTick();
-        assertThat(g[0].memory().hostSwapOuts).isEqualTo(470 - core.targetPages(0));
+        assertThat(g[0].memory().hostSwapOuts).isEqualTo(475 - core.targetPages(0));
         assertThat(g[1].memory().hostSwapOuts).isZero();
     }
 
@@ -116,7 +116,7 @@ class ReclaimerTest {
         ReclaimSettings wide = new ReclaimSettings(true, "shares", 0, 0.25, 1, 1000, 100, 0.06, 0.04, 0.02, 0.01, 0.1,
                 1000, 1, 100, 0, 0.1);
         HypervisorCore core = core(wide, TranslationMode.FULL, TranslationMode.NESTED);
-        ModelGuest[] g = fill(core, 500, 470);
+        ModelGuest[] g = fill(core, 510, 475);
         assertThat(core.targetPages(0)).isEqualTo(420);
         assertThat(core.targetPages(1)).isEqualTo(420);
         // the fill's own end of tick found the host hard and paged 10 pages of a, the larger overage
@@ -152,15 +152,15 @@ class ReclaimerTest {
         assertThat(core.checkInvariants()).isEmpty();
         assertThat(g[0].audit()).isZero();
         assertThat(g[1].audit()).isZero();
-        g[0].touch(0, 500, false).play();
-        g[1].touch(0, 470, false).play();
+        g[0].touch(0, 510, false).play();
+        g[1].touch(0, 475, false).play();
         assertThat(core.hostReclaim().swapIns()).isEqualTo(core.hostReclaim().swapOuts());
     }
 
     @Test
     void theSwapCapacityBoundsHostPaging() {
         HypervisorCore core = core(settings(1000, 7), TranslationMode.FULL, TranslationMode.FULL);
-        ModelGuest[] g = fill(core, 520, 460);
+        ModelGuest[] g = fill(core, 525, 460);
         for (int t = 0; t < 5; t++) {
             g[0].play();
             g[1].play();
@@ -176,7 +176,7 @@ class ReclaimerTest {
     void paraVirtualGuestsAreNeverPaged() {
         HypervisorCore core = core(settings(1000, 1000), TranslationMode.PARA, TranslationMode.FULL);
         // the para-virtual guest has all 600 frames from boot, far above its target
-        ModelGuest[] g = fill(core, 10, 385);
+        ModelGuest[] g = fill(core, 10, 395);
         assertThat(state(core)).isEqualTo("low");
         assertThat(g[0].memory().hostSwapOuts).isZero();
         assertThat(g[1].memory().hostSwapOuts).as("b is below its target").isZero();
@@ -187,7 +187,7 @@ class ReclaimerTest {
     @Test
     void theLowStateStallsTheGuestsAboveTheirTarget() {
         HypervisorCore core = core(settings(0, 0), TranslationMode.FULL, TranslationMode.NESTED);
-        ModelGuest[] g = fill(core, 530, 455);
+        ModelGuest[] g = fill(core, 535, 458);
         assertThat(state(core)).isEqualTo("low");
         assertThat(core.stall(0)).isTrue();
         assertThat(core.stall(1)).isFalse();
@@ -232,7 +232,7 @@ class ReclaimerTest {
         List<String> x = StateFingerprint.of(off, probes);
         List<String> y = StateFingerprint.of(untouched, probes);
         assertThat(x.subList(1, x.size())).isEqualTo(y.subList(1, y.size()));
-        assertThat(off.hostReclaim().state()).isEqualTo("low");
+        assertThat(off.hostReclaim().state()).as("986 of 1,000 frames used").isEqualTo("hard");
         assertThat(off.hostReclaim().policy()).isEqualTo("off");
         assertThat(off.hostReclaim().rebalances()).isZero();
         assertThat(off.hostReclaim().swapOuts()).isZero();

@@ -6,13 +6,14 @@ package ballast.host.policy;
  * work), {@link #HARD} (forced paging) and {@link #LOW} (paging, and guests above their target
  * stall).
  *
- * <p>Each state has a threshold, a fraction of the host's frames (defaults 6%, 4%, 2%, 1%): the
- * host is in the highest state whose threshold its free memory is at or above ({@code free >=
- * high}: high; {@code soft <= free < high}: soft; {@code hard <= free < soft}: hard; below hard:
- * low; the low threshold is where the low state begins to be reported on charts, and below it the
- * host stays low). Falling is immediate; climbing back needs free memory at or above the higher
- * state's threshold plus the hysteresis (a fraction of the frames too), so a host hovering at a
- * threshold does not flap. A climb may skip states (low straight to high when memory frees fast).
+ * <p>Each state has a threshold, a fraction of the host's frames (defaults 6%, 4%, 2%, 1%). The
+ * host falls into a state when its free memory drops below that state's threshold ({@code free <
+ * soft}: soft; {@code free < hard}: hard; {@code free < low}: low), and climbs back out of it only
+ * when free memory clearly exceeds the threshold above: at or above that threshold plus the
+ * hysteresis (a fraction of the frames too). So soft is left for high at 6%, hard for soft at 4%,
+ * low for hard at 2%: a host hovering at a threshold does not flap, and every threshold is used.
+ * Falling is immediate and may skip states; a climb may skip states too (low straight to high
+ * when memory frees fast).
  *
  * <p>Time: {@link #update} first adds the elapsed simulated seconds to the state the host was in
  * during them, then moves; the seconds per state therefore sum to the simulated time.
@@ -74,7 +75,7 @@ public final class FreeMemoryStates {
         }
         seconds[state] += elapsedSeconds;
         int next = state;
-        // fall: to the state whose band free memory is in, if lower than now
+        // fall: below a lower state's threshold
         int band = band(freePages);
         if (band > next) {
             next = band;
@@ -92,18 +93,18 @@ public final class FreeMemoryStates {
         return false;
     }
 
-    /** The state whose band {@code freePages} is in, without hysteresis. */
+    /** The lowest state whose threshold {@code freePages} is below (the state a fall lands in). */
     int band(long freePages) {
-        if (freePages >= threshold[HIGH]) {
-            return HIGH;
+        if (freePages < threshold[LOW]) {
+            return LOW;
         }
-        if (freePages >= threshold[SOFT]) {
-            return SOFT;
-        }
-        if (freePages >= threshold[HARD]) {
+        if (freePages < threshold[HARD]) {
             return HARD;
         }
-        return LOW;
+        if (freePages < threshold[SOFT]) {
+            return SOFT;
+        }
+        return HIGH;
     }
 
     public int state() {
@@ -123,7 +124,7 @@ public final class FreeMemoryStates {
         return seconds[s];
     }
 
-    /** The free pages at or above which the host is in state {@code s} (before hysteresis). */
+    /** The free pages below which the host falls into state {@code s} ({@code s = HIGH}: the level that leaves soft). */
     public long thresholdPages(int s) {
         return threshold[s];
     }

@@ -30,32 +30,36 @@ class FreeMemoryStatesTest {
     }
 
     @Test
-    void fallingIsImmediateAndFollowsTheBands() {
+    void fallingIsImmediateBelowEachThreshold() {
         FreeMemoryStates s = states();
         assertThat(s.update(600, 1)).isFalse();
+        assertThat(s.update(400, 1)).as("between soft and high: still high").isFalse();
         assertThat(s.state()).isEqualTo(HIGH);
-        assertThat(s.update(599, 1)).isTrue();
+        assertThat(s.update(399, 1)).isTrue();
         assertThat(s.state()).isEqualTo(SOFT);
-        s.update(400, 1);
-        assertThat(s.state()).isEqualTo(SOFT);
-        s.update(399, 1);
-        assertThat(s.state()).isEqualTo(HARD);
         s.update(200, 1);
-        assertThat(s.state()).isEqualTo(HARD);
+        assertThat(s.state()).isEqualTo(SOFT);
         s.update(199, 1);
+        assertThat(s.state()).isEqualTo(HARD);
+        s.update(100, 1);
+        assertThat(s.state()).isEqualTo(HARD);
+        s.update(99, 1);
         assertThat(s.state()).isEqualTo(LOW);
         s.update(0, 1);
         assertThat(s.state()).isEqualTo(LOW);
         // a fall may skip states
         FreeMemoryStates t = states();
         t.update(150, 1);
-        assertThat(t.state()).isEqualTo(LOW);
+        assertThat(t.state()).isEqualTo(HARD);
+        FreeMemoryStates u = states();
+        u.update(50, 1);
+        assertThat(u.state()).isEqualTo(LOW);
     }
 
     @Test
-    void climbingNeedsTheThresholdPlusTheHysteresis() {
+    void climbingNeedsTheThresholdAbovePlusTheHysteresis() {
         FreeMemoryStates s = states();
-        s.update(100, 1);
+        s.update(50, 1);
         assertThat(s.state()).isEqualTo(LOW);
         s.update(200, 1);
         assertThat(s.state()).as("at the hard threshold, not above it by the hysteresis").isEqualTo(LOW);
@@ -69,10 +73,12 @@ class FreeMemoryStatesTest {
         assertThat(s.state()).isEqualTo(SOFT);
         s.update(620, 1);
         assertThat(s.state()).as("hovering just above the high threshold does not flap").isEqualTo(SOFT);
-        s.update(599, 1);
+        s.update(401, 1);
         assertThat(s.state()).isEqualTo(SOFT);
         s.update(650, 1);
         assertThat(s.state()).isEqualTo(HIGH);
+        s.update(450, 1);
+        assertThat(s.state()).as("above soft: high is kept").isEqualTo(HIGH);
         // straight from low to high when memory frees fast
         s.update(50, 1);
         assertThat(s.state()).isEqualTo(LOW);
@@ -109,7 +115,7 @@ class FreeMemoryStatesTest {
     @Test
     void newThresholdsApplyFromTheNextUpdate() {
         FreeMemoryStates s = states();
-        s.update(500, 1);
+        s.update(300, 1);
         assertThat(s.state()).isEqualTo(SOFT);
         s.setThresholds(0.04, 0.03, 0.02, 0.01, 0.0);
         s.update(500, 1);
