@@ -2,6 +2,7 @@ package ballast.guest;
 
 import ballast.host.abi.TickResult;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 
 /**
  * The balloon driver's bookkeeping and its step, as a plain object (the {@link BalloonDriver}
@@ -62,7 +63,8 @@ public final class Balloon {
      * What one step asks of the guest OS, for the work of tick {@code tick + 1}: pin
      * {@code pinPages} pages (the inflate), name {@code deflate}, free {@code release}.
      */
-    public record Orders(long tick, int pinPages, int[] deflate, int[] release, Outcome outcome) {
+    public record Orders(long tick, int pinPages, int[] deflate, int[] release, Outcome outcome)
+            implements NoSerializationVerificationNeeded {
     }
 
     /** A balloon call sent in the work of {@code workTick}; {@code inflate} is null until the guest pinned. */

@@ -1,6 +1,7 @@
 package ballast.guest;
 
 import ballast.host.abi.TickResult;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -23,12 +24,16 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *   <li>when those orders asked for pages, GuestVm sends {@link Pinned}{@code (n + 1, ppns)}
  *       once the guest OS generated that work (before {@code Tick(n + 1)}).</li>
  * </ol>
- * {@link GetStatus} answers with the driver's view, for tests and diagnostics.
+ * {@link GetStatus} answers with the driver's view, for tests and diagnostics. The driver is always
+ * its guest's local child: its messages never cross a node and are not serialized.
+ *
+ * <p>GuestVm may skip the exchange for a tick when the step would have nothing to do (see
+ * {@link GuestVm}); the driver does not hear of that tick, which changes nothing it holds.
  */
 public final class BalloonDriver extends AbstractBehavior<BalloonDriver.Command> {
 
     /** What the driver accepts. */
-    public sealed interface Command permits Tick, Pinned, GetStatus {
+    public sealed interface Command extends NoSerializationVerificationNeeded permits Tick, Pinned, GetStatus {
     }
 
     /**
@@ -54,7 +59,7 @@ public final class BalloonDriver extends AbstractBehavior<BalloonDriver.Command>
      * popped and calls were refused.
      */
     public record Status(int balloonPages, int[] ballooned, Balloon.Outcome lastOutcome, long backoffUntil,
-                         long pops, long refusals) {
+                         long pops, long refusals) implements NoSerializationVerificationNeeded {
     }
 
     private final Balloon balloon;

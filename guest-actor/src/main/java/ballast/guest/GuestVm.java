@@ -12,6 +12,8 @@ import ballast.host.abi.TickResult;
 import ballast.host.abi.TickStart;
 import ballast.host.abi.TickWork;
 import ballast.host.abi.ToGuest;
+import java.util.function.Function;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -78,28 +80,29 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     }
 
     /** The balloon driver's step, delivered through this guest's adapter. */
-    public record FromDriver(Balloon.Orders orders) implements Command {
+    public record FromDriver(Balloon.Orders orders) implements Command, NoSerializationVerificationNeeded {
     }
 
     /**
      * Change the guest's workload (a timed event, "change a workload phase"); see the class comment
-     * for the tick it takes effect at.
+     * for the tick it takes effect at. Sent by a clock in the guest's JVM: not serialized.
      */
-    public record SetWorkload(WorkloadSettings workload, ActorRef<WorkloadSet> replyTo) implements Command {
+    public record SetWorkload(WorkloadSettings workload, ActorRef<WorkloadSet> replyTo)
+            implements Command, NoSerializationVerificationNeeded {
     }
 
     /**
      * The answer to {@link SetWorkload}: taken, effective from the work of {@code fromTick} (the
      * guest's first work when it had not started), or refused with {@code problem} (then {@code fromTick} is -1).
      */
-    public record WorkloadSet(String guest, long fromTick, String problem) {
+    public record WorkloadSet(String guest, long fromTick, String problem) implements NoSerializationVerificationNeeded {
         public boolean accepted() {
             return problem == null;
         }
     }
 
     /** The balloon driver stopped (it failed): the guest cannot go on without it. */
-    private record DriverStopped() implements Command {
+    private record DriverStopped() implements Command, NoSerializationVerificationNeeded {
     }
 
     private final GuestOs os;
@@ -147,8 +150,15 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
      */
     public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries,
                                            boolean workAhead, long crashAtTick) {
+        return create(settings, hypervisor, maxMmuUpdateEntries, workAhead, crashAtTick, BalloonDriver::create);
+    }
+
+    /** As above, with the balloon driver's behavior made by {@code driver} (tests slow it down). */
+    static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries,
+                                    boolean workAhead, long crashAtTick,
+                                    Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driver) {
         return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
-                crashAtTick));
+                crashAtTick, driver));
     }
 
     public static final long NO_CRASH = -1;
@@ -161,7 +171,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     }
 
     private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
-                    int maxMmuUpdateEntries, boolean workAhead, long crashAtTick) {
+                    int maxMmuUpdateEntries, boolean workAhead, long crashAtTick,
+                    Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driverBehavior) {
         super(context);
         this.crashAtTick = crashAtTick;
         this.os = new GuestOs(settings);
@@ -171,7 +182,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         this.workAhead = workAhead;
         this.self = context.messageAdapter(ToGuest.class, FromHypervisor::new);
         if (settings.memory().balloonEnabled()) {
-            this.driver = context.spawn(BalloonDriver.create(settings.memory()), "balloon");
+            this.driver = context.spawn(driverBehavior.apply(settings.memory()), "balloon");
             context.watchWith(driver, new DriverStopped());
             this.driverReplies = context.messageAdapter(Balloon.Orders.class, FromDriver::new);
         } else {
