@@ -126,7 +126,8 @@ final class EventReader {
         long tick = ScenarioReader.ceilDiv(at.toNanos(), run.tick().toNanos());
         if (tick >= run.ticks()) {
             Duration lastStart = run.tick().multipliedBy(Math.max(0, run.ticks() - 1));
-            entry.problemAtValue(key, show(at) + " is beyond the run: its last tick starts at " + show(lastStart)
+            Entry.Found written = entry.find(key);
+            entry.problemAtValue(key, (written == null ? show(at) : show(written.value())) + " is beyond the run: its last tick starts at " + show(lastStart)
                     + " (duration " + show(run.duration()) + ", tick " + show(run.tick()) + ")");
             return null;
         }
@@ -290,7 +291,7 @@ final class EventReader {
         Map<String, List<ReclaimReader.Change>> changes = new TreeMap<>(Names.NATURAL);
         List<String> what = new ArrayList<>();
         for (Leaf leaf : leaves) {
-            String shown = Entry.join(setPath, ConfigUtil.joinPath(leaf.path()));
+            String shown = setPath + "." + ConfigUtil.joinPath(leaf.path());
             List<String> p = leaf.path();
             if (p.size() < 3 || !p.get(0).equals("hosts")) {
                 problems.at(leaf.value().origin(), shown, "set changes a host's reclamation settings, such as"
@@ -373,6 +374,12 @@ final class EventReader {
      */
     private void checkLifecycles(List<Draft> drafts, List<ScenarioReader.Instance> instances, ScenarioReader.Run run) {
         Map<String, Boolean> running = new HashMap<>();
+        for (ScenarioReader.Instance g : instances) {
+            ScenarioReader.GuestValues v = g.draft().values();
+            if (v != null && !v.allocation().start().isZero()) {
+                running.put(g.name(), false); // it boots at its start time
+            }
+        }
         for (Draft d : drafts) {
             if ((d.kind() == Kind.START || d.kind() == Kind.STOP) && !running.containsKey(d.guest())) {
                 running.put(d.guest(), d.kind() == Kind.STOP);
@@ -389,10 +396,12 @@ final class EventReader {
             if (d.kind() == Kind.START && now) {
                 problems.at(d.origin(), d.path(), "guest " + d.guest() + " is already running at " + when + history
                         + ": a start needs a guest that is not running (one with a later start, or stopped)");
+                continue;
             } else if (d.kind() != Kind.START && !now) {
                 problems.at(d.origin(), d.path(), "guest " + d.guest() + " is not running at " + when
                         + (history.isEmpty() ? " (it starts later)" : history)
                         + (d.kind() == Kind.STOP ? ": there is nothing to stop" : ": start it first"));
+                continue;
             }
             if (d.kind() == Kind.START) {
                 running.put(d.guest(), true);
