@@ -21,9 +21,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * that the scheduler compiles and a workload event is answered "not supported" rather than hanging.
  * Once merged, replace the body of {@link #ask} with
  * {@code context.ask(GuestVm.WorkloadSet.class, guest, timeout, ref -> new GuestVm.SetWorkload(workload, ref),
- * (reply, failure) -> answer.apply(failure == null ? null : "no answer: " + failure))} and delete the
- * reflection. The workload is sent as written: its phase durations count from the event, so the
- * guest starts the new workload's phase clock when it takes it.
+ * (reply, failure) -> answer.apply(failure != null ? "no answer: " + failure : reply.accepted() ? null
+ * : "refused by the guest: " + reply.problem()))} and delete the reflection. The workload is sent as
+ * written: its phase durations count from the change, as the guest restarts the new workload's
+ * phase clock when it takes it (from its work of the tick after the event's: it may have generated
+ * the event's tick ahead).
  */
 final class WorkloadChange {
     private static final String COMMAND = "ballast.guest.GuestVm$SetWorkload";
@@ -56,7 +58,17 @@ final class WorkloadChange {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot build " + COMMAND + ": " + e, e);
             }
-        }, (response, failure) -> answer.apply(failure == null ? null : "no answer from the guest: " + failure));
+        }, (response, failure) -> answer.apply(failure != null ? "no answer from the guest: " + failure : problemOf(response)));
+    }
+
+    /** The reply's {@code problem()} (null when the guest took the workload), if it has one. */
+    private static String problemOf(Object reply) {
+        try {
+            Object problem = reply.getClass().getMethod("problem").invoke(reply);
+            return problem == null ? null : "refused by the guest: " + problem;
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
     }
 
     private static Constructor<?> find() {

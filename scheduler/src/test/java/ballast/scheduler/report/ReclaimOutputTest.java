@@ -78,8 +78,12 @@ class ReclaimOutputTest {
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("<h2>Timed events</h2>", "start b", "href=\"#events\"");
         assertThat(charts).allSatisfy(c -> assertThat(c.moments()).containsExactly(new ChartPlan.Moment("start b", 1.0)));
-        assertThat(ChartPlan.plan(RunData.read(out))).extracting(ChartPlan.Chart::id)
-                .containsExactlyElementsOf(charts.stream().map(ChartPlan.Chart::id).toList());
+        // ./ballast report DIR rebuilds the same page from the files.
+        Files.delete(out.resolve("report.html"));
+        int code = ballast.scheduler.cli.Main.execute(new String[] {"report", out.toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter()));
+        assertThat(code).isZero();
+        assertThat(Files.readString(out.resolve("report.html"))).isEqualTo(html);
     }
 
     @Test
