@@ -336,6 +336,7 @@ final class EventReader {
         return switch (key) {
             case "reclaim" -> "admission control admitted the guests for the host as it started";
             case "swap", "guest-overhead" -> "admission control reserved it when the guests were admitted";
+            case "policy.samples" -> "the host samples the same number of pages of every guest each period";
             default -> "the guests count their true working sets over the same period";
         };
     }

@@ -24,10 +24,11 @@ final class ReclaimReader {
     static final List<String> SHARES_LEVELS = List.of("low", "normal", "high");
     /** What a host's keys may be changed to by a timed {@code set} event, relative to the host. */
     static final List<String> SETTABLE = List.of("policy.name", "policy.tau", "policy.headroom",
-            "policy.balance-period", "policy.samples", "free-states.high", "free-states.soft", "free-states.hard",
+            "policy.balance-period", "free-states.high", "free-states.soft", "free-states.hard",
             "free-states.low", "free-states.hysteresis", "swap-in-cost", "swap-rate");
     /** Host keys that exist but cannot change while guests run, and why. */
-    static final List<String> FIXED_DURING_RUN = List.of("reclaim", "swap", "guest-overhead", "policy.sample-period");
+    static final List<String> FIXED_DURING_RUN = List.of("reclaim", "swap", "guest-overhead", "policy.sample-period",
+            "policy.samples");
     static final String AUTO = "auto";
     static final double MAX_HEADROOM = 10;
     static final long MAX_SAMPLES = 1 << 20;
@@ -62,8 +63,8 @@ final class ReclaimReader {
                     enabled ? swapPages : 0, swapInCycles, swapPagesPerSecond, enabled ? overheadPages() : 0, tickSeconds);
         }
 
-        Reclaim withPolicy(String newPolicy, double newTau, double newHeadroom, Duration newBalance, int newSamples) {
-            return new Reclaim(enabled, newPolicy, newTau, newHeadroom, newBalance, samplePeriod, newSamples, high, soft,
+        Reclaim withPolicy(String newPolicy, double newTau, double newHeadroom, Duration newBalance) {
+            return new Reclaim(enabled, newPolicy, newTau, newHeadroom, newBalance, samplePeriod, samples, high, soft,
                     hard, low, hysteresis, swapBytes, swapInCycles, swapPagesPerSecond, overheadBytes);
         }
 
@@ -309,7 +310,6 @@ final class ReclaimReader {
         double tau = current.tau();
         double headroom = current.headroom();
         Duration balance = current.balancePeriod();
-        int samples = current.samples();
         double[] states = {current.high(), current.soft(), current.hard(), current.low(), current.hysteresis()};
         long swapIn = current.swapInCycles();
         double rate = current.swapPagesPerSecond();
@@ -325,7 +325,6 @@ final class ReclaimReader {
                 case "policy.tau" -> tau = orElse(tau(one), tau);
                 case "policy.headroom" -> headroom = orElse(headroom(one), headroom);
                 case "policy.balance-period" -> balance = orElse(one.positiveDuration(key), balance);
-                case "policy.samples" -> samples = orElse(samples(one), samples);
                 case "swap-in-cost" -> swapIn = orElse(swapInCost(one), swapIn);
                 case "swap-rate" -> rate = orElse(swapRate(one), rate);
                 default -> {
@@ -347,7 +346,7 @@ final class ReclaimReader {
             problems.at(at.origin(), Entry.join(path, "free-states"), "after this event " + wrong[1]);
             return null;
         }
-        next = next.withPolicy(policy, tau, headroom, balance, samples)
+        next = next.withPolicy(policy, tau, headroom, balance)
                 .withStates(states[0], states[1], states[2], states[3], states[4])
                 .withSwapCosts(swapIn, rate);
         return next;

@@ -27,13 +27,13 @@ class EsxReclamationTest {
         RunResult r = Simulation.run(s, options());
         assertThat(r.ok()).as(r.failure() + " " + r.violations()).isTrue();
         assertThat(r.events()).extracting(RunResult.AppliedEvent::tick, RunResult.AppliedEvent::result)
-                .containsExactly(org.assertj.core.api.Assertions.tuple(1500L, "ok"));
+                .containsExactly(org.assertj.core.api.Assertions.tuple(1800L, "ok"));
         // tau = 0, the last 30 s before the event: proportional share, idle or not
-        assertThat(meanAllocatedMb(r, "idle", 120, 150)).isCloseTo(179, withinPercentage(15));
-        assertThat(meanAllocatedMb(r, "busy", 120, 150)).isCloseTo(179, withinPercentage(15));
+        assertThat(meanAllocatedMb(r, "idle", 150, 180)).isCloseTo(179, withinPercentage(15));
+        assertThat(meanAllocatedMb(r, "busy", 150, 180)).isCloseTo(179, withinPercentage(15));
         // tau = 0.75, the last 30 s of the run: the idle guest's memory goes to the busy one
-        assertThat(meanAllocatedMb(r, "idle", 270, 300)).isCloseTo(100, withinPercentage(15));
-        assertThat(meanAllocatedMb(r, "busy", 270, 300)).isCloseTo(245, withinPercentage(15));
+        assertThat(meanAllocatedMb(r, "idle", 330, 360)).isCloseTo(100, withinPercentage(15));
+        assertThat(meanAllocatedMb(r, "busy", 330, 360)).isCloseTo(245, withinPercentage(15));
         r.guests().forEach(g -> assertThat(g.readMismatches()).as(g.name()).isZero());
     }
 

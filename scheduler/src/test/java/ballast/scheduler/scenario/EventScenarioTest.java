@@ -135,7 +135,7 @@ class EventScenarioTest {
                 tuple(14, "events[3].set.hosts.host-b.policy.tau", "host host-b does not reclaim (reclaim = off): set"
                         + " hosts.host-b.reclaim = on for its reclamation to change"),
                 tuple(15, "events[4].set.hosts.host-a.memory", "an event cannot set memory; it may set policy.name,"
-                        + " policy.tau, policy.headroom, policy.balance-period, policy.samples, free-states.high,"
+                        + " policy.tau, policy.headroom, policy.balance-period, free-states.high,"
                         + " free-states.soft, free-states.hard, free-states.low, free-states.hysteresis, swap-in-cost,"
                         + " swap-rate"),
                 tuple(16, "events[5].set.hosts.host-a.swap", "swap cannot change during a run (admission control reserved"
