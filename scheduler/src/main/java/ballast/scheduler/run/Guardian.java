@@ -2,13 +2,13 @@ package ballast.scheduler.run;
 
 import ballast.guest.GuestSettings;
 import ballast.guest.GuestVm;
+import ballast.guest.workload.Phase;
+import ballast.guest.workload.WorkloadSettings;
 import ballast.host.HostSettings;
 import ballast.host.Hypervisor;
 import ballast.host.abi.GuestCall;
 import ballast.host.abi.TranslationMode;
 import ballast.host.control.GuestGone;
-import ballast.guest.workload.Phase;
-import ballast.guest.workload.WorkloadSettings;
 import ballast.scheduler.clock.Clock;
 import ballast.scheduler.clock.GuestControl;
 import ballast.scheduler.clock.Timeline;

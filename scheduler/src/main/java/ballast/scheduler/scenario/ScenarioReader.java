@@ -52,12 +52,13 @@ import java.util.regex.Pattern;
  * library defaults, reports every problem to {@link Problems}, and builds the typed settings.
  *
  * <p>The steps: check the top-level keys; read the scenario block and the cost table; read each
- * host; read the OS profiles (the library's, changed or added to by the scenario's); check each
- * template on its own (so a bad template value is reported once, at its line);
- * read each guest through its template and the defaults; expand {@code count = N} into
- * NAME-1 .. NAME-N and reject names used twice; admit the guests of each host in canonical order
- * (configured memory must fit in memory - reserved); and only when nothing was wrong, build
- * {@link HostSettings} and {@link GuestSettings} in canonical (natural) order.
+ * host (its reclamation keys with {@link ReclaimReader}); read the OS profiles (the library's,
+ * changed or added to by the scenario's); check each template on its own (so a bad template value
+ * is reported once, at its line); read each guest through its template and the defaults; expand
+ * {@code count = N} into NAME-1 .. NAME-N and reject names used twice; admit the guests of each host
+ * in canonical order ({@link #admit}); read the timed events ({@link EventReader}); and only when
+ * nothing was wrong, build {@link HostSettings}, {@link GuestSettings} and the {@link TimedEvent}s in
+ * canonical (natural) order.
  *
  * <p>Checks that relate two values (a working set against the memory, image + zero fractions)
  * are made for a template with its own values, and for a guest only when the guest itself writes
@@ -125,7 +126,7 @@ final class ScenarioReader {
 
     /** A host's sharing block, typed (the tick is added when the settings are built). */
     record Sharing(boolean enabled, double scanPagesPerSecond, double perGuestPagesPerSecond,
-                           SharingSettings.Order order, int hashBits) {
+                   SharingSettings.Order order, int hashBits) {
         SharingSettings settings(double tickSeconds) {
             return new SharingSettings(enabled, scanPagesPerSecond, perGuestPagesPerSecond, order, hashBits, tickSeconds);
         }
