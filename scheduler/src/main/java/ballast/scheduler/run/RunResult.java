@@ -18,10 +18,30 @@ import java.util.List;
  * @param interrupted     whether the run was stopped early on request (Ctrl-C)
  * @param wallSeconds     wall-clock seconds from the first tick to the last
  * @param faults          guest actors that failed, and how each was handled
+ * @param events          the timed events applied, in order
  */
 public record RunResult(long ticksPlayed, List<Sample> samples, List<HostSample> hostSamples, List<HostStats> hosts,
                         List<GuestStats> guests, long invariantChecks, List<String> violations, String failure,
-                        boolean interrupted, double wallSeconds, List<Fault> faults) {
+                        boolean interrupted, double wallSeconds, List<Fault> faults, List<AppliedEvent> events) {
+
+    public RunResult {
+        events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** A run without timed events. */
+    public RunResult(long ticksPlayed, List<Sample> samples, List<HostSample> hostSamples, List<HostStats> hosts,
+                     List<GuestStats> guests, long invariantChecks, List<String> violations, String failure,
+                     boolean interrupted, double wallSeconds, List<Fault> faults) {
+        this(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure, interrupted,
+                wallSeconds, faults, List.of());
+    }
+
+    /**
+     * A timed event as applied: when it was asked for, the tick it landed before, what it did, and
+     * {@code ok} or what went wrong.
+     */
+    public record AppliedEvent(double atSeconds, long tick, String what, String result) {
+    }
 
     /** A guest actor failure: which guest, during which tick, why, and what was done. */
     public record Fault(String guest, long tick, String cause, String handling) {

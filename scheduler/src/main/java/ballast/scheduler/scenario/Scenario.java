@@ -21,17 +21,54 @@ import java.util.List;
  * @param guests          every guest, in canonical order
  * @param rendered        the scenario as run (merged with defaults and overrides), as HOCON text
  * @param sweep           the scenario's sweep (each value's own scenario, validated), or null
+ * @param events          what changes between ticks (the {@code events} list and guests' {@code start}
+ *                        times), in the order the clock applies them
  */
 public record Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
                        long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
-                       List<GuestSettings> guests, String rendered, Sweep sweep) {
+                       List<GuestSettings> guests, String rendered, Sweep sweep, List<TimedEvent> events) {
     public static final String DETERMINISTIC = "deterministic";
     public static final String FREE_RUNNING = "free-running";
+
+    public Scenario {
+        events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** A scenario without timed events. */
+    public Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
+                    long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
+                    List<GuestSettings> guests, String rendered, Sweep sweep) {
+        this(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts, guests, rendered,
+                sweep, List.of());
+    }
 
     /** This scenario with {@code sweep}. */
     Scenario withSweep(Sweep sweep) {
         return new Scenario(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts,
-                guests, rendered, sweep);
+                guests, rendered, sweep, events);
+    }
+
+    /**
+     * The guests that do not boot with the run: those whose first start or stop is a start (a
+     * {@code start} time, or a start event), in canonical order.
+     */
+    public List<String> startingLater() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Set<String> later = new java.util.HashSet<>();
+        for (TimedEvent e : events) {
+            String guest = e.change() instanceof TimedEvent.StartGuest s ? s.guest()
+                    : e.change() instanceof TimedEvent.StopGuest s ? s.guest() : null;
+            if (guest != null && seen.add(guest) && e.change() instanceof TimedEvent.StartGuest) {
+                later.add(guest);
+            }
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (GuestSettings g : guests) {
+            if (later.contains(g.name())) {
+                out.add(g.name());
+            }
+        }
+        return out;
     }
 
     /**
