@@ -162,9 +162,8 @@ final class GuestMemory {
         if (mpn != FramePool.NO_FRAME) {
             return mpn;
         }
-        mpn = frames.allocate(index);
+        mpn = allocateFrame();
         if (mpn == FramePool.NO_FRAME) {
-            allocationFailures++;
             return FramePool.NO_FRAME;
         }
         byte state = pmap.state(ppn);
@@ -180,6 +179,38 @@ final class GuestMemory {
         frames.setM2p(mpn, ppn);
         return mpn;
     }
+
+    /**
+     * Where a guest's fault waits when the host has no free frame: the hypervisor pages a victim
+     * out there and then (the faulting guest is blocked meanwhile), so that no access is ever lost
+     * to a momentary shortage. Null: no such fallback (reclamation off).
+     */
+    interface FrameShortage {
+        /** Frees at least one frame for guest {@code forGuest}'s fault; returns whether it could. */
+        boolean freeOne(int forGuest);
+    }
+
+    private FrameShortage shortage;
+
+    void onShortage(FrameShortage shortage) {
+        this.shortage = shortage;
+    }
+
+    /** A free frame for this guest: from the free list, or after the hypervisor paged a victim out; else NO_FRAME. */
+    private int allocateFrame() {
+        int mpn = frames.allocate(index);
+        if (mpn == FramePool.NO_FRAME && shortage != null && shortage.freeOne(index)) {
+            mpn = frames.allocate(index);
+            shortageWaits++;
+        }
+        if (mpn == FramePool.NO_FRAME) {
+            allocationFailures++;
+        }
+        return mpn;
+    }
+
+    /** Faults that waited for the hypervisor to page a victim out (the host had no free frame). */
+    long shortageWaits;
 
     /**
      * A TLB miss on {@code key}: walks the mode's tables, fills the TLB and returns the MPN, or
@@ -276,9 +307,8 @@ final class GuestMemory {
             throw new IllegalStateException(spec.name() + ": key 0x" + Long.toHexString(key) + " maps shared MPN "
                     + sharedMpn + " but its PPN " + ppn + " does not");
         }
-        int copy = frames.allocate(index);
+        int copy = allocateFrame();
         if (copy == FramePool.NO_FRAME) {
-            allocationFailures++;
             return FramePool.NO_FRAME;
         }
         frames.setToken(copy, frames.token(sharedMpn));

@@ -96,6 +96,9 @@ public final class HypervisorCore {
                     settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
         }
         this.reclamation = new Reclamation(settings, guests, frames, swap);
+        for (GuestMemory g : guests) {
+            g.onShortage(reclamation::freeOne);
+        }
     }
 
     public HostSettings settings() {

@@ -388,6 +388,43 @@ final class Reclamation {
         return done;
     }
 
+    /**
+     * The host has no free frame for a fault of guest {@code forGuest}: pages one victim out now
+     * (the guest furthest above its target, else the one with the most private pages; never a
+     * para-virtual guest), as ESX does when free memory runs out before ballooning and paging at
+     * their rates catch up. Returns false when no page can go (no pageable guest, or the swap is full).
+     */
+    boolean freeOne(int forGuest) {
+        if (!settings.enabled()) {
+            return false;
+        }
+        int pick = -1;
+        long best = Long.MIN_VALUE;
+        for (int i = 0; i < guests.length; i++) {
+            GuestMemory g = guests[i];
+            if (!g.booted || g.mode == TranslationMode.PARA || g.pmap.privatePages() == 0) {
+                continue;
+            }
+            long over = overage(i);
+            long score = over > 0 ? over : Long.MIN_VALUE / 2 + g.pmap.privatePages();
+            if (score > best) {
+                best = score;
+                pick = i;
+            }
+        }
+        if (pick < 0) {
+            return false;
+        }
+        if (pageGuest(pick, 1) != 1) {
+            return false;
+        }
+        emergencySwapOuts++;
+        return true;
+    }
+
+    /** Victims paged out at once because a fault found no free frame. */
+    long emergencySwapOuts;
+
     // ---------------------------------------------------------------- decisions and figures
 
     /** The balloon size guest {@code i} is asked for in the next tick. */
