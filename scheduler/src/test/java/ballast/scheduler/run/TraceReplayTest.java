@@ -70,8 +70,9 @@ class TraceReplayTest {
         long rate = Math.max(1000, counted.records());
         Path file = Files.writeString(dir.resolve("replay.conf"), String.join("\n",
                 "scenario { name = replay, duration = 3s, tick = 100ms }",
-                "hosts { h { memory = 512MiB } }",
-                "guest-templates { t { memory = 64MiB, workload { type = trace, format = lackey,",
+                // reclamation on for its working-set sampling: one 2 s period holds the whole replay
+                "hosts { h { memory = 512MiB, reclaim = on, policy { sample-period = 2s, balance-period = 2s } } }",
+                "guest-templates { t { memory = 16MiB, workload { type = trace, format = lackey,",
                 "  path = \"" + trace.toAbsolutePath().toString().replace("\\", "\\\\") + "\", accesses-per-second = " + rate + " } } }",
                 "guests {",
                 "  full { template = t, host = h, mode = full }",
@@ -96,6 +97,11 @@ class TraceReplayTest {
             assertThat(g.reads()).as(g.name()).isEqualTo(counted.records() - counted.writes());
             assertThat(g.readsVerified()).as(g.name()).isEqualTo(g.reads());
             assertThat(g.readMismatches()).as(g.name()).isZero();
+            // the truth of the last complete period, [0 s, 2 s), is every page of the trace; the
+            // hypervisor's estimate from 100 sampled PPNs of the guest's 4,096 stands beside it
+            assertThat(g.reclaim().workingSetTruePages()).as(g.name() + " working-set truth").isEqualTo(counted.distinctPages());
+            assertThat(g.reclaim().workingSetEstimatePages()).as(g.name() + " working-set estimate")
+                    .isBetween((long) counted.distinctPages() / 4, 4L * counted.distinctPages());
         }
     }
 
