@@ -101,13 +101,13 @@ public final class GuestOs {
     static final long HIGH_REGION_VPN = 0x7f0000000L;
     private static final int[] NO_PAGES = new int[0];
     /** {@code ppnOfPage}: the page was never touched. */
-    static final int UNTOUCHED = -1;
+    private static final int UNTOUCHED = -1;
     /** {@code ppnOfPage}: the page is on the guest's virtual disk; {@code expected} holds its content. */
-    static final int ON_DISK = -2;
+    private static final int ON_DISK = -2;
     /** {@code pageOfPpn}: the PPN is on the free list. */
-    static final int FREE = -1;
+    private static final int FREE = -1;
     /** {@code pageOfPpn}: the PPN is pinned by the balloon driver. */
-    static final int BALLOONED = -2;
+    private static final int BALLOONED = -2;
     /** {@code lastAccess}: never accessed. */
     private static final int NEVER = -1;
     /** {@code handStamp} of a newly mapped PPN: its page counts as referenced at the hand's next pass. */
@@ -900,16 +900,6 @@ public final class GuestOs {
     /** PPNs on the allocator's free list now. */
     public int freePages() {
         return freeTop;
-    }
-
-    /** The PPN backing workload page {@code page}, or {@link #UNTOUCHED} or {@link #ON_DISK}. */
-    int ppnOf(int page) {
-        return page < ppnOfPage.length ? ppnOfPage[page] : UNTOUCHED;
-    }
-
-    /** The workload page on {@code ppn}, or {@link #FREE} or {@link #BALLOONED}. */
-    int pageOn(int ppn) {
-        return pageOfPpn[ppn];
     }
 
     /** Why one of the guest's traces ended early since the last call (a read error), or null. */
