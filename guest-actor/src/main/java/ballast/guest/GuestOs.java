@@ -77,8 +77,10 @@ import java.util.List;
  *       memory is smaller than what one tick touches);</li>
  *   <li>to find pages for the balloon it goes round at most once (like Linux's balloon, which
  *       allocates without retrying): the balloon gets fewer pages than it asked for when the
- *       guest's resident pages are all in use.</li>
+ *       guest's resident pages are all in use. The balloon never takes the guest's last usable PPN.</li>
  * </ul>
+ * <p>"Accessed" here means read or written by the tick's operations: the workload's accesses and
+ * the guest OS's own writes (filling a new page, a page-in, re-issued mappings).
  * <p>A paged-out page's content stays in the guest's record ({@code expected}, the copy on its
  * virtual disk); its PPN goes into the tick's {@link Reservation#pageOuts()} (the disk's DMA read),
  * its mapping is removed ({@code UNMAP}, or an {@code mmu_update} clear entry for a para-virtual
@@ -92,7 +94,15 @@ import java.util.List;
  * {@link GuestMemorySettings#workingSetPeriodSeconds()}; a tick's accesses happen at its start
  * ({@code tick x tickSeconds}). {@code workingSetTruePages} is the number of distinct pages the
  * guest read or wrote in the last complete period (0 before one completed), counted from the
- * {@code lastAccess} stamps when the first tick of a new period is generated (no cost per access).
+ * {@code lastAccess} stamps when the first tick of a new period is generated (no cost per access
+ * beyond the stamp the clock needs anyway).
+ *
+ * <h2>Counters</h2>
+ *
+ * <p>{@link #counters()} adds to the access counts {@code guestSwappedPages} (pages on the
+ * guest's disk now), {@code guestPageOuts} and {@code guestPageIns}, {@code balloonPages} (PPNs the
+ * balloon holds: pinned and not yet given back, a deflate counting until the driver frees its
+ * PPNs), {@code workingSetTruePages} and {@code stalledTicks}, all as of the tick's generation.
  *
  * <p>Owned by one {@link GuestVm}, not thread-safe.
  */
@@ -882,7 +892,7 @@ public final class GuestOs {
         return settings;
     }
 
-    /** PPNs the balloon holds now (pinned and not yet given back to the guest). */
+    /** PPNs the balloon holds now (pinned and not yet given back to the guest, deflated or not). */
     public int balloonPages() {
         return balloonPages;
     }
