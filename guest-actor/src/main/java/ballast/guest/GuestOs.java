@@ -77,8 +77,10 @@ import java.util.List;
  *       memory is smaller than what one tick touches);</li>
  *   <li>to find pages for the balloon it goes round at most once (like Linux's balloon, which
  *       allocates without retrying): the balloon gets fewer pages than it asked for when the
- *       guest's resident pages are all in use.</li>
+ *       guest's resident pages are all in use. The balloon never takes the guest's last usable PPN.</li>
  * </ul>
+ * <p>"Accessed" here means read or written by the tick's operations: the workload's accesses and
+ * the guest OS's own writes (filling a new page, a page-in, re-issued mappings).
  * <p>A paged-out page's content stays in the guest's record ({@code expected}, the copy on its
  * virtual disk); its PPN goes into the tick's {@link Reservation#pageOuts()} (the disk's DMA read),
  * its mapping is removed ({@code UNMAP}, or an {@code mmu_update} clear entry for a para-virtual
@@ -92,7 +94,15 @@ import java.util.List;
  * {@link GuestMemorySettings#workingSetPeriodSeconds()}; a tick's accesses happen at its start
  * ({@code tick x tickSeconds}). {@code workingSetTruePages} is the number of distinct pages the
  * guest read or wrote in the last complete period (0 before one completed), counted from the
- * {@code lastAccess} stamps when the first tick of a new period is generated (no cost per access).
+ * {@code lastAccess} stamps when the first tick of a new period is generated (no cost per access
+ * beyond the stamp the clock needs anyway).
+ *
+ * <h2>Counters</h2>
+ *
+ * <p>{@link #counters()} adds to the access counts {@code guestSwappedPages} (pages on the
+ * guest's disk now), {@code guestPageOuts} and {@code guestPageIns}, {@code balloonPages} (PPNs the
+ * balloon holds: pinned and not yet given back, a deflate counting until the driver frees its
+ * PPNs), {@code workingSetTruePages} and {@code stalledTicks}, all as of the tick's generation.
  *
  * <p>Owned by one {@link GuestVm}, not thread-safe.
  */
@@ -101,13 +111,13 @@ public final class GuestOs {
     static final long HIGH_REGION_VPN = 0x7f0000000L;
     private static final int[] NO_PAGES = new int[0];
     /** {@code ppnOfPage}: the page was never touched. */
-    static final int UNTOUCHED = -1;
+    private static final int UNTOUCHED = -1;
     /** {@code ppnOfPage}: the page is on the guest's virtual disk; {@code expected} holds its content. */
-    static final int ON_DISK = -2;
+    private static final int ON_DISK = -2;
     /** {@code pageOfPpn}: the PPN is on the free list. */
-    static final int FREE = -1;
+    private static final int FREE = -1;
     /** {@code pageOfPpn}: the PPN is pinned by the balloon driver. */
-    static final int BALLOONED = -2;
+    private static final int BALLOONED = -2;
     /** {@code lastAccess}: never accessed. */
     private static final int NEVER = -1;
     /** {@code handStamp} of a newly mapped PPN: its page counts as referenced at the hand's next pass. */
@@ -524,27 +534,30 @@ public final class GuestOs {
         int count = workload.beginTick((tick - workloadStartTick) * dt, dt);
         int ws = workload.workingSetPages();
         int made = 0;
-        for (int process = 0; process < processes && count > 0; process++) {
-            int slice = count / processes + (process < count % processes ? 1 : 0);
-            if (slice == 0 || ws <= process) {
-                continue;
-            }
-            if (processes > 1) {
-                ops.add(Ops.op(Ops.SWITCH, process, 0));
-            }
-            for (int k = 0; k < slice; k++) {
-                int page = workload.nextPage();
+        int k = 0;
+        try {
+            for (int process = 0; process < processes && count > 0; process++) {
+                int slice = count / processes + (process < count % processes ? 1 : 0);
+                if (slice == 0 || ws <= process) {
+                    continue;
+                }
                 if (processes > 1) {
-                    page = page - page % processes + process;
-                    if (page >= ws) {
-                        page -= processes;
+                    ops.add(Ops.op(Ops.SWITCH, process, 0));
+                }
+                for (k = 0; k < slice; k++) {
+                    int page = workload.nextPage();
+                    if (processes > 1) {
+                        page = page - page % processes + process;
+                        if (page >= ws) {
+                            page -= processes;
+                        }
                     }
+                    access(page, keyOf(page), workload.nextIsWrite(), para, ops, values, mmu);
                 }
-                if (!access(page, keyOf(page), workload.nextIsWrite(), para, ops, values, mmu)) {
-                    return made; // no PPN to be had: the rest of the tick waits
-                }
-                made++;
+                made += slice;
             }
+        } catch (NoPpn e) {
+            made += k; // the rest of the tick waits
         }
         return made;
     }
@@ -568,8 +581,10 @@ public final class GuestOs {
                 if (page >= ppnOfPage.length) {
                     growPages(page + 1);
                 }
-                if (!access(page, traces.key(), traces.isWrite(), para, ops, values, mmu)) {
-                    return total;
+                try {
+                    access(page, traces.key(), traces.isWrite(), para, ops, values, mmu);
+                } catch (NoPpn e) {
+                    return total; // the rest of the tick waits
                 }
                 total++;
             }
@@ -581,11 +596,12 @@ public final class GuestOs {
      * One access of the workload to {@code page}: a page not in memory is brought in first (a first
      * touch maps and fills it, a page-in maps it and writes back its recorded content); a write
      * records its fresh token, a read folds the token the guest expects into the tick's digest.
-     * Returns false, making no access, when no PPN can be had for the page.
+     *
+     * @throws NoPpn (making no access) when no PPN can be had for the page
      */
-    private boolean access(int page, long key, boolean write, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
-        if (ppnOfPage[page] < 0 && !bringIn(page, key, para, ops, values, mmu)) {
-            return false;
+    private void access(int page, long key, boolean write, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
+        if (ppnOfPage[page] < 0) {
+            bringIn(page, key, para, ops, values, mmu);
         }
         lastAccess[page] = stamp;
         if (write) {
@@ -600,14 +616,17 @@ public final class GuestOs {
             tickReads++;
         }
         accesses++;
-        return true;
     }
 
-    /** A guest page fault: a first touch, or a page-in from the guest's virtual disk. */
-    private boolean bringIn(int page, long key, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
+    /**
+     * A guest page fault: a first touch, or a page-in from the guest's virtual disk.
+     *
+     * @throws NoPpn when no PPN can be had (every page in memory was used in this tick)
+     */
+    private void bringIn(int page, long key, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
         int ppn = takePpn(para, ops, mmu);
         if (ppn < 0) {
-            return false;
+            throw NO_PPN;
         }
         if (ppnOfPage[page] == ON_DISK) {
             pagesOnDisk--;
@@ -619,8 +638,21 @@ public final class GuestOs {
             mapAndWrite(page, ppn, key, token, para, ops, values, mmu);
             touched.add(page);
         }
-        return true;
     }
+
+    /**
+     * No PPN can be had for an access: the rest of the tick's accesses wait. Signalled by one
+     * preallocated exception without a stack trace, caught outside the access loops, so that the
+     * per-access path keeps a single exit (a returned flag tested per access cost several percent
+     * of the guest's generation speed).
+     */
+    private static final class NoPpn extends RuntimeException {
+        NoPpn() {
+            super("no PPN can be had", null, false, false);
+        }
+    }
+
+    private static final NoPpn NO_PPN = new NoPpn();
 
     /** The per-page arrays grow when a trace shows more pages than it did when it was scanned. */
     private void growPages(int pages) {
@@ -860,7 +892,7 @@ public final class GuestOs {
         return settings;
     }
 
-    /** PPNs the balloon holds now (pinned and not yet given back to the guest). */
+    /** PPNs the balloon holds now (pinned and not yet given back to the guest, deflated or not). */
     public int balloonPages() {
         return balloonPages;
     }
@@ -878,16 +910,6 @@ public final class GuestOs {
     /** PPNs on the allocator's free list now. */
     public int freePages() {
         return freeTop;
-    }
-
-    /** The PPN backing workload page {@code page}, or {@link #UNTOUCHED} or {@link #ON_DISK}. */
-    int ppnOf(int page) {
-        return page < ppnOfPage.length ? ppnOfPage[page] : UNTOUCHED;
-    }
-
-    /** The workload page on {@code ppn}, or {@link #FREE} or {@link #BALLOONED}. */
-    int pageOn(int ppn) {
-        return pageOfPpn[ppn];
     }
 
     /** Why one of the guest's traces ended early since the last call (a read error), or null. */

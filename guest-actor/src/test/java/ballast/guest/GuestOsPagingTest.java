@@ -394,4 +394,38 @@ class GuestOsPagingTest {
         assertThat(c.readMismatches()).isZero();
         os.close();
     }
+
+    /**
+     * A workload change takes effect from the tick given, its phases timed from there, and may
+     * use more pages than the old one; a trace guest's workload and a working set beyond the
+     * guest's memory are refused.
+     */
+    @Test
+    void aWorkloadChangeRunsFromItsTickWithItsPhasesTimedFromThere() throws Exception {
+        GuestOs os = new GuestOs(hotCold(TranslationMode.FULL, 512, 50, 5_000, 4));
+        PerfectHost host = new PerfectHost(TranslationMode.FULL, 512);
+        os.booted(new int[0]);
+        WorkloadSettings later = new WorkloadSettings("phases", List.of(Phase.idle(1.0),
+                Phase.uniform(Double.POSITIVE_INFINITY, 400, 20_000, 0.5)));
+        assertThat(os.workloadProblem(later)).isNull();
+        for (long tick = 0; tick < 30; tick++) {
+            if (tick == 5) {
+                os.changeWorkload(later, 5);
+            }
+            GuestOs.Work w = os.generate(tick, 100);
+            boolean accesses = Arrays.stream(w.ops()).anyMatch(op -> Ops.kind(op) == Ops.READ || Ops.kind(op) == Ops.WRITE);
+            // ticks 5 .. 14 are the new workload's idle second
+            assertThat(accesses).as("tick %d", tick).isEqualTo(tick < 5 || tick >= 15);
+            run(host, os, tick, w);
+        }
+        assertThat(os.counters().pagesTouched()).isGreaterThan(350);
+        assertThat(os.counters().readMismatches()).isZero();
+        assertThat(os.workloadProblem(new WorkloadSettings("uniform",
+                List.of(Phase.uniform(Double.POSITIVE_INFINITY, 513, 10, 0))))).contains("513 pages");
+        assertThatThrownBy(() -> os.changeWorkload(new WorkloadSettings("uniform",
+                List.of(Phase.uniform(Double.POSITIVE_INFINITY, 600, 10, 0))), 40)).isInstanceOf(IllegalArgumentException.class);
+        GuestOs trace = traceGuest(TranslationMode.FULL, 16, 0, 1);
+        assertThat(trace.workloadProblem(later)).contains("traces");
+        trace.close();
+    }
 }
