@@ -27,11 +27,19 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     /** What a guest accepts: only what its hypervisor sends, wrapped by the message adapter. */
-    public sealed interface Command permits FromHypervisor {
+    public sealed interface Command permits FromHypervisor, Migrate {
     }
 
     /** A hypervisor message, delivered through this guest's adapter. */
     public record FromHypervisor(ToGuest message) implements Command {
+    }
+
+    /**
+     * Live migration's stop-and-copy, between two ticks: reply with the guest OS's state and stop.
+     * The scheduler sends it only after a tick the guest did not work ahead of.
+     */
+    public record Migrate(org.apache.pekko.actor.typed.ActorRef<GuestHandover> replyTo) implements Command,
+            ballast.host.wire.WireMessage {
     }
 
     private final GuestOs os;
@@ -60,6 +68,16 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
                 crashAtTick));
     }
 
+    /**
+     * A new incarnation of a migrated guest on its destination host: it takes over {@code snapshot}
+     * (taken on the source, see {@link Migrate}) before it boots with {@code hypervisor}.
+     */
+    public static Behavior<Command> restored(GuestSettings settings, GuestOsSnapshot snapshot,
+                                             ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries, boolean workAhead) {
+        return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
+                NO_CRASH, snapshot));
+    }
+
     public static final long NO_CRASH = -1;
 
     /** The failure a guest injected with a crash throws. */
@@ -73,9 +91,17 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
                     int maxMmuUpdateEntries, boolean workAhead, long crashAtTick) {
+        this(context, settings, hypervisor, maxMmuUpdateEntries, workAhead, crashAtTick, null);
+    }
+
+    private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
+                    int maxMmuUpdateEntries, boolean workAhead, long crashAtTick, GuestOsSnapshot snapshot) {
         super(context);
         this.crashAtTick = crashAtTick;
         this.os = new GuestOs(settings);
+        if (snapshot != null) {
+            os.restore(snapshot);
+        }
         this.hypervisor = hypervisor;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
         this.workAhead = workAhead;
@@ -87,8 +113,14 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(FromHypervisor.class, this::onHypervisor)
+                .onMessage(Migrate.class, this::onMigrate)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
+    }
+
+    private Behavior<Command> onMigrate(Migrate migrate) {
+        migrate.replyTo().tell(new GuestHandover(os.settings().name(), os.snapshot()));
+        return Behaviors.stopped();
     }
 
     private Behavior<Command> onPostStop() {

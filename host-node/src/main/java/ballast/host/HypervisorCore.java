@@ -47,9 +47,9 @@ public final class HypervisorCore {
     /** Folded into the read digest for a read of an unmapped page (never a real token by design). */
     static final long FAULT_TOKEN = 0xFA17FA17FA17FA17L;
 
-    private final HostSettings settings;
+    private HostSettings settings;
     private final FramePool frames;
-    private final GuestMemory[] guests;
+    private GuestMemory[] guests;
     private final SharedFrames shared;
     private long mergeCount;
     private long staleHints;
@@ -559,7 +559,9 @@ public final class HypervisorCore {
         long guestPages = 0;
         long backed = 0;
         for (GuestMemory g : guests) {
-            guestPages += g.pmap.pages();
+            if (g.residence == GuestMemory.RESIDENT) {
+                guestPages += g.pmap.pages(); // a guest on its way in or gone is not the host's yet / any more
+            }
             backed += g.pmap.backedPages();
         }
         long sharedFrames = frames.sharedFrames();
@@ -581,6 +583,35 @@ public final class HypervisorCore {
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap.sharedPages(), g.cowBreaks,
                 g.refusedByReason.clone());
+    }
+
+    /**
+     * Live migration: a guest arriving from another host gets the next index here ({@code spec}
+     * must carry it); it is {@link GuestMemory#INCOMING} until installed.
+     */
+    int admit(GuestSpec spec) {
+        if (spec.index() != guests.length) {
+            throw new IllegalArgumentException("arriving guest " + spec.name() + " has index " + spec.index()
+                    + ", expected " + guests.length);
+        }
+        GuestMemory g = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
+                settings.sharing().enabled());
+        g.residence = GuestMemory.INCOMING;
+        guests = java.util.Arrays.copyOf(guests, guests.length + 1);
+        guests[spec.index()] = g;
+        List<GuestSpec> specs = new ArrayList<>(settings.guests());
+        specs.add(spec);
+        settings = settings.withGuests(List.copyOf(specs));
+        return spec.index();
+    }
+
+    /** Whether guest {@code index} runs here (not on its way in, not migrated away). */
+    public boolean isResident(int index) {
+        return isGuest(index) && guests[index].residence == GuestMemory.RESIDENT;
+    }
+
+    SharedFrames shared() {
+        return shared;
     }
 
     /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */

@@ -34,11 +34,29 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Clock extends AbstractBehavior<Clock.Command> {
 
-    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault {
+    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault, Proceed, Abort {
     }
 
     /** A guest actor failed and how it was handled; reported under {@code faults}. */
     public record GuestFault(String guest, String cause, String handling) implements Command, WireMessage {
+    }
+
+    /**
+     * Sent to the boundary actor (when there is one) after every tick but the last: tick
+     * {@code nextTick} starts when it answers {@link Proceed}. Migrations happen here, between ticks.
+     *
+     * @param hosts every host's figures after the tick just played
+     */
+    public record TickEnded(long nextTick, Map<String, HostStats> hosts, ActorRef<Command> clock)
+            implements org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /** The boundary actor is done: play the next tick, or end the run with {@code failure} (when not null). */
+    public record Proceed(String failure) implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /** End the run now with {@code failure} (a node was lost), whatever is in progress. */
+    public record Abort(String failure) implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {
     }
 
     /** A host's report, through this clock's adapter. */
@@ -61,6 +79,9 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     }
 
     private final Plan plan;
+    /** Who plays the tick boundaries (live migration), or null. */
+    private final ActorRef<Object> boundary;
+    private boolean atBoundary;
     private final Map<String, ActorRef<Hypervisor.Command>> hosts;
     private final CompletableFuture<RunResult> result;
     private final TimerScheduler<Command> timers;
@@ -87,15 +108,23 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
 
     public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
                                            CompletableFuture<RunResult> result, RunControl control) {
+        return create(plan, hosts, result, control, null);
+    }
+
+    /** A clock that lets {@code boundary} play every tick boundary ({@link TickEnded}, {@link Proceed}). */
+    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
+                                           CompletableFuture<RunResult> result, RunControl control,
+                                           ActorRef<Object> boundary) {
         return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new Clock(context, timers, plan, hosts, result, control)));
+                timers -> new Clock(context, timers, plan, hosts, result, control, boundary)));
     }
 
     private Clock(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan,
                   Map<String, ActorRef<Hypervisor.Command>> hosts, CompletableFuture<RunResult> result,
-                  RunControl control) {
+                  RunControl control, ActorRef<Object> boundary) {
         super(context);
         this.plan = plan;
+        this.boundary = boundary;
         this.hosts = hosts;
         this.result = result;
         this.timers = timers;
@@ -117,6 +146,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                 .onMessage(HostDone.class, this::onHostDone)
                 .onMessage(BarrierTimeout.class, this::onBarrierTimeout)
                 .onMessage(GuestFault.class, this::onGuestFault)
+                .onMessage(Proceed.class, this::onProceed)
+                .onMessage(Abort.class, this::onAbort)
                 .build();
     }
 
@@ -214,8 +245,30 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         if (tick == plan.ticks() || lastStarted) {
             return finish(null);
         }
+        if (boundary != null) {
+            atBoundary = true;
+            boundary.tell(new TickEnded(tick, Map.copyOf(lastHostStats), getContext().getSelf()));
+            return this;
+        }
         startTick();
         return this;
+    }
+
+    private Behavior<Command> onProceed(Proceed proceed) {
+        if (!atBoundary) {
+            return this;
+        }
+        atBoundary = false;
+        if (proceed.failure() != null) {
+            return finish(proceed.failure());
+        }
+        startTick();
+        return this;
+    }
+
+    private Behavior<Command> onAbort(Abort abort) {
+        timers.cancel("barrier");
+        return finish(abort.failure());
     }
 
     private Behavior<Command> onGuestFault(GuestFault fault) {

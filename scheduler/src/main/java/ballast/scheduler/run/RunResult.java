@@ -18,10 +18,29 @@ import java.util.List;
  * @param interrupted     whether the run was stopped early on request (Ctrl-C)
  * @param wallSeconds     wall-clock seconds from the first tick to the last
  * @param faults          guest actors that failed, and how each was handled
+ * @param migrations      live migrations completed, in the order they finished
+ * @param guestHosts      the host each guest ended on (empty: every guest on its scenario host)
  */
 public record RunResult(long ticksPlayed, List<Sample> samples, List<HostSample> hostSamples, List<HostStats> hosts,
                         List<GuestStats> guests, long invariantChecks, List<String> violations, String failure,
-                        boolean interrupted, double wallSeconds, List<Fault> faults) {
+                        boolean interrupted, double wallSeconds, List<Fault> faults,
+                        List<ballast.scheduler.migration.PreCopy.Outcome> migrations,
+                        java.util.Map<String, String> guestHosts) {
+
+    /** A run without migrations: every guest stayed on its scenario host. */
+    public RunResult(long ticksPlayed, List<Sample> samples, List<HostSample> hostSamples, List<HostStats> hosts,
+                     List<GuestStats> guests, long invariantChecks, List<String> violations, String failure,
+                     boolean interrupted, double wallSeconds, List<Fault> faults) {
+        this(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure, interrupted,
+                wallSeconds, faults, List.of(), java.util.Map.of());
+    }
+
+    /** This result with the run's migrations and where each guest ended up. */
+    public RunResult withMigrations(List<ballast.scheduler.migration.PreCopy.Outcome> migrations,
+                                    java.util.Map<String, String> guestHosts) {
+        return new RunResult(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure,
+                interrupted, wallSeconds, faults, List.copyOf(migrations), java.util.Map.copyOf(guestHosts));
+    }
 
     /** A guest actor failure: which guest, during which tick, why, and what was done. */
     public record Fault(String guest, long tick, String cause, String handling) {

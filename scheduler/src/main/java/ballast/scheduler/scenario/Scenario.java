@@ -21,17 +21,32 @@ import java.util.List;
  * @param guests          every guest, in canonical order
  * @param rendered        the scenario as run (merged with defaults and overrides), as HOCON text
  * @param sweep           the scenario's sweep (each value's own scenario, validated), or null
+ * @param cluster         where the hosts run, how guests are placed and migrated, migrate events
  */
 public record Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
                        long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
-                       List<GuestSettings> guests, String rendered, Sweep sweep) {
+                       List<GuestSettings> guests, String rendered, Sweep sweep, ClusterPlan cluster) {
+
+    public Scenario {
+        if (cluster == null) {
+            cluster = ClusterPlan.DEFAULTS;
+        }
+    }
+
+    /** A scenario with the default cluster, placement and migration settings and no migrate events. */
+    public Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
+                    long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
+                    List<GuestSettings> guests, String rendered, Sweep sweep) {
+        this(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts, guests, rendered,
+                sweep, ClusterPlan.DEFAULTS);
+    }
     public static final String DETERMINISTIC = "deterministic";
     public static final String FREE_RUNNING = "free-running";
 
     /** This scenario with {@code sweep}. */
     Scenario withSweep(Sweep sweep) {
         return new Scenario(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts,
-                guests, rendered, sweep);
+                guests, rendered, sweep, cluster);
     }
 
     /**

@@ -1,0 +1,251 @@
+package ballast.scheduler.cluster;
+
+import ballast.guest.GuestHandover;
+import ballast.guest.GuestOsSnapshot;
+import ballast.guest.GuestSettings;
+import ballast.guest.GuestVm;
+import ballast.host.HostSettings;
+import ballast.host.Hypervisor;
+import ballast.host.abi.GuestCall;
+import ballast.host.abi.TranslationMode;
+import ballast.host.control.GuestGone;
+import ballast.host.wire.WireMessage;
+import ballast.scheduler.clock.Clock;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * One node's agent: on the scheduler's request it starts the hypervisors of the hosts assigned to
+ * its node and, next to each, the guests of that host (a guest and its hypervisor always share a
+ * JVM: only clock, control and migration traffic crosses nodes). It supervises its guests as the
+ * one-JVM run does (a failed guest is stopped, its hypervisor told, the fault reported, and with
+ * restart a fresh incarnation boots), and plays its part of live migrations: it stops a leaving
+ * guest and hands over its state, and starts the arriving guest's new incarnation from it.
+ *
+ * <p>In a cluster it registers with the receptionist under {@link #KEY}; in a one-JVM run the
+ * scheduler spawns one directly.
+ */
+public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
+
+    /** Host-node agents in the cluster. */
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "ballast-node-agent");
+
+    public interface Command {
+    }
+
+    /**
+     * Start these hosts and their guests (each guest's settings name its host) for run {@code run}.
+     * Guest faults go to {@code manager}; {@code crashGuests}/{@code crashTicks} inject faults (tests).
+     */
+    public record StartHosts(long run, List<HostSettings> hosts, List<GuestSettings> guests, boolean restartFailedGuests,
+                             List<String> crashGuests, long[] crashTicks, ActorRef<Object> manager)
+            implements Command, WireMessage {
+    }
+
+    /** The reply: the hypervisors started, by host name. */
+    public record HostsStarted(long run, String node, List<HostRef> hosts) implements WireMessage {
+    }
+
+    /** A host and its hypervisor's address. */
+    public record HostRef(String host, ActorRef<Hypervisor.Command> hypervisor) implements WireMessage {
+    }
+
+    /** Stop-and-copy: stop guest {@code guest} after the tick just played and hand over its state. */
+    public record Evacuate(long migration, String guest, ActorRef<Object> replyTo) implements Command, WireMessage {
+    }
+
+    /** The reply to {@link Evacuate}. */
+    public record Evacuated(long migration, GuestHandover handover) implements WireMessage {
+    }
+
+    /** Start the arriving guest's new incarnation (its settings name its new host and index) from its state. */
+    public record Resume(long migration, GuestSettings settings, GuestOsSnapshot snapshot, ActorRef<Object> replyTo)
+            implements Command, WireMessage {
+    }
+
+    /** The reply to {@link Resume}. */
+    public record Resumed(long migration, String guest) implements WireMessage {
+    }
+
+    /** The run is over: stop every host and guest of it. */
+    public record EndRun(long run) implements Command, WireMessage {
+    }
+
+    /** A watched guest actor stopped. */
+    private record GuestTerminated(String guest, int incarnation) implements Command {
+    }
+
+    /** A leaving guest's state, through this agent's adapter. */
+    private record Handover(GuestHandover handover) implements Command {
+    }
+
+    private final String node;
+    private final Map<String, ActorRef<Hypervisor.Command>> hosts = new HashMap<>();
+    private final Map<String, HostSettings> hostSettings = new HashMap<>();
+    /** Each guest running here: its current settings, incarnation and actor. */
+    private final Map<String, GuestSettings> guests = new HashMap<>();
+    private final Map<String, Integer> incarnations = new HashMap<>();
+    private final Map<String, ActorRef<GuestVm.Command>> guestRefs = new HashMap<>();
+    /** Guests stopped on purpose (migrated away): their termination is no fault. */
+    private final Set<String> leaving = new HashSet<>();
+    private final Map<String, Long> evacuations = new HashMap<>();
+    private final ActorRef<GuestHandover> handovers;
+    private ActorRef<Object> manager;
+    private boolean restartFailedGuests;
+    private long run = -1;
+
+    public static Behavior<Command> create(String node) {
+        return Behaviors.setup(context -> new NodeAgent(context, node));
+    }
+
+    private NodeAgent(ActorContext<Command> context, String node) {
+        super(context);
+        this.node = node;
+        this.handovers = context.messageAdapter(GuestHandover.class, Handover::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StartHosts.class, this::onStartHosts)
+                .onMessage(Evacuate.class, this::onEvacuate)
+                .onMessage(Handover.class, this::onHandover)
+                .onMessage(Resume.class, this::onResume)
+                .onMessage(GuestTerminated.class, this::onGuestTerminated)
+                .onMessage(EndRun.class, this::onEndRun)
+                .build();
+    }
+
+    private static String actorName(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    private Behavior<Command> onStartHosts(StartHosts start) {
+        stopAll();
+        run = start.run();
+        manager = start.manager();
+        restartFailedGuests = start.restartFailedGuests();
+        List<HostRef> started = new ArrayList<>();
+        for (HostSettings host : start.hosts()) {
+            ActorRef<Hypervisor.Command> ref = getContext().spawn(Hypervisor.create(host),
+                    "host-" + actorName(host.name()) + "-" + run);
+            hosts.put(host.name(), ref);
+            hostSettings.put(host.name(), host);
+            started.add(new HostRef(host.name(), ref));
+        }
+        Map<String, Long> crashes = new HashMap<>();
+        for (int i = 0; i < start.crashGuests().size(); i++) {
+            crashes.put(start.crashGuests().get(i), start.crashTicks()[i]);
+        }
+        for (GuestSettings guest : start.guests()) {
+            startGuest(guest, null, crashes.getOrDefault(guest.name(), GuestVm.NO_CRASH));
+        }
+        start.manager().tell(new HostsStarted(run, node, List.copyOf(started)));
+        return this;
+    }
+
+    private void startGuest(GuestSettings guest, GuestOsSnapshot snapshot, long crashAtTick) {
+        ActorRef<GuestCall> hypervisor = hosts.get(guest.host()).narrow();
+        HostSettings host = hostSettings.get(guest.host());
+        // A para-virtual guest on a sharing host needs this tick's remap notices to write next
+        // tick's page tables: it does not work ahead.
+        boolean workAhead = !(guest.mode() == TranslationMode.PARA && host.sharing().enabled());
+        Behavior<GuestVm.Command> behavior = snapshot == null
+                ? GuestVm.create(guest, hypervisor, host.maxMmuUpdateEntries(), workAhead, crashAtTick)
+                : GuestVm.restored(guest, snapshot, hypervisor, host.maxMmuUpdateEntries(), workAhead);
+        behavior = Behaviors.supervise(behavior).onFailure(SupervisorStrategy.stop().withLoggingEnabled(false));
+        leaving.remove(guest.name()); // the incarnation that left (if any) is an older one from now on
+        int incarnation = incarnations.merge(guest.name(), 1, Integer::sum) - 1;
+        String name = "guest-" + actorName(guest.name()) + "-" + run + (incarnation == 0 ? "" : "-" + incarnation);
+        ActorRef<GuestVm.Command> ref = getContext().spawn(behavior, name);
+        getContext().watchWith(ref, new GuestTerminated(guest.name(), incarnation));
+        guests.put(guest.name(), guest);
+        guestRefs.put(guest.name(), ref);
+    }
+
+    private Behavior<Command> onGuestTerminated(GuestTerminated t) {
+        if (incarnations.getOrDefault(t.guest(), 0) - 1 != t.incarnation() || !guests.containsKey(t.guest())) {
+            return this; // an older incarnation, or a guest of an earlier run
+        }
+        GuestSettings guest = guests.get(t.guest());
+        if (leaving.remove(t.guest())) {
+            guests.remove(t.guest());
+            guestRefs.remove(t.guest());
+            return this;
+        }
+        hosts.get(guest.host()).tell(new GuestGone(guest.index(), restartFailedGuests));
+        manager.tell(new Clock.GuestFault(guest.name(), "guest actor stopped (failure)", restartFailedGuests
+                ? "restarted from a fresh boot; its memory was released" : "stopped; its memory was released"));
+        if (restartFailedGuests) {
+            startGuest(guest, null, GuestVm.NO_CRASH);
+        } else {
+            guests.remove(t.guest());
+            guestRefs.remove(t.guest());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onEvacuate(Evacuate e) {
+        ActorRef<GuestVm.Command> ref = guestRefs.get(e.guest());
+        if (ref == null) {
+            e.replyTo().tell(new Evacuated(e.migration(), null));
+            return this;
+        }
+        leaving.add(e.guest());
+        evacuations.put(e.guest(), e.migration());
+        manager = e.replyTo();
+        ref.tell(new GuestVm.Migrate(handovers));
+        return this;
+    }
+
+    private Behavior<Command> onHandover(Handover h) {
+        Long migration = evacuations.remove(h.handover().guest());
+        if (migration != null) {
+            manager.tell(new Evacuated(migration, h.handover()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onResume(Resume r) {
+        startGuest(r.settings(), r.snapshot(), GuestVm.NO_CRASH);
+        r.replyTo().tell(new Resumed(r.migration(), r.settings().name()));
+        return this;
+    }
+
+    private Behavior<Command> onEndRun(EndRun end) {
+        if (end.run() == run) {
+            stopAll();
+        }
+        return this;
+    }
+
+    private void stopAll() {
+        for (ActorRef<GuestVm.Command> ref : guestRefs.values()) {
+            getContext().unwatch(ref);
+            getContext().stop(ref);
+        }
+        for (ActorRef<Hypervisor.Command> ref : hosts.values()) {
+            getContext().stop(ref);
+        }
+        guestRefs.clear();
+        guests.clear();
+        hosts.clear();
+        hostSettings.clear();
+        leaving.clear();
+        evacuations.clear();
+    }
+}
