@@ -81,6 +81,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     public record Resumed(long migration, String guest) implements WireMessage {
     }
 
+    /** Which node this is and how many hosts it takes at most. */
+    public record Hello(ActorRef<Object> replyTo) implements Command, WireMessage {
+    }
+
+    /** The reply to {@link Hello}: {@code capacity} 0 means no limit. */
+    public record Info(String node, int capacity, ActorRef<Command> agent) implements WireMessage {
+    }
+
     /** The run is over: stop every host and guest of it. */
     public record EndRun(long run) implements Command, WireMessage {
     }
@@ -89,11 +97,16 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private record GuestTerminated(String guest, int incarnation) implements Command {
     }
 
+    /** The scheduler of run {@code run} is gone (its node left or died): stop that run. */
+    private record ManagerGone(long run) implements Command {
+    }
+
     /** A leaving guest's state, through this agent's adapter. */
     private record Handover(GuestHandover handover) implements Command {
     }
 
     private final String node;
+    private final int capacity;
     private final Map<String, ActorRef<Hypervisor.Command>> hosts = new HashMap<>();
     private final Map<String, HostSettings> hostSettings = new HashMap<>();
     /** Each guest running here: its current settings, incarnation and actor. */
@@ -109,12 +122,18 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private long run = -1;
 
     public static Behavior<Command> create(String node) {
-        return Behaviors.setup(context -> new NodeAgent(context, node));
+        return create(node, 0);
     }
 
-    private NodeAgent(ActorContext<Command> context, String node) {
+    /** An agent taking at most {@code capacity} hosts (0: no limit). */
+    public static Behavior<Command> create(String node, int capacity) {
+        return Behaviors.setup(context -> new NodeAgent(context, node, capacity));
+    }
+
+    private NodeAgent(ActorContext<Command> context, String node, int capacity) {
         super(context);
         this.node = node;
+        this.capacity = capacity;
         this.handovers = context.messageAdapter(GuestHandover.class, Handover::new);
     }
 
@@ -127,6 +146,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .onMessage(Resume.class, this::onResume)
                 .onMessage(GuestTerminated.class, this::onGuestTerminated)
                 .onMessage(EndRun.class, this::onEndRun)
+                .onMessage(Hello.class, this::onHello)
+                .onMessage(ManagerGone.class, this::onManagerGone)
                 .build();
     }
 
@@ -136,8 +157,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
     private Behavior<Command> onStartHosts(StartHosts start) {
         stopAll();
+        if (manager != null) {
+            getContext().unwatch(manager);
+        }
         run = start.run();
         manager = start.manager();
+        getContext().watchWith(manager, new ManagerGone(run));
         restartFailedGuests = start.restartFailedGuests();
         List<HostRef> started = new ArrayList<>();
         for (HostSettings host : start.hosts()) {
@@ -226,9 +251,26 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         return this;
     }
 
+    private Behavior<Command> onHello(Hello hello) {
+        hello.replyTo().tell(new Info(node, capacity, getContext().getSelf()));
+        return this;
+    }
+
+    private Behavior<Command> onManagerGone(ManagerGone gone) {
+        if (gone.run() == run) {
+            getContext().getLog().info("{}: the scheduler of run {} is gone; its hosts and guests are stopped", node, run);
+            stopAll();
+        }
+        return this;
+    }
+
     private Behavior<Command> onEndRun(EndRun end) {
         if (end.run() == run) {
             stopAll();
+            if (manager != null) {
+                getContext().unwatch(manager);
+            }
+            run = -1;
         }
         return this;
     }

@@ -146,6 +146,14 @@ public final class RunManager extends AbstractBehavior<Object> {
             }
             committedPages.put(h.name(), pages);
         }
+        if ("cluster".equals(context.getSystem().settings().config().getString("pekko.actor.provider"))) {
+            ActorRef<org.apache.pekko.cluster.ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(
+                    org.apache.pekko.cluster.ClusterEvent.UnreachableMember.class,
+                    e -> new NodeLost(e.member().address().toString(), "unreachable"));
+            org.apache.pekko.cluster.typed.Cluster.get(context.getSystem()).subscriptions().tell(
+                    org.apache.pekko.cluster.typed.Subscribe.create(unreachable,
+                            org.apache.pekko.cluster.ClusterEvent.UnreachableMember.class));
+        }
         assignAndStart();
     }
 
@@ -426,7 +434,7 @@ public final class RunManager extends AbstractBehavior<Object> {
     // ---------------------------------------------------------------- node loss and the end
 
     private Behavior<Object> onNodeLost(NodeLost lost) {
-        if (finished) {
+        if (finished || agents.stream().noneMatch(a -> a.node().equals(lost.node()))) {
             return this;
         }
         List<String> hosts = new ArrayList<>();
