@@ -45,9 +45,11 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
      * Sent to the boundary actor (when there is one) after every tick but the last: tick
      * {@code nextTick} starts when it answers {@link Proceed}. Migrations happen here, between ticks.
      *
-     * @param hosts every host's figures after the tick just played
+     * @param hosts  every host's figures after the tick just played
+     * @param guests every host's guests' figures at the last sampling point
      */
-    public record TickEnded(long nextTick, Map<String, HostStats> hosts, ActorRef<Command> clock)
+    public record TickEnded(long nextTick, Map<String, HostStats> hosts, Map<String, List<GuestStats>> guests,
+                            ActorRef<Command> clock)
             implements org.apache.pekko.actor.NoSerializationVerificationNeeded {
     }
 
@@ -247,7 +249,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         }
         if (boundary != null) {
             atBoundary = true;
-            boundary.tell(new TickEnded(tick, Map.copyOf(lastHostStats), getContext().getSelf()));
+            boundary.tell(new TickEnded(tick, Map.copyOf(lastHostStats), Map.copyOf(lastGuestStats),
+                    getContext().getSelf()));
             return this;
         }
         startTick();

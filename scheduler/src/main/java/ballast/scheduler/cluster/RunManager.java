@@ -105,6 +105,10 @@ public final class RunManager extends AbstractBehavior<Object> {
     private final Map<String, Long> committedPages = new HashMap<>();
     private final MigrationSettings migrationSettings;
     private final List<ClusterPlan.MigrateEvent> events;
+    private final ballast.scheduler.placement.PlacementPolicy placement;
+    private final ballast.scheduler.migration.HotspotPolicy hotspot;
+    /** Content fingerprints of the guests, made when the sharing-aware policy first needs them. */
+    private final Map<String, ballast.scheduler.placement.BloomFilter> fingerprints = new HashMap<>();
     private int nextEvent;
     private final Map<String, Migration> active = new TreeMap<>();
     private final List<PreCopy.Outcome> outcomes = new ArrayList<>();
@@ -134,6 +138,8 @@ public final class RunManager extends AbstractBehavior<Object> {
         this.agents = List.copyOf(agents);
         this.migrationSettings = scenario.cluster().migration();
         this.events = scenario.cluster().events();
+        this.placement = ballast.scheduler.placement.Placements.byName(scenario.cluster().placement());
+        this.hotspot = new ballast.scheduler.migration.HotspotPolicy(scenario.cluster().hotspot(), scenario.tickSeconds());
         for (GuestSettings g : scenario.guests()) {
             guests.put(g.name(), g);
         }
@@ -260,6 +266,20 @@ public final class RunManager extends AbstractBehavior<Object> {
         while (nextEvent < events.size() && events.get(nextEvent).atSeconds() <= now + 1e-9) {
             begin(events.get(nextEvent++));
         }
+        for (ballast.scheduler.migration.HotspotPolicy.Decision d : hotspot.observe(boundaryTick, ended.hosts(),
+                loads(ended.guests()), busyHosts())) {
+            java.util.Set<String> avoid = new java.util.HashSet<>(busyHosts());
+            ended.hosts().forEach((h, st) -> {
+                if (scenario.cluster().hotspot().states().contains(st.reclaim().state())) {
+                    avoid.add(h);
+                }
+            });
+            String to = choose(d.guest(), avoid);
+            if (to != null) {
+                getContext().getLog().info("hotspot: {} moves {} to {}", d.host(), d.guest(), to);
+                begin(new ClusterPlan.MigrateEvent(now, d.guest(), to));
+            }
+        }
         todo.clear();
         for (Migration m : active.values()) {
             if (m.phase == Phase.NEW || m.precopy.roundOver(boundaryTick)) {
@@ -270,14 +290,79 @@ public final class RunManager extends AbstractBehavior<Object> {
         return this;
     }
 
+    /** The guests of each host with the pages they hold, from the last sample. */
+    private Map<String, List<ballast.scheduler.migration.HotspotPolicy.GuestLoad>> loads(
+            Map<String, List<ballast.host.control.GuestStats>> sampled) {
+        Map<String, List<ballast.scheduler.migration.HotspotPolicy.GuestLoad>> out = new HashMap<>();
+        sampled.forEach((host, rows) -> {
+            List<ballast.scheduler.migration.HotspotPolicy.GuestLoad> list = new ArrayList<>();
+            for (ballast.host.control.GuestStats g : rows) {
+                if (!active.containsKey(g.name())) {
+                    list.add(new ballast.scheduler.migration.HotspotPolicy.GuestLoad(g.name(), g.allocatedPages()));
+                }
+            }
+            out.put(host, list);
+        });
+        return out;
+    }
+
+    /** Hosts sending or receiving a guest now. */
+    private java.util.Set<String> busyHosts() {
+        java.util.Set<String> busy = new java.util.HashSet<>();
+        for (Migration m : active.values()) {
+            busy.add(m.from);
+            busy.add(m.to);
+        }
+        return busy;
+    }
+
+    /** Where the placement policy sends {@code guest} now, away from its host and {@code avoid}; null if nowhere. */
+    private String choose(String guest, java.util.Set<String> avoid) {
+        GuestSettings g = guests.get(guest);
+        if (g == null) {
+            return null;
+        }
+        boolean content = placement.name().equals("sharing-aware");
+        List<ballast.scheduler.placement.PlacementPolicy.HostLoad> loads = new ArrayList<>();
+        for (HostSettings h : scenario.hosts()) {
+            if (h.name().equals(g.host()) || avoid.contains(h.name())) {
+                continue;
+            }
+            ballast.scheduler.placement.BloomFilter residents = ballast.scheduler.placement.Fingerprints.empty();
+            if (content) {
+                for (GuestSettings other : guests.values()) {
+                    if (other.host().equals(h.name())) {
+                        residents.addAll(fingerprint(other));
+                    }
+                }
+            }
+            loads.add(new ballast.scheduler.placement.PlacementPolicy.HostLoad(h.name(),
+                    (long) h.totalFrames() - h.reservedFrames(), committedPages.get(h.name()), residents));
+        }
+        return placement.place(new ballast.scheduler.placement.PlacementPolicy.Candidate(g.name(), g.configuredPages(),
+                content ? fingerprint(g) : ballast.scheduler.placement.Fingerprints.empty()), loads);
+    }
+
+    private ballast.scheduler.placement.BloomFilter fingerprint(GuestSettings g) {
+        return fingerprints.computeIfAbsent(g.name(), n -> ballast.scheduler.placement.Fingerprints.of(g.content(),
+                g.seed(), g.workload().maxWorkingSetPages()));
+    }
+
     /** Starts a migration for an event, or reports why it cannot be done. */
-    private void begin(ClusterPlan.MigrateEvent event) {
+    private void begin(ClusterPlan.MigrateEvent requested) {
+        ClusterPlan.MigrateEvent event = requested;
+        if (event.to().isEmpty() && guests.containsKey(event.guest()) && !active.containsKey(event.guest())) {
+            String to = choose(event.guest(), busyHosts());
+            event = new ClusterPlan.MigrateEvent(event.atSeconds(), event.guest(), to == null ? "" : to);
+        }
         GuestSettings g = guests.get(event.guest());
         String why = null;
         if (g == null) {
             why = "no guest " + event.guest();
         } else if (active.containsKey(g.name())) {
             why = g.name() + " is already migrating";
+        } else if (event.to().isEmpty()) {
+            why = "no host has room for it (placement " + placement.name() + ")";
         } else if (!hostSettings.containsKey(event.to())) {
             why = "no host " + event.to();
         } else if (event.to().equals(g.host())) {
