@@ -352,7 +352,7 @@ public final class RunManager extends AbstractBehavior<Object> {
     private void begin(ClusterPlan.MigrateEvent requested) {
         ClusterPlan.MigrateEvent event = requested;
         if (event.to().isEmpty() && guests.containsKey(event.guest()) && !active.containsKey(event.guest())) {
-            String to = choose(event.guest(), busyHosts());
+            String to = choose(event.guest(), java.util.Set.of());
             event = new ClusterPlan.MigrateEvent(event.atSeconds(), event.guest(), to == null ? "" : to);
         }
         GuestSettings g = guests.get(event.guest());
