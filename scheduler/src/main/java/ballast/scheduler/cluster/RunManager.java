@@ -415,7 +415,20 @@ public final class RunManager extends AbstractBehavior<Object> {
         timers.startSingleTimer("step", new StepTimeout(++stepSeq), settings.barrierTimeout());
     }
 
+    /** Wall time a round's send started (for the cross-node throughput in the log). */
+    private long roundStartNanos;
+
+    /** Logs how fast a round's pages crossed (page batches per wall second). */
+    private void logRound(Migration m, int pages) {
+        double ms = (System.nanoTime() - roundStartNanos) / 1e6;
+        long batches = (pages + migrationSettings.batchPages() - 1) / migrationSettings.batchPages();
+        getContext().getLog().info("migration of {} {} -> {}: {} pages in {} batches, {} ms wall ({} batches/s)",
+                m.guest, m.from, m.to, pages, batches, String.format("%.1f", ms),
+                ms > 0 ? String.format("%.0f", batches * 1000 / ms) : "-");
+    }
+
     private SendRound round(Migration m, boolean first, boolean last) {
+        roundStartNanos = System.nanoTime();
         return new SendRound(m.id, guests.get(m.guest).index(), first, last, hypervisors.get(m.to), m.destIndex,
                 migrationSettings.batchPages(), migrationSettings.window(), replyRef());
     }
@@ -441,6 +454,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 hypervisors.get(m.from).tell(round(m, true, false));
             }
             case 3, 5 -> { // a round was sent; it takes its time on the link
+                logRound(m, reply.pagesSent());
                 m.precopy.roundSent(reply.pagesSent(), boundaryTick);
                 m.phase = Phase.PRECOPY;
                 nextStep();
@@ -460,6 +474,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 GuestSettings moved = relocated(old, m.to, m.destIndex);
                 step(m, 8);
                 m.precopyLastPages = reply.pagesSent();
+                logRound(m, reply.pagesSent());
                 agentOfHost.get(m.to).ref().tell(new NodeAgent.Resume(m.id, moved, m.handover.snapshot(),
                         getContext().getSelf()));
             }
