@@ -31,10 +31,6 @@ public final class ClusterNodes {
                 .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(bind))
                 .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
                 .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of(seedAddress(seedHostPort))))
-                .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(role)))
-                // a run's messages are large (a tick's work, a page batch): Artery's default frame is 256 KiB
-                .withValue("pekko.remote.artery.advanced.maximum-frame-size", ConfigValueFactory.fromAnyRef("64MiB"))
-                .withValue("pekko.remote.artery.advanced.buffer-pool-size", ConfigValueFactory.fromAnyRef(32))
-                .withValue("pekko.remote.artery.advanced.maximum-large-frame-size", ConfigValueFactory.fromAnyRef("64MiB"));
+                .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(role)));
     }
 }
