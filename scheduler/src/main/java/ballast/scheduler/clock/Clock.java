@@ -34,7 +34,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Clock extends AbstractBehavior<Clock.Command> {
 
-    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault, Proceed, Abort {
+    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault, Proceed, Abort, HostsLost {
     }
 
     /** A guest actor failed and how it was handled; reported under {@code faults}. */
@@ -61,6 +61,14 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     public record Abort(String failure) implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {
     }
 
+    /**
+     * These hosts are gone with their node (their guests restart elsewhere): the barrier no longer
+     * waits for them; their last figures stay in the result, their guests' rows do not.
+     */
+    public record HostsLost(List<String> hosts) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
     /** A host's report, through this clock's adapter. */
     record HostDone(HostTickDone done) implements Command {
     }
@@ -81,6 +89,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     }
 
     private final Plan plan;
+    /** The hosts still taking part (all of the plan's but those lost with their node). */
+    private final List<String> live;
     /** Who plays the tick boundaries (live migration), or null. */
     private final ActorRef<Object> boundary;
     private boolean atBoundary;
@@ -126,6 +136,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                   RunControl control, ActorRef<Object> boundary) {
         super(context);
         this.plan = plan;
+        this.live = new ArrayList<>(plan.hostNames());
         this.boundary = boundary;
         this.hosts = hosts;
         this.result = result;
@@ -150,6 +161,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                 .onMessage(GuestFault.class, this::onGuestFault)
                 .onMessage(Proceed.class, this::onProceed)
                 .onMessage(Abort.class, this::onAbort)
+                .onMessage(HostsLost.class, this::onHostsLost)
                 .build();
     }
 
@@ -162,7 +174,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         sampling = last || (tick + 1) % plan.sampleEveryTicks() == 0;
         boolean audit = last || plan.auditEveryTick();
         RunTick run = new RunTick(tick, sampling, audit, self);
-        for (String name : plan.hostNames()) {
+        for (String name : live) {
             hosts.get(name).tell(run);
         }
         timers.startSingleTimer("barrier", new BarrierTimeout(tick), plan.barrierTimeout());
@@ -213,17 +225,34 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         if (plan.freeRunning()) {
             return onFreeReport(done);
         }
-        if (done.tick() != tick || !hosts.containsKey(done.hostName()) || arrived.containsKey(done.hostName())) {
+        if (done.tick() != tick || !live.contains(done.hostName()) || arrived.containsKey(done.hostName())) {
             getContext().getLog().warn("unexpected report of {} for tick {} during tick {}", done.hostName(), done.tick(), tick);
             return this;
         }
         arrived.put(done.hostName(), done);
-        if (arrived.size() < hosts.size()) {
+        return completeTick();
+    }
+
+    private Behavior<Command> onHostsLost(HostsLost lost) {
+        live.removeAll(lost.hosts());
+        for (String h : lost.hosts()) {
+            lastGuestStats.remove(h);
+            arrived.remove(h);
+        }
+        if (live.isEmpty()) {
+            return finish("every host was lost");
+        }
+        return atBoundary || plan.freeRunning() ? this : completeTick();
+    }
+
+    /** When every live host has reported the tick: collects it and moves on. */
+    private Behavior<Command> completeTick() {
+        if (arrived.size() < live.size()) {
             return this;
         }
         timers.cancel("barrier");
         double simulatedSeconds = (tick + 1) * plan.tickSeconds();
-        for (String name : plan.hostNames()) {
+        for (String name : live) {
             HostTickDone d = arrived.get(name);
             checks += d.invariantChecks();
             violations.addAll(d.violations());
@@ -285,7 +314,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             return this;
         }
         List<String> missing = new ArrayList<>();
-        for (String name : plan.hostNames()) {
+        for (String name : plan.freeRunning() ? plan.hostNames() : live) {
             if (!(plan.freeRunning() ? finalReports : arrived).containsKey(name)) {
                 missing.add(name);
             }

@@ -66,7 +66,7 @@ public final class RunManager extends AbstractBehavior<Object> {
     private record StepTimeout(long step) implements org.apache.pekko.actor.NoSerializationVerificationNeeded {
     }
 
-    private enum Phase { NEW, PRECOPY, STOP }
+    private enum Phase { NEW, PRECOPY, STOP, RESTART }
 
     /** One migration in progress. */
     private static final class Migration {
@@ -80,6 +80,13 @@ public final class RunManager extends AbstractBehavior<Object> {
         int step;
         GuestHandover handover;
         int precopyLastPages;
+
+        /** A guest lost with its node, to boot afresh on {@code to}. */
+        static Migration restart(long id, String guest, String to) {
+            Migration m = new Migration(id, guest, null, to, null);
+            m.phase = Phase.RESTART;
+            return m;
+        }
 
         Migration(long id, String guest, String from, String to, PreCopy precopy) {
             this.id = id;
@@ -120,6 +127,13 @@ public final class RunManager extends AbstractBehavior<Object> {
     /** The boundary being played: the tick that starts after it, and what is left to do. */
     private long boundaryTick = -1;
     private final List<Migration> todo = new ArrayList<>();
+    /** Guests lost with their node, to boot afresh elsewhere at the next tick boundary. */
+    private final List<Migration> restarts = new ArrayList<>();
+    /** Hosts gone with their node. */
+    private final java.util.Set<String> lostHosts = new java.util.TreeSet<>();
+    private final java.util.Set<String> lostNodes = new java.util.HashSet<>();
+    /** What node losses did, for the run's failure line (restart mode), or null. */
+    private String nodeLoss;
     private Migration current;
 
     public static Behavior<Object> create(Scenario scenario, Settings settings, List<Agent> agents,
@@ -213,6 +227,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 .onMessage(Clock.TickEnded.class, this::onTickEnded)
                 .onMessage(MigrationReply.class, this::onMigrationReply)
                 .onMessage(NodeAgent.Evacuated.class, this::onEvacuated)
+                .onMessage(ballast.host.migration.PageBatchAck.class, this::onInstalled)
                 .onMessage(NodeAgent.Resumed.class, this::onResumed)
                 .onMessage(Clock.GuestFault.class, this::onGuestFault)
                 .onMessage(NodeLost.class, this::onNodeLost)
@@ -281,6 +296,8 @@ public final class RunManager extends AbstractBehavior<Object> {
             }
         }
         todo.clear();
+        todo.addAll(restarts);
+        restarts.clear();
         for (Migration m : active.values()) {
             if (m.phase == Phase.NEW || m.precopy.roundOver(boundaryTick)) {
                 todo.add(m);
@@ -325,7 +342,7 @@ public final class RunManager extends AbstractBehavior<Object> {
         boolean content = placement.name().equals("sharing-aware");
         List<ballast.scheduler.placement.PlacementPolicy.HostLoad> loads = new ArrayList<>();
         for (HostSettings h : scenario.hosts()) {
-            if (h.name().equals(g.host()) || avoid.contains(h.name())) {
+            if (h.name().equals(g.host()) || avoid.contains(h.name()) || lostHosts.contains(h.name())) {
                 continue;
             }
             ballast.scheduler.placement.BloomFilter residents = ballast.scheduler.placement.Fingerprints.empty();
@@ -397,7 +414,10 @@ public final class RunManager extends AbstractBehavior<Object> {
         }
         current = todo.remove(0);
         Migration m = current;
-        if (m.phase == Phase.NEW) {
+        if (m.phase == Phase.RESTART) {
+            step(m, 11);
+            hypervisors.get(m.to).tell(new AdmitGuest(m.id, specs.get(m.guest), replyRef()));
+        } else if (m.phase == Phase.NEW) {
             step(m, 1);
             hypervisors.get(m.to).tell(new AdmitGuest(m.id, specs.get(m.guest), replyRef()));
         } else {
@@ -478,8 +498,32 @@ public final class RunManager extends AbstractBehavior<Object> {
                 agentOfHost.get(m.to).ref().tell(new NodeAgent.Resume(m.id, moved, m.handover.snapshot(),
                         getContext().getSelf()));
             }
+            case 11 -> { // a lost guest has room on its new host: install it empty, then boot it afresh
+                m.destIndex = reply.guest();
+                step(m, 12);
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                ActorRef<Hypervisor.Command> self = (ActorRef) getContext().getSelf();
+                hypervisors.get(m.to).tell(new ballast.host.migration.InstallGuest(m.id, m.destIndex, new long[0],
+                        new int[0], null, self));
+            }
             default -> getContext().getLog().warn("unexpected migration reply {} at step {}", reply, m.step);
         }
+        return this;
+    }
+
+    /** The new host installed a restarted guest (empty): start its fresh incarnation there. */
+    private Behavior<Object> onInstalled(ballast.host.migration.PageBatchAck ack) {
+        Migration m = current;
+        if (m == null || ack.migration() != m.id || m.step != 12 || finished) {
+            return this;
+        }
+        if (ack.problem() != null) {
+            fail("restart of " + m.guest + " on " + m.to + " failed: " + ack.problem());
+            return this;
+        }
+        step(m, 13);
+        agentOfHost.get(m.to).ref().tell(new NodeAgent.Resume(m.id, relocated(guests.get(m.guest), m.to, m.destIndex),
+                null, getContext().getSelf()));
         return this;
     }
 
@@ -500,10 +544,15 @@ public final class RunManager extends AbstractBehavior<Object> {
 
     private Behavior<Object> onResumed(NodeAgent.Resumed r) {
         Migration m = current;
-        if (m == null || r.migration() != m.id || m.step != 8 || finished) {
+        if (m == null || r.migration() != m.id || m.step != 8 && m.step != 13 || finished) {
             return this;
         }
         timers.cancel("step");
+        if (m.phase == Phase.RESTART) {
+            guests.put(m.guest, relocated(guests.get(m.guest), m.to, m.destIndex));
+            nextStep();
+            return this;
+        }
         GuestSettings old = guests.get(m.guest);
         guests.put(m.guest, relocated(old, m.to, m.destIndex));
         committedPages.merge(m.from, -(long) old.configuredPages(), Long::sum);
@@ -534,8 +583,8 @@ public final class RunManager extends AbstractBehavior<Object> {
     // ---------------------------------------------------------------- node loss and the end
 
     private Behavior<Object> onNodeLost(NodeLost lost) {
-        if (finished || agents.stream().noneMatch(a -> a.node().equals(lost.node()))) {
-            return this;
+        if (finished || agents.stream().noneMatch(a -> a.node().equals(lost.node())) || !lostNodes.add(lost.node())) {
+            return this; // not one of this run's nodes, or already handled (unreachable, then terminated)
         }
         List<String> hosts = new ArrayList<>();
         for (Map.Entry<String, Agent> e : agentOfHost.entrySet()) {
@@ -551,6 +600,12 @@ public final class RunManager extends AbstractBehavior<Object> {
                 lostGuests.add(g.name());
             }
         }
+        boolean migrating = active.values().stream().anyMatch(m -> hosts.contains(m.from) || hosts.contains(m.to));
+        if ("restart".equals(scenario.cluster().onNodeLoss()) && clock != null && !migrating
+                && !Scenario.FREE_RUNNING.equals(scenario.mode()) && lostHosts.size() + hosts.size() < hostSettings.size()) {
+            restartElsewhere(lost, hosts, lostGuests);
+            return this;
+        }
         String reason = "node " + lost.node() + " was lost (" + lost.how() + "): host(s) " + String.join(", ", hosts)
                 + (lostGuests.isEmpty() ? "" : " with guest(s) " + String.join(", ", lostGuests) + " lost");
         getContext().getLog().error("{}", reason);
@@ -564,6 +619,39 @@ public final class RunManager extends AbstractBehavior<Object> {
             fail(reason);
         }
         return this;
+    }
+
+    /**
+     * on-node-loss = restart: the clock stops waiting for the node's hosts, and each of their guests
+     * boots afresh (new memory, new integrity record) at the next tick boundary on the host the
+     * placement policy picks among the others; a guest with no room anywhere stays lost.
+     */
+    private void restartElsewhere(NodeLost lost, List<String> hosts, List<String> lostGuests) {
+        lostHosts.addAll(hosts);
+        for (String h : hosts) {
+            agentOfHost.remove(h);
+            hypervisors.remove(h);
+            committedPages.put(h, Long.MAX_VALUE / 2);
+        }
+        clock.tell(new Clock.HostsLost(List.copyOf(hosts)));
+        List<String> where = new ArrayList<>();
+        for (String g : lostGuests) {
+            String to = choose(g, lostHosts);
+            if (to == null) {
+                clock.tell(new Clock.GuestFault(g, "node " + lost.node() + " lost", "lost with its host "
+                        + guests.get(g).host() + "; no room to restart it elsewhere"));
+                where.add(g + " lost");
+                continue;
+            }
+            committedPages.merge(to, (long) guests.get(g).configuredPages(), Long::sum);
+            restarts.add(Migration.restart(nextMigrationId++, g, to));
+            clock.tell(new Clock.GuestFault(g, "node " + lost.node() + " lost", "restarted from a fresh boot on " + to));
+            where.add(g + " on " + to);
+        }
+        String note = "node " + lost.node() + " was lost (" + lost.how() + "): host(s) " + String.join(", ", hosts)
+                + (where.isEmpty() ? "" : "; guests restarted from a fresh boot: " + String.join(", ", where));
+        nodeLoss = nodeLoss == null ? note : nodeLoss + "; " + note;
+        getContext().getLog().error("{}", note);
     }
 
     /** Ends the run with a failure: through the clock once it runs (so that what was played is kept). */
@@ -588,6 +676,10 @@ public final class RunManager extends AbstractBehavior<Object> {
                 ? new RunResult(0, List.of(), List.of(), List.of(), List.of(), 0, List.of(), "the clock failed", false,
                 0, List.of())
                 : done.result();
+        if (nodeLoss != null && r.failure() == null) {
+            r = new RunResult(r.ticksPlayed(), r.samples(), r.hostSamples(), r.hosts(), r.guests(), r.invariantChecks(),
+                    r.violations(), nodeLoss, r.interrupted(), r.wallSeconds(), r.faults());
+        }
         result.complete(r.withMigrations(outcomes, where));
         return Behaviors.stopped();
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param seedNode   HOST:PORT of a cluster seed node to run on, or empty for one JVM
  * @param nodes      host-node processes to wait for before the run starts (0: any that joined)
  * @param joinSeconds wall seconds to wait for them
- * @param onNodeLoss what happens to the guests of a node process that dies: {@code lost}
+ * @param onNodeLoss what happens to the guests of a node process that dies: {@code lost} or {@code restart}
  * @param placement  the placement policy's name
  * @param migration  pre-copy settings
  * @param hotspot    the hotspot trigger

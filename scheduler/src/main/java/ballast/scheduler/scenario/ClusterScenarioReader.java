@@ -21,7 +21,7 @@ import java.util.Set;
  * has a {@code migrate} block). Problems go to the scenario's {@link Problems}.
  */
 final class ClusterScenarioReader {
-    static final List<String> ON_NODE_LOSS = List.of("lost");
+    static final List<String> ON_NODE_LOSS = List.of("lost", "restart");
     static final List<String> HOTSPOT_STATES = List.of("high", "soft", "hard", "low");
     /** Event kinds read by other readers; an entry with none of these nor migrate is a problem here. */
     static final Set<String> OTHER_EVENT_KINDS = Set.of();
