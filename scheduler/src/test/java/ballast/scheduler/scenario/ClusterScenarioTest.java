@@ -52,7 +52,7 @@ class ClusterScenarioTest {
     @Test
     void badValuesAreProblemsAtTheirLines(@TempDir Path dir) throws Exception {
         List<Problem> p = problems(dir, """
-                cluster { seed-node = "nowhere", on-node-loss = restart }
+                cluster { seed-node = "nowhere", on-node-loss = reboot }
                 placement { policy = random }
                 migration { max-rounds = 0, links = [ { between = [a, zz], bandwidth = 1MiB } ] }
                 hotspot { states = [hot] }
