@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -84,6 +83,8 @@ class ClusterTest {
 
     @BeforeAll
     void startThreeHostNodes() throws Exception {
+        // however this JVM ends (but killed), the node JVMs go with it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(Process::destroyForcibly)));
         int first = freePort();
         seed = "127.0.0.1:" + first;
         for (int i = 0; i < 3; i++) {
@@ -200,9 +201,5 @@ class ClusterTest {
             }
         }
         return lines;
-    }
-
-    static String classPath() {
-        return System.getProperty("java.class.path").replace(File.pathSeparator, File.pathSeparator);
     }
 }
