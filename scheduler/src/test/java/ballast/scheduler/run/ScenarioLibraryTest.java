@@ -61,7 +61,7 @@ class ScenarioLibraryTest {
             assertThat(g.readMismatches()).isZero();
         }
         long free = r.hosts().get(0).framesFree();
-        assertThat(free * 4096 / (1 << 20)).as("MiB free on host-a").isGreaterThan(300);
+        assertThat(free * 4096 / (1 << 20)).as("MiB free on host-a").isGreaterThan(500);
     }
 
     @Test
