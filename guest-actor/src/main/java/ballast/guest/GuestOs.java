@@ -3,6 +3,7 @@ package ballast.guest;
 import ballast.guest.workload.FileImage;
 import ballast.guest.workload.TraceWorkload;
 import ballast.guest.workload.Workload;
+import ballast.guest.workload.WorkloadSettings;
 import ballast.host.abi.Audit;
 import ballast.host.abi.GuestCounters;
 import ballast.host.abi.KernelActivity;
@@ -10,6 +11,7 @@ import ballast.host.abi.MmuUpdate;
 import ballast.host.abi.Ops;
 import ballast.host.abi.Refusal;
 import ballast.host.abi.RefusalReason;
+import ballast.host.abi.Reservation;
 import ballast.host.abi.TickResult;
 import ballast.host.abi.TranslationMode;
 import ballast.host.memory.Tokens;
@@ -46,10 +48,51 @@ import java.util.List;
  * tick (page i is PPN i); its other pages start zeroed when first touched.
  *
  * <p>A para-virtual guest keeps its p2m current from the hypervisor's remap notices (page
- * sharing moves its PPNs between frames). Should an {@code mmu_update} batch still be refused as
- * naming a frame that no longer backs its PPN, the guest re-issues those mappings from its updated
- * p2m in its next tick and rewrites what it expects there, so its memory and its record agree
- * again.
+ * sharing moves its PPNs between frames; a deflated balloon page comes back on a new frame). Should
+ * an {@code mmu_update} batch still be refused as naming a frame that no longer backs its PPN, the
+ * guest re-issues those entries from its updated p2m in a later tick ({@link #setRemapLag}) and
+ * rewrites what it expects there, so its memory and its record agree again.
+ *
+ * <h2>Memory pressure: the page allocator, the balloon and the guest's own paging</h2>
+ *
+ * <p>Every PPN is free (on the allocator's free list), holds one workload page (resident), or is
+ * pinned by the balloon driver. The guest's usable memory is its configured memory less the
+ * balloon. Each tick starts with the balloon driver's orders ({@link BalloonOrders}, from its
+ * step of the previous {@code TickStart}): PPNs the driver gives back are freed, then the
+ * requested pages are pinned for the balloon, free PPNs first. When the guest needs a PPN (a first
+ * touch, a page-in, a page for the balloon) and none is free, it <em>pages out</em> its coldest
+ * resident page, chosen by a clock (second chance) over the PPNs:
+ * <ul>
+ *   <li>each access stamps its page with the tick ({@code lastAccess}); the hand stamps each PPN it
+ *       passes ({@code handStamp}). A page is <em>referenced</em> when it was accessed since the hand
+ *       last passed its PPN ({@code lastAccess >= handStamp}); a newly mapped page counts as
+ *       referenced. The hand clears a referenced page (stamps it) and moves on; the first page it
+ *       finds unreferenced is the victim;</li>
+ *   <li>a page accessed in the tick being generated is never a victim in that tick (a para-virtual
+ *       guest's page-table entries are applied before the tick's operations, so unmapping a page
+ *       the tick already used would unmap it under those uses);</li>
+ *   <li>to find a PPN for an access the hand goes round at most twice (the first round clears,
+ *       the second finds); when every resident page was used in this tick there is no victim, and
+ *       the tick's remaining workload accesses are not made (the guest is thrashing: its usable
+ *       memory is smaller than what one tick touches);</li>
+ *   <li>to find pages for the balloon it goes round at most once (like Linux's balloon, which
+ *       allocates without retrying): the balloon gets fewer pages than it asked for when the
+ *       guest's resident pages are all in use.</li>
+ * </ul>
+ * <p>A paged-out page's content stays in the guest's record ({@code expected}, the copy on its
+ * virtual disk); its PPN goes into the tick's {@link Reservation#pageOuts()} (the disk's DMA read),
+ * its mapping is removed ({@code UNMAP}, or an {@code mmu_update} clear entry for a para-virtual
+ * guest), and the PPN is reused at once or given to the balloon. A later access to the page is a
+ * guest page fault: a PPN is found (perhaps by paging out another page), mapped, and the recorded
+ * token written back (a page-in), so integrity holds.
+ *
+ * <h2>Working-set truth</h2>
+ *
+ * <p>Period {@code k} covers simulated seconds {@code [k P, (k + 1) P)}, {@code P} =
+ * {@link GuestMemorySettings#workingSetPeriodSeconds()}; a tick's accesses happen at its start
+ * ({@code tick x tickSeconds}). {@code workingSetTruePages} is the number of distinct pages the
+ * guest read or wrote in the last complete period (0 before one completed), counted from the
+ * {@code lastAccess} stamps when the first tick of a new period is generated (no cost per access).
  *
  * <p>Owned by one {@link GuestVm}, not thread-safe.
  */
@@ -57,6 +100,18 @@ public final class GuestOs {
     static final long LOW_REGION_VPN = 0x400L;
     static final long HIGH_REGION_VPN = 0x7f0000000L;
     private static final int[] NO_PAGES = new int[0];
+    /** {@code ppnOfPage}: the page was never touched. */
+    static final int UNTOUCHED = -1;
+    /** {@code ppnOfPage}: the page is on the guest's virtual disk; {@code expected} holds its content. */
+    static final int ON_DISK = -2;
+    /** {@code pageOfPpn}: the PPN is on the free list. */
+    static final int FREE = -1;
+    /** {@code pageOfPpn}: the PPN is pinned by the balloon driver. */
+    static final int BALLOONED = -2;
+    /** {@code lastAccess}: never accessed. */
+    private static final int NEVER = -1;
+    /** {@code handStamp} of a newly mapped PPN: its page counts as referenced at the hand's next pass. */
+    private static final int JUST_MAPPED = Integer.MIN_VALUE;
 
     private final GuestSettings settings;
     private final int processes;
@@ -65,31 +120,61 @@ public final class GuestOs {
     /** Operation and value streams, reused from tick to tick; each message gets an exact-length copy. */
     private final LongBuffer opBuffer = new LongBuffer();
     private final LongBuffer valueBuffer = new LongBuffer();
-    private final Workload workload;
+    private Workload workload;
+    /** The tick the current workload started at (its phases are timed from there). */
+    private long workloadStartTick;
+    private int workloadChanges;
     /** The traces replayed, or null for a synthetic workload. */
     private final TraceWorkload traces;
     private final ContentModel content;
     private final KernelActivityGenerator kernel;
-    /** PPN backing each workload page, or -1: the guest's own page bookkeeping. */
+    /** PPN backing each workload page, or {@link #UNTOUCHED} or {@link #ON_DISK}: the guest's own page bookkeeping. */
     private int[] ppnOfPage;
-    /** The token the guest last wrote to each workload page: its integrity record. */
+    /** The token the guest last wrote to each workload page: its integrity record (and its disk copy). */
     private long[] expected;
+    /** The tick each workload page was last read or written in, or {@link #NEVER}. */
+    private int[] lastAccess;
     /** Pages in first-touch order, for audits. */
     private final IntArrayList touched = new IntArrayList();
+    /** The allocator's free PPNs, a stack; ascending from the top at boot. */
     private final int[] freePpns;
     private int freeTop;
+    /** The workload page each PPN holds, or {@link #FREE} or {@link #BALLOONED}. */
+    private final int[] pageOfPpn;
+    /** The tick the clock hand last cleared each PPN's page, or {@link #JUST_MAPPED}. */
+    private final int[] handStamp;
+    private int hand;
+    private int residentPages;
+    private int pagesOnDisk;
+    private int balloonPages;
     private int[] p2m = new int[0];
     /** File-backed image: the token of each chunk, filling PPN 0 upward at boot; empty otherwise. */
     private final long[] imageTokens;
     private boolean imageLoaded;
-    /** Pages whose mmu_update was refused, to map again (and rewrite) next tick. */
+    /** Pages whose mmu_update was refused, to map again (and rewrite), with the tick of the refusal. */
     private final IntArrayList remapPages = new IntArrayList(0);
+    private final LongArrayList remapTicks = new LongArrayList(0);
+    /** A refusal in the result of tick m is acted on in the work of tick m + remapLag or later. */
+    private int remapLag = 1;
+
+    /** The tick being generated, as a stamp. */
+    private int stamp;
+    /** The tick's page-outs (the reservation's DMA reads) and the PPNs it pins for the balloon. */
+    private final IntArrayList tickPageOuts = new IntArrayList();
+    private final IntArrayList tickPinned = new IntArrayList();
 
     private long accesses;
     private long reads;
     private long writes;
     private long readsVerified;
     private long readMismatches;
+    private long pageIns;
+    private long pageOuts;
+    private long stalledTicks;
+    private long workingSetTruePages;
+    /** The working-set period the last generated tick fell in (Long.MIN_VALUE before the first), and its first tick. */
+    private long wsPeriod = Long.MIN_VALUE;
+    private long wsPeriodFirstTick;
 
     /**
      * Ticks generated but not yet verified: at most two, because a guest may generate tick n + 1
@@ -111,9 +196,37 @@ public final class GuestOs {
         long readsTotal;
         long writes;
         long touched;
+        long onDisk;
+        long pageIns;
+        long pageOuts;
+        long balloon;
+        long workingSet;
+        long stalled;
         /** Pages of this tick's mmu_update entries, in order, and the batch size they were split by. */
         int[] mmuPages = new int[0];
         int mmuBatch = 1;
+    }
+
+    /**
+     * What the balloon driver's step asks of the guest OS, carried out at the start of the next
+     * tick the guest generates: free {@code release} (PPNs the balloon no longer holds), pin
+     * {@code pinPages} pages (they go into the tick's {@link Reservation#inflate()}), and name
+     * {@code deflate} (ballooned PPNs the driver takes back; they stay pinned until released).
+     */
+    public record BalloonOrders(int[] release, int pinPages, int[] deflate) {
+        public static final BalloonOrders NONE = new BalloonOrders(NO_PAGES, 0, NO_PAGES);
+
+        public BalloonOrders {
+            release = release == null ? NO_PAGES : release;
+            deflate = deflate == null ? NO_PAGES : deflate;
+            if (pinPages < 0) {
+                throw new IllegalArgumentException("cannot pin " + pinPages + " pages");
+            }
+        }
+
+        public boolean isEmpty() {
+            return release.length == 0 && pinPages == 0 && deflate.length == 0;
+        }
     }
 
     public GuestOs(GuestSettings settings) {
@@ -136,14 +249,20 @@ public final class GuestOs {
                     + " pages exceeds its memory of " + settings.configuredPages() + " pages");
         }
         this.ppnOfPage = new int[pages];
-        Arrays.fill(ppnOfPage, -1);
+        Arrays.fill(ppnOfPage, UNTOUCHED);
         this.expected = new long[pages];
+        this.lastAccess = new int[pages];
+        Arrays.fill(lastAccess, NEVER);
         // The guest's page allocator hands out PPNs in ascending order, after the image's.
-        this.freePpns = new int[settings.configuredPages()];
+        int configured = settings.configuredPages();
+        this.freePpns = new int[configured];
         for (int i = 0; i < freePpns.length; i++) {
             freePpns[i] = freePpns.length - 1 - i;
         }
         this.freeTop = freePpns.length - imageTokens.length;
+        this.pageOfPpn = new int[configured];
+        Arrays.fill(pageOfPpn, FREE);
+        this.handStamp = new int[configured];
     }
 
     private static long[] loadImage(GuestSettings settings) {
@@ -161,7 +280,7 @@ public final class GuestOs {
         }
     }
 
-    /** The hypervisor moved these PPNs to these MPNs (a merge or a copy-on-write break): update the p2m. */
+    /** The hypervisor moved these PPNs to these MPNs (a merge, a copy-on-write break, a deflate): update the p2m. */
     public void remapped(int[] ppns, int[] mpns) {
         int n = Math.min(ppns.length, mpns.length);
         for (int i = 0; i < n; i++) {
@@ -178,6 +297,19 @@ public final class GuestOs {
                     + settings.configuredPages() + " pages");
         }
         this.p2m = p2m;
+    }
+
+    /**
+     * How many ticks after a refused {@code mmu_update} the guest re-issues its entries: 1 (the next
+     * tick's work) for a guest that generates each tick's work when the tick starts, 2 for one that
+     * works ahead (its next tick's work may already exist when the refusal arrives), so that the
+     * work never depends on when a result arrived.
+     */
+    public void setRemapLag(int ticks) {
+        if (ticks < 1) {
+            throw new IllegalArgumentException("remap lag " + ticks);
+        }
+        this.remapLag = ticks;
     }
 
     /** The (process, VPN) key of workload page {@code page}. */
@@ -199,54 +331,199 @@ public final class GuestOs {
     }
 
     /**
-     * The work of one tick: the ops and values streams, for para guests the mmu_update batch, and
-     * the kernel's activity (null when it did nothing).
+     * The work of one tick: the ops and values streams, for para guests the mmu_update batch, the
+     * kernel's activity (null when it did nothing), and the reservation calls (null when none: no
+     * page-out, inflate or deflate).
      */
-    public record Work(List<MmuUpdate> mmuUpdates, long[] ops, long[] values, KernelActivity kernel) {
+    public record Work(List<MmuUpdate> mmuUpdates, long[] ops, long[] values, KernelActivity kernel,
+                       Reservation reservation) {
+        /** The PPNs this tick pinned for the balloon (its inflate call), possibly none. */
+        public int[] pinned() {
+            return reservation == null ? NO_PAGES : reservation.inflate();
+        }
     }
 
-    /** Generates tick {@code tick}'s work and remembers the digest its reads must produce. */
+    /** Generates tick {@code tick}'s work with no balloon orders and no stall. */
     public Work generate(long tick, int maxMmuUpdateEntries) {
+        return generate(tick, maxMmuUpdateEntries, BalloonOrders.NONE, false);
+    }
+
+    /**
+     * Generates tick {@code tick}'s work and remembers the digest its reads must produce: first the
+     * guest OS's own work (its image on the first tick, re-issued refused mappings), then the
+     * balloon driver's {@code orders}, then the workload's accesses, none when {@code stall} (the
+     * tick counts as stalled; page-outs and balloon calls still go).
+     */
+    public Work generate(long tick, int maxMmuUpdateEntries, BalloonOrders orders, boolean stall) {
         boolean para = settings.mode() == TranslationMode.PARA;
         Mmu mmu = new Mmu(new LongArrayList(), new IntArrayList(), new IntArrayList(), new IntArrayList());
         LongBuffer ops = opBuffer.clear();
         LongBuffer values = valueBuffer.clear();
         tickDigest = Tokens.EMPTY_DIGEST;
         tickReads = 0;
-        beginTick(para, ops, values, mmu);
-        int count = traces != null ? replayTraces(para, ops, values, mmu) : runWorkload(tick, para, ops, values, mmu);
-        return finishTick(tick, ops, values, mmu, maxMmuUpdateEntries, count);
+        stamp = (int) tick;
+        tickPageOuts.clear();
+        tickPinned.clear();
+        countWorkingSet(tick);
+        beginTick(tick, para, ops, values, mmu);
+        carryOut(orders, para, ops, mmu);
+        int count = 0;
+        if (stall) {
+            stalledTicks++;
+        } else {
+            count = traces != null ? replayTraces(para, ops, values, mmu) : runWorkload(tick, para, ops, values, mmu);
+        }
+        Reservation reservation = null;
+        if (!tickPageOuts.isEmpty() || !tickPinned.isEmpty() || orders.deflate().length > 0) {
+            reservation = new Reservation(tickPageOuts.toIntArray(), tickPinned.toIntArray(), orders.deflate().clone());
+        }
+        return finishTick(tick, ops, values, mmu, maxMmuUpdateEntries, count, reservation);
     }
 
     /**
      * What the guest OS does before the tick's accesses: load its file-backed image on the first
      * tick, and re-issue the page-table writes of pages whose mmu_update was refused as stale (with
-     * their content, from the guest's own record).
+     * their content, from the guest's own record; a page paged out since gets its clear entry again).
      */
-    private void beginTick(boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
+    private void beginTick(long tick, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
         if (!imageLoaded) {
             imageLoaded = true;
             for (int page = 0; page < imageTokens.length; page++) {
-                fill(page, page, keyOf(page), imageTokens[page], para, ops, values, mmu);
+                mapAndWrite(page, page, keyOf(page), imageTokens[page], para, ops, values, mmu);
+                touched.add(page);
             }
         }
+        int kept = 0;
         for (int i = 0; i < remapPages.size(); i++) {
             int page = remapPages.getInt(i);
+            if (remapTicks.getLong(i) > tick - remapLag) {
+                remapPages.set(kept, page);
+                remapTicks.set(kept++, remapTicks.getLong(i));
+                continue;
+            }
             long key = keyOf(page);
-            mmu.add(key, p2m[ppnOfPage[page]], ppnOfPage[page], page);
-            ops.add(Ops.op(Ops.WRITE, key));
-            values.add(expected[page]);
-            writes++;
-            accesses++;
+            int ppn = ppnOfPage[page];
+            if (ppn >= 0) {
+                mmu.add(key, p2m[ppn], ppn, page);
+                ops.add(Ops.op(Ops.WRITE, key));
+                values.add(expected[page]);
+                lastAccess[page] = stamp;
+                writes++;
+                accesses++;
+            } else if (ppn == ON_DISK) {
+                mmu.add(key, MmuUpdate.CLEAR, -1, page);
+            }
         }
-        remapPages.clear();
+        remapPages.size(kept);
+        remapTicks.size(kept);
     }
 
-    /** A synthetic workload's tick: its accesses, process by process; returns how many. */
+    /** Carries out the balloon driver's orders: frees what the balloon gave back, then pins what it asks for. */
+    private void carryOut(BalloonOrders orders, boolean para, LongBuffer ops, Mmu mmu) {
+        for (int ppn : orders.deflate()) {
+            requireBallooned(ppn, "deflate");
+        }
+        for (int ppn : orders.release()) {
+            requireBallooned(ppn, "release");
+            pageOfPpn[ppn] = FREE;
+            freePpns[freeTop++] = ppn;
+            balloonPages--;
+        }
+        if (orders.pinPages() > 0) {
+            pinForBalloon(orders.pinPages(), para, ops, mmu);
+        }
+    }
+
+    private void requireBallooned(int ppn, String what) {
+        if (ppn < 0 || ppn >= pageOfPpn.length || pageOfPpn[ppn] != BALLOONED) {
+            throw new IllegalStateException(settings.name() + ": the balloon driver's " + what + " names PPN " + ppn
+                    + ", which is not in its balloon");
+        }
+    }
+
+    /**
+     * Pins up to {@code pages} pages for the balloon: free PPNs first, then pages paged out as the
+     * clock finds them in one round of the hand. Never pins the guest's last usable PPN.
+     */
+    private void pinForBalloon(int pages, boolean para, LongBuffer ops, Mmu mmu) {
+        int want = Math.min(pages, settings.configuredPages() - balloonPages - 1);
+        while (tickPinned.size() < want && freeTop > 0) {
+            int ppn = freePpns[--freeTop];
+            pageOfPpn[ppn] = BALLOONED;
+            tickPinned.add(ppn);
+        }
+        int n = pageOfPpn.length;
+        for (int visits = 0; tickPinned.size() < want && visits < n && residentPages > 0; visits++) {
+            int ppn = hand;
+            hand = ppn + 1 == n ? 0 : ppn + 1;
+            if (isVictim(ppn)) {
+                pageOut(pageOfPpn[ppn], ppn, para, ops, mmu);
+                pageOfPpn[ppn] = BALLOONED;
+                tickPinned.add(ppn);
+            }
+        }
+        balloonPages += tickPinned.size();
+    }
+
+    /**
+     * One step of the clock hand at {@code ppn}: whether its page may be paged out now. A referenced
+     * page is cleared (stamped) instead; a free or pinned PPN and a page used in this tick are passed.
+     */
+    private boolean isVictim(int ppn) {
+        int page = pageOfPpn[ppn];
+        if (page < 0) {
+            return false;
+        }
+        int last = lastAccess[page];
+        if (last == stamp) {
+            return false;
+        }
+        if (last >= handStamp[ppn]) {
+            handStamp[ppn] = stamp;
+            return false;
+        }
+        return true;
+    }
+
+    /** A PPN for a first touch or a page-in: a free one, else one paged out by the clock; -1 when none can be. */
+    private int takePpn(boolean para, LongBuffer ops, Mmu mmu) {
+        if (freeTop > 0) {
+            return freePpns[--freeTop];
+        }
+        int n = pageOfPpn.length;
+        for (int visits = 0; visits < 2 * n && residentPages > 0; visits++) {
+            int ppn = hand;
+            hand = ppn + 1 == n ? 0 : ppn + 1;
+            if (isVictim(ppn)) {
+                pageOut(pageOfPpn[ppn], ppn, para, ops, mmu);
+                pageOfPpn[ppn] = FREE;
+                return ppn;
+            }
+        }
+        return -1;
+    }
+
+    /** Writes {@code page} to the guest's virtual disk and unmaps it; its PPN is the caller's to reuse. */
+    private void pageOut(int page, int ppn, boolean para, LongBuffer ops, Mmu mmu) {
+        long key = keyOf(page);
+        if (para) {
+            mmu.add(key, MmuUpdate.CLEAR, -1, page);
+        } else {
+            ops.add(Ops.op(Ops.UNMAP, key));
+        }
+        ppnOfPage[page] = ON_DISK;
+        residentPages--;
+        pagesOnDisk++;
+        pageOuts++;
+        tickPageOuts.add(ppn);
+    }
+
+    /** A synthetic workload's tick: its accesses, process by process; returns how many were made. */
     private int runWorkload(long tick, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
         double dt = settings.tickSeconds();
-        int count = workload.beginTick(tick * dt, dt);
+        int count = workload.beginTick((tick - workloadStartTick) * dt, dt);
         int ws = workload.workingSetPages();
+        int made = 0;
         for (int process = 0; process < processes && count > 0; process++) {
             int slice = count / processes + (process < count % processes ? 1 : 0);
             if (slice == 0 || ws <= process) {
@@ -263,15 +540,18 @@ public final class GuestOs {
                         page -= processes;
                     }
                 }
-                access(page, keyOf(page), workload.nextIsWrite(), para, ops, values, mmu);
+                if (!access(page, keyOf(page), workload.nextIsWrite(), para, ops, values, mmu)) {
+                    return made; // no PPN to be had: the rest of the tick waits
+                }
+                made++;
             }
         }
-        return count;
+        return made;
     }
 
     /**
      * A trace workload's tick: for each process, as many records of its trace as the tick holds,
-     * each one access to the page of its VPN; returns how many.
+     * each one access to the page of its VPN; returns how many were made.
      */
     private int replayTraces(boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
         double dt = settings.tickSeconds();
@@ -288,7 +568,9 @@ public final class GuestOs {
                 if (page >= ppnOfPage.length) {
                     growPages(page + 1);
                 }
-                access(page, traces.key(), traces.isWrite(), para, ops, values, mmu);
+                if (!access(page, traces.key(), traces.isWrite(), para, ops, values, mmu)) {
+                    return total;
+                }
                 total++;
             }
         }
@@ -296,13 +578,16 @@ public final class GuestOs {
     }
 
     /**
-     * One access of the workload to {@code page}: first touches map and fill the page; a write
+     * One access of the workload to {@code page}: a page not in memory is brought in first (a first
+     * touch maps and fills it, a page-in maps it and writes back its recorded content); a write
      * records its fresh token, a read folds the token the guest expects into the tick's digest.
+     * Returns false, making no access, when no PPN can be had for the page.
      */
-    private void access(int page, long key, boolean write, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
-        if (ppnOfPage[page] < 0) {
-            firstTouch(page, key, para, ops, values, mmu);
+    private boolean access(int page, long key, boolean write, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
+        if (ppnOfPage[page] < 0 && !bringIn(page, key, para, ops, values, mmu)) {
+            return false;
         }
+        lastAccess[page] = stamp;
         if (write) {
             long token = content.nextWriteToken();
             ops.add(Ops.op(Ops.WRITE, key));
@@ -315,6 +600,26 @@ public final class GuestOs {
             tickReads++;
         }
         accesses++;
+        return true;
+    }
+
+    /** A guest page fault: a first touch, or a page-in from the guest's virtual disk. */
+    private boolean bringIn(int page, long key, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
+        int ppn = takePpn(para, ops, mmu);
+        if (ppn < 0) {
+            return false;
+        }
+        if (ppnOfPage[page] == ON_DISK) {
+            pagesOnDisk--;
+            pageIns++;
+            mapAndWrite(page, ppn, key, expected[page], para, ops, values, mmu);
+        } else {
+            // The OS fills the new page: zeroes it, or reads it in from the image.
+            long token = settings.content().fileBacked() ? Tokens.ZERO : content.initialToken(page);
+            mapAndWrite(page, ppn, key, token, para, ops, values, mmu);
+            touched.add(page);
+        }
+        return true;
     }
 
     /** The per-page arrays grow when a trace shows more pages than it did when it was scanned. */
@@ -324,14 +629,49 @@ public final class GuestOs {
             throw new IllegalStateException(settings.name() + ": its traces touch more than its "
                     + settings.configuredPages() + " pages of memory");
         }
+        resizePages(size);
+    }
+
+    private void resizePages(int size) {
         int old = ppnOfPage.length;
         ppnOfPage = Arrays.copyOf(ppnOfPage, size);
-        Arrays.fill(ppnOfPage, old, size, -1);
+        Arrays.fill(ppnOfPage, old, size, UNTOUCHED);
         expected = Arrays.copyOf(expected, size);
+        lastAccess = Arrays.copyOf(lastAccess, size);
+        Arrays.fill(lastAccess, old, size, NEVER);
+    }
+
+    /**
+     * At the first tick of a new working-set period: the distinct pages read or written in the
+     * period just completed (0 when the last complete period held no tick).
+     */
+    private void countWorkingSet(long tick) {
+        long period = (long) Math.floor(tick * settings.tickSeconds() / settings.memory().workingSetPeriodSeconds() + 1e-9);
+        if (wsPeriod == Long.MIN_VALUE) {
+            wsPeriod = period;
+            wsPeriodFirstTick = tick;
+            return;
+        }
+        if (period == wsPeriod) {
+            return;
+        }
+        long count = 0;
+        if (period == wsPeriod + 1) {
+            int[] last = lastAccess;
+            for (int page = 0; page < last.length; page++) {
+                if (last[page] >= wsPeriodFirstTick && last[page] < tick) {
+                    count++;
+                }
+            }
+        }
+        workingSetTruePages = count;
+        wsPeriod = period;
+        wsPeriodFirstTick = tick;
     }
 
     /** Ends a tick's generation: remembers what its reads must produce, packs its mmu_update batches and kernel activity. */
-    private Work finishTick(long tick, LongBuffer ops, LongBuffer values, Mmu mmu, int maxMmuUpdateEntries, int count) {
+    private Work finishTick(long tick, LongBuffer ops, LongBuffer values, Mmu mmu, int maxMmuUpdateEntries, int count,
+                            Reservation reservation) {
         reads += tickReads;
         Pending p = pending[(int) (tick & 1)];
         if (p.tick >= 0) {
@@ -345,6 +685,12 @@ public final class GuestOs {
         p.readsTotal = reads;
         p.writes = writes;
         p.touched = touched.size();
+        p.onDisk = pagesOnDisk;
+        p.pageIns = pageIns;
+        p.pageOuts = pageOuts;
+        p.balloon = balloonPages;
+        p.workingSet = workingSetTruePages;
+        p.stalled = stalledTicks;
         p.mmuPages = mmu.pages().toIntArray();
         p.mmuBatch = Math.max(1, maxMmuUpdateEntries);
         List<MmuUpdate> batches = List.of();
@@ -352,7 +698,7 @@ public final class GuestOs {
             batches = splitMmuUpdates(mmu.keys().toLongArray(), mmu.mpns().toIntArray(), mmu.ppns().toIntArray(),
                     maxMmuUpdateEntries);
         }
-        return new Work(batches, ops.toArray(), values.toArray(), kernel.next(count));
+        return new Work(batches, ops.toArray(), values.toArray(), kernel.next(count), reservation);
     }
 
     /** A tick's mmu_update entries being gathered, with the workload page of each. */
@@ -365,19 +711,14 @@ public final class GuestOs {
         }
     }
 
-    private void firstTouch(int page, long key, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
-        if (freeTop == 0) {
-            throw new IllegalStateException(settings.name() + ": out of guest-physical pages");
-        }
-        int ppn = freePpns[--freeTop];
-        // The OS fills the new page: zeroes it, or reads it in from the image.
-        long token = settings.content().fileBacked() ? Tokens.ZERO : content.initialToken(page);
-        fill(page, ppn, key, token, para, ops, values, mmu);
-    }
-
-    /** Maps {@code page} to {@code ppn} and fills it with {@code token}. */
-    private void fill(int page, int ppn, long key, long token, boolean para, LongBuffer ops, LongBuffer values, Mmu mmu) {
+    /** Maps {@code page} to {@code ppn} and writes {@code token} there (a fill, or a page-in). */
+    private void mapAndWrite(int page, int ppn, long key, long token, boolean para, LongBuffer ops, LongBuffer values,
+                             Mmu mmu) {
         ppnOfPage[page] = ppn;
+        pageOfPpn[ppn] = page;
+        handStamp[ppn] = JUST_MAPPED;
+        lastAccess[page] = stamp;
+        residentPages++;
         if (para) {
             mmu.add(key, p2m[ppn], ppn, page);
         } else {
@@ -387,7 +728,6 @@ public final class GuestOs {
         ops.add(Ops.op(Ops.WRITE, key));
         values.add(token);
         expected[page] = token;
-        touched.add(page);
         accesses++;
         writes++;
     }
@@ -409,6 +749,7 @@ public final class GuestOs {
     /**
      * Checks the hypervisor's digest of a tick's reads against the guest's own record; a result for
      * a tick this guest did not generate (or already verified) is counted as no reads and fails.
+     * A refused stale {@code mmu_update} batch is re-issued {@link #setRemapLag the remap lag} later.
      */
     public boolean verify(TickResult result) {
         if (result.tick() < 0) {
@@ -420,10 +761,11 @@ public final class GuestOs {
         }
         for (Refusal r : result.refusals()) {
             if (r.reason() == RefusalReason.FRAME_NOT_OWNED && r.index() >= 0) {
-                // A stale MPN in this batch: map its pages again from the updated p2m next tick.
+                // A stale MPN in this batch: map its pages again from the updated p2m.
                 int from = r.index() * p.mmuBatch;
                 for (int i = from; i < Math.min(p.mmuPages.length, from + p.mmuBatch); i++) {
                     remapPages.add(p.mmuPages[i]);
+                    remapTicks.add(result.tick());
                 }
             }
         }
@@ -433,15 +775,17 @@ public final class GuestOs {
         } else {
             readMismatches += p.reads;
         }
-        verifiedCounters = new GuestCounters(p.accesses, p.readsTotal, p.writes, p.touched, readsVerified, readMismatches);
+        verifiedCounters = new GuestCounters(p.accesses, p.readsTotal, p.writes, p.touched, readsVerified,
+                readMismatches, p.onDisk, p.pageIns, p.pageOuts, p.balloon, p.workingSet, p.stalled);
         p.tick = -1;
         p.mmuPages = NO_PAGES;
         return ok;
     }
 
     /**
-     * The guest's full integrity record: every touched page's key and expected token. Only valid when
-     * every generated tick has been verified (no tick generated ahead).
+     * The guest's integrity record of the pages in its memory: every resident page's key and
+     * expected token (a page on its virtual disk is not mapped, and its record is the disk copy).
+     * Only valid when every generated tick has been verified (no tick generated ahead).
      */
     public Audit audit() {
         for (Pending p : pending) {
@@ -450,14 +794,61 @@ public final class GuestOs {
             }
         }
         int n = touched.size();
-        long[] keys = new long[n];
-        long[] tokens = new long[n];
+        long[] keys = new long[n - pagesOnDisk];
+        long[] tokens = new long[keys.length];
+        int k = 0;
         for (int i = 0; i < n; i++) {
             int page = touched.getInt(i);
-            keys[i] = keyOf(page);
-            tokens[i] = expected[page];
+            if (ppnOfPage[page] >= 0) {
+                keys[k] = keyOf(page);
+                tokens[k++] = expected[page];
+            }
         }
         return new Audit(keys, tokens);
+    }
+
+    /**
+     * Why {@code next} cannot become this guest's workload, or null: a trace workload is neither
+     * replaced nor replaces another (its pages are the traces' own), and a working set must fit in
+     * the guest's memory.
+     */
+    public String workloadProblem(WorkloadSettings next) {
+        if (next == null) {
+            return "no workload given";
+        }
+        if (traces != null) {
+            return settings.name() + " replays traces; its workload cannot be changed";
+        }
+        if (next.isTrace()) {
+            return "a running guest cannot change to a trace workload";
+        }
+        int pages = next.maxWorkingSetPages();
+        if (pages > settings.configuredPages()) {
+            return "working set of " + pages + " pages exceeds " + settings.name() + "'s memory of "
+                    + settings.configuredPages() + " pages";
+        }
+        return null;
+    }
+
+    /**
+     * Makes {@code next} the guest's workload from tick {@code fromTick} on: its phases are timed
+     * from that tick, and its random choices are seeded from the guest's seed and the number of
+     * changes so far. Pages of the old workload stay where they are (the clock pages them out
+     * once they go cold).
+     *
+     * @throws IllegalArgumentException with {@link #workloadProblem}'s reason
+     */
+    public void changeWorkload(WorkloadSettings next, long fromTick) {
+        String problem = workloadProblem(next);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        workloadChanges++;
+        workload = new Workload(next, Tokens.derive(settings.seed(), "workload-" + workloadChanges));
+        workloadStartTick = fromTick;
+        if (next.maxWorkingSetPages() > ppnOfPage.length) {
+            resizePages(next.maxWorkingSetPages());
+        }
     }
 
     /** The guest's counters as of its last verified tick (a tick generated ahead is not counted yet). */
@@ -467,6 +858,36 @@ public final class GuestOs {
 
     public GuestSettings settings() {
         return settings;
+    }
+
+    /** PPNs the balloon holds now (pinned and not yet given back to the guest). */
+    public int balloonPages() {
+        return balloonPages;
+    }
+
+    /** Workload pages in memory now. */
+    public int residentPages() {
+        return residentPages;
+    }
+
+    /** Workload pages on the guest's virtual disk now. */
+    public int pagesOnDisk() {
+        return pagesOnDisk;
+    }
+
+    /** PPNs on the allocator's free list now. */
+    public int freePages() {
+        return freeTop;
+    }
+
+    /** The PPN backing workload page {@code page}, or {@link #UNTOUCHED} or {@link #ON_DISK}. */
+    int ppnOf(int page) {
+        return page < ppnOfPage.length ? ppnOfPage[page] : UNTOUCHED;
+    }
+
+    /** The workload page on {@code ppn}, or {@link #FREE} or {@link #BALLOONED}. */
+    int pageOn(int ppn) {
+        return pageOfPpn[ppn];
     }
 
     /** Why one of the guest's traces ended early since the last call (a read error), or null. */

@@ -6,11 +6,15 @@ import ballast.host.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
+import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
 import ballast.host.memory.ReverseMap;
 import ballast.host.memory.Tlb;
+import ballast.host.memory.Tokens;
+import ballast.host.policy.WorkingSetEstimator;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import java.util.Arrays;
 
 /**
  * The hypervisor's state for one guest: its pmap, the page tables the (simulated) hardware walks,
@@ -37,6 +41,17 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
  * frame, a copy, the remap, the shared frame's refcount drops. When the hypervisor changes the
  * frame behind a PPN, {@link #repoint} updates every shadow or para-virtual entry built from it
  * and drops the TLB entries; a para-virtual guest is also told ({@link #takeNotice}).
+ *
+ * <p>Reclamation: a PPN may be ballooned ({@link #inflate}, {@link #deflate}), which frees its
+ * frame; a guest access that reaches a ballooned PPN pops the balloon ({@link #backing}: a fresh
+ * zeroed frame, and {@link #popped} is set for the hypervisor to empty the whole balloon). A PPN
+ * on a private frame may be swapped out by the hypervisor ({@link #swapOutPage}), or merged into
+ * a shared frame with the same content instead (share before swap); a later access faults it
+ * back in from host swap, and the guest pays {@code swapInCycles}. Working-set sampling
+ * ({@link #startSamplePeriod}) invalidates the mappings of the sampled PPNs, so that the next
+ * touch of each misses; the miss path records it ({@link #miss}). Para-virtual guests are never
+ * swapped by the hypervisor: their page tables hold machine frames (Xen does not page PV guests
+ * either).
  *
  * <p>Owned by one {@link HypervisorCore}, not thread-safe.
  */
@@ -84,11 +99,33 @@ final class GuestMemory {
     long allocationFailures;
     long cowBreaks;
 
-    GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared, boolean sharing) {
+    /** The host's swap store (shared by its guests). */
+    private final HostSwap swap;
+    /** CPU cycles one swap-in costs this guest (the host's setting; may change between ticks). */
+    long swapInCycles;
+    /** Set when an access reached a ballooned PPN since the hypervisor last emptied the balloon. */
+    boolean popped;
+    long balloonPops;
+    long hostSwapOuts;
+    long hostSwapIns;
+    long doublePagings;
+    long sharedBeforeSwap;
+
+    /** Working-set sampling: the estimator, this period's sampled PPNs, and a mark per PPN sampled and not yet touched. */
+    final WorkingSetEstimator estimator;
+    private int[] sample = new int[0];
+    private byte[] sampled;
+    private int samplesPending;
+
+    GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared, boolean sharing,
+                HostSwap swap, long swapInCycles, WorkingSetEstimator estimator) {
         this.spec = spec;
         this.index = spec.index();
         this.mode = spec.mode();
         this.frames = frames;
+        this.swap = swap;
+        this.swapInCycles = swapInCycles;
+        this.estimator = estimator;
         this.cpu = new CpuAccount(costs, spec.technique(), spec.cpu());
         this.shared = shared;
         this.sharing = sharing;
@@ -126,23 +163,66 @@ final class GuestMemory {
     }
 
     /**
-     * Backs {@code ppn} with a fresh zeroed frame if it has none; returns its MPN, or
-     * {@link FramePool#NO_FRAME} when the host has no free frame.
+     * The frame behind {@code ppn}, giving it one if it has none: a fresh zeroed frame for an
+     * unbacked PPN (a first touch) or a ballooned one (the balloon pops: counted, and
+     * {@link #popped} set), or a frame filled from host swap for a swapped one (a swap-in, charged
+     * to the guest). Returns {@link FramePool#NO_FRAME} when the host has no free frame (then
+     * nothing changed).
      */
     int backing(int ppn) {
         int mpn = pmap.mpn(ppn);
         if (mpn != FramePool.NO_FRAME) {
             return mpn;
         }
-        mpn = frames.allocate(index);
+        mpn = allocateFrame();
         if (mpn == FramePool.NO_FRAME) {
-            allocationFailures++;
             return FramePool.NO_FRAME;
+        }
+        byte state = pmap.state(ppn);
+        if (state == Pmap.SWAPPED) {
+            frames.setToken(mpn, swap.release(index, ppn));
+            hostSwapIns++;
+            cpu.hostSwapIn(swapInCycles);
+        } else if (state == Pmap.BALLOONED) {
+            balloonPops++;
+            popped = true;
         }
         pmap.back(ppn, mpn);
         frames.setM2p(mpn, ppn);
         return mpn;
     }
+
+    /**
+     * Where a guest's fault waits when the host has no free frame: the hypervisor pages a victim
+     * out there and then (the faulting guest is blocked meanwhile), so that no access is ever lost
+     * to a momentary shortage. Null: no such fallback (reclamation off).
+     */
+    interface FrameShortage {
+        /** Frees at least one frame for guest {@code forGuest}'s fault; returns whether it could. */
+        boolean freeOne(int forGuest);
+    }
+
+    private FrameShortage shortage;
+
+    void onShortage(FrameShortage shortage) {
+        this.shortage = shortage;
+    }
+
+    /** A free frame for this guest: from the free list, or after the hypervisor paged a victim out; else NO_FRAME. */
+    private int allocateFrame() {
+        int mpn = frames.allocate(index);
+        if (mpn == FramePool.NO_FRAME && shortage != null && shortage.freeOne(index)) {
+            mpn = frames.allocate(index);
+            shortageWaits++;
+        }
+        if (mpn == FramePool.NO_FRAME) {
+            allocationFailures++;
+        }
+        return mpn;
+    }
+
+    /** Faults that waited for the hypervisor to page a victim out (the host had no free frame). */
+    long shortageWaits;
 
     /**
      * A TLB miss on {@code key}: walks the mode's tables, fills the TLB and returns the MPN, or
@@ -169,6 +249,9 @@ final class GuestMemory {
                 rmap.add(ppn, key);
                 hiddenFaults++;
                 cpu.hiddenFault();
+                if (samplesPending > 0 && sampled[ppn] != 0) {
+                    touchSampled(ppn); // the sampled page's shadow entries were dropped: this hidden fault finds it
+                }
             }
             // else a shadow walk: as many references as a native walk, no overhead
         } else if (mode == TranslationMode.NESTED) {
@@ -178,13 +261,18 @@ final class GuestMemory {
                 return FramePool.NO_FRAME;
             }
             mpn = pmap.mpn(ppn);
-            if (mpn < 0) {
-                // EPT violation: the nested table has no entry yet; the hypervisor backs it.
+            boolean sampledTouch = samplesPending > 0 && sampled[ppn] != 0;
+            if (mpn < 0 || sampledTouch) {
+                // EPT violation: the nested table has no entry (never backed, ballooned, swapped, or
+                // invalidated for working-set sampling); the hypervisor backs it.
                 mpn = backing(ppn);
                 hiddenFaults++;
                 cpu.hiddenFault();
                 if (mpn < 0) {
                     return FramePool.NO_FRAME;
+                }
+                if (sampledTouch) {
+                    touchSampled(ppn);
                 }
             }
         } else {
@@ -192,6 +280,14 @@ final class GuestMemory {
             if (mpn < 0) {
                 guestFaults++;
                 return FramePool.NO_FRAME;
+            }
+            if (samplesPending > 0) {
+                // The sampled entries' accessed bits were cleared and their TLB entries dropped: the
+                // walk sets the bit again, which the hypervisor reads; no fault.
+                int ppn = paraPpn[process].get(vpn);
+                if (ppn >= 0 && sampled[ppn] != 0) {
+                    touchSampled(ppn);
+                }
             }
         }
         tlb.fill(key, mpn, sharing && frames.owner(mpn) == FramePool.SHARED || dirtyLog != null);
@@ -235,9 +331,8 @@ final class GuestMemory {
             throw new IllegalStateException(spec.name() + ": key 0x" + Long.toHexString(key) + " maps shared MPN "
                     + sharedMpn + " but its PPN " + ppn + " does not");
         }
-        int copy = frames.allocate(index);
+        int copy = allocateFrame();
         if (copy == FramePool.NO_FRAME) {
-            allocationFailures++;
             return FramePool.NO_FRAME;
         }
         frames.setToken(copy, frames.token(sharedMpn));
@@ -309,6 +404,11 @@ final class GuestMemory {
         noticePpns.clear();
         noticeMpns.clear();
         return notice;
+    }
+
+    /** Entries of the next remap notice. */
+    int pendingNotices() {
+        return noticePpns.size();
     }
 
     /** A guest page-table write making {@code key} map {@code ppn} (full and nested guests). */
@@ -393,10 +493,187 @@ final class GuestMemory {
         });
     }
 
+    // ---------------------------------------------------------------- reclamation
+
+    /**
+     * Drops every mapping built from {@code ppn}, whose frame {@code mpn} (or none) is about to
+     * go: shadow entries and their TLB entries (shadow paging), every TLB entry of the frame
+     * (nested paging), or the para-virtual page-table entries and their TLB entries.
+     */
+    private void dropMappings(int ppn, int mpn) {
+        if (shadow != null) {
+            invalidatePpn(ppn);
+        } else if (mode == TranslationMode.PARA) {
+            rmap.drain(ppn, key -> {
+                tables[Ops.process(key)].clear(Ops.vpn(key));
+                paraPpn[Ops.process(key)].clear(Ops.vpn(key));
+                tlb.invalidate(key);
+            });
+        } else if (mpn != FramePool.NO_FRAME) {
+            tlb.invalidateFrame(mpn);
+        }
+    }
+
+    /**
+     * Puts one validated {@code ppn} (not ballooned) into the balloon: its frame is freed (a
+     * private frame) or loses a reference (a shared one), or its swap slot is freed; every
+     * mapping built from it is dropped.
+     */
+    void inflate(int ppn) {
+        byte state = pmap.state(ppn);
+        int mpn = pmap.mpn(ppn);
+        if (state == Pmap.BACKED || state == Pmap.SHARED) {
+            dropMappings(ppn, mpn);
+            pmap.unback(ppn);
+            if (state == Pmap.BACKED) {
+                frames.free(mpn);
+            } else {
+                shared.release(mpn);
+            }
+        } else if (state == Pmap.SWAPPED) {
+            swap.release(index, ppn);
+            pmap.dropSwapped(ppn);
+        } else {
+            dropMappings(ppn, FramePool.NO_FRAME);
+        }
+        pmap.balloon(ppn);
+    }
+
+    /**
+     * Takes one validated ballooned {@code ppn} out of the balloon: it is the guest's again,
+     * unbacked until touched; a para-virtual guest gets a frame now (the caller checked there are
+     * enough) and a remap-notice entry for it.
+     */
+    void deflate(int ppn) {
+        pmap.unballoon(ppn);
+        if (mode == TranslationMode.PARA) {
+            int mpn = backing(ppn);
+            noticePpns.add(ppn);
+            noticeMpns.add(mpn);
+        }
+    }
+
+    /** The balloon popped: every PPN still in it is the guest's again, unbacked. Returns how many. */
+    int emptyBalloon() {
+        int emptied = 0;
+        for (int ppn = 0; ppn < pmap.pages() && pmap.balloonedPages() > 0; ppn++) {
+            if (pmap.state(ppn) == Pmap.BALLOONED) {
+                pmap.unballoon(ppn);
+                emptied++;
+            }
+        }
+        popped = false;
+        return emptied;
+    }
+
+    /** What {@link #swapOutPage} did with a victim. */
+    static final int KEPT = 0;
+    static final int SWAPPED_OUT = 1;
+    static final int SHARED_INSTEAD = 2;
+
+    /**
+     * Takes victim {@code ppn} (on a private frame) from the guest: with {@code shareFirst}, when
+     * a shared frame already holds its content, the PPN joins it (share before swap); else its
+     * content goes to host swap, its mappings are dropped and its frame freed. Returns
+     * {@link #KEPT} when the PPN is not on a private frame, the guest is para-virtual, or the swap
+     * is full; else {@link #SWAPPED_OUT} or {@link #SHARED_INSTEAD}.
+     */
+    int swapOutPage(int ppn, boolean shareFirst) {
+        if (mode == TranslationMode.PARA || pmap.state(ppn) != Pmap.BACKED) {
+            return KEPT;
+        }
+        int mpn = pmap.mpn(ppn);
+        long token = frames.token(mpn);
+        if (shareFirst) {
+            int sharedMpn = shared.frameWithContent(token);
+            if (sharedMpn != FramePool.NO_FRAME && sharedMpn != mpn) {
+                mergeInto(ppn, mpn, sharedMpn);
+                sharedBeforeSwap++;
+                return SHARED_INSTEAD;
+            }
+        }
+        if (swap.swapOut(index, ppn, token) == HostSwap.NO_SLOT) {
+            return KEPT;
+        }
+        dropMappings(ppn, mpn);
+        pmap.swapOut(ppn);
+        frames.free(mpn);
+        hostSwapOuts++;
+        return SWAPPED_OUT;
+    }
+
+    /**
+     * The guest OS wrote {@code ppn} to its virtual disk (a DMA read of the page): a page the
+     * hypervisor had swapped out must come back in first (double paging; charged as a swap-in).
+     * Returns whether it was a double paging.
+     */
+    boolean pageOut(int ppn) {
+        if (pmap.state(ppn) != Pmap.SWAPPED) {
+            return false;
+        }
+        doublePagings++;
+        backing(ppn); // without a free frame the disk reads it from host swap directly; it stays swapped
+        return true;
+    }
+
+    /**
+     * Starts a working-set period: marks {@code ppns} sampled and invalidates their mappings so
+     * that the next touch of each misses (shadow entries dropped, TLB entries of their frames
+     * dropped, or para-virtual entries' accessed bits cleared with their TLB entries).
+     */
+    void startSamplePeriod(int[] ppns) {
+        if (sampled == null) {
+            sampled = new byte[pmap.pages()];
+        }
+        sample = ppns;
+        int[] mpns = new int[ppns.length];
+        int frameCount = 0;
+        for (int ppn : ppns) {
+            sampled[ppn] = 1;
+            if (shadow != null) {
+                invalidatePpn(ppn);
+            } else if (mode == TranslationMode.PARA) {
+                rmap.forEach(ppn, tlb::invalidate);
+            } else if (pmap.mpn(ppn) != FramePool.NO_FRAME) {
+                mpns[frameCount++] = pmap.mpn(ppn);
+            }
+        }
+        if (frameCount > 0) {
+            Arrays.sort(mpns, 0, frameCount);
+            tlb.invalidateFrames(mpns, frameCount);
+        }
+        samplesPending = ppns.length;
+    }
+
+    /** Ends the working-set period: folds its count into the estimator (when {@code count}) and clears the marks. */
+    void endSamplePeriod(boolean count) {
+        if (sampled != null) {
+            for (int ppn : sample) {
+                sampled[ppn] = 0;
+            }
+        }
+        sample = new int[0];
+        samplesPending = 0;
+        if (count) {
+            estimator.endPeriod();
+        }
+    }
+
+    private void touchSampled(int ppn) {
+        sampled[ppn] = 0;
+        samplesPending--;
+        estimator.touched(ppn);
+    }
+
+    /** Sampled PPNs not yet touched this period. */
+    int samplesPending() {
+        return samplesPending;
+    }
+
     /**
      * The guest is gone (stopped or about to boot afresh): every private frame it held goes back to
-     * the host and every shared frame loses its reference, its tables, shadow tables and TLB are
-     * emptied, and it may boot again. Returns how many of its pages were released. Counters are kept: they are the guest's history.
+     * the host, every shared frame loses its reference and every swap slot is freed, its balloon is
+     * forgotten, its tables, shadow tables and TLB are emptied, and it may boot again. Returns how many of its pages were released. Counters are kept: they are the guest's history.
      */
     int release() {
         int released = 0;
@@ -413,7 +690,16 @@ final class GuestMemory {
                 released++;
             }
         }
+        if (pmap.swappedPages() > 0) {
+            for (int ppn = 0; ppn < pmap.pages(); ppn++) {
+                if (pmap.state(ppn) == Pmap.SWAPPED) {
+                    swap.release(index, ppn);
+                }
+            }
+        }
         pmap.clear();
+        endSamplePeriod(false);
+        popped = false;
         for (int p = 0; p < tables.length; p++) {
             tables[p] = new RadixPageTable();
             if (shadow != null) {
@@ -472,6 +758,26 @@ final class GuestMemory {
         if (mode == TranslationMode.PARA) {
             return target;
         }
-        return pmap.isValidPpn(target) ? pmap.mpn(target) : UNMAPPED;
+        return pmap.isValidPpn(target) && pmap.state(target) != Pmap.BALLOONED ? pmap.mpn(target) : UNMAPPED;
+    }
+
+    /**
+     * What the guest would read at {@code key} right now, without side effects: into
+     * {@code token[0]}, returning true; or false when the guest has no valid mapping there or the
+     * mapping reaches a ballooned PPN. A page with no frame yet reads as the zero page; a swapped
+     * page reads its content from host swap.
+     */
+    boolean peekContent(long key, long[] token) {
+        int target = peekTarget(key);
+        if (target == UNMAPPED) {
+            return false;
+        }
+        if (target != FramePool.NO_FRAME) {
+            token[0] = frames.token(target);
+            return true;
+        }
+        int ppn = tables[Ops.process(key)].get(Ops.vpn(key));
+        token[0] = pmap.state(ppn) == Pmap.SWAPPED ? swap.peek(index, ppn) : Tokens.ZERO;
+        return true;
     }
 }

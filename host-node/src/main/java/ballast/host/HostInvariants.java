@@ -3,6 +3,7 @@ package ballast.host;
 import ballast.host.abi.Ops;
 import ballast.host.abi.TranslationMode;
 import ballast.host.memory.FramePool;
+import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,10 @@ import java.util.List;
  *   <li>refcounts: every frame's count equals the number of (guest, PPN) entries mapping it;
  *       a private frame is mapped exactly once (and knows its PPN), a free or reserved frame
  *       never; the count of pages on shared frames agrees with the pmaps; at most one shared
- *       frame holds the zero page;</li>
+ *       frame holds the zero page; a ballooned, swapped or unbacked PPN has no frame, and the
+ *       pmap's counts of ballooned and swapped PPNs agree with its entries; host swap: every
+ *       swapped PPN holds exactly one slot, every slot in use is held by exactly the swapped PPN
+ *       it records, and the slots in use are as many as the swapped PPNs;</li>
  *   <li>isolation: no guest maps another guest's private frame, through its pmap, its
  *       para-virtual tables, its shadow tables or its TLB; a shared frame is never cached
  *       writable; every shadow, para-virtual and TLB entry agrees with the guest table and the
@@ -33,7 +37,7 @@ final class HostInvariants {
     private HostInvariants() {
     }
 
-    static List<String> check(String host, FramePool frames, GuestMemory[] guests, SharedFrames sharedFrames) {
+    static List<String> check(String host, FramePool frames, GuestMemory[] guests, SharedFrames sharedFrames, HostSwap swap) {
         Violations v = new Violations(host);
         int total = frames.totalFrames();
         int free = 0;
@@ -63,12 +67,34 @@ final class HostInvariants {
 
         int[] mappings = new int[total];
         long sharedMappings = 0;
+        long swappedPages = 0;
         for (GuestMemory g : guests) {
             Pmap pmap = g.pmap;
             int backed = 0;
             int sharedPages = 0;
+            int ballooned = 0;
+            int swapped = 0;
             for (int ppn = 0; ppn < pmap.pages(); ppn++) {
                 int mpn = pmap.mpn(ppn);
+                byte st = pmap.state(ppn);
+                if (st == Pmap.BALLOONED) {
+                    ballooned++;
+                } else if (st == Pmap.SWAPPED) {
+                    swapped++;
+                    int slot = swap.slot(g.index, ppn);
+                    if (slot == HostSwap.NO_SLOT) {
+                        v.add("refcounts: " + g.spec.name() + " PPN " + ppn + " is swapped but holds no swap slot");
+                    } else if (swap.owner(slot) != g.index || swap.ppn(slot) != ppn) {
+                        v.add("refcounts: " + g.spec.name() + " PPN " + ppn + " holds swap slot " + slot + ", which records guest "
+                                + swap.owner(slot) + " PPN " + swap.ppn(slot));
+                    }
+                } else if (swap.slot(g.index, ppn) != HostSwap.NO_SLOT) {
+                    v.add("refcounts: " + g.spec.name() + " PPN " + ppn + " holds swap slot " + swap.slot(g.index, ppn)
+                            + " but is not swapped");
+                }
+                if ((st == Pmap.BALLOONED || st == Pmap.SWAPPED || st == Pmap.UNBACKED) != (mpn == FramePool.NO_FRAME)) {
+                    v.add("frame conservation: " + g.spec.name() + " PPN " + ppn + " in state " + st + " maps MPN " + mpn);
+                }
                 if (mpn == FramePool.NO_FRAME) {
                     continue;
                 }
@@ -98,7 +124,29 @@ final class HostInvariants {
             if (sharedPages != pmap.sharedPages()) {
                 v.add("refcounts: " + g.spec.name() + " pmap counts " + pmap.sharedPages() + " shared pages, found " + sharedPages);
             }
+            if (ballooned != pmap.balloonedPages() || swapped != pmap.swappedPages()) {
+                v.add("refcounts: " + g.spec.name() + " pmap counts " + pmap.balloonedPages() + " ballooned and "
+                        + pmap.swappedPages() + " swapped pages, found " + ballooned + " and " + swapped);
+            }
             sharedMappings += sharedPages;
+            swappedPages += swapped;
+        }
+        int slotsInUse = 0;
+        for (int slot = 0; slot < swap.slotsTouched(); slot++) {
+            int owner = swap.owner(slot);
+            if (owner == HostSwap.FREE) {
+                continue;
+            }
+            slotsInUse++;
+            if (owner < 0 || owner >= guests.length || !guests[owner].pmap.isValidPpn(swap.ppn(slot))
+                    || swap.slot(owner, swap.ppn(slot)) != slot) {
+                v.add("refcounts: swap slot " + slot + " records guest " + owner + " PPN " + swap.ppn(slot)
+                        + ", which does not hold it");
+            }
+        }
+        if (slotsInUse != swap.used() || slotsInUse != swappedPages) {
+            v.add("refcounts: " + slotsInUse + " swap slots in use (the swap counts " + swap.used() + ") for "
+                    + swappedPages + " swapped PPNs");
         }
         if (sharedMappings != sharedFrames.mappings()) {
             v.add("refcounts: " + sharedMappings + " guest pages map shared frames, the hypervisor counts " + sharedFrames.mappings());

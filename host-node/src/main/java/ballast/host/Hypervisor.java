@@ -16,6 +16,8 @@ import ballast.host.abi.ToGuest;
 import ballast.host.control.GuestGone;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostTickDone;
+import ballast.host.control.Reconfigure;
+import ballast.host.control.Reconfigured;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.memory.Tokens;
@@ -52,9 +54,18 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *       report {@link HostTickDone}.</li>
  * </ol>
  *
+ * <p>Reclamation: once a tick's work is applied, the core's reclaimer runs
+ * ({@link HypervisorCore#endTick}); its balloon targets and stalls go to each guest with its next
+ * {@link TickStart}. A {@link Reconfigure} between ticks changes the reclamation settings (or is
+ * refused) and is answered with {@link Reconfigured}.
+ *
  * <p>Free-running ({@link RunFree}): no barrier; each guest (and the daemon) moves to its next tick
- * as soon as its last was acknowledged, and work is applied in arrival order. A guest that is gone
- * ({@link GuestGone}) has its memory released and is no longer waited for.
+ * as soon as its last was acknowledged, and work is applied in arrival order. The reclaimer runs
+ * once per {@code guests} works applied (a tick's worth of work), and each {@link TickStart}
+ * carries its latest decisions. A guest that is gone ({@link GuestGone}) has its memory released
+ * and is no longer waited for; one stopped before a deterministic run may boot later (a guest
+ * started by a timed event) and joins at the next tick; free-running runs do not wait for late
+ * guests.
  *
  * <p>Every guest call is checked against the guest that sent it (its reply address) and the tick
  * being played; a call that fails is refused with a typed reason and changes nothing.
@@ -82,8 +93,9 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     private long[] ackTick;
     /** Guests registered (booted and not gone). */
     private int booted;
-    /** Guests gone for good (stopped, no reboot): the first tick does not wait for them. */
+    /** Guests gone for good (stopped, no reboot): the first tick does not wait for them; and which. */
     private int stopped;
+    private boolean[] stoppedGuest;
     /** The guests taking part in the current deterministic tick, and how many. */
     private boolean[] inTick;
     private int participants;
@@ -131,6 +143,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         this.workTick = new long[guestCount];
         this.ackTick = new long[guestCount];
         this.inTick = new boolean[guestCount];
+        this.stoppedGuest = new boolean[guestCount];
         this.daemon = settings.sharing().enabled() && guestCount > 0
                 ? context.spawn(PageSharingDaemon.create(settings, context.getSelf().narrow()), "page-sharing")
                 : null;
@@ -151,6 +164,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             workTick = Arrays.copyOf(workTick, guestCount);
             ackTick = Arrays.copyOf(ackTick, guestCount);
             inTick = Arrays.copyOf(inTick, guestCount);
+            stoppedGuest = Arrays.copyOf(stoppedGuest, guestCount);
             workTick[index] = -1L;
             ackTick[index] = -1L;
             stopped++; // not running here yet: ticks do not wait for it
@@ -162,7 +176,10 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 guestRefs[index] = null;
                 booted--;
             }
-            stopped++;
+            if (!stoppedGuest[index]) {
+                stopped++;
+                stoppedGuest[index] = true;
+            }
             audits[index] = null;
             counters[index] = null;
         }
@@ -200,6 +217,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 .onMessage(SharingWork.class, this::onSharingWork)
                 .onMessage(SharingAck.class, this::onSharingAck)
                 .onMessage(ballast.host.migration.MigrationCommand.class, this::onMigration)
+                .onMessage(Reconfigure.class, this::onReconfigure)
                 .build();
     }
 
@@ -224,6 +242,11 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         guestRefs[boot.guest()] = boot.replyTo();
         boot.replyTo().tell(new Booted(boot.guest(), p2m));
         booted++;
+        if (stoppedGuest[boot.guest()]) {
+            // stopped before, started now (a guest that starts later in the run): no longer gone for good
+            stoppedGuest[boot.guest()] = false;
+            stopped--;
+        }
         if (allBooted() && pending != null) {
             RunTick run = pending;
             pending = null;
@@ -263,13 +286,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         participants = 0;
         daemonWork = null;
         daemonAcked = daemon == null;
-        TickStart start = new TickStart(run.tick(), run.audit());
         for (int g = 0; g < guestCount; g++) {
             inTick[g] = guestRefs[g] != null;
             if (inTick[g]) {
                 participants++;
                 // a guest being migrated out does not work ahead (its last tick here must leave nothing pending)
-                guestRefs[g].tell(GuestTransfer.tracked(core, g) ? new TickStart(run.tick(), true) : start);
+                guestRefs[g].tell(core.tickStart(g, run.tick(), run.audit() || GuestTransfer.tracked(core, g)));
             }
         }
         if (daemon != null) {
@@ -372,10 +394,14 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 continue;
             }
             work[g] = null;
-            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values(), next.kernel());
+            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values(), next.kernel(),
+                    next.reservation());
             if (daemon != null && core.isParavirtual(g)) {
                 held[g] = result;
             } else {
+                if (core.isParavirtual(g)) {
+                    sendNotice(g, result.tick()); // frames given with a balloon deflate
+                }
                 guestRefs[g].tell(result);
             }
         }
@@ -389,6 +415,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             }
             daemon.tell(sharing);
         }
+        core.endTick();
         maybeFinishTick();
     }
 
@@ -449,6 +476,20 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         return this;
     }
 
+    // ---------------------------------------------------------------- reclamation settings
+
+    /** A timed change of the reclamation settings, between ticks: taken (and a rebalance) or refused, and answered. */
+    private Behavior<Command> onReconfigure(Reconfigure r) {
+        String problem = core.reconfigure(r.reclaim());
+        if (problem != null) {
+            getContext().getLog().warn("{}: reclamation settings refused: {}", hostName, problem);
+        }
+        if (r.replyTo() != null) {
+            r.replyTo().tell(new Reconfigured(hostName, problem));
+        }
+        return this;
+    }
+
     // ---------------------------------------------------------------- guests that are gone
 
     /**
@@ -467,7 +508,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             guestRefs[g] = null;
             booted--;
         }
-        if (!gone.reboot()) {
+        if (!gone.reboot() && !stoppedGuest[g]) {
+            stoppedGuest[g] = true;
             stopped++;
         }
         audits[g] = null;
@@ -536,13 +578,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             daemonTick = 0;
             daemon.tell(new SharingTickStart(0));
         }
-        TickStart start = new TickStart(0, run.ticks() == 1);
         for (int g = 0; g < guestCount; g++) {
             if (guestRefs[g] == null) {
                 guestTick[g] = run.ticks(); // gone before the run started
                 finished++;
             } else {
-                guestRefs[g].tell(start);
+                guestRefs[g].tell(core.tickStart(g, 0, run.ticks() == 1));
             }
         }
         if (finished == guestCount && daemonFreeDone()) {
@@ -566,10 +607,20 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         daemon.tell(result);
     }
 
-    /** Applies one guest's work at once; every {@code checkEvery} works, checks the invariants and reports progress. */
+    /**
+     * Applies one guest's work at once; every {@code guests} works, runs the reclaimer; every
+     * {@code checkEvery} works, checks the invariants and reports progress.
+     */
     private void applyFree(TickWork w) {
-        guestRefs[w.guest()].tell(core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.values(), w.kernel()));
-        if (++applied % free.checkEvery() == 0) {
+        TickResult result = core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.values(), w.kernel(), w.reservation());
+        if (core.isParavirtual(w.guest())) {
+            sendNotice(w.guest(), w.tick());
+        }
+        guestRefs[w.guest()].tell(result);
+        if (++applied % guestCount == 0) {
+            core.endTick();
+        }
+        if (applied % free.checkEvery() == 0) {
             List<String> found = core.checkInvariants();
             freeChecks += HostInvariants.CHECKS;
             freeViolations.addAll(found);
@@ -589,7 +640,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         long last = free.ticks() - 1;
         if (ack.tick() < last) {
             guestTick[g] = ack.tick() + 1;
-            guestRefs[g].tell(new TickStart(guestTick[g], guestTick[g] == last));
+            guestRefs[g].tell(core.tickStart(g, guestTick[g], guestTick[g] == last));
             return;
         }
         audits[g] = wellFormed(ack.audit());

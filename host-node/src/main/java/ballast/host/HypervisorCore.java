@@ -6,12 +6,17 @@ import ballast.host.abi.MmuUpdate;
 import ballast.host.abi.Ops;
 import ballast.host.abi.Refusal;
 import ballast.host.abi.RefusalReason;
+import ballast.host.abi.Reservation;
 import ballast.host.abi.TickResult;
+import ballast.host.abi.TickStart;
 import ballast.host.abi.TranslationMode;
+import ballast.host.control.GuestReclaim;
 import ballast.host.control.GuestStats;
+import ballast.host.control.HostReclaim;
 import ballast.host.control.HostStats;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
+import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
 import ballast.host.memory.Tokens;
 import ballast.host.memory.Tlb;
@@ -21,6 +26,9 @@ import ballast.host.sharing.ScanState;
 import ballast.host.sharing.SharingCounters;
 import ballast.host.sharing.SharingResult;
 import ballast.host.sharing.SharingWork;
+import ballast.host.policy.FreeMemoryStates;
+import ballast.host.policy.ReclaimSettings;
+import ballast.host.policy.WorkingSetEstimator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +49,12 @@ import java.util.List;
  * the frame the daemon saw, that the frame's content still has the hash (else a stale hint), and
  * that the content is really the same (else a false match); see {@link #applySharing}.
  *
+ * <p>Reclamation: a tick's {@link Reservation} calls are applied around its work (page-outs
+ * first, then the work, then the balloon's inflate and deflate, each whole or refused whole), a
+ * guest touching a ballooned page pops its balloon, and after every tick {@link #endTick} runs the
+ * {@link Reclamation} (working-set sampling, free-memory states, targets, host paging); its
+ * decisions go out with the next {@link TickStart} ({@link #tickStart}).
+ *
  * <p>Not thread-safe: one actor owns it.
  */
 public final class HypervisorCore {
@@ -51,6 +65,10 @@ public final class HypervisorCore {
     private final FramePool frames;
     private GuestMemory[] guests;
     private final SharedFrames shared;
+    private final HostSwap swap;
+    private final Reclamation reclamation;
+    /** Reads of the last {@link #runOps}. */
+    private int lastReads;
     private long mergeCount;
     private long staleHints;
     private long falseMatches;
@@ -60,13 +78,26 @@ public final class HypervisorCore {
         this.frames = new FramePool(settings.totalFrames(), settings.reservedFrames(), settings.seed());
         this.shared = new SharedFrames(frames, settings.sharing().hashBits());
         this.guests = new GuestMemory[settings.guests().size()];
+        int[] pages = new int[guests.length];
+        for (int i = 0; i < guests.length; i++) {
+            pages[i] = settings.guests().get(i).configuredPages();
+        }
+        ReclaimSettings reclaim = settings.reclaim();
+        this.swap = new HostSwap(reclaim.swapPages(), pages);
         for (int i = 0; i < guests.length; i++) {
             GuestSpec spec = settings.guests().get(i);
             if (spec.index() != i) {
                 throw new IllegalArgumentException("guest " + spec.name() + " has index " + spec.index() + ", expected " + i);
             }
+            WorkingSetEstimator estimator = new WorkingSetEstimator(
+                    Tokens.derive(settings.seed(), settings.name() + "/" + spec.name() + "/working-set"),
+                    reclaim.samplesPerPeriod(), WorkingSetEstimator.DEFAULT_SLOW_GAIN, WorkingSetEstimator.DEFAULT_FAST_GAIN);
             guests[i] = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
-                    settings.sharing().enabled());
+                    settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
+        }
+        this.reclamation = new Reclamation(settings, guests, frames, swap);
+        for (GuestMemory g : guests) {
+            g.onShortage(reclamation::freeOne);
         }
     }
 
@@ -80,6 +111,14 @@ public final class HypervisorCore {
 
     FramePool frames() {
         return frames;
+    }
+
+    HostSwap swap() {
+        return swap;
+    }
+
+    Reclamation reclamation() {
+        return reclamation;
     }
 
     GuestMemory guest(int index) {
@@ -142,15 +181,48 @@ public final class HypervisorCore {
         return apply(index, tick, mmuUpdates, ops, values, null);
     }
 
-    /**
-     * Applies one guest's work for a tick: its mmu_update hypercalls, its kernel activity (counted
-     * and charged; refused whole when malformed), then its operations. The caller has checked that
-     * the guest exists and sent this itself.
-     */
+    /** Applies one guest's work for a tick without reservation calls; see {@link #apply(int, long, List, long[], long[], KernelActivity, Reservation)}. */
     public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
                             KernelActivity kernel) {
+        return apply(index, tick, mmuUpdates, ops, values, kernel, null);
+    }
+
+    /**
+     * Applies one guest's work for a tick, in this order: its page-outs (see {@link #pageOuts}),
+     * its mmu_update hypercalls, its kernel activity (counted and charged; refused whole when
+     * malformed), its operations (refused whole when malformed), then its balloon's inflate and
+     * deflate calls (each applied whole or refused whole, whatever became of the operations).
+     * When one of its accesses reached a ballooned PPN, its whole balloon is emptied last and the
+     * result says {@link TickResult#POPPED}. The caller has checked that the guest exists and sent
+     * this itself.
+     */
+    public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
+                            KernelActivity kernel, Reservation reservation) {
         GuestMemory g = guests[index];
         List<Refusal> refusals = new ArrayList<>(0);
+        if (reservation != null) {
+            pageOuts(g, reservation.pageOuts(), refusals);
+        }
+        long digest = applyWork(g, mmuUpdates, ops, values, kernel, refusals);
+        int reads = lastReads;
+        int status = 0;
+        if (reservation != null) {
+            status |= balloonCall(g, reservation.inflate(), true, refusals);
+            status |= balloonCall(g, reservation.deflate(), false, refusals);
+        }
+        if (g.popped) {
+            g.emptyBalloon();
+            status |= TickResult.POPPED;
+        }
+        return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals), status);
+    }
+
+    /**
+     * The mmu_updates, kernel activity and operations; returns the read digest, the reads in
+     * {@link #lastReads} (an empty digest and no reads when the operations were refused).
+     */
+    private long applyWork(GuestMemory g, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
+                                 KernelActivity kernel, List<Refusal> refusals) {
         boolean batched = false;
         if (mmuUpdates != null) {
             for (int h = 0; h < mmuUpdates.size(); h++) {
@@ -176,9 +248,136 @@ public final class HypervisorCore {
         if (bad != null) {
             g.refuse(bad.reason());
             refusals.add(bad);
-            return new TickResult(tick, Tokens.EMPTY_DIGEST, 0, List.copyOf(refusals));
+            lastReads = 0;
+            return Tokens.EMPTY_DIGEST;
         }
-        return runOps(g, tick, ops, values, refusals);
+        return runOps(g, ops, values);
+    }
+
+    // ---------------------------------------------------------------- reservation calls
+
+    /**
+     * The guest OS wrote these PPNs to its virtual disk: the disk reads each by DMA, so a PPN the
+     * hypervisor had swapped out comes back in first (a double paging, counted, and charged as a
+     * swap-in). Refused whole, changing nothing, when a PPN is out of range
+     * ({@link RefusalReason#PPN_OUT_OF_RANGE}) or in the balloon ({@link RefusalReason#ALREADY_BALLOONED}:
+     * the balloon driver holds it, the OS cannot page it).
+     */
+    private void pageOuts(GuestMemory g, int[] ppns, List<Refusal> refusals) {
+        if (ppns.length == 0) {
+            return;
+        }
+        Pmap pmap = g.pmap;
+        for (int i = 0; i < ppns.length; i++) {
+            int ppn = ppns[i];
+            RefusalReason reason = null;
+            String detail = null;
+            if (!pmap.isValidPpn(ppn)) {
+                reason = RefusalReason.PPN_OUT_OF_RANGE;
+                detail = "page-out " + i + ": PPN " + ppn + " outside 0.." + (pmap.pages() - 1);
+            } else if (pmap.state(ppn) == Pmap.BALLOONED) {
+                reason = RefusalReason.ALREADY_BALLOONED;
+                detail = "page-out " + i + ": PPN " + ppn + " is in the balloon";
+            }
+            if (reason != null) {
+                g.refuse(reason);
+                refusals.add(new Refusal(reason, -1, detail));
+                return;
+            }
+        }
+        for (int ppn : ppns) {
+            g.pageOut(ppn);
+        }
+    }
+
+    /**
+     * One balloon call (inflate: decrease_reservation; deflate: increase_reservation), validated
+     * first and applied whole, or refused whole with a typed reason and nothing changed. Returns
+     * the {@link TickResult#balloonStatus} bit of a refusal, or 0.
+     */
+    private int balloonCall(GuestMemory g, int[] ppns, boolean inflate, List<Refusal> refusals) {
+        if (ppns.length == 0) {
+            return 0;
+        }
+        Refusal r = inflate ? validateInflate(g, ppns) : validateDeflate(g, ppns);
+        if (r != null) {
+            g.refuse(r.reason());
+            refusals.add(r);
+            return inflate ? TickResult.INFLATE_REFUSED : TickResult.DEFLATE_REFUSED;
+        }
+        for (int ppn : ppns) {
+            if (inflate) {
+                g.inflate(ppn);
+            } else {
+                g.deflate(ppn);
+            }
+        }
+        return 0;
+    }
+
+    private static Refusal outOfRange(GuestMemory g, int[] ppns, String call) {
+        for (int i = 0; i < ppns.length; i++) {
+            if (!g.pmap.isValidPpn(ppns[i])) {
+                return new Refusal(RefusalReason.PPN_OUT_OF_RANGE, -1,
+                        call + " entry " + i + ": PPN " + ppns[i] + " outside 0.." + (g.pmap.pages() - 1));
+            }
+        }
+        return null;
+    }
+
+    /** A PPN named twice in {@code ppns} (valid PPNs), or -1. */
+    private static int duplicate(int[] ppns) {
+        int[] sorted = ppns.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                return sorted[i];
+            }
+        }
+        return -1;
+    }
+
+    private Refusal validateInflate(GuestMemory g, int[] ppns) {
+        Refusal r = outOfRange(g, ppns, "inflate");
+        if (r != null) {
+            return r;
+        }
+        for (int i = 0; i < ppns.length; i++) {
+            if (g.pmap.state(ppns[i]) == Pmap.BALLOONED) {
+                return new Refusal(RefusalReason.ALREADY_BALLOONED, -1, "inflate entry " + i + ": PPN " + ppns[i] + " is already in the balloon");
+            }
+        }
+        int twice = duplicate(ppns);
+        if (twice >= 0) {
+            return new Refusal(RefusalReason.ALREADY_BALLOONED, -1, "inflate names PPN " + twice + " twice");
+        }
+        long cap = g.spec.allocation().balloonCapPages();
+        if (g.pmap.balloonedPages() + (long) ppns.length > cap) {
+            return new Refusal(RefusalReason.BALLOON_CAP, -1, "inflate of " + ppns.length + " pages onto "
+                    + g.pmap.balloonedPages() + " would pass the balloon cap of " + cap + " pages");
+        }
+        return null;
+    }
+
+    private Refusal validateDeflate(GuestMemory g, int[] ppns) {
+        Refusal r = outOfRange(g, ppns, "deflate");
+        if (r != null) {
+            return r;
+        }
+        for (int i = 0; i < ppns.length; i++) {
+            if (g.pmap.state(ppns[i]) != Pmap.BALLOONED) {
+                return new Refusal(RefusalReason.NOT_BALLOONED, -1, "deflate entry " + i + ": PPN " + ppns[i] + " is not in the balloon");
+            }
+        }
+        int twice = duplicate(ppns);
+        if (twice >= 0) {
+            return new Refusal(RefusalReason.NOT_BALLOONED, -1, "deflate names PPN " + twice + " twice");
+        }
+        if (g.mode == TranslationMode.PARA && frames.freeFrames() < ppns.length) {
+            return new Refusal(RefusalReason.OUT_OF_MEMORY, -1, "deflate of " + ppns.length + " pages needs as many frames now, "
+                    + frames.freeFrames() + " are free");
+        }
+        return null;
     }
 
     /** Validates then applies one mmu_update hypercall; returns the refusal, or null if applied. */
@@ -300,8 +499,8 @@ public final class HypervisorCore {
         return null;
     }
 
-    /** The hot loop: operations in order through the TLB. Allocates nothing per operation. */
-    private TickResult runOps(GuestMemory g, long tick, long[] ops, long[] values, List<Refusal> refusals) {
+    /** The hot loop: operations in order through the TLB; returns the read digest (reads in {@link #lastReads}). Allocates nothing per operation. */
+    private long runOps(GuestMemory g, long[] ops, long[] values) {
         final Tlb tlb = g.tlb;
         final FramePool frames = this.frames;
         long digest = Tokens.EMPTY_DIGEST;
@@ -355,7 +554,8 @@ public final class HypervisorCore {
         g.tlbHits += hits;
         g.tlbMisses += misses;
         g.cpu.tlbMisses(misses);
-        return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals));
+        lastReads = reads;
+        return digest;
     }
 
     /**
@@ -363,7 +563,58 @@ public final class HypervisorCore {
      * returns the number of frames that went back to the host.
      */
     public int releaseGuest(int index) {
-        return guests[index].release();
+        int released = guests[index].release();
+        reclamation.guestGone(index);
+        return released;
+    }
+
+    // ---------------------------------------------------------------- reclamation
+
+    /**
+     * The end of a tick (every guest's work and the daemon's applied): runs the reclaimer. The
+     * caller calls it once per tick; its decisions go out with the next {@link #tickStart}.
+     */
+    public void endTick() {
+        reclamation.endTick();
+    }
+
+    /** Guest {@code index}'s start of tick {@code tick}, with its balloon target and stall. */
+    public TickStart tickStart(int index, long tick, boolean audit) {
+        return new TickStart(tick, audit, reclamation.balloonTarget(index), reclamation.stall(index));
+    }
+
+    /** The balloon size guest {@code index} is asked for now. */
+    public int balloonTarget(int index) {
+        return reclamation.balloonTarget(index);
+    }
+
+    /** Whether guest {@code index} stalls in the next tick. */
+    public boolean stall(int index) {
+        return reclamation.stall(index);
+    }
+
+    /** Guest {@code index}'s allocation target from the last rebalance. */
+    public long targetPages(int index) {
+        return reclamation.target(index);
+    }
+
+    /** The reclamation settings in force. */
+    public ReclaimSettings reclaimSettings() {
+        return reclamation.settings();
+    }
+
+    /**
+     * A timed change of the reclamation settings (between ticks): why it cannot be taken, or null
+     * when it was taken, in which case the host rebalances at once (or, turned off, drops its
+     * balloon targets and stalls).
+     */
+    public String reconfigure(ReclaimSettings next) {
+        String problem = reclamation.check(next);
+        if (problem != null) {
+            return problem;
+        }
+        reclamation.reconfigure(next);
+        return null;
     }
 
     /** Counts a refused call of {@code index} (for calls refused before reaching the core). */
@@ -375,22 +626,17 @@ public final class HypervisorCore {
 
     /**
      * Reads every page of the guest's integrity record through the hypervisor's own tables, without
-     * side effects, and returns how many differ from what the guest expects (an unmapped page
-     * counts as a difference).
+     * side effects, and returns how many differ from what the guest expects. A mapped
+     * guest-physical page with no frame yet reads as the zero page, a swapped one reads from host
+     * swap; an unmapped page, or one whose PPN is in the balloon, counts as a difference.
      */
     public long audit(int index, long[] keys, long[] tokens) {
         GuestMemory g = guests[index];
         long mismatches = 0;
         int n = Math.min(keys.length, tokens.length);
+        long[] token = new long[1];
         for (int i = 0; i < n; i++) {
-            int target = g.peekTarget(keys[i]);
-            if (target == GuestMemory.UNMAPPED) {
-                mismatches++;
-                continue;
-            }
-            // a mapped guest-physical page with no frame yet reads as the zero page
-            long token = target == FramePool.NO_FRAME ? Tokens.ZERO : frames.token(target);
-            if (token != tokens[i]) {
+            if (!g.peekContent(keys[i], token) || token[0] != tokens[i]) {
                 mismatches++;
             }
         }
@@ -568,7 +814,33 @@ public final class HypervisorCore {
         return new HostStats(frames.totalFrames(), frames.freeFrames(), frames.mappedFrames(),
                 frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
-                d.pagesScanned(), shared.zeroPagesShared(), staleHints, falseMatches, mergeCount);
+                d.pagesScanned(), shared.zeroPagesShared(), staleHints, falseMatches, mergeCount, hostReclaim());
+    }
+
+    /** The host's reclamation figures now. */
+    public HostReclaim hostReclaim() {
+        long ballooned = 0;
+        long swapped = 0;
+        long swapOuts = 0;
+        long swapIns = 0;
+        long doublePagings = 0;
+        long sharedBeforeSwap = 0;
+        for (GuestMemory g : guests) {
+            ballooned += g.pmap.balloonedPages();
+            swapped += g.pmap.swappedPages();
+            swapOuts += g.hostSwapOuts;
+            swapIns += g.hostSwapIns;
+            doublePagings += g.doublePagings;
+            sharedBeforeSwap += g.sharedBeforeSwap;
+        }
+        FreeMemoryStates st = reclamation.states();
+        ReclaimSettings r = reclamation.settings();
+        return new HostReclaim(st.stateName(), st.seconds(FreeMemoryStates.HIGH), st.seconds(FreeMemoryStates.SOFT),
+                st.seconds(FreeMemoryStates.HARD), st.seconds(FreeMemoryStates.LOW), r.enabled() ? r.policy() : "off",
+                r.tau(), reclamation.availablePages(), ballooned, swapped, swap.capacity(), swapOuts, swapIns,
+                doublePagings, sharedBeforeSwap, reclamation.rebalances(), st.thresholdPages(FreeMemoryStates.HIGH),
+                st.thresholdPages(FreeMemoryStates.SOFT), st.thresholdPages(FreeMemoryStates.HARD),
+                st.thresholdPages(FreeMemoryStates.LOW));
     }
 
     /** Figures of one guest, merging the guest's own counters with the hypervisor's. */
@@ -582,7 +854,17 @@ public final class HypervisorCore {
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.refusedHypercalls, cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap.sharedPages(), g.cowBreaks,
-                g.refusedByReason.clone());
+                g.refusedByReason.clone(), guestReclaim(index, c));
+    }
+
+    /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */
+    GuestReclaim guestReclaim(int index, GuestCounters own) {
+        GuestMemory g = guests[index];
+        GuestAllocation a = g.spec.allocation();
+        return new GuestReclaim(a.minPages(), g.spec.configuredPages(), a.shares(), reclamation.target(index),
+                g.pmap.balloonedPages(), reclamation.balloonTarget(index), g.balloonPops, g.pmap.swappedPages(),
+                g.hostSwapOuts, g.hostSwapIns, own.guestSwappedPages(), own.guestPageOuts(), own.guestPageIns(),
+                g.doublePagings, reclamation.workingSetEstimate(index), own.workingSetTruePages(), own.stalledTicks());
     }
 
     /**
@@ -594,11 +876,18 @@ public final class HypervisorCore {
             throw new IllegalArgumentException("arriving guest " + spec.name() + " has index " + spec.index()
                     + ", expected " + guests.length);
         }
+        ReclaimSettings reclaim = settings.reclaim();
+        WorkingSetEstimator estimator = new WorkingSetEstimator(
+                Tokens.derive(settings.seed(), settings.name() + "/" + spec.name() + "/working-set"),
+                reclaim.samplesPerPeriod(), WorkingSetEstimator.DEFAULT_SLOW_GAIN, WorkingSetEstimator.DEFAULT_FAST_GAIN);
+        swap.addGuest(spec.configuredPages());
         GuestMemory g = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
-                settings.sharing().enabled());
+                settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
         g.residence = GuestMemory.INCOMING;
         guests = java.util.Arrays.copyOf(guests, guests.length + 1);
         guests[spec.index()] = g;
+        reclamation.admitted(guests);
+        g.onShortage(reclamation::freeOne);
         List<GuestSpec> specs = new ArrayList<>(settings.guests());
         specs.add(spec);
         settings = settings.withGuests(List.copyOf(specs));
@@ -616,6 +905,6 @@ public final class HypervisorCore {
 
     /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */
     public List<String> checkInvariants() {
-        return HostInvariants.check(settings.name(), frames, guests, shared);
+        return HostInvariants.check(settings.name(), frames, guests, shared, swap);
     }
 }

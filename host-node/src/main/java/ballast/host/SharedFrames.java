@@ -4,12 +4,15 @@ import ballast.host.memory.FramePool;
 import ballast.host.memory.Tokens;
 import ballast.host.sharing.ContentHash;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 
 /**
  * The hypervisor's authoritative side of page sharing: turning a private frame into a shared one,
  * adding and dropping mappings of shared frames (refcounts), keeping at most one shared zero
- * frame, and remembering which shared frames were freed so the daemon can forget them.
+ * frame, remembering which shared frames were freed so the daemon can forget them, and finding a
+ * shared frame by content (share before swap: a page the hypervisor is about to swap out joins a
+ * shared frame with its content instead).
  *
  * <p>Owned by one {@link HypervisorCore}, not thread-safe.
  */
@@ -22,10 +25,13 @@ final class SharedFrames {
     private long mappings;
     private final IntArrayList freedMpns = new IntArrayList();
     private final LongArrayList freedHashes = new LongArrayList();
+    /** Content token -> a shared frame holding it (one per content; a shared frame's content never changes). */
+    private final Long2IntOpenHashMap byToken = new Long2IntOpenHashMap();
 
     SharedFrames(FramePool frames, int hashBits) {
         this.frames = frames;
         this.hashBits = hashBits;
+        byToken.defaultReturnValue(FramePool.NO_FRAME);
     }
 
     int hashBits() {
@@ -53,9 +59,11 @@ final class SharedFrames {
     /** Write-protects private frame {@code mpn}, now mapped by its one PPN as a shared frame. */
     void create(int mpn) {
         frames.markShared(mpn);
-        if (frames.token(mpn) == Tokens.ZERO && zeroFrame == FramePool.NO_FRAME) {
+        long token = frames.token(mpn);
+        if (token == Tokens.ZERO && zeroFrame == FramePool.NO_FRAME) {
             zeroFrame = mpn;
         }
+        byToken.putIfAbsent(token, mpn);
         mappings++;
     }
 
@@ -78,7 +86,16 @@ final class SharedFrames {
         if (mpn == zeroFrame) {
             zeroFrame = FramePool.NO_FRAME;
         }
+        byToken.remove(frames.token(mpn), mpn);
         frames.freeShared(mpn);
+    }
+
+    /** A shared frame holding {@code token} (the zero frame for the zero page), or {@link FramePool#NO_FRAME}. */
+    int frameWithContent(long token) {
+        if (token == Tokens.ZERO) {
+            return zeroFrame;
+        }
+        return byToken.get(token);
     }
 
     int[] takeFreedMpns() {

@@ -6,6 +6,7 @@ import ballast.host.abi.MmuUpdate;
 import ballast.host.abi.Ops;
 import ballast.host.abi.Refusal;
 import ballast.host.abi.RefusalReason;
+import ballast.host.abi.Reservation;
 import ballast.host.abi.TickResult;
 import ballast.host.abi.TranslationMode;
 import ballast.host.memory.FramePool;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * free and reserved frames, frames that do not exist, addresses outside the address space, processes
  * the guest does not have, guest-physical pages outside its memory, oversized batches, value streams
  * too short or too long, stray bits, page-table writes from the wrong mode, calls for guests that do
- * not exist), each mixed into otherwise valid work. Every call must be refused with a typed reason,
+ * not exist, balloon calls naming pages outside memory, twice, not in the balloon or beyond the
+ * balloon's cap, page-outs outside memory), each mixed into otherwise valid work. Every call must be refused with a typed reason,
  * counted once, and change nothing; and no guest may ever read a token another guest wrote to a
  * private page.
  */
@@ -58,7 +60,11 @@ class HostileFuzzTest {
         return h;
     }
 
-    record Hostile(String what, int guest, List<MmuUpdate> mmu, long[] ops, long[] values, RefusalReason expected) {
+    record Hostile(String what, int guest, List<MmuUpdate> mmu, long[] ops, long[] values, RefusalReason expected,
+                   Reservation reservation) {
+        Hostile(String what, int guest, List<MmuUpdate> mmu, long[] ops, long[] values, RefusalReason expected) {
+            this(what, guest, mmu, ops, values, expected, null);
+        }
     }
 
     @Test
@@ -102,7 +108,7 @@ class HostileFuzzTest {
         for (int i = 0; i < MESSAGES; i++) {
             Hostile h = hostile(random, core, p2m);
             long refusedBefore = core.guest(h.guest()).refusedHypercalls;
-            TickResult r = core.apply(h.guest(), i + 1, h.mmu(), h.ops(), h.values());
+            TickResult r = core.apply(h.guest(), i + 1, h.mmu(), h.ops(), h.values(), null, h.reservation());
             assertThat(r.refusals()).as(h.what()).isNotEmpty();
             assertThat(r.refusals().get(0).reason()).as(h.what()).isEqualTo(h.expected());
             assertThat(r.reads()).as(h.what()).isZero();
@@ -147,12 +153,13 @@ class HostileFuzzTest {
         assertThat(seen.keySet()).contains(RefusalReason.FRAME_NOT_OWNED, RefusalReason.FRAME_OUT_OF_RANGE,
                 RefusalReason.VPN_OUT_OF_RANGE, RefusalReason.PROCESS_OUT_OF_RANGE, RefusalReason.PPN_OUT_OF_RANGE,
                 RefusalReason.BATCH_TOO_LARGE, RefusalReason.MALFORMED, RefusalReason.VALUES_MISMATCH,
-                RefusalReason.NOT_PARAVIRTUAL);
+                RefusalReason.NOT_PARAVIRTUAL, RefusalReason.ALREADY_BALLOONED, RefusalReason.NOT_BALLOONED,
+                RefusalReason.BALLOON_CAP);
     }
 
     /** One hostile call: valid work with one poisoned element. */
     static Hostile hostile(SplittableRandom random, HypervisorCore core, int[][] p2m) {
-        int kind = random.nextInt(12);
+        int kind = random.nextInt(16);
         // harmless valid prefix (reads of the guest's own pages would change counters, so none)
         switch (kind) {
             case 0: { // para guest maps another guest's frame
@@ -217,6 +224,31 @@ class HostileFuzzTest {
                 return new Hostile("malformed operation", g, List.of(), new long[] {Ops.op(Ops.WRITE, 0, 1), bad},
                         new long[] {42}, RefusalReason.MALFORMED);
             }
+            case 12: { // an inflate naming a page outside memory, or one page twice
+                int g = random.nextInt(3);
+                int first = random.nextInt(64);
+                boolean outside = random.nextBoolean();
+                int last = outside ? (random.nextBoolean() ? 64 + random.nextInt(1 << 20) : -1 - random.nextInt(1000)) : first;
+                return new Hostile("inflate outside memory or twice", g, List.of(), new long[0], new long[0],
+                        outside ? RefusalReason.PPN_OUT_OF_RANGE : RefusalReason.ALREADY_BALLOONED,
+                        new Reservation(new int[0], new int[] {first, (first + 1) % 64, last}, new int[0]));
+            }
+            case 13: // a deflate of pages that are not in the balloon (none is)
+                return new Hostile("deflate of pages not ballooned", random.nextInt(3), List.of(), new long[0], new long[0],
+                        RefusalReason.NOT_BALLOONED, new Reservation(new int[0], new int[0],
+                        new int[] {random.nextInt(64), random.nextInt(64)}));
+            case 14: { // an inflate beyond the balloon's cap (65% of 64 pages: 41)
+                int[] ppns = new int[42 + random.nextInt(22)];
+                for (int i = 0; i < ppns.length; i++) {
+                    ppns[i] = i;
+                }
+                return new Hostile("inflate beyond the cap", random.nextInt(3), List.of(), new long[0], new long[0],
+                        RefusalReason.BALLOON_CAP, new Reservation(new int[0], ppns, new int[0]));
+            }
+            case 15: // a page-out outside memory
+                return new Hostile("page-out outside memory", random.nextInt(3), List.of(), new long[0], new long[0],
+                        RefusalReason.PPN_OUT_OF_RANGE, new Reservation(new int[] {1, 64 + random.nextInt(1000)}, new int[0],
+                        new int[0]));
             default: { // page-table writes in the op stream from a para guest
                 return new Hostile("MAP op from a para guest", 1, List.of(),
                         new long[] {Ops.op(Ops.WRITE, 0, 1), Ops.op(random.nextBoolean() ? Ops.MAP : Ops.UNMAP, 0, 2)},

@@ -21,6 +21,10 @@ final class StateFingerprint {
         lines.add("host " + core.hostStats());
         lines.add("pool free=" + frames.freeFrames() + " shared=" + frames.sharedFrames()
                 + " reserved=" + frames.reservedFrames() + " mapped=" + frames.mappedFrames());
+        lines.add("swap used=" + core.swap().used() + " capacity=" + core.swap().capacity());
+        for (int slot = 0; slot < core.swap().slotsTouched(); slot++) {
+            lines.add("swap slot " + slot + " owner=" + core.swap().owner(slot) + " ppn=" + core.swap().ppn(slot));
+        }
         for (int mpn = 0; mpn < frames.totalFrames(); mpn++) {
             lines.add("mpn " + mpn + " owner=" + frames.owner(mpn) + " token=" + Long.toHexString(frames.token(mpn))
                     + " refcount=" + frames.refcount(mpn));
@@ -33,7 +37,11 @@ final class StateFingerprint {
                     + " traps=" + g.cpu.traps() + " hypercalls=" + g.cpu.hypercalls() + " mmuUpdateEntries=" + g.cpu.mmuUpdateEntries()
                     + " vmExits=" + g.cpu.vmExits() + " overheadCycles=" + g.cpu.overheadCycles()
                     + " allocationFailures=" + g.allocationFailures);
-            lines.add(n + "pmap backed=" + g.pmap.backedPages());
+            lines.add(n + "reclaim pops=" + g.balloonPops + " swapOuts=" + g.hostSwapOuts + " swapIns=" + g.hostSwapIns
+                    + " doublePagings=" + g.doublePagings + " sharedBeforeSwap=" + g.sharedBeforeSwap + " popped=" + g.popped
+                    + " samplesPending=" + g.samplesPending());
+            lines.add(n + "pmap backed=" + g.pmap.backedPages() + " shared=" + g.pmap.sharedPages() + " ballooned="
+                    + g.pmap.balloonedPages() + " swapped=" + g.pmap.swappedPages());
             for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
                 lines.add(n + "ppn " + ppn + " -> " + g.pmap.mpn(ppn) + " state " + g.pmap.state(ppn));
             }
@@ -54,6 +62,7 @@ final class StateFingerprint {
             for (long key : probeKeys) {
                 lines.add(n + "peek " + Long.toHexString(key) + " -> " + g.peekMpn(key));
             }
+            lines.add(n + "pending notices " + g.pendingNotices());
         }
         return lines;
     }

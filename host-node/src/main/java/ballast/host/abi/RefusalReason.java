@@ -34,7 +34,10 @@ public enum RefusalReason {
     VALUES_MISMATCH,
     /** An mmu_update sent by a guest that is not para-virtual. */
     NOT_PARAVIRTUAL,
-    /** A balloon inflate names a PPN that is already in the balloon (or twice). */
+    /**
+     * A balloon inflate names a PPN that is already in the balloon (or twice); or a page-out names
+     * a PPN in the balloon (the balloon driver holds it, the guest OS cannot page it).
+     */
     ALREADY_BALLOONED,
     /** A balloon deflate names a PPN that is not in the balloon (never inflated, or twice). */
     NOT_BALLOONED,

@@ -28,7 +28,9 @@ public final class CpuAccount {
     public static final int HIDDEN_FAULT = KernelEvent.COUNT;
     /** Index of TLB-miss walks in {@link #overheadCyclesByKind()}. */
     public static final int TLB_MISS = KernelEvent.COUNT + 1;
-    /** Figure names of the overhead kinds, by index: the kernel events, then hiddenFault and tlbMiss. */
+    /** Index of host swap-ins (a guest access waiting for a page the hypervisor swapped out) in {@link #overheadCyclesByKind()}. */
+    public static final int HOST_SWAP_IN = KernelEvent.COUNT + 2;
+    /** Figure names of the overhead kinds, by index: the kernel events, then hiddenFault, tlbMiss and hostSwapIn. */
     public static final List<String> OVERHEAD_KINDS;
 
     static {
@@ -36,6 +38,7 @@ public final class CpuAccount {
         KernelEvent.ALL.forEach(e -> names.add(e.figureName()));
         names.add("hiddenFault");
         names.add("tlbMiss");
+        names.add("hostSwapIn");
         OVERHEAD_KINDS = List.copyOf(names);
     }
 
@@ -100,6 +103,15 @@ public final class CpuAccount {
     public void tlbMisses(long n) {
         nativeCycles += n * costs.nativeWalk();
         overhead(TLB_MISS, n * costs.walkOverhead());
+    }
+
+    /**
+     * One page brought back from host swap for this guest (it touched a page the hypervisor had
+     * paged out, or its OS paged out such a page): {@code cycles} of waiting for the disk, all
+     * overhead (natively the page would have been in memory).
+     */
+    public void hostSwapIn(long cycles) {
+        overhead(HOST_SWAP_IN, cycles);
     }
 
     // ---------------------------------------------------------------- the kernel's activity

@@ -7,9 +7,14 @@ import java.util.Arrays;
  * state per PPN. Owned by the hypervisor; the guest never sees it (except a para-virtual guest,
  * which is handed a copy at boot).
  *
- * <p>States: {@link #UNBACKED} (never touched, no frame), {@link #BACKED} (a private frame),
- * {@link #SHARED} (a shared, copy-on-write frame mapped by other PPNs too); {@link #BALLOONED}
- * and {@link #SWAPPED} are reserved for reclamation. Two primitive arrays; not thread-safe.
+ * <p>States: {@link #UNBACKED} (never touched, or given back; no frame), {@link #BACKED} (a private
+ * frame), {@link #SHARED} (a shared, copy-on-write frame mapped by other PPNs too),
+ * {@link #BALLOONED} (handed to the hypervisor by the guest's balloon driver; no frame) and
+ * {@link #SWAPPED} (its content is in host swap; no frame). Only BACKED and SHARED PPNs have a
+ * frame. Transitions: {@link #back} (UNBACKED, BALLOONED or SWAPPED -> BACKED), {@link #share},
+ * {@link #unshare}, {@link #unback} (BACKED or SHARED -> UNBACKED, the caller freed the frame),
+ * {@link #balloon} (UNBACKED -> BALLOONED), {@link #unballoon} (BALLOONED -> UNBACKED) and
+ * {@link #swapOut} (BACKED -> SWAPPED). Two primitive arrays and a count per state; not thread-safe.
  */
 public final class Pmap {
     public static final byte UNBACKED = 0;
@@ -22,6 +27,8 @@ public final class Pmap {
     private final byte[] state;
     private int backed;
     private int shared;
+    private int ballooned;
+    private int swapped;
 
     public Pmap(int pages) {
         this.mpn = new int[pages];
@@ -45,22 +52,30 @@ public final class Pmap {
         return state[ppn];
     }
 
-    /** Backs an unbacked PPN with a private frame. */
+    /** Backs a PPN without a frame (unbacked, ballooned or swapped) with a private frame. */
     public void back(int ppn, int frame) {
-        if (state[ppn] == BACKED || state[ppn] == SHARED) {
+        byte s = state[ppn];
+        if (s == BACKED || s == SHARED) {
             throw new IllegalStateException("PPN " + ppn + " is already backed");
+        }
+        if (s == BALLOONED) {
+            ballooned--;
+        } else if (s == SWAPPED) {
+            swapped--;
         }
         mpn[ppn] = frame;
         state[ppn] = BACKED;
         backed++;
     }
 
-    /** Forgets every mapping (the caller has released the frames). */
+    /** Forgets every mapping (the caller has released the frames and swap slots). */
     public void clear() {
         Arrays.fill(mpn, FramePool.NO_FRAME);
         Arrays.fill(state, UNBACKED);
         backed = 0;
         shared = 0;
+        ballooned = 0;
+        swapped = 0;
     }
 
     /** Maps a backed PPN to the shared frame {@code frame} (a merge). */
@@ -86,6 +101,58 @@ public final class Pmap {
         shared--;
     }
 
+    /** A backed or shared PPN loses its frame (the caller freed it or dropped its reference). */
+    public void unback(int ppn) {
+        byte s = state[ppn];
+        if (s != BACKED && s != SHARED) {
+            throw new IllegalStateException("PPN " + ppn + " is not backed");
+        }
+        if (s == SHARED) {
+            shared--;
+        }
+        backed--;
+        mpn[ppn] = FramePool.NO_FRAME;
+        state[ppn] = UNBACKED;
+    }
+
+    /** An unbacked PPN goes into the balloon. */
+    public void balloon(int ppn) {
+        if (state[ppn] != UNBACKED) {
+            throw new IllegalStateException("PPN " + ppn + " has a frame or is ballooned or swapped");
+        }
+        state[ppn] = BALLOONED;
+        ballooned++;
+    }
+
+    /** A ballooned PPN is the guest's again, without a frame. */
+    public void unballoon(int ppn) {
+        if (state[ppn] != BALLOONED) {
+            throw new IllegalStateException("PPN " + ppn + " is not ballooned");
+        }
+        state[ppn] = UNBACKED;
+        ballooned--;
+    }
+
+    /** A PPN on a private frame goes to host swap (the caller freed the frame, its content is in swap). */
+    public void swapOut(int ppn) {
+        if (state[ppn] != BACKED) {
+            throw new IllegalStateException("PPN " + ppn + " is not on a private frame");
+        }
+        backed--;
+        swapped++;
+        mpn[ppn] = FramePool.NO_FRAME;
+        state[ppn] = SWAPPED;
+    }
+
+    /** A swapped PPN whose content is thrown away (its swap slot was freed): unbacked again. */
+    public void dropSwapped(int ppn) {
+        if (state[ppn] != SWAPPED) {
+            throw new IllegalStateException("PPN " + ppn + " is not swapped");
+        }
+        swapped--;
+        state[ppn] = UNBACKED;
+    }
+
     /** PPNs currently mapped to a shared frame. */
     public int sharedPages() {
         return shared;
@@ -94,5 +161,20 @@ public final class Pmap {
     /** PPNs currently backed by a machine frame (private or shared). */
     public int backedPages() {
         return backed;
+    }
+
+    /** PPNs on a private frame (backed, not shared): the candidates for host swap. */
+    public int privatePages() {
+        return backed - shared;
+    }
+
+    /** PPNs in the balloon. */
+    public int balloonedPages() {
+        return ballooned;
+    }
+
+    /** PPNs in host swap. */
+    public int swappedPages() {
+        return swapped;
     }
 }

@@ -126,6 +126,24 @@ public final class Tlb {
         return dropped;
     }
 
+    /**
+     * Drops every entry that maps one of the frames {@code sortedMpns[0 .. count - 1]} (ascending),
+     * in one pass over the TLB; returns how many.
+     */
+    public int invalidateFrames(int[] sortedMpns, int count) {
+        if (count == 0) {
+            return 0;
+        }
+        int dropped = 0;
+        for (int s = 0; s < tags.length; s++) {
+            if (tags[s] != 0 && Arrays.binarySearch(sortedMpns, 0, count, mpns[s]) >= 0) {
+                tags[s] = 0;
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
     /** Calls {@code visitor} with every cached (key, MPN, read-only) entry. */
     public void forEach(EntryConsumer visitor) {
         for (int s = 0; s < tags.length; s++) {

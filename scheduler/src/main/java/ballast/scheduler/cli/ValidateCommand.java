@@ -37,7 +37,12 @@ final class ValidateCommand implements Callable<Integer> {
             long pages = s.guests().stream().mapToLong(g -> g.configuredPages()).sum();
             spec.commandLine().getOut().printf("%s: valid: %d host(s), %d guest(s), %d guest pages, %d ticks of %.3f s%s%n",
                     s.source(), s.hosts().size(), s.guests().size(), pages, s.ticks(), s.tickSeconds(),
-                    s.sweep() == null ? "" : "; a sweep of " + s.sweep().path() + " over " + s.sweep().points().size() + " values");
+                    (s.sweep() == null ? "" : "; a sweep of " + s.sweep().path() + " over " + s.sweep().points().size() + " values")
+                            + (s.events().isEmpty() ? "" : "; " + s.events().size() + " timed event(s)"));
+            for (var event : s.events()) {
+                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "  at %s s (before tick %d): %s%n",
+                        event.atSeconds(), event.tick(), event.what());
+            }
             for (var guest : s.guests()) {
                 for (var trace : guest.workload().traces()) {
                     double seconds = trace.accessesPerSecond() > 0 ? trace.records() / trace.accessesPerSecond()

@@ -1,14 +1,18 @@
 package ballast.scheduler.clock;
 
 import ballast.host.Hypervisor;
+import ballast.host.control.GuestGone;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostStats;
 import ballast.host.control.HostTickDone;
+import ballast.host.control.Reconfigure;
+import ballast.host.control.Reconfigured;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.wire.WireMessage;
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
+import ballast.scheduler.scenario.TimedEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +35,40 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * <p>Progress goes to a {@link RunControl} after every tick. When the control asks to stop (Ctrl-C),
  * the next tick to start becomes the last one: it is sampled and audited like the planned last
  * tick, so an interrupted run still ends with its final figures and its invariants checked.
+ *
+ * <p>Timed events ({@link Timeline}) are applied between ticks: those due at tick n, one after the
+ * other, before tick n is played, each waited for (a host's {@link Reconfigured}, a guest's
+ * {@link GuestChanged}) so that it lands at the same tick in every run. A stopped guest's hypervisor
+ * is told to release it ({@link GuestGone}) by the clock itself, so the release reaches the host
+ * before the next tick does; so are, before tick 0, the hypervisors of guests that boot later.
  */
 public final class Clock extends AbstractBehavior<Clock.Command> {
 
-    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault, Proceed, Abort, HostsLost {
+    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault, Proceed, Abort, HostsLost, GuestMoved,
+            GuestChanged, HostReconfigured, EventTimeout {
+    }
+
+    /**
+     * The answer to a {@link GuestControl} request: the guest was started, stopped or changed
+     * ({@code problem} null), or why not. Sent by the node agent that runs the guest.
+     */
+    public record GuestChanged(String guest, String problem) implements Command, WireMessage {
+    }
+
+    /**
+     * A guest now runs on {@code host} at {@code index} (a live migration, or a restart after its
+     * node was lost): the timed events that follow address it there.
+     */
+    public record GuestMoved(String guest, String host, int index) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /** A host's answer to {@link Reconfigure}, through this clock's adapter. */
+    record HostReconfigured(Reconfigured reconfigured) implements Command {
+    }
+
+    /** Private: the event being applied got no answer in time. */
+    record EventTimeout(long serial) implements Command {
     }
 
     /** A guest actor failed and how it was handled; reported under {@code faults}. */
@@ -117,23 +151,44 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private boolean lastStarted;
     /** Whether the run ends early because a stop was requested. */
     private boolean interrupted;
+    private final Timeline timeline;
+    /** Where each guest runs now (the timeline's places, followed through migrations). */
+    private final Map<String, Timeline.Place> places;
+    private final ActorRef<Reconfigured> reconfigured;
+    /** The next event of the timeline to apply. */
+    private int nextEvent;
+    /** The event being applied (null between events), the answers it still waits for, and what went wrong. */
+    private TimedEvent applying;
+    private int awaiting;
+    private long eventSerial;
+    private final List<String> eventProblems = new ArrayList<>();
+    private final List<RunResult.AppliedEvent> applied = new ArrayList<>();
 
     public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
                                            CompletableFuture<RunResult> result, RunControl control) {
-        return create(plan, hosts, result, control, null);
+        return create(plan, hosts, result, control, Timeline.none(), null);
     }
 
-    /** A clock that lets {@code boundary} play every tick boundary ({@link TickEnded}, {@link Proceed}). */
+    /** A clock that also applies {@code timeline}'s events between ticks. */
     public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
-                                           CompletableFuture<RunResult> result, RunControl control,
+                                           CompletableFuture<RunResult> result, RunControl control, Timeline timeline) {
+        return create(plan, hosts, result, control, timeline, null);
+    }
+
+    /**
+     * A clock that applies {@code timeline}'s events between ticks and lets {@code boundary} (when
+     * not null) play every tick boundary ({@link TickEnded}, {@link Proceed}) before them.
+     */
+    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
+                                           CompletableFuture<RunResult> result, RunControl control, Timeline timeline,
                                            ActorRef<Object> boundary) {
         return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new Clock(context, timers, plan, hosts, result, control, boundary)));
+                timers -> new Clock(context, timers, plan, hosts, result, control, timeline, boundary)));
     }
 
     private Clock(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan,
                   Map<String, ActorRef<Hypervisor.Command>> hosts, CompletableFuture<RunResult> result,
-                  RunControl control, ActorRef<Object> boundary) {
+                  RunControl control, Timeline timeline, ActorRef<Object> boundary) {
         super(context);
         this.plan = plan;
         this.live = new ArrayList<>(plan.hostNames());
@@ -142,14 +197,21 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         this.result = result;
         this.timers = timers;
         this.control = control;
+        this.timeline = timeline;
+        this.places = new java.util.HashMap<>(timeline.places());
         this.self = context.messageAdapter(HostTickDone.class, HostDone::new);
+        this.reconfigured = context.messageAdapter(Reconfigured.class, HostReconfigured::new);
         this.startNanos = System.nanoTime();
         if (plan.ticks() == 0) {
             finish(null);
         } else if (plan.freeRunning()) {
             startFree();
         } else {
-            startTick();
+            for (String guest : timeline.notAtStart()) {
+                Timeline.Place place = places.get(guest);
+                hosts.get(place.host()).tell(new GuestGone(place.index(), false));
+            }
+            advance();
         }
     }
 
@@ -162,7 +224,118 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                 .onMessage(Proceed.class, this::onProceed)
                 .onMessage(Abort.class, this::onAbort)
                 .onMessage(HostsLost.class, this::onHostsLost)
+                .onMessage(GuestChanged.class, this::onGuestChanged)
+                .onMessage(HostReconfigured.class, this::onHostReconfigured)
+                .onMessage(EventTimeout.class, this::onEventTimeout)
+                .onMessage(GuestMoved.class, this::onGuestMoved)
                 .build();
+    }
+
+    // ---------------------------------------------------------------- timed events
+
+    /** Applies the next event due before the tick to play, or plays the tick when none is left. */
+    private void advance() {
+        List<TimedEvent> events = timeline.events();
+        if (nextEvent < events.size() && events.get(nextEvent).tick() <= tick) {
+            apply(events.get(nextEvent++));
+        } else {
+            startTick();
+        }
+    }
+
+    private void apply(TimedEvent event) {
+        applying = event;
+        eventProblems.clear();
+        eventSerial++;
+        ActorRef<Command> me = getContext().getSelf();
+        TimedEvent.Change change = event.change();
+        if (change instanceof TimedEvent.ChangeReclaim c) {
+            awaiting = c.hosts().size();
+            c.hosts().forEach((host, settings) -> hosts.get(host).tell(new Reconfigure(settings, reconfigured)));
+        } else if (change instanceof TimedEvent.StartGuest s) {
+            awaiting = 1;
+            timeline.guests().tell(new GuestControl.Start(s.guest(), tick, me));
+        } else if (change instanceof TimedEvent.StopGuest s) {
+            awaiting = 1;
+            timeline.guests().tell(new GuestControl.Stop(s.guest(), me));
+        } else if (change instanceof TimedEvent.ChangeWorkload w) {
+            awaiting = 1;
+            timeline.guests().tell(new GuestControl.ChangeWorkload(w.guest(), w.workload(), tick, me));
+        }
+        if (awaiting == 0) {
+            completeEvent();
+        } else {
+            timers.startSingleTimer("event", new EventTimeout(eventSerial), plan.barrierTimeout());
+        }
+    }
+
+    private Behavior<Command> onGuestChanged(GuestChanged changed) {
+        String guest = applying == null ? null : guestOf(applying.change());
+        if (guest == null || !guest.equals(changed.guest())) {
+            getContext().getLog().warn("unexpected answer about guest {}: {}", changed.guest(), changed.problem());
+            return this;
+        }
+        if (changed.problem() != null) {
+            eventProblems.add(changed.problem());
+        } else if (applying.change() instanceof TimedEvent.StopGuest) {
+            // Sent by the clock, so it reaches the host before the next tick does.
+            Timeline.Place place = places.get(guest);
+            hosts.get(place.host()).tell(new GuestGone(place.index(), false));
+        }
+        return answered();
+    }
+
+    private Behavior<Command> onHostReconfigured(HostReconfigured message) {
+        Reconfigured r = message.reconfigured();
+        if (!(applying != null && applying.change() instanceof TimedEvent.ChangeReclaim c) || !c.hosts().containsKey(r.host())) {
+            getContext().getLog().warn("unexpected reconfiguration answer of host {}", r.host());
+            return this;
+        }
+        if (r.problem() != null) {
+            eventProblems.add("refused by " + r.host() + ": " + r.problem());
+        }
+        return answered();
+    }
+
+    private Behavior<Command> answered() {
+        if (--awaiting == 0) {
+            completeEvent();
+        }
+        return this;
+    }
+
+    private void completeEvent() {
+        timers.cancel("event");
+        TimedEvent done = applying;
+        applying = null;
+        applied.add(new RunResult.AppliedEvent(done.atSeconds(), tick, done.what(),
+                eventProblems.isEmpty() ? "ok" : String.join("; ", eventProblems)));
+        advance();
+    }
+
+    private Behavior<Command> onEventTimeout(EventTimeout timeout) {
+        if (applying == null || timeout.serial() != eventSerial) {
+            return this;
+        }
+        TimedEvent stuck = applying;
+        applying = null;
+        applied.add(new RunResult.AppliedEvent(stuck.atSeconds(), tick, stuck.what(), "no answer"));
+        return finish("the event at " + stuck.atSeconds() + " s (" + stuck.what() + ") got no answer within "
+                + plan.barrierTimeout().toSeconds() + " s" + (stuck.change() instanceof TimedEvent.ChangeReclaim
+                        ? " from its host(s): does the hypervisor take Reconfigure?" : ""));
+    }
+
+    private static String guestOf(TimedEvent.Change change) {
+        if (change instanceof TimedEvent.StartGuest s) {
+            return s.guest();
+        }
+        if (change instanceof TimedEvent.StopGuest s) {
+            return s.guest();
+        }
+        if (change instanceof TimedEvent.ChangeWorkload w) {
+            return w.guest();
+        }
+        return null;
     }
 
     private void startTick() {
@@ -282,7 +455,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                     getContext().getSelf()));
             return this;
         }
-        startTick();
+        advance();
         return this;
     }
 
@@ -294,7 +467,12 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         if (proceed.failure() != null) {
             return finish(proceed.failure());
         }
-        startTick();
+        advance();
+        return this;
+    }
+
+    private Behavior<Command> onGuestMoved(GuestMoved moved) {
+        places.put(moved.guest(), new Timeline.Place(moved.host(), moved.index()));
         return this;
     }
 
@@ -336,7 +514,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         control.finish();
         result.complete(new RunResult(tick, List.copyOf(samples), List.copyOf(hostSamples), List.copyOf(hostStats),
                 List.copyOf(guestStats), checks, List.copyOf(violations), failure, interrupted, wall,
-                List.copyOf(faults)));
+                List.copyOf(faults), List.copyOf(applied)));
         return Behaviors.stopped();
     }
 }

@@ -11,6 +11,8 @@ import ballast.host.abi.TranslationMode;
 import ballast.host.control.GuestGone;
 import ballast.host.wire.WireMessage;
 import ballast.scheduler.clock.Clock;
+import ballast.scheduler.run.BootWatch;
+import ballast.scheduler.run.WorkloadChange;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -81,6 +83,23 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     public record Resumed(long migration, String guest) implements WireMessage {
     }
 
+    /**
+     * A timed event boots guest {@code settings} (its settings name its host and index) on a host
+     * of this node; {@code replyTo} (the clock) hears {@link Clock.GuestChanged} once it has booted.
+     */
+    public record StartGuest(long run, GuestSettings settings, long crashAtTick, ActorRef<Clock.Command> replyTo)
+            implements Command, WireMessage {
+    }
+
+    /** A timed event stops guest {@code guest}; {@code replyTo} hears {@link Clock.GuestChanged} once its actor stopped. */
+    public record StopGuest(long run, String guest, ActorRef<Clock.Command> replyTo) implements Command, WireMessage {
+    }
+
+    /** A timed event switches guest {@code guest} to {@code workload}; {@code replyTo} hears the guest's answer. */
+    public record ChangeWorkload(long run, String guest, ballast.guest.workload.WorkloadSettings workload,
+                                 ActorRef<Clock.Command> replyTo) implements Command, WireMessage {
+    }
+
     /** Which node this is and how many hosts it takes at most. */
     public record Hello(ActorRef<Object> replyTo) implements Command, WireMessage {
     }
@@ -101,6 +120,16 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private record ManagerGone(long run) implements Command {
     }
 
+    /** A guest started by an event has booted ({@link BootWatch}). */
+    private record GuestBooted(String guest, int incarnation) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /** A guest's answer to a workload change: null when it took it. */
+    private record WorkloadAnswered(String guest, ActorRef<Clock.Command> replyTo, String problem) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
     /** A leaving guest's state, through this agent's adapter. */
     private record Handover(GuestHandover handover) implements Command {
     }
@@ -117,6 +146,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final Set<String> leaving = new HashSet<>();
     private final Map<String, Long> evacuations = new HashMap<>();
     private final ActorRef<GuestHandover> handovers;
+    /** The clock's requests waiting for a guest to boot or to stop. */
+    private final Map<String, ActorRef<Clock.Command>> pendingStarts = new HashMap<>();
+    private final Map<String, ActorRef<Clock.Command>> pendingStops = new HashMap<>();
+    /** Wall time to wait for a guest's answer to a workload change. */
+    private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(60);
     private ActorRef<Object> manager;
     private boolean restartFailedGuests;
     private long run = -1;
@@ -146,6 +180,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .onMessage(Resume.class, this::onResume)
                 .onMessage(GuestTerminated.class, this::onGuestTerminated)
                 .onMessage(EndRun.class, this::onEndRun)
+                .onMessage(StartGuest.class, this::onStartGuest)
+                .onMessage(StopGuest.class, this::onStopGuest)
+                .onMessage(ChangeWorkload.class, this::onChangeWorkload)
+                .onMessage(GuestBooted.class, this::onGuestBooted)
+                .onMessage(WorkloadAnswered.class, this::onWorkloadAnswered)
                 .onMessage(Hello.class, this::onHello)
                 .onMessage(ManagerGone.class, this::onManagerGone)
                 .build();
@@ -177,13 +216,17 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             crashes.put(start.crashGuests().get(i), start.crashTicks()[i]);
         }
         for (GuestSettings guest : start.guests()) {
-            startGuest(guest, null, crashes.getOrDefault(guest.name(), GuestVm.NO_CRASH));
+            startGuest(guest, null, crashes.getOrDefault(guest.name(), GuestVm.NO_CRASH), false);
         }
         start.manager().tell(new HostsStarted(run, node, List.copyOf(started)));
         return this;
     }
 
-    private void startGuest(GuestSettings guest, GuestOsSnapshot snapshot, long crashAtTick) {
+    /**
+     * Starts an incarnation of a guest (from {@code snapshot} when it arrives by live migration);
+     * {@code watchBoot} tells this agent when it has booted (a guest a timed event starts).
+     */
+    private void startGuest(GuestSettings guest, GuestOsSnapshot snapshot, long crashAtTick, boolean watchBoot) {
         ActorRef<GuestCall> hypervisor = hosts.get(guest.host()).narrow();
         HostSettings host = hostSettings.get(guest.host());
         // A para-virtual guest on a sharing host needs this tick's remap notices to write next
@@ -195,6 +238,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         behavior = Behaviors.supervise(behavior).onFailure(SupervisorStrategy.stop().withLoggingEnabled(false));
         leaving.remove(guest.name()); // the incarnation that left (if any) is an older one from now on
         int incarnation = incarnations.merge(guest.name(), 1, Integer::sum) - 1;
+        if (watchBoot) {
+            behavior = Behaviors.intercept(() -> new BootWatch<>(getContext().getSelf(),
+                    new GuestBooted(guest.name(), incarnation)), behavior);
+        }
         String name = "guest-" + actorName(guest.name()) + "-" + run + (incarnation == 0 ? "" : "-" + incarnation);
         ActorRef<GuestVm.Command> ref = getContext().spawn(behavior, name);
         getContext().watchWith(ref, new GuestTerminated(guest.name(), incarnation));
@@ -212,11 +259,27 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             guestRefs.remove(t.guest());
             return this;
         }
+        ActorRef<Clock.Command> stopped = pendingStops.remove(t.guest());
+        if (stopped != null) {
+            guests.remove(t.guest());
+            guestRefs.remove(t.guest());
+            stopped.tell(new Clock.GuestChanged(t.guest(), null)); // stopped by an event: not a fault
+            return this;
+        }
+        ActorRef<Clock.Command> starting = pendingStarts.remove(t.guest());
+        if (starting != null) {
+            // It never joined its hypervisor, which does not wait for it: nothing to release.
+            guests.remove(t.guest());
+            guestRefs.remove(t.guest());
+            starting.tell(new Clock.GuestChanged(t.guest(), "failed: the guest stopped before it booted"));
+            manager.tell(new Clock.GuestFault(t.guest(), "guest actor stopped before it booted", "stopped; it never ran"));
+            return this;
+        }
         hosts.get(guest.host()).tell(new GuestGone(guest.index(), restartFailedGuests));
         manager.tell(new Clock.GuestFault(guest.name(), "guest actor stopped (failure)", restartFailedGuests
                 ? "restarted from a fresh boot; its memory was released" : "stopped; its memory was released"));
         if (restartFailedGuests) {
-            startGuest(guest, null, GuestVm.NO_CRASH);
+            startGuest(guest, null, GuestVm.NO_CRASH, false);
         } else {
             guests.remove(t.guest());
             guestRefs.remove(t.guest());
@@ -246,8 +309,62 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     private Behavior<Command> onResume(Resume r) {
-        startGuest(r.settings(), r.snapshot(), GuestVm.NO_CRASH);
+        startGuest(r.settings(), r.snapshot(), GuestVm.NO_CRASH, false);
         r.replyTo().tell(new Resumed(r.migration(), r.settings().name()));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- timed events
+
+    private Behavior<Command> onStartGuest(StartGuest start) {
+        GuestSettings guest = start.settings();
+        if (start.run() != run || !hosts.containsKey(guest.host())) {
+            start.replyTo().tell(new Clock.GuestChanged(guest.name(), "host " + guest.host() + " does not run on node "
+                    + node));
+            return this;
+        }
+        if (guestRefs.containsKey(guest.name())) {
+            start.replyTo().tell(new Clock.GuestChanged(guest.name(), "already running"));
+            return this;
+        }
+        pendingStarts.put(guest.name(), start.replyTo());
+        startGuest(guest, null, start.crashAtTick(), true);
+        return this;
+    }
+
+    private Behavior<Command> onGuestBooted(GuestBooted booted) {
+        ActorRef<Clock.Command> replyTo = pendingStarts.get(booted.guest());
+        if (replyTo != null && incarnations.getOrDefault(booted.guest(), 0) - 1 == booted.incarnation()) {
+            pendingStarts.remove(booted.guest());
+            replyTo.tell(new Clock.GuestChanged(booted.guest(), null));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStopGuest(StopGuest stop) {
+        ActorRef<GuestVm.Command> ref = stop.run() == run ? guestRefs.get(stop.guest()) : null;
+        if (ref == null) {
+            stop.replyTo().tell(new Clock.GuestChanged(stop.guest(), "not running (its actor failed earlier)"));
+            return this;
+        }
+        pendingStops.put(stop.guest(), stop.replyTo());
+        getContext().stop(ref);
+        return this;
+    }
+
+    private Behavior<Command> onChangeWorkload(ChangeWorkload change) {
+        ActorRef<GuestVm.Command> ref = change.run() == run ? guestRefs.get(change.guest()) : null;
+        if (ref == null) {
+            change.replyTo().tell(new Clock.GuestChanged(change.guest(), "not running (its actor failed earlier)"));
+            return this;
+        }
+        WorkloadChange.ask(getContext(), ref, change.workload(), ANSWER_TIMEOUT,
+                problem -> new WorkloadAnswered(change.guest(), change.replyTo(), problem));
+        return this;
+    }
+
+    private Behavior<Command> onWorkloadAnswered(WorkloadAnswered answered) {
+        answered.replyTo().tell(new Clock.GuestChanged(answered.guest(), answered.problem()));
         return this;
     }
 
@@ -289,5 +406,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         hostSettings.clear();
         leaving.clear();
         evacuations.clear();
+        pendingStarts.clear();
+        pendingStops.clear();
     }
 }

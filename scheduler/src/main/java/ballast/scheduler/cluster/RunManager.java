@@ -11,6 +11,8 @@ import ballast.host.migration.MigrationReply;
 import ballast.host.migration.SendRound;
 import ballast.host.migration.TrackWrites;
 import ballast.scheduler.clock.Clock;
+import ballast.scheduler.clock.GuestControl;
+import ballast.scheduler.clock.Timeline;
 import ballast.scheduler.migration.MigrationSettings;
 import ballast.scheduler.migration.PreCopy;
 import ballast.scheduler.run.RunControl;
@@ -135,6 +137,12 @@ public final class RunManager extends AbstractBehavior<Object> {
     /** What node losses did, for the run's failure line (restart mode), or null. */
     private String nodeLoss;
     private Migration current;
+    /** Guests not running now: not booted yet (a later start), or stopped by a timed event. */
+    private final java.util.Set<String> notRunning = new java.util.HashSet<>();
+    /** Guests started at least once (a fault injected in a guest applies to its first incarnation only). */
+    private final java.util.Set<String> everStarted = new java.util.HashSet<>();
+    /** Guests whose workload a timed event changed. */
+    private final java.util.Set<String> workloadChanged = new java.util.HashSet<>();
 
     public static Behavior<Object> create(Scenario scenario, Settings settings, List<Agent> agents,
                                           CompletableFuture<RunResult> result) {
@@ -157,6 +165,7 @@ public final class RunManager extends AbstractBehavior<Object> {
         for (GuestSettings g : scenario.guests()) {
             guests.put(g.name(), g);
         }
+        notRunning.addAll(scenario.startingLater());
         for (HostSettings h : scenario.hosts()) {
             hostSettings.put(h.name(), h);
             long pages = 0;
@@ -207,8 +216,9 @@ public final class RunManager extends AbstractBehavior<Object> {
             List<GuestSettings> theirGuests = new ArrayList<>();
             for (HostSettings h : e.getValue()) {
                 for (GuestSettings g : scenario.guests()) {
-                    if (g.host().equals(h.name())) {
+                    if (g.host().equals(h.name()) && !notRunning.contains(g.name())) {
                         theirGuests.add(g);
+                        everStarted.add(g.name());
                     }
                 }
             }
@@ -233,6 +243,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 .onMessage(NodeLost.class, this::onNodeLost)
                 .onMessage(StepTimeout.class, this::onStepTimeout)
                 .onMessage(ClockFinished.class, this::onClockFinished)
+                .onMessage(GuestControl.class, this::onGuestControl)
                 .build();
     }
 
@@ -261,7 +272,11 @@ public final class RunManager extends AbstractBehavior<Object> {
         ActorRef<Object> self = getContext().getSelf();
         clockResult.whenComplete((r, e) -> self.tell(new ClockFinished(r)));
         boolean deterministic = !Scenario.FREE_RUNNING.equals(scenario.mode());
-        clock = getContext().spawn(Clock.create(plan, ordered, clockResult, settings.control(),
+        Map<String, Timeline.Place> places = new HashMap<>();
+        guests.values().forEach(g -> places.put(g.name(), new Timeline.Place(g.host(), g.index())));
+        Timeline timeline = new Timeline(scenario.events(), places, scenario.startingLater(),
+                getContext().getSelf().narrow());
+        clock = getContext().spawn(Clock.create(plan, ordered, clockResult, settings.control(), timeline,
                 deterministic ? self : null), "clock");
         return this;
     }
@@ -271,6 +286,90 @@ public final class RunManager extends AbstractBehavior<Object> {
             clock.tell(fault);
         }
         return this;
+    }
+
+    // ---------------------------------------------------------------- timed events
+
+    /**
+     * The clock starts, stops or changes a guest (a timed event, between two ticks): the request
+     * goes to the node agent of the guest's current host, which answers the clock.
+     */
+    private Behavior<Object> onGuestControl(GuestControl request) {
+        if (request instanceof GuestControl.Start start) {
+            GuestSettings g = guests.get(start.guest());
+            String why = g == null ? "no such guest" : !notRunning.contains(g.name()) ? "already running"
+                    : agentOfHost.containsKey(g.host()) ? null : "its host " + g.host() + " was lost with its node";
+            if (why != null) {
+                start.replyTo().tell(new Clock.GuestChanged(start.guest(), why));
+                return this;
+            }
+            long crash = everStarted.add(g.name())
+                    ? settings.crashes().getOrDefault(g.name(), ballast.guest.GuestVm.NO_CRASH)
+                    : ballast.guest.GuestVm.NO_CRASH;
+            notRunning.remove(g.name());
+            agentOfHost.get(g.host()).ref().tell(new NodeAgent.StartGuest(settings.run(), bootingAt(g, start.tick()),
+                    crash, start.replyTo()));
+        } else if (request instanceof GuestControl.Stop stop) {
+            GuestSettings g = guests.get(stop.guest());
+            String why = running(stop.guest());
+            if (why != null) {
+                stop.replyTo().tell(new Clock.GuestChanged(stop.guest(), why));
+                return this;
+            }
+            notRunning.add(g.name());
+            agentOfHost.get(g.host()).ref().tell(new NodeAgent.StopGuest(settings.run(), g.name(), stop.replyTo()));
+        } else if (request instanceof GuestControl.ChangeWorkload change) {
+            GuestSettings g = guests.get(change.guest());
+            String why = running(change.guest());
+            if (why != null) {
+                change.replyTo().tell(new Clock.GuestChanged(change.guest(), why));
+                return this;
+            }
+            workloadChanged.add(g.name());
+            agentOfHost.get(g.host()).ref().tell(new NodeAgent.ChangeWorkload(settings.run(), g.name(),
+                    change.workload(), change.replyTo()));
+        }
+        return this;
+    }
+
+    /** Why a timed event cannot stop or change {@code guest} now, or null. */
+    private String running(String guest) {
+        GuestSettings g = guests.get(guest);
+        if (g == null) {
+            return "no such guest";
+        }
+        if (notRunning.contains(guest)) {
+            return "not running";
+        }
+        Migration m = active.get(guest);
+        if (m != null) {
+            return m.from == null ? "it is restarting on " + m.to + " (its node was lost)"
+                    : "it is migrating from " + m.from + " to " + m.to + " (live migration does not carry a stop or"
+                    + " a workload change; the event may come once the migration is over)";
+        }
+        if (!agentOfHost.containsKey(g.host())) {
+            return "its host " + g.host() + " was lost with its node";
+        }
+        return null;
+    }
+
+    /**
+     * The guest as it boots before tick {@code tick}: its workload's phases count from then (they are
+     * played on the run's clock, so an idle stretch until its boot comes first).
+     */
+    static GuestSettings bootingAt(GuestSettings guest, long tick) {
+        ballast.guest.workload.WorkloadSettings w = guest.workload();
+        double seconds = tick * guest.tickSeconds();
+        if (tick == 0 || w.isTrace()) {
+            return guest;
+        }
+        List<ballast.guest.workload.Phase> phases = new ArrayList<>();
+        phases.add(ballast.guest.workload.Phase.idle(seconds));
+        phases.addAll(w.phases());
+        return new GuestSettings(guest.name(), guest.host(), guest.index(), guest.os(), guest.mode(),
+                guest.configuredPages(), guest.processes(), guest.seed(), guest.tickSeconds(), guest.content(),
+                new ballast.guest.workload.WorkloadSettings(w.type(), phases, w.traces()), guest.osProfile(),
+                guest.memory());
     }
 
     // ---------------------------------------------------------------- tick boundaries
@@ -384,6 +483,12 @@ public final class RunManager extends AbstractBehavior<Object> {
             why = "no host " + event.to();
         } else if (event.to().equals(g.host())) {
             why = g.name() + " already runs on " + event.to();
+        } else if (notRunning.contains(g.name())) {
+            why = g.name() + " is not running (it has not started yet, or an event stopped it)";
+        } else if (workloadChanged.contains(g.name())) {
+            why = g.name() + "'s workload was changed by an event, and live migration carries only the scenario's workload";
+        } else if (reclaims(g.host()) != null || reclaims(event.to()) != null) {
+            why = reclaims(reclaims(g.host()) != null ? g.host() : event.to());
         } else {
             HostSettings dest = hostSettings.get(event.to());
             long room = (long) dest.totalFrames() - dest.reservedFrames() - committedPages.get(event.to());
@@ -403,6 +508,17 @@ public final class RunManager extends AbstractBehavior<Object> {
         PreCopy p = new PreCopy(g.name(), g.host(), event.to(), g.configuredPages(), migrationSettings,
                 scenario.tickSeconds(), boundaryTick);
         active.put(g.name(), new Migration(nextMigrationId++, g.name(), g.host(), event.to(), p));
+    }
+
+    /**
+     * Why live migration cannot involve {@code host}, or null: a host that reclaims memory holds
+     * guest state the migration does not carry (balloons, host-swapped pages, the guest's own paging).
+     */
+    private String reclaims(String host) {
+        HostSettings h = hostSettings.get(host);
+        return h != null && h.reclaim().enabled() ? "host " + host + " reclaims memory (reclaim = on): live migration"
+                + " does not carry ballooned, host-swapped or guest-paged memory, so it runs only between hosts with"
+                + " reclaim = off" : null;
     }
 
     /** Plays the next migration step of this boundary, or lets the clock go on. */
@@ -548,6 +664,7 @@ public final class RunManager extends AbstractBehavior<Object> {
             return this;
         }
         timers.cancel("step");
+        clock.tell(new Clock.GuestMoved(m.guest, m.to, m.destIndex));
         if (m.phase == Phase.RESTART) {
             guests.put(m.guest, relocated(guests.get(m.guest), m.to, m.destIndex));
             nextStep();
@@ -677,8 +794,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 0, List.of())
                 : done.result();
         if (nodeLoss != null && r.failure() == null) {
-            r = new RunResult(r.ticksPlayed(), r.samples(), r.hostSamples(), r.hosts(), r.guests(), r.invariantChecks(),
-                    r.violations(), nodeLoss, r.interrupted(), r.wallSeconds(), r.faults());
+            r = r.withFailure(nodeLoss);
         }
         result.complete(r.withMigrations(outcomes, where));
         return Behaviors.stopped();

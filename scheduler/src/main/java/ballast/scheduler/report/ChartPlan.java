@@ -19,11 +19,15 @@ import java.util.regex.Pattern;
  * difference between two samples over the time between them).
  *
  * <p>The charts: per host, its free memory (with the free-memory state thresholds of
- * {@code summary.json hosts[].thresholds}, name to frames, drawn in when the run has them), its
- * frames, then one chart per level group present (sharing, swap, balloon, other) and one of its
- * counters; per guest, one chart per level group present (memory, with its configured size as a
- * marker; working set, balloon, swap, shared, other); and for every guest column but
- * {@code configuredPages}, one chart comparing the guests. Guests beyond {@link #MAX_GUEST_SECTIONS} get no charts of their own, and comparisons
+ * {@code summary.json hosts[].thresholds}, name to frames, drawn in when the run has them, as lines
+ * when {@code hosts.csv} shows them changing), its frames, then one chart per level group present
+ * (sharing, swap, balloon, other), one of its counters and one of the share of time it spent in
+ * each free-memory state; per guest, one chart per level group present (memory: allocated, target
+ * and touched, with its configured size and its min as markers; working set, balloon, swap, shared,
+ * other); and for every guest column but the settings ({@code configuredPages}, {@code minPages},
+ * {@code maxPages}, {@code shares}), one chart comparing the guests. A chart whose every line is zero
+ * throughout is left out (the tables still hold the figure), except a host's free memory. Guests
+ * beyond {@link #MAX_GUEST_SECTIONS} get no charts of their own, and comparisons
  * draw at most {@link #MAX_COMPARED} guests (the report says so); series longer than
  * {@link #MAX_POINTS} samples are thinned to that many points.
  */
@@ -45,6 +49,10 @@ public final class ChartPlan {
     public record Marker(String label, double y, boolean widen) {
     }
 
+    /** A moment of the run drawn as a vertical line: a timed event, at simulated second {@code seconds}. */
+    public record Moment(String label, double seconds) {
+    }
+
     /**
      * One chart.
      *
@@ -53,9 +61,20 @@ public final class ChartPlan {
      * @param owner   the host or guest it is about ("" for comparisons)
      * @param title   its title
      * @param unit    the y axis label
+     * @param moments the run's timed events, drawn across the chart
      */
     public record Chart(String id, String section, String owner, String title, String unit, List<Line> lines,
-                        List<Marker> markers) {
+                        List<Marker> markers, List<Moment> moments) {
+
+        /** A chart without moments. */
+        public Chart(String id, String section, String owner, String title, String unit, List<Line> lines,
+                     List<Marker> markers) {
+            this(id, section, owner, title, unit, lines, markers, List.of());
+        }
+
+        Chart withMoments(List<Moment> moments) {
+            return new Chart(id, section, owner, title, unit, lines, markers, moments);
+        }
     }
 
     /** A group of level columns drawn together. */
@@ -70,14 +89,42 @@ public final class ChartPlan {
             new Group("other", "other page figures", Pattern.compile(".*")));
 
     private static final List<Group> GUEST_GROUPS = List.of(
-            new Group("memory", "memory", Pattern.compile("^(configuredPages|allocatedPages|pagesTouched)$")),
+            new Group("memory", "memory: allocated, target, touched", Pattern.compile("^(configuredPages|allocatedPages|targetPages|pagesTouched)$")),
             new Group("working-set", "working set: estimate and truth", Pattern.compile("(?i).*(workingset|active).*")),
             new Group("balloon", "balloon", Pattern.compile("(?i).*balloon.*")),
             new Group("swap", "swapped (host and guest)", Pattern.compile("(?i).*swap.*")),
             new Group("shared", "shared", Pattern.compile("(?i).*(shar|cow|zero).*")),
             new Group("other", "other page figures", Pattern.compile(".*")));
 
+    /** Guest columns that hold a setting, not something that happens: markers, or no chart at all. */
+    static final Set<String> GUEST_SETTINGS = Set.of("configuredPages", "minPages", "maxPages", "shares");
+    private static final String THRESHOLDS = "thresholds.";
+    private static final String STATE_TIME = "secondsInState.";
+
     private ChartPlan() {
+    }
+
+    /** Host columns drawn in the free-memory or state chart, or not at all (a setting such as tau). */
+    private static boolean drawnApart(String column) {
+        return column.equals("tau") || column.startsWith(THRESHOLDS) || column.startsWith(STATE_TIME);
+    }
+
+    /** Whether every value of every line is zero. */
+    static boolean allZero(List<Line> lines) {
+        for (Line l : lines) {
+            for (double v : l.y()) {
+                if (v != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void addUnlessZero(List<Chart> charts, Chart chart) {
+        if (!allZero(chart.lines())) {
+            charts.add(chart);
+        }
     }
 
     /** Whether a column holds a level in pages (drawn in MiB) rather than a cumulative counter. */
@@ -97,7 +144,24 @@ public final class ChartPlan {
             charts.addAll(guestCharts(run.guests(), guests.get(i)));
         }
         charts.addAll(compareCharts(run.guests()));
+        List<Moment> moments = moments(run);
+        if (!moments.isEmpty()) {
+            charts.replaceAll(c -> c.withMoments(moments));
+        }
         return charts;
+    }
+
+    /** The run's timed events ({@code summary.json events[]}), at the time they landed. */
+    static List<Moment> moments(RunData run) {
+        List<Moment> out = new ArrayList<>();
+        double ticks = run.summary().path("ticks").asDouble(0);
+        double tickSeconds = ticks > 0 ? run.summary().path("simulatedSeconds").asDouble(0) / ticks : 0;
+        for (com.fasterxml.jackson.databind.JsonNode e : run.summary().path("events")) {
+            double at = tickSeconds > 0 && e.has("tick") ? e.path("tick").asDouble() * tickSeconds : e.path("at").asDouble();
+            String what = e.path("what").asText("event");
+            out.add(new Moment(what.length() > 40 ? what.substring(0, 39) + "\u2026" : what, at));
+        }
+        return out;
     }
 
     private static List<Chart> hostCharts(RunData run, SeriesTable.Series host) {
@@ -105,27 +169,48 @@ public final class ChartPlan {
         SeriesTable table = run.hosts();
         String prefix = "host-" + host.name() + "-";
         if (table.has("framesFree")) {
+            List<Line> lines = new ArrayList<>();
+            lines.add(level(host, "framesFree"));
             List<Marker> markers = new ArrayList<>();
-            run.thresholds(host.name()).forEach((name, frames) -> markers.add(new Marker(name, frames / PAGES_PER_MIB, true)));
+            run.thresholds(host.name()).forEach((name, frames) -> {
+                String column = THRESHOLDS + name;
+                if (table.has(column) && varies(host.column(column))) {
+                    Line l = level(host, column);
+                    lines.add(new Line(name + " threshold", l.x(), l.y()));
+                } else if (frames > 0) {
+                    markers.add(new Marker(name, frames / PAGES_PER_MIB, true));
+                }
+            });
             charts.add(new Chart(prefix + "free", "hosts", host.name(), host.name() + ": free memory", "MiB",
-                    List.of(level(host, "framesFree")), List.copyOf(markers)));
+                    List.copyOf(lines), List.copyOf(markers)));
         }
         Set<String> levels = new LinkedHashSet<>();
         List<String> counters = new ArrayList<>();
+        List<String> states = new ArrayList<>();
         for (String c : table.columns()) {
-            (isPageLevel(c) ? levels : counters).add(c);
+            if (c.startsWith(STATE_TIME)) {
+                states.add(c);
+            } else if (!drawnApart(c)) {
+                (isPageLevel(c) ? levels : counters).add(c);
+            }
         }
         for (Map.Entry<Group, List<String>> g : grouped(levels, HOST_GROUPS).entrySet()) {
             List<Line> lines = new ArrayList<>();
             g.getValue().forEach(c -> lines.add(level(host, c)));
-            charts.add(new Chart(prefix + g.getKey().key(), "hosts", host.name(), host.name() + ": " + g.getKey().title(),
-                    "MiB", lines, List.of()));
+            addUnlessZero(charts, new Chart(prefix + g.getKey().key(), "hosts", host.name(),
+                    host.name() + ": " + g.getKey().title(), "MiB", lines, List.of()));
         }
         if (!counters.isEmpty()) {
             List<Line> lines = new ArrayList<>();
             counters.forEach(c -> lines.add(rate(host, c, c)));
-            charts.add(new Chart(prefix + "events", "hosts", host.name(), host.name() + ": events", "per simulated second",
-                    lines, List.of()));
+            addUnlessZero(charts, new Chart(prefix + "events", "hosts", host.name(), host.name() + ": events",
+                    "per simulated second", lines, List.of()));
+        }
+        if (!states.isEmpty()) {
+            List<Line> lines = new ArrayList<>();
+            states.forEach(c -> lines.add(rate(host, c, c.substring(STATE_TIME.length()))));
+            addUnlessZero(charts, new Chart(prefix + "states", "hosts", host.name(),
+                    host.name() + ": time in each free-memory state", "share of time", lines, List.of()));
         }
         return charts;
     }
@@ -137,7 +222,7 @@ public final class ChartPlan {
                 levels.add(c);
             }
         }
-        // The configured memory is a constant: a marker, so that small allocations stay readable.
+        // The configured memory and the min are settings: markers, so that small allocations stay readable.
         List<Marker> configured = new ArrayList<>();
         if (levels.remove("configuredPages")) {
             double[] values = guest.column("configuredPages");
@@ -145,13 +230,25 @@ public final class ChartPlan {
                 configured.add(new Marker("configured", values[values.length - 1] / PAGES_PER_MIB, false));
             }
         }
+        if (levels.remove("minPages")) {
+            double[] values = guest.column("minPages");
+            if (values.length > 0 && values[values.length - 1] > 0) {
+                configured.add(new Marker("min", values[values.length - 1] / PAGES_PER_MIB, false));
+            }
+        }
+        levels.removeAll(GUEST_SETTINGS);
         List<Chart> charts = new ArrayList<>();
         for (Map.Entry<Group, List<String>> g : grouped(levels, GUEST_GROUPS).entrySet()) {
             List<Line> lines = new ArrayList<>();
             g.getValue().forEach(c -> lines.add(level(guest, c)));
             boolean memory = g.getKey().key().equals("memory");
-            charts.add(new Chart("guest-" + guest.name() + "-" + g.getKey().key(), "guests", guest.name(),
-                    guest.name() + ": " + g.getKey().title(), "MiB", lines, memory ? configured : List.of()));
+            Chart chart = new Chart("guest-" + guest.name() + "-" + g.getKey().key(), "guests", guest.name(),
+                    guest.name() + ": " + g.getKey().title(), "MiB", lines, memory ? configured : List.of());
+            if (memory) {
+                charts.add(chart);
+            } else {
+                addUnlessZero(charts, chart);
+            }
         }
         return charts;
     }
@@ -161,7 +258,7 @@ public final class ChartPlan {
         List<SeriesTable.Series> guests = table.series();
         List<SeriesTable.Series> shown = guests.subList(0, Math.min(MAX_COMPARED, guests.size()));
         for (String c : table.columns()) {
-            if (c.equals("configuredPages")) {
+            if (GUEST_SETTINGS.contains(c)) {
                 continue;
             }
             boolean level = isPageLevel(c);
@@ -171,10 +268,20 @@ public final class ChartPlan {
                 lines.add(new Line(g.name(), line.x(), line.y()));
             }
             String title = level ? c + " by guest" : c + " per second by guest";
-            charts.add(new Chart("compare-" + c, "compare", "", title, level ? "MiB" : "per simulated second",
+            addUnlessZero(charts, new Chart("compare-" + c, "compare", "", title, level ? "MiB" : "per simulated second",
                     lines, List.of()));
         }
         return charts;
+    }
+
+    /** Whether a column's values are not all the same. */
+    private static boolean varies(double[] values) {
+        for (double v : values) {
+            if (v != values[0]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The level columns of each group, in group order; each column in the first group matching it. */

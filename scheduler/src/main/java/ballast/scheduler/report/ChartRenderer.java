@@ -88,6 +88,16 @@ final class ChartRenderer {
             marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
             plot.addRangeMarker(marker);
         }
+        for (ChartPlan.Moment m : spec.moments()) {
+            ValueMarker moment = new ValueMarker(m.seconds(), new Color(0x777777),
+                    new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {2f, 3f}, 0f));
+            moment.setLabel(m.label());
+            moment.setLabelFont(TICK);
+            moment.setLabelPaint(new Color(0x555555));
+            moment.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+            moment.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            plot.addDomainMarker(moment);
+        }
         // Markers do not widen the axis by themselves: make room for those that must be seen, and
         // for the others when the lines come within a fifth of them.
         double top = 0;

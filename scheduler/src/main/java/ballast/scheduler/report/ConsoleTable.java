@@ -18,6 +18,50 @@ public final class ConsoleTable {
     private ConsoleTable() {
     }
 
+    /**
+     * When some host reclaims: per host its free-memory state, policy, ballooned and swapped memory;
+     * per guest on such a host its allocation, balloon, swapped pages and working set, in MiB.
+     */
+    private static void appendReclamation(StringBuilder out, Scenario scenario, RunResult result,
+                                          Map<String, GuestStats> byName) {
+        java.util.Set<String> reclaiming = new java.util.HashSet<>();
+        for (HostSettings h : scenario.hosts()) {
+            if (h.reclaim().enabled()) {
+                reclaiming.add(h.name());
+            }
+        }
+        if (reclaiming.isEmpty()) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "%n%-16s %-6s %-12s %5s %10s %10s %10s%n", "host", "state", "policy", "tau",
+                "balloonMiB", "swapMiB", "rebalances"));
+        for (int i = 0; i < result.hosts().size(); i++) {
+            HostSettings h = scenario.hosts().get(i);
+            if (!reclaiming.contains(h.name())) {
+                continue;
+            }
+            ballast.host.control.HostReclaim r = result.hosts().get(i).reclaim();
+            out.append(String.format(Locale.ROOT, "%-16s %-6s %-12s %5.2f %10.1f %10.1f %10d%n", h.name(), r.state(),
+                    r.policy(), r.tau(), r.balloonedPages() / PAGES_PER_MIB, r.hostSwappedPages() / PAGES_PER_MIB,
+                    r.rebalances()));
+        }
+        out.append(String.format(Locale.ROOT, "%n%-16s %7s %7s %7s %7s %8s %8s %9s %7s %7s %8s%n", "guest", "min", "max",
+                "target", "alloc", "balloon", "hostSwap", "guestSwap", "wsEst", "wsTrue", "stalled"));
+        for (GuestSettings g : scenario.guests()) {
+            GuestStats s = byName.get(g.name());
+            if (s == null || !reclaiming.contains(g.host())) {
+                continue;
+            }
+            ballast.host.control.GuestReclaim r = s.reclaim();
+            out.append(String.format(Locale.ROOT, "%-16s %7.1f %7.1f %7.1f %7.1f %8.1f %8.1f %9.1f %7.1f %7.1f %8d%n",
+                    g.name(), r.minPages() / PAGES_PER_MIB, r.maxPages() / PAGES_PER_MIB, r.targetPages() / PAGES_PER_MIB,
+                    s.allocatedPages() / PAGES_PER_MIB, r.balloonPages() / PAGES_PER_MIB,
+                    r.hostSwappedPages() / PAGES_PER_MIB, r.guestSwappedPages() / PAGES_PER_MIB,
+                    r.workingSetEstimatePages() / PAGES_PER_MIB, r.workingSetTruePages() / PAGES_PER_MIB,
+                    r.stalledTicks()));
+        }
+    }
+
     public static String render(Scenario scenario, RunResult result) {
         StringBuilder out = new StringBuilder();
         long accesses = 0;
@@ -79,6 +123,14 @@ public final class ConsoleTable {
                     lookups == 0 ? "-" : String.format(Locale.ROOT, "%.2f", 100.0 * s.translationCacheHits() / lookups),
                     s.silentFailures(), s.nativeCycles() / 1e6, s.overheadCycles() / 1e6, s.overheadPercent(),
                     s.correct() ? "yes" : "NO"));
+        }
+        appendReclamation(out, scenario, result, byName);
+        for (RunResult.AppliedEvent e : result.events()) {
+            out.append(String.format(Locale.ROOT, "%nevent at %.1f s (tick %d): %s: %s", e.atSeconds(), e.tick(), e.what(),
+                    e.result()));
+        }
+        if (!result.events().isEmpty()) {
+            out.append('\n');
         }
         out.append(String.format(Locale.ROOT, "%nreads verified %d, mismatched %d; invariants: %d checks, %d violations%n",
                 verified, mismatches, result.invariantChecks(), result.violations().size()));

@@ -114,8 +114,10 @@ public final class HtmlReport {
         if (!s.path("failure").isMissingNode() && !s.path("failure").isNull()) {
             h.append("<p class=\"bad\">Failed: ").append(esc(s.path("failure").asText())).append("</p>\n");
         }
-        h.append("<nav><a href=\"#run\">run</a> <a href=\"#invariants\">invariants</a> <a href=\"#hosts\">hosts</a> "
-                + "<a href=\"#guests\">guests</a> <a href=\"#compare\">guests compared</a> <a href=\"#scenario\">scenario</a></nav>\n</header>\n");
+        h.append("<nav><a href=\"#run\">run</a> <a href=\"#invariants\">invariants</a> ")
+                .append(s.path("events").size() > 0 ? "<a href=\"#events\">events</a> " : "")
+                .append("<a href=\"#hosts\">hosts</a> <a href=\"#guests\">guests</a> <a href=\"#compare\">guests compared</a>"
+                        + " <a href=\"#scenario\">scenario</a></nav>\n</header>\n");
 
         h.append("<section id=\"run\">\n<h2>Run</h2>\n<table class=\"kv\">\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
@@ -149,6 +151,11 @@ public final class HtmlReport {
         h.append("<p>Reads verified against what each guest wrote: ").append(num(sum(s.path("guests"), "readsVerified")))
                 .append("; mismatched: ").append(num(s.path("readMismatches"))).append(".</p>\n</section>\n");
 
+        if (s.path("events").size() > 0) {
+            h.append("<section id=\"events\">\n<h2>Timed events</h2>\n<p class=\"note\">Applied between ticks, before the"
+                    + " tick named; drawn as dotted lines on the charts.</p>\n").append(table(s.path("events")))
+                    .append("</section>\n");
+        }
         h.append("<section id=\"hosts\">\n<h2>Hosts</h2>\n").append(table(s.path("hosts")));
         appendCharts(h, charts, svg, "hosts");
         h.append("</section>\n");

@@ -29,7 +29,7 @@ public record RunData(Path dir, JsonNode summary, SeriesTable guests, SeriesTabl
         Path hostsFile = dir.resolve("hosts.csv");
         Path scenarioFile = dir.resolve("scenario.conf");
         SeriesTable guests = Files.isRegularFile(guestsFile) ? SeriesTable.read(guestsFile, "guest", "host") : SeriesTable.empty();
-        SeriesTable hosts = Files.isRegularFile(hostsFile) ? SeriesTable.read(hostsFile, "host", null) : SeriesTable.empty();
+        SeriesTable hosts = Files.isRegularFile(hostsFile) ? SeriesTable.read(hostsFile, "host", null, HostFigures.TEXT) : SeriesTable.empty();
         String scenario = Files.isRegularFile(scenarioFile) ? Files.readString(scenarioFile, StandardCharsets.UTF_8) : null;
         return new RunData(dir, summary, guests, hosts, scenario);
     }

@@ -78,6 +78,16 @@ public final class RunWriter {
             faults.add(fault);
         }
         root.put("faults", faults);
+        List<Object> events = new ArrayList<>();
+        for (RunResult.AppliedEvent e : result.events()) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("at", seconds(e.atSeconds()));
+            event.put("tick", e.tick());
+            event.put("what", e.what());
+            event.put("result", e.result());
+            events.add(event);
+        }
+        root.put("events", events);
         List<Object> migrations = new ArrayList<>();
         for (ballast.scheduler.migration.PreCopy.Outcome m : result.migrations()) {
             Map<String, Object> migration = new LinkedHashMap<>();
@@ -105,7 +115,15 @@ public final class RunWriter {
             if (i < result.hosts().size()) {
                 HostStats s = result.hosts().get(i);
                 for (HostFigures.Figure f : HostFigures.ALL) {
-                    host.put(f.name(), f.value().applyAsLong(s));
+                    Object value = f.value().apply(s);
+                    if (f.group() == null) {
+                        host.put(f.name(), value);
+                    } else {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> group = (Map<String, Object>) host.computeIfAbsent(f.group(),
+                                k -> new LinkedHashMap<String, Object>());
+                        group.put(f.member(), value);
+                    }
                 }
             }
             hosts.add(host);
@@ -197,7 +215,7 @@ public final class RunWriter {
                 HostStats s = row.result().hosts().get(i);
                 out.append(csvField(row.value())).append(',').append(csvField(row.scenario().hosts().get(i).name()));
                 for (HostFigures.Figure f : HostFigures.ALL) {
-                    out.append(',').append(f.value().applyAsLong(s));
+                    out.append(',').append(csvField(String.valueOf(f.value().apply(s))));
                 }
                 out.append(',').append(String.format(java.util.Locale.ROOT, "%.2f", HostFigures.sharedPercent(s)))
                         .append(',').append(String.format(java.util.Locale.ROOT, "%.2f", HostFigures.reclaimedPercent(s)))
@@ -219,7 +237,7 @@ public final class RunWriter {
         for (RunResult.HostSample sample : result.hostSamples()) {
             out.append(seconds(sample.simulatedSeconds())).append(',').append(sample.host());
             for (HostFigures.Figure f : HostFigures.ALL) {
-                out.append(',').append(f.value().applyAsLong(sample.stats()));
+                out.append(',').append(csvField(String.valueOf(f.value().apply(sample.stats()))));
             }
             out.append('\n');
         }

@@ -15,8 +15,9 @@ import java.util.Map;
  * A time-series CSV of a run ({@code timeseries.csv} or {@code hosts.csv}) read back: its numeric
  * columns, and for each entity (a guest or a host, in order of first appearance) the sample times
  * and one array per column. The first column is {@code simulatedSeconds}; the columns named in
- * {@code keyColumns} are text (the entity, its host); every other column is a number. Names never
- * need quoting (scenario names are letters, digits, '-', '_' and '.').
+ * {@code keyColumns} are text (the entity, its host), and so are the named text columns (a host's
+ * free-memory state), which are skipped; every other column is a number. Names never need quoting
+ * (scenario names are letters, digits, '-', '_' and '.').
  */
 public final class SeriesTable {
 
@@ -63,6 +64,12 @@ public final class SeriesTable {
      * a guest) from {@code groupColumn} (may be null).
      */
     public static SeriesTable read(Path file, String nameColumn, String groupColumn) throws IOException {
+        return read(file, nameColumn, groupColumn, java.util.Set.of());
+    }
+
+    /** As {@link #read(Path, String, String)}, skipping the columns named in {@code textColumns}. */
+    public static SeriesTable read(Path file, String nameColumn, String groupColumn, java.util.Set<String> textColumns)
+            throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null || header.isBlank()) {
@@ -77,7 +84,7 @@ public final class SeriesTable {
             List<String> numeric = new ArrayList<>();
             List<Integer> numericAt = new ArrayList<>();
             for (int i = 1; i < names.length; i++) {
-                if (i != nameAt && i != groupAt) {
+                if (i != nameAt && i != groupAt && !textColumns.contains(names[i])) {
                     numeric.add(names[i]);
                     numericAt.add(i);
                 }

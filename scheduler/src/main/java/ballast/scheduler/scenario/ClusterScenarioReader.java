@@ -24,7 +24,7 @@ final class ClusterScenarioReader {
     static final List<String> ON_NODE_LOSS = List.of("lost", "restart");
     static final List<String> HOTSPOT_STATES = List.of("high", "soft", "hard", "low");
     /** Event kinds read by other readers; an entry with none of these nor migrate is a problem here. */
-    static final Set<String> OTHER_EVENT_KINDS = Set.of();
+    static final Set<String> OTHER_EVENT_KINDS = Set.of("set", "start", "stop", "workload");
 
     private final Problems problems;
     private final Config defaults;
@@ -150,20 +150,23 @@ final class ClusterScenarioReader {
             return events;
         }
         if (!(found.value() instanceof ConfigList list)) {
-            top.problemAtValue("events", "expected a list of events such as [ { at = 5s, migrate { guest = web-1, to = host-b } } ]");
-            return events;
+            return events; // EventReader reports it
         }
         for (int i = 0; i < list.size(); i++) {
             String path = found.path() + "[" + i + "]";
             ConfigValue item = list.get(i);
-            if (!(item instanceof ConfigObject object)) {
-                problems.at(item.origin(), path, "expected an event such as { at = 5s, migrate { guest = web-1, to = host-b } }");
-                continue;
+            if (!(item instanceof ConfigObject object) || !object.containsKey("migrate")) {
+                continue; // EventReader reads (and reports) the other events
             }
-            if (!object.containsKey("migrate")) {
-                if (object.keySet().stream().noneMatch(OTHER_EVENT_KINDS::contains)) {
-                    problems.at(item.origin(), path, "an event needs a kind, such as migrate { guest = web-1, to = host-b }");
+            List<String> others = new ArrayList<>();
+            for (String kind : List.of("set", "start", "stop", "workload")) {
+                if (object.containsKey(kind)) {
+                    others.add(kind);
                 }
+            }
+            if (!others.isEmpty()) {
+                problems.at(item.origin(), path, "an event does one thing, but this one has migrate and "
+                        + String.join(" and ", others) + ": write one event for each");
                 continue;
             }
             Entry event = Entry.of(problems, path, object);

@@ -353,6 +353,63 @@ final class Entry {
         return number(key, 0, 1);
     }
 
+    /**
+     * A fraction written as a number ({@code 0.06}) or a percentage ({@code 6%}), in [{@code min},
+     * {@code max}] ({@code max} itself excluded when {@code maxExcluded}).
+     */
+    Double share(String key, double min, double max, boolean maxExcluded) {
+        Found f = find(key);
+        if (f == null) {
+            return null;
+        }
+        Double value = share(f.value());
+        if (value == null) {
+            problem(f, "expected a fraction such as 0.06 or a percentage such as 6%, got " + show(f.value()));
+            return null;
+        }
+        if (value < min || value > max || maxExcluded && value == max) {
+            problem(f, "must be " + (maxExcluded ? "at least " + showShare(min) + " and less than " + showShare(max)
+                    : "between " + showShare(min) + " and " + showShare(max)) + ", got " + show(f.value()));
+            return null;
+        }
+        return value;
+    }
+
+    /** A number, or a string holding a number or a percentage, as a fraction; null when it is neither. */
+    static Double share(ConfigValue value) {
+        Object raw = value.unwrapped();
+        double d;
+        if (value.valueType() == ConfigValueType.NUMBER) {
+            d = ((Number) raw).doubleValue();
+        } else if (value.valueType() == ConfigValueType.STRING) {
+            String s = ((String) raw).trim();
+            boolean percent = s.endsWith("%");
+            try {
+                d = Double.parseDouble(percent ? s.substring(0, s.length() - 1).trim() : s);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (percent) {
+                d /= 100;
+            }
+        } else {
+            return null;
+        }
+        return Double.isFinite(d) ? d : null;
+    }
+
+    /** Whether a value is written as a percentage ({@code 65%}) or a plain number. */
+    static boolean isShare(ConfigValue value) {
+        return value.valueType() == ConfigValueType.NUMBER
+                || value.valueType() == ConfigValueType.STRING && ((String) value.unwrapped()).trim().endsWith("%");
+    }
+
+    /** A fraction as the user may write it: 0, 1, 0.06 (6%). */
+    private static String showShare(double d) {
+        String plain = show(d);
+        return d == 0 || d == 1 ? plain : plain + " (" + show(Math.round(d * 1e6) / 1e4) + "%)";
+    }
+
     private Double finite(Found f) {
         try {
             double value = asConfig(f).getDouble("v");

@@ -7,6 +7,7 @@ import static ballast.scheduler.scenario.Entry.show;
 import static ballast.scheduler.scenario.Entry.size;
 
 import ballast.guest.ContentSettings;
+import ballast.guest.GuestMemorySettings;
 import ballast.guest.GuestSettings;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.TraceFormat;
@@ -51,12 +52,13 @@ import java.util.regex.Pattern;
  * library defaults, reports every problem to {@link Problems}, and builds the typed settings.
  *
  * <p>The steps: check the top-level keys; read the scenario block and the cost table; read each
- * host; read the OS profiles (the library's, changed or added to by the scenario's); check each
- * template on its own (so a bad template value is reported once, at its line);
- * read each guest through its template and the defaults; expand {@code count = N} into
- * NAME-1 .. NAME-N and reject names used twice; admit the guests of each host in canonical order
- * (configured memory must fit in memory - reserved); and only when nothing was wrong, build
- * {@link HostSettings} and {@link GuestSettings} in canonical (natural) order.
+ * host (its reclamation keys with {@link ReclaimReader}); read the OS profiles (the library's,
+ * changed or added to by the scenario's); check each template on its own (so a bad template value
+ * is reported once, at its line); read each guest through its template and the defaults; expand
+ * {@code count = N} into NAME-1 .. NAME-N and reject names used twice; admit the guests of each host
+ * in canonical order ({@link #admit}); read the timed events ({@link EventReader}); and only when
+ * nothing was wrong, build {@link HostSettings}, {@link GuestSettings} and the {@link TimedEvent}s in
+ * canonical (natural) order.
  *
  * <p>Checks that relate two values (a working set against the memory, image + zero fractions)
  * are made for a template with its own values, and for a guest only when the guest itself writes
@@ -100,37 +102,43 @@ final class ScenarioReader {
     private final Map<String, TraceScan> scans = new HashMap<>();
     /** Hosts of guests the scenario gives none: chosen by the placement policy (see {@link GuestPlacement}). */
     private final Map<String, String> placed = new HashMap<>();
+    private final ReclaimReader reclaimReader;
 
     ScenarioReader(Problems problems, Config defaults) {
         this.problems = problems;
         this.defaults = defaults;
+        this.reclaimReader = new ReclaimReader(problems, defaults);
         for (TranslationMode mode : TranslationMode.values()) {
             guestModes.add(mode.configName());
         }
     }
 
     /** The run-wide values of the {@code scenario} block. */
-    private record Run(String name, long seed, Duration duration, Duration tick, Duration sampleEvery, String mode) {
+    record Run(String name, long seed, Duration duration, Duration tick, Duration sampleEvery, String mode) {
+        /** Ticks to play: floor(duration / tick). */
+        long ticks() {
+            return duration.toNanos() / tick.toNanos();
+        }
     }
 
     /** A host that read without problems. */
-    private record HostDraft(String name, int totalFrames, int reservedFrames, int tlbEntries,
-                             int maxBatchOps, int maxMmuUpdateEntries, Sharing sharing) {
+    record HostDraft(String name, int totalFrames, int reservedFrames, int tlbEntries,
+                     int maxBatchOps, int maxMmuUpdateEntries, Sharing sharing, ReclaimReader.Reclaim reclaim) {
     }
 
     /** A host's sharing block, typed (the tick is added when the settings are built). */
-    private record Sharing(boolean enabled, double scanPagesPerSecond, double perGuestPagesPerSecond,
-                           SharingSettings.Order order, int hashBits) {
+    record Sharing(boolean enabled, double scanPagesPerSecond, double perGuestPagesPerSecond,
+                   SharingSettings.Order order, int hashBits) {
         SharingSettings settings(double tickSeconds) {
             return new SharingSettings(enabled, scanPagesPerSecond, perGuestPagesPerSecond, order, hashBits, tickSeconds);
         }
     }
 
     /** What a guest entry (or a template) says, once typed; {@code seedKey} is null unless it gives a seed. */
-    private record GuestValues(String os, TranslationMode mode, int configuredPages, int processes,
-                               ContentSettings content, WorkloadSettings workload, OsProfile osProfile,
-                               boolean binaryTranslation, boolean nestedPaging, int translationCacheBlocks,
-                               Long seedKey) {
+    record GuestValues(String os, TranslationMode mode, int configuredPages, int processes,
+                       ContentSettings content, WorkloadSettings workload, OsProfile osProfile,
+                       boolean binaryTranslation, boolean nestedPaging, int translationCacheBlocks,
+                       Long seedKey, ReclaimReader.Allocation allocation) {
     }
 
     /**
@@ -142,11 +150,11 @@ final class ScenarioReader {
      * @param host   the host it names, or null
      * @param values its typed values, or null when any problem was found in it
      */
-    private record GuestDraft(String key, Entry entry, List<String> names, String host, GuestValues values) {
+    record GuestDraft(String key, Entry entry, List<String> names, String host, GuestValues values) {
     }
 
     /** One guest after expansion. */
-    private record Instance(String name, GuestDraft draft) {
+    record Instance(String name, GuestDraft draft) {
     }
 
     /** Reads the scenario; returns null when any problem was found. */
@@ -173,16 +181,18 @@ final class ScenarioReader {
         if (run != null) {
             checkBatchSizes(hosts, guests, seconds(run.tick()));
         }
+        List<EventReader.Draft> events = run == null ? null
+                : new EventReader(problems, this, reclaimReader).read(top, run, hosts, instances);
         readSweep(top);
 
-        if (!problems.isEmpty() || run == null || costs == null || cluster == null) {
+        if (!problems.isEmpty() || run == null || costs == null || cluster == null || events == null) {
             return null;
         }
-        return build(run, costs, hosts, instances, source, rendered, cluster);
+        return build(run, costs, hosts, instances, events, source, rendered, cluster);
     }
 
     /** The host of a guest: its own, or the one the placement policy chose. */
-    private String hostOf(Instance guest) {
+    String hostOf(Instance guest) {
         return guest.draft().host() != null ? guest.draft().host() : placed.get(guest.name());
     }
 
@@ -406,11 +416,12 @@ final class ScenarioReader {
                     + "), got " + size(reservedBytes));
         }
         Sharing sharing = readSharing(host.child("sharing"));
-        if (problems.reports() != before || sharing == null) {
+        ReclaimReader.Reclaim reclaim = reclaimReader.readHost(host);
+        if (problems.reports() != before || sharing == null || reclaim == null) {
             return null;
         }
         return new HostDraft(name, totalFrames, reservedFrames, tlbEntries.intValue(), maxBatchOps.intValue(),
-                maxMmuUpdateEntries.intValue(), sharing);
+                maxMmuUpdateEntries.intValue(), sharing, reclaim);
     }
 
     private Sharing readSharing(Entry sharing) {
@@ -558,13 +569,23 @@ final class ScenarioReader {
         Long seedKey = guest.has("seed") ? guest.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE) : null;
         checkModeSwitch(guest, owner, modeName, "binary-translation", binaryTranslation, TranslationMode.FULL);
         checkModeSwitch(guest, owner, modeName, "nested-paging", nestedPaging, TranslationMode.NESTED);
+        boolean checkAllocation = pages != null && (template || ownMemory || owns(guest, "min")
+                || guest.child("balloon").own() != null);
+        ReclaimReader.Allocation allocation = reclaimReader.readGuest(guest, pages, checkAllocation, owner);
 
-        if (problems.reports() != before || contentSettings == null || workloadSettings == null || osProfile == null) {
+        if (problems.reports() != before || contentSettings == null || workloadSettings == null || osProfile == null
+                || allocation == null) {
             return null;
         }
         return new GuestValues(os, TranslationMode.fromConfigName(modeName), pages, processes.intValue(),
                 contentSettings, workloadSettings, osProfile, binaryTranslation, nestedPaging,
-                cacheBlocks.intValue(), seedKey);
+                cacheBlocks.intValue(), seedKey, allocation);
+    }
+
+    /** Whether the guest's (or template's) own object holds {@code key}. */
+    private static boolean owns(Entry guest, String key) {
+        Entry.Found f = guest.find(key);
+        return f != null && f.own();
     }
 
     /**
@@ -669,7 +690,7 @@ final class ScenarioReader {
      * Reads a workload; a guest without one is idle. {@code guestPages} is null when the working
      * sets need not be checked against the memory (described by {@code memory}).
      */
-    private WorkloadSettings readWorkload(Entry workload, Integer guestPages, String memory, boolean template) {
+    WorkloadSettings readWorkload(Entry workload, Integer guestPages, String memory, boolean template) {
         if (!workload.exists()) {
             return new WorkloadSettings("idle", List.of(Phase.idle(FOREVER)));
         }
@@ -908,29 +929,54 @@ final class ScenarioReader {
     }
 
     /**
-     * Admission control: on each host, in canonical order, the configured memory of its guests
-     * must fit in memory - reserved. Reports the first guest that does not fit.
+     * Admission control, on each host in canonical order (ESX's, Waldspurger 2002): a host that
+     * reclaims must hold every guest's min plus its overhead in memory - reserved, and every guest's
+     * max - min in its swap; a host that does not reclaim cannot take memory back, so every guest's
+     * whole memory must fit in memory - reserved. Reports the first guest that does not fit, at its
+     * entry. Every guest counts, also those that start later (they may all run at once).
      */
     private void admit(Map<String, HostDraft> hosts, List<Instance> instances) {
         for (HostDraft host : hosts.values()) {
             long available = (long) host.totalFrames() - host.reservedFrames();
+            String left = size(available * PAGE_BYTES) + " is left for guests (memory "
+                    + size(host.totalFrames() * PAGE_BYTES) + " - reserved " + size(host.reservedFrames() * PAGE_BYTES) + ")";
+            boolean reclaims = host.reclaim().enabled();
+            long overhead = host.reclaim().overheadPages();
+            long swap = host.reclaim().swapBytes() < 0 ? Long.MAX_VALUE : host.reclaim().swapBytes() / PAGE_BYTES;
             long taken = 0;
+            long swapTaken = 0;
             for (Instance guest : instances) {
                 GuestValues values = guest.draft().values();
                 if (values == null || !host.name().equals(hostOf(guest))) {
                     continue;
                 }
-                if (taken + values.configuredPages() > available) {
-                    guest.draft().entry().problemAbout("host", "guest " + guest.name() + " ("
-                            + size(values.configuredPages() * PAGE_BYTES) + ") does not fit on host " + host.name() + ": "
-                            + size(available * PAGE_BYTES) + " is left for guests (memory "
-                            + size(host.totalFrames() * PAGE_BYTES) + " - reserved " + size(host.reservedFrames() * PAGE_BYTES)
-                            + ") and the guests before it take " + size(taken * PAGE_BYTES));
+                long max = values.configuredPages();
+                long min = values.allocation().minPages();
+                long needs = reclaims ? min + overhead : max;
+                if (taken + needs > available) {
+                    String what = reclaims ? "min " + pagesAsSize(min) + " + overhead " + pagesAsSize(overhead)
+                            : pagesAsSize(max);
+                    guest.draft().entry().problemAbout("host", "guest " + guest.name() + " (" + what + ") does not fit on host "
+                            + host.name() + ": " + left + " and the guests before it take " + pagesAsSize(taken)
+                            + (reclaims ? "" : " (the host does not reclaim: every guest's whole memory counts;"
+                            + " reclaim = on counts only min + overhead)"));
                     break;
                 }
-                taken += values.configuredPages();
+                if (reclaims && swapTaken + (max - min) > swap) {
+                    guest.draft().entry().problemAbout("host", "guest " + guest.name() + " (max " + pagesAsSize(max)
+                            + " - min " + pagesAsSize(min) + ") does not fit in the swap of host " + host.name() + ": swap "
+                            + pagesAsSize(swap) + ", of which the guests before it take " + pagesAsSize(swapTaken)
+                            + "; raise hosts." + host.name() + ".swap (or set it to auto) or the guests' min");
+                    break;
+                }
+                taken += needs;
+                swapTaken += max - min;
             }
         }
+    }
+
+    private static String pagesAsSize(long pages) {
+        return pages == 0 ? "0" : size(pages * PAGE_BYTES);
     }
 
     /**
@@ -944,17 +990,23 @@ final class ScenarioReader {
             if (host == null || guest.values() == null) {
                 continue;
             }
-            double fastest = 0;
-            for (Phase p : guest.values().workload().phases()) {
-                fastest = Math.max(fastest, p.accessesPerSecond());
-            }
-            double perTick = Math.ceil(fastest * tickSeconds) + 2.0 * guest.values().workload().maxWorkingSetPages()
-                    + guest.values().processes();
-            if (perTick > host.maxBatchOps()) {
-                guest.entry().problemAbout("workload", "up to " + (long) perTick + " operations per tick (accesses at "
-                        + show(fastest) + " per second, plus first touches) exceed host " + host.name()
-                        + "'s max-batch-ops of " + host.maxBatchOps() + ": lower the rate or the tick, or raise max-batch-ops");
-            }
+            checkBatchSize(guest.entry(), "workload", host, guest.values().workload(), guest.values().processes(),
+                    tickSeconds);
+        }
+    }
+
+    /** Reports at {@code key} of {@code at} a workload whose busiest tick would not fit one batch of {@code host}. */
+    void checkBatchSize(Entry at, String key, HostDraft host, WorkloadSettings workload, int processes,
+                        double tickSeconds) {
+        double fastest = 0;
+        for (Phase p : workload.phases()) {
+            fastest = Math.max(fastest, p.accessesPerSecond());
+        }
+        double perTick = Math.ceil(fastest * tickSeconds) + 2.0 * workload.maxWorkingSetPages() + processes;
+        if (perTick > host.maxBatchOps()) {
+            at.problemAbout(key, "up to " + (long) perTick + " operations per tick (accesses at "
+                    + show(fastest) + " per second, plus first touches) exceed host " + host.name()
+                    + "'s max-batch-ops of " + host.maxBatchOps() + ": lower the rate or the tick, or raise max-batch-ops");
         }
     }
 
@@ -1010,9 +1062,9 @@ final class ScenarioReader {
     // ---------------------------------------------------------------- building
 
     private Scenario build(Run run, CostTable costs, Map<String, HostDraft> hosts, List<Instance> instances,
-                           String source, String rendered, ClusterPlan cluster) {
+                           List<EventReader.Draft> eventDrafts, String source, String rendered, ClusterPlan cluster) {
         double tickSeconds = seconds(run.tick());
-        long ticks = run.duration().toNanos() / run.tick().toNanos();
+        long ticks = run.ticks();
         long sampleEveryTicks = Math.max(1, Math.round(seconds(run.sampleEvery()) / tickSeconds));
 
         Map<String, List<Instance>> byHost = new LinkedHashMap<>();
@@ -1025,18 +1077,24 @@ final class ScenarioReader {
 
         List<HostSettings> hostSettings = new ArrayList<>();
         Map<String, Integer> indexOnHost = new HashMap<>();
+        Map<String, Long> swapPages = new HashMap<>();
         for (HostDraft host : hosts.values()) {
             List<GuestSpec> specs = new ArrayList<>();
+            long auto = 0;
             for (Instance guest : byHost.get(host.name())) {
                 GuestValues v = guest.draft().values();
                 indexOnHost.put(guest.name(), specs.size());
                 CpuSpec cpu = new CpuSpec(v.binaryTranslation(), v.nestedPaging(), v.translationCacheBlocks(),
                         v.osProfile().totalBlocks());
-                specs.add(new GuestSpec(specs.size(), guest.name(), v.mode(), v.configuredPages(), v.processes(), cpu));
+                specs.add(new GuestSpec(specs.size(), guest.name(), v.mode(), v.configuredPages(), v.processes(), cpu,
+                        v.allocation().allocation()));
+                auto += v.configuredPages() - v.allocation().minPages();
             }
+            swapPages.put(host.name(), ReclaimReader.swapPages(host.reclaim(), auto));
             hostSettings.add(new HostSettings(host.name(), Tokens.derive(run.seed(), "host:" + host.name()),
                     host.totalFrames(), host.reservedFrames(), host.tlbEntries(), host.maxBatchOps(),
-                    host.maxMmuUpdateEntries(), costs, List.copyOf(specs), host.sharing().settings(tickSeconds)));
+                    host.maxMmuUpdateEntries(), costs, List.copyOf(specs), host.sharing().settings(tickSeconds),
+                    host.reclaim().settings(swapPages.get(host.name()), tickSeconds)));
         }
 
         List<GuestSettings> guestSettings = new ArrayList<>();
@@ -1044,12 +1102,28 @@ final class ScenarioReader {
             GuestValues v = guest.draft().values();
             long seed = v.seedKey() != null ? Tokens.derive(run.seed(), "guest-seed:" + v.seedKey())
                     : Tokens.derive(run.seed(), "guest:" + guest.name());
+            ReclaimReader.Allocation a = v.allocation();
+            HostDraft host = hosts.get(hostOf(guest));
+            GuestMemorySettings memory = new GuestMemorySettings(a.balloonEnabled(), a.balloonPagesPerTick(),
+                    (int) Math.min(Integer.MAX_VALUE, ceilDiv(a.balloonBackoff().toNanos(), run.tick().toNanos())),
+                    a.balloonCapPages(), seconds(host.reclaim().samplePeriod()));
             guestSettings.add(new GuestSettings(guest.name(), hostOf(guest), indexOnHost.get(guest.name()),
                     v.os(), v.mode(), v.configuredPages(), v.processes(), seed, tickSeconds, v.content(), v.workload(),
-                    v.osProfile()));
+                    v.osProfile(), memory));
+        }
+
+        List<TimedEvent> events = new ArrayList<>();
+        for (EventReader.Draft d : eventDrafts) {
+            events.add(d.build(swapPages, tickSeconds));
         }
         return new Scenario(run.name(), source, run.seed(), seconds(run.duration()), tickSeconds, ticks, run.mode(),
-                sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered, null, cluster);
+                sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered, null,
+                List.copyOf(events), cluster);
+    }
+
+    /** {@code a / b} rounded up, for {@code a >= 0}, {@code b > 0}. */
+    static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -1078,6 +1152,11 @@ final class ScenarioReader {
 
     private static String known(String what, Set<String> names) {
         return names.isEmpty() ? "; there are no " + what : "; " + what + ": " + String.join(", ", sorted(names));
+    }
+
+    /** A number of pages as a size a user would write: 256MiB. */
+    static String sizeOf(long pages) {
+        return size(pages * PAGE_BYTES);
     }
 
     static double seconds(Duration d) {

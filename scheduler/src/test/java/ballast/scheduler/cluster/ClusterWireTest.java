@@ -92,6 +92,13 @@ class ClusterWireTest {
         ActorRef<NodeAgent.Command> agent = (ActorRef) probe.ref();
         m.put("Info", new NodeAgent.Info("pekko://ballast@127.0.0.1:2551", 2, agent));
         m.put("GuestVm.Migrate", new GuestVm.Migrate(handovers));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ActorRef<Clock.Command> clock = (ActorRef) probe.ref();
+        m.put("GuestChanged", new Clock.GuestChanged("web-1", null));
+        m.put("GuestChanged refused", new Clock.GuestChanged("web-1", "not running"));
+        m.put("StartGuest", new NodeAgent.StartGuest(3, guest(phases), 17, clock));
+        m.put("StopGuest", new NodeAgent.StopGuest(3, "web-1", clock));
+        m.put("ChangeWorkload", new NodeAgent.ChangeWorkload(3, "web-1", phases, clock));
         m.put("GuestHandover", new GuestHandover("web-1", snapshot));
         return m;
     }

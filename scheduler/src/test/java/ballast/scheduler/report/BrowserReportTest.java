@@ -107,15 +107,24 @@ class BrowserReportTest {
         assertThat(chartBlue).as("pixels of the charts' first line colour").isGreaterThan(200);
     }
 
-    /** Runs a library scenario for three simulated seconds into its own directory. */
-    private Path run(String scenario) {
+    /**
+     * Runs a library scenario for three simulated seconds into its own directory; one with timed
+     * events or start times (which must stay within the run) for its whole duration in ticks of five
+     * seconds instead.
+     */
+    private Path run(String scenario) throws java.io.IOException {
         Path dir = work.resolve(scenario.replace(".conf", ""));
         if (Files.isRegularFile(dir.resolve("report.html"))) {
             return dir;
         }
+        String text = Files.readString(LIBRARY.resolve(scenario));
+        boolean timed = text.contains("\nevents") || Pattern.compile("\\bstart = ").matcher(text).find();
+        List<String> args = new ArrayList<>(List.of("run", LIBRARY.resolve(scenario).toString(), "--quiet", "--out",
+                dir.toString()));
+        args.addAll(timed ? List.of("--set", "scenario.tick=5s", "--set", "scenario.sample-every=5s", "--barrier-timeout", "30")
+                : List.of("--set", "scenario.duration=3s"));
         StringWriter err = new StringWriter();
-        int code = Main.execute(new String[] {"run", LIBRARY.resolve(scenario).toString(), "--quiet", "--out", dir.toString(),
-            "--set", "scenario.duration=3s"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        int code = Main.execute(args.toArray(new String[0]), new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertThat(code).as(err.toString()).isZero();
         if (!Files.isRegularFile(dir.resolve("report.html")) && Files.isRegularFile(dir.resolve("sweep.csv"))) {
             // a sweep: one run directory per value; check the first value's report

@@ -306,9 +306,9 @@ class ScenarioLoaderTest {
                 tuple(1, "scenario.sed", "unknown key sed (did you mean seed?)"),
                 tuple(2, "costs.hypercal", "unknown key hypercal (did you mean hypercall?)"),
                 tuple(3, "hosts.h.memroy", "unknown key memroy (did you mean memory?)"),
-                tuple(4, "guest-templates.t.count", "unknown key count; known keys: binary-translation, content, host,"
-                        + " image, memory, mode, nested-paging, os, os-profile, processes, seed, translation-cache-blocks,"
-                        + " workload"),
+                tuple(4, "guest-templates.t.count", "unknown key count; known keys: balloon, binary-translation, content,"
+                        + " host, image, memory, min, mode, nested-paging, os, os-profile, processes, seed, shares, start,"
+                        + " translation-cache-blocks, workload"),
                 tuple(8, "guests.g.content.zero", "unknown key zero; known keys: duplicate-fraction, image,"
                         + " image-fraction, zero-fraction"),
                 tuple(9, "guests.g.workload.hot-fraction", "unknown key hot-fraction; known keys: accesses-per-second,"
@@ -384,7 +384,8 @@ class ScenarioLoaderTest {
         // canonical order db, web-1, web-2, web-3: 960MiB left, web-3 would need 1GiB
         assertThat(problems(file)).containsExactly(new Problem(file.toString(), 3, "guests.web.host",
                 "guest web-3 (256MiB) does not fit on host h: 960MiB is left for guests"
-                        + " (memory 1GiB - reserved 64MiB) and the guests before it take 768MiB"));
+                        + " (memory 1GiB - reserved 64MiB) and the guests before it take 768MiB (the host does not"
+                        + " reclaim: every guest's whole memory counts; reclaim = on counts only min + overhead)"));
     }
 
     @Test

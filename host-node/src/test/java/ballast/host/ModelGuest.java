@@ -1,0 +1,275 @@
+package ballast.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ballast.host.abi.MmuUpdate;
+import ballast.host.abi.Ops;
+import ballast.host.abi.Refusal;
+import ballast.host.abi.Reservation;
+import ballast.host.abi.TickResult;
+import ballast.host.abi.TranslationMode;
+import ballast.host.memory.Tokens;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.util.List;
+
+/**
+ * A guest played at the core's level, without actors, for the reclamation tests: its page
+ * {@code p} is PPN {@code p} at VPN {@code 0x1000 + p} of process 0; it keeps its own record of
+ * what each page holds and predicts every read, and plays a balloon driver (inflate unmaps the
+ * pages and hands them over, deflate takes them back; a pop or a refusal is followed as the ABI
+ * says) and an OS that pages out to its virtual disk. {@link #play} applies the tick and checks
+ * the read digest; {@link #audit} runs the hypervisor's audit over every mapped page.
+ */
+final class ModelGuest {
+    static final long VPN_BASE = 0x1000;
+
+    final HypervisorCore core;
+    final int index;
+    final TranslationMode mode;
+    final int pages;
+    /** The para-virtual guest's p2m (kept up to date from remap notices). */
+    int[] p2m;
+    final long[] expected;
+    final boolean[] mapped;
+    /** The driver's balloon: PPNs it handed over (and the hypervisor accepted or not yet answered). */
+    final boolean[] inBalloon;
+    int balloonSize;
+    private final LongArrayList ops = new LongArrayList();
+    private final LongArrayList values = new LongArrayList();
+    private final LongArrayList mmuKeys = new LongArrayList();
+    private final IntArrayList mmuMpns = new IntArrayList();
+    private final IntArrayList mmuPpns = new IntArrayList();
+    private final IntArrayList inflate = new IntArrayList();
+    private final IntArrayList deflate = new IntArrayList();
+    private final IntArrayList pageOuts = new IntArrayList();
+    /** What the pages of this tick's balloon calls held before, to restore when a call is refused. */
+    private final LongArrayList inflatePrevious = new LongArrayList();
+    private final LongArrayList deflatePrevious = new LongArrayList();
+    private final it.unimi.dsi.fastutil.booleans.BooleanArrayList inflateWasIn = new it.unimi.dsi.fastutil.booleans.BooleanArrayList();
+    private final it.unimi.dsi.fastutil.booleans.BooleanArrayList deflateWasIn = new it.unimi.dsi.fastutil.booleans.BooleanArrayList();
+    private long digest = Tokens.EMPTY_DIGEST;
+    private int reads;
+    private long nextToken;
+    long tick;
+    TickResult last;
+
+    ModelGuest(HypervisorCore core, int index) {
+        this.core = core;
+        this.index = index;
+        this.mode = core.settings().guests().get(index).mode();
+        this.pages = core.settings().guests().get(index).configuredPages();
+        this.expected = new long[pages];
+        this.mapped = new boolean[pages];
+        this.inBalloon = new boolean[pages];
+        this.nextToken = Tokens.mix(0xC0FFEEL + index);
+        Refusal[] refusal = new Refusal[1];
+        this.p2m = core.boot(index, core.settings().guests().get(index).name(), refusal);
+        assertThat(p2m).as("boot: %s", refusal[0]).isNotNull();
+    }
+
+    static long key(int ppn) {
+        return Ops.key(0, VPN_BASE + ppn);
+    }
+
+    private void map(int ppn) {
+        if (mapped[ppn]) {
+            return;
+        }
+        mapped[ppn] = true;
+        if (mode == TranslationMode.PARA) {
+            mmuKeys.add(key(ppn));
+            mmuMpns.add(p2m[ppn]);
+            mmuPpns.add(ppn);
+        } else {
+            ops.add(Ops.op(Ops.MAP, key(ppn)));
+            values.add(ppn);
+        }
+    }
+
+    private void unmap(int ppn) {
+        if (!mapped[ppn]) {
+            return;
+        }
+        mapped[ppn] = false;
+        if (mode == TranslationMode.PARA) {
+            mmuKeys.add(key(ppn));
+            mmuMpns.add(MmuUpdate.CLEAR);
+            mmuPpns.add(-1);
+        } else {
+            ops.add(Ops.op(Ops.UNMAP, key(ppn)));
+        }
+    }
+
+    /** Writes fresh content to page {@code ppn} (mapping it first); returns the token. */
+    long write(int ppn) {
+        long token = Tokens.nonZero(nextToken++, ppn);
+        map(ppn);
+        ops.add(Ops.op(Ops.WRITE, key(ppn)));
+        values.add(token);
+        expected[ppn] = token;
+        return token;
+    }
+
+    /** Writes {@code token} to page {@code ppn} (mapping it first). */
+    ModelGuest write(int ppn, long token) {
+        map(ppn);
+        ops.add(Ops.op(Ops.WRITE, key(ppn)));
+        values.add(token);
+        expected[ppn] = token;
+        return this;
+    }
+
+    /** Reads page {@code ppn} (mapping it first); the read is predicted from the record. */
+    ModelGuest read(int ppn) {
+        map(ppn);
+        ops.add(Ops.op(Ops.READ, key(ppn)));
+        digest = Tokens.fold(digest, expected[ppn]);
+        reads++;
+        return this;
+    }
+
+    /** Reads or writes each page of {@code [from, to)} that is not in the driver's balloon. */
+    ModelGuest touch(int from, int to, boolean write) {
+        for (int p = from; p < to; p++) {
+            if (inBalloon[p]) {
+                continue;
+            }
+            if (write) {
+                write(p);
+            } else {
+                read(p);
+            }
+        }
+        return this;
+    }
+
+    /** The driver hands these pages over: the OS unmaps them (their content is forgotten). */
+    ModelGuest inflate(int... ppns) {
+        for (int ppn : ppns) {
+            unmap(ppn);
+            inflatePrevious.add(expected[ppn]);
+            inflateWasIn.add(inBalloon[ppn]);
+            if (!inBalloon[ppn]) {
+                inBalloon[ppn] = true;
+                balloonSize++;
+            }
+            expected[ppn] = Tokens.ZERO;
+            inflate.add(ppn);
+        }
+        return this;
+    }
+
+    /** The driver takes these pages back: they read as zero pages when touched. */
+    ModelGuest deflate(int... ppns) {
+        for (int ppn : ppns) {
+            deflatePrevious.add(expected[ppn]);
+            deflateWasIn.add(inBalloon[ppn]);
+            if (inBalloon[ppn]) {
+                inBalloon[ppn] = false;
+                balloonSize--;
+            }
+            expected[ppn] = Tokens.ZERO;
+            deflate.add(ppn);
+        }
+        return this;
+    }
+
+    /** The OS writes page {@code ppn} to its virtual disk (its content stays). */
+    ModelGuest pageOut(int ppn) {
+        pageOuts.add(ppn);
+        return this;
+    }
+
+    /** Sends the tick as it is; checks the digest when nothing was refused. */
+    TickResult play() {
+        List<MmuUpdate> mmu = new java.util.ArrayList<>();
+        int batch = core.settings().maxMmuUpdateEntries();
+        for (int from = 0; from < mmuKeys.size(); from += batch) {
+            int to = Math.min(mmuKeys.size(), from + batch);
+            mmu.add(new MmuUpdate(java.util.Arrays.copyOfRange(mmuKeys.elements(), from, to),
+                    java.util.Arrays.copyOfRange(mmuMpns.elements(), from, to),
+                    java.util.Arrays.copyOfRange(mmuPpns.elements(), from, to)));
+        }
+        Reservation reservation = inflate.isEmpty() && deflate.isEmpty() && pageOuts.isEmpty() ? null
+                : new Reservation(pageOuts.toIntArray(), inflate.toIntArray(), deflate.toIntArray());
+        TickResult r = core.apply(index, tick++, mmu, ops.toLongArray(), values.toLongArray(), null, reservation);
+        last = r;
+        assertThat(r.refusals()).as("the guest's work (only balloon calls may be refused)")
+                .allMatch(ModelGuest::isBalloonRefusal);
+        assertThat(r.reads()).as("reads").isEqualTo(reads);
+        assertThat(r.readDigest()).as("%s reads back what it wrote", mode).isEqualTo(digest);
+        // a refused call changed nothing: the pages hold what they held (restored last call first)
+        if ((r.balloonStatus() & TickResult.DEFLATE_REFUSED) != 0) {
+            for (int i = deflate.size() - 1; i >= 0; i--) {
+                int ppn = deflate.getInt(i);
+                expected[ppn] = deflatePrevious.getLong(i);
+                setInBalloon(ppn, deflateWasIn.getBoolean(i));
+            }
+        }
+        if ((r.balloonStatus() & TickResult.INFLATE_REFUSED) != 0) {
+            for (int i = inflate.size() - 1; i >= 0; i--) {
+                int ppn = inflate.getInt(i);
+                expected[ppn] = inflatePrevious.getLong(i);
+                setInBalloon(ppn, inflateWasIn.getBoolean(i));
+            }
+        }
+        if ((r.balloonStatus() & TickResult.POPPED) != 0) {
+            // the hypervisor emptied the balloon: the driver resets, every page is the OS's again
+            java.util.Arrays.fill(inBalloon, false);
+            balloonSize = 0;
+        }
+        int[][] notice = core.takeNotice(index);
+        if (notice != null) {
+            for (int i = 0; i < notice[0].length; i++) {
+                p2m[notice[0][i]] = notice[1][i];
+            }
+        }
+        ops.clear();
+        values.clear();
+        mmuKeys.clear();
+        mmuMpns.clear();
+        mmuPpns.clear();
+        inflate.clear();
+        deflate.clear();
+        pageOuts.clear();
+        inflatePrevious.clear();
+        deflatePrevious.clear();
+        inflateWasIn.clear();
+        deflateWasIn.clear();
+        digest = Tokens.EMPTY_DIGEST;
+        reads = 0;
+        return r;
+    }
+
+    private void setInBalloon(int ppn, boolean in) {
+        if (inBalloon[ppn] != in) {
+            inBalloon[ppn] = in;
+            balloonSize += in ? 1 : -1;
+        }
+    }
+
+    private static boolean isBalloonRefusal(Refusal r) {
+        return r.index() == -1 && switch (r.reason()) {
+            case ALREADY_BALLOONED, NOT_BALLOONED, BALLOON_CAP, OUT_OF_MEMORY, PPN_OUT_OF_RANGE -> true;
+            default -> false;
+        };
+    }
+
+    /** The hypervisor's audit of every mapped page against the record: the number of differences. */
+    long audit() {
+        LongArrayList keys = new LongArrayList();
+        LongArrayList tokens = new LongArrayList();
+        for (int p = 0; p < pages; p++) {
+            if (mapped[p]) {
+                keys.add(key(p));
+                tokens.add(expected[p]);
+            }
+        }
+        return core.audit(index, keys.toLongArray(), tokens.toLongArray());
+    }
+
+    GuestMemory memory() {
+        return core.guest(index);
+    }
+}
