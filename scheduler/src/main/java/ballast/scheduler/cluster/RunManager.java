@@ -753,6 +753,12 @@ public final class RunManager extends AbstractBehavior<Object> {
         clock.tell(new Clock.HostsLost(List.copyOf(hosts)));
         List<String> where = new ArrayList<>();
         for (String g : lostGuests) {
+            if (notRunning.contains(g)) { // not started yet, or stopped by an event: nothing to boot again
+                clock.tell(new Clock.GuestFault(g, "node " + lost.node() + " lost", "lost with its host "
+                        + guests.get(g).host() + "; it was not running, so it is not restarted"));
+                where.add(g + " lost (not running)");
+                continue;
+            }
             String to = choose(g, lostHosts);
             if (to == null) {
                 clock.tell(new Clock.GuestFault(g, "node " + lost.node() + " lost", "lost with its host "
