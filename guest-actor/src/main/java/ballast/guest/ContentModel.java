@@ -89,6 +89,16 @@ public final class ContentModel {
         return Tokens.nonZero(guestSeed ^ 0x5bd1e9955bd1e995L, ++writes);
     }
 
+    /** Writes so far: the position of the write-token stream. */
+    public long writes() {
+        return writes;
+    }
+
+    /** Continues the write-token stream from a saved position. */
+    public void restoreWrites(long writes) {
+        this.writes = writes;
+    }
+
     private static double unit(long h) {
         return (h >>> 11) * UNIT;
     }

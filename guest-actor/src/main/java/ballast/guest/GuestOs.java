@@ -924,6 +924,61 @@ public final class GuestOs {
         }
     }
 
+    // ---------------------------------------------------------------- live migration
+
+    /** Whether this guest can be saved and restored elsewhere (trace replay holds open files: not yet). */
+    public boolean migratable() {
+        return traces == null;
+    }
+
+    /**
+     * The guest's whole state between two ticks (see {@link GuestOsSnapshot}). Only valid when every
+     * generated tick has been verified (no tick generated ahead).
+     */
+    public GuestOsSnapshot snapshot() {
+        if (!migratable()) {
+            throw new IllegalStateException(settings.name() + ": a trace-replaying guest cannot be migrated");
+        }
+        for (Pending p : pending) {
+            if (p.tick >= 0) {
+                throw new IllegalStateException(settings.name() + ": snapshot while tick " + p.tick + " is generated ahead");
+            }
+        }
+        return new GuestOsSnapshot(ppnOfPage.clone(), expected.clone(), touched.toIntArray(),
+                Arrays.copyOf(freePpns, freeTop), imageLoaded, remapPages.toIntArray(), accesses, reads, writes,
+                readsVerified, readMismatches, verifiedCounters, workload.randomState(), workload.carry(),
+                kernel.randomState(), kernel.workRemainder(), content.writes());
+    }
+
+    /**
+     * Takes over a snapshot of a guest made from the same settings (on another host: its host and
+     * index may differ). Call on a fresh guest OS, before its first tick and before its boot reply.
+     */
+    public void restore(GuestOsSnapshot s) {
+        if (s.ppnOfPage().length != s.expected().length || s.freePpns().length > freePpns.length
+                || s.ppnOfPage().length > settings.configuredPages()) {
+            throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
+        }
+        ppnOfPage = s.ppnOfPage().clone();
+        expected = s.expected().clone();
+        touched.clear();
+        touched.addElements(0, s.touched());
+        System.arraycopy(s.freePpns(), 0, freePpns, 0, s.freePpns().length);
+        freeTop = s.freePpns().length;
+        imageLoaded = s.imageLoaded();
+        remapPages.clear();
+        remapPages.addElements(0, s.remapPages());
+        accesses = s.accesses();
+        reads = s.reads();
+        writes = s.writes();
+        readsVerified = s.readsVerified();
+        readMismatches = s.readMismatches();
+        verifiedCounters = s.verifiedCounters();
+        workload.restore(s.workloadRandom(), s.workloadCarry());
+        kernel.restore(s.kernelRandom(), s.kernelWorkRemainder());
+        content.restoreWrites(s.contentWrites());
+    }
+
     /** A growable long array reused across ticks: no zeroing, no per-add indirection. */
     private static final class LongBuffer {
         private long[] data = new long[1024];

@@ -71,12 +71,23 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
-    /** What a guest accepts: what its hypervisor sends (wrapped by the message adapter), its driver's replies, and workload changes. */
-    public sealed interface Command permits FromHypervisor, FromDriver, SetWorkload, DriverStopped {
+    /**
+     * What a guest accepts: what its hypervisor sends (wrapped by the message adapter), its driver's
+     * replies, workload changes, and live migration's stop-and-copy.
+     */
+    public sealed interface Command permits FromHypervisor, Migrate, FromDriver, SetWorkload, DriverStopped {
     }
 
     /** A hypervisor message, delivered through this guest's adapter. */
     public record FromHypervisor(ToGuest message) implements Command {
+    }
+
+    /**
+     * Live migration's stop-and-copy, between two ticks: reply with the guest OS's state and stop.
+     * The scheduler sends it only after a tick the guest did not work ahead of.
+     */
+    public record Migrate(org.apache.pekko.actor.typed.ActorRef<GuestHandover> replyTo) implements Command,
+            ballast.host.wire.WireMessage {
     }
 
     /** The balloon driver's step, delivered through this guest's adapter. */
@@ -158,7 +169,17 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
                                     boolean workAhead, long crashAtTick,
                                     Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driver) {
         return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
-                crashAtTick, driver));
+                crashAtTick, driver, null));
+    }
+
+    /**
+     * A new incarnation of a migrated guest on its destination host: it takes over {@code snapshot}
+     * (taken on the source, see {@link Migrate}) before it boots with {@code hypervisor}.
+     */
+    public static Behavior<Command> restored(GuestSettings settings, GuestOsSnapshot snapshot,
+                                             ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries, boolean workAhead) {
+        return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
+                NO_CRASH, BalloonDriver::create, snapshot));
     }
 
     public static final long NO_CRASH = -1;
@@ -172,11 +193,15 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
                     int maxMmuUpdateEntries, boolean workAhead, long crashAtTick,
-                    Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driverBehavior) {
+                    Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driverBehavior,
+                    GuestOsSnapshot snapshot) {
         super(context);
         this.crashAtTick = crashAtTick;
         this.os = new GuestOs(settings);
         this.os.setRemapLag(workAhead ? 2 : 1);
+        if (snapshot != null) {
+            os.restore(snapshot);
+        }
         this.hypervisor = hypervisor;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
         this.workAhead = workAhead;
@@ -196,11 +221,17 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(FromHypervisor.class, this::onHypervisor)
+                .onMessage(Migrate.class, this::onMigrate)
                 .onMessage(FromDriver.class, this::onDriverStep)
                 .onMessage(SetWorkload.class, this::onSetWorkload)
                 .onMessage(DriverStopped.class, this::onDriverStopped)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
+    }
+
+    private Behavior<Command> onMigrate(Migrate migrate) {
+        migrate.replyTo().tell(new GuestHandover(os.settings().name(), os.snapshot()));
+        return Behaviors.stopped();
     }
 
     private Behavior<Command> onPostStop() {

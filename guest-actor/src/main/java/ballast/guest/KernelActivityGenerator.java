@@ -3,7 +3,7 @@ package ballast.guest;
 import ballast.host.abi.KernelActivity;
 import ballast.host.abi.KernelEvent;
 import ballast.host.cpu.OsProfile;
-import java.util.SplittableRandom;
+import ballast.guest.workload.SeededStream;
 
 /**
  * The guest kernel's activity for one tick, from its OS profile and the tick's work: each kind of
@@ -22,7 +22,7 @@ public final class KernelActivityGenerator {
 
     private final OsProfile profile;
     private final boolean active;
-    private final SplittableRandom random;
+    private SeededStream random;
     private final int[] blockOfBucket;
     private final int[] runs;
     private final int[] order;
@@ -32,7 +32,7 @@ public final class KernelActivityGenerator {
     public KernelActivityGenerator(OsProfile profile, long seed) {
         this.profile = profile;
         this.active = profile.isActive();
-        this.random = new SplittableRandom(seed);
+        this.random = new SeededStream(seed);
         int n = profile.totalBlocks();
         this.runs = new int[n];
         this.order = new int[n];
@@ -72,6 +72,22 @@ public final class KernelActivityGenerator {
             blockRuns = drawBlocks(sensitive);
         }
         return new KernelActivity(work, events, blockRuns);
+    }
+
+    /** The stream's state (see {@link SeededStream#state()}). */
+    public long randomState() {
+        return random.state();
+    }
+
+    /** Work cycles carried over to the next tick. */
+    public long workRemainder() {
+        return workRemainder;
+    }
+
+    /** Continues from a saved state. */
+    public void restore(long randomState, long workRemainder) {
+        this.random = new SeededStream(randomState);
+        this.workRemainder = workRemainder;
     }
 
     private long[] drawBlocks(long count) {

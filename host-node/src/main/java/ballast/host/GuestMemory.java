@@ -75,6 +75,18 @@ final class GuestMemory {
     private final IntArrayList noticePpns = new IntArrayList(0);
     private final IntArrayList noticeMpns = new IntArrayList(0);
     boolean booted;
+    /**
+     * Live migration: the write log of the current pre-copy round, one bit per PPN, or null when
+     * the guest is not being migrated out. While it is set every TLB fill is read-only until the
+     * page's first write of the round, which sets the page's bit ({@link #missForWrite}): the
+     * hot path pays nothing, a write miss pays one bit.
+     */
+    long[] dirtyLog;
+    /** Live migration: {@link #RESIDENT}, {@link #INCOMING} (pages arriving, not running yet) or {@link #DEPARTED}. */
+    byte residence;
+    static final byte RESIDENT = 0;
+    static final byte INCOMING = 1;
+    static final byte DEPARTED = 2;
 
     long tlbHits;
     long tlbMisses;
@@ -278,7 +290,7 @@ final class GuestMemory {
                 }
             }
         }
-        tlb.fill(key, mpn, sharing && frames.owner(mpn) == FramePool.SHARED);
+        tlb.fill(key, mpn, sharing && frames.owner(mpn) == FramePool.SHARED || dirtyLog != null);
         return mpn;
     }
 
@@ -290,9 +302,21 @@ final class GuestMemory {
     int missForWrite(long key) {
         int mpn = miss(key);
         if (sharing && mpn >= 0 && frames.owner(mpn) == FramePool.SHARED) {
-            return breakCow(key, mpn);
+            mpn = breakCow(key, mpn);
+        }
+        if (dirtyLog != null && mpn >= 0) {
+            logWrite(key, mpn);
         }
         return mpn;
+    }
+
+    /** Pre-copy write tracking: the page's first write this round sets its bit and makes its TLB entry writable. */
+    private void logWrite(long key, int mpn) {
+        int ppn = ppnOf(key);
+        if (ppn >= 0) {
+            dirtyLog[ppn >>> 6] |= 1L << ppn;
+        }
+        tlb.fill(key, mpn, false);
     }
 
     /**

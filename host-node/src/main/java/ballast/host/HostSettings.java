@@ -48,4 +48,10 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
             reclaim = ReclaimSettings.DISABLED;
         }
     }
+
+    /** The same host with another guest list (live migration adds the guests that arrive). */
+    public HostSettings withGuests(List<GuestSpec> guests) {
+        return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
+                costs, guests, sharing, reclaim);
+    }
 }

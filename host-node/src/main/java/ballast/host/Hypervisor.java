@@ -82,21 +82,22 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
 
     private final HypervisorCore core;
     private final String hostName;
-    private final int guestCount;
-    private final ActorRef<ToGuest>[] guestRefs;
-    private final TickWork[] work;
-    private final GuestCounters[] counters;
-    private final Audit[] audits;
+    /** Guests of this host, arrived ones included (live migration grows the per-guest arrays). */
+    private int guestCount;
+    private ActorRef<ToGuest>[] guestRefs;
+    private TickWork[] work;
+    private GuestCounters[] counters;
+    private Audit[] audits;
     /** The last tick each guest sent work for, and acknowledged: a second call for a tick is refused. */
-    private final long[] workTick;
-    private final long[] ackTick;
+    private long[] workTick;
+    private long[] ackTick;
     /** Guests registered (booted and not gone). */
     private int booted;
     /** Guests gone for good (stopped, no reboot): the first tick does not wait for them; and which. */
     private int stopped;
-    private final boolean[] stoppedGuest;
+    private boolean[] stoppedGuest;
     /** The guests taking part in the current deterministic tick, and how many. */
-    private final boolean[] inTick;
+    private boolean[] inTick;
     private int participants;
     /** Whether the current tick's work has been applied (the tick is collecting acknowledgements). */
     private boolean appliedThisTick;
@@ -122,6 +123,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     /** Free-running: the tick the daemon plays now. */
     private long daemonTick;
     private SharingCounters daemonCounters = SharingCounters.ZERO;
+    /** Live migration: this host's end of every migration in or out. */
+    private final MigrationPort migration;
 
     public static Behavior<Command> create(HostSettings settings) {
         return Behaviors.setup(context -> new Hypervisor(context, settings));
@@ -146,6 +149,60 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 : null;
         Arrays.fill(workTick, -1L);
         Arrays.fill(ackTick, -1L);
+        this.migration = new MigrationPort(core, new MigrationHost());
+    }
+
+    /** What the migration port may do to this actor's per-guest state. */
+    private final class MigrationHost implements MigrationPort.Host {
+        @Override
+        public void admitted(int index) {
+            guestCount = index + 1;
+            guestRefs = Arrays.copyOf(guestRefs, guestCount);
+            work = Arrays.copyOf(work, guestCount);
+            counters = Arrays.copyOf(counters, guestCount);
+            audits = Arrays.copyOf(audits, guestCount);
+            workTick = Arrays.copyOf(workTick, guestCount);
+            ackTick = Arrays.copyOf(ackTick, guestCount);
+            inTick = Arrays.copyOf(inTick, guestCount);
+            stoppedGuest = Arrays.copyOf(stoppedGuest, guestCount);
+            workTick[index] = -1L;
+            ackTick[index] = -1L;
+            stopped++; // not running here yet: ticks do not wait for it
+        }
+
+        @Override
+        public void departed(int index) {
+            if (guestRefs[index] != null) {
+                guestRefs[index] = null;
+                booted--;
+            }
+            if (!stoppedGuest[index]) {
+                stopped++;
+                stoppedGuest[index] = true;
+            }
+            audits[index] = null;
+            counters[index] = null;
+        }
+
+        @Override
+        public void installed(int index) {
+            stopped--; // the next tick waits for its boot
+        }
+
+        @Override
+        public GuestStats stats(int index) {
+            return migration.withHistory(index, core.guestStats(index, counters[index]));
+        }
+
+        @Override
+        public ActorRef<Command> self() {
+            return getContext().getSelf();
+        }
+    }
+
+    private Behavior<Command> onMigration(ballast.host.migration.MigrationCommand command) {
+        migration.handle(command);
+        return this;
     }
 
     @Override
@@ -159,6 +216,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 .onMessage(TickAck.class, this::onTickAck)
                 .onMessage(SharingWork.class, this::onSharingWork)
                 .onMessage(SharingAck.class, this::onSharingAck)
+                .onMessage(ballast.host.migration.MigrationCommand.class, this::onMigration)
                 .onMessage(Reconfigure.class, this::onReconfigure)
                 .build();
     }
@@ -232,7 +290,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             inTick[g] = guestRefs[g] != null;
             if (inTick[g]) {
                 participants++;
-                guestRefs[g].tell(core.tickStart(g, run.tick(), run.audit()));
+                // a guest being migrated out does not work ahead (its last tick here must leave nothing pending)
+                guestRefs[g].tell(core.tickStart(g, run.tick(), run.audit() || GuestTransfer.tracked(core, g)));
             }
         }
         if (daemon != null) {
@@ -602,7 +661,9 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         long checks = freeChecks + auditAll(violations, present);
         List<GuestStats> rows = new ArrayList<>(guestCount);
         for (int g = 0; g < guestCount; g++) {
-            rows.add(core.guestStats(g, counters[g]));
+            if (core.isResident(g)) {
+                rows.add(migration.withHistory(g, core.guestStats(g, counters[g])));
+            }
         }
         run.replyTo().tell(new HostTickDone(hostName, run.ticks() - 1, core.hostStats(daemonCounters), List.copyOf(rows), checks,
                 List.copyOf(violations)));
@@ -660,7 +721,9 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         if (run.sample()) {
             List<GuestStats> list = new ArrayList<>(guestCount);
             for (int g = 0; g < guestCount; g++) {
-                list.add(core.guestStats(g, counters[g]));
+                if (core.isResident(g)) { // a guest on its way in, or gone to another host, is reported there
+                    list.add(migration.withHistory(g, core.guestStats(g, counters[g])));
+                }
             }
             rows = List.copyOf(list);
         }

@@ -61,9 +61,9 @@ public final class HypervisorCore {
     /** Folded into the read digest for a read of an unmapped page (never a real token by design). */
     static final long FAULT_TOKEN = 0xFA17FA17FA17FA17L;
 
-    private final HostSettings settings;
+    private HostSettings settings;
     private final FramePool frames;
-    private final GuestMemory[] guests;
+    private GuestMemory[] guests;
     private final SharedFrames shared;
     private final HostSwap swap;
     private final Reclamation reclamation;
@@ -805,7 +805,9 @@ public final class HypervisorCore {
         long guestPages = 0;
         long backed = 0;
         for (GuestMemory g : guests) {
-            guestPages += g.pmap.pages();
+            if (g.residence == GuestMemory.RESIDENT) {
+                guestPages += g.pmap.pages(); // a guest on its way in or gone is not the host's yet / any more
+            }
             backed += g.pmap.backedPages();
         }
         long sharedFrames = frames.sharedFrames();
@@ -863,6 +865,42 @@ public final class HypervisorCore {
                 g.pmap.balloonedPages(), reclamation.balloonTarget(index), g.balloonPops, g.pmap.swappedPages(),
                 g.hostSwapOuts, g.hostSwapIns, own.guestSwappedPages(), own.guestPageOuts(), own.guestPageIns(),
                 g.doublePagings, reclamation.workingSetEstimate(index), own.workingSetTruePages(), own.stalledTicks());
+    }
+
+    /**
+     * Live migration: a guest arriving from another host gets the next index here ({@code spec}
+     * must carry it); it is {@link GuestMemory#INCOMING} until installed.
+     */
+    int admit(GuestSpec spec) {
+        if (spec.index() != guests.length) {
+            throw new IllegalArgumentException("arriving guest " + spec.name() + " has index " + spec.index()
+                    + ", expected " + guests.length);
+        }
+        ReclaimSettings reclaim = settings.reclaim();
+        WorkingSetEstimator estimator = new WorkingSetEstimator(
+                Tokens.derive(settings.seed(), settings.name() + "/" + spec.name() + "/working-set"),
+                reclaim.samplesPerPeriod(), WorkingSetEstimator.DEFAULT_SLOW_GAIN, WorkingSetEstimator.DEFAULT_FAST_GAIN);
+        swap.addGuest(spec.configuredPages());
+        GuestMemory g = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
+                settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
+        g.residence = GuestMemory.INCOMING;
+        guests = java.util.Arrays.copyOf(guests, guests.length + 1);
+        guests[spec.index()] = g;
+        reclamation.admitted(guests);
+        g.onShortage(reclamation::freeOne);
+        List<GuestSpec> specs = new ArrayList<>(settings.guests());
+        specs.add(spec);
+        settings = settings.withGuests(List.copyOf(specs));
+        return spec.index();
+    }
+
+    /** Whether guest {@code index} runs here (not on its way in, not migrated away). */
+    public boolean isResident(int index) {
+        return isGuest(index) && guests[index].residence == GuestMemory.RESIDENT;
+    }
+
+    SharedFrames shared() {
+        return shared;
     }
 
     /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */

@@ -57,7 +57,7 @@ final class Reclamation {
     static final double BALLOON_PATIENCE_SECONDS = 2.0;
 
     private final HostSettings host;
-    private final GuestMemory[] guests;
+    private GuestMemory[] guests;
     private final FramePool frames;
     private final HostSwap swap;
     private final boolean sharing;
@@ -65,16 +65,16 @@ final class Reclamation {
     private AllocationPolicy policy;
     private final FreeMemoryStates states;
     private final GuestDemands demands;
-    private final long[] targets;
-    private final int[] balloonTargets;
-    private final boolean[] stall;
-    private final int[] lastBallooned;
-    private final int[] stuckTicks;
-    private final long[] nextSampleTick;
-    private final boolean[] sampling;
-    private final boolean[] wasBooted;
+    private long[] targets;
+    private int[] balloonTargets;
+    private boolean[] stall;
+    private int[] lastBallooned;
+    private int[] stuckTicks;
+    private long[] nextSampleTick;
+    private boolean[] sampling;
+    private boolean[] wasBooted;
     /** Scratch: guests already paged this tick. */
-    private final boolean[] served;
+    private boolean[] served;
     private final SplittableRandom victims;
     private long ticks;
     private long nextRebalanceTick;
@@ -110,6 +110,29 @@ final class Reclamation {
         for (int i = 0; i < n; i++) {
             targets[i] = guests[i].spec.configuredPages();
         }
+    }
+
+    /**
+     * Live migration: a guest arrived under the next index; {@code all} is the host's guests with it
+     * (its target starts at its configured size, as a guest's at boot does).
+     */
+    void admitted(GuestMemory[] all) {
+        int n = all.length;
+        guests = all;
+        while (demands.count() < n) {
+            demands.add(0, 0, 0, 0, 0);
+        }
+        targets = java.util.Arrays.copyOf(targets, n);
+        balloonTargets = java.util.Arrays.copyOf(balloonTargets, n);
+        stall = java.util.Arrays.copyOf(stall, n);
+        lastBallooned = java.util.Arrays.copyOf(lastBallooned, n);
+        stuckTicks = java.util.Arrays.copyOf(stuckTicks, n);
+        nextSampleTick = java.util.Arrays.copyOf(nextSampleTick, n);
+        sampling = java.util.Arrays.copyOf(sampling, n);
+        wasBooted = java.util.Arrays.copyOf(wasBooted, n);
+        served = java.util.Arrays.copyOf(served, n);
+        targets[n - 1] = all[n - 1].spec.configuredPages();
+        membershipChanged = true;
     }
 
     /** The policy {@code s} names, made with its tax rate or headroom. */

@@ -1,7 +1,6 @@
 package ballast.guest.workload;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Generates a guest's memory accesses from its {@link WorkloadSettings}, seeded: which phase is
@@ -17,7 +16,7 @@ public final class Workload {
 
     private final List<Phase> phases;
     private final double[] phaseStart;
-    private final SplittableRandom random;
+    private SeededStream random;
     private double carry;
 
     private Phase phase;
@@ -34,7 +33,7 @@ public final class Workload {
             phaseStart[i] = t;
             t += phases.get(i).durationSeconds();
         }
-        this.random = new SplittableRandom(seed);
+        this.random = new SeededStream(seed);
         select(phases.get(0));
     }
 
@@ -86,6 +85,21 @@ public final class Workload {
     /** Whether the next access writes. */
     public boolean nextIsWrite() {
         return Long.compareUnsigned(random.nextLong(), writeThreshold) < 0;
+    }
+
+    /** The stream's state and the fraction of an access carried over: all a saved guest needs to go on. */
+    public long randomState() {
+        return random.state();
+    }
+
+    public double carry() {
+        return carry;
+    }
+
+    /** Continues from a saved {@link #randomState()} and {@link #carry()} (the phase follows from the time). */
+    public void restore(long randomState, double carry) {
+        this.random = new SeededStream(randomState);
+        this.carry = carry;
     }
 
     private void select(Phase p) {

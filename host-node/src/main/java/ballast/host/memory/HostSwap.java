@@ -19,8 +19,8 @@ public final class HostSwap {
     public static final int FREE = -1;
 
     private long capacity;
-    private final int[] guestPages;
-    private final int[][] slotOf;
+    private int[] guestPages;
+    private int[][] slotOf;
     private long[] tokens = new long[0];
     private int[] owner = new int[0];
     private int[] ppn = new int[0];
@@ -41,6 +41,15 @@ public final class HostSwap {
         this.capacity = Math.min(capacity, Integer.MAX_VALUE - 8);
         this.guestPages = guestPages.clone();
         this.slotOf = new int[guestPages.length][];
+    }
+
+    /** Live migration: a guest of {@code pages} pages arrives under the next guest index; returns it. */
+    public int addGuest(int pages) {
+        int index = guestPages.length;
+        guestPages = java.util.Arrays.copyOf(guestPages, index + 1);
+        guestPages[index] = pages;
+        slotOf = java.util.Arrays.copyOf(slotOf, index + 1);
+        return index;
     }
 
     /** Slots in the store. */

@@ -19,6 +19,8 @@ public final class KryoFactory {
     static final int LIST_N_ID = 24;
     static final int LIST_12_ID = 25;
     static final int ARRAY_LIST_ID = 23;
+    static final int DOUBLE_ARRAY_ID = 26;
+    static final int PATH_ID = 27;
 
     private KryoFactory() {
     }
@@ -31,6 +33,9 @@ public final class KryoFactory {
         kryo.register(long[].class, new LongArraySerializer(), LONG_ARRAY_ID);
         kryo.register(int[].class, new IntArraySerializer(), INT_ARRAY_ID);
         kryo.register(byte[].class, new ByteArraySerializer(), BYTE_ARRAY_ID);
+        kryo.register(double[].class, new DoubleArraySerializer(), DOUBLE_ARRAY_ID);
+        // A file name (a trace in a guest's settings) travels as its string.
+        kryo.register(java.nio.file.Path.of("").getClass(), new PathSerializer(), PATH_ID);
         // Lists in messages: immutable ones (List.of / List.copyOf: ListN and List12) and ArrayList.
         kryo.register(List.of().getClass(), new BoundedListSerializer(), LIST_N_ID);
         kryo.register(List.of(1).getClass(), new BoundedListSerializer(), LIST_12_ID);
@@ -144,6 +149,39 @@ public final class KryoFactory {
         @Override
         public int[] read(Kryo kryo, Input input, Class<? extends int[]> type) {
             return input.readInts(checkedLength(input, Integer.BYTES));
+        }
+    }
+
+    static final class DoubleArraySerializer extends Serializer<double[]> {
+        @Override
+        public void write(Kryo kryo, Output output, double[] a) {
+            output.writeVarInt(a.length, true);
+            output.writeDoubles(a, 0, a.length);
+        }
+
+        @Override
+        public double[] read(Kryo kryo, Input input, Class<? extends double[]> type) {
+            return input.readDoubles(checkedLength(input, Double.BYTES));
+        }
+    }
+
+    static final class PathSerializer extends Serializer<java.nio.file.Path> {
+        PathSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, java.nio.file.Path path) {
+            output.writeString(path.toString());
+        }
+
+        @Override
+        public java.nio.file.Path read(Kryo kryo, Input input, Class<? extends java.nio.file.Path> type) {
+            String s = input.readString();
+            if (s == null) {
+                throw new IllegalArgumentException("null file name");
+            }
+            return java.nio.file.Path.of(s);
         }
     }
 

@@ -137,7 +137,29 @@ final class WireCases {
                                 80, 15_000, 10_000, 5_000, 2_500)), List.of(
                         guestStats("a", 1), guestStats("b", 2), guestStats("c-名", Long.MAX_VALUE)),
                 5, List.of("h: refcounts: MPN 3 has refcount 2 but 1 mappings", "h: integrity: a reads back 1 of 2 pages")));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ActorRef<ballast.host.migration.MigrationReply> manager = (ActorRef) clock;
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ActorRef<ballast.host.Hypervisor.Command> peer = (ActorRef) guest;
+        m.put("TrackWrites", new ballast.host.migration.TrackWrites(7, 3, manager));
+        m.put("DirtyPages", new ballast.host.migration.DirtyPages(7, 3, manager));
+        m.put("AdmitGuest", new ballast.host.migration.AdmitGuest(Long.MAX_VALUE, spec(), manager));
+        m.put("SendRound", new ballast.host.migration.SendRound(7, 3, true, false, peer, 5, 1024, 16, manager));
+        m.put("PageBatch", new ballast.host.migration.PageBatch(7, 5, 12, new int[] {0, 9, 4095},
+                new long[] {0, Long.MIN_VALUE, 42}, peer));
+        m.put("PageBatchAck", new ballast.host.migration.PageBatchAck(7, 12, null));
+        m.put("PageBatchAck refused", new ballast.host.migration.PageBatchAck(7, -1, "host-b has 3 free frames, 9 needed"));
+        m.put("InstallGuest", new ballast.host.migration.InstallGuest(7, 5, new long[] {Ops.key(1, 0x400)},
+                new int[] {17}, guestStats("web-1", 9), peer));
+        m.put("MigrationReply", new ballast.host.migration.MigrationReply(7, "host-a", 3, 4096, 12, null));
+        m.put("MigrationReply refused", new ballast.host.migration.MigrationReply(-1, "h", -1, 0, 0, "no guest"));
         return m;
+    }
+
+    /** A guest spec with every component set. */
+    static ballast.host.GuestSpec spec() {
+        return new ballast.host.GuestSpec(4, "db-é", TranslationMode.PARA, 65536, 3,
+                new ballast.host.cpu.CpuSpec(false, true, 4096, 310), new ballast.host.GuestAllocation(1024, 2560.0, 42598));
     }
 
     /**
@@ -149,6 +171,17 @@ final class WireCases {
         for (TranslationMode mode : TranslationMode.values()) {
             m.put("TranslationMode " + mode, mode);
         }
+        ballast.host.cpu.CostTable costs = ballast.host.cpu.CostTable.fromConfig(
+                com.typesafe.config.ConfigFactory.defaultReference().getConfig("ballast.costs"));
+        double[] rates = new double[KernelEvent.COUNT];
+        rates[0] = 20.5;
+        int[] blocks = new int[ballast.host.cpu.SensitiveInstruction.COUNT];
+        blocks[1] = 140;
+        ballast.host.cpu.OsProfile profile = new ballast.host.cpu.OsProfile(1_000_000, rates, blocks, 3.0, 2995);
+        m.put("OsProfile", profile);
+        m.put("HostSettings", new ballast.host.HostSettings("host-a", -5L, 262_144, 16_384, 1024, 1 << 24, 65536, costs,
+                List.of(spec()), new ballast.host.sharing.SharingSettings(true, 200, 50,
+                        ballast.host.sharing.SharingSettings.Order.SEQUENTIAL, 64, 0.1), ReclaimSettings.DISABLED));
         return m;
     }
 

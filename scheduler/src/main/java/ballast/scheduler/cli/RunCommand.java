@@ -85,8 +85,33 @@ final class RunCommand implements Callable<Integer> {
             description = "Wall seconds to wait for a host's tick report before failing the run (default: ${DEFAULT-VALUE}).")
     long barrierTimeoutSeconds;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT",
+            description = "Run the hosts on the host-node processes (ballast node) of the cluster of this seed node "
+                    + "(sets cluster.seed-node).")
+    String cluster;
+
+    @Option(names = "--nodes", paramLabel = "N",
+            description = "With --cluster: host-node processes to wait for (sets cluster.nodes).")
+    Integer nodes;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "With --cluster: address of this scheduler node (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "0",
+            description = "With --cluster: port of this scheduler node (default: any free port).")
+    int port;
+
     @Spec
     CommandSpec spec;
+
+    /** Plays one scenario in this JVM, or over the cluster its cluster.seed-node names. */
+    private RunResult play(Scenario scenario, Simulation.Options options, RunControl control) throws InterruptedException {
+        if (scenario.cluster().clustered()) {
+            return ballast.scheduler.cluster.ClusterRun.run(scenario, options, control, bind, port);
+        }
+        return Simulation.run(scenario, options, control);
+    }
 
     private PrintWriter out() {
         return spec.commandLine().getOut();
@@ -106,7 +131,14 @@ final class RunCommand implements Callable<Integer> {
         warmUp.start();
         Scenario scenario;
         try {
-            scenario = ScenarioSource.load(scenarioFile, sets, seed);
+            List<String> all = new ArrayList<>(sets);
+            if (cluster != null) {
+                all.add("cluster.seed-node=\"" + cluster + "\"");
+            }
+            if (nodes != null) {
+                all.add("cluster.nodes=" + nodes);
+            }
+            scenario = ScenarioSource.load(scenarioFile, all, seed);
         } catch (ScenarioException e) {
             for (Problem p : e.problems()) {
                 err().println(p);
@@ -131,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
             RunResult result;
             try (Progress progress = new Progress(Progress.styleFor(quiet), scenario.name(), scenario.ticks(),
                     scenario.tickSeconds(), control, System.err, err(), Progress.configuredDelay()).start()) {
-                result = Simulation.run(scenario, options, control);
+                result = play(scenario, options, control);
             }
             RunWriter.write(dir, scenario, result, false);
             report(dir);
@@ -199,7 +231,7 @@ final class RunCommand implements Callable<Integer> {
         Set<String> used = new HashSet<>();
         boolean ok = true;
         for (Scenario.Point point : sweep.points()) {
-            RunResult result = Simulation.run(point.scenario(), options);
+            RunResult result = play(point.scenario(), options, new RunControl());
             String name = point.label().replaceAll("[^A-Za-z0-9._-]", "_");
             if (name.isEmpty() || name.startsWith(".") || !used.add(name)) {
                 name = (rows.size() + 1) + "-" + name;

@@ -44,15 +44,23 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Clock extends AbstractBehavior<Clock.Command> {
 
-    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault, GuestChanged, HostReconfigured,
-            EventTimeout {
+    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault, Proceed, Abort, HostsLost, GuestMoved,
+            GuestChanged, HostReconfigured, EventTimeout {
     }
 
     /**
      * The answer to a {@link GuestControl} request: the guest was started, stopped or changed
-     * ({@code problem} null), or why not.
+     * ({@code problem} null), or why not. Sent by the node agent that runs the guest.
      */
-    public record GuestChanged(String guest, String problem) implements Command {
+    public record GuestChanged(String guest, String problem) implements Command, WireMessage {
+    }
+
+    /**
+     * A guest now runs on {@code host} at {@code index} (a live migration, or a restart after its
+     * node was lost): the timed events that follow address it there.
+     */
+    public record GuestMoved(String guest, String host, int index) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
     }
 
     /** A host's answer to {@link Reconfigure}, through this clock's adapter. */
@@ -65,6 +73,34 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
 
     /** A guest actor failed and how it was handled; reported under {@code faults}. */
     public record GuestFault(String guest, String cause, String handling) implements Command, WireMessage {
+    }
+
+    /**
+     * Sent to the boundary actor (when there is one) after every tick but the last: tick
+     * {@code nextTick} starts when it answers {@link Proceed}. Migrations happen here, between ticks.
+     *
+     * @param hosts  every host's figures after the tick just played
+     * @param guests every host's guests' figures at the last sampling point
+     */
+    public record TickEnded(long nextTick, Map<String, HostStats> hosts, Map<String, List<GuestStats>> guests,
+                            ActorRef<Command> clock)
+            implements org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /** The boundary actor is done: play the next tick, or end the run with {@code failure} (when not null). */
+    public record Proceed(String failure) implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /** End the run now with {@code failure} (a node was lost), whatever is in progress. */
+    public record Abort(String failure) implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /**
+     * These hosts are gone with their node (their guests restart elsewhere): the barrier no longer
+     * waits for them; their last figures stay in the result, their guests' rows do not.
+     */
+    public record HostsLost(List<String> hosts) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
     }
 
     /** A host's report, through this clock's adapter. */
@@ -87,6 +123,11 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     }
 
     private final Plan plan;
+    /** The hosts still taking part (all of the plan's but those lost with their node). */
+    private final List<String> live;
+    /** Who plays the tick boundaries (live migration), or null. */
+    private final ActorRef<Object> boundary;
+    private boolean atBoundary;
     private final Map<String, ActorRef<Hypervisor.Command>> hosts;
     private final CompletableFuture<RunResult> result;
     private final TimerScheduler<Command> timers;
@@ -111,6 +152,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     /** Whether the run ends early because a stop was requested. */
     private boolean interrupted;
     private final Timeline timeline;
+    /** Where each guest runs now (the timeline's places, followed through migrations). */
+    private final Map<String, Timeline.Place> places;
     private final ActorRef<Reconfigured> reconfigured;
     /** The next event of the timeline to apply. */
     private int nextEvent;
@@ -123,26 +166,39 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
 
     public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
                                            CompletableFuture<RunResult> result, RunControl control) {
-        return create(plan, hosts, result, control, Timeline.none());
+        return create(plan, hosts, result, control, Timeline.none(), null);
     }
 
     /** A clock that also applies {@code timeline}'s events between ticks. */
     public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
                                            CompletableFuture<RunResult> result, RunControl control, Timeline timeline) {
+        return create(plan, hosts, result, control, timeline, null);
+    }
+
+    /**
+     * A clock that applies {@code timeline}'s events between ticks and lets {@code boundary} (when
+     * not null) play every tick boundary ({@link TickEnded}, {@link Proceed}) before them.
+     */
+    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
+                                           CompletableFuture<RunResult> result, RunControl control, Timeline timeline,
+                                           ActorRef<Object> boundary) {
         return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new Clock(context, timers, plan, hosts, result, control, timeline)));
+                timers -> new Clock(context, timers, plan, hosts, result, control, timeline, boundary)));
     }
 
     private Clock(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan,
                   Map<String, ActorRef<Hypervisor.Command>> hosts, CompletableFuture<RunResult> result,
-                  RunControl control, Timeline timeline) {
+                  RunControl control, Timeline timeline, ActorRef<Object> boundary) {
         super(context);
         this.plan = plan;
+        this.live = new ArrayList<>(plan.hostNames());
+        this.boundary = boundary;
         this.hosts = hosts;
         this.result = result;
         this.timers = timers;
         this.control = control;
         this.timeline = timeline;
+        this.places = new java.util.HashMap<>(timeline.places());
         this.self = context.messageAdapter(HostTickDone.class, HostDone::new);
         this.reconfigured = context.messageAdapter(Reconfigured.class, HostReconfigured::new);
         this.startNanos = System.nanoTime();
@@ -152,7 +208,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             startFree();
         } else {
             for (String guest : timeline.notAtStart()) {
-                Timeline.Place place = timeline.places().get(guest);
+                Timeline.Place place = places.get(guest);
                 hosts.get(place.host()).tell(new GuestGone(place.index(), false));
             }
             advance();
@@ -165,9 +221,13 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                 .onMessage(HostDone.class, this::onHostDone)
                 .onMessage(BarrierTimeout.class, this::onBarrierTimeout)
                 .onMessage(GuestFault.class, this::onGuestFault)
+                .onMessage(Proceed.class, this::onProceed)
+                .onMessage(Abort.class, this::onAbort)
+                .onMessage(HostsLost.class, this::onHostsLost)
                 .onMessage(GuestChanged.class, this::onGuestChanged)
                 .onMessage(HostReconfigured.class, this::onHostReconfigured)
                 .onMessage(EventTimeout.class, this::onEventTimeout)
+                .onMessage(GuestMoved.class, this::onGuestMoved)
                 .build();
     }
 
@@ -219,7 +279,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             eventProblems.add(changed.problem());
         } else if (applying.change() instanceof TimedEvent.StopGuest) {
             // Sent by the clock, so it reaches the host before the next tick does.
-            Timeline.Place place = timeline.places().get(guest);
+            Timeline.Place place = places.get(guest);
             hosts.get(place.host()).tell(new GuestGone(place.index(), false));
         }
         return answered();
@@ -287,7 +347,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         sampling = last || (tick + 1) % plan.sampleEveryTicks() == 0;
         boolean audit = last || plan.auditEveryTick();
         RunTick run = new RunTick(tick, sampling, audit, self);
-        for (String name : plan.hostNames()) {
+        for (String name : live) {
             hosts.get(name).tell(run);
         }
         timers.startSingleTimer("barrier", new BarrierTimeout(tick), plan.barrierTimeout());
@@ -338,17 +398,34 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         if (plan.freeRunning()) {
             return onFreeReport(done);
         }
-        if (done.tick() != tick || !hosts.containsKey(done.hostName()) || arrived.containsKey(done.hostName())) {
+        if (done.tick() != tick || !live.contains(done.hostName()) || arrived.containsKey(done.hostName())) {
             getContext().getLog().warn("unexpected report of {} for tick {} during tick {}", done.hostName(), done.tick(), tick);
             return this;
         }
         arrived.put(done.hostName(), done);
-        if (arrived.size() < hosts.size()) {
+        return completeTick();
+    }
+
+    private Behavior<Command> onHostsLost(HostsLost lost) {
+        live.removeAll(lost.hosts());
+        for (String h : lost.hosts()) {
+            lastGuestStats.remove(h);
+            arrived.remove(h);
+        }
+        if (live.isEmpty()) {
+            return finish("every host was lost");
+        }
+        return atBoundary || plan.freeRunning() ? this : completeTick();
+    }
+
+    /** When every live host has reported the tick: collects it and moves on. */
+    private Behavior<Command> completeTick() {
+        if (arrived.size() < live.size()) {
             return this;
         }
         timers.cancel("barrier");
         double simulatedSeconds = (tick + 1) * plan.tickSeconds();
-        for (String name : plan.hostNames()) {
+        for (String name : live) {
             HostTickDone d = arrived.get(name);
             checks += d.invariantChecks();
             violations.addAll(d.violations());
@@ -372,8 +449,36 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         if (tick == plan.ticks() || lastStarted) {
             return finish(null);
         }
+        if (boundary != null) {
+            atBoundary = true;
+            boundary.tell(new TickEnded(tick, Map.copyOf(lastHostStats), Map.copyOf(lastGuestStats),
+                    getContext().getSelf()));
+            return this;
+        }
         advance();
         return this;
+    }
+
+    private Behavior<Command> onProceed(Proceed proceed) {
+        if (!atBoundary) {
+            return this;
+        }
+        atBoundary = false;
+        if (proceed.failure() != null) {
+            return finish(proceed.failure());
+        }
+        advance();
+        return this;
+    }
+
+    private Behavior<Command> onGuestMoved(GuestMoved moved) {
+        places.put(moved.guest(), new Timeline.Place(moved.host(), moved.index()));
+        return this;
+    }
+
+    private Behavior<Command> onAbort(Abort abort) {
+        timers.cancel("barrier");
+        return finish(abort.failure());
     }
 
     private Behavior<Command> onGuestFault(GuestFault fault) {
@@ -387,7 +492,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             return this;
         }
         List<String> missing = new ArrayList<>();
-        for (String name : plan.hostNames()) {
+        for (String name : plan.freeRunning() ? plan.hostNames() : live) {
             if (!(plan.freeRunning() ? finalReports : arrived).containsKey(name)) {
                 missing.add(name);
             }

@@ -4,12 +4,13 @@ import ballast.guest.workload.WorkloadSettings;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What the clock asks of whoever owns the guest actors (the run's guardian) when a timed event
- * starts, stops or changes a guest. Each request is answered with one {@link Clock.GuestChanged}
- * once the change has landed: a started guest has booted with its hypervisor, a stopped guest's
- * actor has stopped, a guest has switched to its new workload.
+ * What the clock asks of the run manager when a timed event starts, stops or changes a guest (the
+ * manager passes it on to the node agent that runs the guest's host). Each request is answered with
+ * one {@link Clock.GuestChanged} once the change has landed: a started guest has booted with its
+ * hypervisor, a stopped guest's actor has stopped, a guest has switched to its new workload. The
+ * clock and the run manager share a JVM: never serialized.
  */
-public sealed interface GuestControl {
+public sealed interface GuestControl extends org.apache.pekko.actor.NoSerializationVerificationNeeded {
 
     /** Boot {@code guest} now (it joins tick {@code tick}). */
     record Start(String guest, long tick, ActorRef<Clock.Command> replyTo) implements GuestControl {

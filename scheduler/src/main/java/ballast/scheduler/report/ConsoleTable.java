@@ -77,7 +77,7 @@ public final class ConsoleTable {
         out.append(String.format(Locale.ROOT, "%n%-16s %9s %9s %9s %9s %9s %9s %7s %9s%n", "host", "MiB", "free", "mapped",
                 "reserved", "sharedMiB", "savedMiB", "scans", "cowBreaks"));
         Map<String, String> hostOf = new HashMap<>();
-        scenario.guests().forEach(g -> hostOf.put(g.name(), g.host()));
+        scenario.guests().forEach(g -> hostOf.put(g.name(), result.guestHosts().getOrDefault(g.name(), g.host())));
         Map<String, Long> cowBreaks = new HashMap<>();
         for (GuestStats g : result.guests()) {
             cowBreaks.merge(hostOf.get(g.name()), g.cowBreaks(), Long::sum);
@@ -104,7 +104,7 @@ public final class ConsoleTable {
             }
             long lookups = s.tlbHits() + s.tlbMisses();
             out.append(String.format(Locale.ROOT, "%-16s %-10s %-6s %8.0f %8.1f %12d %12d %6d %7.2f %9d%n",
-                    g.name(), g.host(), g.mode().configName(), s.configuredPages() / PAGES_PER_MIB,
+                    g.name(), hostOf.get(g.name()), g.mode().configName(), s.configuredPages() / PAGES_PER_MIB,
                     s.allocatedPages() / PAGES_PER_MIB, s.accesses(), s.readsVerified(), s.readMismatches(),
                     lookups == 0 ? 0.0 : 100.0 * s.tlbHits() / lookups, s.hiddenFaults()));
         }
@@ -136,6 +136,11 @@ public final class ConsoleTable {
                 verified, mismatches, result.invariantChecks(), result.violations().size()));
         for (String v : result.violations()) {
             out.append("  VIOLATION ").append(v).append('\n');
+        }
+        for (ballast.scheduler.migration.PreCopy.Outcome m : result.migrations()) {
+            out.append(String.format(Locale.ROOT, "  MIGRATED %s %s -> %s at %.1f s: %d rounds, %d pages sent, "
+                    + "downtime %.1f ms, total %.1f ms%n", m.guest(), m.from(), m.to(), m.startSeconds(), m.rounds(),
+                    m.pagesSent(), m.downtimeMs(), m.totalMs()));
         }
         for (RunResult.Fault f : result.faults()) {
             out.append("  FAULT ").append(f.guest()).append(" at tick ").append(f.tick()).append(": ")

@@ -88,6 +88,20 @@ public final class RunWriter {
             events.add(event);
         }
         root.put("events", events);
+        List<Object> migrations = new ArrayList<>();
+        for (ballast.scheduler.migration.PreCopy.Outcome m : result.migrations()) {
+            Map<String, Object> migration = new LinkedHashMap<>();
+            migration.put("guest", m.guest());
+            migration.put("from", m.from());
+            migration.put("to", m.to());
+            migration.put("startSeconds", seconds(m.startSeconds()));
+            migration.put("rounds", m.rounds());
+            migration.put("pagesSent", m.pagesSent());
+            migration.put("downtimeMs", m.downtimeMs());
+            migration.put("totalMs", m.totalMs());
+            migrations.add(migration);
+        }
+        root.put("migrations", migrations);
         Map<String, Object> timing = new LinkedHashMap<>();
         timing.put("wallSeconds", seconds(result.wallSeconds()));
         timing.put("accessesPerWallSecond", result.wallSeconds() > 0 ? Math.round(accesses / result.wallSeconds()) : 0);
@@ -120,7 +134,7 @@ public final class RunWriter {
         for (GuestSettings g : scenario.guests()) {
             Map<String, Object> guest = new LinkedHashMap<>();
             guest.put("name", g.name());
-            guest.put("host", g.host());
+            guest.put("host", result.guestHosts().getOrDefault(g.name(), g.host()));
             guest.put("os", g.os());
             guest.put("mode", g.mode().configName());
             GuestSpec spec = specs.get(g.name());

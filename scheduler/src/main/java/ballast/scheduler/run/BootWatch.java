@@ -8,21 +8,20 @@ import org.apache.pekko.actor.typed.BehaviorInterceptor;
 import org.apache.pekko.actor.typed.TypedActorContext;
 
 /**
- * Watches a guest actor for its hypervisor's {@link Booted} and tells the guardian once the guest
- * has handled it: then its hypervisor has registered it, so the next tick includes it. Used for
- * guests a timed event starts, whose boot the clock waits for.
+ * Watches a guest actor for its hypervisor's {@link Booted} and tells {@code owner} (the node agent
+ * that started it) once the guest has handled it: then its hypervisor has registered it, so the
+ * next tick includes it. Used for guests a timed event starts, whose boot the clock waits for.
  */
-final class BootWatch extends BehaviorInterceptor<GuestVm.Command, GuestVm.Command> {
-    private final ActorRef<Guardian.Message> guardian;
-    private final String guest;
-    private final int incarnation;
+public final class BootWatch<T> extends BehaviorInterceptor<GuestVm.Command, GuestVm.Command> {
+    private final ActorRef<T> owner;
+    private final T booted;
     private boolean told;
 
-    BootWatch(ActorRef<Guardian.Message> guardian, String guest, int incarnation) {
+    /** Tells {@code owner} {@code booted} once the guest has booted. */
+    public BootWatch(ActorRef<T> owner, T booted) {
         super(GuestVm.Command.class);
-        this.guardian = guardian;
-        this.guest = guest;
-        this.incarnation = incarnation;
+        this.owner = owner;
+        this.booted = booted;
     }
 
     @Override
@@ -31,7 +30,7 @@ final class BootWatch extends BehaviorInterceptor<GuestVm.Command, GuestVm.Comma
         Behavior<GuestVm.Command> next = target.apply(ctx, msg);
         if (!told && msg instanceof GuestVm.FromHypervisor from && from.message() instanceof Booted) {
             told = true;
-            guardian.tell(new Guardian.GuestBooted(guest, incarnation));
+            owner.tell(booted);
         }
         return next;
     }

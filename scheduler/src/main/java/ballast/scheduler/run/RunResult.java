@@ -19,21 +19,48 @@ import java.util.List;
  * @param wallSeconds     wall-clock seconds from the first tick to the last
  * @param faults          guest actors that failed, and how each was handled
  * @param events          the timed events applied, in order
+ * @param migrations      live migrations completed, in the order they finished
+ * @param guestHosts      the host each guest ended on (empty: every guest on its scenario host)
  */
 public record RunResult(long ticksPlayed, List<Sample> samples, List<HostSample> hostSamples, List<HostStats> hosts,
                         List<GuestStats> guests, long invariantChecks, List<String> violations, String failure,
-                        boolean interrupted, double wallSeconds, List<Fault> faults, List<AppliedEvent> events) {
+                        boolean interrupted, double wallSeconds, List<Fault> faults, List<AppliedEvent> events,
+                        List<ballast.scheduler.migration.PreCopy.Outcome> migrations,
+                        java.util.Map<String, String> guestHosts) {
 
     public RunResult {
         events = events == null ? List.of() : List.copyOf(events);
+        migrations = migrations == null ? List.of() : List.copyOf(migrations);
+        guestHosts = guestHosts == null ? java.util.Map.of() : java.util.Map.copyOf(guestHosts);
     }
 
-    /** A run without timed events. */
+    /** A run without timed events or migrations. */
     public RunResult(long ticksPlayed, List<Sample> samples, List<HostSample> hostSamples, List<HostStats> hosts,
                      List<GuestStats> guests, long invariantChecks, List<String> violations, String failure,
                      boolean interrupted, double wallSeconds, List<Fault> faults) {
         this(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure, interrupted,
                 wallSeconds, faults, List.of());
+    }
+
+    /** A run with timed events but without migrations: every guest stayed on its scenario host. */
+    public RunResult(long ticksPlayed, List<Sample> samples, List<HostSample> hostSamples, List<HostStats> hosts,
+                     List<GuestStats> guests, long invariantChecks, List<String> violations, String failure,
+                     boolean interrupted, double wallSeconds, List<Fault> faults, List<AppliedEvent> events) {
+        this(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure, interrupted,
+                wallSeconds, faults, events, List.of(), java.util.Map.of());
+    }
+
+    /** This result with the run's migrations and where each guest ended up. */
+    public RunResult withMigrations(List<ballast.scheduler.migration.PreCopy.Outcome> migrations,
+                                    java.util.Map<String, String> guestHosts) {
+        return new RunResult(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure,
+                interrupted, wallSeconds, faults, events, migrations, guestHosts);
+    }
+
+    /** This result ending with {@code failure}. */
+    public RunResult withFailure(String failure) {
+        return new RunResult(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure,
+                interrupted, wallSeconds, faults, events, migrations, guestHosts);
     }
 
     /**

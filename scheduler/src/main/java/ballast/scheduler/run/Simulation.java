@@ -85,7 +85,7 @@ public final class Simulation {
     public static RunResult run(Scenario scenario, Options options, RunControl control) throws InterruptedException {
         CompletableFuture<RunResult> result = new CompletableFuture<>();
         Config config = REQUIRED.withFallback(options.actorConfig()).withFallback(ConfigFactory.load());
-        ActorSystem<Guardian.Message> system = ActorSystem.create(Guardian.create(scenario, options, result, control),
+        ActorSystem<Void> system = ActorSystem.create(Guardian.create(scenario, options, result, control),
                 "ballast", config);
         try {
             return result.get();

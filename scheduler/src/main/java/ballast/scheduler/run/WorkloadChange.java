@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * the change, as the guest restarts the new workload's phase clock when it takes it (from its work
  * of the tick after the event's: it may have generated the event's tick ahead).
  */
-final class WorkloadChange {
+public final class WorkloadChange {
 
     private WorkloadChange() {
     }
@@ -22,7 +22,7 @@ final class WorkloadChange {
      * Asks {@code guest} to switch to {@code workload}; {@code answer} turns the outcome (null when
      * the guest took it, else why not) into the caller's message.
      */
-    static <T> void ask(ActorContext<T> context, ActorRef<GuestVm.Command> guest, WorkloadSettings workload,
+    public static <T> void ask(ActorContext<T> context, ActorRef<GuestVm.Command> guest, WorkloadSettings workload,
                         Duration timeout, Function<String, T> answer) {
         context.ask(GuestVm.WorkloadSet.class, guest, timeout, ref -> new GuestVm.SetWorkload(workload, ref),
                 (reply, failure) -> answer.apply(failure != null ? "no answer from the guest: " + failure

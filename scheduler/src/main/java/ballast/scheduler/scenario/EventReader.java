@@ -154,6 +154,9 @@ final class EventReader {
                 problems.at(item.origin(), path, "expected an event { at = 10m, stop = vm-2 }, got " + show(item));
                 continue;
             }
+            if (object.containsKey("migrate")) {
+                continue; // a migrate event: ClusterScenarioReader reads it
+            }
             Draft d = readEvent(Entry.of(problems, path, object), i, run, hosts, guests);
             if (d != null) {
                 drafts.add(d);
@@ -182,7 +185,7 @@ final class EventReader {
             }
         }
         if (actions.isEmpty()) {
-            event.problem("", "an event needs one of set, start, stop or workload, such as { at = 10m, stop = vm-2 }");
+            event.problem("", "an event needs one of set, start, stop, workload or migrate, such as { at = 10m, stop = vm-2 }");
             return null;
         }
         if (actions.size() > 1) {
@@ -263,7 +266,7 @@ final class EventReader {
         if (settings == null) {
             return null;
         }
-        reader.checkBatchSize(event, "workload", hosts.get(guest.draft().host()), settings, v.processes(),
+        reader.checkBatchSize(event, "workload", hosts.get(reader.hostOf(guest)), settings, v.processes(),
                 ScenarioReader.seconds(run.tick()));
         return new Draft(0, 0, 0, "workload " + name + ": " + settings.type(), Kind.WORKLOAD, null, null, name, null,
                 settings, null);

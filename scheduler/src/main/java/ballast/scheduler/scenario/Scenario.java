@@ -23,29 +23,42 @@ import java.util.List;
  * @param sweep           the scenario's sweep (each value's own scenario, validated), or null
  * @param events          what changes between ticks (the {@code events} list and guests' {@code start}
  *                        times), in the order the clock applies them
+ * @param cluster         where the hosts run, how guests are placed and migrated, migrate events
  */
 public record Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
                        long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
-                       List<GuestSettings> guests, String rendered, Sweep sweep, List<TimedEvent> events) {
-    public static final String DETERMINISTIC = "deterministic";
-    public static final String FREE_RUNNING = "free-running";
+                       List<GuestSettings> guests, String rendered, Sweep sweep, List<TimedEvent> events,
+                       ClusterPlan cluster) {
 
     public Scenario {
         events = events == null ? List.of() : List.copyOf(events);
+        if (cluster == null) {
+            cluster = ClusterPlan.DEFAULTS;
+        }
     }
 
-    /** A scenario without timed events. */
+    /** A scenario without timed events, with the default cluster, placement and migration settings. */
     public Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
                     long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
                     List<GuestSettings> guests, String rendered, Sweep sweep) {
         this(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts, guests, rendered,
-                sweep, List.of());
+                sweep, List.of(), ClusterPlan.DEFAULTS);
     }
+
+    /** A scenario with timed events and the default cluster, placement and migration settings. */
+    public Scenario(String name, String source, long seed, double durationSeconds, double tickSeconds,
+                    long ticks, String mode, long sampleEveryTicks, List<HostSettings> hosts,
+                    List<GuestSettings> guests, String rendered, Sweep sweep, List<TimedEvent> events) {
+        this(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts, guests, rendered,
+                sweep, events, ClusterPlan.DEFAULTS);
+    }
+    public static final String DETERMINISTIC = "deterministic";
+    public static final String FREE_RUNNING = "free-running";
 
     /** This scenario with {@code sweep}. */
     Scenario withSweep(Sweep sweep) {
         return new Scenario(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts,
-                guests, rendered, sweep, events);
+                guests, rendered, sweep, events, cluster);
     }
 
     /**

@@ -73,7 +73,7 @@ final class ScenarioReader {
     /** A guest's access rate cap: about what one core can issue (10^9 memory accesses per second). */
     static final double MAX_ACCESSES_PER_SECOND = 1e9;
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("scenario", "hosts", "costs", "os-profiles",
-            "guest-templates", "guests", "sweep", "events");
+            "guest-templates", "guests", "sweep", "cluster", "placement", "migration", "hotspot", "events");
     /** Guest keys without a library default. */
     private static final String[] GUEST_EXTRA_KEYS = {"host", "workload", "os-profile", "seed"};
     static final long MAX_WORK_CYCLES = 1_000_000_000_000L;
@@ -100,6 +100,8 @@ final class ScenarioReader {
     private List<ConfigValue> sweepValues;
     /** Trace files already scanned (a template's trace is read for the template and each guest). */
     private final Map<String, TraceScan> scans = new HashMap<>();
+    /** Hosts of guests the scenario gives none: chosen by the placement policy (see {@link GuestPlacement}). */
+    private final Map<String, String> placed = new HashMap<>();
     private final ReclaimReader reclaimReader;
 
     ScenarioReader(Problems problems, Config defaults) {
@@ -168,6 +170,13 @@ final class ScenarioReader {
         Map<String, ConfigObject> templates = readTemplates(top);
         List<GuestDraft> guests = readGuests(top, hostNames, templates);
         List<Instance> instances = expand(guests);
+        List<String> instanceNames = new ArrayList<>();
+        instances.forEach(i -> instanceNames.add(i.name()));
+        ClusterPlan cluster = new ClusterScenarioReader(problems, defaults).read(top, hostNames, instanceNames,
+                run == null ? null : run.tick());
+        if (cluster != null && run != null) {
+            placeGuests(hosts, instances, cluster.placement(), run.seed());
+        }
         admit(hosts, instances);
         if (run != null) {
             checkBatchSizes(hosts, guests, seconds(run.tick()));
@@ -176,10 +185,46 @@ final class ScenarioReader {
                 : new EventReader(problems, this, reclaimReader).read(top, run, hosts, instances);
         readSweep(top);
 
-        if (!problems.isEmpty() || run == null || costs == null || events == null) {
+        if (!problems.isEmpty() || run == null || costs == null || cluster == null || events == null) {
             return null;
         }
-        return build(run, costs, hosts, instances, events, source, rendered);
+        return build(run, costs, hosts, instances, events, source, rendered, cluster);
+    }
+
+    /** The host of a guest: its own, or the one the placement policy chose. */
+    String hostOf(Instance guest) {
+        return guest.draft().host() != null ? guest.draft().host() : placed.get(guest.name());
+    }
+
+    /** Places the guests that name no host, in canonical order, with the scenario's placement policy. */
+    private void placeGuests(Map<String, HostDraft> hosts, List<Instance> instances, String policy, long seed) {
+        List<GuestPlacement.Host> hostList = new ArrayList<>();
+        for (HostDraft h : hosts.values()) {
+            hostList.add(new GuestPlacement.Host(h.name(), (long) h.totalFrames() - h.reservedFrames()));
+        }
+        List<GuestPlacement.Guest> guests = new ArrayList<>();
+        for (Instance i : instances) {
+            GuestValues v = i.draft().values();
+            if (v == null) {
+                continue;
+            }
+            long guestSeed = v.seedKey() != null ? Tokens.derive(seed, "guest-seed:" + v.seedKey())
+                    : Tokens.derive(seed, "guest:" + i.name());
+            guests.add(new GuestPlacement.Guest(i.name(), i.draft().host(), v.configuredPages(), v.content(), guestSeed,
+                    v.workload().maxWorkingSetPages()));
+        }
+        Map<String, String> chosen = GuestPlacement.place(hostList, guests, policy);
+        for (Instance i : instances) {
+            if (i.draft().host() == null && i.draft().values() != null) {
+                String host = chosen.get(i.name());
+                if (host == null) {
+                    i.draft().entry().problem("host", "guest " + i.name() + " (" + size(i.draft().values().configuredPages()
+                            * PAGE_BYTES) + ") fits on no host (placement " + policy + "); give it a host or more memory");
+                } else {
+                    placed.put(i.name(), host);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- scenario block and costs
@@ -471,9 +516,7 @@ final class ScenarioReader {
 
         String host = guest.string("host");
         if (!guest.has("host")) {
-            if (templateFound) {
-                guest.problem("host", "missing: every guest needs a host" + known("hosts", hostNames));
-            }
+            host = null; // placed by the scenario's placement policy
         } else if (host != null && !hostNames.contains(host)) {
             guest.problemAtValue("host", "no host named " + host + Names.didYouMean(host, hostNames) + known("hosts", hostNames));
             host = null;
@@ -904,7 +947,7 @@ final class ScenarioReader {
             long swapTaken = 0;
             for (Instance guest : instances) {
                 GuestValues values = guest.draft().values();
-                if (values == null || !host.name().equals(guest.draft().host())) {
+                if (values == null || !host.name().equals(hostOf(guest))) {
                     continue;
                 }
                 long max = values.configuredPages();
@@ -1019,7 +1062,7 @@ final class ScenarioReader {
     // ---------------------------------------------------------------- building
 
     private Scenario build(Run run, CostTable costs, Map<String, HostDraft> hosts, List<Instance> instances,
-                           List<EventReader.Draft> eventDrafts, String source, String rendered) {
+                           List<EventReader.Draft> eventDrafts, String source, String rendered, ClusterPlan cluster) {
         double tickSeconds = seconds(run.tick());
         long ticks = run.ticks();
         long sampleEveryTicks = Math.max(1, Math.round(seconds(run.sampleEvery()) / tickSeconds));
@@ -1029,7 +1072,7 @@ final class ScenarioReader {
             byHost.put(host.name(), new ArrayList<>());
         }
         for (Instance guest : instances) {
-            byHost.get(guest.draft().host()).add(guest);
+            byHost.get(hostOf(guest)).add(guest);
         }
 
         List<HostSettings> hostSettings = new ArrayList<>();
@@ -1060,11 +1103,11 @@ final class ScenarioReader {
             long seed = v.seedKey() != null ? Tokens.derive(run.seed(), "guest-seed:" + v.seedKey())
                     : Tokens.derive(run.seed(), "guest:" + guest.name());
             ReclaimReader.Allocation a = v.allocation();
-            HostDraft host = hosts.get(guest.draft().host());
+            HostDraft host = hosts.get(hostOf(guest));
             GuestMemorySettings memory = new GuestMemorySettings(a.balloonEnabled(), a.balloonPagesPerTick(),
                     (int) Math.min(Integer.MAX_VALUE, ceilDiv(a.balloonBackoff().toNanos(), run.tick().toNanos())),
                     a.balloonCapPages(), seconds(host.reclaim().samplePeriod()));
-            guestSettings.add(new GuestSettings(guest.name(), guest.draft().host(), indexOnHost.get(guest.name()),
+            guestSettings.add(new GuestSettings(guest.name(), hostOf(guest), indexOnHost.get(guest.name()),
                     v.os(), v.mode(), v.configuredPages(), v.processes(), seed, tickSeconds, v.content(), v.workload(),
                     v.osProfile(), memory));
         }
@@ -1075,7 +1118,7 @@ final class ScenarioReader {
         }
         return new Scenario(run.name(), source, run.seed(), seconds(run.duration()), tickSeconds, ticks, run.mode(),
                 sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered, null,
-                List.copyOf(events));
+                List.copyOf(events), cluster);
     }
 
     /** {@code a / b} rounded up, for {@code a >= 0}, {@code b > 0}. */

@@ -87,8 +87,8 @@ class ScenarioMutationTest {
                     m.put(at + ": absurd count", replace(i, indent + key + " = 1000000000"));
                 }
                 case REFERENCE -> {
-                    if (key.equals("host")) { // required; a guest without a template is still a guest
-                        m.put(at + ": dropped", replace(i, ""));
+                    if (key.equals("host")) { // (a guest without a host is placed by the placement policy)
+                        m.put(at + ": empty", replace(i, indent + key + " = \"\""));
                     }
                 }
                 case ENUM -> m.put(at + ": unknown value", replace(i, indent + key + " = " + a.group(3) + "2"));

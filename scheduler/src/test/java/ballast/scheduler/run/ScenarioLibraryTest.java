@@ -43,6 +43,28 @@ class ScenarioLibraryTest {
     }
 
     @Test
+    void clusterMigrationMovesSixGuestsOffTheFullHostWithEveryReadVerified() throws Exception {
+        Scenario s = ScenarioLoader.load(LIBRARY.resolve("cluster-migration.conf"), List.of(), null);
+        assertThat(s.hosts()).hasSize(4);
+        assertThat(s.guests()).hasSize(32);
+        RunResult r = Simulation.run(s, Simulation.Options.defaults());
+        assertThat(r.ok()).isTrue();
+        assertThat(r.faults()).isEmpty();
+        Map<String, ballast.scheduler.migration.PreCopy.Outcome> moved = new HashMap<>();
+        r.migrations().forEach(m -> moved.put(m.guest(), m));
+        assertThat(moved.keySet()).containsExactlyInAnyOrder("writer-1", "idle-1", "web-1", "web-2", "web-3", "web-4");
+        assertThat(moved.values()).allSatisfy(m -> assertThat(m.from()).isEqualTo("host-a"));
+        assertThat(moved.get("idle-1").rounds()).isEqualTo(1);
+        assertThat(moved.get("writer-1").rounds()).isGreaterThan(moved.get("idle-1").rounds());
+        assertThat(moved.get("writer-1").downtimeMs()).isGreaterThan(moved.get("idle-1").downtimeMs());
+        for (GuestStats g : r.guests()) {
+            assertThat(g.readMismatches()).isZero();
+        }
+        long free = r.hosts().get(0).framesFree();
+        assertThat(free * 4096 / (1 << 20)).as("MiB free on host-a").isGreaterThan(500);
+    }
+
+    @Test
     void modesShowsEachTranslationModesOwnCosts() throws Exception {
         Scenario s = ScenarioLoader.load(LIBRARY.resolve("modes.conf"), List.of("scenario.duration=3s"), null);
         Map<String, GuestStats> g = byName(Simulation.run(s, Simulation.Options.defaults()));

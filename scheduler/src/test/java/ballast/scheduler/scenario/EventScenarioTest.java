@@ -92,7 +92,7 @@ class EventScenarioTest {
                 ]
                 """);
         assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
-                tuple(11, "events[0]", "an event needs one of set, start, stop or workload, such as { at = 10m, stop = vm-2 }"),
+                tuple(11, "events[0]", "an event needs one of set, start, stop, workload or migrate, such as { at = 10m, stop = vm-2 }"),
                 tuple(12, "events[1].stop", "an event does one thing, but this one has start and stop: write one event for each"),
                 tuple(13, "events[2].at", "missing: when the event happens, such as at = 10m"),
                 tuple(14, "events[3].at", "61s is beyond the run: its last tick starts at 59900ms (duration 60s, tick 100ms)"),

@@ -404,11 +404,22 @@ class ScenarioLoaderTest {
     }
 
     @Test
-    void missingHostIsReportedAtTheGuestEvenWhenASetChangedIt() throws Exception {
-        Path file = write("nohost.conf", "hosts { h {} }\nguests {\n  db {\n    memory = 128MiB\n  }\n}\n");
+    void aGuestWithoutAHostThatFitsNowhereIsReportedAtTheGuestEvenWhenASetChangedIt() throws Exception {
+        Path file = write("nohost.conf", "hosts { h { memory = 256MiB } }\nguests {\n  db {\n    memory = 512MiB\n  }\n}\n");
 
         assertThat(problems(file, List.of("guests.db.processes=2"))).containsExactly(
-                new Problem(file.toString(), 3, "guests.db.host", "missing: every guest needs a host; hosts: h"));
+                new Problem(file.toString(), 3, "guests.db.host",
+                        "guest db (512MiB) fits on no host (placement first-fit); give it a host or more memory"));
+    }
+
+    @Test
+    void aGuestWithoutAHostIsPlacedByThePolicy() throws Exception {
+        Path file = write("placed.conf", "hosts { a { memory = 256MiB }, b { memory = 512MiB } }\n"
+                + "placement.policy = spread\nguests {\n  db { memory = 128MiB }\n  web { host = a, memory = 64MiB }\n}\n");
+        Scenario s = ScenarioLoader.load(file, List.of(), null);
+        assertThat(s.guests()).extracting(g -> g.name() + "@" + g.host()).containsExactly("db@b", "web@a");
+        Scenario firstFit = ScenarioLoader.load(file, List.of("placement.policy=first-fit"), null);
+        assertThat(firstFit.guests()).extracting(g -> g.name() + "@" + g.host()).containsExactly("db@a", "web@a");
     }
 
     @Test

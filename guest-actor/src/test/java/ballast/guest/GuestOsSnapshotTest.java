@@ -1,0 +1,100 @@
+package ballast.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ballast.guest.workload.Phase;
+import ballast.guest.workload.SeededStream;
+import ballast.guest.workload.WorkloadSettings;
+import ballast.host.abi.Ops;
+import ballast.host.abi.TickResult;
+import ballast.host.abi.TranslationMode;
+import ballast.host.cpu.OsProfile;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** A guest OS restored from a snapshot goes on exactly as the original would have (live migration). */
+class GuestOsSnapshotTest {
+
+    static GuestSettings settings(int index) {
+        OsProfile linux = OsProfile.fromConfig(ConfigFactory.defaultReference().getConfig("ballast.os-profiles.linux")
+                .withFallback(ConfigFactory.defaultReference().getConfig("ballast.os-profile")));
+        return new GuestSettings("g", "h", index, "linux", TranslationMode.FULL, 4096, 2, 99, 0.1,
+                new ContentSettings("linux", 0.25, 0.1),
+                new WorkloadSettings("phases", List.of(Phase.uniform(0.35, 300, 20_000, 0.3),
+                        new Phase(Double.POSITIVE_INFINITY, 900, 33_333, 0.6, 0.1, 0.9))), linux);
+    }
+
+    /** One tick against a perfect memory (key -> token); the guest verifies what a correct host returns. */
+    static GuestOs.Work step(GuestOs os, long tick, Map<Long, Long> memory) {
+        GuestOs.Work w = os.generate(tick, 1000);
+        long digest = GuestOsTest.replay(w, memory, new HashMap<>());
+        int reads = 0;
+        for (long op : w.ops()) {
+            if (Ops.kind(op) == Ops.READ) {
+                reads++;
+            }
+        }
+        assertThat(os.verify(new TickResult(tick, digest, reads, List.of()))).isTrue();
+        return w;
+    }
+
+    @Test
+    void seededStreamIsSplittableRandom() {
+        for (long seed : new long[] {0, 1, -7, 0x9e3779b97f4a7c15L, Long.MIN_VALUE}) {
+            SplittableRandom r = new SplittableRandom(seed);
+            SeededStream s = new SeededStream(seed);
+            for (int i = 0; i < 1000; i++) {
+                if (i % 3 == 0) {
+                    assertThat(s.nextDouble()).isEqualTo(r.nextDouble());
+                } else {
+                    assertThat(s.nextLong()).isEqualTo(r.nextLong());
+                }
+            }
+            assertThat(new SeededStream(s.state()).nextLong()).isEqualTo(r.nextLong());
+        }
+    }
+
+    @Test
+    void aRestoredGuestGeneratesExactlyWhatTheOriginalWould() {
+        GuestOs original = new GuestOs(settings(0));
+        original.booted(new int[0]);
+        GuestOs twin = new GuestOs(settings(0));
+        twin.booted(new int[0]);
+        Map<Long, Long> originalMemory = new HashMap<>();
+        Map<Long, Long> twinMemory = new HashMap<>();
+        for (long t = 0; t < 5; t++) {
+            step(original, t, originalMemory);
+            step(twin, t, twinMemory);
+        }
+        // the twin moves: saved, and restored into a fresh guest OS under another index; its memory goes with it
+        GuestOsSnapshot snapshot = twin.snapshot();
+        GuestOs moved = new GuestOs(settings(3));
+        moved.restore(snapshot);
+        moved.booted(new int[0]);
+        for (long t = 5; t < 12; t++) {
+            GuestOs.Work a = step(original, t, originalMemory);
+            GuestOs.Work b = step(moved, t, twinMemory);
+            assertThat(b.ops()).as("tick %d ops", t).isEqualTo(a.ops());
+            assertThat(b.values()).as("tick %d values", t).isEqualTo(a.values());
+            assertThat(b.kernel().events()).isEqualTo(a.kernel().events());
+            assertThat(b.kernel().workCycles()).isEqualTo(a.kernel().workCycles());
+        }
+        assertThat(moved.counters()).isEqualTo(original.counters());
+        assertThat(moved.counters().readsVerified()).isPositive();
+        assertThat(moved.audit().keys()).isEqualTo(original.audit().keys());
+        assertThat(moved.audit().tokens()).isEqualTo(original.audit().tokens());
+    }
+
+    @Test
+    void noSnapshotWhileATickIsGeneratedAhead() {
+        GuestOs os = new GuestOs(settings(0));
+        os.booted(new int[0]);
+        os.generate(0, 1000);
+        assertThatThrownBy(os::snapshot).isInstanceOf(IllegalStateException.class).hasMessageContaining("ahead");
+    }
+}

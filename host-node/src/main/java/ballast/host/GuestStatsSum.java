@@ -1,0 +1,40 @@
+package ballast.host;
+
+import ballast.host.control.GuestStats;
+
+/**
+ * Figures of a guest that moved between hosts: what the hypervisors count (TLB, faults, traps,
+ * exits, cycles, refusals, copy-on-write breaks) adds up over every host it ran on; what it counts
+ * itself (accesses, reads, verified reads: its guest OS moved with it) and what it holds now
+ * (allocated and shared pages, reclamation figures) are the current host's.
+ */
+public final class GuestStatsSum {
+    private GuestStatsSum() {
+    }
+
+    /** {@code live} with the hypervisor counters of {@code past} added in. */
+    public static GuestStats carry(GuestStats past, GuestStats live) {
+        return new GuestStats(live.name(), live.configuredPages(), live.allocatedPages(), live.pagesTouched(),
+                live.accesses(), live.reads(), live.writes(), live.readsVerified(), live.readMismatches(),
+                past.tlbHits() + live.tlbHits(), past.tlbMisses() + live.tlbMisses(),
+                past.tlbFlushes() + live.tlbFlushes(), past.hiddenFaults() + live.hiddenFaults(),
+                past.guestFaults() + live.guestFaults(), past.traps() + live.traps(),
+                past.hypercalls() + live.hypercalls(), past.mmuUpdateEntries() + live.mmuUpdateEntries(),
+                past.vmExits() + live.vmExits(), past.refusedHypercalls() + live.refusedHypercalls(),
+                past.overheadCycles() + live.overheadCycles(), past.translations() + live.translations(),
+                past.translationCacheHits() + live.translationCacheHits(),
+                past.translationCacheEvictions() + live.translationCacheEvictions(),
+                past.silentFailures() + live.silentFailures(), past.nativeCycles() + live.nativeCycles(),
+                sum(past.eventCounts(), live.eventCounts()), sum(past.overheadCyclesByEvent(), live.overheadCyclesByEvent()),
+                live.sharedPages(), past.cowBreaks() + live.cowBreaks(),
+                sum(past.refusedByReason(), live.refusedByReason()), live.reclaim());
+    }
+
+    private static long[] sum(long[] a, long[] b) {
+        long[] out = new long[Math.max(a.length, b.length)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (i < a.length ? a[i] : 0) + (i < b.length ? b[i] : 0);
+        }
+        return out;
+    }
+}

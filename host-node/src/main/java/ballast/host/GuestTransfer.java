@@ -1,0 +1,218 @@
+package ballast.host;
+
+import ballast.host.abi.Ops;
+import ballast.host.abi.TranslationMode;
+import ballast.host.memory.FramePool;
+import ballast.host.memory.Pmap;
+import ballast.host.memory.RadixPageTable;
+import ballast.host.memory.Tokens;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+
+/**
+ * The memory side of pre-copy live migration (Clark et al., NSDI 2005; Xen's save and restore),
+ * on one host's {@link HypervisorCore}, as plain steps:
+ *
+ * <ol>
+ *   <li>source: <b>track</b> the guest's writes: a dirty log with one bit per PPN, and every TLB entry
+ *       read-only until the page's first write of the round (so the hot path pays nothing);</li>
+ *   <li>source: <b>take a round</b>: every backed PPN the first time, then the PPNs written since the
+ *       last round (the log is cleared and the TLB write-protected again); <b>read</b> their contents
+ *       (a shared page goes as its content, like any other);</li>
+ *   <li>destination: <b>admit</b> the guest under a new index and <b>receive</b> pages into fresh
+ *       frames of its own (a page sent again overwrites its frame);</li>
+ *   <li>source, at stop-and-copy: the last round, then the guest's page tables as (key, PPN) pairs
+ *       (Xen canonicalises machine frames to PPNs the same way), then <b>depart</b>: everything it held
+ *       is released;</li>
+ *   <li>destination: <b>install</b> the page tables (a para-virtual guest's entries are rewritten to its
+ *       new frames, which it learns from its boot reply), and share pages again where a shared frame
+ *       with the same content is already here (zero pages into the zero frame).</li>
+ * </ol>
+ *
+ * <p>Shadow tables and TLB entries are the hypervisor's own caches and do not travel: they are
+ * rebuilt on the destination by hidden faults. Ballooned and swapped PPNs (reclamation) are not
+ * handled yet: only backed and shared pages are sent.
+ *
+ * <p>Not thread-safe: used by the actor that owns the core.
+ */
+public final class GuestTransfer {
+    private GuestTransfer() {
+    }
+
+    /** Starts tracking the guest's writes (a fresh, empty log; the TLB write-protected). */
+    public static void track(HypervisorCore core, int index) {
+        GuestMemory g = core.guest(index);
+        g.dirtyLog = new long[(g.pmap.pages() + 63) >>> 6];
+        g.tlb.flush();
+    }
+
+    /** Whether the guest's writes are tracked. */
+    public static boolean tracked(HypervisorCore core, int index) {
+        return core.isGuest(index) && core.guest(index).dirtyLog != null;
+    }
+
+    /** PPNs written since the log was last taken. */
+    public static int dirtyPages(HypervisorCore core, int index) {
+        long[] log = core.guest(index).dirtyLog;
+        int n = 0;
+        for (long word : log) {
+            n += Long.bitCount(word);
+        }
+        return n;
+    }
+
+    /**
+     * The PPNs of one round, ascending: every backed (private or shared) PPN when {@code all}, else
+     * the backed PPNs written since the last round. Clears the log and write-protects the TLB again.
+     */
+    public static int[] takeRound(HypervisorCore core, int index, boolean all) {
+        GuestMemory g = core.guest(index);
+        long[] log = g.dirtyLog;
+        IntArrayList ppns = new IntArrayList();
+        for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
+            boolean wanted = all || (log[ppn >>> 6] & (1L << ppn)) != 0;
+            byte state = g.pmap.state(ppn);
+            if (wanted && (state == Pmap.BACKED || state == Pmap.SHARED)) {
+                ppns.add(ppn);
+            }
+        }
+        java.util.Arrays.fill(log, 0L);
+        g.tlb.flush();
+        return ppns.toIntArray();
+    }
+
+    /** The content token of each PPN (the zero page for a PPN that has no frame). */
+    public static long[] read(HypervisorCore core, int index, int[] ppns) {
+        GuestMemory g = core.guest(index);
+        long[] tokens = new long[ppns.length];
+        for (int i = 0; i < ppns.length; i++) {
+            int mpn = g.pmap.mpn(ppns[i]);
+            tokens[i] = mpn < 0 ? Tokens.ZERO : core.frames().token(mpn);
+        }
+        return tokens;
+    }
+
+    /**
+     * The guest's page tables as (key, PPN) pairs, in table order: the guest's own VPN -> PPN
+     * tables, or for a para-virtual guest its validated entries with their frames turned back into PPNs.
+     */
+    public static PageTables tables(HypervisorCore core, int index) {
+        GuestMemory g = core.guest(index);
+        RadixPageTable[] source = g.mode == TranslationMode.PARA ? g.paraPpn : g.tables;
+        LongArrayList keys = new LongArrayList();
+        IntArrayList ppns = new IntArrayList();
+        for (int p = 0; p < source.length; p++) {
+            final int process = p;
+            source[p].forEach((vpn, ppn) -> {
+                keys.add(Ops.key(process, vpn));
+                ppns.add(ppn);
+            });
+        }
+        return new PageTables(keys.toLongArray(), ppns.toIntArray());
+    }
+
+    /** Page-table entries as parallel arrays. */
+    public record PageTables(long[] keys, int[] ppns) {
+    }
+
+    /** The guest left: releases everything it held; it no longer counts as the host's. */
+    public static int depart(HypervisorCore core, int index) {
+        GuestMemory g = core.guest(index);
+        g.dirtyLog = null;
+        int released = core.releaseGuest(index);
+        g.residence = GuestMemory.DEPARTED;
+        return released;
+    }
+
+    /** Destination: a guest on its way in gets the next index (see {@link HypervisorCore#admit}). */
+    public static int admit(HypervisorCore core, GuestSpec spec) {
+        return core.admit(spec);
+    }
+
+    /**
+     * Destination: pages arrive. Each PPN gets a private frame (its own, if it already has one from an
+     * earlier round) holding the token. Returns null, or why the pages could not be taken (the host
+     * ran out of frames: nothing of this batch is changed then).
+     */
+    public static String receive(HypervisorCore core, int index, int[] ppns, long[] tokens) {
+        GuestMemory g = core.guest(index);
+        if (g.residence != GuestMemory.INCOMING) {
+            return g.spec.name() + " is not arriving on " + core.settings().name();
+        }
+        if (ppns == null || tokens == null || ppns.length != tokens.length) {
+            return "malformed page batch";
+        }
+        int needed = 0;
+        for (int ppn : ppns) {
+            if (!g.pmap.isValidPpn(ppn)) {
+                return "PPN " + ppn + " outside 0.." + (g.pmap.pages() - 1);
+            }
+            if (g.pmap.mpn(ppn) == FramePool.NO_FRAME) {
+                needed++;
+            }
+        }
+        if (needed > core.frames().freeFrames()) {
+            return core.settings().name() + " has " + core.frames().freeFrames() + " free frames, " + needed + " needed";
+        }
+        for (int i = 0; i < ppns.length; i++) {
+            int mpn = g.backing(ppns[i]);
+            core.frames().setToken(mpn, tokens[i]);
+        }
+        return null;
+    }
+
+    /**
+     * Destination, after the last round: installs the guest's page tables and makes it resident
+     * (it may boot now). A para-virtual guest has all its PPNs backed first (as at boot), and its
+     * entries point to its frames here. With page sharing on, a page whose content a shared frame
+     * here already holds is merged into it. Returns how many pages were shared again.
+     */
+    public static int install(HypervisorCore core, int index, long[] keys, int[] ppns) {
+        GuestMemory g = core.guest(index);
+        boolean para = g.mode == TranslationMode.PARA;
+        if (para) {
+            for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
+                g.backing(ppn);
+            }
+        }
+        for (int i = 0; i < keys.length; i++) {
+            int ppn = ppns[i];
+            if (!g.pmap.isValidPpn(ppn) || Ops.process(keys[i]) >= g.tables.length) {
+                continue;
+            }
+            if (para) {
+                g.paraWrite(keys[i], g.pmap.mpn(ppn), ppn);
+            } else {
+                g.tables[Ops.process(keys[i])].set(Ops.vpn(keys[i]), ppn);
+            }
+        }
+        g.residence = GuestMemory.RESIDENT;
+        return core.settings().sharing().enabled() ? shareAgain(core, g) : 0;
+    }
+
+    /** Merges the guest's private pages into shared frames of the same content already on this host. */
+    private static int shareAgain(HypervisorCore core, GuestMemory g) {
+        FramePool frames = core.frames();
+        Long2IntOpenHashMap sharedByToken = new Long2IntOpenHashMap();
+        sharedByToken.defaultReturnValue(FramePool.NO_FRAME);
+        for (int mpn = 0; mpn < frames.totalFrames(); mpn++) {
+            if (frames.owner(mpn) == FramePool.SHARED) {
+                sharedByToken.putIfAbsent(frames.token(mpn), mpn);
+            }
+        }
+        int merged = 0;
+        for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
+            int mpn = g.pmap.mpn(ppn);
+            if (mpn < 0 || g.pmap.state(ppn) != Pmap.BACKED) {
+                continue;
+            }
+            int target = sharedByToken.get(frames.token(mpn));
+            if (target != FramePool.NO_FRAME && core.shared().hashOf(target) == core.hashOfToken(frames.token(mpn))) {
+                g.mergeInto(ppn, mpn, target);
+                merged++;
+            }
+        }
+        return merged;
+    }
+}

@@ -1,0 +1,11 @@
+package ballast.host.migration;
+
+import ballast.host.GuestSpec;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Destination: make room for an arriving guest (its {@code spec}'s index is ignored: the host gives
+ * it the next one, in the reply's {@code guest}). Its pages arrive in later {@link PageBatch}es.
+ */
+public record AdmitGuest(long migration, GuestSpec spec, ActorRef<MigrationReply> replyTo) implements MigrationCommand {
+}

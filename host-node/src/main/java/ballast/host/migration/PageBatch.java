@@ -1,0 +1,13 @@
+package ballast.host.migration;
+
+import ballast.host.Hypervisor;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Source to destination: pages of a migrating guest, PPN and content token each (a shared page
+ * goes as its content). Acknowledged with a {@link PageBatchAck} of the same {@code seq}.
+ * A record holding arrays compares by identity; tests compare contents.
+ */
+public record PageBatch(long migration, int guest, int seq, int[] ppns, long[] tokens,
+                        ActorRef<Hypervisor.Command> replyTo) implements MigrationCommand {
+}

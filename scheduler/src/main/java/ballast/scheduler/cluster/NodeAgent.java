@@ -1,0 +1,412 @@
+package ballast.scheduler.cluster;
+
+import ballast.guest.GuestHandover;
+import ballast.guest.GuestOsSnapshot;
+import ballast.guest.GuestSettings;
+import ballast.guest.GuestVm;
+import ballast.host.HostSettings;
+import ballast.host.Hypervisor;
+import ballast.host.abi.GuestCall;
+import ballast.host.abi.TranslationMode;
+import ballast.host.control.GuestGone;
+import ballast.host.wire.WireMessage;
+import ballast.scheduler.clock.Clock;
+import ballast.scheduler.run.BootWatch;
+import ballast.scheduler.run.WorkloadChange;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * One node's agent: on the scheduler's request it starts the hypervisors of the hosts assigned to
+ * its node and, next to each, the guests of that host (a guest and its hypervisor always share a
+ * JVM: only clock, control and migration traffic crosses nodes). It supervises its guests as the
+ * one-JVM run does (a failed guest is stopped, its hypervisor told, the fault reported, and with
+ * restart a fresh incarnation boots), and plays its part of live migrations: it stops a leaving
+ * guest and hands over its state, and starts the arriving guest's new incarnation from it.
+ *
+ * <p>In a cluster it registers with the receptionist under {@link #KEY}; in a one-JVM run the
+ * scheduler spawns one directly.
+ */
+public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
+
+    /** Host-node agents in the cluster. */
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "ballast-node-agent");
+
+    public interface Command {
+    }
+
+    /**
+     * Start these hosts and their guests (each guest's settings name its host) for run {@code run}.
+     * Guest faults go to {@code manager}; {@code crashGuests}/{@code crashTicks} inject faults (tests).
+     */
+    public record StartHosts(long run, List<HostSettings> hosts, List<GuestSettings> guests, boolean restartFailedGuests,
+                             List<String> crashGuests, long[] crashTicks, ActorRef<Object> manager)
+            implements Command, WireMessage {
+    }
+
+    /** The reply: the hypervisors started, by host name. */
+    public record HostsStarted(long run, String node, List<HostRef> hosts) implements WireMessage {
+    }
+
+    /** A host and its hypervisor's address. */
+    public record HostRef(String host, ActorRef<Hypervisor.Command> hypervisor) implements WireMessage {
+    }
+
+    /** Stop-and-copy: stop guest {@code guest} after the tick just played and hand over its state. */
+    public record Evacuate(long migration, String guest, ActorRef<Object> replyTo) implements Command, WireMessage {
+    }
+
+    /** The reply to {@link Evacuate}. */
+    public record Evacuated(long migration, GuestHandover handover) implements WireMessage {
+    }
+
+    /** Start the arriving guest's new incarnation (its settings name its new host and index) from its state. */
+    public record Resume(long migration, GuestSettings settings, GuestOsSnapshot snapshot, ActorRef<Object> replyTo)
+            implements Command, WireMessage {
+    }
+
+    /** The reply to {@link Resume}. */
+    public record Resumed(long migration, String guest) implements WireMessage {
+    }
+
+    /**
+     * A timed event boots guest {@code settings} (its settings name its host and index) on a host
+     * of this node; {@code replyTo} (the clock) hears {@link Clock.GuestChanged} once it has booted.
+     */
+    public record StartGuest(long run, GuestSettings settings, long crashAtTick, ActorRef<Clock.Command> replyTo)
+            implements Command, WireMessage {
+    }
+
+    /** A timed event stops guest {@code guest}; {@code replyTo} hears {@link Clock.GuestChanged} once its actor stopped. */
+    public record StopGuest(long run, String guest, ActorRef<Clock.Command> replyTo) implements Command, WireMessage {
+    }
+
+    /** A timed event switches guest {@code guest} to {@code workload}; {@code replyTo} hears the guest's answer. */
+    public record ChangeWorkload(long run, String guest, ballast.guest.workload.WorkloadSettings workload,
+                                 ActorRef<Clock.Command> replyTo) implements Command, WireMessage {
+    }
+
+    /** Which node this is and how many hosts it takes at most. */
+    public record Hello(ActorRef<Object> replyTo) implements Command, WireMessage {
+    }
+
+    /** The reply to {@link Hello}: {@code capacity} 0 means no limit. */
+    public record Info(String node, int capacity, ActorRef<Command> agent) implements WireMessage {
+    }
+
+    /** The run is over: stop every host and guest of it. */
+    public record EndRun(long run) implements Command, WireMessage {
+    }
+
+    /** A watched guest actor stopped. */
+    private record GuestTerminated(String guest, int incarnation) implements Command {
+    }
+
+    /** The scheduler of run {@code run} is gone (its node left or died): stop that run. */
+    private record ManagerGone(long run) implements Command {
+    }
+
+    /** A guest started by an event has booted ({@link BootWatch}). */
+    private record GuestBooted(String guest, int incarnation) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /** A guest's answer to a workload change: null when it took it. */
+    private record WorkloadAnswered(String guest, ActorRef<Clock.Command> replyTo, String problem) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
+    /** A leaving guest's state, through this agent's adapter. */
+    private record Handover(GuestHandover handover) implements Command {
+    }
+
+    private final String node;
+    private final int capacity;
+    private final Map<String, ActorRef<Hypervisor.Command>> hosts = new HashMap<>();
+    private final Map<String, HostSettings> hostSettings = new HashMap<>();
+    /** Each guest running here: its current settings, incarnation and actor. */
+    private final Map<String, GuestSettings> guests = new HashMap<>();
+    private final Map<String, Integer> incarnations = new HashMap<>();
+    private final Map<String, ActorRef<GuestVm.Command>> guestRefs = new HashMap<>();
+    /** Guests stopped on purpose (migrated away): their termination is no fault. */
+    private final Set<String> leaving = new HashSet<>();
+    private final Map<String, Long> evacuations = new HashMap<>();
+    private final ActorRef<GuestHandover> handovers;
+    /** The clock's requests waiting for a guest to boot or to stop. */
+    private final Map<String, ActorRef<Clock.Command>> pendingStarts = new HashMap<>();
+    private final Map<String, ActorRef<Clock.Command>> pendingStops = new HashMap<>();
+    /** Wall time to wait for a guest's answer to a workload change. */
+    private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(60);
+    private ActorRef<Object> manager;
+    private boolean restartFailedGuests;
+    private long run = -1;
+
+    public static Behavior<Command> create(String node) {
+        return create(node, 0);
+    }
+
+    /** An agent taking at most {@code capacity} hosts (0: no limit). */
+    public static Behavior<Command> create(String node, int capacity) {
+        return Behaviors.setup(context -> new NodeAgent(context, node, capacity));
+    }
+
+    private NodeAgent(ActorContext<Command> context, String node, int capacity) {
+        super(context);
+        this.node = node;
+        this.capacity = capacity;
+        this.handovers = context.messageAdapter(GuestHandover.class, Handover::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StartHosts.class, this::onStartHosts)
+                .onMessage(Evacuate.class, this::onEvacuate)
+                .onMessage(Handover.class, this::onHandover)
+                .onMessage(Resume.class, this::onResume)
+                .onMessage(GuestTerminated.class, this::onGuestTerminated)
+                .onMessage(EndRun.class, this::onEndRun)
+                .onMessage(StartGuest.class, this::onStartGuest)
+                .onMessage(StopGuest.class, this::onStopGuest)
+                .onMessage(ChangeWorkload.class, this::onChangeWorkload)
+                .onMessage(GuestBooted.class, this::onGuestBooted)
+                .onMessage(WorkloadAnswered.class, this::onWorkloadAnswered)
+                .onMessage(Hello.class, this::onHello)
+                .onMessage(ManagerGone.class, this::onManagerGone)
+                .build();
+    }
+
+    private static String actorName(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    private Behavior<Command> onStartHosts(StartHosts start) {
+        stopAll();
+        if (manager != null) {
+            getContext().unwatch(manager);
+        }
+        run = start.run();
+        manager = start.manager();
+        getContext().watchWith(manager, new ManagerGone(run));
+        restartFailedGuests = start.restartFailedGuests();
+        List<HostRef> started = new ArrayList<>();
+        for (HostSettings host : start.hosts()) {
+            ActorRef<Hypervisor.Command> ref = getContext().spawn(Hypervisor.create(host),
+                    "host-" + actorName(host.name()) + "-" + run);
+            hosts.put(host.name(), ref);
+            hostSettings.put(host.name(), host);
+            started.add(new HostRef(host.name(), ref));
+        }
+        Map<String, Long> crashes = new HashMap<>();
+        for (int i = 0; i < start.crashGuests().size(); i++) {
+            crashes.put(start.crashGuests().get(i), start.crashTicks()[i]);
+        }
+        for (GuestSettings guest : start.guests()) {
+            startGuest(guest, null, crashes.getOrDefault(guest.name(), GuestVm.NO_CRASH), false);
+        }
+        start.manager().tell(new HostsStarted(run, node, List.copyOf(started)));
+        return this;
+    }
+
+    /**
+     * Starts an incarnation of a guest (from {@code snapshot} when it arrives by live migration);
+     * {@code watchBoot} tells this agent when it has booted (a guest a timed event starts).
+     */
+    private void startGuest(GuestSettings guest, GuestOsSnapshot snapshot, long crashAtTick, boolean watchBoot) {
+        ActorRef<GuestCall> hypervisor = hosts.get(guest.host()).narrow();
+        HostSettings host = hostSettings.get(guest.host());
+        // A para-virtual guest on a sharing host needs this tick's remap notices to write next
+        // tick's page tables: it does not work ahead.
+        boolean workAhead = !(guest.mode() == TranslationMode.PARA && host.sharing().enabled());
+        Behavior<GuestVm.Command> behavior = snapshot == null
+                ? GuestVm.create(guest, hypervisor, host.maxMmuUpdateEntries(), workAhead, crashAtTick)
+                : GuestVm.restored(guest, snapshot, hypervisor, host.maxMmuUpdateEntries(), workAhead);
+        behavior = Behaviors.supervise(behavior).onFailure(SupervisorStrategy.stop().withLoggingEnabled(false));
+        leaving.remove(guest.name()); // the incarnation that left (if any) is an older one from now on
+        int incarnation = incarnations.merge(guest.name(), 1, Integer::sum) - 1;
+        if (watchBoot) {
+            behavior = Behaviors.intercept(() -> new BootWatch<>(getContext().getSelf(),
+                    new GuestBooted(guest.name(), incarnation)), behavior);
+        }
+        String name = "guest-" + actorName(guest.name()) + "-" + run + (incarnation == 0 ? "" : "-" + incarnation);
+        ActorRef<GuestVm.Command> ref = getContext().spawn(behavior, name);
+        getContext().watchWith(ref, new GuestTerminated(guest.name(), incarnation));
+        guests.put(guest.name(), guest);
+        guestRefs.put(guest.name(), ref);
+    }
+
+    private Behavior<Command> onGuestTerminated(GuestTerminated t) {
+        if (incarnations.getOrDefault(t.guest(), 0) - 1 != t.incarnation() || !guests.containsKey(t.guest())) {
+            return this; // an older incarnation, or a guest of an earlier run
+        }
+        GuestSettings guest = guests.get(t.guest());
+        if (leaving.remove(t.guest())) {
+            guests.remove(t.guest());
+            guestRefs.remove(t.guest());
+            return this;
+        }
+        ActorRef<Clock.Command> stopped = pendingStops.remove(t.guest());
+        if (stopped != null) {
+            guests.remove(t.guest());
+            guestRefs.remove(t.guest());
+            stopped.tell(new Clock.GuestChanged(t.guest(), null)); // stopped by an event: not a fault
+            return this;
+        }
+        ActorRef<Clock.Command> starting = pendingStarts.remove(t.guest());
+        if (starting != null) {
+            // It never joined its hypervisor, which does not wait for it: nothing to release.
+            guests.remove(t.guest());
+            guestRefs.remove(t.guest());
+            starting.tell(new Clock.GuestChanged(t.guest(), "failed: the guest stopped before it booted"));
+            manager.tell(new Clock.GuestFault(t.guest(), "guest actor stopped before it booted", "stopped; it never ran"));
+            return this;
+        }
+        hosts.get(guest.host()).tell(new GuestGone(guest.index(), restartFailedGuests));
+        manager.tell(new Clock.GuestFault(guest.name(), "guest actor stopped (failure)", restartFailedGuests
+                ? "restarted from a fresh boot; its memory was released" : "stopped; its memory was released"));
+        if (restartFailedGuests) {
+            startGuest(guest, null, GuestVm.NO_CRASH, false);
+        } else {
+            guests.remove(t.guest());
+            guestRefs.remove(t.guest());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onEvacuate(Evacuate e) {
+        ActorRef<GuestVm.Command> ref = guestRefs.get(e.guest());
+        if (ref == null) {
+            e.replyTo().tell(new Evacuated(e.migration(), null));
+            return this;
+        }
+        leaving.add(e.guest());
+        evacuations.put(e.guest(), e.migration());
+        manager = e.replyTo();
+        ref.tell(new GuestVm.Migrate(handovers));
+        return this;
+    }
+
+    private Behavior<Command> onHandover(Handover h) {
+        Long migration = evacuations.remove(h.handover().guest());
+        if (migration != null) {
+            manager.tell(new Evacuated(migration, h.handover()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onResume(Resume r) {
+        startGuest(r.settings(), r.snapshot(), GuestVm.NO_CRASH, false);
+        r.replyTo().tell(new Resumed(r.migration(), r.settings().name()));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- timed events
+
+    private Behavior<Command> onStartGuest(StartGuest start) {
+        GuestSettings guest = start.settings();
+        if (start.run() != run || !hosts.containsKey(guest.host())) {
+            start.replyTo().tell(new Clock.GuestChanged(guest.name(), "host " + guest.host() + " does not run on node "
+                    + node));
+            return this;
+        }
+        if (guestRefs.containsKey(guest.name())) {
+            start.replyTo().tell(new Clock.GuestChanged(guest.name(), "already running"));
+            return this;
+        }
+        pendingStarts.put(guest.name(), start.replyTo());
+        startGuest(guest, null, start.crashAtTick(), true);
+        return this;
+    }
+
+    private Behavior<Command> onGuestBooted(GuestBooted booted) {
+        ActorRef<Clock.Command> replyTo = pendingStarts.get(booted.guest());
+        if (replyTo != null && incarnations.getOrDefault(booted.guest(), 0) - 1 == booted.incarnation()) {
+            pendingStarts.remove(booted.guest());
+            replyTo.tell(new Clock.GuestChanged(booted.guest(), null));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStopGuest(StopGuest stop) {
+        ActorRef<GuestVm.Command> ref = stop.run() == run ? guestRefs.get(stop.guest()) : null;
+        if (ref == null) {
+            stop.replyTo().tell(new Clock.GuestChanged(stop.guest(), "not running (its actor failed earlier)"));
+            return this;
+        }
+        pendingStops.put(stop.guest(), stop.replyTo());
+        getContext().stop(ref);
+        return this;
+    }
+
+    private Behavior<Command> onChangeWorkload(ChangeWorkload change) {
+        ActorRef<GuestVm.Command> ref = change.run() == run ? guestRefs.get(change.guest()) : null;
+        if (ref == null) {
+            change.replyTo().tell(new Clock.GuestChanged(change.guest(), "not running (its actor failed earlier)"));
+            return this;
+        }
+        WorkloadChange.ask(getContext(), ref, change.workload(), ANSWER_TIMEOUT,
+                problem -> new WorkloadAnswered(change.guest(), change.replyTo(), problem));
+        return this;
+    }
+
+    private Behavior<Command> onWorkloadAnswered(WorkloadAnswered answered) {
+        answered.replyTo().tell(new Clock.GuestChanged(answered.guest(), answered.problem()));
+        return this;
+    }
+
+    private Behavior<Command> onHello(Hello hello) {
+        hello.replyTo().tell(new Info(node, capacity, getContext().getSelf()));
+        return this;
+    }
+
+    private Behavior<Command> onManagerGone(ManagerGone gone) {
+        if (gone.run() == run) {
+            getContext().getLog().info("{}: the scheduler of run {} is gone; its hosts and guests are stopped", node, run);
+            stopAll();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onEndRun(EndRun end) {
+        if (end.run() == run) {
+            stopAll();
+            if (manager != null) {
+                getContext().unwatch(manager);
+            }
+            run = -1;
+        }
+        return this;
+    }
+
+    private void stopAll() {
+        for (ActorRef<GuestVm.Command> ref : guestRefs.values()) {
+            getContext().unwatch(ref);
+            getContext().stop(ref);
+        }
+        for (ActorRef<Hypervisor.Command> ref : hosts.values()) {
+            getContext().stop(ref);
+        }
+        guestRefs.clear();
+        guests.clear();
+        hosts.clear();
+        hostSettings.clear();
+        leaving.clear();
+        evacuations.clear();
+        pendingStarts.clear();
+        pendingStops.clear();
+    }
+}

@@ -1,0 +1,124 @@
+package ballast.scheduler.migration;
+
+/**
+ * One pre-copy live migration's progress and decisions (Clark et al., NSDI 2005; the limits of
+ * Xen's save code), without actors: the first round sends every backed page; each later round
+ * sends the pages written during the previous one; a round takes the simulated time its pages
+ * need on the link (whole ticks, at least one: the guest keeps running meanwhile). After a round,
+ * stop-and-copy when fewer than {@code stopDirtyPages} pages were written, or {@code maxRounds}
+ * rounds were sent, or sending the written pages would take the total past {@code maxSentFactor}
+ * times the guest's memory. Stop-and-copy sends the last written pages while the guest is
+ * stopped: that transfer is the downtime.
+ *
+ * <p>Ignores: link sharing between concurrent migrations, protocol overheads, the time to send the
+ * guest's page tables and CPU state (small next to its pages).
+ */
+public final class PreCopy {
+    public static final int PAGE_BYTES = 4096;
+
+    private final String guest;
+    private final String from;
+    private final String to;
+    private final int configuredPages;
+    private final double bytesPerSecond;
+    private final double tickSeconds;
+    private final MigrationSettings settings;
+    private final long startTick;
+    private int rounds;
+    private long pagesSent;
+    private long roundEndsAtTick;
+    private int lastPages;
+
+    /**
+     * @param startTick the tick that starts after the boundary where the migration begins
+     */
+    public PreCopy(String guest, String from, String to, int configuredPages, MigrationSettings settings,
+                   double tickSeconds, long startTick) {
+        this.guest = guest;
+        this.from = from;
+        this.to = to;
+        this.configuredPages = configuredPages;
+        this.settings = settings;
+        this.bytesPerSecond = settings.bandwidth(from, to);
+        this.tickSeconds = tickSeconds;
+        this.startTick = startTick;
+    }
+
+    /** A round of {@code pages} was sent at the boundary before tick {@code tick}. */
+    public void roundSent(int pages, long tick) {
+        rounds++;
+        pagesSent += pages;
+        lastPages = pages;
+        roundEndsAtTick = tick + ticksFor(pages);
+    }
+
+    /** Whether the current round is over at the boundary before tick {@code tick}. */
+    public boolean roundOver(long tick) {
+        return tick >= roundEndsAtTick;
+    }
+
+    /** Whether to stop and copy now, {@code dirtyPages} having been written during the last round. */
+    public boolean stopAndCopy(int dirtyPages) {
+        return dirtyPages < settings.stopDirtyPages() || rounds >= settings.maxRounds()
+                || pagesSent + dirtyPages > settings.maxSentFactor() * configuredPages;
+    }
+
+    /** Whole ticks a transfer of {@code pages} takes on the link, at least one. */
+    public long ticksFor(int pages) {
+        double seconds = seconds(pages);
+        return Math.max(1, (long) Math.ceil(seconds / tickSeconds - 1e-9));
+    }
+
+    /** Simulated seconds a transfer of {@code pages} takes on the link. */
+    public double seconds(long pages) {
+        return pages * (double) PAGE_BYTES / bytesPerSecond;
+    }
+
+    /**
+     * The stop-and-copy sent {@code pages} at the boundary before tick {@code tick}: the outcome.
+     */
+    public Outcome finish(int pages, long tick) {
+        pagesSent += pages;
+        double downtime = seconds(pages);
+        double total = (tick - startTick) * tickSeconds + downtime;
+        return new Outcome(guest, from, to, rounds, pagesSent, Math.round(downtime * 1e6) / 1e3,
+                Math.round(total * 1e6) / 1e3, startTick * tickSeconds);
+    }
+
+    public int rounds() {
+        return rounds;
+    }
+
+    public long pagesSent() {
+        return pagesSent;
+    }
+
+    public int lastRoundPages() {
+        return lastPages;
+    }
+
+    public String guest() {
+        return guest;
+    }
+
+    public String from() {
+        return from;
+    }
+
+    public String to() {
+        return to;
+    }
+
+    /**
+     * A finished migration as reported in {@code summary.json} {@code migrations[]}.
+     *
+     * @param rounds       pre-copy rounds (the first, full one included; stop-and-copy not)
+     * @param pagesSent    pages sent in all, stop-and-copy included
+     * @param downtimeMs   simulated milliseconds the guest was stopped (its last pages' transfer)
+     * @param totalMs      simulated milliseconds from the start to the guest running on the destination
+     * @param startSeconds simulated second the migration started
+     */
+    public record Outcome(String guest, String from, String to, int rounds, long pagesSent, double downtimeMs,
+                          double totalMs, double startSeconds) {
+    }
+}
