@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * zero or more). New frames are zeroed: their token is {@link Tokens#ZERO}.
  *
  * <p>The scattered order is a seeded permutation of the frames computed on demand (a 4-round
- * Feistel network over the next power of four, cycle-walked into range), so a pool keeps no order
+ * Feistel network over the next power of two, its halves of unequal width when the power is odd,
+ * cycle-walked into range: fewer than two rounds of walking on average), so a pool keeps no order
  * or free-list array for frames it has never handed out: the next fresh frame is the permutation
  * at the next position; a frame given back goes on a stack of freed frames, taken first. The
  * hypervisor's reserve is the permutation's first positions.
@@ -44,8 +45,9 @@ public final class FramePool {
     private int freedTop;
     /** The next position of the scattered order never handed out; positions below it are taken. */
     private int nextFresh;
-    /** Bits of each half of the Feistel network's domain (4^halfBits >= totalFrames). */
-    private final int halfBits;
+    /** Bits of the left and right halves of the Feistel network's domain (2^(left + right) >= totalFrames). */
+    private final int leftBits;
+    private final int rightBits;
     private final long[] roundKeys = new long[ROUNDS];
     private int reservedFrames;
     private int sharedFrames;
@@ -67,8 +69,9 @@ public final class FramePool {
         this.token = new long[totalFrames];
         this.refcount = new int[totalFrames];
         this.m2p = new int[totalFrames];
-        int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, totalFrames - 1L));
-        this.halfBits = Math.max(1, (bits + 1) / 2);
+        int bits = Math.max(2, 64 - Long.numberOfLeadingZeros(totalFrames - 1L));
+        this.leftBits = bits / 2;
+        this.rightBits = bits - leftBits;
         SplittableRandom random = new SplittableRandom(seed);
         for (int r = 0; r < ROUNDS; r++) {
             roundKeys[r] = random.nextLong();
@@ -82,21 +85,28 @@ public final class FramePool {
         this.nextFresh = reservedFrames;
     }
 
-    /** Position {@code position} of the scattered order of frames: a bijection of [0, totalFrames). */
+    /**
+     * Position {@code position} of the scattered order of frames: a bijection of [0, totalFrames).
+     * Each round maps (l, r) to (r, l ^ f(r)), so the halves swap widths; after an even number of
+     * rounds they are back where they started.
+     */
     int permute(int position) {
-        int hb = halfBits;
-        long mask = (1L << hb) - 1;
         long x = position;
         do {
-            long l = x >>> hb;
-            long r = x & mask;
+            int lw = leftBits;
+            int rw = rightBits;
+            long l = x >>> rw;
+            long r = x & ((1L << rw) - 1);
             for (int round = 0; round < ROUNDS; round++) {
-                long f = ((r + roundKeys[round]) * 0x9E3779B97F4A7C15L) >>> (64 - hb);
+                long f = ((r + roundKeys[round]) * 0x9E3779B97F4A7C15L) >>> (64 - lw);
                 long t = r;
                 r = l ^ f;
                 l = t;
+                int w = lw;
+                lw = rw;
+                rw = w;
             }
-            x = (l << hb) | r;
+            x = (l << rightBits) | r;
         } while (x >= totalFrames);
         return (int) x;
     }
