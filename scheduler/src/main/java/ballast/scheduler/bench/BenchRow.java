@@ -23,7 +23,8 @@ package ballast.scheduler.bench;
  * @param windowAccesses      accesses in the steady window
  * @param windowWallSeconds   wall seconds of the steady window
  * @param windowCpuSeconds    CPU seconds of the process (all threads) in the steady window
- * @param rawNanosPerAccess   the raw kernel's nanoseconds per access over the same window's ticks
+ * @param rawNanosPerAccess   the raw kernel's wall nanoseconds per access over the same window's ticks
+ * @param rawCpuNanosPerAccess the raw kernel's CPU nanoseconds per access (its thread's), the same ticks
  * @param rawGuests           guests the raw kernel replayed (a sample of the scenario's)
  * @param heapBytes           heap used after a full collection at the end of the run, the whole simulation alive
  * @param baselineHeapBytes   heap used after a full collection just before the run
@@ -35,7 +36,7 @@ package ballast.scheduler.bench;
 public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,
                        long pagesTouched, double simulatedSeconds, double wallSeconds, double startupSeconds,
                        long accesses, long windowAccesses, double windowWallSeconds, double windowCpuSeconds,
-                       double rawNanosPerAccess,
+                       double rawNanosPerAccess, double rawCpuNanosPerAccess,
                        int rawGuests, long heapBytes, long baselineHeapBytes, double cpuSeconds, double gcSeconds, long readMismatches,
                        boolean ok) {
 
@@ -64,9 +65,12 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
         return windowAccesses > 0 ? windowCpuSeconds * 1e9 / windowAccesses : Double.NaN;
     }
 
-    /** CPU cost per access over the raw kernel's (which runs on one thread): the work done, whatever the cores. */
+    /**
+     * CPU cost per access (every thread) over the raw kernel's CPU cost (its one thread): the work
+     * done, whatever the cores and however busy the machine.
+     */
     public double cpuRatioToRaw() {
-        return rawNanosPerAccess > 0 ? cpuNanosPerAccess() / rawNanosPerAccess : Double.NaN;
+        return rawCpuNanosPerAccess > 0 ? cpuNanosPerAccess() / rawCpuNanosPerAccess : Double.NaN;
     }
 
     /** Heap the simulation holds: used at the end minus used before, never negative. */

@@ -159,7 +159,7 @@ public final class BenchRunner {
         long ticks = scenario.ticks();
         long[] window = window(ticks, scenario.sampleEveryTicks());
         RawKernel raw = raw(scenario, window[0], window[1]);
-        double rawNanos = raw.nanosPerAccess();
+        double[] rawNanos = {raw.nanosPerAccess(), raw.cpuNanosPerAccess()};
         int rawCount = raw.guests();
         raw = null; // its arrays go before the baseline is taken
 
@@ -191,7 +191,7 @@ public final class BenchRunner {
     }
 
     static BenchRow row(BenchCase c, Scenario scenario, RunResult result, MeasuringControl control, long[] window,
-                        double rawNanos, int rawCount, long baseline, long t0, long cpu0, long gc0) {
+                        double[] rawNanos, int rawCount, long baseline, long t0, long cpu0, long gc0) {
         long guestPages = 0;
         for (HostStats h : result.hosts()) {
             guestPages += h.guestPages();
@@ -217,7 +217,7 @@ public final class BenchRunner {
         return new BenchRow(c.name(), c.group(), spread(c, scenario), scenario.hosts().size(), scenario.guests().size(),
                 guestMib, guestPages, touched, result.ticksPlayed() * scenario.tickSeconds(), result.wallSeconds(), startup,
                 accesses, complete ? endAccesses - startAccesses : 0, complete ? (endNanos - startNanos) / 1e9 : 0,
-                complete && cpu0 >= 0 ? (endCpu - startCpu) / 1e9 : Double.NaN, rawNanos, rawCount, control.heapAtFinish, baseline,
+                complete && cpu0 >= 0 ? (endCpu - startCpu) / 1e9 : Double.NaN, rawNanos[0], rawNanos[1], rawCount, control.heapAtFinish, baseline,
                 cpu0 < 0 ? Double.NaN : (control.finishCpuNanos - cpu0) / 1e9, (control.finishGcMillis - gc0) / 1000.0,
                 mismatches, result.ok() && !result.interrupted() && mismatches == 0 && complete);
     }

@@ -55,6 +55,8 @@ public final class BenchTable {
                     r -> millions(r.windowAccessesPerWallSecond())),
             new Column("nsPerAccess", "ns/acc", r -> plain(r.nanosPerAccess()), r -> fixed(r.nanosPerAccess(), 1)),
             new Column("rawNsPerAccess", "raw ns/acc", r -> plain(r.rawNanosPerAccess()), r -> fixed(r.rawNanosPerAccess(), 1)),
+            new Column("rawCpuNsPerAccess", "raw cpu ns", r -> plain(r.rawCpuNanosPerAccess()),
+                    r -> fixed(r.rawCpuNanosPerAccess(), 1)),
             new Column("rawGuests", "", r -> Integer.toString(r.rawGuests()), null),
             new Column("ratioToRaw", "ratio", r -> plain(r.ratioToRaw()), r -> fixed(r.ratioToRaw(), 2)),
             new Column("cpuNsPerAccess", "cpu ns/acc", r -> plain(r.cpuNanosPerAccess()), r -> fixed(r.cpuNanosPerAccess(), 1)),
@@ -187,8 +189,9 @@ public final class BenchTable {
                             r64.accessesPerWallSecond() / 1e6, r64.windowAccessesPerWallSecond() / 1e6),
                     r64.ok() && r64.accessesPerWallSecond() >= TARGET_ACCESSES_PER_SECOND));
             v.add(new Verdict("64 guests: end-to-end cost per access at most 1.5x the raw kernel's",
-                    String.format(Locale.ROOT, "%.2fx wall (%.1f ns against %.1f ns); in CPU time over both cores %.2fx",
-                            r64.ratioToRaw(), r64.nanosPerAccess(), r64.rawNanosPerAccess(), r64.cpuRatioToRaw()),
+                    String.format(Locale.ROOT, "%.2fx wall (%.1f ns against %.1f ns); in CPU time %.2fx (%.1f ns of all threads"
+                                    + " against %.1f ns)", r64.ratioToRaw(), r64.nanosPerAccess(), r64.rawNanosPerAccess(),
+                            r64.cpuRatioToRaw(), r64.cpuNanosPerAccess(), r64.rawCpuNanosPerAccess()),
                     r64.ok() && r64.ratioToRaw() <= TARGET_RATIO));
         }
         BenchRow r1000 = find(rows, SCENARIO_1000);

@@ -42,7 +42,9 @@ public final class RawKernel {
     private final FramePool frames;
     private final int maxMmuUpdateEntries;
 
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     private long timedNanos;
+    private long timedCpuNanos;
     private long timedAccesses;
     private long accesses;
 
@@ -104,13 +106,16 @@ public final class RawKernel {
     public void playTick(long tick, boolean timed) {
         for (int g = 0; g < guests.length; g++) {
             GuestOs.Work work = guests[g].generate(tick, maxMmuUpdateEntries);
+            long cpuBefore = timed ? threads.getCurrentThreadCpuTime() : 0;
             long before = System.nanoTime();
             long result = apply(g, work.mmuUpdates(), work.ops(), work.values());
             long nanos = System.nanoTime() - before;
+            long cpuNanos = timed ? threads.getCurrentThreadCpuTime() - cpuBefore : 0;
             int counted = accessesOf(work.ops());
             accesses += counted;
             if (timed) {
                 timedNanos += nanos;
+                timedCpuNanos += cpuNanos;
                 timedAccesses += counted;
             }
             if (!guests[g].verify(new TickResult(tick, result, lastReads, List.of()))) {
@@ -225,8 +230,17 @@ public final class RawKernel {
         return accesses;
     }
 
-    /** Nanoseconds per access over the timed ticks, or NaN when none was timed. */
+    /** Wall nanoseconds per access over the timed ticks, or NaN when none was timed. */
     public double nanosPerAccess() {
         return timedAccesses == 0 ? Double.NaN : (double) timedNanos / timedAccesses;
+    }
+
+    /**
+     * CPU nanoseconds of this thread per access over the timed ticks (NaN when none was timed):
+     * the same as {@link #nanosPerAccess} on an idle machine, and without the time the thread
+     * waited for a core on a busy one.
+     */
+    public double cpuNanosPerAccess() {
+        return timedAccesses == 0 ? Double.NaN : (double) timedCpuNanos / timedAccesses;
     }
 }
