@@ -23,6 +23,7 @@ package ballast.scheduler.bench;
  * @param windowAccesses      accesses in the steady window
  * @param windowWallSeconds   wall seconds of the steady window
  * @param windowCpuSeconds    CPU seconds of the process (all threads) in the steady window
+ * @param windowAllocatedBytes heap bytes allocated by every thread in the steady window (-1: unknown)
  * @param rawNanosPerAccess   the raw kernel's wall nanoseconds per access over the same window's ticks
  * @param rawCpuNanosPerAccess the raw kernel's CPU nanoseconds per access (its thread's), the same ticks
  * @param rawGuests           guests the raw kernel replayed (a sample of the scenario's)
@@ -36,6 +37,7 @@ package ballast.scheduler.bench;
 public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,
                        long pagesTouched, double simulatedSeconds, double wallSeconds, double startupSeconds,
                        long accesses, long windowAccesses, double windowWallSeconds, double windowCpuSeconds,
+                       long windowAllocatedBytes,
                        double rawNanosPerAccess, double rawCpuNanosPerAccess,
                        int rawGuests, long heapBytes, long baselineHeapBytes, double cpuSeconds, double gcSeconds, long readMismatches,
                        boolean ok) {
@@ -71,6 +73,11 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
      */
     public double cpuRatioToRaw() {
         return rawCpuNanosPerAccess > 0 ? cpuNanosPerAccess() / rawCpuNanosPerAccess : Double.NaN;
+    }
+
+    /** Heap bytes allocated per access in the steady window (message arrays, results, ...), NaN when unknown. */
+    public double allocatedBytesPerAccess() {
+        return windowAllocatedBytes >= 0 && windowAccesses > 0 ? (double) windowAllocatedBytes / windowAccesses : Double.NaN;
     }
 
     /** Heap the simulation holds: used at the end minus used before, never negative. */

@@ -55,6 +55,7 @@ public final class BenchRunner {
     static final class MeasuringControl extends RunControl {
         final long[] tickNanos;
         final long[] tickCpuNanos;
+        final long[] tickAllocated;
         final boolean histogram;
         long finishNanos;
         long finishCpuNanos;
@@ -65,6 +66,7 @@ public final class BenchRunner {
         MeasuringControl(long ticks, boolean histogram) {
             this.tickNanos = new long[(int) Math.min(Integer.MAX_VALUE - 8, ticks + 1)];
             this.tickCpuNanos = new long[tickNanos.length];
+            this.tickAllocated = new long[tickNanos.length];
             this.histogram = histogram;
         }
 
@@ -73,6 +75,7 @@ public final class BenchRunner {
             if (ticks < tickNanos.length) {
                 tickNanos[(int) ticks] = System.nanoTime();
                 tickCpuNanos[(int) ticks] = JvmProbe.processCpuNanos();
+                tickAllocated[(int) ticks] = JvmProbe.allocatedBytes();
             }
             super.tickDone(ticks);
         }
@@ -211,15 +214,19 @@ public final class BenchRunner {
         int end = (int) Math.min(window[1], control.tickNanos.length - 1);
         long endNanos = control.tickNanos[end];
         long endCpu = control.tickCpuNanos[end];
+        long allocated = window[0] == 0 || control.tickAllocated[end] < 0 ? -1
+                : control.tickAllocated[end] - control.tickAllocated[(int) window[0]];
         boolean complete = result.ticksPlayed() == scenario.ticks() && endNanos > 0 && startNanos > 0;
         double startup = control.tickNanos.length > 1 && control.tickNanos[1] > 0 ? (control.tickNanos[1] - t0) / 1e9 : Double.NaN;
         int guestMib = c.isGenerated() ? c.guestMib() : commonMib(scenario.guests());
+        double windowCpu = complete && cpu0 >= 0 ? (endCpu - startCpu) / 1e9 : Double.NaN;
+        double runCpu = cpu0 < 0 ? Double.NaN : (control.finishCpuNanos - cpu0) / 1e9;
         return new BenchRow(c.name(), c.group(), spread(c, scenario), scenario.hosts().size(), scenario.guests().size(),
                 guestMib, guestPages, touched, result.ticksPlayed() * scenario.tickSeconds(), result.wallSeconds(), startup,
                 accesses, complete ? endAccesses - startAccesses : 0, complete ? (endNanos - startNanos) / 1e9 : 0,
-                complete && cpu0 >= 0 ? (endCpu - startCpu) / 1e9 : Double.NaN, rawNanos[0], rawNanos[1], rawCount, control.heapAtFinish, baseline,
-                cpu0 < 0 ? Double.NaN : (control.finishCpuNanos - cpu0) / 1e9, (control.finishGcMillis - gc0) / 1000.0,
-                mismatches, result.ok() && !result.interrupted() && mismatches == 0 && complete);
+                windowCpu, complete ? allocated : -1, rawNanos[0], rawNanos[1], rawCount, control.heapAtFinish, baseline,
+                runCpu, (control.finishGcMillis - gc0) / 1000.0, mismatches,
+                result.ok() && !result.interrupted() && mismatches == 0 && complete);
     }
 
     /** Accesses of every guest once {@code ticksDone} ticks were played (from the samples taken then). */

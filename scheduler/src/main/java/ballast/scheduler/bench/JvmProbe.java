@@ -38,6 +38,15 @@ public final class JvmProbe {
         return -1;
     }
 
+    /** Bytes allocated on the heap so far by every live thread, or -1 when the platform does not say. */
+    public static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            return threads.getTotalThreadAllocatedBytes();
+        }
+        return -1;
+    }
+
     /** Milliseconds spent in garbage collection so far, all collectors. */
     public static long gcMillis() {
         long total = 0;

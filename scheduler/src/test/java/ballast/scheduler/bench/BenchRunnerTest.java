@@ -80,6 +80,8 @@ class BenchRunnerTest {
         assertThat(row.accesses()).isGreaterThan(raw.accesses()); // the run plays two ticks more
         assertThat(row.windowWallSeconds()).isPositive().isLessThan(row.wallSeconds());
         assertThat(row.startupSeconds()).isPositive();
+        assertThat(row.cpuNanosPerAccess()).isPositive();
+        assertThat(row.allocatedBytesPerAccess()).isPositive(); // the tick's message arrays at least
         assertThat(row.heapBytes()).isGreaterThan(row.baselineHeapBytes());
         assertThat(row.bytesPerGuestPage()).isPositive();
         assertThat(dir.resolve("heap-7x8MiB.txt")).content().contains("[I", "Total");

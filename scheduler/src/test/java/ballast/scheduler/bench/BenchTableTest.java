@@ -14,7 +14,7 @@ class BenchTableTest {
                         long windowAccesses, double windowWall, double windowCpu, double raw, long heap, long baseline,
                         boolean ok) {
         return new BenchRow(name, group, "2 x " + guests / 2, 2, guests, guestMib, guestPages, guestPages / 2, 10.0, wall,
-                0.5, accesses, windowAccesses, windowWall, windowCpu, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok);
+                0.5, accesses, windowAccesses, windowWall, windowCpu, 16 * windowAccesses, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok);
     }
 
     @Test
@@ -28,6 +28,7 @@ class BenchTableTest {
         assertThat(r.ratioToRaw()).isCloseTo(5e9 / 300e6 / 12.5, within(1e-12));
         assertThat(r.cpuNanosPerAccess()).isCloseTo(30.0, within(1e-9));
         assertThat(r.cpuRatioToRaw()).isCloseTo(3.0, within(1e-9)); // against the raw kernel's 10 ns of CPU
+        assertThat(r.allocatedBytesPerAccess()).isEqualTo(16.0);
         assertThat(r.stateBytes()).isEqualTo(384L << 20);
         assertThat(r.bytesPerGuestPage()).isEqualTo(96.0);
         assertThat(r.realTimeFactor()).isEqualTo(10.0 / 8.0);
@@ -53,8 +54,8 @@ class BenchTableTest {
         assertThat(header.split(",")).containsExactly("scenario", "group", "spread", "hosts", "guests", "guestMiB",
                 "guestPages", "pagesTouched", "simulatedSeconds", "wallSeconds", "startupSeconds", "accesses",
                 "accessesPerWallSecond", "windowAccesses", "windowWallSeconds", "windowCpuSeconds",
-                "windowAccessesPerWallSecond", "nsPerAccess", "rawNsPerAccess", "rawCpuNsPerAccess", "rawGuests", "ratioToRaw",
-                "cpuNsPerAccess", "cpuRatioToRaw", "heapBytes", "baselineHeapBytes", "stateBytes", "bytesPerGuestPage",
+                "windowAllocatedBytes", "windowAccessesPerWallSecond", "nsPerAccess", "rawNsPerAccess", "rawCpuNsPerAccess", "rawGuests", "ratioToRaw",
+                "cpuNsPerAccess", "cpuRatioToRaw", "allocBytesPerAccess", "heapBytes", "baselineHeapBytes", "stateBytes", "bytesPerGuestPage",
                 "realTimeFactor", "cpuSeconds", "gcSeconds", "coresBusy", "readMismatches", "ok");
         BenchRow r = row("10000x64MiB", "fixed, by-guests", 10000, 64, 163_840_000, 20.0, 1_000_000_000, 500_000_000, 10.0,
                 20.0, 10.0, 6_000_000_000L, 40_000_000L, true);
@@ -62,7 +63,7 @@ class BenchTableTest {
         assertThat(lines).hasSize(2);
         String line = lines.get(1);
         assertThat(line).startsWith("10000x64MiB,\"fixed, by-guests\",2 x 5000,2,10000,64,163840000,81920000,10,20,0.5,"
-                + "1000000000,50000000,500000000,10,20,50000000,20,10,8,64,2,40,5,6000000000,40000000,5960000000,");
+                + "1000000000,50000000,500000000,10,20,8000000000,50000000,20,10,8,64,2,40,5,16,6000000000,40000000,5960000000,");
         assertThat(line).endsWith(",0,true");
         // one field per column once the quoted group is counted as one
         assertThat(line.replace("\"fixed, by-guests\"", "g").split(",", -1)).hasSize(header.split(",").length);
