@@ -27,9 +27,6 @@ import java.util.Map;
  * collection.
  */
 public final class BenchRunner {
-    /** The embedded scenario the startup is measured with. */
-    public static final String QUICKSTART = "ballast/scenarios/quickstart.conf";
-
     private final Path dir;
     private final int rawGuests;
     private final boolean histogram;
@@ -264,33 +261,5 @@ public final class BenchRunner {
             }
         }
         return pages / 256;
-    }
-
-    /** Notes when the first tick ends, as seconds since the process started. */
-    static final class StartupControl extends RunControl {
-        double sinceProcessStart = Double.NaN;
-        long firstTickNanos;
-
-        @Override
-        public void tickDone(long ticks) {
-            if (ticks == 1) {
-                firstTickNanos = System.nanoTime();
-                sinceProcessStart = JvmProbe.secondsSinceProcessStart();
-            }
-            super.tickDone(ticks);
-        }
-    }
-
-    /**
-     * Startup: the embedded quickstart for one tick, from the start of this process (the JVM's
-     * launch) to the end of the first tick; in a fresh JVM that is what {@code ballast run} costs
-     * before the simulation moves. Returns {seconds from process start, seconds from the run's start}.
-     */
-    public static double[] startup() throws Exception {
-        long t0 = System.nanoTime();
-        Scenario scenario = ScenarioLoader.loadResource(QUICKSTART, List.of("scenario.duration=100ms"), null);
-        StartupControl control = new StartupControl();
-        Simulation.run(scenario, Simulation.Options.defaults(), control);
-        return new double[] {control.sinceProcessStart, (control.firstTickNanos - t0) / 1e9};
     }
 }
