@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         long begin = System.nanoTime();
 
         // First, in a JVM that has run nothing yet: `ballast run` of the quickstart, to its first tick.
-        double[] startup = startup(dir.resolve("startup-run"));
+        double[] startup = startup();
         err.printf(Locale.ROOT, "startup: `ballast run` of the quickstart reached the end of its first tick %.2f s after the JVM "
                 + "started (%.2f s after the command began; %.2f s of CPU)%n", startup[0], startup[1], startup[2]);
         err.flush();
@@ -98,9 +98,9 @@ final class BenchCommand implements Callable<Integer> {
         int i = 0;
         for (BenchCase c : plan) {
             i++;
-            err.printf(Locale.ROOT, "[%d/%d] %s: %d guests x %s on %s ...%n", i, plan.size(), c.name(),
-                    c.isGenerated() ? c.guests() : 10, c.isGenerated() ? c.guestMib() + " MiB" : "40 MiB",
-                    c.isGenerated() ? c.spread() + " (hosts x guests)" : "1 host");
+            err.printf(Locale.ROOT, "[%d/%d] %s: %s ...%n", i, plan.size(), c.name(), c.isGenerated()
+                    ? c.guests() + " guests x " + c.guestMib() + " MiB on " + c.spread() + " (hosts x guests)"
+                    : c.resource() + (c.sweepLabel() == null ? "" : " at " + c.sweepLabel()));
             err.flush();
             long t = System.nanoTime();
             BenchRow row = runner.run(c);
@@ -148,7 +148,20 @@ final class BenchCommand implements Callable<Integer> {
      * CPU seconds the process had used by then (every thread: JIT compilers and collectors too)};
      * NaN when the run did not get there.
      */
-    static double[] startup(Path dir) throws InterruptedException {
+    static double[] startup() throws java.io.IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("ballast-bench-startup");
+        try {
+            return startup(dir);
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static double[] startup(Path dir) throws InterruptedException {
         double[] firstTick = {Double.NaN, Double.NaN, Double.NaN};
         long t0 = System.nanoTime();
         Thread watcher = new Thread(() -> {
