@@ -23,7 +23,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The scaling curves as PNGs: nanoseconds per access end to end in the steady window (wall, and
- * CPU of every thread) and the raw kernel's, against the number of guests and against the guests'
+ * CPU of every thread) and the raw kernel's (wall, and CPU of its thread), against the number of guests and against the guests'
  * size, on a logarithmic x axis. A flat line is linear scaling (the total cost grows as the work).
  */
 public final class ScalingCharts {
@@ -71,7 +71,8 @@ public final class ScalingCharts {
         boolean byGuests = BenchCase.BY_GUESTS.equals(curve);
         XYSeries endToEnd = new XYSeries("end to end (wall, steady window)");
         XYSeries cpu = new XYSeries("end to end (CPU of all threads, steady window)");
-        XYSeries raw = new XYSeries("raw kernel (same ticks, one thread)");
+        XYSeries raw = new XYSeries("raw kernel (wall, same ticks, one thread)");
+        XYSeries rawCpu = new XYSeries("raw kernel (CPU)");
         String fixedPart = "";
         for (BenchRow r : points) {
             double x = byGuests ? r.guests() : r.guestMib();
@@ -84,12 +85,16 @@ public final class ScalingCharts {
             if (!Double.isNaN(r.rawNanosPerAccess())) {
                 raw.add(x, r.rawNanosPerAccess());
             }
+            if (!Double.isNaN(r.rawCpuNanosPerAccess())) {
+                rawCpu.add(x, r.rawCpuNanosPerAccess());
+            }
             fixedPart = byGuests ? r.guestMib() + " MiB guests" : r.guests() + " guests";
         }
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(endToEnd);
         data.addSeries(cpu);
         data.addSeries(raw);
+        data.addSeries(rawCpu);
         LogAxis x = new LogAxis(byGuests ? "guests" : "guest memory, MiB");
         x.setBase(10);
         x.setSmallestValue(1);
@@ -108,6 +113,9 @@ public final class ScalingCharts {
         renderer.setSeriesStroke(1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
                 new float[] {6f, 4f}, 0f));
         renderer.setSeriesStroke(2, new BasicStroke(2f));
+        renderer.setSeriesPaint(3, new Color(0xedc948));
+        renderer.setSeriesStroke(3, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
+                new float[] {6f, 4f}, 0f));
         XYPlot plot = new XYPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
