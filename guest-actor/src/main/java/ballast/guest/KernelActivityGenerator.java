@@ -4,6 +4,7 @@ import ballast.host.abi.KernelActivity;
 import ballast.host.abi.KernelEvent;
 import ballast.host.cpu.OsProfile;
 import ballast.guest.workload.SeededStream;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The guest kernel's activity for one tick, from its OS profile and the tick's work: each kind of
@@ -14,7 +15,9 @@ import ballast.guest.workload.SeededStream;
  *
  * <p>It depends only on the profile, the number of accesses and its own seeded random stream,
  * never on the guest's mode or on a tick's result: guests with the same seed and profile generate
- * the same activity whatever their mode. Owned by one guest, not thread-safe.
+ * the same activity whatever their mode. Owned by one guest, not thread-safe; the bucket table
+ * (256 KiB) depends only on the number of blocks and the skew, and is shared, read-only, by every
+ * generator with the same two (thousands of guests of one OS keep one table, not one each).
  */
 public final class KernelActivityGenerator {
     private static final int BUCKET_BITS = 16;
@@ -36,11 +39,26 @@ public final class KernelActivityGenerator {
         int n = profile.totalBlocks();
         this.runs = new int[n];
         this.order = new int[n];
-        this.blockOfBucket = new int[n == 0 ? 0 : BUCKETS];
-        for (int b = 0; b < blockOfBucket.length; b++) {
+        this.blockOfBucket = n == 0 ? new int[0] : TABLES.computeIfAbsent(new TableKey(n, profile.blockSkew()),
+                KernelActivityGenerator::bucketTable);
+    }
+
+    /** The blocks a table is made for: their number and the skew. */
+    private record TableKey(int blocks, double skew) {
+    }
+
+    /** Bucket tables by blocks and skew; each is written once, before it is published, and only read after. */
+    private static final ConcurrentHashMap<TableKey, int[]> TABLES = new ConcurrentHashMap<>();
+
+    /** Bucket b holds block floor(n * u^skew) for u at the bucket's middle. */
+    private static int[] bucketTable(TableKey key) {
+        int n = key.blocks();
+        int[] table = new int[BUCKETS];
+        for (int b = 0; b < BUCKETS; b++) {
             double u = (b + 0.5) / BUCKETS;
-            blockOfBucket[b] = (int) Math.min(n - 1, Math.floor(n * Math.pow(u, profile.blockSkew())));
+            table[b] = (int) Math.min(n - 1, Math.floor(n * Math.pow(u, key.skew())));
         }
+        return table;
     }
 
     /** The activity of a tick whose workload made {@code accesses} accesses; null when there is none. */

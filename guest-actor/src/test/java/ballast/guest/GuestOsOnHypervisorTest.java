@@ -27,12 +27,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class GuestOsOnHypervisorTest {
 
-    /**
-     * Applies one tick of work to the core. The reservation ({@code work.reservation()}) travels to
-     * the hypervisor with the work; a core that applies it takes it here too.
-     */
+    /** Applies one tick of work to the core, with its reservation (page-outs, inflate, deflate). */
     static TickResult apply(HypervisorCore core, int guest, long tick, GuestOs.Work work) {
-        return core.apply(guest, tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel());
+        return core.apply(guest, tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel(), work.reservation());
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package ballast.host.memory;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -15,14 +16,23 @@ import java.util.SplittableRandom;
  * (mapped copy-on-write by one or more guest pages) or private to one guest (the guest's index,
  * zero or more). New frames are zeroed: their token is {@link Tokens#ZERO}.
  *
+ * <p>The scattered order is a seeded permutation of the frames computed on demand (a 4-round
+ * Feistel network over the next power of two, its halves of unequal width when the power is odd,
+ * cycle-walked into range: fewer than two rounds of walking on average), so a pool keeps no order
+ * or free-list array for frames it has never handed out: the next fresh frame is the permutation
+ * at the next position; a frame given back goes on a stack of freed frames, taken first. The
+ * hypervisor's reserve is the permutation's first positions.
+ *
  * <p>Owned by one hypervisor, not thread-safe. Per-frame state is four primitive arrays (owner,
- * token, refcount, and the machine-to-physical back reference of a private frame).
+ * token, refcount, and the machine-to-physical back reference of a private frame): 20 bytes a
+ * frame; the stack of freed frames grows only with frames given back.
  */
 public final class FramePool {
     public static final int NO_FRAME = -1;
     public static final int FREE = -1;
     public static final int HOST_RESERVED = -2;
     public static final int SHARED = -3;
+    private static final int ROUNDS = 4;
 
     private final int totalFrames;
     private final int[] owner;
@@ -30,8 +40,15 @@ public final class FramePool {
     private final int[] refcount;
     /** Machine-to-physical: the PPN a private frame backs (Xen's M2P); meaningless for other frames. */
     private final int[] m2p;
-    private final int[] freeStack;
-    private int freeTop;
+    /** Frames given back, the most recent on top: handed out before any fresh frame. */
+    private int[] freed = new int[16];
+    private int freedTop;
+    /** The next position of the scattered order never handed out; positions below it are taken. */
+    private int nextFresh;
+    /** Bits of the left and right halves of the Feistel network's domain (2^(left + right) >= totalFrames). */
+    private final int leftBits;
+    private final int rightBits;
+    private final long[] roundKeys = new long[ROUNDS];
     private int reservedFrames;
     private int sharedFrames;
 
@@ -52,31 +69,46 @@ public final class FramePool {
         this.token = new long[totalFrames];
         this.refcount = new int[totalFrames];
         this.m2p = new int[totalFrames];
-        this.freeStack = new int[totalFrames];
-        int[] order = new int[totalFrames];
-        for (int i = 0; i < totalFrames; i++) {
-            order[i] = i;
-        }
+        int bits = Math.max(2, 64 - Long.numberOfLeadingZeros(totalFrames - 1L));
+        this.leftBits = bits / 2;
+        this.rightBits = bits - leftBits;
         SplittableRandom random = new SplittableRandom(seed);
-        for (int i = totalFrames - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+        for (int r = 0; r < ROUNDS; r++) {
+            roundKeys[r] = random.nextLong();
         }
+        Arrays.fill(owner, FREE);
         // The first frames of the permutation are the hypervisor's own.
         for (int i = 0; i < reservedFrames; i++) {
-            owner[order[i]] = HOST_RESERVED;
+            owner[permute(i)] = HOST_RESERVED;
         }
         this.reservedFrames = reservedFrames;
-        // The rest go on the free stack so that the next one handed out is order[reserved].
-        int free = totalFrames - reservedFrames;
-        for (int i = 0; i < free; i++) {
-            int mpn = order[totalFrames - 1 - i];
-            owner[mpn] = FREE;
-            freeStack[i] = mpn;
-        }
-        this.freeTop = free;
+        this.nextFresh = reservedFrames;
+    }
+
+    /**
+     * Position {@code position} of the scattered order of frames: a bijection of [0, totalFrames).
+     * Each round maps (l, r) to (r, l ^ f(r)), so the halves swap widths; after an even number of
+     * rounds they are back where they started.
+     */
+    int permute(int position) {
+        long x = position;
+        do {
+            int lw = leftBits;
+            int rw = rightBits;
+            long l = x >>> rw;
+            long r = x & ((1L << rw) - 1);
+            for (int round = 0; round < ROUNDS; round++) {
+                long f = ((r + roundKeys[round]) * 0x9E3779B97F4A7C15L) >>> (64 - lw);
+                long t = r;
+                r = l ^ f;
+                l = t;
+                int w = lw;
+                lw = rw;
+                rw = w;
+            }
+            x = (l << rightBits) | r;
+        } while (x >= totalFrames);
+        return (int) x;
     }
 
     /** Takes a zeroed frame for {@code guest}, or returns {@link #NO_FRAME} when none is free. */
@@ -84,10 +116,14 @@ public final class FramePool {
         if (guest < 0) {
             throw new IllegalArgumentException("guest index must be >= 0: " + guest);
         }
-        if (freeTop == 0) {
+        int mpn;
+        if (freedTop > 0) {
+            mpn = freed[--freedTop];
+        } else if (nextFresh < totalFrames) {
+            mpn = permute(nextFresh++);
+        } else {
             return NO_FRAME;
         }
-        int mpn = freeStack[--freeTop];
         owner[mpn] = guest;
         token[mpn] = Tokens.ZERO;
         refcount[mpn] = 1;
@@ -103,7 +139,14 @@ public final class FramePool {
         owner[mpn] = FREE;
         refcount[mpn] = 0;
         token[mpn] = Tokens.ZERO;
-        freeStack[freeTop++] = mpn;
+        pushFreed(mpn);
+    }
+
+    private void pushFreed(int mpn) {
+        if (freedTop == freed.length) {
+            freed = Arrays.copyOf(freed, (int) Math.min(totalFrames, 2L * freed.length));
+        }
+        freed[freedTop++] = mpn;
     }
 
     /** The PPN that private frame {@code mpn} backs (machine-to-physical). */
@@ -133,7 +176,7 @@ public final class FramePool {
         refcount[mpn] = 0;
         token[mpn] = Tokens.ZERO;
         sharedFrames--;
-        freeStack[freeTop++] = mpn;
+        pushFreed(mpn);
     }
 
     public boolean isValid(int mpn) {
@@ -165,7 +208,7 @@ public final class FramePool {
     }
 
     public int freeFrames() {
-        return freeTop;
+        return freedTop + (totalFrames - nextFresh);
     }
 
     public int reservedFrames() {
@@ -178,7 +221,7 @@ public final class FramePool {
 
     /** Frames backing guest pages: private plus shared. */
     public int mappedFrames() {
-        return totalFrames - freeTop - reservedFrames;
+        return totalFrames - freeFrames() - reservedFrames;
     }
 
     /** Frames private to some guest. */

@@ -39,6 +39,36 @@ class FramePoolTest {
     }
 
     @Test
+    void everyFrameOfAPoolOfAnySizeIsHandedOutOnceAndFreedFramesComeBackFirst() {
+        for (int total : new int[] {1, 2, 3, 17, 1000, 4097, 65537}) {
+            int reserved = total / 10;
+            FramePool pool = new FramePool(total, reserved, total);
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < total - reserved; i++) {
+                int mpn = pool.allocate(0);
+                assertThat(mpn).as("pool of %d, frame %d", total, i).isBetween(0, total - 1);
+                assertThat(seen.add(mpn)).as("pool of %d: MPN %d handed out twice", total, mpn).isTrue();
+                assertThat(pool.freeFrames()).isEqualTo(total - reserved - i - 1);
+            }
+            assertThat(pool.allocate(0)).isEqualTo(FramePool.NO_FRAME);
+            for (int mpn = 0; mpn < total; mpn++) {
+                assertThat(seen.contains(mpn) || pool.owner(mpn) == FramePool.HOST_RESERVED).as("MPN %d", mpn).isTrue();
+            }
+            if (total > reserved + 1) {
+                // given back last, handed out first; then the one before
+                int a = seen.iterator().next();
+                int b = seen.stream().filter(m -> m != a).findFirst().orElseThrow();
+                pool.free(a);
+                pool.free(b);
+                assertThat(pool.freeFrames()).isEqualTo(2);
+                assertThat(pool.allocate(1)).isEqualTo(b);
+                assertThat(pool.allocate(1)).isEqualTo(a);
+                assertThat(pool.allocate(1)).isEqualTo(FramePool.NO_FRAME);
+            }
+        }
+    }
+
+    @Test
     void theOrderIsDeterministicPerSeed() {
         assertThat(handOut(new FramePool(TOTAL, RESERVED, 7L), 100))
                 .containsExactlyElementsOf(handOut(new FramePool(TOTAL, RESERVED, 7L), 100))

@@ -5,8 +5,12 @@ package ballast.scheduler.run;
  * progress display) and whether it has been asked to stop (set by Ctrl-C). The clock writes the
  * progress and reads the stop request once per tick; everyone else only reads the progress and
  * writes the request. Thread-safe through volatile fields, one writer each.
+ *
+ * <p>Not final: the bench extends it to time every tick and to measure the heap in
+ * {@link #finish()}, which the clock calls on its own thread after the last tick, before it hands
+ * over the result, with the whole simulation still alive.
  */
-public final class RunControl {
+public class RunControl {
     private volatile long ticksDone;
     private volatile boolean stopRequested;
     private volatile boolean finished;
