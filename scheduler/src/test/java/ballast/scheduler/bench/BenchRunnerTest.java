@@ -80,7 +80,9 @@ class BenchRunnerTest {
         assertThat(row.accesses()).isGreaterThan(raw.accesses()); // the run plays two ticks more
         assertThat(row.windowWallSeconds()).isPositive().isLessThan(row.wallSeconds());
         assertThat(row.startupSeconds()).isPositive();
-        assertThat(row.cpuNanosPerAccess()).isPositive();
+        // the process's CPU clock may not advance within this tiny window on a loaded machine; over the run it does
+        assertThat(row.cpuSeconds()).isPositive();
+        assertThat(row.cpuNanosPerAccess()).isNotNaN().isGreaterThanOrEqualTo(0.0);
         assertThat(row.allocatedBytesPerAccess()).isPositive(); // the tick's message arrays at least
         assertThat(row.heapBytes()).isGreaterThan(row.baselineHeapBytes());
         assertThat(row.bytesPerGuestPage()).isPositive();
