@@ -422,17 +422,19 @@ final class Reclamation {
             return false;
         }
         int pick = -1;
-        long best = Long.MIN_VALUE;
+        long most = 0;
         for (int i = 0; i < guests.length; i++) {
-            GuestMemory g = guests[i];
-            if (!g.booted || g.mode == TranslationMode.PARA || g.pmap.privatePages() == 0) {
-                continue;
-            }
-            long over = overage(i);
-            long score = over > 0 ? over : Long.MIN_VALUE / 2 + g.pmap.privatePages();
-            if (score > best) {
-                best = score;
+            if (victimCandidate(i) && overage(i) > most) {
+                most = overage(i);
                 pick = i;
+            }
+        }
+        if (pick < 0) { // nobody above target: the guest with the most private pages
+            for (int i = 0; i < guests.length; i++) {
+                if (victimCandidate(i) && guests[i].pmap.privatePages() > most) {
+                    most = guests[i].pmap.privatePages();
+                    pick = i;
+                }
             }
         }
         if (pick < 0) {
@@ -443,6 +445,12 @@ final class Reclamation {
         }
         emergencySwapOuts++;
         return true;
+    }
+
+    /** Whether guest {@code i} can give a page to a fault at once (booted, not para-virtual, with private pages). */
+    private boolean victimCandidate(int i) {
+        GuestMemory g = guests[i];
+        return g.booted && g.mode != TranslationMode.PARA && g.pmap.privatePages() > 0;
     }
 
     /** Victims paged out at once because a fault found no free frame. */
