@@ -98,6 +98,52 @@ public final class Balloon {
         this.settings = settings;
     }
 
+    /** A balloon call in flight, as it travels with a migrating guest ({@code inflate} null: not pinned yet). */
+    public record CallState(long workTick, int requested, int[] inflate, int[] deflate) {
+    }
+
+    /**
+     * The driver's whole state between two ticks, as it travels in a live migration's
+     * stop-and-copy (the driver is part of the guest's kernel): the ballooned PPNs in order, the
+     * calls in flight (null when none), the back-off and the counts.
+     */
+    public record State(int[] ballooned, CallState older, CallState newer, long backoffUntil, Outcome lastOutcome,
+                        long pops, long refusals) {
+    }
+
+    public State state() {
+        return new State(ballooned.toIntArray(), saved(older), saved(newer), backoffUntil, lastOutcome, pops, refusals);
+    }
+
+    private static CallState saved(Call c) {
+        return c == null ? null : new CallState(c.workTick, c.requested, c.inflate == null ? null : c.inflate.clone(),
+                c.deflate.clone());
+    }
+
+    /** A driver that goes on from {@code state} (taken by {@link #state} on the guest's previous host). */
+    public Balloon(GuestMemorySettings settings, State state) {
+        this.settings = settings;
+        ballooned.addElements(0, state.ballooned());
+        older = restored(state.older());
+        newer = restored(state.newer());
+        if (older == null && newer != null) {
+            throw new IllegalArgumentException("a newer balloon call without an older one");
+        }
+        backoffUntil = state.backoffUntil();
+        lastOutcome = state.lastOutcome();
+        pops = state.pops();
+        refusals = state.refusals();
+    }
+
+    private static Call restored(CallState c) {
+        if (c == null) {
+            return null;
+        }
+        Call call = new Call(c.workTick(), c.requested(), c.deflate() == null ? NONE : c.deflate().clone());
+        call.inflate = c.inflate() == null ? null : c.inflate().clone();
+        return call;
+    }
+
     /**
      * The driver's step for {@code TickStart(tick)}: first resolves the call whose result came
      * with this tick ({@code status} is {@link TickResult#balloonStatus()} of tick

@@ -24,7 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *   <li>when those orders asked for pages, GuestVm sends {@link Pinned}{@code (n + 1, ppns)}
  *       once the guest OS generated that work (before {@code Tick(n + 1)}).</li>
  * </ol>
- * {@link GetStatus} answers with the driver's view, for tests and diagnostics. The driver is always
+ * {@link GetStatus} answers with the driver's view, for tests and diagnostics; {@link Save} with its
+ * whole state, for a live migration (a migrated guest's driver starts from it: {@link #restored}). The driver is always
  * its guest's local child: its messages never cross a node and are not serialized.
  *
  * <p>GuestVm may skip the exchange for a tick when the step would have nothing to do (see
@@ -33,7 +34,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class BalloonDriver extends AbstractBehavior<BalloonDriver.Command> {
 
     /** What the driver accepts. */
-    public sealed interface Command extends NoSerializationVerificationNeeded permits Tick, Pinned, GetStatus {
+    public sealed interface Command extends NoSerializationVerificationNeeded permits Tick, Pinned, GetStatus, Save {
     }
 
     /**
@@ -47,6 +48,10 @@ public final class BalloonDriver extends AbstractBehavior<BalloonDriver.Command>
 
     /** The guest OS pinned {@code ppns} for the inflate of its work of {@code workTick}. */
     public record Pinned(long workTick, int[] ppns) implements Command {
+    }
+
+    /** Live migration's stop-and-copy: asks for the driver's whole {@link Balloon.State}. */
+    public record Save(ActorRef<Balloon.State> replyTo) implements Command {
     }
 
     /** Asks for the driver's {@link Status}. */
@@ -65,12 +70,17 @@ public final class BalloonDriver extends AbstractBehavior<BalloonDriver.Command>
     private final Balloon balloon;
 
     public static Behavior<Command> create(GuestMemorySettings settings) {
-        return Behaviors.setup(context -> new BalloonDriver(context, settings));
+        return Behaviors.setup(context -> new BalloonDriver(context, new Balloon(settings)));
     }
 
-    private BalloonDriver(ActorContext<Command> context, GuestMemorySettings settings) {
+    /** The driver of a migrated guest, going on from the state its previous incarnation saved. */
+    public static Behavior<Command> restored(GuestMemorySettings settings, Balloon.State state) {
+        return Behaviors.setup(context -> new BalloonDriver(context, new Balloon(settings, state)));
+    }
+
+    private BalloonDriver(ActorContext<Command> context, Balloon balloon) {
         super(context);
-        this.balloon = new Balloon(settings);
+        this.balloon = balloon;
     }
 
     @Override
@@ -79,6 +89,7 @@ public final class BalloonDriver extends AbstractBehavior<BalloonDriver.Command>
                 .onMessage(Tick.class, this::onTick)
                 .onMessage(Pinned.class, this::onPinned)
                 .onMessage(GetStatus.class, this::onGetStatus)
+                .onMessage(Save.class, this::onSave)
                 .build();
     }
 
@@ -89,6 +100,11 @@ public final class BalloonDriver extends AbstractBehavior<BalloonDriver.Command>
 
     private Behavior<Command> onPinned(Pinned pinned) {
         balloon.pinned(pinned.workTick(), pinned.ppns());
+        return this;
+    }
+
+    private Behavior<Command> onSave(Save save) {
+        save.replyTo().tell(balloon.state());
         return this;
     }
 

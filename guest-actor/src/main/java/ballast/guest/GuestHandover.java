@@ -3,8 +3,9 @@ package ballast.guest;
 import ballast.host.wire.WireMessage;
 
 /**
- * A guest leaving its host in a live migration's stop-and-copy: its name and its guest OS state,
- * from which a new incarnation on the destination host goes on ({@link GuestVm#restored}).
+ * A guest leaving its host in a live migration's stop-and-copy: its name and its whole state (guest
+ * OS, balloon driver, VM), from which a new incarnation on the destination host goes on
+ * ({@link GuestVm#restored}).
  */
-public record GuestHandover(String guest, GuestOsSnapshot snapshot) implements WireMessage {
+public record GuestHandover(String guest, GuestVmSnapshot snapshot) implements WireMessage {
 }

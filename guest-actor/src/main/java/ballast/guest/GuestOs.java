@@ -945,9 +945,12 @@ public final class GuestOs {
             }
         }
         return new GuestOsSnapshot(ppnOfPage.clone(), expected.clone(), touched.toIntArray(),
-                Arrays.copyOf(freePpns, freeTop), imageLoaded, remapPages.toIntArray(), accesses, reads, writes,
-                readsVerified, readMismatches, verifiedCounters, workload.randomState(), workload.carry(),
-                kernel.randomState(), kernel.workRemainder(), content.writes());
+                Arrays.copyOf(freePpns, freeTop), imageLoaded, remapPages.toIntArray(), remapTicks.toLongArray(),
+                accesses, reads, writes, readsVerified, readMismatches, verifiedCounters, workload.randomState(),
+                workload.carry(), kernel.randomState(), kernel.workRemainder(), content.writes(),
+                new GuestOsSnapshot.Paging(lastAccess.clone(), pageOfPpn.clone(), handStamp.clone(), hand,
+                        residentPages, pagesOnDisk, balloonPages, pageIns, pageOuts, stalledTicks,
+                        workingSetTruePages, wsPeriod, wsPeriodFirstTick));
     }
 
     /**
@@ -955,8 +958,11 @@ public final class GuestOs {
      * index may differ). Call on a fresh guest OS, before its first tick and before its boot reply.
      */
     public void restore(GuestOsSnapshot s) {
+        GuestOsSnapshot.Paging p = s.paging();
         if (s.ppnOfPage().length != s.expected().length || s.freePpns().length > freePpns.length
-                || s.ppnOfPage().length > settings.configuredPages()) {
+                || s.ppnOfPage().length > settings.configuredPages() || p == null
+                || p.lastAccess().length != s.ppnOfPage().length || p.pageOfPpn().length != pageOfPpn.length
+                || p.handStamp().length != handStamp.length || s.remapPages().length != s.remapTicks().length) {
             throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
         }
         ppnOfPage = s.ppnOfPage().clone();
@@ -968,6 +974,8 @@ public final class GuestOs {
         imageLoaded = s.imageLoaded();
         remapPages.clear();
         remapPages.addElements(0, s.remapPages());
+        remapTicks.clear();
+        remapTicks.addElements(0, s.remapTicks());
         accesses = s.accesses();
         reads = s.reads();
         writes = s.writes();
@@ -977,6 +985,19 @@ public final class GuestOs {
         workload.restore(s.workloadRandom(), s.workloadCarry());
         kernel.restore(s.kernelRandom(), s.kernelWorkRemainder());
         content.restoreWrites(s.contentWrites());
+        lastAccess = p.lastAccess().clone();
+        System.arraycopy(p.pageOfPpn(), 0, pageOfPpn, 0, pageOfPpn.length);
+        System.arraycopy(p.handStamp(), 0, handStamp, 0, handStamp.length);
+        hand = p.hand();
+        residentPages = p.residentPages();
+        pagesOnDisk = p.pagesOnDisk();
+        balloonPages = p.balloonPages();
+        pageIns = p.pageIns();
+        pageOuts = p.pageOuts();
+        stalledTicks = p.stalledTicks();
+        workingSetTruePages = p.workingSetTruePages();
+        wsPeriod = p.wsPeriod();
+        wsPeriodFirstTick = p.wsPeriodFirstTick();
     }
 
     /** A growable long array reused across ticks: no zeroing, no per-add indirection. */

@@ -4,17 +4,30 @@ import ballast.host.abi.GuestCounters;
 
 /**
  * A guest OS's whole state between two ticks, as it travels in a live migration's stop-and-copy:
- * its page bookkeeping (which PPN backs each workload page, the free PPNs), its integrity record
- * (the token it last wrote to each page, the pages in first-touch order), its counters and the
+ * its page bookkeeping (which PPN backs each workload page, what each PPN holds, the free PPNs),
+ * its integrity record (the token it last wrote to each page, which is also the copy of a page on
+ * its virtual disk; the pages in first-touch order), its paging clock (the access and hand stamps,
+ * the hand), the PPNs pinned by its balloon driver, its counters and working-set period, and the
  * positions of its random streams. A guest OS made from the same settings and given this snapshot
  * ({@link GuestOs#restore}) goes on exactly as the original would have: same accesses, same
- * tokens, same checks. The machine-frame view (a para-virtual guest's p2m) is not part of it:
- * the destination host hands out its own.
+ * tokens, same page-outs, same checks. The machine-frame view (a para-virtual guest's p2m) is not
+ * part of it: the destination host hands out its own.
  *
  * <p>A record holding arrays compares by identity; tests compare contents.
  */
 public record GuestOsSnapshot(int[] ppnOfPage, long[] expected, int[] touched, int[] freePpns, boolean imageLoaded,
-                              int[] remapPages, long accesses, long reads, long writes, long readsVerified,
-                              long readMismatches, GuestCounters verifiedCounters, long workloadRandom,
-                              double workloadCarry, long kernelRandom, long kernelWorkRemainder, long contentWrites) {
+                              int[] remapPages, long[] remapTicks, long accesses, long reads, long writes,
+                              long readsVerified, long readMismatches, GuestCounters verifiedCounters,
+                              long workloadRandom, double workloadCarry, long kernelRandom, long kernelWorkRemainder,
+                              long contentWrites, Paging paging) {
+
+    /**
+     * The memory-pressure part: what each PPN holds ({@code pageOfPpn}: a page, free or ballooned),
+     * the clock's stamps and hand, the counts kept with them, the paging counters, and the
+     * working-set truth's period.
+     */
+    public record Paging(int[] lastAccess, int[] pageOfPpn, int[] handStamp, int hand, int residentPages,
+                         int pagesOnDisk, int balloonPages, long pageIns, long pageOuts, long stalledTicks,
+                         long workingSetTruePages, long wsPeriod, long wsPeriodFirstTick) {
+    }
 }

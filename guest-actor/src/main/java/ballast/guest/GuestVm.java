@@ -75,7 +75,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
      * What a guest accepts: what its hypervisor sends (wrapped by the message adapter), its driver's
      * replies, workload changes, and live migration's stop-and-copy.
      */
-    public sealed interface Command permits FromHypervisor, Migrate, FromDriver, SetWorkload, DriverStopped {
+    public sealed interface Command permits FromHypervisor, Migrate, FromDriver, FromDriverSave, SetWorkload,
+            DriverStopped {
     }
 
     /** A hypervisor message, delivered through this guest's adapter. */
@@ -83,8 +84,10 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     }
 
     /**
-     * Live migration's stop-and-copy, between two ticks: reply with the guest OS's state and stop.
-     * The scheduler sends it only after a tick the guest did not work ahead of.
+     * Live migration's stop-and-copy, between two ticks: reply with the guest's whole state (its
+     * OS's, its balloon driver's, its own) and stop. The scheduler sends it only after a tick the
+     * guest did not work ahead of; should the driver's step of that tick not be in yet, the guest
+     * waits for it first.
      */
     public record Migrate(org.apache.pekko.actor.typed.ActorRef<GuestHandover> replyTo) implements Command,
             ballast.host.wire.WireMessage {
@@ -110,6 +113,10 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         public boolean accepted() {
             return problem == null;
         }
+    }
+
+    /** The balloon driver's saved state, for a migration's handover. */
+    private record FromDriverSave(Balloon.State state) implements Command, NoSerializationVerificationNeeded {
     }
 
     /** The balloon driver stopped (it failed): the guest cannot go on without it. */
@@ -147,6 +154,10 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private WorkloadSettings nextWorkload;
     private long nextWorkloadTick;
     private boolean warnedNoDriver;
+    /** A migration's stop-and-copy waiting for the driver's step, or waiting for the driver's saved state. */
+    private Migrate migrateWhenStepped;
+    private Migrate migrating;
+    private final ActorRef<Balloon.State> driverSaves;
 
     public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries) {
         return create(settings, hypervisor, maxMmuUpdateEntries, true, NO_CRASH);
@@ -174,12 +185,15 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     /**
      * A new incarnation of a migrated guest on its destination host: it takes over {@code snapshot}
-     * (taken on the source, see {@link Migrate}) before it boots with {@code hypervisor}.
+     * (taken on the source, see {@link Migrate}), its driver the driver's, before it boots with
+     * {@code hypervisor}.
      */
-    public static Behavior<Command> restored(GuestSettings settings, GuestOsSnapshot snapshot,
+    public static Behavior<Command> restored(GuestSettings settings, GuestVmSnapshot snapshot,
                                              ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries, boolean workAhead) {
+        Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driver = snapshot.balloon() == null
+                ? BalloonDriver::create : m -> BalloonDriver.restored(m, snapshot.balloon());
         return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
-                NO_CRASH, BalloonDriver::create, snapshot));
+                NO_CRASH, driver, snapshot));
     }
 
     public static final long NO_CRASH = -1;
@@ -194,13 +208,20 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
                     int maxMmuUpdateEntries, boolean workAhead, long crashAtTick,
                     Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driverBehavior,
-                    GuestOsSnapshot snapshot) {
+                    GuestVmSnapshot snapshot) {
         super(context);
         this.crashAtTick = crashAtTick;
         this.os = new GuestOs(settings);
         this.os.setRemapLag(workAhead ? 2 : 1);
         if (snapshot != null) {
-            os.restore(snapshot);
+            os.restore(snapshot.os());
+            orders = snapshot.orders();
+            lastCallWork = snapshot.lastCallWork();
+            lastStatus = snapshot.lastStatus();
+            lastStatusTick = snapshot.lastStatusTick();
+            System.arraycopy(snapshot.stallTick(), 0, stallTick, 0, 2);
+            stall[0] = (snapshot.stallBits() & 1) != 0;
+            stall[1] = (snapshot.stallBits() & 2) != 0;
         }
         this.hypervisor = hypervisor;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
@@ -210,9 +231,11 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             this.driver = context.spawn(driverBehavior.apply(settings.memory()), "balloon");
             context.watchWith(driver, new DriverStopped());
             this.driverReplies = context.messageAdapter(Balloon.Orders.class, FromDriver::new);
+            this.driverSaves = context.messageAdapter(Balloon.State.class, FromDriverSave::new);
         } else {
             this.driver = null;
             this.driverReplies = null;
+            this.driverSaves = null;
         }
         hypervisor.tell(new Boot(settings.index(), settings.name(), self));
     }
@@ -223,6 +246,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
                 .onMessage(FromHypervisor.class, this::onHypervisor)
                 .onMessage(Migrate.class, this::onMigrate)
                 .onMessage(FromDriver.class, this::onDriverStep)
+                .onMessage(FromDriverSave.class, this::onDriverSaved)
                 .onMessage(SetWorkload.class, this::onSetWorkload)
                 .onMessage(DriverStopped.class, this::onDriverStopped)
                 .onSignal(PostStop.class, signal -> onPostStop())
@@ -230,7 +254,32 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     }
 
     private Behavior<Command> onMigrate(Migrate migrate) {
-        migrate.replyTo().tell(new GuestHandover(os.settings().name(), os.snapshot()));
+        if (awaitingDriver) {
+            migrateWhenStepped = migrate; // the driver's step of the last tick comes first
+            return this;
+        }
+        return handOver(migrate);
+    }
+
+    /** Stop-and-copy: the driver's state first (when there is a driver), then the handover, and stop. */
+    private Behavior<Command> handOver(Migrate migrate) {
+        if (driver == null) {
+            return handOver(migrate, null);
+        }
+        migrating = migrate;
+        driver.tell(new BalloonDriver.Save(driverSaves));
+        return this;
+    }
+
+    private Behavior<Command> onDriverSaved(FromDriverSave saved) {
+        Migrate migrate = migrating;
+        migrating = null;
+        return migrate == null ? this : handOver(migrate, saved.state());
+    }
+
+    private Behavior<Command> handOver(Migrate migrate, Balloon.State balloon) {
+        migrate.replyTo().tell(new GuestHandover(os.settings().name(), new GuestVmSnapshot(os.snapshot(), balloon,
+                orders, lastCallWork, lastStatus, lastStatusTick, stallTick.clone(), (stall[0] ? 1 : 0) | (stall[1] ? 2 : 0))));
         return Behaviors.stopped();
     }
 
@@ -317,6 +366,11 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             stepDriver(start);
         } else if (started != null && started.tick() == step.tick()) {
             workAhead(started);
+        }
+        if (migrateWhenStepped != null && !awaitingDriver && waiting == null) {
+            Migrate migrate = migrateWhenStepped;
+            migrateWhenStepped = null;
+            return handOver(migrate);
         }
         return this;
     }

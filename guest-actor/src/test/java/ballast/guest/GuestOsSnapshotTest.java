@@ -21,12 +21,16 @@ import org.junit.jupiter.api.Test;
 class GuestOsSnapshotTest {
 
     static GuestSettings settings(int index) {
+        return settings(index, null);
+    }
+
+    static GuestSettings settings(int index, GuestMemorySettings memory) {
         OsProfile linux = OsProfile.fromConfig(ConfigFactory.defaultReference().getConfig("ballast.os-profiles.linux")
                 .withFallback(ConfigFactory.defaultReference().getConfig("ballast.os-profile")));
         return new GuestSettings("g", "h", index, "linux", TranslationMode.FULL, 4096, 2, 99, 0.1,
                 new ContentSettings("linux", 0.25, 0.1),
                 new WorkloadSettings("phases", List.of(Phase.uniform(0.35, 300, 20_000, 0.3),
-                        new Phase(Double.POSITIVE_INFINITY, 900, 33_333, 0.6, 0.1, 0.9))), linux);
+                        new Phase(Double.POSITIVE_INFINITY, 900, 33_333, 0.6, 0.1, 0.9))), linux, memory);
     }
 
     /** One tick against a perfect memory (key -> token); the guest verifies what a correct host returns. */
@@ -88,6 +92,93 @@ class GuestOsSnapshotTest {
         assertThat(moved.counters().readsVerified()).isPositive();
         assertThat(moved.audit().keys()).isEqualTo(original.audit().keys());
         assertThat(moved.audit().tokens()).isEqualTo(original.audit().tokens());
+    }
+
+    /** One tick with balloon orders against a perfect memory; returns the work. */
+    static GuestOs.Work step(GuestOs os, long tick, Map<Long, Long> memory, GuestOs.BalloonOrders orders) {
+        GuestOs.Work w = os.generate(tick, 1000, orders, tick == 9);
+        long digest = GuestOsTest.replay(w, memory, new HashMap<>());
+        int reads = 0;
+        for (long op : w.ops()) {
+            if (Ops.kind(op) == Ops.READ) {
+                reads++;
+            }
+        }
+        assertThat(os.verify(new TickResult(tick, digest, reads, List.of()))).isTrue();
+        return w;
+    }
+
+    /** The balloon's orders of each tick: pin most of the memory (the guest pages), then give some back. */
+    static GuestOs.BalloonOrders orders(long tick, int[] pinned) {
+        if (tick == 3) {
+            return new GuestOs.BalloonOrders(new int[0], 3900, new int[0]);
+        }
+        if (tick == 7) {
+            return new GuestOs.BalloonOrders(java.util.Arrays.copyOf(pinned, 300), 0, new int[0]);
+        }
+        return GuestOs.BalloonOrders.NONE;
+    }
+
+    @Test
+    void aGuestRestoredWhileItPagesAndHoldsABalloonGoesOnExactlyAsTheOriginal() {
+        GuestMemorySettings memory = new GuestMemorySettings(true, 4096, 2, 4000, 0.5);
+        GuestOs original = new GuestOs(settings(0, memory));
+        original.booted(new int[0]);
+        GuestOs twin = new GuestOs(settings(0, memory));
+        twin.booted(new int[0]);
+        Map<Long, Long> originalMemory = new HashMap<>();
+        Map<Long, Long> twinMemory = new HashMap<>();
+        int[][] pinned = new int[2][];
+        for (long t = 0; t < 6; t++) {
+            GuestOs.Work a = step(original, t, originalMemory, orders(t, pinned[0]));
+            GuestOs.Work b = step(twin, t, twinMemory, orders(t, pinned[1]));
+            if (t == 3) {
+                pinned[0] = a.pinned();
+                pinned[1] = b.pinned();
+            }
+        }
+        int balloon = twin.balloonPages();
+        assertThat(balloon).isGreaterThan(3700); // pinned free PPNs first, then paged out to pin more
+        assertThat(twin.counters().guestPageOuts()).isPositive(); // about 200 usable pages for a working set of 900
+        GuestOsSnapshot snapshot = twin.snapshot();
+        GuestOs moved = new GuestOs(settings(5, memory));
+        moved.restore(snapshot);
+        moved.booted(new int[0]);
+        long pageInsBefore = moved.counters().guestPageIns();
+        for (long t = 6; t < 14; t++) {
+            GuestOs.Work a = step(original, t, originalMemory, orders(t, pinned[0]));
+            GuestOs.Work b = step(moved, t, twinMemory, orders(t, pinned[1]));
+            assertThat(b.ops()).as("tick %d ops", t).isEqualTo(a.ops());
+            assertThat(b.values()).as("tick %d values", t).isEqualTo(a.values());
+            assertThat(b.reservation() == null).isEqualTo(a.reservation() == null);
+            if (a.reservation() != null) {
+                assertThat(b.reservation().pageOuts()).as("tick %d page-outs", t).isEqualTo(a.reservation().pageOuts());
+                assertThat(b.reservation().inflate()).isEqualTo(a.reservation().inflate());
+                assertThat(b.reservation().deflate()).isEqualTo(a.reservation().deflate());
+            }
+        }
+        assertThat(moved.counters()).isEqualTo(original.counters());
+        assertThat(moved.counters().guestPageIns()).isGreaterThan(pageInsBefore);
+        assertThat(moved.counters().stalledTicks()).isEqualTo(1);
+        assertThat(moved.counters().workingSetTruePages()).isPositive();
+        assertThat(moved.balloonPages()).isEqualTo(balloon - 300).isEqualTo(original.balloonPages());
+        assertThat(moved.audit().keys()).isEqualTo(original.audit().keys());
+        assertThat(moved.audit().tokens()).isEqualTo(original.audit().tokens());
+    }
+
+    @Test
+    void aSnapshotThatDoesNotFitIsRefused() {
+        GuestOs os = new GuestOs(settings(0));
+        os.booted(new int[0]);
+        step(os, 0, new HashMap<>());
+        GuestOsSnapshot s = os.snapshot();
+        GuestOsSnapshot wrong = new GuestOsSnapshot(s.ppnOfPage(), s.expected(), s.touched(), s.freePpns(),
+                s.imageLoaded(), s.remapPages(), s.remapTicks(), s.accesses(), s.reads(), s.writes(), s.readsVerified(),
+                s.readMismatches(), s.verifiedCounters(), s.workloadRandom(), s.workloadCarry(), s.kernelRandom(),
+                s.kernelWorkRemainder(), s.contentWrites(), new GuestOsSnapshot.Paging(s.paging().lastAccess(),
+                new int[7], s.paging().handStamp(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThatThrownBy(() -> new GuestOs(settings(1)).restore(wrong)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not fit");
     }
 
     @Test

@@ -537,6 +537,14 @@ final class GuestMemory {
             dropMappings(ppn, FramePool.NO_FRAME);
         }
         pmap.balloon(ppn);
+        logMove(ppn);
+    }
+
+    /** Pre-copy: a PPN moved into or out of the balloon is sent again in the next round. */
+    private void logMove(int ppn) {
+        if (dirtyLog != null) {
+            dirtyLog[ppn >>> 6] |= 1L << ppn;
+        }
     }
 
     /**
@@ -546,6 +554,7 @@ final class GuestMemory {
      */
     void deflate(int ppn) {
         pmap.unballoon(ppn);
+        logMove(ppn);
         if (mode == TranslationMode.PARA) {
             int mpn = backing(ppn);
             noticePpns.add(ppn);
@@ -559,11 +568,33 @@ final class GuestMemory {
         for (int ppn = 0; ppn < pmap.pages() && pmap.balloonedPages() > 0; ppn++) {
             if (pmap.state(ppn) == Pmap.BALLOONED) {
                 pmap.unballoon(ppn);
+                logMove(ppn);
                 emptied++;
             }
         }
         popped = false;
         return emptied;
+    }
+
+    /** The content host swap holds for swapped {@code ppn}. */
+    long swappedToken(int ppn) {
+        return swap.peek(index, ppn);
+    }
+
+    /**
+     * Live migration, on the destination: {@code ppn} has no frame at the source (it was deflated
+     * after an earlier round sent it): it leaves the balloon, or gives up the frame that round gave
+     * it. The arriving guest has no mappings yet.
+     */
+    void dropArriving(int ppn) {
+        byte state = pmap.state(ppn);
+        if (state == Pmap.BALLOONED) {
+            pmap.unballoon(ppn);
+        } else if (state == Pmap.BACKED) {
+            int mpn = pmap.mpn(ppn);
+            pmap.unback(ppn);
+            frames.free(mpn);
+        }
     }
 
     /** What {@link #swapOutPage} did with a victim. */

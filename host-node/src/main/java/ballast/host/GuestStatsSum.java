@@ -6,7 +6,9 @@ import ballast.host.control.GuestStats;
  * Figures of a guest that moved between hosts: what the hypervisors count (TLB, faults, traps,
  * exits, cycles, refusals, copy-on-write breaks) adds up over every host it ran on; what it counts
  * itself (accesses, reads, verified reads: its guest OS moved with it) and what it holds now
- * (allocated and shared pages, reclamation figures) are the current host's.
+ * (allocated and shared pages, the balloon, targets and estimates) are the current host's; the
+ * hypervisors' reclamation counters (balloon pops, host swap-outs and swap-ins, double pagings)
+ * add up too.
  */
 public final class GuestStatsSum {
     private GuestStatsSum() {
@@ -27,7 +29,20 @@ public final class GuestStatsSum {
                 past.silentFailures() + live.silentFailures(), past.nativeCycles() + live.nativeCycles(),
                 sum(past.eventCounts(), live.eventCounts()), sum(past.overheadCyclesByEvent(), live.overheadCyclesByEvent()),
                 live.sharedPages(), past.cowBreaks() + live.cowBreaks(),
-                sum(past.refusedByReason(), live.refusedByReason()), live.reclaim());
+                sum(past.refusedByReason(), live.refusedByReason()), carry(past.reclaim(), live.reclaim()));
+    }
+
+    private static ballast.host.control.GuestReclaim carry(ballast.host.control.GuestReclaim past,
+                                                           ballast.host.control.GuestReclaim live) {
+        if (past == null) {
+            return live;
+        }
+        return new ballast.host.control.GuestReclaim(live.minPages(), live.maxPages(), live.shares(), live.targetPages(),
+                live.balloonPages(), live.balloonTargetPages(), past.balloonPops() + live.balloonPops(),
+                live.hostSwappedPages(), past.hostSwapOuts() + live.hostSwapOuts(),
+                past.hostSwapIns() + live.hostSwapIns(), live.guestSwappedPages(), live.guestPageOuts(),
+                live.guestPageIns(), past.doublePagings() + live.doublePagings(), live.workingSetEstimatePages(),
+                live.workingSetTruePages(), live.stalledTicks());
     }
 
     private static long[] sum(long[] a, long[] b) {

@@ -17,11 +17,16 @@ import it.unimi.dsi.fastutil.longs.LongArrayList;
  * <ol>
  *   <li>source: <b>track</b> the guest's writes: a dirty log with one bit per PPN, and every TLB entry
  *       read-only until the page's first write of the round (so the hot path pays nothing);</li>
- *   <li>source: <b>take a round</b>: every backed PPN the first time, then the PPNs written since the
- *       last round (the log is cleared and the TLB write-protected again); <b>read</b> their contents
- *       (a shared page goes as its content, like any other);</li>
+ *   <li>source: <b>take a round</b>: every PPN that is not unbacked the first time, then the PPNs
+ *       written or ballooned or taken out of the balloon since the last round (the log is cleared and
+ *       the TLB write-protected again); <b>read</b> them as a batch ({@link Pages}): a page with a
+ *       frame or in host swap goes as its content (a shared page like any other; a swapped page's
+ *       content is read from the swap, as a real hypervisor pages it in to send it), a ballooned PPN
+ *       as a mark with no content (Xen sends such a PFN with the type XTAB), and a PPN that has lost
+ *       its frame since an earlier round (deflated) as unbacked;</li>
  *   <li>destination: <b>admit</b> the guest under a new index and <b>receive</b> pages into fresh
- *       frames of its own (a page sent again overwrites its frame);</li>
+ *       frames of its own (a page sent again overwrites its frame), ballooned PPNs into its balloon,
+ *       and unbacked PPNs without a frame;</li>
  *   <li>source, at stop-and-copy: the last round, then the guest's page tables as (key, PPN) pairs
  *       (Xen canonicalises machine frames to PPNs the same way), then <b>depart</b>: everything it held
  *       is released;</li>
@@ -31,8 +36,10 @@ import it.unimi.dsi.fastutil.longs.LongArrayList;
  * </ol>
  *
  * <p>Shadow tables and TLB entries are the hypervisor's own caches and do not travel: they are
- * rebuilt on the destination by hidden faults. Ballooned and swapped PPNs (reclamation) are not
- * handled yet: only backed and shared pages are sent.
+ * rebuilt on the destination by hidden faults. Reclamation state arrives as the source left it: the
+ * same PPNs in the balloon; pages the source had swapped arrive in frames (the destination's own
+ * reclamation decides what to take from them); the working-set estimate moves with the guest
+ * ({@link #workingSet}, {@link #install}).
  *
  * <p>Not thread-safe: used by the actor that owns the core.
  */
@@ -63,17 +70,17 @@ public final class GuestTransfer {
     }
 
     /**
-     * The PPNs of one round, ascending: every backed (private or shared) PPN when {@code all}, else
-     * the backed PPNs written since the last round. Clears the log and write-protects the TLB again.
+     * The PPNs of one round, ascending: every PPN that is not unbacked when {@code all} (backed,
+     * shared, in host swap or ballooned), else every PPN marked in the log since the last round
+     * (written, or moved into or out of the balloon). Clears the log and write-protects the TLB again.
      */
     public static int[] takeRound(HypervisorCore core, int index, boolean all) {
         GuestMemory g = core.guest(index);
         long[] log = g.dirtyLog;
         IntArrayList ppns = new IntArrayList();
         for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
-            boolean wanted = all || (log[ppn >>> 6] & (1L << ppn)) != 0;
-            byte state = g.pmap.state(ppn);
-            if (wanted && (state == Pmap.BACKED || state == Pmap.SHARED)) {
+            boolean wanted = all ? g.pmap.state(ppn) != Pmap.UNBACKED : (log[ppn >>> 6] & (1L << ppn)) != 0;
+            if (wanted) {
                 ppns.add(ppn);
             }
         }
@@ -82,15 +89,45 @@ public final class GuestTransfer {
         return ppns.toIntArray();
     }
 
-    /** The content token of each PPN (the zero page for a PPN that has no frame). */
-    public static long[] read(HypervisorCore core, int index, int[] ppns) {
-        GuestMemory g = core.guest(index);
-        long[] tokens = new long[ppns.length];
-        for (int i = 0; i < ppns.length; i++) {
-            int mpn = g.pmap.mpn(ppns[i]);
-            tokens[i] = mpn < 0 ? Tokens.ZERO : core.frames().token(mpn);
+    /**
+     * One batch of a round: {@code ppns} with their content {@code tokens} (pages with a frame or in
+     * host swap), the PPNs that are in the balloon, and the PPNs that have no frame.
+     */
+    public record Pages(int[] ppns, long[] tokens, int[] ballooned, int[] unbacked) {
+        static final int[] NONE = new int[0];
+
+        /** Pages with content only (every PPN gets a frame at the destination). */
+        public static Pages of(int[] ppns, long[] tokens) {
+            return new Pages(ppns, tokens, NONE, NONE);
         }
-        return tokens;
+
+        public int count() {
+            return ppns.length + ballooned.length + unbacked.length;
+        }
+    }
+
+    /** Reads {@code ppns} as they stand now: each as content, as ballooned, or as unbacked (see {@link Pages}). */
+    public static Pages read(HypervisorCore core, int index, int[] ppns) {
+        GuestMemory g = core.guest(index);
+        IntArrayList pages = new IntArrayList(ppns.length);
+        LongArrayList tokens = new LongArrayList(ppns.length);
+        IntArrayList ballooned = new IntArrayList(0);
+        IntArrayList unbacked = new IntArrayList(0);
+        for (int ppn : ppns) {
+            byte state = g.pmap.state(ppn);
+            if (state == Pmap.BALLOONED) {
+                ballooned.add(ppn);
+            } else if (state == Pmap.SWAPPED) {
+                pages.add(ppn);
+                tokens.add(g.swappedToken(ppn));
+            } else if (state == Pmap.UNBACKED) {
+                unbacked.add(ppn);
+            } else {
+                pages.add(ppn);
+                tokens.add(core.frames().token(g.pmap.mpn(ppn)));
+            }
+        }
+        return new Pages(pages.toIntArray(), tokens.toLongArray(), ballooned.toIntArray(), unbacked.toIntArray());
     }
 
     /**
@@ -112,6 +149,11 @@ public final class GuestTransfer {
         return new PageTables(keys.toLongArray(), ppns.toIntArray());
     }
 
+    /** The guest's working-set averages, which travel with it (see {@link #install}). */
+    public static ballast.host.policy.WorkingSetEstimator.Averages workingSet(HypervisorCore core, int index) {
+        return core.guest(index).estimator.averages();
+    }
+
     /** Page-table entries as parallel arrays. */
     public record PageTables(long[] keys, int[] ppns) {
     }
@@ -131,33 +173,61 @@ public final class GuestTransfer {
     }
 
     /**
-     * Destination: pages arrive. Each PPN gets a private frame (its own, if it already has one from an
-     * earlier round) holding the token. Returns null, or why the pages could not be taken (the host
-     * ran out of frames: nothing of this batch is changed then).
+     * Destination: a batch arrives. Each page gets a private frame (its own, if it already has one
+     * from an earlier round) holding its token; each ballooned PPN goes into the balloon (its frame,
+     * if an earlier round gave it one, is freed); each unbacked PPN loses its frame or leaves the
+     * balloon. Returns null, or why the batch could not be taken (malformed, or the host ran out of
+     * frames: nothing of this batch is changed then).
      */
-    public static String receive(HypervisorCore core, int index, int[] ppns, long[] tokens) {
+    public static String receive(HypervisorCore core, int index, Pages batch) {
         GuestMemory g = core.guest(index);
         if (g.residence != GuestMemory.INCOMING) {
             return g.spec.name() + " is not arriving on " + core.settings().name();
         }
-        if (ppns == null || tokens == null || ppns.length != tokens.length) {
+        if (batch == null || batch.ppns() == null || batch.tokens() == null || batch.ballooned() == null
+                || batch.unbacked() == null || batch.ppns().length != batch.tokens().length) {
             return "malformed page batch";
         }
         int needed = 0;
-        for (int ppn : ppns) {
-            if (!g.pmap.isValidPpn(ppn)) {
-                return "PPN " + ppn + " outside 0.." + (g.pmap.pages() - 1);
+        for (int[] list : new int[][] {batch.ppns(), batch.ballooned(), batch.unbacked()}) {
+            for (int ppn : list) {
+                if (!g.pmap.isValidPpn(ppn)) {
+                    return "PPN " + ppn + " outside 0.." + (g.pmap.pages() - 1);
+                }
             }
+        }
+        for (int ppn : batch.ppns()) {
             if (g.pmap.mpn(ppn) == FramePool.NO_FRAME) {
                 needed++;
             }
         }
-        if (needed > core.frames().freeFrames()) {
+        int freed = 0;
+        for (int[] list : new int[][] {batch.ballooned(), batch.unbacked()}) {
+            for (int ppn : list) {
+                freed += g.pmap.mpn(ppn) != FramePool.NO_FRAME ? 1 : 0;
+            }
+        }
+        if (needed > core.frames().freeFrames() + freed) {
+            core.makeRoom(needed - freed); // a host that reclaims pages its resident guests out for the arrival
+        }
+        if (needed > core.frames().freeFrames() + freed) {
             return core.settings().name() + " has " + core.frames().freeFrames() + " free frames, " + needed + " needed";
         }
-        for (int i = 0; i < ppns.length; i++) {
-            int mpn = g.backing(ppns[i]);
-            core.frames().setToken(mpn, tokens[i]);
+        for (int ppn : batch.ballooned()) {
+            if (g.pmap.state(ppn) != Pmap.BALLOONED) {
+                g.inflate(ppn);
+            }
+        }
+        for (int ppn : batch.unbacked()) {
+            g.dropArriving(ppn);
+        }
+        for (int i = 0; i < batch.ppns().length; i++) {
+            int ppn = batch.ppns()[i];
+            if (g.pmap.state(ppn) == Pmap.BALLOONED) {
+                g.pmap.unballoon(ppn);
+            }
+            int mpn = g.backing(ppn);
+            core.frames().setToken(mpn, batch.tokens()[i]);
         }
         return null;
     }
@@ -166,14 +236,22 @@ public final class GuestTransfer {
      * Destination, after the last round: installs the guest's page tables and makes it resident
      * (it may boot now). A para-virtual guest has all its PPNs backed first (as at boot), and its
      * entries point to its frames here. With page sharing on, a page whose content a shared frame
-     * here already holds is merged into it. Returns how many pages were shared again.
+     * here already holds is merged into it. The guest's balloon stays as it arrived until this
+     * host's next rebalance (its balloon target is what it holds), and its working-set estimator
+     * takes over {@code workingSet} (when not null). Returns how many pages were shared again.
      */
-    public static int install(HypervisorCore core, int index, long[] keys, int[] ppns) {
+    public static int install(HypervisorCore core, int index, long[] keys, int[] ppns,
+                              ballast.host.policy.WorkingSetEstimator.Averages workingSet) {
         GuestMemory g = core.guest(index);
+        if (workingSet != null) {
+            g.estimator.takeOver(workingSet);
+        }
         boolean para = g.mode == TranslationMode.PARA;
         if (para) {
             for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
-                g.backing(ppn);
+                if (g.pmap.state(ppn) != Pmap.BALLOONED) {
+                    g.backing(ppn);
+                }
             }
         }
         for (int i = 0; i < keys.length; i++) {
@@ -188,6 +266,7 @@ public final class GuestTransfer {
             }
         }
         g.residence = GuestMemory.RESIDENT;
+        core.installed(index);
         return core.settings().sharing().enabled() ? shareAgain(core, g) : 0;
     }
 

@@ -139,7 +139,9 @@ public final class HypervisorCore {
 
     /**
      * Boots a guest. A para-virtual guest's whole reservation is populated now (as Xen's domain
-     * builder does) and its p2m returned; other guests get frames lazily on first touch.
+     * builder does; a guest that arrived by live migration with PPNs in its balloon gets no frame
+     * for those, and its p2m names none) and its p2m returned; other guests get frames lazily on
+     * first touch.
      *
      * @return the p2m (empty for non-para guests), or null with the reason in {@code refusal[0]}
      */
@@ -163,14 +165,16 @@ public final class HypervisorCore {
             return new int[0];
         }
         int pages = g.pmap.pages();
-        if (frames.freeFrames() < pages) {
+        // a guest that arrived by live migration is backed already, but for its balloon
+        long needed = (long) pages - g.pmap.backedPages() - g.pmap.balloonedPages();
+        if (frames.freeFrames() < needed) {
             refusal[0] = new Refusal(RefusalReason.OUT_OF_MEMORY, index,
-                    name + " needs " + pages + " frames at boot, " + frames.freeFrames() + " are free");
+                    name + " needs " + needed + " frames at boot, " + frames.freeFrames() + " are free");
             return null;
         }
         int[] p2m = new int[pages];
         for (int ppn = 0; ppn < pages; ppn++) {
-            p2m[ppn] = g.backing(ppn);
+            p2m[ppn] = g.pmap.state(ppn) == Pmap.BALLOONED ? FramePool.NO_FRAME : g.backing(ppn);
         }
         g.booted = true;
         return p2m;
@@ -892,6 +896,29 @@ public final class HypervisorCore {
         specs.add(spec);
         settings = settings.withGuests(List.copyOf(specs));
         return spec.index();
+    }
+
+    /**
+     * Live migration: pages arriving need {@code frames} free frames; a host that reclaims memory
+     * pages victims out of its resident guests until they are free (as for a fault that finds no
+     * free frame), or until nothing more can go. A host that does not reclaim changes nothing.
+     */
+    void makeRoom(int frames) {
+        while (this.frames.freeFrames() < frames && reclamation.freeOne(-1)) {
+            // one victim per call
+        }
+    }
+
+    /** Live migration: the swap grows by {@code pages} (a swap file for an arriving guest). */
+    void growSwap(long pages) {
+        if (pages > 0) {
+            swap.setCapacity(swap.capacity() + pages);
+        }
+    }
+
+    /** Live migration: guest {@code index} was installed here with its balloon (see {@link Reclamation#installed}). */
+    void installed(int index) {
+        reclamation.installed(index);
     }
 
     /** Whether guest {@code index} runs here (not on its way in, not migrated away). */

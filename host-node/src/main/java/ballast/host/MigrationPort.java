@@ -56,6 +56,8 @@ final class MigrationPort {
         int next;
         int seq;
         int inFlight;
+        /** Pages sent with their content (ballooned and unbacked PPNs travel as marks and do not count). */
+        int contentPages;
         boolean installSent;
         String problem;
     }
@@ -114,6 +116,7 @@ final class MigrationPort {
         GuestSpec spec = new GuestSpec(index, s.name(), s.mode(), s.configuredPages(), s.processes(), s.cpu(),
                 s.allocation());
         GuestTransfer.admit(core, spec);
+        core.growSwap(a.swapPages());
         history = Arrays.copyOf(history, index + 1);
         host.admitted(index);
         reply(a.replyTo(), a.migration(), index, 0, 0, null);
@@ -142,8 +145,10 @@ final class MigrationPort {
             int from = out.next;
             int to = Math.min(out.ppns.length, from + batch);
             int[] ppns = Arrays.copyOfRange(out.ppns, from, to);
-            r.destination().tell(new PageBatch(r.migration(), r.destinationGuest(), out.seq++, ppns,
-                    GuestTransfer.read(core, r.guest(), ppns), host.self()));
+            GuestTransfer.Pages pages = GuestTransfer.read(core, r.guest(), ppns);
+            r.destination().tell(new PageBatch(r.migration(), r.destinationGuest(), out.seq++, pages.ppns(),
+                    pages.tokens(), pages.ballooned(), pages.unbacked(), host.self()));
+            out.contentPages += pages.ppns().length;
             out.next = to;
             out.inFlight++;
         }
@@ -154,7 +159,7 @@ final class MigrationPort {
             GuestTransfer.PageTables tables = GuestTransfer.tables(core, r.guest());
             GuestStats so = host.stats(r.guest());
             r.destination().tell(new InstallGuest(r.migration(), r.destinationGuest(), tables.keys(), tables.ppns(),
-                    so, host.self()));
+                    so, GuestTransfer.workingSet(core, r.guest()), host.self()));
             out.installSent = true;
             out.inFlight++;
             return;
@@ -166,7 +171,7 @@ final class MigrationPort {
             host.departed(r.guest());
         }
         int dirty = done.problem == null && !r.last() ? GuestTransfer.dirtyPages(core, r.guest()) : 0;
-        reply(r.replyTo(), r.migration(), r.guest(), done.ppns.length, dirty, done.problem);
+        reply(r.replyTo(), r.migration(), r.guest(), done.contentPages, dirty, done.problem);
     }
 
     private void onAck(PageBatchAck a) {
@@ -181,7 +186,9 @@ final class MigrationPort {
     }
 
     private void onBatch(PageBatch b) {
-        String problem = core.isGuest(b.guest()) ? GuestTransfer.receive(core, b.guest(), b.ppns(), b.tokens())
+        String problem = core.isGuest(b.guest())
+                ? GuestTransfer.receive(core, b.guest(), new GuestTransfer.Pages(b.ppns(), b.tokens(),
+                        b.ballooned(), b.unbacked()))
                 : "no guest " + b.guest() + " on " + name();
         b.replyTo().tell(new PageBatchAck(b.migration(), b.seq(), problem));
     }
@@ -193,7 +200,7 @@ final class MigrationPort {
         } else if (i.keys() == null || i.ppns() == null || i.keys().length != i.ppns().length) {
             problem = "malformed page tables";
         } else {
-            GuestTransfer.install(core, i.guest(), i.keys(), i.ppns());
+            GuestTransfer.install(core, i.guest(), i.keys(), i.ppns(), i.workingSet());
             history[i.guest()] = i.history();
             host.installed(i.guest());
         }

@@ -135,6 +135,17 @@ final class Reclamation {
         membershipChanged = true;
     }
 
+    /**
+     * Live migration: guest {@code i} was installed with the balloon it had at its previous host;
+     * until the next rebalance (at the end of its first tick here) it is asked to keep it, neither
+     * grown nor emptied.
+     */
+    void installed(int i) {
+        balloonTargets[i] = guests[i].pmap.balloonedPages();
+        lastBallooned[i] = balloonTargets[i];
+        membershipChanged = true;
+    }
+
     /** The policy {@code s} names, made with its tax rate or headroom. */
     static AllocationPolicy policyOf(ReclaimSettings s) {
         if (IdleTaxPolicy.NAME.equals(s.policy())) {
@@ -173,11 +184,14 @@ final class Reclamation {
 
     /** Takes {@code next} (checked by {@link #check}) from now on, and rebalances at once. */
     void reconfigure(ReclaimSettings next) {
+        boolean swapChanged = next.swapPages() != settings.swapPages(); // else keep what arriving guests added
         settings = next;
         policy = policyOf(next);
         states.setThresholds(next.highFraction(), next.softFraction(), next.hardFraction(), next.lowFraction(),
                 next.hysteresisFraction());
-        swap.setCapacity(next.swapPages());
+        if (swapChanged) {
+            swap.setCapacity(next.swapPages());
+        }
         for (GuestMemory g : guests) {
             g.swapInCycles = next.swapInCycles();
         }

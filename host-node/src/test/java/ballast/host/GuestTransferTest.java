@@ -8,6 +8,10 @@ import ballast.host.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import ballast.host.ReclaimHosts.Kind;
+import ballast.host.memory.Pmap;
 
 /** Pre-copy between two hosts' cores: write tracking, rounds, install, release. */
 class GuestTransferTest {
@@ -46,7 +50,7 @@ class GuestTransferTest {
         assertThat(index).isEqualTo(1);
         int[] first = GuestTransfer.takeRound(source, 1, true);
         assertThat(first).hasSize(100);
-        assertThat(GuestTransfer.receive(dest, index, first, GuestTransfer.read(source, 1, first))).isNull();
+        assertThat(GuestTransfer.receive(dest, index, GuestTransfer.read(source, 1, first))).isNull();
 
         // the guest runs on: reads do not dirty, each written page counts once however often it is written
         TestHosts.Stream tick1 = TestHosts.Stream.of();
@@ -59,17 +63,17 @@ class GuestTransferTest {
         int[] second = GuestTransfer.takeRound(source, 1, false);
         assertThat(second).containsExactly(7, 42, 150);
         assertThat(GuestTransfer.dirtyPages(source, 1)).isZero();
-        assertThat(GuestTransfer.receive(dest, index, second, GuestTransfer.read(source, 1, second))).isNull();
+        assertThat(GuestTransfer.receive(dest, index, GuestTransfer.read(source, 1, second))).isNull();
 
         // a write to a page whose writable entry was cached before the round began is still seen
         run(source, 1, 2, TestHosts.Stream.of().write(0, 42, 4343));
         int[] last = GuestTransfer.takeRound(source, 1, false);
         assertThat(last).containsExactly(42);
-        assertThat(GuestTransfer.receive(dest, index, last, GuestTransfer.read(source, 1, last))).isNull();
+        assertThat(GuestTransfer.receive(dest, index, GuestTransfer.read(source, 1, last))).isNull();
         GuestTransfer.PageTables tables = GuestTransfer.tables(source, 1);
         assertThat(tables.keys()).hasSize(101);
         GuestTransfer.depart(source, 1);
-        GuestTransfer.install(dest, index, tables.keys(), tables.ppns());
+        GuestTransfer.install(dest, index, tables.keys(), tables.ppns(), null);
 
         assertThat(source.frames().freeFrames()).isEqualTo(freeBefore + 100); // page 150 came after
         assertThat(source.isResident(1)).isFalse();
@@ -107,11 +111,11 @@ class GuestTransferTest {
         int index = GuestTransfer.admit(dest, new GuestSpec(0, "pv", TranslationMode.PARA, 64, 1));
         int[] all = GuestTransfer.takeRound(source, 0, true);
         assertThat(all).hasSize(64); // a para-virtual guest is backed whole
-        assertThat(GuestTransfer.receive(dest, index, all, GuestTransfer.read(source, 0, all))).isNull();
+        assertThat(GuestTransfer.receive(dest, index, GuestTransfer.read(source, 0, all))).isNull();
         GuestTransfer.PageTables tables = GuestTransfer.tables(source, 0);
         assertThat(tables.ppns()).containsExactly(3, 4);
         GuestTransfer.depart(source, 0);
-        GuestTransfer.install(dest, index, tables.keys(), tables.ppns());
+        GuestTransfer.install(dest, index, tables.keys(), tables.ppns(), null);
         int[] newP2m = dest.boot(index, "pv", new Refusal[1]);
         assertThat(newP2m).hasSize(64);
         assertThat(dest.audit(index, keys, new long[] {33, 44})).isZero();
@@ -131,8 +135,124 @@ class GuestTransferTest {
         for (int i = 0; i < ppns.length; i++) {
             ppns[i] = i;
         }
-        assertThat(GuestTransfer.receive(dest, index, ppns, new long[ppns.length])).contains("free frames");
+        assertThat(GuestTransfer.receive(dest, index, GuestTransfer.Pages.of(ppns, new long[ppns.length]))).contains("free frames");
         assertThat(dest.frames().freeFrames()).isEqualTo(free);
+        assertThat(dest.checkInvariants()).isEmpty();
+    }
+
+    /** Sends one round of the guest from {@code source} to {@code dest}; returns its PPNs. */
+    static int[] round(HypervisorCore source, int guest, HypervisorCore dest, int index, boolean all) {
+        int[] ppns = GuestTransfer.takeRound(source, guest, all);
+        assertThat(GuestTransfer.receive(dest, index, GuestTransfer.read(source, guest, ppns))).isNull();
+        return ppns;
+    }
+
+    static int[] ballooned(GuestMemory g) {
+        return java.util.stream.IntStream.range(0, g.pmap.pages()).filter(p -> g.pmap.state(p) == Pmap.BALLOONED).toArray();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aReclaimedGuestArrivesWithItsBalloonAndItsSwappedPagesAndReadsBackWhatItWrote(Kind kind) {
+        boolean para = kind == Kind.PARA;
+        HypervisorCore source = new HypervisorCore(ReclaimHosts.host(1024, 16, ReclaimHosts.quiet(), false,
+                kind.spec(0, 64)));
+        HypervisorCore dest = new HypervisorCore(ReclaimHosts.host(1024, 16, ReclaimHosts.quiet(), false,
+                ReclaimHosts.guest(0, TranslationMode.FULL, 32)));
+        new ModelGuest(dest, 0).touch(0, 32, true).play();
+        ModelGuest g = new ModelGuest(source, 0);
+        g.touch(0, 48, true).play();
+        g.inflate(40, 41, 42, 43, 44, 45, 46, 47).play();
+        GuestMemory mem = g.memory();
+        if (!para) {
+            for (int ppn = 10; ppn < 16; ppn++) {
+                assertThat(mem.swapOutPage(ppn, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
+            }
+        }
+        // the estimator has learnt something the destination should not forget
+        mem.estimator.samplePages(64);
+        mem.estimator.endPeriod();
+
+        GuestTransfer.track(source, 0);
+        int index = GuestTransfer.admit(dest, kind.spec(1, 64));
+        int[] first = round(source, 0, dest, index, true);
+        assertThat(first).hasSize(para ? 64 : 48); // the balloon's PPNs go as marks; untouched PPNs not at all
+        assertThat(ballooned(dest.guest(index))).containsExactly(40, 41, 42, 43, 44, 45, 46, 47);
+
+        // pre-copy: the guest writes, its balloon grows and shrinks, a sent page is swapped out
+        g.write(0);
+        g.write(1);
+        g.inflate(20, 21).deflate(40, 41).play();
+        if (!para) {
+            assertThat(mem.swapOutPage(5, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
+        }
+        int[] second = round(source, 0, dest, index, false);
+        assertThat(second).containsExactly(0, 1, 20, 21, 40, 41); // a swap-out changes no content: not sent
+        g.touch(40, 42, true).play(); // the deflated pages are used again
+        int[] last = round(source, 0, dest, index, false);
+        assertThat(last).containsExactly(40, 41);
+
+        int[] sourceBalloon = ballooned(mem);
+        GuestTransfer.PageTables tables = GuestTransfer.tables(source, 0);
+        var averages = GuestTransfer.workingSet(source, 0);
+        GuestTransfer.depart(source, 0);
+        GuestTransfer.install(dest, index, tables.keys(), tables.ppns(), averages);
+        assertThat(source.frames().freeFrames()).isEqualTo(1024 - 16);
+        assertThat(source.swap().used()).isZero();
+        GuestMemory arrived = dest.guest(index);
+        assertThat(ballooned(arrived)).containsExactly(sourceBalloon);
+        assertThat(arrived.pmap.swappedPages()).isZero(); // what the source had swapped arrived in frames
+        assertThat(arrived.estimator.averages()).isEqualTo(averages);
+        assertThat(dest.balloonTarget(index)).isEqualTo(sourceBalloon.length); // kept until the next rebalance
+
+        ModelGuest there = new ModelGuest(g, dest, index);
+        assertThat(there.audit()).isZero();
+        assertThat(dest.checkInvariants()).isEmpty();
+        there.touch(0, 64, false).play(); // every page outside the balloon reads back what was written
+        there.touch(0, 64, true).play();
+        there.touch(0, 64, false).play();
+        assertThat(arrived.balloonPops).isZero();
+        assertThat(dest.checkInvariants()).isEmpty();
+        assertThat(there.audit()).isZero();
+    }
+
+    @Test
+    void aReclaimingDestinationPagesItsOwnGuestsOutToTakeAnArrival() {
+        HypervisorCore dest = new HypervisorCore(ReclaimHosts.host(256, 16, ReclaimHosts.quiet(), false,
+                ReclaimHosts.guest(0, TranslationMode.FULL, 200)));
+        ModelGuest resident = new ModelGuest(dest, 0);
+        resident.touch(0, 200, true).play();
+        int free = dest.frames().freeFrames();
+        assertThat(free).isEqualTo(256 - 16 - 200);
+        int index = GuestTransfer.admit(dest, new GuestSpec(1, "in", TranslationMode.FULL, 64, 1));
+        int[] ppns = java.util.stream.IntStream.range(0, 64).toArray();
+        long[] tokens = java.util.stream.LongStream.range(0, 64).map(t -> 1000 + t).toArray();
+        assertThat(GuestTransfer.receive(dest, index, GuestTransfer.Pages.of(ppns, tokens))).isNull();
+        assertThat(dest.guest(0).pmap.swappedPages()).isEqualTo(64 - free);
+        assertThat(dest.frames().freeFrames()).isZero();
+        assertThat(dest.checkInvariants()).isEmpty();
+        assertThat(resident.audit()).isZero(); // the paged-out pages read from swap
+        resident.touch(0, 10, false).play();
+    }
+
+    @Test
+    void aDestinationThatDoesNotReclaimRefusesWhatDoesNotFitAndChangesNothing() {
+        HypervisorCore dest = new HypervisorCore(TestHosts.settings(TestHosts.guest(0, "big", TranslationMode.FULL, 3700, 1)));
+        dest.boot(0, "big", new Refusal[1]);
+        int index = GuestTransfer.admit(dest, new GuestSpec(1, "in", TranslationMode.FULL, 4000, 1));
+        run(dest, 0, 0, fill(400, 1));
+        int free = dest.frames().freeFrames();
+        int[] ppns = java.util.stream.IntStream.range(0, free + 2).toArray();
+        // two of the PPNs are marked ballooned and unbacked: still one frame short
+        GuestTransfer.Pages batch = new GuestTransfer.Pages(java.util.Arrays.copyOf(ppns, free + 1), new long[free + 1],
+                new int[] {free + 1}, new int[0]);
+        assertThat(GuestTransfer.receive(dest, index, batch)).contains("free frames");
+        assertThat(dest.frames().freeFrames()).isEqualTo(free);
+        assertThat(dest.guest(index).pmap.balloonedPages()).isZero();
+        assertThat(GuestTransfer.receive(dest, index, new GuestTransfer.Pages(new int[] {1}, new long[0], new int[0],
+                new int[0]))).isEqualTo("malformed page batch");
+        assertThat(GuestTransfer.receive(dest, index, new GuestTransfer.Pages(new int[0], new long[0], new int[] {4000},
+                new int[0]))).contains("outside");
         assertThat(dest.checkInvariants()).isEmpty();
     }
 }

@@ -68,6 +68,27 @@ final class ModelGuest {
         assertThat(p2m).as("boot: %s", refusal[0]).isNotNull();
     }
 
+    /**
+     * The same guest after a live migration to {@code core}, where it was installed as
+     * {@code index}: its record, mappings and balloon go on; it boots there (a para-virtual guest
+     * learns its new p2m).
+     */
+    ModelGuest(ModelGuest moved, HypervisorCore core, int index) {
+        this.core = core;
+        this.index = index;
+        this.mode = moved.mode;
+        this.pages = moved.pages;
+        this.expected = moved.expected.clone();
+        this.mapped = moved.mapped.clone();
+        this.inBalloon = moved.inBalloon.clone();
+        this.balloonSize = moved.balloonSize;
+        this.nextToken = moved.nextToken;
+        this.tick = moved.tick;
+        Refusal[] refusal = new Refusal[1];
+        this.p2m = core.boot(index, core.settings().guests().get(index).name(), refusal);
+        assertThat(p2m).as("boot after migration: %s", refusal[0]).isNotNull();
+    }
+
     static long key(int ppn) {
         return Ops.key(0, VPN_BASE + ppn);
     }

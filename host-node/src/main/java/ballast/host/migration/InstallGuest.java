@@ -7,8 +7,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * Source to destination, after the last round: the guest's page tables as (key, PPN) pairs, and
  * its figures so far on the hosts it left ({@code history}: the hypervisor-side counters go on
- * adding up where it runs now). The destination installs the guest, which may boot from now on.
+ * adding up where it runs now), and its working-set averages (null for a guest that starts afresh).
+ * The destination installs the guest, which may boot from now on.
  */
 public record InstallGuest(long migration, int guest, long[] keys, int[] ppns, GuestStats history,
+                           ballast.host.policy.WorkingSetEstimator.Averages workingSet,
                            ActorRef<Hypervisor.Command> replyTo) implements MigrationCommand {
 }

@@ -7,7 +7,8 @@ import ballast.host.wire.WireMessage;
  *
  * @param host       the host answering
  * @param guest      the guest's index on that host (for {@link AdmitGuest}, the index it was given)
- * @param pagesSent  pages sent by a {@link SendRound}
+ * @param pagesSent  pages sent with their content by a {@link SendRound} (ballooned and unbacked PPNs
+ *                   travel as marks and are not counted)
  * @param dirtyPages pages written since the last round, after a {@link SendRound} or {@link TrackWrites}
  * @param problem    null, or why the step failed (nothing was changed by a failed step)
  */

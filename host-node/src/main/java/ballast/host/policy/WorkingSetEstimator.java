@@ -160,4 +160,25 @@ public final class WorkingSetEstimator {
     public long periods() {
         return periods;
     }
+
+    /**
+     * The averages as they stand: what a live migration carries to the guest's next host, so that
+     * its allocation there starts from what was learnt here.
+     */
+    public record Averages(double slow, double fast, boolean seeded, long periods) {
+    }
+
+    public Averages averages() {
+        return new Averages(slow, fast, seeded, periods);
+    }
+
+    /** Takes over {@code a} (from the guest's previous host); the period under way is discarded. */
+    public void takeOver(Averages a) {
+        slow = a.slow();
+        fast = a.fast();
+        seeded = a.seeded();
+        periods = a.periods();
+        sampled = 0;
+        touchedCount = 0;
+    }
 }

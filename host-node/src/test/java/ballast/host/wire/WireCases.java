@@ -143,14 +143,17 @@ final class WireCases {
         ActorRef<ballast.host.Hypervisor.Command> peer = (ActorRef) guest;
         m.put("TrackWrites", new ballast.host.migration.TrackWrites(7, 3, manager));
         m.put("DirtyPages", new ballast.host.migration.DirtyPages(7, 3, manager));
-        m.put("AdmitGuest", new ballast.host.migration.AdmitGuest(Long.MAX_VALUE, spec(), manager));
+        m.put("AdmitGuest", new ballast.host.migration.AdmitGuest(Long.MAX_VALUE, spec(), 4096, manager));
         m.put("SendRound", new ballast.host.migration.SendRound(7, 3, true, false, peer, 5, 1024, 16, manager));
         m.put("PageBatch", new ballast.host.migration.PageBatch(7, 5, 12, new int[] {0, 9, 4095},
-                new long[] {0, Long.MIN_VALUE, 42}, peer));
+                new long[] {0, Long.MIN_VALUE, 42}, new int[] {3, 8}, new int[] {}, peer));
         m.put("PageBatchAck", new ballast.host.migration.PageBatchAck(7, 12, null));
         m.put("PageBatchAck refused", new ballast.host.migration.PageBatchAck(7, -1, "host-b has 3 free frames, 9 needed"));
         m.put("InstallGuest", new ballast.host.migration.InstallGuest(7, 5, new long[] {Ops.key(1, 0x400)},
-                new int[] {17}, guestStats("web-1", 9), peer));
+                new int[] {17}, guestStats("web-1", 9),
+                new ballast.host.policy.WorkingSetEstimator.Averages(0.25, 0.5, true, 12), peer));
+        m.put("InstallGuest afresh", new ballast.host.migration.InstallGuest(7, 5, new long[0], new int[0], null, null,
+                peer));
         m.put("MigrationReply", new ballast.host.migration.MigrationReply(7, "host-a", 3, 4096, 12, null));
         m.put("MigrationReply refused", new ballast.host.migration.MigrationReply(-1, "h", -1, 0, 0, "no guest"));
         return m;

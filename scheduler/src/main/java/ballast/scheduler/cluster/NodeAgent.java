@@ -1,7 +1,7 @@
 package ballast.scheduler.cluster;
 
 import ballast.guest.GuestHandover;
-import ballast.guest.GuestOsSnapshot;
+import ballast.guest.GuestVmSnapshot;
 import ballast.guest.GuestSettings;
 import ballast.guest.GuestVm;
 import ballast.host.HostSettings;
@@ -75,7 +75,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     /** Start the arriving guest's new incarnation (its settings name its new host and index) from its state. */
-    public record Resume(long migration, GuestSettings settings, GuestOsSnapshot snapshot, ActorRef<Object> replyTo)
+    public record Resume(long migration, GuestSettings settings, GuestVmSnapshot snapshot, ActorRef<Object> replyTo)
             implements Command, WireMessage {
     }
 
@@ -226,7 +226,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
      * Starts an incarnation of a guest (from {@code snapshot} when it arrives by live migration);
      * {@code watchBoot} tells this agent when it has booted (a guest a timed event starts).
      */
-    private void startGuest(GuestSettings guest, GuestOsSnapshot snapshot, long crashAtTick, boolean watchBoot) {
+    private void startGuest(GuestSettings guest, GuestVmSnapshot snapshot, long crashAtTick, boolean watchBoot) {
         ActorRef<GuestCall> hypervisor = hosts.get(guest.host()).narrow();
         HostSettings host = hostSettings.get(guest.host());
         // A para-virtual guest on a sharing host needs this tick's remap notices to write next

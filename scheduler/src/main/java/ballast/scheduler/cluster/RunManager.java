@@ -82,6 +82,8 @@ public final class RunManager extends AbstractBehavior<Object> {
         int step;
         GuestHandover handover;
         int precopyLastPages;
+        /** The pages the guest held when the migration started (counted on their way to {@code to}). */
+        long footprint;
 
         /** A guest lost with its node, to boot afresh on {@code to}. */
         static Migration restart(long id, String guest, String to) {
@@ -110,8 +112,12 @@ public final class RunManager extends AbstractBehavior<Object> {
     /** Each guest's current settings (host and index) and spec. */
     private final Map<String, GuestSettings> guests = new TreeMap<>();
     private final Map<String, GuestSpec> specs = new HashMap<>();
-    /** Guests per host (configured pages committed, incoming migrations included). */
-    private final Map<String, Long> committedPages = new HashMap<>();
+    /** What each host promised its guests (admission control), incoming migrations included. */
+    private final ballast.scheduler.migration.HostCommitments commitments;
+    /** Each host's and guest's figures at the last sample (live placement), and pages on their way to each host. */
+    private Map<String, ballast.host.control.HostStats> lastHosts = Map.of();
+    private final Map<String, ballast.host.control.GuestStats> lastGuests = new HashMap<>();
+    private final Map<String, Long> incomingPages = new HashMap<>();
     private final MigrationSettings migrationSettings;
     private final List<ClusterPlan.MigrateEvent> events;
     private final ballast.scheduler.placement.PlacementPolicy placement;
@@ -168,13 +174,12 @@ public final class RunManager extends AbstractBehavior<Object> {
         notRunning.addAll(scenario.startingLater());
         for (HostSettings h : scenario.hosts()) {
             hostSettings.put(h.name(), h);
-            long pages = 0;
             for (GuestSpec s : h.guests()) {
                 specs.put(s.name(), s);
-                pages += s.configuredPages();
             }
-            committedPages.put(h.name(), pages);
         }
+        this.commitments = new ballast.scheduler.migration.HostCommitments(scenario.hosts(),
+                scenario.cluster().autoSwapHosts());
         if ("cluster".equals(context.getSystem().settings().config().getString("pekko.actor.provider"))) {
             ActorRef<org.apache.pekko.cluster.ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(
                     org.apache.pekko.cluster.ClusterEvent.UnreachableMember.class,
@@ -377,6 +382,8 @@ public final class RunManager extends AbstractBehavior<Object> {
     private Behavior<Object> onTickEnded(Clock.TickEnded ended) {
         boundaryTick = ended.nextTick();
         double now = boundaryTick * scenario.tickSeconds();
+        lastHosts = ended.hosts();
+        ended.guests().values().forEach(rows -> rows.forEach(g -> lastGuests.put(g.name(), g)));
         while (nextEvent < events.size() && events.get(nextEvent).atSeconds() <= now + 1e-9) {
             begin(events.get(nextEvent++));
         }
@@ -413,7 +420,7 @@ public final class RunManager extends AbstractBehavior<Object> {
         sampled.forEach((host, rows) -> {
             List<ballast.scheduler.migration.HotspotPolicy.GuestLoad> list = new ArrayList<>();
             for (ballast.host.control.GuestStats g : rows) {
-                if (!active.containsKey(g.name())) {
+                if (!active.containsKey(g.name()) && movable(g.name()) == null) {
                     list.add(new ballast.scheduler.migration.HotspotPolicy.GuestLoad(g.name(), g.allocatedPages()));
                 }
             }
@@ -432,16 +439,27 @@ public final class RunManager extends AbstractBehavior<Object> {
         return busy;
     }
 
-    /** Where the placement policy sends {@code guest} now, away from its host and {@code avoid}; null if nowhere. */
+    /**
+     * Where the placement policy sends {@code guest} now, away from its host and {@code avoid};
+     * null if nowhere. Only hosts whose admission control takes the guest are candidates. The
+     * policy compares the room each host would have left after the guest arrived: on a host that
+     * reclaims memory, with the figures of the last sample (its free frames less its high-state
+     * threshold and the pages of migrations on their way to it, against the pages the guest holds
+     * now, in memory or in host swap), so that a guest moved off a hot host does not make another
+     * one hot; on a host that does not reclaim, what admission control has left.
+     */
     private String choose(String guest, java.util.Set<String> avoid) {
         GuestSettings g = guests.get(guest);
         if (g == null) {
             return null;
         }
+        GuestSpec spec = specs.get(guest);
         boolean content = placement.name().equals("sharing-aware");
+        long needs = footprint(guest);
         List<ballast.scheduler.placement.PlacementPolicy.HostLoad> loads = new ArrayList<>();
         for (HostSettings h : scenario.hosts()) {
-            if (h.name().equals(g.host()) || avoid.contains(h.name()) || lostHosts.contains(h.name())) {
+            if (h.name().equals(g.host()) || avoid.contains(h.name()) || lostHosts.contains(h.name())
+                    || commitments.refusal(h.name(), spec) != null) {
                 continue;
             }
             ballast.scheduler.placement.BloomFilter residents = ballast.scheduler.placement.Fingerprints.empty();
@@ -452,11 +470,38 @@ public final class RunManager extends AbstractBehavior<Object> {
                     }
                 }
             }
-            loads.add(new ballast.scheduler.placement.PlacementPolicy.HostLoad(h.name(),
-                    (long) h.totalFrames() - h.reservedFrames(), committedPages.get(h.name()), residents));
+            ballast.host.control.HostStats live = lastHosts.get(h.name());
+            long roomAfter = h.reclaim().enabled() && live != null
+                    ? live.framesFree() - live.reclaim().highThresholdPages() - incomingPages.getOrDefault(h.name(), 0L) - needs
+                    : commitments.memoryLeft(h.name()) - spec.configuredPages();
+            loads.add(new ballast.scheduler.placement.PlacementPolicy.HostLoad(h.name(), roomAfter + needs, 0, residents));
         }
-        return placement.place(new ballast.scheduler.placement.PlacementPolicy.Candidate(g.name(), g.configuredPages(),
+        return placement.place(new ballast.scheduler.placement.PlacementPolicy.Candidate(g.name(), needs,
                 content ? fingerprint(g) : ballast.scheduler.placement.Fingerprints.empty()), loads);
+    }
+
+    /** The pages {@code guest} holds now (in memory or in host swap), from the last sample; its memory before one. */
+    private long footprint(String guest) {
+        ballast.host.control.GuestStats s = lastGuests.get(guest);
+        return s == null ? guests.get(guest).configuredPages() : s.allocatedPages() + s.reclaim().hostSwappedPages();
+    }
+
+    /** Why {@code guest} cannot be live-migrated now, or null. */
+    private String movable(String guest) {
+        GuestSettings g = guests.get(guest);
+        if (g == null) {
+            return "no guest " + guest;
+        }
+        if (notRunning.contains(g.name())) {
+            return g.name() + " is not running (it has not started yet, or an event stopped it)";
+        }
+        if (workloadChanged.contains(g.name())) {
+            return g.name() + "'s workload was changed by an event, and live migration carries only the scenario's workload";
+        }
+        if (g.workload().isTrace()) {
+            return g.name() + " replays traces (open files), which live migration does not carry";
+        }
+        return null;
     }
 
     private ballast.scheduler.placement.BloomFilter fingerprint(GuestSettings g) {
@@ -483,18 +528,12 @@ public final class RunManager extends AbstractBehavior<Object> {
             why = "no host " + event.to();
         } else if (event.to().equals(g.host())) {
             why = g.name() + " already runs on " + event.to();
-        } else if (notRunning.contains(g.name())) {
-            why = g.name() + " is not running (it has not started yet, or an event stopped it)";
-        } else if (workloadChanged.contains(g.name())) {
-            why = g.name() + "'s workload was changed by an event, and live migration carries only the scenario's workload";
-        } else if (reclaims(g.host()) != null || reclaims(event.to()) != null) {
-            why = reclaims(reclaims(g.host()) != null ? g.host() : event.to());
+        } else if (lostHosts.contains(event.to())) {
+            why = "host " + event.to() + " was lost with its node";
         } else {
-            HostSettings dest = hostSettings.get(event.to());
-            long room = (long) dest.totalFrames() - dest.reservedFrames() - committedPages.get(event.to());
-            if (room < g.configuredPages()) {
-                why = g.name() + " (" + g.configuredPages() + " pages) does not fit on " + event.to() + " (" + room
-                        + " pages left for guests)";
+            why = movable(g.name());
+            if (why == null) {
+                why = commitments.refusal(event.to(), specs.get(g.name()));
             }
         }
         if (why != null) {
@@ -504,21 +543,13 @@ public final class RunManager extends AbstractBehavior<Object> {
             }
             return;
         }
-        committedPages.merge(event.to(), (long) g.configuredPages(), Long::sum);
+        commitments.add(event.to(), specs.get(g.name()));
         PreCopy p = new PreCopy(g.name(), g.host(), event.to(), g.configuredPages(), migrationSettings,
                 scenario.tickSeconds(), boundaryTick);
-        active.put(g.name(), new Migration(nextMigrationId++, g.name(), g.host(), event.to(), p));
-    }
-
-    /**
-     * Why live migration cannot involve {@code host}, or null: a host that reclaims memory holds
-     * guest state the migration does not carry (balloons, host-swapped pages, the guest's own paging).
-     */
-    private String reclaims(String host) {
-        HostSettings h = hostSettings.get(host);
-        return h != null && h.reclaim().enabled() ? "host " + host + " reclaims memory (reclaim = on): live migration"
-                + " does not carry ballooned, host-swapped or guest-paged memory, so it runs only between hosts with"
-                + " reclaim = off" : null;
+        Migration m = new Migration(nextMigrationId++, g.name(), g.host(), event.to(), p);
+        m.footprint = footprint(g.name());
+        incomingPages.merge(event.to(), m.footprint, Long::sum);
+        active.put(g.name(), m);
     }
 
     /** Plays the next migration step of this boundary, or lets the clock go on. */
@@ -532,10 +563,12 @@ public final class RunManager extends AbstractBehavior<Object> {
         Migration m = current;
         if (m.phase == Phase.RESTART) {
             step(m, 11);
-            hypervisors.get(m.to).tell(new AdmitGuest(m.id, specs.get(m.guest), replyRef()));
+            hypervisors.get(m.to).tell(new AdmitGuest(m.id, specs.get(m.guest),
+                    commitments.swapToAdd(m.to, specs.get(m.guest)), replyRef()));
         } else if (m.phase == Phase.NEW) {
             step(m, 1);
-            hypervisors.get(m.to).tell(new AdmitGuest(m.id, specs.get(m.guest), replyRef()));
+            hypervisors.get(m.to).tell(new AdmitGuest(m.id, specs.get(m.guest),
+                    commitments.swapToAdd(m.to, specs.get(m.guest)), replyRef()));
         } else {
             step(m, 4);
             hypervisors.get(m.from).tell(new DirtyPages(m.id, guests.get(m.guest).index(), replyRef()));
@@ -620,7 +653,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 @SuppressWarnings({"unchecked", "rawtypes"})
                 ActorRef<Hypervisor.Command> self = (ActorRef) getContext().getSelf();
                 hypervisors.get(m.to).tell(new ballast.host.migration.InstallGuest(m.id, m.destIndex, new long[0],
-                        new int[0], null, self));
+                        new int[0], null, null, self));
             }
             default -> getContext().getLog().warn("unexpected migration reply {} at step {}", reply, m.step);
         }
@@ -672,7 +705,8 @@ public final class RunManager extends AbstractBehavior<Object> {
         }
         GuestSettings old = guests.get(m.guest);
         guests.put(m.guest, relocated(old, m.to, m.destIndex));
-        committedPages.merge(m.from, -(long) old.configuredPages(), Long::sum);
+        commitments.remove(m.from, specs.get(m.guest));
+        incomingPages.merge(m.to, -m.footprint, Long::sum);
         outcomes.add(m.precopy.finish(m.precopyLastPages, boundaryTick));
         active.remove(m.guest);
         nextStep();
@@ -748,7 +782,7 @@ public final class RunManager extends AbstractBehavior<Object> {
         for (String h : hosts) {
             agentOfHost.remove(h);
             hypervisors.remove(h);
-            committedPages.put(h, Long.MAX_VALUE / 2);
+            commitments.close(h);
         }
         clock.tell(new Clock.HostsLost(List.copyOf(hosts)));
         List<String> where = new ArrayList<>();
@@ -766,7 +800,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 where.add(g + " lost");
                 continue;
             }
-            committedPages.merge(to, (long) guests.get(g).configuredPages(), Long::sum);
+            commitments.add(to, specs.get(g));
             restarts.add(Migration.restart(nextMigrationId++, g, to));
             clock.tell(new Clock.GuestFault(g, "node " + lost.node() + " lost", "restarted from a fresh boot on " + to));
             where.add(g + " on " + to);
@@ -802,7 +836,15 @@ public final class RunManager extends AbstractBehavior<Object> {
         if (nodeLoss != null && r.failure() == null) {
             r = r.withFailure(nodeLoss);
         }
-        result.complete(r.withMigrations(outcomes, where));
+        List<RunResult.Fault> unfinished = new ArrayList<>();
+        for (Migration m : active.values()) {
+            if (m.phase != Phase.RESTART) {
+                unfinished.add(new RunResult.Fault(m.guest, boundaryTick, "migration to " + m.to + " unfinished: the run ended"
+                        + " after " + m.precopy.rounds() + " pre-copy round(s), " + m.precopy.pagesSent() + " pages sent",
+                        "stays on " + m.from));
+            }
+        }
+        result.complete(r.withFaults(unfinished).withMigrations(outcomes, where));
         return Behaviors.stopped();
     }
 

@@ -58,6 +58,14 @@ public record RunResult(long ticksPlayed, List<Sample> samples, List<HostSample>
     }
 
     /** This result ending with {@code failure}. */
+    /** This result with {@code more} faults after its own. */
+    public RunResult withFaults(List<Fault> more) {
+        List<Fault> all = new java.util.ArrayList<>(faults);
+        all.addAll(more);
+        return new RunResult(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure,
+                interrupted, wallSeconds, List.copyOf(all), events, migrations, guestHosts);
+    }
+
     public RunResult withFailure(String failure) {
         return new RunResult(ticksPlayed, samples, hostSamples, hosts, guests, invariantChecks, violations, failure,
                 interrupted, wallSeconds, faults, events, migrations, guestHosts);

@@ -17,14 +17,28 @@ import java.util.List;
  * @param migration  pre-copy settings
  * @param hotspot    the hotspot trigger
  * @param events     migrate events, in time order
+ * @param autoSwapHosts hosts whose {@code swap} is {@code auto}: their swap grows by an arriving
+ *                   guest's max - min (ESX makes a swap file for a VM that arrives)
  */
 public record ClusterPlan(String seedNode, int nodes, double joinSeconds, String onNodeLoss, String placement,
-                          MigrationSettings migration, HotspotSettings hotspot, List<MigrateEvent> events) {
+                          MigrationSettings migration, HotspotSettings hotspot, List<MigrateEvent> events,
+                          java.util.Set<String> autoSwapHosts) {
     public static final ClusterPlan DEFAULTS = new ClusterPlan("", 0, 60, "lost", "first-fit",
             MigrationSettings.DEFAULTS, HotspotSettings.DISABLED, List.of());
 
     public ClusterPlan {
         events = List.copyOf(events);
+        autoSwapHosts = autoSwapHosts == null ? java.util.Set.of() : java.util.Set.copyOf(autoSwapHosts);
+    }
+
+    public ClusterPlan(String seedNode, int nodes, double joinSeconds, String onNodeLoss, String placement,
+                       MigrationSettings migration, HotspotSettings hotspot, List<MigrateEvent> events) {
+        this(seedNode, nodes, joinSeconds, onNodeLoss, placement, migration, hotspot, events, java.util.Set.of());
+    }
+
+    /** This plan with the hosts whose swap is {@code auto}. */
+    public ClusterPlan withAutoSwap(java.util.Set<String> hosts) {
+        return new ClusterPlan(seedNode, nodes, joinSeconds, onNodeLoss, placement, migration, hotspot, events, hosts);
     }
 
     /** Whether the scenario runs on a cluster of host-node processes. */
@@ -34,7 +48,8 @@ public record ClusterPlan(String seedNode, int nodes, double joinSeconds, String
 
     /** This plan on the cluster of seed node {@code seedNode}. */
     public ClusterPlan onCluster(String seedNode, int nodes) {
-        return new ClusterPlan(seedNode, nodes, joinSeconds, onNodeLoss, placement, migration, hotspot, events);
+        return new ClusterPlan(seedNode, nodes, joinSeconds, onNodeLoss, placement, migration, hotspot, events,
+                autoSwapHosts);
     }
 
     /**

@@ -1078,6 +1078,7 @@ final class ScenarioReader {
         List<HostSettings> hostSettings = new ArrayList<>();
         Map<String, Integer> indexOnHost = new HashMap<>();
         Map<String, Long> swapPages = new HashMap<>();
+        java.util.Set<String> autoSwap = new java.util.TreeSet<>();
         for (HostDraft host : hosts.values()) {
             List<GuestSpec> specs = new ArrayList<>();
             long auto = 0;
@@ -1091,6 +1092,9 @@ final class ScenarioReader {
                 auto += v.configuredPages() - v.allocation().minPages();
             }
             swapPages.put(host.name(), ReclaimReader.swapPages(host.reclaim(), auto));
+            if (host.reclaim().enabled() && host.reclaim().swapBytes() < 0) {
+                autoSwap.add(host.name());
+            }
             hostSettings.add(new HostSettings(host.name(), Tokens.derive(run.seed(), "host:" + host.name()),
                     host.totalFrames(), host.reservedFrames(), host.tlbEntries(), host.maxBatchOps(),
                     host.maxMmuUpdateEntries(), costs, List.copyOf(specs), host.sharing().settings(tickSeconds),
@@ -1118,7 +1122,7 @@ final class ScenarioReader {
         }
         return new Scenario(run.name(), source, run.seed(), seconds(run.duration()), tickSeconds, ticks, run.mode(),
                 sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered, null,
-                List.copyOf(events), cluster);
+                List.copyOf(events), cluster.withAutoSwap(autoSwap));
     }
 
     /** {@code a / b} rounded up, for {@code a >= 0}, {@code b > 0}. */

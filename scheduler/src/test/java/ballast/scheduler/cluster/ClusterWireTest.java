@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ballast.guest.ContentSettings;
 import ballast.guest.GuestHandover;
 import ballast.guest.GuestMemorySettings;
+import ballast.guest.Balloon;
 import ballast.guest.GuestOsSnapshot;
+import ballast.guest.GuestVmSnapshot;
 import ballast.guest.GuestSettings;
 import ballast.guest.GuestVm;
 import ballast.guest.workload.Phase;
@@ -73,9 +75,17 @@ class ClusterWireTest {
                 new Phase(Double.POSITIVE_INFINITY, 8192, 2e5, 0.5, 0.1, 0.9)));
         WorkloadSettings trace = WorkloadSettings.trace(List.of(new TraceSpec(TraceFormat.LACKEY,
                 Path.of("/tmp/walk.lackey.gz"), 1e6, true, 12345, 678)));
-        GuestOsSnapshot snapshot = new GuestOsSnapshot(new int[] {0, -1, 7}, new long[] {1, 0, Long.MIN_VALUE},
-                new int[] {0, 2}, new int[] {65535, 65534}, true, new int[0], 100, 60, 40, 59, 1,
-                new GuestCounters(100, 60, 40, 2, 59, 1), 0x1234L, 0.75, -5L, 999L, 40);
+        GuestOsSnapshot os = new GuestOsSnapshot(new int[] {0, -1, 7}, new long[] {1, 0, Long.MIN_VALUE},
+                new int[] {0, 2}, new int[] {65535, 65534}, true, new int[] {2}, new long[] {41}, 100, 60, 40, 59, 1,
+                new GuestCounters(100, 60, 40, 2, 59, 1), 0x1234L, 0.75, -5L, 999L, 40,
+                new GuestOsSnapshot.Paging(new int[] {3, -1, 2}, new int[] {0, -1, -2, 2}, new int[] {0, 0, 3,
+                        Integer.MIN_VALUE}, 2, 2, 1, 1, 7, 8, 3, 2, 0, 0));
+        GuestVmSnapshot snapshot = new GuestVmSnapshot(os, new Balloon.State(new int[] {2},
+                new Balloon.CallState(41, 4, new int[] {9, 10}, new int[0]), new Balloon.CallState(42, 2, null,
+                new int[] {5}), 44, Balloon.Outcome.AGAIN, 1, 2), new Balloon.Orders(41, 2, new int[] {5}, new int[0],
+                Balloon.Outcome.AGAIN), 41, 0, 41, new long[] {42, 41}, 1);
+        GuestVmSnapshot plain = new GuestVmSnapshot(os, null, null, Long.MIN_VALUE, 0, Long.MIN_VALUE,
+                new long[] {Long.MIN_VALUE, Long.MIN_VALUE}, 0);
         Map<String, WireMessage> m = new LinkedHashMap<>();
         m.put("GuestFault", new Clock.GuestFault("g", "cause", "handling"));
         m.put("StartHosts", new NodeAgent.StartHosts(3, List.of(), List.of(guest(phases), guest(trace)), true,
@@ -100,6 +110,7 @@ class ClusterWireTest {
         m.put("StopGuest", new NodeAgent.StopGuest(3, "web-1", clock));
         m.put("ChangeWorkload", new NodeAgent.ChangeWorkload(3, "web-1", phases, clock));
         m.put("GuestHandover", new GuestHandover("web-1", snapshot));
+        m.put("GuestHandover without a balloon", new GuestHandover("web-1", plain));
         return m;
     }
 
@@ -119,8 +130,11 @@ class ClusterWireTest {
         NodeAgent.Resume back = (NodeAgent.Resume) serialization.deserialize(toBytes(cases().get("Resume")),
                 KryoSerializer.IDENTIFIER, "").get();
         assertThat(back.settings()).usingRecursiveComparison().isEqualTo(guest(back.settings().workload()));
-        assertThat(back.snapshot().expected()).containsExactly(1, 0, Long.MIN_VALUE);
-        assertThat(back.snapshot().workloadCarry()).isEqualTo(0.75);
+        assertThat(back.snapshot()).usingRecursiveComparison().isEqualTo(((NodeAgent.Resume) cases().get("Resume")).snapshot());
+        assertThat(back.snapshot().os().expected()).containsExactly(1, 0, Long.MIN_VALUE);
+        assertThat(back.snapshot().os().workloadCarry()).isEqualTo(0.75);
+        assertThat(back.snapshot().balloon().newer().inflate()).isNull();
+        assertThat(back.snapshot().balloon().older().inflate()).containsExactly(9, 10);
     }
 
     @Test
