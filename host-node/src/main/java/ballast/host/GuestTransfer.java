@@ -59,12 +59,26 @@ public final class GuestTransfer {
         return core.isGuest(index) && core.guest(index).dirtyLog != null;
     }
 
-    /** PPNs written since the log was last taken. */
+    /**
+     * Pages the next round would send with their content: PPNs marked in the log since it was last
+     * taken that have a frame or are in host swap. PPNs that only moved into or out of the balloon
+     * travel as marks, which cost the link nothing, and are not counted (a balloon that keeps
+     * moving does not keep pre-copy from converging).
+     */
     public static int dirtyPages(HypervisorCore core, int index) {
-        long[] log = core.guest(index).dirtyLog;
+        GuestMemory g = core.guest(index);
+        long[] log = g.dirtyLog;
         int n = 0;
-        for (long word : log) {
-            n += Long.bitCount(word);
+        for (int w = 0; w < log.length; w++) {
+            long word = log[w];
+            while (word != 0) {
+                int ppn = (w << 6) + Long.numberOfTrailingZeros(word);
+                word &= word - 1;
+                byte state = g.pmap.state(ppn);
+                if (state != Pmap.BALLOONED && state != Pmap.UNBACKED) {
+                    n++;
+                }
+            }
         }
         return n;
     }

@@ -385,7 +385,7 @@ public final class RunManager extends AbstractBehavior<Object> {
         lastHosts = ended.hosts();
         ended.guests().values().forEach(rows -> rows.forEach(g -> lastGuests.put(g.name(), g)));
         while (nextEvent < events.size() && events.get(nextEvent).atSeconds() <= now + 1e-9) {
-            begin(events.get(nextEvent++));
+            begin(events.get(nextEvent++), "event");
         }
         for (ballast.scheduler.migration.HotspotPolicy.Decision d : hotspot.observe(boundaryTick, ended.hosts(),
                 loads(ended.guests()), busyHosts())) {
@@ -398,7 +398,7 @@ public final class RunManager extends AbstractBehavior<Object> {
             String to = choose(d.guest(), avoid);
             if (to != null) {
                 getContext().getLog().info("hotspot: {} moves {} to {}", d.host(), d.guest(), to);
-                begin(new ClusterPlan.MigrateEvent(now, d.guest(), to));
+                begin(new ClusterPlan.MigrateEvent(now, d.guest(), to), "hotspot");
             }
         }
         todo.clear();
@@ -510,7 +510,7 @@ public final class RunManager extends AbstractBehavior<Object> {
     }
 
     /** Starts a migration for an event, or reports why it cannot be done. */
-    private void begin(ClusterPlan.MigrateEvent requested) {
+    private void begin(ClusterPlan.MigrateEvent requested, String trigger) {
         ClusterPlan.MigrateEvent event = requested;
         if (event.to().isEmpty() && guests.containsKey(event.guest()) && !active.containsKey(event.guest())) {
             String to = choose(event.guest(), java.util.Set.of());
@@ -545,7 +545,7 @@ public final class RunManager extends AbstractBehavior<Object> {
         }
         commitments.add(event.to(), specs.get(g.name()));
         PreCopy p = new PreCopy(g.name(), g.host(), event.to(), g.configuredPages(), migrationSettings,
-                scenario.tickSeconds(), boundaryTick);
+                scenario.tickSeconds(), boundaryTick).triggeredBy(trigger);
         Migration m = new Migration(nextMigrationId++, g.name(), g.host(), event.to(), p);
         m.footprint = footprint(g.name());
         incomingPages.merge(event.to(), m.footprint, Long::sum);

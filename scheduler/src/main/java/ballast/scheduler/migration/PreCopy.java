@@ -28,6 +28,7 @@ public final class PreCopy {
     private long pagesSent;
     private long roundEndsAtTick;
     private int lastPages;
+    private String trigger = "event";
 
     /**
      * @param startTick the tick that starts after the boundary where the migration begins
@@ -82,7 +83,7 @@ public final class PreCopy {
         double downtime = seconds(pages);
         double total = (tick - startTick) * tickSeconds + downtime;
         return new Outcome(guest, from, to, rounds, pagesSent, Math.round(downtime * 1e6) / 1e3,
-                Math.round(total * 1e6) / 1e3, startTick * tickSeconds);
+                Math.round(total * 1e6) / 1e3, startTick * tickSeconds, trigger);
     }
 
     public int rounds() {
@@ -117,8 +118,15 @@ public final class PreCopy {
      * @param downtimeMs   simulated milliseconds the guest was stopped (its last pages' transfer)
      * @param totalMs      simulated milliseconds from the start to the guest running on the destination
      * @param startSeconds simulated second the migration started
+     * @param trigger      what started it: {@code event} (a migrate event) or {@code hotspot} (the hotspot trigger)
      */
     public record Outcome(String guest, String from, String to, int rounds, long pagesSent, double downtimeMs,
-                          double totalMs, double startSeconds) {
+                          double totalMs, double startSeconds, String trigger) {
+    }
+
+    /** What started this migration (see {@link Outcome#trigger}); {@code event} unless set. */
+    public PreCopy triggeredBy(String trigger) {
+        this.trigger = trigger;
+        return this;
     }
 }

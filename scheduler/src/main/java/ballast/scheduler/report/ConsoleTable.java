@@ -138,9 +138,9 @@ public final class ConsoleTable {
             out.append("  VIOLATION ").append(v).append('\n');
         }
         for (ballast.scheduler.migration.PreCopy.Outcome m : result.migrations()) {
-            out.append(String.format(Locale.ROOT, "  MIGRATED %s %s -> %s at %.1f s: %d rounds, %d pages sent, "
-                    + "downtime %.1f ms, total %.1f ms%n", m.guest(), m.from(), m.to(), m.startSeconds(), m.rounds(),
-                    m.pagesSent(), m.downtimeMs(), m.totalMs()));
+            out.append(String.format(Locale.ROOT, "  MIGRATED %s %s -> %s at %.1f s (%s): %d rounds, %d pages sent, "
+                    + "downtime %.1f ms, total %.1f ms%n", m.guest(), m.from(), m.to(), m.startSeconds(), m.trigger(),
+                    m.rounds(), m.pagesSent(), m.downtimeMs(), m.totalMs()));
         }
         for (RunResult.Fault f : result.faults()) {
             out.append("  FAULT ").append(f.guest()).append(" at tick ").append(f.tick()).append(": ")

@@ -99,6 +99,7 @@ public final class RunWriter {
             migration.put("pagesSent", m.pagesSent());
             migration.put("downtimeMs", m.downtimeMs());
             migration.put("totalMs", m.totalMs());
+            migration.put("trigger", m.trigger());
             migrations.add(migration);
         }
         root.put("migrations", migrations);

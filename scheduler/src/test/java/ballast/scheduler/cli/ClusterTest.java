@@ -35,8 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Three host-node processes on 127.0.0.1 (separate JVMs, `ballast node`), this JVM as the
- * scheduler node: a scenario with cross-node migrations gives the same summary.json (apart from
- * timing) as in one JVM; then one node process is killed mid-run and the run ends with exit code
+ * scheduler node: a scenario with cross-node migrations (one of them off, and one onto, a host
+ * that reclaims memory under pressure) gives the same summary.json (apart from timing) as in one JVM; then one node process is killed mid-run and the run ends with exit code
  * 1 and a report naming the lost guests, within the barrier timeout, never a hang.
  */
 @Tag("cluster")
@@ -46,7 +46,7 @@ class ClusterTest {
     static final String SCENARIO = """
             scenario { duration = DURATION, tick = 100ms, seed = 11 }
             hosts {
-              host-a { memory = 384MiB }
+              host-a { memory = 128MiB, reclaim = on, guest-overhead = 4MiB }
               host-b { memory = 384MiB }
               host-c { memory = 384MiB, sharing { enabled = true, scan-pages-per-second = 5000, per-guest-pages-per-second = 2000 } }
               host-d { memory = 384MiB }
@@ -56,7 +56,7 @@ class ClusterTest {
               small { memory = 32MiB, workload { type = hot-cold, working-set = 16MiB, accesses-per-second = 50000, write-fraction = 0.2 } }
             }
             guests {
-              a { template = small, count = 2, host = host-a }
+              a { template = small, count = 2, host = host-a, workload { type = hot-cold, working-set = 28MiB, accesses-per-second = 50000, write-fraction = 0.2 } }
               b { template = small, count = 2, host = host-b, mode = para }
               c { template = small, count = 2, host = host-c, mode = nested }
               d { template = small, count = 2, host = host-d }
@@ -144,6 +144,10 @@ class ClusterTest {
         assertThat(inOneJvm.failure()).isNull();
         assertThat(onThreeNodes.migrations()).hasSize(3);
         assertThat(onThreeNodes.violations()).isEmpty();
+        // host-a reclaimed memory (balloons, host swap) while guests left it and arrived
+        assertThat(inOneJvm.hostSamples()).filteredOn(h -> h.host().equals("host-a"))
+                .anySatisfy(h -> assertThat(h.stats().reclaim().balloonedPages() + h.stats().reclaim().hostSwappedPages())
+                        .isPositive());
         assertThat(summary(clustered, onThreeNodes)).isEqualTo(summary(local, inOneJvm));
     }
 
