@@ -196,9 +196,11 @@ public final class HypervisorCore {
      * its mmu_update hypercalls, its kernel activity (counted and charged; refused whole when
      * malformed), its operations (refused whole when malformed), then its balloon's inflate and
      * deflate calls (each applied whole or refused whole, whatever became of the operations).
-     * When one of its accesses reached a ballooned PPN, its whole balloon is emptied last and the
-     * result says {@link TickResult#POPPED}. The caller has checked that the guest exists and sent
-     * this itself.
+     * When one of its accesses reached a ballooned PPN, its whole balloon is emptied right after
+     * the operations and the result says {@link TickResult#POPPED}; the tick's inflate then starts
+     * the new balloon (as the driver counts it), and its deflate is not applied (the PPNs it names
+     * are out of the balloon already). The caller has checked that the guest exists and sent this
+     * itself.
      */
     public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
                             KernelActivity kernel, Reservation reservation) {
@@ -210,13 +212,15 @@ public final class HypervisorCore {
         long digest = applyWork(g, mmuUpdates, ops, values, kernel, refusals);
         int reads = lastReads;
         int status = 0;
-        if (reservation != null) {
-            status |= balloonCall(g, reservation.inflate(), true, refusals);
-            status |= balloonCall(g, reservation.deflate(), false, refusals);
-        }
         if (g.popped) {
             g.emptyBalloon();
             status |= TickResult.POPPED;
+        }
+        if (reservation != null) {
+            status |= balloonCall(g, reservation.inflate(), true, refusals);
+            if ((status & TickResult.POPPED) == 0) {
+                status |= balloonCall(g, reservation.deflate(), false, refusals);
+            }
         }
         return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals), status);
     }

@@ -236,9 +236,21 @@ final class ModelGuest {
             }
         }
         if ((r.balloonStatus() & TickResult.POPPED) != 0) {
-            // the hypervisor emptied the balloon: the driver resets, every page is the OS's again
+            // the hypervisor emptied the balloon after the operations: the driver resets, every page is
+            // the OS's again but for this tick's inflate (applied after the pop: the new balloon)
             java.util.Arrays.fill(inBalloon, false);
             balloonSize = 0;
+            // the tick's deflate was not applied: a page it named that was not in the balloon keeps its content
+            for (int i = deflate.size() - 1; i >= 0; i--) {
+                if (!deflateWasIn.getBoolean(i)) {
+                    expected[deflate.getInt(i)] = deflatePrevious.getLong(i);
+                }
+            }
+            if ((r.balloonStatus() & TickResult.INFLATE_REFUSED) == 0) {
+                for (int i = 0; i < inflate.size(); i++) {
+                    setInBalloon(inflate.getInt(i), true);
+                }
+            }
         }
         int[][] notice = core.takeNotice(index);
         if (notice != null) {

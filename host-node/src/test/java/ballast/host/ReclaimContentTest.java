@@ -229,18 +229,26 @@ class ReclaimContentTest {
     }
 
     @Test
-    void aPopInTheSameTickAsAnInflateEmptiesTheWholeBalloonAfterIt() {
+    void aPopInTheSameTickAsAnInflateEmptiesTheBalloonBeforeItAndTheInflateIsTheNewBalloon() {
         ModelGuest g = oneGuest(Kind.NESTED, false);
         GuestMemory mem = g.memory();
         g.touch(0, 16, true).play();
-        g.inflate(3, 4).play();
+        g.inflate(3, 4, 7).play();
         int free = g.core.frames().freeFrames();
-        g.read(3).inflate(5, 6);
+        g.read(3).inflate(5, 6).deflate(7);
         TickResult r = g.play();
-        assertThat(r.balloonStatus()).isEqualTo(TickResult.POPPED);
+        assertThat(r.balloonStatus()).isEqualTo(TickResult.POPPED); // the deflate found 7 out already: no refusal
+        assertThat(r.refusals()).isEmpty();
+        assertThat(mem.pmap.balloonedPages()).isEqualTo(2);
+        assertThat(mem.pmap.state(5)).isEqualTo(Pmap.BALLOONED); // inflated after the pop: the new balloon
+        assertThat(mem.pmap.state(6)).isEqualTo(Pmap.BALLOONED);
+        assertThat(mem.pmap.state(4)).isEqualTo(Pmap.UNBACKED);
+        assertThat(mem.pmap.state(7)).isEqualTo(Pmap.UNBACKED);
+        assertThat(g.balloonSize).isEqualTo(2); // the driver's count agrees
+        assertThat(g.core.frames().freeFrames()).isEqualTo(free + 2 - 1); // 5 and 6 freed, 3 backed afresh
+        clean(g);
+        g.deflate(5, 6).play();
         assertThat(mem.pmap.balloonedPages()).isZero();
-        assertThat(mem.pmap.state(5)).isEqualTo(Pmap.UNBACKED); // inflated, then emptied with the rest
-        assertThat(g.core.frames().freeFrames()).isEqualTo(free + 2 - 1);
         clean(g);
     }
 
