@@ -21,8 +21,9 @@ public record TickResult(long tick, long readDigest, int reads, List<Refusal> re
     public static final int DEFLATE_REFUSED = 2;
     /**
      * The guest touched a ballooned PPN: the page was backed afresh as a first touch, and the
-     * hypervisor emptied the whole balloon (every ballooned PPN is the guest's again, unbacked);
-     * the driver resets to an empty balloon.
+     * hypervisor emptied the whole balloon right after the tick's operations (every ballooned PPN
+     * is the guest's again, unbacked); the tick's inflate, applied after that, is the new balloon
+     * (unless refused), and its deflate is not applied. The driver resets to that balloon.
      */
     public static final int POPPED = 4;
 
