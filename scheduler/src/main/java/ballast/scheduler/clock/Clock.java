@@ -433,7 +433,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             if (sampling) {
                 hostSamples.add(new RunResult.HostSample(simulatedSeconds, name, d.host()));
             }
-            if (!d.guests().isEmpty()) {
+            if (sampling) { // a host whose guests all left reports none: its old rows must go
                 lastGuestStats.put(name, d.guests());
                 for (GuestStats g : d.guests()) {
                     samples.add(new RunResult.Sample(simulatedSeconds, name, g));

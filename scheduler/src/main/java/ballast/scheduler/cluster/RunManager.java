@@ -147,6 +147,12 @@ public final class RunManager extends AbstractBehavior<Object> {
     private final java.util.Set<String> notRunning = new java.util.HashSet<>();
     /** Guests started at least once (a fault injected in a guest applies to its first incarnation only). */
     private final java.util.Set<String> everStarted = new java.util.HashSet<>();
+    /**
+     * The settings a guest's running incarnation was booted with, when they differ from the
+     * scenario's (a guest started by a timed event: its workload begins with an idle phase up to
+     * its start), so that a migration restores it into the same settings.
+     */
+    private final Map<String, GuestSettings> bootedAs = new HashMap<>();
     /** Guests whose workload a timed event changed. */
     private final java.util.Set<String> workloadChanged = new java.util.HashSet<>();
 
@@ -312,8 +318,10 @@ public final class RunManager extends AbstractBehavior<Object> {
                     ? settings.crashes().getOrDefault(g.name(), ballast.guest.GuestVm.NO_CRASH)
                     : ballast.guest.GuestVm.NO_CRASH;
             notRunning.remove(g.name());
-            agentOfHost.get(g.host()).ref().tell(new NodeAgent.StartGuest(settings.run(), bootingAt(g, start.tick()),
-                    crash, start.replyTo()));
+            GuestSettings booting = bootingAt(g, start.tick());
+            bootedAs.put(g.name(), booting);
+            agentOfHost.get(g.host()).ref().tell(new NodeAgent.StartGuest(settings.run(), booting, crash,
+                    start.replyTo()));
         } else if (request instanceof GuestControl.Stop stop) {
             GuestSettings g = guests.get(stop.guest());
             String why = running(stop.guest());
@@ -640,7 +648,7 @@ public final class RunManager extends AbstractBehavior<Object> {
             }
             case 7 -> { // the last pages and the page tables are in, the guest installed: resume it there
                 GuestSettings old = guests.get(m.guest);
-                GuestSettings moved = relocated(old, m.to, m.destIndex);
+                GuestSettings moved = relocated(bootedAs.getOrDefault(m.guest, old), m.to, m.destIndex);
                 step(m, 8);
                 m.precopyLastPages = reply.pagesSent();
                 logRound(m, reply.pagesSent());
@@ -705,6 +713,7 @@ public final class RunManager extends AbstractBehavior<Object> {
         }
         GuestSettings old = guests.get(m.guest);
         guests.put(m.guest, relocated(old, m.to, m.destIndex));
+        bootedAs.computeIfPresent(m.guest, (name, booted) -> relocated(booted, m.to, m.destIndex));
         commitments.remove(m.from, specs.get(m.guest));
         incomingPages.merge(m.to, -m.footprint, Long::sum);
         outcomes.add(m.precopy.finish(m.precopyLastPages, boundaryTick));
@@ -801,6 +810,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 continue;
             }
             commitments.add(to, specs.get(g));
+            bootedAs.remove(g); // it boots afresh with the scenario's settings
             restarts.add(Migration.restart(nextMigrationId++, g, to));
             clock.tell(new Clock.GuestFault(g, "node " + lost.node() + " lost", "restarted from a fresh boot on " + to));
             where.add(g + " on " + to);

@@ -111,4 +111,46 @@ class MigrationAndEventsTest {
             assertThat(g.readsVerified()).as(g.name()).isPositive();
         }
     }
+
+    @Test
+    void aMigratedGuestMakesExactlyTheAccessesItWouldHaveMadeWhereItWas(@TempDir Path dir) throws Exception {
+        String text = """
+                scenario { duration = 4s, tick = 100ms, seed = 21 }
+                hosts { host-a { memory = 512MiB }, host-b { memory = 512MiB } }
+                migration { bandwidth = 400MiB, max-rounds = 4 }
+                guest-templates {
+                  phased { memory = 64MiB, workload { type = phases, phases = [
+                    { duration = 1s, working-set = 8MiB, accesses-per-second = 30000, write-fraction = 0.2 }
+                    { working-set = 24MiB, accesses-per-second = 80000, write-fraction = 0.4, hot-fraction = 0.25, hot-access-fraction = 0.9 } ] } }
+                }
+                guests {
+                  early { template = phased, host = host-a }
+                  late { template = phased, host = host-a, start = 1200ms }
+                }
+                MOVES
+                """;
+        Scenario stay = load(dir, text.replace("MOVES", ""));
+        RunResult still = Simulation.run(stay, LiveMigrationTest.options());
+        Scenario go = load(dir, text.replace("MOVES", """
+                events = [
+                  { at = 800ms, migrate { guest = early, to = host-b } }
+                  { at = 2s, migrate { guest = late, to = host-b } }
+                ]
+                """));
+        RunResult moved = Simulation.run(go, LiveMigrationTest.options());
+        // each guest is reported once, by the host it ended on (host-a, left empty, reports none)
+        assertThat(moved.guests()).extracting(GuestStats::name).containsExactlyInAnyOrder("early", "late");
+        assertThat(moved.failure()).isNull();
+        assertThat(moved.migrations()).extracting(PreCopy.Outcome::guest).containsExactlyInAnyOrder("early", "late");
+        for (String name : List.of("early", "late")) {
+            GuestStats a = still.guests().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+            GuestStats b = moved.guests().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+            assertThat(b.accesses()).as(name).isEqualTo(a.accesses());
+            assertThat(b.reads()).as(name).isEqualTo(a.reads());
+            assertThat(b.writes()).as(name).isEqualTo(a.writes());
+            assertThat(b.pagesTouched()).as(name).isEqualTo(a.pagesTouched());
+            assertThat(b.readMismatches()).as(name).isZero();
+            assertThat(b.readsVerified()).as(name).isEqualTo(a.readsVerified());
+        }
+    }
 }
