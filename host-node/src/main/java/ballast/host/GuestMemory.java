@@ -186,6 +186,7 @@ final class GuestMemory {
         } else if (state == Pmap.BALLOONED) {
             balloonPops++;
             popped = true;
+            logMove(ppn); // out of the balloon (a read leaves no other mark)
         }
         pmap.back(ppn, mpn);
         frames.setM2p(mpn, ppn);
