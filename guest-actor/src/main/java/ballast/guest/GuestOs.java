@@ -134,6 +134,8 @@ public final class GuestOs {
     /** The tick the current workload started at (its phases are timed from there). */
     private long workloadStartTick;
     private int workloadChanges;
+    /** The workload a timed event changed to, or null while the settings' own runs. */
+    private WorkloadSettings changedTo;
     /** The traces replayed, or null for a synthetic workload. */
     private final TraceWorkload traces;
     private final ContentModel content;
@@ -878,6 +880,7 @@ public final class GuestOs {
         workloadChanges++;
         workload = new Workload(next, Tokens.derive(settings.seed(), "workload-" + workloadChanges));
         workloadStartTick = fromTick;
+        changedTo = next;
         if (next.maxWorkingSetPages() > ppnOfPage.length) {
             resizePages(next.maxWorkingSetPages());
         }
@@ -950,7 +953,8 @@ public final class GuestOs {
                 workload.carry(), kernel.randomState(), kernel.workRemainder(), content.writes(),
                 new GuestOsSnapshot.Paging(lastAccess.clone(), pageOfPpn.clone(), handStamp.clone(), hand,
                         residentPages, pagesOnDisk, balloonPages, pageIns, pageOuts, stalledTicks,
-                        workingSetTruePages, wsPeriod, wsPeriodFirstTick));
+                        workingSetTruePages, wsPeriod, wsPeriodFirstTick),
+                new GuestOsSnapshot.Workload(changedTo, workloadStartTick, workloadChanges));
     }
 
     /**
@@ -982,6 +986,13 @@ public final class GuestOs {
         readsVerified = s.readsVerified();
         readMismatches = s.readMismatches();
         verifiedCounters = s.verifiedCounters();
+        GuestOsSnapshot.Workload w = s.workload() == null ? GuestOsSnapshot.Workload.ORIGINAL : s.workload();
+        if (w.changedTo() != null) {
+            workload = new Workload(w.changedTo(), Tokens.derive(settings.seed(), "workload-" + w.changes()));
+        }
+        changedTo = w.changedTo();
+        workloadStartTick = w.startTick();
+        workloadChanges = w.changes();
         workload.restore(s.workloadRandom(), s.workloadCarry());
         kernel.restore(s.kernelRandom(), s.kernelWorkRemainder());
         content.restoreWrites(s.contentWrites());

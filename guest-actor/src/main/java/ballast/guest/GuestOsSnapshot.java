@@ -7,8 +7,8 @@ import ballast.host.abi.GuestCounters;
  * its page bookkeeping (which PPN backs each workload page, what each PPN holds, the free PPNs),
  * its integrity record (the token it last wrote to each page, which is also the copy of a page on
  * its virtual disk; the pages in first-touch order), its paging clock (the access and hand stamps,
- * the hand), the PPNs pinned by its balloon driver, its counters and working-set period, and the
- * positions of its random streams. A guest OS made from the same settings and given this snapshot
+ * the hand), the PPNs pinned by its balloon driver, its counters and working-set period, the
+ * workload in force (a timed event may have changed it), and the positions of its random streams. A guest OS made from the same settings and given this snapshot
  * ({@link GuestOs#restore}) goes on exactly as the original would have: same accesses, same
  * tokens, same page-outs, same checks. The machine-frame view (a para-virtual guest's p2m) is not
  * part of it: the destination host hands out its own.
@@ -19,7 +19,16 @@ public record GuestOsSnapshot(int[] ppnOfPage, long[] expected, int[] touched, i
                               int[] remapPages, long[] remapTicks, long accesses, long reads, long writes,
                               long readsVerified, long readMismatches, GuestCounters verifiedCounters,
                               long workloadRandom, double workloadCarry, long kernelRandom, long kernelWorkRemainder,
-                              long contentWrites, Paging paging) {
+                              long contentWrites, Paging paging, Workload workload) {
+
+    /**
+     * The workload in force: {@code changedTo} when a timed event changed it (null: the guest's
+     * settings' own), the tick it started at, and how many changes the guest has had (its random
+     * stream is derived from that count).
+     */
+    public record Workload(ballast.guest.workload.WorkloadSettings changedTo, long startTick, int changes) {
+        public static final Workload ORIGINAL = new Workload(null, 0, 0);
+    }
 
     /**
      * The memory-pressure part: what each PPN holds ({@code pageOfPpn}: a page, free or ballooned),

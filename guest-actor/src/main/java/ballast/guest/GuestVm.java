@@ -222,6 +222,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             System.arraycopy(snapshot.stallTick(), 0, stallTick, 0, 2);
             stall[0] = (snapshot.stallBits() & 1) != 0;
             stall[1] = (snapshot.stallBits() & 2) != 0;
+            nextWorkload = snapshot.nextWorkload();
+            nextWorkloadTick = snapshot.nextWorkloadTick();
         }
         this.hypervisor = hypervisor;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
@@ -279,7 +281,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     private Behavior<Command> handOver(Migrate migrate, Balloon.State balloon) {
         migrate.replyTo().tell(new GuestHandover(os.settings().name(), new GuestVmSnapshot(os.snapshot(), balloon,
-                orders, lastCallWork, lastStatus, lastStatusTick, stallTick.clone(), (stall[0] ? 1 : 0) | (stall[1] ? 2 : 0))));
+                orders, lastCallWork, lastStatus, lastStatusTick, stallTick.clone(), (stall[0] ? 1 : 0) | (stall[1] ? 2 : 0),
+                nextWorkload, nextWorkloadTick)));
         return Behaviors.stopped();
     }
 

@@ -6,11 +6,13 @@ package ballast.guest;
  * disabled), the driver's orders not yet carried out (null when none), and what the VM keeps
  * between ticks: the last work that carried a balloon call, the balloon status of the last result
  * and its tick, and the stall decisions by the parity of the work tick they apply to (the tick, and
- * the decision as bit 0 for an even tick, bit 1 for an odd one). A VM
+ * the decision as bit 0 for an even tick, bit 1 for an odd one), and a workload change taken and
+ * not yet in force (null when none) with the first work tick it applies to. A VM
  * restored from it ({@link GuestVm#restored}) goes on exactly as the original would have.
  *
  * <p>A record holding arrays compares by identity; tests compare contents.
  */
 public record GuestVmSnapshot(GuestOsSnapshot os, Balloon.State balloon, Balloon.Orders orders, long lastCallWork,
-                              int lastStatus, long lastStatusTick, long[] stallTick, int stallBits) {
+                              int lastStatus, long lastStatusTick, long[] stallTick, int stallBits,
+                              ballast.guest.workload.WorkloadSettings nextWorkload, long nextWorkloadTick) {
 }

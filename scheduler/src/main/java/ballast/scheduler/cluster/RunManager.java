@@ -153,8 +153,6 @@ public final class RunManager extends AbstractBehavior<Object> {
      * its start), so that a migration restores it into the same settings.
      */
     private final Map<String, GuestSettings> bootedAs = new HashMap<>();
-    /** Guests whose workload a timed event changed. */
-    private final java.util.Set<String> workloadChanged = new java.util.HashSet<>();
 
     public static Behavior<Object> create(Scenario scenario, Settings settings, List<Agent> agents,
                                           CompletableFuture<RunResult> result) {
@@ -338,7 +336,6 @@ public final class RunManager extends AbstractBehavior<Object> {
                 change.replyTo().tell(new Clock.GuestChanged(change.guest(), why));
                 return this;
             }
-            workloadChanged.add(g.name());
             agentOfHost.get(g.host()).ref().tell(new NodeAgent.ChangeWorkload(settings.run(), g.name(),
                     change.workload(), change.replyTo()));
         }
@@ -502,9 +499,6 @@ public final class RunManager extends AbstractBehavior<Object> {
         }
         if (notRunning.contains(g.name())) {
             return g.name() + " is not running (it has not started yet, or an event stopped it)";
-        }
-        if (workloadChanged.contains(g.name())) {
-            return g.name() + "'s workload was changed by an event, and live migration carries only the scenario's workload";
         }
         if (g.workload().isTrace()) {
             return g.name() + " replays traces (open files), which live migration does not carry";

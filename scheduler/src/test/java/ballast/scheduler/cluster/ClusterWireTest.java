@@ -79,13 +79,14 @@ class ClusterWireTest {
                 new int[] {0, 2}, new int[] {65535, 65534}, true, new int[] {2}, new long[] {41}, 100, 60, 40, 59, 1,
                 new GuestCounters(100, 60, 40, 2, 59, 1), 0x1234L, 0.75, -5L, 999L, 40,
                 new GuestOsSnapshot.Paging(new int[] {3, -1, 2}, new int[] {0, -1, -2, 2}, new int[] {0, 0, 3,
-                        Integer.MIN_VALUE}, 2, 2, 1, 1, 7, 8, 3, 2, 0, 0));
+                        Integer.MIN_VALUE}, 2, 2, 1, 1, 7, 8, 3, 2, 0, 0),
+                new GuestOsSnapshot.Workload(phases, 17, 1));
         GuestVmSnapshot snapshot = new GuestVmSnapshot(os, new Balloon.State(new int[] {2},
                 new Balloon.CallState(41, 4, new int[] {9, 10}, new int[0]), new Balloon.CallState(42, 2, null,
                 new int[] {5}), 44, Balloon.Outcome.AGAIN, 1, 2), new Balloon.Orders(41, 2, new int[] {5}, new int[0],
-                Balloon.Outcome.AGAIN), 41, 0, 41, new long[] {42, 41}, 1);
+                Balloon.Outcome.AGAIN), 41, 0, 41, new long[] {42, 41}, 1, phases, 43);
         GuestVmSnapshot plain = new GuestVmSnapshot(os, null, null, Long.MIN_VALUE, 0, Long.MIN_VALUE,
-                new long[] {Long.MIN_VALUE, Long.MIN_VALUE}, 0);
+                new long[] {Long.MIN_VALUE, Long.MIN_VALUE}, 0, null, 0);
         Map<String, WireMessage> m = new LinkedHashMap<>();
         m.put("GuestFault", new Clock.GuestFault("g", "cause", "handling"));
         m.put("StartHosts", new NodeAgent.StartHosts(3, List.of(), List.of(guest(phases), guest(trace)), true,
