@@ -947,14 +947,34 @@ public final class GuestOs {
                 throw new IllegalStateException(settings.name() + ": snapshot while tick " + p.tick + " is generated ahead");
             }
         }
-        return new GuestOsSnapshot(ppnOfPage.clone(), expected.clone(), touched.toIntArray(),
-                Arrays.copyOf(freePpns, freeTop), imageLoaded, remapPages.toIntArray(), remapTicks.toLongArray(),
+        int[] stamps = new int[ppnOfPage.length];
+        for (int page = 0; page < ppnOfPage.length; page++) {
+            stamps[page] = ppnOfPage[page] >= 0 ? handStamp[ppnOfPage[page]] : 0;
+        }
+        return new GuestOsSnapshot(ppnOfPage.clone(), expected.clone(), touched.toIntArray(), freeRuns(),
+                imageLoaded, remapPages.toIntArray(), remapTicks.toLongArray(),
                 accesses, reads, writes, readsVerified, readMismatches, verifiedCounters, workload.randomState(),
                 workload.carry(), kernel.randomState(), kernel.workRemainder(), content.writes(),
-                new GuestOsSnapshot.Paging(lastAccess.clone(), pageOfPpn.clone(), handStamp.clone(), hand,
-                        residentPages, pagesOnDisk, balloonPages, pageIns, pageOuts, stalledTicks,
-                        workingSetTruePages, wsPeriod, wsPeriodFirstTick),
+                new GuestOsSnapshot.Paging(lastAccess.clone(), stamps, hand, residentPages, pagesOnDisk, balloonPages,
+                        pageIns, pageOuts, stalledTicks, workingSetTruePages, wsPeriod, wsPeriodFirstTick),
                 new GuestOsSnapshot.Workload(changedTo, workloadStartTick, workloadChanges));
+    }
+
+    /** The free stack, bottom to top, as runs of (first PPN, count), each descending by one. */
+    private int[] freeRuns() {
+        IntArrayList runs = new IntArrayList();
+        int i = 0;
+        while (i < freeTop) {
+            int first = freePpns[i];
+            int n = 1;
+            while (i + n < freeTop && freePpns[i + n] == first - n) {
+                n++;
+            }
+            runs.add(first);
+            runs.add(n);
+            i += n;
+        }
+        return runs.toIntArray();
     }
 
     /**
@@ -963,18 +983,47 @@ public final class GuestOs {
      */
     public void restore(GuestOsSnapshot s) {
         GuestOsSnapshot.Paging p = s.paging();
-        if (s.ppnOfPage().length != s.expected().length || s.freePpns().length > freePpns.length
-                || s.ppnOfPage().length > settings.configuredPages() || p == null
-                || p.lastAccess().length != s.ppnOfPage().length || p.pageOfPpn().length != pageOfPpn.length
-                || p.handStamp().length != handStamp.length || s.remapPages().length != s.remapTicks().length) {
+        if (s.ppnOfPage().length != s.expected().length || s.ppnOfPage().length > settings.configuredPages()
+                || p == null || p.lastAccess().length != s.ppnOfPage().length
+                || p.handStampOfPage().length != s.ppnOfPage().length || s.remapPages().length != s.remapTicks().length
+                || s.freeRuns().length % 2 != 0) {
             throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
         }
+        int free = 0;
+        for (int r = 0; r < s.freeRuns().length; r += 2) {
+            int first = s.freeRuns()[r];
+            int n = s.freeRuns()[r + 1];
+            if (n < 1 || first - n + 1 < 0 || first >= freePpns.length || free + n > freePpns.length) {
+                throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
+            }
+            for (int k = 0; k < n; k++) {
+                freePpns[free++] = first - k;
+            }
+        }
+        freeTop = free;
         ppnOfPage = s.ppnOfPage().clone();
         expected = s.expected().clone();
+        lastAccess = p.lastAccess().clone();
+        // what each PPN holds: a page, a free PPN, else one the balloon driver pinned
+        Arrays.fill(pageOfPpn, BALLOONED);
+        for (int k = 0; k < freeTop; k++) {
+            pageOfPpn[freePpns[k]] = FREE;
+        }
+        if (!s.imageLoaded()) { // the image's PPNs are kept for it, off the free stack, until its first tick
+            Arrays.fill(pageOfPpn, 0, imageTokens.length, FREE);
+        }
+        for (int page = 0; page < ppnOfPage.length; page++) {
+            int ppn = ppnOfPage[page];
+            if (ppn >= 0) {
+                if (ppn >= pageOfPpn.length) {
+                    throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
+                }
+                pageOfPpn[ppn] = page;
+                handStamp[ppn] = p.handStampOfPage()[page];
+            }
+        }
         touched.clear();
         touched.addElements(0, s.touched());
-        System.arraycopy(s.freePpns(), 0, freePpns, 0, s.freePpns().length);
-        freeTop = s.freePpns().length;
         imageLoaded = s.imageLoaded();
         remapPages.clear();
         remapPages.addElements(0, s.remapPages());
@@ -996,9 +1045,6 @@ public final class GuestOs {
         workload.restore(s.workloadRandom(), s.workloadCarry());
         kernel.restore(s.kernelRandom(), s.kernelWorkRemainder());
         content.restoreWrites(s.contentWrites());
-        lastAccess = p.lastAccess().clone();
-        System.arraycopy(p.pageOfPpn(), 0, pageOfPpn, 0, pageOfPpn.length);
-        System.arraycopy(p.handStamp(), 0, handStamp, 0, handStamp.length);
         hand = p.hand();
         residentPages = p.residentPages();
         pagesOnDisk = p.pagesOnDisk();

@@ -13,9 +13,14 @@ import ballast.host.abi.GuestCounters;
  * tokens, same page-outs, same checks. The machine-frame view (a para-virtual guest's p2m) is not
  * part of it: the destination host hands out its own.
  *
+ * <p>Its size follows the pages the guest touched, not its memory: the allocator's free stack
+ * travels as runs ({@code freeRuns}: pairs of a first PPN and a count, each run descending by one
+ * from the bottom of the stack, as the stack is at boot), the clock's stamps only for pages in
+ * memory, and what each PPN holds is rebuilt (a page's, a free one, else pinned by the balloon).
+ *
  * <p>A record holding arrays compares by identity; tests compare contents.
  */
-public record GuestOsSnapshot(int[] ppnOfPage, long[] expected, int[] touched, int[] freePpns, boolean imageLoaded,
+public record GuestOsSnapshot(int[] ppnOfPage, long[] expected, int[] touched, int[] freeRuns, boolean imageLoaded,
                               int[] remapPages, long[] remapTicks, long accesses, long reads, long writes,
                               long readsVerified, long readMismatches, GuestCounters verifiedCounters,
                               long workloadRandom, double workloadCarry, long kernelRandom, long kernelWorkRemainder,
@@ -31,11 +36,11 @@ public record GuestOsSnapshot(int[] ppnOfPage, long[] expected, int[] touched, i
     }
 
     /**
-     * The memory-pressure part: what each PPN holds ({@code pageOfPpn}: a page, free or ballooned),
-     * the clock's stamps and hand, the counts kept with them, the paging counters, and the
-     * working-set truth's period.
+     * The memory-pressure part: each page's last access, the clock's stamp of the PPN that holds
+     * each page in memory ({@code handStampOfPage}; any value for a page not in memory), the hand,
+     * the counts kept with them, the paging counters, and the working-set truth's period.
      */
-    public record Paging(int[] lastAccess, int[] pageOfPpn, int[] handStamp, int hand, int residentPages,
+    public record Paging(int[] lastAccess, int[] handStampOfPage, int hand, int residentPages,
                          int pagesOnDisk, int balloonPages, long pageIns, long pageOuts, long stalledTicks,
                          long workingSetTruePages, long wsPeriod, long wsPeriodFirstTick) {
     }

@@ -172,13 +172,28 @@ class GuestOsSnapshotTest {
         os.booted(new int[0]);
         step(os, 0, new HashMap<>());
         GuestOsSnapshot s = os.snapshot();
-        GuestOsSnapshot wrong = new GuestOsSnapshot(s.ppnOfPage(), s.expected(), s.touched(), s.freePpns(),
+        GuestOsSnapshot wrong = new GuestOsSnapshot(s.ppnOfPage(), s.expected(), s.touched(), s.freeRuns(),
                 s.imageLoaded(), s.remapPages(), s.remapTicks(), s.accesses(), s.reads(), s.writes(), s.readsVerified(),
                 s.readMismatches(), s.verifiedCounters(), s.workloadRandom(), s.workloadCarry(), s.kernelRandom(),
                 s.kernelWorkRemainder(), s.contentWrites(), new GuestOsSnapshot.Paging(s.paging().lastAccess(),
-                new int[7], s.paging().handStamp(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.workload());
+                new int[7], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.workload());
         assertThatThrownBy(() -> new GuestOs(settings(1)).restore(wrong)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not fit");
+    }
+
+    @Test
+    void theSnapshotGrowsWithTheTouchedPagesNotWithTheMemory() {
+        GuestOs os = new GuestOs(settings(0));
+        os.booted(new int[0]);
+        Map<Long, Long> memory = new HashMap<>();
+        for (long t = 0; t < 3; t++) {
+            step(os, t, memory);
+        }
+        GuestOsSnapshot s = os.snapshot();
+        assertThat(s.freeRuns()).hasSize(2); // the untouched top of the free stack: one run
+        assertThat(s.freeRuns()[1]).isEqualTo(4096 - s.touched().length);
+        assertThat(s.paging().handStampOfPage()).hasSameSizeAs(s.ppnOfPage());
+        assertThat(s.ppnOfPage().length).isLessThan(4096);
     }
 
     @Test

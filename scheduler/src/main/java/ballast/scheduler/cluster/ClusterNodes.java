@@ -16,6 +16,9 @@ public final class ClusterNodes {
     public static final String HOST_NODE_ROLE = "host-node";
     public static final String SCHEDULER_ROLE = "scheduler";
 
+    /** Artery's largest message. */
+    public static final String MAX_FRAME = "16MiB";
+
     private ClusterNodes() {
     }
 
@@ -24,8 +27,16 @@ public final class ClusterNodes {
         return "pekko://" + SYSTEM + "@" + hostPort;
     }
 
+    /**
+     * A node's cluster settings. Artery's frame size is set here rather than in reference.conf: in
+     * the launcher's jar every module's reference.conf is one file, and Pekko's own (256 KiB)
+     * comes after ours, so it would win. A migrating guest's state and page tables travel in one
+     * message each (see {@code GuestVmSnapshot}).
+     */
     public static Config config(String bind, int port, String seedHostPort, String role) {
         return ConfigFactory.empty()
+                .withValue("pekko.remote.artery.advanced.maximum-frame-size", ConfigValueFactory.fromAnyRef(MAX_FRAME))
+                .withValue("pekko.remote.artery.advanced.buffer-pool-size", ConfigValueFactory.fromAnyRef(16))
                 .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
                 .withValue("pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tcp"))
                 .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(bind))
