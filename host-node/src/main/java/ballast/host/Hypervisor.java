@@ -501,9 +501,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         if (!core.isGuest(g)) {
             return this;
         }
+        boolean ran = guestRefs[g] != null;
         int released = core.releaseGuest(g);
-        getContext().getLog().warn("{}: guest {} is gone; {} frames released{}", hostName,
-                core.settings().guests().get(g).name(), released, gone.reboot() ? "; it boots afresh" : "");
+        if (ran || released > 0) { // a guest that starts later is "gone" until then: nothing to say
+            getContext().getLog().warn("{}: guest {} is gone; {} frames released{}", hostName,
+                    core.settings().guests().get(g).name(), released, gone.reboot() ? "; it boots afresh" : "");
+        }
         if (guestRefs[g] != null) {
             guestRefs[g] = null;
             booted--;
