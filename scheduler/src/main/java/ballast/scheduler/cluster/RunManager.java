@@ -434,6 +434,17 @@ public final class RunManager extends AbstractBehavior<Object> {
         return out;
     }
 
+    /** Migrations now on {@code m}'s link (between its two hosts, either way), itself included. */
+    private int sharers(Migration m) {
+        int n = 0;
+        for (Migration other : active.values()) {
+            if (other.from.equals(m.from) && other.to.equals(m.to) || other.from.equals(m.to) && other.to.equals(m.from)) {
+                n++;
+            }
+        }
+        return Math.max(1, n);
+    }
+
     /** Hosts sending or receiving a guest now. */
     private java.util.Set<String> busyHosts() {
         java.util.Set<String> busy = new java.util.HashSet<>();
@@ -626,7 +637,7 @@ public final class RunManager extends AbstractBehavior<Object> {
             }
             case 3, 5 -> { // a round was sent; it takes its time on the link
                 logRound(m, reply.pagesSent());
-                m.precopy.roundSent(reply.pagesSent(), boundaryTick);
+                m.precopy.roundSent(reply.pagesSent(), boundaryTick, sharers(m));
                 m.phase = Phase.PRECOPY;
                 nextStep();
             }
@@ -710,7 +721,7 @@ public final class RunManager extends AbstractBehavior<Object> {
         bootedAs.computeIfPresent(m.guest, (name, booted) -> relocated(booted, m.to, m.destIndex));
         commitments.remove(m.from, specs.get(m.guest));
         incomingPages.merge(m.to, -m.footprint, Long::sum);
-        outcomes.add(m.precopy.finish(m.precopyLastPages, boundaryTick));
+        outcomes.add(m.precopy.finish(m.precopyLastPages, boundaryTick, sharers(m)));
         active.remove(m.guest);
         nextStep();
         return this;

@@ -10,8 +10,13 @@ package ballast.scheduler.migration;
  * times the guest's memory. Stop-and-copy sends the last written pages while the guest is
  * stopped: that transfer is the downtime.
  *
- * <p>Ignores: link sharing between concurrent migrations, protocol overheads, the time to send the
- * guest's page tables and CPU state (small next to its pages).
+ * <p>Migrations over the same link at the same time share its bandwidth equally: a round (or the
+ * stop-and-copy) started while {@code sharers} migrations use the link gets {@code 1 / sharers} of
+ * it for its whole transfer (the share is not revised when another migration starts or ends
+ * meanwhile).
+ *
+ * <p>Ignores: protocol overheads, the time to send the guest's page tables and CPU state (small
+ * next to its pages).
  */
 public final class PreCopy {
     public static final int PAGE_BYTES = 4096;
@@ -45,12 +50,17 @@ public final class PreCopy {
         this.startTick = startTick;
     }
 
-    /** A round of {@code pages} was sent at the boundary before tick {@code tick}. */
+    /** A round of {@code pages} was sent at the boundary before tick {@code tick}, alone on its link. */
     public void roundSent(int pages, long tick) {
+        roundSent(pages, tick, 1);
+    }
+
+    /** A round of {@code pages} was sent at the boundary before tick {@code tick}, {@code sharers} migrations on its link. */
+    public void roundSent(int pages, long tick, int sharers) {
         rounds++;
         pagesSent += pages;
         lastPages = pages;
-        roundEndsAtTick = tick + ticksFor(pages);
+        roundEndsAtTick = tick + ticksFor(pages, sharers);
     }
 
     /** Whether the current round is over at the boundary before tick {@code tick}. */
@@ -64,23 +74,38 @@ public final class PreCopy {
                 || pagesSent + dirtyPages > settings.maxSentFactor() * configuredPages;
     }
 
-    /** Whole ticks a transfer of {@code pages} takes on the link, at least one. */
+    /** Whole ticks a transfer of {@code pages} takes alone on the link, at least one. */
     public long ticksFor(int pages) {
-        double seconds = seconds(pages);
+        return ticksFor(pages, 1);
+    }
+
+    /** Whole ticks a transfer of {@code pages} takes with a {@code 1 / sharers} share of the link, at least one. */
+    public long ticksFor(int pages, int sharers) {
+        double seconds = seconds(pages, sharers);
         return Math.max(1, (long) Math.ceil(seconds / tickSeconds - 1e-9));
     }
 
-    /** Simulated seconds a transfer of {@code pages} takes on the link. */
+    /** Simulated seconds a transfer of {@code pages} takes alone on the link. */
     public double seconds(long pages) {
-        return pages * (double) PAGE_BYTES / bytesPerSecond;
+        return seconds(pages, 1);
+    }
+
+    /** Simulated seconds a transfer of {@code pages} takes with a {@code 1 / sharers} share of the link. */
+    public double seconds(long pages, int sharers) {
+        return pages * (double) PAGE_BYTES * Math.max(1, sharers) / bytesPerSecond;
     }
 
     /**
      * The stop-and-copy sent {@code pages} at the boundary before tick {@code tick}: the outcome.
      */
     public Outcome finish(int pages, long tick) {
+        return finish(pages, tick, 1);
+    }
+
+    /** As {@link #finish(int, long)}, {@code sharers} migrations on the link during the stop-and-copy. */
+    public Outcome finish(int pages, long tick, int sharers) {
         pagesSent += pages;
-        double downtime = seconds(pages);
+        double downtime = seconds(pages, sharers);
         double total = (tick - startTick) * tickSeconds + downtime;
         return new Outcome(guest, from, to, rounds, pagesSent, Math.round(downtime * 1e6) / 1e3,
                 Math.round(total * 1e6) / 1e3, startTick * tickSeconds, trigger);

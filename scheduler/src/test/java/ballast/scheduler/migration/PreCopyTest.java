@@ -16,6 +16,9 @@ class PreCopyTest {
         assertThat(p.ticksFor(2560)).isEqualTo(1);
         assertThat(p.ticksFor(2561)).isEqualTo(2);
         assertThat(p.ticksFor(0)).isEqualTo(1);
+        // two migrations on the link: each gets half of it
+        assertThat(p.ticksFor(2560, 2)).isEqualTo(2);
+        assertThat(p.seconds(25_600, 4)).isEqualTo(4 * p.seconds(25_600));
         p.roundSent(25_600, 10); // 100 MiB: one second
         assertThat(p.roundOver(19)).isFalse();
         assertThat(p.roundOver(20)).isTrue();
