@@ -211,6 +211,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 .onMessage(Boot.class, this::onBoot)
                 .onMessage(RunTick.class, this::onRunTick)
                 .onMessage(RunFree.class, this::onRunFree)
+                .onMessage(ballast.host.control.StopFree.class, this::onStopFree)
                 .onMessage(GuestGone.class, this::onGuestGone)
                 .onMessage(TickWork.class, this::onTickWork)
                 .onMessage(TickAck.class, this::onTickAck)
@@ -566,6 +567,33 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
             return this;
         }
         startFree(run);
+        return this;
+    }
+
+    /**
+     * Ends the free run early: its last tick becomes the one after the furthest a playing guest has
+     * got (every guest was told of its ticks so far that they are not the last, so each still plays
+     * one tick that is, and is audited there). A run not started yet is shortened to one tick.
+     */
+    private Behavior<Command> onStopFree(ballast.host.control.StopFree stop) {
+        if (pendingFree != null) {
+            pendingFree = new RunFree(Math.min(1, pendingFree.ticks()), pendingFree.checkEvery(), pendingFree.replyTo());
+            return this;
+        }
+        if (free == null) {
+            return this;
+        }
+        long furthest = -1;
+        for (int g = 0; g < guestCount; g++) {
+            if (guestTick[g] < free.ticks()) {
+                furthest = Math.max(furthest, guestTick[g]);
+            }
+        }
+        long ticks = furthest + 2;
+        if (furthest >= 0 && ticks < free.ticks()) {
+            getContext().getLog().info("{}: free run stopped early: last tick {}", hostName, ticks - 1);
+            free = new RunFree(ticks, free.checkEvery(), free.replyTo());
+        }
         return this;
     }
 

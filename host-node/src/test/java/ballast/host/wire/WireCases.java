@@ -119,6 +119,7 @@ final class WireCases {
         m.put("Reconfigured", new Reconfigured("host-a", null));
         m.put("Reconfigured refused", new Reconfigured("host-a", "tau must be in [0, 1): 1.0"));
         m.put("GuestGone", new GuestGone(3, true));
+        m.put("StopFree", new ballast.host.control.StopFree());
         @SuppressWarnings({"unchecked", "rawtypes"})
         ActorRef<ToDaemon> daemon = (ActorRef) guest; // any resolvable reference does for the wire
         m.put("SharingTickStart", new SharingTickStart(12));

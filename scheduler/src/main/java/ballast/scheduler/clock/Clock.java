@@ -151,6 +151,9 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private boolean lastStarted;
     /** Whether the run ends early because a stop was requested. */
     private boolean interrupted;
+    /** Free-running: the hosts were asked to end their runs early; and each host's slowest guest's ticks. */
+    private boolean freeStopSent;
+    private final Map<String, Long> freeProgress = new java.util.HashMap<>();
     private final Timeline timeline;
     /** Where each guest runs now (the timeline's places, followed through migrations). */
     private final Map<String, Timeline.Place> places;
@@ -369,7 +372,16 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         timers.startSingleTimer("barrier", new BarrierTimeout(tick), plan.barrierTimeout());
         checks += done.invariantChecks();
         violations.addAll(done.violations());
-        boolean last = done.tick() == plan.ticks() - 1 && !done.guests().isEmpty();
+        if (control.stopRequested() && !freeStopSent) { // Ctrl-C: every host ends its run early
+            freeStopSent = true;
+            for (String name : plan.hostNames()) {
+                hosts.get(name).tell(new ballast.host.control.StopFree());
+            }
+        }
+        freeProgress.put(done.hostName(), done.tick() + 1);
+        control.tickDone(java.util.Collections.min(freeProgress.values())); // the slowest guest's ticks
+        // progress reports carry no guest rows; the final one does, at the planned last tick or earlier once stopped
+        boolean last = (done.tick() == plan.ticks() - 1 || freeStopSent) && !done.guests().isEmpty();
         if (last) {
             finalReports.put(done.hostName(), done);
             lastHostStats.put(done.hostName(), done.host());
@@ -380,8 +392,13 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             return finish(null);
         }
         if (finalReports.size() == hosts.size()) {
-            tick = plan.ticks();
-            double simulatedSeconds = plan.ticks() * plan.tickSeconds();
+            long played = 0;
+            for (HostTickDone report : finalReports.values()) {
+                played = Math.max(played, report.tick() + 1);
+            }
+            tick = played;
+            interrupted = played < plan.ticks();
+            double simulatedSeconds = played * plan.tickSeconds();
             for (String name : plan.hostNames()) {
                 for (GuestStats g : finalReports.get(name).guests()) {
                     samples.add(new RunResult.Sample(simulatedSeconds, name, g));

@@ -87,6 +87,27 @@ class InterruptTest {
         assertThat(dir.resolve("report.html")).exists();
     }
 
+    @Test
+    void aFreeRunningRunStopsEarlyTooWithEveryGuestAuditedAtItsLastTick(@TempDir Path dir) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path scenario = Path.of("..", "conf", "scenarios", "stress-free-running.conf");
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> Main.execute(new String[] {
+            "run", scenario.toString(), "--out", dir.toString(), "--set", "scenario.duration=3600s"},
+                new PrintWriter(out), new PrintWriter(err)));
+        RunControl control = awaitTicks(3);
+        control.requestStop();
+        assertThat(code.get(120, TimeUnit.SECONDS)).as(err.toString()).isEqualTo(Main.INTERRUPTED);
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+        assertThat(summary.get("interrupted").asBoolean()).isTrue();
+        long ticks = summary.get("ticks").asLong();
+        assertThat(ticks).isBetween(4L, 35999L);
+        assertThat(summary.get("invariants").get("checks").asLong()).isPositive();
+        assertThat(summary.get("invariants").get("violations").asLong()).isZero();
+        assertThat(summary.get("readMismatches").asLong()).isZero();
+        assertThat(summary.get("guests").size()).isEqualTo(240); // every guest's final figures, each audited
+    }
+
     static RunControl awaitTicks(long ticks) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
