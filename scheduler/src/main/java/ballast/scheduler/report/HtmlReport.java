@@ -115,7 +115,9 @@ public final class HtmlReport {
             h.append("<p class=\"bad\">Failed: ").append(esc(s.path("failure").asText())).append("</p>\n");
         }
         h.append("<nav><a href=\"#run\">run</a> <a href=\"#invariants\">invariants</a> ")
+                .append(s.path("faults").size() > 0 ? "<a href=\"#faults\">faults</a> " : "")
                 .append(s.path("events").size() > 0 ? "<a href=\"#events\">events</a> " : "")
+                .append(s.path("migrations").size() > 0 ? "<a href=\"#migrations\">migrations</a> " : "")
                 .append("<a href=\"#hosts\">hosts</a> <a href=\"#guests\">guests</a> <a href=\"#compare\">guests compared</a>"
                         + " <a href=\"#scenario\">scenario</a></nav>\n</header>\n");
 
@@ -151,10 +153,21 @@ public final class HtmlReport {
         h.append("<p>Reads verified against what each guest wrote: ").append(num(sum(s.path("guests"), "readsVerified")))
                 .append("; mismatched: ").append(num(s.path("readMismatches"))).append(".</p>\n</section>\n");
 
+        if (s.path("faults").size() > 0) {
+            h.append("<section id=\"faults\">\n<h2>Faults</h2>\n<p class=\"warn\">Guests that failed, were lost with"
+                    + " their node, or could not be moved, and what was done.</p>\n").append(table(s.path("faults")))
+                    .append("</section>\n");
+        }
         if (s.path("events").size() > 0) {
             h.append("<section id=\"events\">\n<h2>Timed events</h2>\n<p class=\"note\">Applied between ticks, before the"
                     + " tick named; drawn as dotted lines on the charts.</p>\n").append(table(s.path("events")))
                     .append("</section>\n");
+        }
+        if (s.path("migrations").size() > 0) {
+            h.append("<section id=\"migrations\">\n<h2>Live migrations</h2>\n<p class=\"note\">Pre-copy: rounds (the"
+                    + " first, full one included), pages sent in all, downtime (the stop-and-copy's pages on the link) and"
+                    + " total time in simulated milliseconds; trigger: a migrate event or the hotspot trigger.</p>\n")
+                    .append(table(s.path("migrations"))).append("</section>\n");
         }
         h.append("<section id=\"hosts\">\n<h2>Hosts</h2>\n").append(table(s.path("hosts")));
         appendCharts(h, charts, svg, "hosts");

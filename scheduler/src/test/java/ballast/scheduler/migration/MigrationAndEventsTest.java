@@ -135,9 +135,24 @@ class MigrationAndEventsTest {
                 events = [
                   { at = 800ms, migrate { guest = early, to = host-b } }
                   { at = 2s, migrate { guest = late, to = host-b } }
+                  { at = 3s, migrate { guest = early, to = host-b } }
                 ]
                 """));
         RunResult moved = Simulation.run(go, LiveMigrationTest.options());
+        assertThat(moved.faults()).singleElement().satisfies(f -> {
+            assertThat(f.guest()).isEqualTo("early");
+            assertThat(f.cause()).contains("already runs on host-b");
+        });
+        // the report shows the migrations and the refused one
+        Path out = dir.resolve("out");
+        ballast.scheduler.report.RunWriter.write(out, go, moved, false);
+        ballast.scheduler.report.HtmlReport.write(out);
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("<section id=\"migrations\">").contains("<section id=\"faults\">")
+                .contains("already runs on host-b");
+        String migrations = html.substring(html.indexOf("<section id=\"migrations\">"),
+                html.indexOf("</section>", html.indexOf("<section id=\"migrations\">")));
+        assertThat(migrations).contains("<td>early</td>").contains("<td>late</td>").contains("<td>event</td>");
         // each guest is reported once, by the host it ended on (host-a, left empty, reports none)
         assertThat(moved.guests()).extracting(GuestStats::name).containsExactlyInAnyOrder("early", "late");
         assertThat(moved.failure()).isNull();
