@@ -198,12 +198,24 @@ public final class HypervisorCore {
      */
     public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
                             KernelActivity kernel, Reservation reservation) {
+        return apply(index, tick, mmuUpdates, ops, ops == null ? 0 : ops.length, values,
+                values == null ? 0 : values.length, kernel, reservation);
+    }
+
+    /**
+     * As {@link #apply(int, long, List, long[], long[], KernelActivity, Reservation)}, the streams
+     * being the first {@code opCount} entries of {@code ops} and the first {@code valueCount} of
+     * {@code values} (a guest's reused buffers; see {@link ballast.host.abi.TickWork}). A count
+     * outside its array refuses the operations as malformed.
+     */
+    public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                            int valueCount, KernelActivity kernel, Reservation reservation) {
         GuestMemory g = guests[index];
         List<Refusal> refusals = new ArrayList<>(0);
         if (reservation != null) {
             pageOuts(g, reservation.pageOuts(), refusals);
         }
-        long digest = applyWork(g, mmuUpdates, ops, values, kernel, refusals);
+        long digest = applyWork(g, mmuUpdates, ops, opCount, values, valueCount, kernel, refusals);
         int reads = lastReads;
         int status = 0;
         if (reservation != null) {
@@ -221,8 +233,8 @@ public final class HypervisorCore {
      * The mmu_updates, kernel activity and operations; returns the read digest, the reads in
      * {@link #lastReads} (an empty digest and no reads when the operations were refused).
      */
-    private long applyWork(GuestMemory g, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
-                                 KernelActivity kernel, List<Refusal> refusals) {
+    private long applyWork(GuestMemory g, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                           int valueCount, KernelActivity kernel, List<Refusal> refusals) {
         boolean batched = false;
         if (mmuUpdates != null) {
             for (int h = 0; h < mmuUpdates.size(); h++) {
@@ -244,14 +256,14 @@ public final class HypervisorCore {
                 g.cpu.kernel(kernel, batched);
             }
         }
-        Refusal bad = validateOps(g, ops, values);
+        Refusal bad = validateOps(g, ops, opCount, values, valueCount);
         if (bad != null) {
             g.refuse(bad.reason());
             refusals.add(bad);
             lastReads = 0;
             return Tokens.EMPTY_DIGEST;
         }
-        return runOps(g, ops, values);
+        return runOps(g, ops, opCount, values);
     }
 
     // ---------------------------------------------------------------- reservation calls
@@ -466,16 +478,18 @@ public final class HypervisorCore {
      * process in range, a MAP's PPN in range, values counted); only when it finds something wrong
      * does {@link #refuseOps} go over the stream again to name the first offence.
      */
-    private Refusal validateOps(GuestMemory g, long[] ops, long[] values) {
+    private Refusal validateOps(GuestMemory g, long[] ops, int opCount, long[] values, int valueCount) {
         if (ops == null || values == null) {
             return new Refusal(RefusalReason.MALFORMED, -1, "missing operation or value stream");
         }
-        if (ops.length > settings.maxBatchOps()) {
-            return new Refusal(RefusalReason.BATCH_TOO_LARGE, -1,
-                    ops.length + " operations in one tick, at most " + settings.maxBatchOps());
+        if (opCount < 0 || opCount > ops.length || valueCount < 0 || valueCount > values.length) {
+            return new Refusal(RefusalReason.MALFORMED, -1, opCount + " operations and " + valueCount
+                    + " values counted in streams of " + ops.length + " and " + values.length);
         }
-        final int opCount = ops.length;
-        final int valueCount = values.length;
+        if (opCount > settings.maxBatchOps()) {
+            return new Refusal(RefusalReason.BATCH_TOO_LARGE, -1,
+                    opCount + " operations in one tick, at most " + settings.maxBatchOps());
+        }
         final int processes = g.spec.processes();
         final long pages = g.pmap.pages();
         final int allowed = g.mode == TranslationMode.PARA ? PARA_KINDS : ALL_KINDS;
@@ -502,13 +516,11 @@ public final class HypervisorCore {
         if (!bad && v == valueCount) {
             return null;
         }
-        return refuseOps(g, ops, values);
+        return refuseOps(g, ops, opCount, values, valueCount);
     }
 
     /** The first offence of a stream {@link #validateOps} found wrong, in stream order, as a refusal. */
-    private static Refusal refuseOps(GuestMemory g, long[] ops, long[] values) {
-        int opCount = ops.length;
-        int valueCount = values.length;
+    private static Refusal refuseOps(GuestMemory g, long[] ops, int opCount, long[] values, int valueCount) {
         int processes = g.spec.processes();
         int pages = g.pmap.pages();
         boolean para = g.mode == TranslationMode.PARA;
@@ -548,8 +560,7 @@ public final class HypervisorCore {
     }
 
     /** The hot loop: operations in order through the TLB; returns the read digest (reads in {@link #lastReads}). Allocates nothing per operation. */
-    private long runOps(GuestMemory g, long[] ops, long[] values) {
-        final int opCount = ops.length;
+    private long runOps(GuestMemory g, long[] ops, int opCount, long[] values) {
         final Tlb tlb = g.tlb;
         final FramePool frames = this.frames;
         long digest = Tokens.EMPTY_DIGEST;
