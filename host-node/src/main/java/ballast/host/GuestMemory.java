@@ -153,8 +153,7 @@ final class GuestMemory {
             this.paraPpn = null;
             this.rmap = null;
         }
-        // Nested paging finds a frame's TLB entries by frame (no reverse map): per-set frame summaries.
-        this.tlb = new Tlb(tlbEntries, shadow == null && mode == TranslationMode.NESTED);
+        this.tlb = new Tlb(tlbEntries);
     }
 
     /** Counts one refused call of this guest, and why. */
@@ -359,7 +358,7 @@ final class GuestMemory {
      * The hypervisor moved {@code ppn} from frame {@code oldMpn} to {@code newMpn} (they may be the
      * same frame, now write-protected): repoints the shadow (full, nested without nested paging) or para-virtual entries built
      * from the PPN and drops their TLB entries; with nested paging, drops every TLB entry of the
-     * old frame (found through the TLB's frame summaries, not by a scan of every entry). A para-virtual guest's notice records the change.
+     * old frame. A para-virtual guest's notice records the change.
      */
     void repoint(int ppn, int oldMpn, int newMpn) {
         if (shadow != null) { // full, and nested without nested paging

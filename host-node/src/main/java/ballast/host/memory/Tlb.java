@@ -18,13 +18,6 @@ import java.util.Arrays;
  * a hit reads its MPN next to its tag. The set's FIFO replacement pointer lives in the upper half
  * of its first way's MPN word, so a fill after a miss touches no other line either.
  *
- * <p>A TLB made {@linkplain #Tlb(int, boolean) with a frame summary} also keeps, per set, a 64-bit
- * summary of the frames its live ways map (one bit per frame, by a hash of the MPN), recomputed
- * from the set's ways on every change of the set: {@link #invalidateFrame} then reads the summaries
- * (8 bytes a set) and looks into the few sets whose summary has the frame's bit, instead of every
- * entry. For guests that find TLB entries by frame (nested paging: a copy-on-write break or a
- * merge drops the old frame's entries).
- *
  * <p>Owned by one hypervisor, not thread-safe.
  */
 public final class Tlb {
@@ -45,19 +38,9 @@ public final class Tlb {
     private final int ways;
     private final int shift;
     private final int setMask;
-    /** Per set, the bits {@link #frameBit} of the MPNs its live ways map; null without a frame summary. */
-    private final long[] frameSummary;
 
     /** @param entries number of entries, a power of two >= 1 */
     public Tlb(int entries) {
-        this(entries, false);
-    }
-
-    /**
-     * @param entries      number of entries, a power of two >= 1
-     * @param frameSummary whether to keep per-set frame summaries for a fast {@link #invalidateFrame}
-     */
-    public Tlb(int entries, boolean frameSummary) {
         if (entries < 1 || Integer.bitCount(entries) != 1) {
             throw new IllegalArgumentException("TLB entries must be a power of two: " + entries);
         }
@@ -67,22 +50,6 @@ public final class Tlb {
         this.slots = new long[2 * entries];
         this.setMask = sets - 1;
         this.shift = 64 - Integer.numberOfTrailingZeros(sets);
-        this.frameSummary = frameSummary ? new long[sets] : null;
-    }
-
-    private static long frameBit(int mpn) {
-        return 1L << (int) ((mpn * 0x9E3779B97F4A7C15L) >>> 58);
-    }
-
-    /** Recomputes the frame summary of the set whose first tag is at {@code b} from its live ways. */
-    private void summarize(int b) {
-        long bits = 0;
-        for (int w = b, end = b + 2 * ways; w < end; w += 2) {
-            if (slots[w] != 0) {
-                bits |= frameBit((int) slots[w + 1]);
-            }
-        }
-        frameSummary[b / (2 * ways)] = bits;
     }
 
     public int entries() {
@@ -147,9 +114,6 @@ public final class Tlb {
         }
         slots[slot] = (key + 1) | (readOnly ? READ_ONLY : 0L);
         slots[slot + 1] = (slots[slot + 1] & ~MPN_BITS) | (mpn & MPN_BITS);
-        if (frameSummary != null) {
-            summarize(b);
-        }
     }
 
     /** Drops the entry for {@code key} if cached (INVLPG). */
@@ -157,45 +121,16 @@ public final class Tlb {
         int slot = find(key);
         if (slot >= 0) {
             slots[slot] = 0;
-            if (frameSummary != null) {
-                summarize(base(key));
-            }
         }
     }
 
     /** Drops every entry that maps machine frame {@code mpn}, whatever its key; returns how many. */
     public int invalidateFrame(int mpn) {
-        if (frameSummary != null) {
-            return invalidateFrameBySummary(mpn);
-        }
         int dropped = 0;
         for (int s = 0; s < slots.length; s += 2) {
             if ((int) slots[s + 1] == mpn && slots[s] != 0) {
                 slots[s] = 0;
                 dropped++;
-            }
-        }
-        return dropped;
-    }
-
-    private int invalidateFrameBySummary(int mpn) {
-        long bit = frameBit(mpn);
-        int dropped = 0;
-        int stride = 2 * ways;
-        for (int set = 0; set < frameSummary.length; set++) {
-            if ((frameSummary[set] & bit) == 0) {
-                continue;
-            }
-            int b = set * stride;
-            int before = dropped;
-            for (int w = b, end = b + stride; w < end; w += 2) {
-                if ((int) slots[w + 1] == mpn && slots[w] != 0) {
-                    slots[w] = 0;
-                    dropped++;
-                }
-            }
-            if (dropped != before) {
-                summarize(b);
             }
         }
         return dropped;
@@ -214,9 +149,6 @@ public final class Tlb {
             if (slots[s] != 0 && Arrays.binarySearch(sortedMpns, 0, count, (int) slots[s + 1]) >= 0) {
                 slots[s] = 0;
                 dropped++;
-                if (frameSummary != null) {
-                    summarize(s - s % (2 * ways));
-                }
             }
         }
         return dropped;
@@ -243,9 +175,6 @@ public final class Tlb {
         final long[] s = slots;
         for (int i = 0; i < s.length; i += 2) {
             s[i] = 0L;
-        }
-        if (frameSummary != null) {
-            Arrays.fill(frameSummary, 0L);
         }
     }
 }
