@@ -127,9 +127,16 @@ public final class GuestOs {
     private final int processes;
     /** log2(processes) when it is a power of two (no division on the hot path), else -1. */
     private final int processShift;
-    /** Operation and value streams, reused from tick to tick; each message gets an exact-length copy. */
-    private final LongBuffer opBuffer = new LongBuffer();
-    private final LongBuffer valueBuffer = new LongBuffer();
+    /**
+     * Operation and value streams, two of each, reused: tick {@code t}'s work is written into
+     * those of parity {@code t & 1} and handed over as they are (with their lengths, no copy). They
+     * are written again only for tick {@code t + 2}, which {@link #finishTick} refuses to generate
+     * before tick {@code t}'s result has been verified, i.e. after the hypervisor has applied tick
+     * {@code t} and is done with its streams; so tick {@code t + 1} may be generated (worked ahead)
+     * while the hypervisor applies tick {@code t}.
+     */
+    private final LongBuffer[] opBuffers = {new LongBuffer(), new LongBuffer()};
+    private final LongBuffer[] valueBuffers = {new LongBuffer(), new LongBuffer()};
     private Workload workload;
     /** The tick the current workload started at (its phases are timed from there). */
     private long workloadStartTick;
@@ -343,12 +350,24 @@ public final class GuestOs {
     }
 
     /**
-     * The work of one tick: the ops and values streams, for para guests the mmu_update batch, the
-     * kernel's activity (null when it did nothing), and the reservation calls (null when none: no
-     * page-out, inflate or deflate).
+     * The work of one tick: the ops and values streams (the first {@code opCount} entries of
+     * {@code opBuffer} and {@code valueCount} of {@code valueBuffer}: the guest's own buffers,
+     * valid until the guest generates the tick after next), for para guests the mmu_update batch,
+     * the kernel's activity (null when it did nothing), and the reservation calls (null when none:
+     * no page-out, inflate or deflate).
      */
-    public record Work(List<MmuUpdate> mmuUpdates, long[] ops, long[] values, KernelActivity kernel,
-                       Reservation reservation) {
+    public record Work(List<MmuUpdate> mmuUpdates, long[] opBuffer, int opCount, long[] valueBuffer, int valueCount,
+                       KernelActivity kernel, Reservation reservation) {
+        /** A copy of the operation stream, of exactly its length. */
+        public long[] ops() {
+            return Arrays.copyOf(opBuffer, opCount);
+        }
+
+        /** A copy of the value stream, of exactly its length. */
+        public long[] values() {
+            return Arrays.copyOf(valueBuffer, valueCount);
+        }
+
         /** The PPNs this tick pinned for the balloon (its inflate call), possibly none. */
         public int[] pinned() {
             return reservation == null ? NO_PAGES : reservation.inflate();
@@ -369,8 +388,14 @@ public final class GuestOs {
     public Work generate(long tick, int maxMmuUpdateEntries, BalloonOrders orders, boolean stall) {
         boolean para = settings.mode() == TranslationMode.PARA;
         Mmu mmu = new Mmu(new LongArrayList(), new IntArrayList(), new IntArrayList(), new IntArrayList());
-        LongBuffer ops = opBuffer.clear();
-        LongBuffer values = valueBuffer.clear();
+        Pending slot = pending[(int) (tick & 1)];
+        if (slot.tick >= 0) {
+            // Before the buffers are touched: tick - 2's streams may still be read by the hypervisor.
+            throw new IllegalStateException(settings.name() + ": tick " + tick + " generated while tick " + slot.tick
+                    + " is still unverified");
+        }
+        LongBuffer ops = opBuffers[(int) (tick & 1)].clear();
+        LongBuffer values = valueBuffers[(int) (tick & 1)].clear();
         tickDigest = Tokens.EMPTY_DIGEST;
         tickReads = 0;
         stamp = (int) tick;
@@ -732,7 +757,7 @@ public final class GuestOs {
             batches = splitMmuUpdates(mmu.keys().toLongArray(), mmu.mpns().toIntArray(), mmu.ppns().toIntArray(),
                     maxMmuUpdateEntries);
         }
-        return new Work(batches, ops.toArray(), values.toArray(), kernel.next(count), reservation);
+        return new Work(batches, ops.data, ops.size, values.data, values.size, kernel.next(count), reservation);
     }
 
     /** A tick's mmu_update entries being gathered, with the workload page of each. */
@@ -1074,8 +1099,5 @@ public final class GuestOs {
             data[size++] = value;
         }
 
-        long[] toArray() {
-            return Arrays.copyOf(data, size);
-        }
     }
 }

@@ -416,8 +416,9 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         if (r != null && (r.inflate().length > 0 || r.deflate().length > 0)) {
             lastCallWork = tick;
         }
-        return new TickWork(os.settings().index(), tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel(),
-                r, self);
+        // The guest's own buffers, not copies: GuestOs writes them again only after this tick's result.
+        return new TickWork(os.settings().index(), tick, work.mmuUpdates(), work.opBuffer(), work.opCount(),
+                work.valueBuffer(), work.valueCount(), work.kernel(), r, self);
     }
 
     private void onTickResult(TickResult result) {

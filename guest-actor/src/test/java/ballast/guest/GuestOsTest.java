@@ -1,6 +1,7 @@
 package ballast.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
@@ -28,16 +29,17 @@ class GuestOsTest {
     static long replay(GuestOs.Work work, Map<Long, Long> memory, Map<Long, Integer> pageTable) {
         long digest = Tokens.EMPTY_DIGEST;
         int v = 0;
+        long[] values = work.values();
         for (long op : work.ops()) {
             long key = Ops.keyOf(op);
             switch (Ops.kind(op)) {
                 case Ops.READ -> digest = Tokens.fold(digest, memory.get(key));
-                case Ops.WRITE -> memory.put(key, work.values()[v++]);
-                case Ops.MAP -> pageTable.put(key, (int) work.values()[v++]);
+                case Ops.WRITE -> memory.put(key, values[v++]);
+                case Ops.MAP -> pageTable.put(key, (int) values[v++]);
                 default -> { }
             }
         }
-        assertThat(v).isEqualTo(work.values().length);
+        assertThat(v).isEqualTo(values.length);
         return digest;
     }
 
@@ -140,5 +142,40 @@ class GuestOsTest {
         assertThat(keys).hasSize(1000);
         assertThat(Ops.vpn(os.keyOf(1 * 2))).isGreaterThanOrEqualTo(GuestOs.HIGH_REGION_VPN);
         assertThat(Ops.vpn(os.keyOf(0))).isEqualTo(GuestOs.LOW_REGION_VPN);
+    }
+    @Test
+    void ticksAreHandedOverInTwoAlternatingBuffersThatAreNotWrittenBeforeTheirTickIsVerified() {
+        GuestOs os = new GuestOs(settings(TranslationMode.FULL, 1, 512, 20_000, 0.3));
+        os.booted(new int[0]);
+        Map<Long, Long> memory = new HashMap<>();
+        Map<Long, Integer> pageTable = new HashMap<>();
+        GuestOs.Work t0 = os.generate(0, 1000);
+        long[] t0Ops = t0.ops();
+        long[] t0Values = t0.values();
+        // Tick 1 generated ahead, while tick 0 is (say) being applied: a buffer of its own.
+        GuestOs.Work t1 = os.generate(1, 1000);
+        assertThat(t1.opBuffer()).isNotSameAs(t0.opBuffer());
+        assertThat(t1.valueBuffer()).isNotSameAs(t0.valueBuffer());
+        assertThat(t0.ops()).as("tick 0's stream untouched by tick 1").isEqualTo(t0Ops);
+        assertThat(t0.values()).isEqualTo(t0Values);
+        // Tick 2 would reuse tick 0's buffers: refused before they are written while tick 0 is unverified.
+        assertThatThrownBy(() -> os.generate(2, 1000)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tick 0 is still unverified");
+        assertThat(t0.ops()).as("the refused generation wrote nothing").isEqualTo(t0Ops);
+        assertThat(t0.values()).isEqualTo(t0Values);
+        assertThat(os.verify(result(0, t0, memory, pageTable))).isTrue();
+        GuestOs.Work t2 = os.generate(2, 1000);
+        assertThat(t2.opBuffer()).isSameAs(t0.opBuffer());
+        assertThat(t1.ops()).as("tick 1 still intact while tick 2 is generated").isNotEmpty();
+        assertThat(os.verify(result(1, t1, memory, pageTable))).isTrue();
+        assertThat(os.verify(result(2, t2, memory, pageTable))).isTrue();
+        assertThat(t2.opCount()).isLessThanOrEqualTo(t2.opBuffer().length);
+        assertThat(os.counters().readMismatches()).isZero();
+    }
+
+    private static TickResult result(long tick, GuestOs.Work work, Map<Long, Long> memory, Map<Long, Integer> pageTable) {
+        long digest = replay(work, memory, pageTable);
+        int reads = (int) java.util.Arrays.stream(work.ops()).filter(op -> Ops.kind(op) == Ops.READ).count();
+        return new TickResult(tick, digest, reads, List.of());
     }
 }

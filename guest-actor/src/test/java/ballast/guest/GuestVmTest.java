@@ -116,12 +116,17 @@ class GuestVmTest {
             boot.replyTo().tell(new TickStart(tick, auditEvery || tick == LAST_TICK, targetAt(tick), stallAt(tick)));
             TickWork w = hypervisor.expectMessageClass(TickWork.class);
             assertThat(w.tick()).isEqualTo(tick);
-            works.add(describe(w));
-            raw.add(w);
+            String received = describe(w);
+            works.add(received);
+            raw.add(w.exact()); // later ticks reuse the buffers
+
             pause(jitter);
             host.refuseInflate = tick == 8 || tick == 9;
             host.refuseDeflate = tick == 37;
-            TickResult result = host.apply(tick, w.mmuUpdates(), w.ops(), w.values(), w.reservation());
+            // The guest hands over its own buffers and has (mostly) generated tick + 1 ahead by now: what
+            // is applied is read from them now, so a buffer reused too early would fail verification.
+            TickResult result = host.apply(tick, w.mmuUpdates(), Arrays.copyOf(w.ops(), w.opCount()),
+                    Arrays.copyOf(w.values(), w.valueCount()), w.reservation());
             int[][] notice = host.takeNotice();
             if (notice != null) {
                 boot.replyTo().tell(new RemapNotice(tick, notice[0], notice[1]));
@@ -129,6 +134,7 @@ class GuestVmTest {
             boot.replyTo().tell(result);
             ack = hypervisor.expectMessageClass(TickAck.class);
             assertThat(ack.tick()).isEqualTo(tick);
+            assertThat(describe(w)).as("tick %d's work, after the guest generated the next", tick).isEqualTo(received);
             assertThat(ack.audit() != null).isEqualTo(auditEvery || tick == LAST_TICK);
         }
         testKit.stop(vm);
@@ -239,7 +245,8 @@ class GuestVmTest {
     }
 
     static String describe(TickWork w) {
-        StringBuilder s = new StringBuilder(Arrays.toString(w.ops())).append(Arrays.toString(w.values()));
+        StringBuilder s = new StringBuilder(Arrays.toString(Arrays.copyOf(w.ops(), w.opCount())))
+                .append(Arrays.toString(Arrays.copyOf(w.values(), w.valueCount())));
         for (MmuUpdate u : w.mmuUpdates()) {
             s.append(Arrays.toString(u.keys())).append(Arrays.toString(u.mpns())).append(Arrays.toString(u.ppns()));
         }

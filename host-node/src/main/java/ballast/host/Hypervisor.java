@@ -395,8 +395,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 continue;
             }
             work[g] = null;
-            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.values(), next.kernel(),
-                    next.reservation());
+            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.opCount(), next.values(),
+                    next.valueCount(), next.kernel(), next.reservation());
             if (daemon != null && core.isParavirtual(g)) {
                 held[g] = result;
             } else {
@@ -643,7 +643,8 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
      * {@code checkEvery} works, checks the invariants and reports progress.
      */
     private void applyFree(TickWork w) {
-        TickResult result = core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.values(), w.kernel(), w.reservation());
+        TickResult result = core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.opCount(), w.values(), w.valueCount(),
+                w.kernel(), w.reservation());
         if (core.isParavirtual(w.guest())) {
             sendNotice(w.guest(), w.tick());
         }

@@ -204,12 +204,24 @@ public final class HypervisorCore {
      */
     public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
                             KernelActivity kernel, Reservation reservation) {
+        return apply(index, tick, mmuUpdates, ops, ops == null ? 0 : ops.length, values,
+                values == null ? 0 : values.length, kernel, reservation);
+    }
+
+    /**
+     * As {@link #apply(int, long, List, long[], long[], KernelActivity, Reservation)}, the streams
+     * being the first {@code opCount} entries of {@code ops} and the first {@code valueCount} of
+     * {@code values} (a guest's reused buffers; see {@link ballast.host.abi.TickWork}). A count
+     * outside its array refuses the operations as malformed.
+     */
+    public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                            int valueCount, KernelActivity kernel, Reservation reservation) {
         GuestMemory g = guests[index];
         List<Refusal> refusals = new ArrayList<>(0);
         if (reservation != null) {
             pageOuts(g, reservation.pageOuts(), refusals);
         }
-        long digest = applyWork(g, mmuUpdates, ops, values, kernel, refusals);
+        long digest = applyWork(g, mmuUpdates, ops, opCount, values, valueCount, kernel, refusals);
         int reads = lastReads;
         int status = 0;
         if (g.popped) {
@@ -229,8 +241,8 @@ public final class HypervisorCore {
      * The mmu_updates, kernel activity and operations; returns the read digest, the reads in
      * {@link #lastReads} (an empty digest and no reads when the operations were refused).
      */
-    private long applyWork(GuestMemory g, List<MmuUpdate> mmuUpdates, long[] ops, long[] values,
-                                 KernelActivity kernel, List<Refusal> refusals) {
+    private long applyWork(GuestMemory g, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                           int valueCount, KernelActivity kernel, List<Refusal> refusals) {
         boolean batched = false;
         if (mmuUpdates != null) {
             for (int h = 0; h < mmuUpdates.size(); h++) {
@@ -252,14 +264,14 @@ public final class HypervisorCore {
                 g.cpu.kernel(kernel, batched);
             }
         }
-        Refusal bad = validateOps(g, ops, values);
+        Refusal bad = validateOps(g, ops, opCount, values, valueCount);
         if (bad != null) {
             g.refuse(bad.reason());
             refusals.add(bad);
             lastReads = 0;
             return Tokens.EMPTY_DIGEST;
         }
-        return runOps(g, ops, values);
+        return runOps(g, ops, opCount, values);
     }
 
     // ---------------------------------------------------------------- reservation calls
@@ -461,19 +473,67 @@ public final class HypervisorCore {
         return null;
     }
 
-    private Refusal validateOps(GuestMemory g, long[] ops, long[] values) {
+    /** Bits of an operation that must be clear: bits 46 to 59 (bit 63, a kind of 8 or more, fails the kind test). */
+    private static final long UNUSED_OP_BITS = ~(Ops.KEY_MASK | (0xFL << Ops.KIND_SHIFT));
+    /** Kinds (as bits) a guest may use: all five; a para-virtual guest no MAP or UNMAP. */
+    private static final int ALL_KINDS = (1 << Ops.READ) | (1 << Ops.WRITE) | (1 << Ops.MAP) | (1 << Ops.UNMAP) | (1 << Ops.SWITCH);
+    private static final int PARA_KINDS = ALL_KINDS & ~((1 << Ops.MAP) | (1 << Ops.UNMAP));
+    /** Kinds (as bits) that take a value. */
+    private static final int VALUE_KINDS = (1 << Ops.WRITE) | (1 << Ops.MAP);
+
+    /**
+     * Validates a tick's operations: one tight pass of mask tests (kind allowed, unused bits clear,
+     * process in range, a MAP's PPN in range, values counted); only when it finds something wrong
+     * does {@link #refuseOps} go over the stream again to name the first offence.
+     */
+    private Refusal validateOps(GuestMemory g, long[] ops, int opCount, long[] values, int valueCount) {
         if (ops == null || values == null) {
             return new Refusal(RefusalReason.MALFORMED, -1, "missing operation or value stream");
         }
-        if (ops.length > settings.maxBatchOps()) {
-            return new Refusal(RefusalReason.BATCH_TOO_LARGE, -1,
-                    ops.length + " operations in one tick, at most " + settings.maxBatchOps());
+        if (opCount < 0 || opCount > ops.length || valueCount < 0 || valueCount > values.length) {
+            return new Refusal(RefusalReason.MALFORMED, -1, opCount + " operations and " + valueCount
+                    + " values counted in streams of " + ops.length + " and " + values.length);
         }
+        if (opCount > settings.maxBatchOps()) {
+            return new Refusal(RefusalReason.BATCH_TOO_LARGE, -1,
+                    opCount + " operations in one tick, at most " + settings.maxBatchOps());
+        }
+        final int processes = g.spec.processes();
+        final long pages = g.pmap.pages();
+        final int allowed = g.mode == TranslationMode.PARA ? PARA_KINDS : ALL_KINDS;
+        int v = 0;
+        boolean bad = false;
+        for (int i = 0; i < opCount; i++) {
+            long op = ops[i];
+            int kind = (int) (op >>> Ops.KIND_SHIFT);
+            bad |= (op & UNUSED_OP_BITS) != 0 | ((allowed >>> kind) & 1) == 0
+                    | (int) ((op & Ops.KEY_MASK) >>> Ops.PROCESS_SHIFT) >= processes;
+            if (kind == Ops.MAP) {
+                if (v >= valueCount) {
+                    bad = true;
+                    break;
+                }
+                long ppn = values[v];
+                bad |= ppn < 0 | ppn >= pages;
+            }
+            v += (VALUE_KINDS >>> kind) & 1;
+            if (bad) {
+                break;
+            }
+        }
+        if (!bad && v == valueCount) {
+            return null;
+        }
+        return refuseOps(g, ops, opCount, values, valueCount);
+    }
+
+    /** The first offence of a stream {@link #validateOps} found wrong, in stream order, as a refusal. */
+    private static Refusal refuseOps(GuestMemory g, long[] ops, int opCount, long[] values, int valueCount) {
         int processes = g.spec.processes();
         int pages = g.pmap.pages();
         boolean para = g.mode == TranslationMode.PARA;
         int v = 0;
-        for (int i = 0; i < ops.length; i++) {
+        for (int i = 0; i < opCount; i++) {
             long op = ops[i];
             if (!Ops.isWellFormed(op)) {
                 return new Refusal(RefusalReason.MALFORMED, i, "operation " + i + " is malformed: 0x" + Long.toHexString(op));
@@ -488,7 +548,7 @@ public final class HypervisorCore {
                         "operation " + i + ": a para-virtual guest writes its page tables through mmu_update");
             }
             if (Ops.takesValue(kind)) {
-                if (v >= values.length) {
+                if (v >= valueCount) {
                     return new Refusal(RefusalReason.VALUES_MISMATCH, i, "operation " + i + " has no value");
                 }
                 if (kind == Ops.MAP) {
@@ -501,14 +561,14 @@ public final class HypervisorCore {
                 v++;
             }
         }
-        if (v != values.length) {
-            return new Refusal(RefusalReason.VALUES_MISMATCH, -1, values.length + " values for " + v + " operations that take one");
+        if (v != valueCount) {
+            return new Refusal(RefusalReason.VALUES_MISMATCH, -1, valueCount + " values for " + v + " operations that take one");
         }
-        return null;
+        throw new IllegalStateException("operation stream found wrong, then right");
     }
 
     /** The hot loop: operations in order through the TLB; returns the read digest (reads in {@link #lastReads}). Allocates nothing per operation. */
-    private long runOps(GuestMemory g, long[] ops, long[] values) {
+    private long runOps(GuestMemory g, long[] ops, int opCount, long[] values) {
         final Tlb tlb = g.tlb;
         final FramePool frames = this.frames;
         long digest = Tokens.EMPTY_DIGEST;
@@ -516,7 +576,7 @@ public final class HypervisorCore {
         int v = 0;
         long hits = 0;
         long misses = 0;
-        for (int i = 0; i < ops.length; i++) {
+        for (int i = 0; i < opCount; i++) {
             long op = ops[i];
             long key = op & Ops.KEY_MASK;
             switch ((int) (op >>> Ops.KIND_SHIFT)) {

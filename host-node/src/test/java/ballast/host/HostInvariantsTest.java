@@ -34,19 +34,21 @@ class HostInvariantsTest {
     }
 
     @Test
-    void aWrongRefcountOnAPrivateFrameIsReported() {
+    void aWrongRefcountOnASharedFrameIsReported() {
+        core.guest(PrimedHost.FULL).makeShared(3, h.fullMpn); // one mapping, count 1: consistent
+        assertThat(violations()).isEmpty();
         frames.setRefcount(h.fullMpn, 2);
         assertThat(violations()).singleElement().asString()
-                .contains("refcounts").contains("MPN " + h.fullMpn).contains("refcount 2");
+                .contains("refcounts").contains("MPN " + h.fullMpn).contains("refcount 2").contains("1 mappings");
     }
 
     @Test
-    void aRefcountOnAFreeOrReservedFrameIsReported() {
-        frames.setRefcount(h.freeMpn, 1);
-        frames.setRefcount(h.reservedMpn, 1);
-        assertThat(violations()).hasSize(2)
-                .anySatisfy(l -> assertThat(l).contains("refcounts").contains("free MPN " + h.freeMpn))
-                .anySatisfy(l -> assertThat(l).contains("refcounts").contains("host-reserved MPN " + h.reservedMpn));
+    void aPrivateFrameMappedTwiceIsReportedWithItsCountOfOne() {
+        // A private frame's count is 1 by construction; a second mapping makes it wrong.
+        GuestMemory full = core.guest(PrimedHost.FULL);
+        full.pmap.back(41, h.fullMpn);
+        assertThat(violations()).anySatisfy(l -> assertThat(l).contains("refcounts").contains("MPN " + h.fullMpn)
+                .contains("refcount 1 but 2 mappings"));
     }
 
     @Test
@@ -171,7 +173,10 @@ class HostInvariantsTest {
 
     @Test
     void manyViolationsAreCappedWithACount() {
+        GuestMemory para = core.guest(PrimedHost.PARA_A);
         for (int i = 0; i < 30; i++) {
+            frames.setToken(h.p2mA[i], 1000 + i); // no two shared frames hold the zero page
+            para.makeShared(i, h.p2mA[i]);
             frames.setRefcount(h.p2mA[i], 5);
         }
         List<String> v = violations();

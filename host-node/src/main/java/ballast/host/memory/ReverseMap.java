@@ -7,16 +7,23 @@ import java.util.Arrays;
  * were built from it, so that when the hypervisor changes a PPN's backing it can find and
  * invalidate every shadow and TLB entry that points at the old machine frame.
  *
- * <p>Singly linked lists in primitive arrays: {@code head[ppn]} is the first entry, entries carry
+ * <p>Singly linked lists in primitive arrays: a PPN's head is its first entry, entries carry
  * their key and the next index, freed entries are recycled through a free list. Usually one entry
- * per PPN; aliasing (two VPNs on one PPN) makes longer lists.
+ * per PPN; aliasing (two VPNs on one PPN) makes longer lists. Heads are kept per chunk of
+ * {@value #CHUNK} PPNs, a chunk's array made when a PPN of it first gets an entry: a guest pays
+ * for the heads of the guest-physical ranges it has touched, not of all its memory.
  *
  * <p>Owned by one hypervisor, not thread-safe.
  */
 public final class ReverseMap {
     private static final int NONE = -1;
+    /** PPNs per chunk of heads. */
+    public static final int CHUNK = 512;
+    private static final int CHUNK_SHIFT = 9;
 
-    private final int[] head;
+    /** Per chunk of {@link #CHUNK} PPNs, each PPN's first entry (or NONE); null until the chunk has had one. */
+    private final int[][] heads;
+    private int chunks;
     private long[] keys;
     private int[] next;
     private int used;
@@ -24,8 +31,7 @@ public final class ReverseMap {
     private int size;
 
     public ReverseMap(int ppns) {
-        this.head = new int[ppns];
-        Arrays.fill(head, NONE);
+        this.heads = new int[(int) ((ppns + (long) CHUNK - 1) >>> CHUNK_SHIFT)][];
         this.keys = new long[64];
         this.next = new int[64];
     }
@@ -43,19 +49,32 @@ public final class ReverseMap {
             }
             e = used++;
         }
+        int[] chunk = heads[ppn >>> CHUNK_SHIFT];
+        if (chunk == null) {
+            chunk = new int[CHUNK];
+            Arrays.fill(chunk, NONE);
+            heads[ppn >>> CHUNK_SHIFT] = chunk;
+            chunks++;
+        }
         keys[e] = key;
-        next[e] = head[ppn];
-        head[ppn] = e;
+        next[e] = chunk[ppn & (CHUNK - 1)];
+        chunk[ppn & (CHUNK - 1)] = e;
         size++;
+    }
+
+    /** The first entry of {@code ppn}, or NONE. */
+    private int head(int ppn) {
+        int[] chunk = heads[ppn >>> CHUNK_SHIFT];
+        return chunk == null ? NONE : chunk[ppn & (CHUNK - 1)];
     }
 
     /** Forgets one (ppn, key) link; returns whether it was there. */
     public boolean remove(int ppn, long key) {
         int prev = NONE;
-        for (int e = head[ppn]; e != NONE; prev = e, e = next[e]) {
+        for (int e = head(ppn); e != NONE; prev = e, e = next[e]) {
             if (keys[e] == key) {
                 if (prev == NONE) {
-                    head[ppn] = next[e];
+                    heads[ppn >>> CHUNK_SHIFT][ppn & (CHUNK - 1)] = next[e];
                 } else {
                     next[prev] = next[e];
                 }
@@ -71,7 +90,10 @@ public final class ReverseMap {
     /** Calls {@code visitor} with every key linked to {@code ppn}, then unlinks them all. */
     public int drain(int ppn, KeyConsumer visitor) {
         int count = 0;
-        int e = head[ppn];
+        int e = head(ppn);
+        if (e == NONE) {
+            return 0;
+        }
         while (e != NONE) {
             int n = next[e];
             visitor.accept(keys[e]);
@@ -81,13 +103,14 @@ public final class ReverseMap {
             count++;
             e = n;
         }
-        head[ppn] = NONE;
+        heads[ppn >>> CHUNK_SHIFT][ppn & (CHUNK - 1)] = NONE;
         return count;
     }
 
-    /** Forgets every link. */
+    /** Forgets every link (and the chunks of heads). */
     public void clear() {
-        Arrays.fill(head, NONE);
+        Arrays.fill(heads, null);
+        chunks = 0;
         used = 0;
         size = 0;
         freeList = NONE;
@@ -95,7 +118,7 @@ public final class ReverseMap {
 
     /** Calls {@code visitor} with every key linked to {@code ppn}, leaving the links in place. */
     public void forEach(int ppn, KeyConsumer visitor) {
-        for (int e = head[ppn]; e != NONE; e = next[e]) {
+        for (int e = head(ppn); e != NONE; e = next[e]) {
             visitor.accept(keys[e]);
         }
     }
@@ -103,19 +126,24 @@ public final class ReverseMap {
     /** Number of keys linked to {@code ppn}. */
     public int count(int ppn) {
         int c = 0;
-        for (int e = head[ppn]; e != NONE; e = next[e]) {
+        for (int e = head(ppn); e != NONE; e = next[e]) {
             c++;
         }
         return c;
     }
 
     public boolean contains(int ppn, long key) {
-        for (int e = head[ppn]; e != NONE; e = next[e]) {
+        for (int e = head(ppn); e != NONE; e = next[e]) {
             if (keys[e] == key) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Chunks of heads made so far (each {@link #CHUNK} PPNs). */
+    public int chunks() {
+        return chunks;
     }
 
     /** Total links. */

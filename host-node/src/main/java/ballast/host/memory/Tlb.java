@@ -11,8 +11,12 @@ import java.util.Arrays;
  *
  * <p>The key is {@code process << 36 | vpn} (see {@code ballast.host.abi.Ops}); a tag holds
  * {@code key + 1} so that 0 means empty, with {@link #READ_ONLY} set for entries that must fault
- * on write (shared, copy-on-write frames). A set's ways are adjacent in the arrays, so a probe
- * touches one or two cache lines.
+ * on write (shared, copy-on-write frames).
+ *
+ * <p>Layout: one {@code long[]} of (tag, MPN) pairs, a set's ways adjacent, so a set of four
+ * ways is 64 bytes, one cache line (or two when the array does not start on a line boundary), and
+ * a hit reads its MPN next to its tag. The set's FIFO replacement pointer lives in the upper half
+ * of its first way's MPN word, so a fill after a miss touches no other line either.
  *
  * <p>Owned by one hypervisor, not thread-safe.
  */
@@ -22,11 +26,15 @@ public final class Tlb {
     private static final long KEY_BITS = READ_ONLY - 1;
     /** Ways per set when the TLB has at least this many entries. */
     public static final int WAYS = 4;
+    private static final long MPN_BITS = 0xFFFF_FFFFL;
+    private static final int NEXT_SHIFT = 32;
 
-    private final long[] tags;
-    private final int[] mpns;
-    /** Per set, the way the next fill replaces. */
-    private final byte[] next;
+    /**
+     * Per slot two words: {@code slots[2s]} the tag, {@code slots[2s + 1]} the MPN in its low 32
+     * bits; the first slot of a set keeps the way the set's next fill replaces in bits 32 and up.
+     */
+    private final long[] slots;
+    private final int entries;
     private final int ways;
     private final int shift;
     private final int setMask;
@@ -36,34 +44,33 @@ public final class Tlb {
         if (entries < 1 || Integer.bitCount(entries) != 1) {
             throw new IllegalArgumentException("TLB entries must be a power of two: " + entries);
         }
+        this.entries = entries;
         this.ways = Math.min(WAYS, entries);
         int sets = entries / ways;
-        this.tags = new long[entries];
-        this.mpns = new int[entries];
-        this.next = new byte[sets];
+        this.slots = new long[2 * entries];
         this.setMask = sets - 1;
         this.shift = 64 - Integer.numberOfTrailingZeros(sets);
     }
 
     public int entries() {
-        return tags.length;
+        return entries;
     }
 
     public int ways() {
         return ways;
     }
 
-    /** First slot of the set {@code key} belongs to. */
+    /** Index in {@link #slots} of the first tag of the set {@code key} belongs to. */
     private int base(long key) {
-        return setMask == 0 ? 0 : (int) ((key * 0x9E3779B97F4A7C15L) >>> shift) * ways;
+        return setMask == 0 ? 0 : (int) ((key * 0x9E3779B97F4A7C15L) >>> shift) * (2 * ways);
     }
 
-    /** The slot holding {@code key}, or -1. */
+    /** The index of the tag word holding {@code key}, or -1. */
     private int find(long key) {
         long tag = key + 1;
         int b = base(key);
-        for (int w = b, end = b + ways; w < end; w++) {
-            if ((tags[w] & KEY_BITS) == tag) {
+        for (int w = b, end = b + 2 * ways; w < end; w += 2) {
+            if ((slots[w] & KEY_BITS) == tag) {
                 return w;
             }
         }
@@ -72,11 +79,12 @@ public final class Tlb {
 
     /** The cached MPN for {@code key}, or {@link FramePool#NO_FRAME} on a miss. */
     public int lookup(long key) {
+        final long[] s = slots;
         long tag = key + 1;
         int b = base(key);
-        for (int w = b, end = b + ways; w < end; w++) {
-            if ((tags[w] & KEY_BITS) == tag) {
-                return mpns[w];
+        for (int w = b, end = b + 2 * ways; w < end; w += 2) {
+            if ((s[w] & KEY_BITS) == tag) {
+                return (int) s[w + 1];
             }
         }
         return FramePool.NO_FRAME;
@@ -84,11 +92,12 @@ public final class Tlb {
 
     /** The cached MPN for {@code key} if present and writable, else {@link FramePool#NO_FRAME}. */
     public int lookupWritable(long key) {
+        final long[] s = slots;
         long tag = key + 1;
         int b = base(key);
-        for (int w = b, end = b + ways; w < end; w++) {
-            if (tags[w] == tag) {
-                return mpns[w];
+        for (int w = b, end = b + 2 * ways; w < end; w += 2) {
+            if (s[w] == tag) {
+                return (int) s[w + 1];
             }
         }
         return FramePool.NO_FRAME;
@@ -96,30 +105,31 @@ public final class Tlb {
 
     public void fill(long key, int mpn, boolean readOnly) {
         int slot = find(key);
+        int b = base(key);
         if (slot < 0) {
-            int b = base(key);
-            int set = b / ways;
-            slot = b + next[set];
-            next[set] = (byte) ((next[set] + 1) % ways);
+            long first = slots[b + 1];
+            int next = (int) (first >>> NEXT_SHIFT);
+            slot = b + 2 * next;
+            slots[b + 1] = (first & MPN_BITS) | ((long) ((next + 1) % ways) << NEXT_SHIFT);
         }
-        tags[slot] = (key + 1) | (readOnly ? READ_ONLY : 0L);
-        mpns[slot] = mpn;
+        slots[slot] = (key + 1) | (readOnly ? READ_ONLY : 0L);
+        slots[slot + 1] = (slots[slot + 1] & ~MPN_BITS) | (mpn & MPN_BITS);
     }
 
     /** Drops the entry for {@code key} if cached (INVLPG). */
     public void invalidate(long key) {
         int slot = find(key);
         if (slot >= 0) {
-            tags[slot] = 0;
+            slots[slot] = 0;
         }
     }
 
     /** Drops every entry that maps machine frame {@code mpn}, whatever its key; returns how many. */
     public int invalidateFrame(int mpn) {
         int dropped = 0;
-        for (int s = 0; s < tags.length; s++) {
-            if (mpns[s] == mpn && tags[s] != 0) {
-                tags[s] = 0;
+        for (int s = 0; s < slots.length; s += 2) {
+            if ((int) slots[s + 1] == mpn && slots[s] != 0) {
+                slots[s] = 0;
                 dropped++;
             }
         }
@@ -135,9 +145,9 @@ public final class Tlb {
             return 0;
         }
         int dropped = 0;
-        for (int s = 0; s < tags.length; s++) {
-            if (tags[s] != 0 && Arrays.binarySearch(sortedMpns, 0, count, mpns[s]) >= 0) {
-                tags[s] = 0;
+        for (int s = 0; s < slots.length; s += 2) {
+            if (slots[s] != 0 && Arrays.binarySearch(sortedMpns, 0, count, (int) slots[s + 1]) >= 0) {
+                slots[s] = 0;
                 dropped++;
             }
         }
@@ -146,10 +156,10 @@ public final class Tlb {
 
     /** Calls {@code visitor} with every cached (key, MPN, read-only) entry. */
     public void forEach(EntryConsumer visitor) {
-        for (int s = 0; s < tags.length; s++) {
-            long t = tags[s];
+        for (int s = 0; s < slots.length; s += 2) {
+            long t = slots[s];
             if (t != 0) {
-                visitor.accept((t & KEY_BITS) - 1, mpns[s], (t & READ_ONLY) != 0);
+                visitor.accept((t & KEY_BITS) - 1, (int) slots[s + 1], (t & READ_ONLY) != 0);
             }
         }
     }
@@ -162,6 +172,9 @@ public final class Tlb {
 
     /** Drops every entry (a CR3 write without tagged TLBs). */
     public void flush() {
-        Arrays.fill(tags, 0L);
+        final long[] s = slots;
+        for (int i = 0; i < s.length; i += 2) {
+            s[i] = 0L;
+        }
     }
 }

@@ -1,5 +1,10 @@
 package ballast.host.wire;
 
+import ballast.host.abi.KernelActivity;
+import ballast.host.abi.MmuUpdate;
+import ballast.host.abi.Reservation;
+import ballast.host.abi.TickWork;
+import ballast.host.abi.ToGuest;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
@@ -44,7 +49,11 @@ public final class KryoFactory {
             kryo.addDefaultSerializer(ActorRef.class, new ActorRefSerializer(resolver));
         }
         for (Map.Entry<Integer, Class<?>> e : registry.classes().entrySet()) {
-            kryo.register(e.getValue(), e.getKey());
+            if (e.getValue() == TickWork.class) {
+                kryo.register(TickWork.class, new TickWorkSerializer(), e.getKey());
+            } else {
+                kryo.register(e.getValue(), e.getKey());
+            }
         }
         return kryo;
     }
@@ -214,6 +223,72 @@ public final class KryoFactory {
         @Override
         public ActorRef<?> read(Kryo kryo, Input input, Class<? extends ActorRef<?>> type) {
             return resolver.resolveActorRef(input.readString());
+        }
+    }
+    /**
+     * A tick's work as the record serializer would write it, except its two streams: only their
+     * first {@code opCount} and {@code valueCount} entries (a guest hands over reused buffers
+     * longer than the tick), read back as arrays of exactly that length.
+     */
+    static final class TickWorkSerializer extends Serializer<TickWork> {
+        TickWorkSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, TickWork w) {
+            output.writeVarInt(w.guest(), false);
+            output.writeVarLong(w.tick(), false);
+            kryo.writeClassAndObject(output, w.mmuUpdates());
+            writeStream(output, w.ops(), w.opCount());
+            writeStream(output, w.values(), w.valueCount());
+            kryo.writeObjectOrNull(output, w.kernel(), KernelActivity.class);
+            kryo.writeObjectOrNull(output, w.reservation(), Reservation.class);
+            kryo.writeClassAndObject(output, w.replyTo());
+        }
+
+        /** A null stream as 0, else its count + 1, then the entries. */
+        private static void writeStream(Output output, long[] a, int count) {
+            if (a == null) {
+                output.writeVarInt(0, true);
+                return;
+            }
+            output.writeVarInt(count + 1, true);
+            output.writeLongs(a, 0, count);
+        }
+
+        private static long[] readStream(Input input) {
+            int marker = input.readVarInt(true);
+            if (marker == 0) {
+                return null;
+            }
+            int length = marker - 1;
+            long remaining = (long) input.limit() - input.position();
+            if (length < 0 || (long) length * Long.BYTES > remaining) {
+                throw new IllegalArgumentException("array of " + length + " elements does not fit the " + remaining + " bytes left");
+            }
+            return input.readLongs(length);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public TickWork read(Kryo kryo, Input input, Class<? extends TickWork> type) {
+            int guest = input.readVarInt(false);
+            long tick = input.readVarLong(false);
+            Object mmu = kryo.readClassAndObject(input);
+            if (mmu != null && !(mmu instanceof List<?>)) {
+                throw new IllegalArgumentException("mmu_updates is a " + mmu.getClass().getName() + ", not a list");
+            }
+            long[] ops = readStream(input);
+            long[] values = readStream(input);
+            KernelActivity kernel = kryo.readObjectOrNull(input, KernelActivity.class);
+            Reservation reservation = kryo.readObjectOrNull(input, Reservation.class);
+            Object replyTo = kryo.readClassAndObject(input);
+            if (replyTo != null && !(replyTo instanceof ActorRef<?>)) {
+                throw new IllegalArgumentException("replyTo is a " + replyTo.getClass().getName() + ", not an actor reference");
+            }
+            return new TickWork(guest, tick, (List<MmuUpdate>) mmu, ops, ops == null ? 0 : ops.length, values,
+                    values == null ? 0 : values.length, kernel, reservation, (ActorRef<ToGuest>) replyTo);
         }
     }
 }

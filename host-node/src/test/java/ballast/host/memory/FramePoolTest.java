@@ -114,7 +114,6 @@ class FramePoolTest {
         int mpn = pool.allocate(2);
         assertThat(pool.token(mpn)).isEqualTo(Tokens.ZERO);
         pool.setToken(mpn, 0xDEADBEEFL);
-        pool.setRefcount(mpn, 1);
         pool.free(mpn);
         assertThat(pool.owner(mpn)).isEqualTo(FramePool.FREE);
         assertThat(pool.refcount(mpn)).isZero();
@@ -288,5 +287,91 @@ class FramePoolTest {
             out.add(x);
         }
         return out;
+    }
+    @Test
+    void onlySharedFramesKeepACount() {
+        FramePool pool = new FramePool(64, 8, 3L);
+        int priv = pool.allocate(1);
+        int shared = pool.allocate(1);
+        int reserved = -1;
+        int free = -1;
+        for (int mpn = 0; mpn < 64; mpn++) {
+            if (pool.owner(mpn) == FramePool.HOST_RESERVED) {
+                reserved = mpn;
+            } else if (pool.owner(mpn) == FramePool.FREE) {
+                free = mpn;
+            }
+        }
+        pool.markShared(shared);
+        pool.setRefcount(shared, 7);
+        assertThat(pool.refcount(shared)).isEqualTo(7);
+        assertThat(pool.refcount(priv)).isEqualTo(1);
+        assertThat(pool.refcount(free)).isZero();
+        assertThat(pool.refcount(reserved)).isZero();
+        for (int mpn : new int[] {priv, free, reserved}) {
+            assertThatThrownBy(() -> pool.setRefcount(mpn, 2)).isInstanceOf(IllegalStateException.class);
+        }
+        pool.freeShared(shared);
+        assertThat(pool.refcount(shared)).isZero();
+        assertThat(pool.allocate(4)).isEqualTo(shared);
+        assertThat(pool.refcount(shared)).as("a recycled shared frame is private again, count 1").isEqualTo(1);
+        pool.markShared(shared);
+        assertThat(pool.refcount(shared)).as("a count starts at 1 again").isEqualTo(1);
+    }
+
+    /**
+     * Owner, token and back reference share one frame's words: each round-trips whatever the
+     * others hold, at the first and last frame and their neighbours, with extreme values (negative
+     * owners, the largest guest index and PPN, tokens with the sign bit).
+     */
+    @Test
+    void ownerTokenAndBackReferenceRoundTripAtBoundaryFrames() {
+        int total = 4099;
+        FramePool pool = new FramePool(total, 0, 5L);
+        int[] owners = {0, 1, Integer.MAX_VALUE, 12345};
+        int[] ppns = {0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 77};
+        long[] tokens = {Tokens.ZERO, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0xFFFF_FFFFL, 1L << 32};
+        java.util.Map<Integer, Integer> ownerOf = new java.util.HashMap<>();
+        for (int i = 0; i < total; i++) {
+            int mpn = pool.allocate(owners[i % owners.length]);
+            ownerOf.put(mpn, owners[i % owners.length]);
+        }
+        for (int mpn : new int[] {0, 1, 2, total / 2, total - 2, total - 1}) {
+            int owner = ownerOf.get(mpn);
+            for (int ppn : ppns) {
+                for (long token : tokens) {
+                    pool.setM2p(mpn, ppn);
+                    pool.setToken(mpn, token);
+                    assertThat(pool.m2p(mpn)).isEqualTo(ppn);
+                    assertThat(pool.token(mpn)).isEqualTo(token);
+                    assertThat(pool.owner(mpn)).isEqualTo(owner);
+                    pool.setToken(mpn, ~token);
+                    pool.setM2p(mpn, ~ppn);
+                    assertThat(pool.m2p(mpn)).isEqualTo(~ppn);
+                    assertThat(pool.token(mpn)).isEqualTo(~token);
+                    assertThat(pool.owner(mpn)).isEqualTo(owner);
+                }
+            }
+            // Neighbours untouched.
+            for (int n : new int[] {mpn - 1, mpn + 1}) {
+                if (n >= 0 && n < total && n != 0 && n != 1 && n != 2 && n != total / 2 && n != total - 2 && n != total - 1) {
+                    assertThat(pool.token(n)).isEqualTo(Tokens.ZERO);
+                    assertThat(pool.owner(n)).isEqualTo(ownerOf.get(n));
+                }
+            }
+            pool.setM2p(mpn, Integer.MIN_VALUE);
+            pool.markShared(mpn);
+            assertThat(pool.owner(mpn)).isEqualTo(FramePool.SHARED);
+            assertThat(pool.m2p(mpn)).as("the owner's change keeps the back reference").isEqualTo(Integer.MIN_VALUE);
+            pool.freeShared(mpn);
+            assertThat(pool.owner(mpn)).isEqualTo(FramePool.FREE);
+            assertThat(pool.token(mpn)).isEqualTo(Tokens.ZERO);
+            int again = pool.allocate(Integer.MAX_VALUE);
+            assertThat(again).isEqualTo(mpn);
+            assertThat(pool.owner(again)).isEqualTo(Integer.MAX_VALUE);
+            assertThat(pool.token(again)).isEqualTo(Tokens.ZERO);
+            ownerOf.put(mpn, Integer.MAX_VALUE);
+        }
+        assertThatThrownBy(() -> new FramePool(FramePool.MAX_FRAMES + 1, 0, 1L)).isInstanceOf(IllegalArgumentException.class);
     }
 }

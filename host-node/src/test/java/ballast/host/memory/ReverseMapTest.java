@@ -104,4 +104,73 @@ class ReverseMapTest {
             assertThat(rmap.count(ppn)).isEqualTo(model.getOrDefault(ppn, List.of()).size());
         }
     }
+    @Test
+    void headsAreMadePerChunkWhenAPpnOfTheChunkFirstGetsAnEntry() {
+        int ppns = 3 * ReverseMap.CHUNK + 7; // a last chunk of 7 PPNs
+        ReverseMap rmap = new ReverseMap(ppns);
+        assertThat(rmap.chunks()).isZero();
+        assertThat(rmap.count(ppns - 1)).isZero();
+        assertThat(rmap.contains(0, 1L)).isFalse();
+        assertThat(rmap.remove(ReverseMap.CHUNK, 1L)).isFalse();
+        assertThat(rmap.drain(ppns - 1, k -> { throw new AssertionError(); })).isZero();
+        assertThat(rmap.chunks()).as("looking makes no chunk").isZero();
+        int[] edges = {0, ReverseMap.CHUNK - 1, ReverseMap.CHUNK, 2 * ReverseMap.CHUNK - 1, ppns - 1};
+        for (int i = 0; i < edges.length; i++) {
+            rmap.add(edges[i], 1000L + i);
+        }
+        assertThat(rmap.chunks()).isEqualTo(3); // 0, 1 and 3; chunk 2 untouched
+        for (int i = 0; i < edges.length; i++) {
+            assertThat(rmap.contains(edges[i], 1000L + i)).as("PPN %d", edges[i]).isTrue();
+            assertThat(rmap.count(edges[i])).isEqualTo(1);
+        }
+        assertThat(rmap.count(2 * ReverseMap.CHUNK)).isZero();
+        assertThat(rmap.count(ReverseMap.CHUNK + 1)).isZero();
+        List<Long> drained = new ArrayList<>();
+        assertThat(rmap.drain(ReverseMap.CHUNK, drained::add)).isEqualTo(1);
+        assertThat(drained).containsExactly(1002L);
+        assertThat(rmap.contains(ReverseMap.CHUNK - 1, 1001L)).as("the neighbour across the chunk edge stays").isTrue();
+        rmap.clear();
+        assertThat(rmap.chunks()).isZero();
+        assertThat(rmap.count(ppns - 1)).isZero();
+        rmap.add(ppns - 1, 5L);
+        assertThat(rmap.chunks()).isEqualTo(1);
+        assertThat(rmap.size()).isEqualTo(1);
+    }
+
+    @Test
+    void chunkedHeadsAgreeWithAMapOfListsOverRandomOperations() {
+        int ppns = 5 * ReverseMap.CHUNK + 300;
+        ReverseMap rmap = new ReverseMap(ppns);
+        Map<Integer, List<Long>> model = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(17L);
+        for (int step = 0; step < 100_000; step++) {
+            int ppn = random.nextInt(8) == 0 ? (random.nextBoolean() ? ppns - 1 - random.nextInt(3) : random.nextInt(3))
+                    : random.nextInt(ppns);
+            long key = random.nextInt(40);
+            int what = random.nextInt(10);
+            List<Long> keys = model.computeIfAbsent(ppn, p -> new ArrayList<>());
+            if (what < 5) {
+                rmap.add(ppn, key);
+                keys.add(key);
+            } else if (what < 8) {
+                assertThat(rmap.remove(ppn, key)).isEqualTo(keys.remove(Long.valueOf(key)));
+            } else if (what < 9) {
+                List<Long> drained = new ArrayList<>();
+                assertThat(rmap.drain(ppn, drained::add)).isEqualTo(keys.size());
+                assertThat(drained).containsExactlyInAnyOrderElementsOf(keys);
+                keys.clear();
+            } else {
+                assertThat(rmap.count(ppn)).isEqualTo(keys.size());
+                assertThat(rmap.contains(ppn, key)).isEqualTo(keys.contains(key));
+            }
+        }
+        int total = 0;
+        for (Map.Entry<Integer, List<Long>> e : model.entrySet()) {
+            List<Long> seen = new ArrayList<>();
+            rmap.forEach(e.getKey(), seen::add);
+            assertThat(seen).containsExactlyInAnyOrderElementsOf(e.getValue());
+            total += e.getValue().size();
+        }
+        assertThat(rmap.size()).isEqualTo(total);
+    }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -162,5 +163,154 @@ class TlbTest {
         assertThat(tlb.entries()).isEqualTo(entries);
         tlb.fill(Ops.key(1, 7L), 3, false);
         assertThat(tlb.lookup(Ops.key(1, 7L))).isEqualTo(3);
+    }
+    /**
+     * The packed layout against a plain model of a 4-way FIFO TLB (tags and MPNs in separate
+     * arrays, a replacement pointer per set that a flush keeps): random fills, lookups,
+     * invalidations, frame invalidations and flushes, with MPNs up to the largest a pool can hold,
+     * must give the same answers and the same surviving entries.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4, 16, 256, 1024})
+    void packedLayoutBehavesAsTheTwoArrayModel(int entries) {
+        Tlb tlb = new Tlb(entries);
+        Model model = new Model(entries);
+        SplittableRandom random = new SplittableRandom(entries * 31L + 7);
+        int[] mpnPool = {0, 1, 2, 3, Integer.MAX_VALUE - 1, Integer.MAX_VALUE - 2, 1 << 31 >>> 1, 65535, 65536};
+        for (int step = 0; step < 200_000; step++) {
+            long key = Ops.key(random.nextInt(3), random.nextInt(4 * entries + 8));
+            if (random.nextInt(8) == 0) {
+                key = random.nextBoolean() ? 0L : Ops.KEY_MASK - random.nextInt(4);
+            }
+            int what = random.nextInt(100);
+            if (what < 40) {
+                int mpn = random.nextInt(4) == 0 ? mpnPool[random.nextInt(mpnPool.length)] : random.nextInt(1 << 20);
+                boolean ro = random.nextInt(5) == 0;
+                tlb.fill(key, mpn, ro);
+                model.fill(key, mpn, ro);
+            } else if (what < 70) {
+                assertThat(tlb.lookup(key)).isEqualTo(model.lookup(key, false));
+            } else if (what < 90) {
+                assertThat(tlb.lookupWritable(key)).isEqualTo(model.lookup(key, true));
+            } else if (what < 96) {
+                tlb.invalidate(key);
+                model.invalidate(key);
+            } else if (what < 99) {
+                int mpn = random.nextBoolean() ? mpnPool[random.nextInt(mpnPool.length)] : random.nextInt(1 << 20);
+                assertThat(tlb.invalidateFrame(mpn)).isEqualTo(model.invalidateFrame(mpn));
+            } else {
+                tlb.flush();
+                model.flush();
+            }
+        }
+        Map<Long, Long> seen = new HashMap<>();
+        tlb.forEach((key, mpn, ro) -> seen.put(key, ((long) mpn << 1) | (ro ? 1 : 0)));
+        assertThat(seen).isEqualTo(model.entries());
+    }
+
+    @Test
+    void theReplacementPointerSurvivesLargeMpnsFlushesAndInvalidations() {
+        Tlb tlb = new Tlb(4); // one set of 4 ways
+        long[] keys = {Ops.key(0, 1), Ops.key(0, 2), Ops.key(0, 3), Ops.key(0, 4), Ops.key(0, 5), Ops.key(0, 6)};
+        tlb.fill(keys[0], Integer.MAX_VALUE - 1, false); // way 0 holds the pointer beside the largest MPN
+        tlb.fill(keys[1], 0, true);
+        assertThat(tlb.lookup(keys[0])).isEqualTo(Integer.MAX_VALUE - 1);
+        tlb.flush(); // the next fill still goes to way 2, as before the flush
+        tlb.fill(keys[2], 7, false);
+        tlb.fill(keys[3], 8, false);
+        tlb.fill(keys[4], 9, false); // way 0
+        tlb.fill(keys[0], Integer.MAX_VALUE - 1, false); // way 1
+        tlb.invalidate(keys[2]);
+        tlb.fill(keys[5], 11, false); // way 2: FIFO, not the hole's
+        assertThat(tlb.lookup(keys[3])).isEqualTo(8);
+        assertThat(tlb.lookup(keys[4])).isEqualTo(9);
+        assertThat(tlb.lookup(keys[0])).isEqualTo(Integer.MAX_VALUE - 1);
+        assertThat(tlb.lookup(keys[5])).isEqualTo(11);
+        assertThat(tlb.lookup(keys[2])).isEqualTo(FramePool.NO_FRAME);
+        assertThat(tlb.invalidateFrame(Integer.MAX_VALUE - 1)).isEqualTo(1);
+        assertThat(tlb.lookup(keys[0])).isEqualTo(FramePool.NO_FRAME);
+        assertThat(tlb.lookup(keys[4])).as("way 0's entry kept its MPN beside the pointer").isEqualTo(9);
+    }
+
+    /** The reference: the TLB as two arrays and a byte per set. */
+    private static final class Model {
+        final long[] tags;
+        final int[] mpns;
+        final byte[] next;
+        final int ways;
+        final int shift;
+        final int setMask;
+
+        Model(int entries) {
+            ways = Math.min(4, entries);
+            int sets = entries / ways;
+            tags = new long[entries];
+            mpns = new int[entries];
+            next = new byte[sets];
+            setMask = sets - 1;
+            shift = 64 - Integer.numberOfTrailingZeros(sets);
+        }
+
+        int base(long key) {
+            return setMask == 0 ? 0 : (int) ((key * 0x9E3779B97F4A7C15L) >>> shift) * ways;
+        }
+
+        int find(long key) {
+            int b = base(key);
+            for (int w = b; w < b + ways; w++) {
+                if ((tags[w] & (Tlb.READ_ONLY - 1)) == key + 1) {
+                    return w;
+                }
+            }
+            return -1;
+        }
+
+        int lookup(long key, boolean write) {
+            int w = find(key);
+            return w < 0 || write && (tags[w] & Tlb.READ_ONLY) != 0 ? FramePool.NO_FRAME : mpns[w];
+        }
+
+        void fill(long key, int mpn, boolean ro) {
+            int slot = find(key);
+            if (slot < 0) {
+                int b = base(key);
+                slot = b + next[b / ways];
+                next[b / ways] = (byte) ((next[b / ways] + 1) % ways);
+            }
+            tags[slot] = (key + 1) | (ro ? Tlb.READ_ONLY : 0);
+            mpns[slot] = mpn;
+        }
+
+        void invalidate(long key) {
+            int slot = find(key);
+            if (slot >= 0) {
+                tags[slot] = 0;
+            }
+        }
+
+        int invalidateFrame(int mpn) {
+            int n = 0;
+            for (int s = 0; s < tags.length; s++) {
+                if (tags[s] != 0 && mpns[s] == mpn) {
+                    tags[s] = 0;
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        void flush() {
+            java.util.Arrays.fill(tags, 0);
+        }
+
+        Map<Long, Long> entries() {
+            Map<Long, Long> m = new HashMap<>();
+            for (int s = 0; s < tags.length; s++) {
+                if (tags[s] != 0) {
+                    m.put((tags[s] & (Tlb.READ_ONLY - 1)) - 1, ((long) mpns[s] << 1) | ((tags[s] & Tlb.READ_ONLY) != 0 ? 1 : 0));
+                }
+            }
+            return m;
+        }
     }
 }

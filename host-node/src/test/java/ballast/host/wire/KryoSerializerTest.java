@@ -326,6 +326,45 @@ class KryoSerializerTest {
     }
 
     @Test
+    void aTickWorkPutsOnlyItsCountedEntriesOnTheWire() {
+        long[] ops = new long[100_000];
+        long[] values = new long[50_000];
+        Arrays.fill(ops, MAGIC_LONG);
+        Arrays.fill(values, MAGIC_LONG);
+        ops[0] = Ops.op(Ops.WRITE, 0, 1);
+        ops[1] = Ops.op(Ops.READ, 0, 1);
+        values[0] = 99;
+        TickWork buffered = new TickWork(1, 5, List.of(), ops, 2, values, 1, null, null, guest.ref());
+        TickWork exact = new TickWork(1, 5, List.of(), new long[] {ops[0], ops[1]}, new long[] {99}, guest.ref());
+        byte[] bytes = toBytes(buffered);
+        assertThat(bytes).as("same bytes as the exact-length work").isEqualTo(toBytes(exact));
+        assertThat(bytes.length).isLessThan(200);
+        TickWork back = (TickWork) fromBytes(bytes);
+        assertThat(back.ops()).containsExactly(ops[0], ops[1]);
+        assertThat(back.opCount()).isEqualTo(2);
+        assertThat(back.values()).containsExactly(99L);
+        assertThat(back.valueCount()).isEqualTo(1);
+        assertThatThrownBy(() -> indexOf(bytes, littleEndian(MAGIC_LONG, 8))).as("nothing past the counts")
+                .isInstanceOf(AssertionError.class);
+        TickWork none = (TickWork) fromBytes(toBytes(new TickWork(0, 1, List.of(), null, null, guest.ref())));
+        assertThat(none.ops()).isNull();
+        assertThat(none.values()).isNull();
+    }
+
+    @Test
+    void aTickWorkCountOutsideItsStreamCannotBeMade() {
+        long[] ops = new long[4];
+        assertThatThrownBy(() -> new TickWork(0, 1, List.of(), ops, 5, new long[0], 0, null, null, guest.ref()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TickWork(0, 1, List.of(), ops, -1, new long[0], 0, null, null, guest.ref()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TickWork(0, 1, List.of(), ops, 0, new long[2], 3, null, null, guest.ref()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TickWork(0, 1, List.of(), null, 1, null, 0, null, null, guest.ref()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void trailingBytesAreRejected() {
         for (WireMessage m : List.of(new Booted(1, new int[] {1, 2}), new TickResult(1, 2, 3, List.of()))) {
             byte[] bytes = toBytes(m);
@@ -343,9 +382,11 @@ class KryoSerializerTest {
         byte[] booted = toBytes(new Booted(0, new int[] {MAGIC_INT}));
         byte[] mmu = toBytes(new TickWork(0, 1, List.of(new MmuUpdate(new long[0], new int[] {MAGIC_INT})),
                 new long[0], new long[0], guest.ref()));
+        byte[] work = toBytes(new TickWork(0, 1, List.of(), new long[] {MAGIC_LONG}, new long[0], guest.ref()));
         List<Arguments> out = new ArrayList<>();
         for (int length : new int[] {1 << 27, Integer.MAX_VALUE - 16, Integer.MAX_VALUE}) {
             out.add(Arguments.of("long[] of " + length, withLength(audit, littleEndian(MAGIC_LONG, 8), length)));
+            out.add(Arguments.of("TickWork ops of " + length, withLength(work, littleEndian(MAGIC_LONG, 8), length)));
             out.add(Arguments.of("int[] p2m of " + length, withLength(booted, littleEndian(MAGIC_INT, 4), length)));
             out.add(Arguments.of("int[] mpns of " + length, withLength(mmu, littleEndian(MAGIC_INT, 4), length)));
         }

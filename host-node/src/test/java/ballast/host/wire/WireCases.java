@@ -92,6 +92,17 @@ final class WireCases {
         arrayList.add(new MmuUpdate(new long[] {-1L}, new int[] {-2}));
         m.put("TickWork ArrayList of one hostile mmu_update", new TickWork(-5, Long.MIN_VALUE, arrayList,
                 new long[] {-1L, Long.MIN_VALUE}, new long[] {Long.MAX_VALUE}, guest));
+        long[] opBuffer = new long[4096];
+        long[] valueBuffer = new long[2048];
+        java.util.Arrays.fill(opBuffer, Ops.op(Ops.READ, 3, 0xdead));
+        java.util.Arrays.fill(valueBuffer, Long.MIN_VALUE);
+        opBuffer[0] = Ops.op(Ops.WRITE, 0, 1);
+        opBuffer[1] = Ops.op(Ops.READ, 1, 2);
+        valueBuffer[0] = 42;
+        m.put("TickWork reused buffers longer than the tick", new TickWork(0, 6, List.of(), opBuffer, 2, valueBuffer, 1,
+                null, null, guest));
+        m.put("TickWork reused buffers, nothing counted", new TickWork(0, 7, List.of(), opBuffer, 0, valueBuffer, 0,
+                null, null, guest));
         m.put("TickStart with balloon target and stall", new TickStart(5, false, Integer.MAX_VALUE, true));
         m.put("TickWork with reservation", new TickWork(0, 4, List.of(), new long[0], new long[0], null,
                 new Reservation(new int[] {1, 2}, new int[] {3, Integer.MAX_VALUE}, new int[0]), guest));

@@ -108,10 +108,10 @@ public final class RawKernel {
             GuestOs.Work work = guests[g].generate(tick, maxMmuUpdateEntries);
             long cpuBefore = timed ? threads.getCurrentThreadCpuTime() : 0;
             long before = System.nanoTime();
-            long result = apply(g, work.mmuUpdates(), work.ops(), work.values());
+            long result = apply(g, work.mmuUpdates(), work.opBuffer(), work.opCount(), work.valueBuffer());
             long nanos = System.nanoTime() - before;
             long cpuNanos = timed ? threads.getCurrentThreadCpuTime() - cpuBefore : 0;
-            int counted = accessesOf(work.ops());
+            int counted = accessesOf(work.opBuffer(), work.opCount());
             accesses += counted;
             if (timed) {
                 timedNanos += nanos;
@@ -131,7 +131,7 @@ public final class RawKernel {
      * The loop: one guest's tick of operations through its TLB, table and the host's frames.
      * Returns the read digest (and leaves the number of reads in {@link #lastReads}).
      */
-    long apply(int g, List<MmuUpdate> mmuUpdates, long[] ops, long[] values) {
+    long apply(int g, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values) {
         final Tlb tlb = tlbs[g];
         final RadixPageTable[] table = tables[g];
         final FramePool pool = frames;
@@ -153,7 +153,7 @@ public final class RawKernel {
         long digest = Tokens.EMPTY_DIGEST;
         int reads = 0;
         int v = 0;
-        for (int i = 0; i < ops.length; i++) {
+        for (int i = 0; i < opCount; i++) {
             long op = ops[i];
             long key = op & Ops.KEY_MASK;
             switch ((int) (op >>> Ops.KIND_SHIFT)) {
@@ -204,9 +204,10 @@ public final class RawKernel {
     }
 
     /** Reads and writes in a stream (what a guest counts as accesses). */
-    static int accessesOf(long[] ops) {
+    static int accessesOf(long[] ops, int opCount) {
         int n = 0;
-        for (long op : ops) {
+        for (int i = 0; i < opCount; i++) {
+            long op = ops[i];
             int kind = (int) (op >>> Ops.KIND_SHIFT);
             if (kind == Ops.READ || kind == Ops.WRITE) {
                 n++;
