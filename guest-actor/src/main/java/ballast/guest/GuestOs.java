@@ -155,13 +155,22 @@ public final class GuestOs {
     private int[] lastAccess;
     /** Pages in first-touch order, for audits. */
     private final IntArrayList touched = new IntArrayList();
-    /** The allocator's free PPNs, a stack; ascending from the top at boot. */
-    private final int[] freePpns;
-    private int freeTop;
-    /** The workload page each PPN holds, or {@link #FREE} or {@link #BALLOONED}. */
-    private final int[] pageOfPpn;
-    /** The tick the clock hand last cleared each PPN's page, or {@link #JUST_MAPPED}. */
-    private final int[] handStamp;
+    /**
+     * The allocator's free PPNs: a stack of the PPNs given back (balloon releases, paging), taken
+     * first, most recent first; then the never-used PPNs {@code [nextNeverUsed, configured)} in
+     * ascending order. (The same order as one stack holding every free PPN, the never-used ones
+     * at its bottom in descending order, at 4 bytes per PPN less.)
+     */
+    private final IntArrayList givenBack = new IntArrayList(0);
+    private int nextNeverUsed;
+    /**
+     * The workload page each PPN holds, or {@link #FREE} or {@link #BALLOONED}, and the tick the
+     * clock hand last cleared each PPN's page, or {@link #JUST_MAPPED}: made at the first pressure
+     * (the first pin for the balloon, or the first PPN wanted when none is free; see
+     * {@link #pressure}), so that a guest never under pressure does not pay 8 bytes per PPN for them.
+     */
+    private int[] pageOfPpn;
+    private int[] handStamp;
     private int hand;
     private int residentPages;
     private int pagesOnDisk;
@@ -273,15 +282,7 @@ public final class GuestOs {
         this.lastAccess = new int[pages];
         Arrays.fill(lastAccess, NEVER);
         // The guest's page allocator hands out PPNs in ascending order, after the image's.
-        int configured = settings.configuredPages();
-        this.freePpns = new int[configured];
-        for (int i = 0; i < freePpns.length; i++) {
-            freePpns[i] = freePpns.length - 1 - i;
-        }
-        this.freeTop = freePpns.length - imageTokens.length;
-        this.pageOfPpn = new int[configured];
-        Arrays.fill(pageOfPpn, FREE);
-        this.handStamp = new int[configured];
+        this.nextNeverUsed = imageTokens.length;
     }
 
     private static long[] loadImage(GuestSettings settings) {
@@ -463,7 +464,7 @@ public final class GuestOs {
         for (int ppn : orders.release()) {
             requireBallooned(ppn, "release");
             pageOfPpn[ppn] = FREE;
-            freePpns[freeTop++] = ppn;
+            givenBack.push(ppn);
             balloonPages--;
         }
         if (orders.pinPages() > 0) {
@@ -472,7 +473,7 @@ public final class GuestOs {
     }
 
     private void requireBallooned(int ppn, String what) {
-        if (ppn < 0 || ppn >= pageOfPpn.length || pageOfPpn[ppn] != BALLOONED) {
+        if (pageOfPpn == null || ppn < 0 || ppn >= pageOfPpn.length || pageOfPpn[ppn] != BALLOONED) {
             throw new IllegalStateException(settings.name() + ": the balloon driver's " + what + " names PPN " + ppn
                     + ", which is not in its balloon");
         }
@@ -484,8 +485,9 @@ public final class GuestOs {
      */
     private void pinForBalloon(int pages, boolean para, LongBuffer ops, Mmu mmu) {
         int want = Math.min(pages, settings.configuredPages() - balloonPages - 1);
-        while (tickPinned.size() < want && freeTop > 0) {
-            int ppn = freePpns[--freeTop];
+        pressure();
+        while (tickPinned.size() < want && freePages() > 0) {
+            int ppn = popFree();
             pageOfPpn[ppn] = BALLOONED;
             tickPinned.add(ppn);
         }
@@ -524,9 +526,10 @@ public final class GuestOs {
 
     /** A PPN for a first touch or a page-in: a free one, else one paged out by the clock; -1 when none can be. */
     private int takePpn(boolean para, LongBuffer ops, Mmu mmu) {
-        if (freeTop > 0) {
-            return freePpns[--freeTop];
+        if (freePages() > 0) {
+            return popFree();
         }
+        pressure();
         int n = pageOfPpn.length;
         for (int visits = 0; visits < 2 * n && residentPages > 0; visits++) {
             int ppn = hand;
@@ -774,8 +777,10 @@ public final class GuestOs {
     private void mapAndWrite(int page, int ppn, long key, long token, boolean para, LongBuffer ops, LongBuffer values,
                              Mmu mmu) {
         ppnOfPage[page] = ppn;
-        pageOfPpn[ppn] = page;
-        handStamp[ppn] = JUST_MAPPED;
+        if (pageOfPpn != null) {
+            pageOfPpn[ppn] = page;
+            handStamp[ppn] = JUST_MAPPED;
+        }
         lastAccess[page] = stamp;
         residentPages++;
         if (para) {
@@ -937,7 +942,34 @@ public final class GuestOs {
 
     /** PPNs on the allocator's free list now. */
     public int freePages() {
-        return freeTop;
+        return givenBack.size() + settings.configuredPages() - nextNeverUsed;
+    }
+
+    /** Takes a free PPN (there is one): the last given back, else the lowest never used. */
+    private int popFree() {
+        return givenBack.isEmpty() ? nextNeverUsed++ : givenBack.popInt();
+    }
+
+    /**
+     * Makes what each PPN holds and the clock's stamps, at the first pressure: every PPN free but
+     * those holding a page (and a file-backed image's, which are its before its first tick); every
+     * page in memory counts as just mapped (the hand has not moved yet).
+     */
+    private void pressure() {
+        if (pageOfPpn != null) {
+            return;
+        }
+        int configured = settings.configuredPages();
+        pageOfPpn = new int[configured];
+        handStamp = new int[configured];
+        Arrays.fill(pageOfPpn, FREE);
+        for (int page = 0; page < ppnOfPage.length; page++) {
+            int ppn = ppnOfPage[page];
+            if (ppn >= 0) {
+                pageOfPpn[ppn] = page;
+                handStamp[ppn] = JUST_MAPPED;
+            }
+        }
     }
 
     /** Why one of the guest's traces ended early since the last call (a read error), or null. */
@@ -974,32 +1006,16 @@ public final class GuestOs {
         }
         int[] stamps = new int[ppnOfPage.length];
         for (int page = 0; page < ppnOfPage.length; page++) {
-            stamps[page] = ppnOfPage[page] >= 0 ? handStamp[ppnOfPage[page]] : 0;
+            stamps[page] = ppnOfPage[page] < 0 ? 0 : handStamp == null ? JUST_MAPPED : handStamp[ppnOfPage[page]];
         }
-        return new GuestOsSnapshot(ppnOfPage.clone(), expected.clone(), touched.toIntArray(), freeRuns(),
+        return new GuestOsSnapshot(ppnOfPage.clone(), expected.clone(), touched.toIntArray(), nextNeverUsed,
+                givenBack.toIntArray(),
                 imageLoaded, remapPages.toIntArray(), remapTicks.toLongArray(),
                 accesses, reads, writes, readsVerified, readMismatches, verifiedCounters, workload.randomState(),
                 workload.carry(), kernel.randomState(), kernel.workRemainder(), content.writes(),
                 new GuestOsSnapshot.Paging(lastAccess.clone(), stamps, hand, residentPages, pagesOnDisk, balloonPages,
                         pageIns, pageOuts, stalledTicks, workingSetTruePages, wsPeriod, wsPeriodFirstTick),
                 new GuestOsSnapshot.Workload(changedTo, workloadStartTick, workloadChanges));
-    }
-
-    /** The free stack, bottom to top, as runs of (first PPN, count), each descending by one. */
-    private int[] freeRuns() {
-        IntArrayList runs = new IntArrayList();
-        int i = 0;
-        while (i < freeTop) {
-            int first = freePpns[i];
-            int n = 1;
-            while (i + n < freeTop && freePpns[i + n] == first - n) {
-                n++;
-            }
-            runs.add(first);
-            runs.add(n);
-            i += n;
-        }
-        return runs.toIntArray();
     }
 
     /**
@@ -1011,28 +1027,27 @@ public final class GuestOs {
         if (s.ppnOfPage().length != s.expected().length || s.ppnOfPage().length > settings.configuredPages()
                 || p == null || p.lastAccess().length != s.ppnOfPage().length
                 || p.handStampOfPage().length != s.ppnOfPage().length || s.remapPages().length != s.remapTicks().length
-                || s.freeRuns().length % 2 != 0) {
+                || s.nextNeverUsed() < 0 || s.nextNeverUsed() > settings.configuredPages()) {
             throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
         }
-        int free = 0;
-        for (int r = 0; r < s.freeRuns().length; r += 2) {
-            int first = s.freeRuns()[r];
-            int n = s.freeRuns()[r + 1];
-            if (n < 1 || first - n + 1 < 0 || first >= freePpns.length || free + n > freePpns.length) {
+        for (int ppn : s.givenBack()) {
+            if (ppn < 0 || ppn >= s.nextNeverUsed()) {
                 throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
             }
-            for (int k = 0; k < n; k++) {
-                freePpns[free++] = first - k;
-            }
         }
-        freeTop = free;
+        nextNeverUsed = s.nextNeverUsed();
+        givenBack.clear();
+        givenBack.addElements(0, s.givenBack());
         ppnOfPage = s.ppnOfPage().clone();
         expected = s.expected().clone();
         lastAccess = p.lastAccess().clone();
         // what each PPN holds: a page, a free PPN, else one the balloon driver pinned
+        pageOfPpn = new int[settings.configuredPages()];
+        handStamp = new int[settings.configuredPages()];
         Arrays.fill(pageOfPpn, BALLOONED);
-        for (int k = 0; k < freeTop; k++) {
-            pageOfPpn[freePpns[k]] = FREE;
+        Arrays.fill(pageOfPpn, nextNeverUsed, pageOfPpn.length, FREE);
+        for (int k = 0; k < givenBack.size(); k++) {
+            pageOfPpn[givenBack.getInt(k)] = FREE;
         }
         if (!s.imageLoaded()) { // the image's PPNs are kept for it, off the free stack, until its first tick
             Arrays.fill(pageOfPpn, 0, imageTokens.length, FREE);

@@ -13,14 +13,15 @@ import ballast.host.abi.GuestCounters;
  * tokens, same page-outs, same checks. The machine-frame view (a para-virtual guest's p2m) is not
  * part of it: the destination host hands out its own.
  *
- * <p>Its size follows the pages the guest touched, not its memory: the allocator's free stack
- * travels as runs ({@code freeRuns}: pairs of a first PPN and a count, each run descending by one
- * from the bottom of the stack, as the stack is at boot), the clock's stamps only for pages in
- * memory, and what each PPN holds is rebuilt (a page's, a free one, else pinned by the balloon).
+ * <p>Its size follows the pages the guest touched, not its memory: the allocator's free PPNs
+ * travel as the stack of those given back and the first never-used PPN, the clock's stamps only
+ * for pages in memory, and what each PPN holds is rebuilt (a page's, a free one, else pinned by
+ * the balloon).
  *
  * <p>A record holding arrays compares by identity; tests compare contents.
  */
-public record GuestOsSnapshot(int[] ppnOfPage, long[] expected, int[] touched, int[] freeRuns, boolean imageLoaded,
+public record GuestOsSnapshot(int[] ppnOfPage, long[] expected, int[] touched, int nextNeverUsed, int[] givenBack,
+                              boolean imageLoaded,
                               int[] remapPages, long[] remapTicks, long accesses, long reads, long writes,
                               long readsVerified, long readMismatches, GuestCounters verifiedCounters,
                               long workloadRandom, double workloadCarry, long kernelRandom, long kernelWorkRemainder,

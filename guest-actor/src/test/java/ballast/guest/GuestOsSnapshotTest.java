@@ -172,8 +172,8 @@ class GuestOsSnapshotTest {
         os.booted(new int[0]);
         step(os, 0, new HashMap<>());
         GuestOsSnapshot s = os.snapshot();
-        GuestOsSnapshot wrong = new GuestOsSnapshot(s.ppnOfPage(), s.expected(), s.touched(), s.freeRuns(),
-                s.imageLoaded(), s.remapPages(), s.remapTicks(), s.accesses(), s.reads(), s.writes(), s.readsVerified(),
+        GuestOsSnapshot wrong = new GuestOsSnapshot(s.ppnOfPage(), s.expected(), s.touched(), s.nextNeverUsed(),
+                s.givenBack(), s.imageLoaded(), s.remapPages(), s.remapTicks(), s.accesses(), s.reads(), s.writes(), s.readsVerified(),
                 s.readMismatches(), s.verifiedCounters(), s.workloadRandom(), s.workloadCarry(), s.kernelRandom(),
                 s.kernelWorkRemainder(), s.contentWrites(), new GuestOsSnapshot.Paging(s.paging().lastAccess(),
                 new int[7], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.workload());
@@ -190,8 +190,8 @@ class GuestOsSnapshotTest {
             step(os, t, memory);
         }
         GuestOsSnapshot s = os.snapshot();
-        assertThat(s.freeRuns()).hasSize(2); // the untouched top of the free stack: one run
-        assertThat(s.freeRuns()[1]).isEqualTo(4096 - s.touched().length);
+        assertThat(s.givenBack()).isEmpty(); // no pressure: nothing given back, the rest never used
+        assertThat(s.nextNeverUsed()).isEqualTo(s.touched().length);
         assertThat(s.paging().handStampOfPage()).hasSameSizeAs(s.ppnOfPage());
         assertThat(s.ppnOfPage().length).isLessThan(4096);
     }

@@ -76,7 +76,7 @@ class ClusterWireTest {
         WorkloadSettings trace = WorkloadSettings.trace(List.of(new TraceSpec(TraceFormat.LACKEY,
                 Path.of("/tmp/walk.lackey.gz"), 1e6, true, 12345, 678)));
         GuestOsSnapshot os = new GuestOsSnapshot(new int[] {0, -1, 7}, new long[] {1, 0, Long.MIN_VALUE},
-                new int[] {0, 2}, new int[] {65535, 65530, 12, 1}, true, new int[] {2}, new long[] {41}, 100, 60, 40, 59, 1,
+                new int[] {0, 2}, 9, new int[] {3, 1}, true, new int[] {2}, new long[] {41}, 100, 60, 40, 59, 1,
                 new GuestCounters(100, 60, 40, 2, 59, 1), 0x1234L, 0.75, -5L, 999L, 40,
                 new GuestOsSnapshot.Paging(new int[] {3, -1, 2}, new int[] {0, 5, Integer.MIN_VALUE}, 2, 2, 1, 1, 7,
                         8, 3, 2, 0, 0),
