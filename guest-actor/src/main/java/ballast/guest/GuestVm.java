@@ -135,6 +135,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     /** The last TickStart received, or null. */
     private TickStart started;
+    /** The tick of the last TickStart received, here or (a migrated guest) by the incarnation it came from. */
+    private long lastStartedTick = Long.MIN_VALUE;
     /** A TickStart whose work waits for the driver's step of the previous tick. */
     private TickStart waiting;
     /** Tick n + 1's work, generated while the hypervisor applies tick n; null when none. */
@@ -224,6 +226,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             stall[1] = (snapshot.stallBits() & 2) != 0;
             nextWorkload = snapshot.nextWorkload();
             nextWorkloadTick = snapshot.nextWorkloadTick();
+            lastStartedTick = snapshot.lastStartedTick();
         }
         this.hypervisor = hypervisor;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
@@ -282,7 +285,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private Behavior<Command> handOver(Migrate migrate, Balloon.State balloon) {
         migrate.replyTo().tell(new GuestHandover(os.settings().name(), new GuestVmSnapshot(os.snapshot(), balloon,
                 orders, lastCallWork, lastStatus, lastStatusTick, stallTick.clone(), (stall[0] ? 1 : 0) | (stall[1] ? 2 : 0),
-                nextWorkload, nextWorkloadTick)));
+                nextWorkload, nextWorkloadTick, lastStartedTick)));
         return Behaviors.stopped();
     }
 
@@ -316,6 +319,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             throw new InjectedFault(os.settings().name() + ": injected fault at tick " + start.tick());
         }
         started = start;
+        lastStartedTick = start.tick();
         int slot = (int) ((start.tick() + 1) & 1);
         stallTick[slot] = start.tick() + 1;
         stall[slot] = start.stall();
@@ -441,8 +445,9 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             return this;
         }
         nextWorkload = set.workload();
-        nextWorkloadTick = started == null ? Long.MIN_VALUE : started.tick() + 2;
-        set.replyTo().tell(new WorkloadSet(os.settings().name(), started == null ? -1 : nextWorkloadTick, null));
+        boolean begun = lastStartedTick != Long.MIN_VALUE;
+        nextWorkloadTick = begun ? lastStartedTick + 2 : Long.MIN_VALUE;
+        set.replyTo().tell(new WorkloadSet(os.settings().name(), begun ? nextWorkloadTick : -1, null));
         return this;
     }
 

@@ -7,12 +7,14 @@ package ballast.guest;
  * between ticks: the last work that carried a balloon call, the balloon status of the last result
  * and its tick, and the stall decisions by the parity of the work tick they apply to (the tick, and
  * the decision as bit 0 for an even tick, bit 1 for an odd one), and a workload change taken and
- * not yet in force (null when none) with the first work tick it applies to. A VM
+ * not yet in force (null when none) with the first work tick it applies to, and the tick of the
+ * last {@code TickStart} it received (a workload change between ticks is timed from it). A VM
  * restored from it ({@link GuestVm#restored}) goes on exactly as the original would have.
  *
  * <p>A record holding arrays compares by identity; tests compare contents.
  */
 public record GuestVmSnapshot(GuestOsSnapshot os, Balloon.State balloon, Balloon.Orders orders, long lastCallWork,
                               int lastStatus, long lastStatusTick, long[] stallTick, int stallBits,
-                              ballast.guest.workload.WorkloadSettings nextWorkload, long nextWorkloadTick) {
+                              ballast.guest.workload.WorkloadSettings nextWorkload, long nextWorkloadTick,
+                              long lastStartedTick) {
 }

@@ -166,7 +166,7 @@ class GuestVmTest {
                 vm.tell(new GuestVm.SetWorkload(TOO_BIG, replies.ref()));
                 replies.expectMessageClass(GuestVm.WorkloadSet.class);
                 vm.tell(new GuestVm.SetWorkload(SMALL, replies.ref()));
-                replies.expectMessageClass(GuestVm.WorkloadSet.class);
+                assertThat(replies.expectMessageClass(GuestVm.WorkloadSet.class).fromTick()).isEqualTo(27);
             }
             boot.replyTo().tell(new TickStart(tick, true, targetAt(tick), stallAt(tick)));
             TickWork w = hypervisor.expectMessageClass(TickWork.class);
@@ -199,9 +199,10 @@ class GuestVmTest {
     void aGuestRestoredFromItsHandoverGoesOnExactlyAsIfItHadNotMoved(TranslationMode mode) throws Exception {
         Run base = play(mode, true, true, true, -1, 5);
         // after 7: an inflate in flight and the next one asked for (its pages pinned by the new incarnation);
-        // after 12: a stall decided for tick 13; after 26: a workload change taken, in force from 27;
-        // after 36: the changed workload, and a deflate the host refuses at 37
-        Run moved = playMigrating(mode, Set.of(7L, 12L, 26L, 36L), 5);
+        // after 12: a stall decided for tick 13; after 25: a workload change comes to the new incarnation
+        // before its first tick (timed from the last tick its predecessor started); after 26: a workload
+        // change taken, in force from 27; after 36: the changed workload, and a deflate the host refuses at 37
+        Run moved = playMigrating(mode, Set.of(7L, 12L, 25L, 26L, 36L), 5);
         for (int t = 0; t < base.works().size(); t++) {
             assertThat(moved.works().get(t)).as("%s tick %d", mode, t).isEqualTo(base.works().get(t));
         }

@@ -84,9 +84,9 @@ class ClusterWireTest {
         GuestVmSnapshot snapshot = new GuestVmSnapshot(os, new Balloon.State(new int[] {2},
                 new Balloon.CallState(41, 4, new int[] {9, 10}, new int[0]), new Balloon.CallState(42, 2, null,
                 new int[] {5}), 44, Balloon.Outcome.AGAIN, 1, 2), new Balloon.Orders(41, 2, new int[] {5}, new int[0],
-                Balloon.Outcome.AGAIN), 41, 0, 41, new long[] {42, 41}, 1, phases, 43);
+                Balloon.Outcome.AGAIN), 41, 0, 41, new long[] {42, 41}, 1, phases, 43, 41);
         GuestVmSnapshot plain = new GuestVmSnapshot(os, null, null, Long.MIN_VALUE, 0, Long.MIN_VALUE,
-                new long[] {Long.MIN_VALUE, Long.MIN_VALUE}, 0, null, 0);
+                new long[] {Long.MIN_VALUE, Long.MIN_VALUE}, 0, null, 0, Long.MIN_VALUE);
         Map<String, WireMessage> m = new LinkedHashMap<>();
         m.put("GuestFault", new Clock.GuestFault("g", "cause", "handling"));
         m.put("StartHosts", new NodeAgent.StartHosts(3, List.of(), List.of(guest(phases), guest(trace)), true,
