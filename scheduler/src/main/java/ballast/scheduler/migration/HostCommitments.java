@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Admission control while guests move (the scenario's rule, kept up to date): what each host has
  * promised its guests. A host that reclaims memory promises each guest its min plus the overhead
- * in memory and its max - min in swap; a host that does not reclaim promises every guest its whole
+ * in memory (a para-virtual guest its whole memory plus the overhead) and its max - min in swap; a host that does not reclaim promises every guest its whole
  * memory. A guest may go to a host only when the promise fits: memory - reserved, and the swap.
  * A guest on its way to a host counts there from the start of its migration, and on the host it
  * leaves until it has left.
@@ -35,11 +35,20 @@ public final class HostCommitments {
         }
     }
 
-    /** The memory (pages) {@code host} promises {@code guest}. */
+    /**
+     * The memory (pages) {@code host} promises {@code guest}: min plus the overhead on a host that
+     * reclaims, but a para-virtual guest's whole memory plus the overhead (its reservation is
+     * backed whole, at boot and when it arrives, and the host never pages it: only its balloon can
+     * give memory back); the whole memory on a host that does not reclaim.
+     */
     long memoryFor(String host, GuestSpec guest) {
         HostSettings h = hosts.get(host);
-        return h.reclaim().enabled() ? (long) guest.allocation().minPages() + h.reclaim().overheadPages()
-                : guest.configuredPages();
+        if (!h.reclaim().enabled()) {
+            return guest.configuredPages();
+        }
+        long kept = guest.mode() == ballast.host.abi.TranslationMode.PARA ? guest.configuredPages()
+                : guest.allocation().minPages();
+        return kept + h.reclaim().overheadPages();
     }
 
     /** The swap (pages) {@code host} promises {@code guest}. */
@@ -62,7 +71,8 @@ public final class HostCommitments {
         }
         long needs = memoryFor(host, guest);
         if (needs > memoryLeft(host)) {
-            return guest.name() + " (" + (h.reclaim().enabled() ? "min + overhead " : "") + needs + " pages) does not fit on "
+            return guest.name() + " (" + (h.reclaim().enabled() ? guest.mode() == ballast.host.abi.TranslationMode.PARA
+                    ? "para-virtual: memory + overhead " : "min + overhead " : "") + needs + " pages) does not fit on "
                     + host + " (" + memoryLeft(host) + " pages left for guests"
                     + (h.reclaim().enabled() ? ")" : "; the host does not reclaim, so a guest's whole memory counts)");
         }

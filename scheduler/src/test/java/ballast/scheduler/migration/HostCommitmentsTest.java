@@ -52,6 +52,19 @@ class HostCommitmentsTest {
     }
 
     @Test
+    void aParaVirtualGuestIsPromisedItsWholeMemoryOnAReclaimingHost() {
+        HostCommitments c = new HostCommitments(List.of(host("r", 10_000, reclaim(15_000, 100))), Set.of());
+        GuestSpec pv = new GuestSpec(0, "pv", TranslationMode.PARA, 8_000, 1, CpuSpec.DEFAULT,
+                new GuestAllocation(2_000, 10, 8_000));
+        assertThat(c.refusal("r", pv)).isNull(); // 8,100 of 9,000
+        c.add("r", pv);
+        assertThat(c.memoryLeft("r")).isEqualTo(900);
+        assertThat(c.refusal("r", new GuestSpec(0, "pv-2", TranslationMode.PARA, 1_000, 1, CpuSpec.DEFAULT,
+                new GuestAllocation(0, 10, 1_000)))).contains("para-virtual: memory + overhead 1100 pages");
+        assertThat(c.refusal("r", guest("full", 8_000, 800))).isNull(); // min + overhead: 900
+    }
+
+    @Test
     void anAutoSwapGrowsWithTheGuestsThatArrive() {
         HostCommitments c = new HostCommitments(List.of(
                 host("r", 10_000, reclaim(6_000, 100), guest("a", 8_000, 2_000))), Set.of("r"));
