@@ -980,6 +980,16 @@ public final class HypervisorCore {
         }
     }
 
+    /**
+     * Live migration: a guest left, and the swap gives back {@code pages} (its swap file), as far as
+     * the slots in use allow.
+     */
+    void shrinkSwap(long pages) {
+        if (pages > 0) {
+            swap.setCapacity(Math.max(swap.used(), swap.capacity() - pages));
+        }
+    }
+
     /** Live migration: guest {@code index} was installed here with its balloon (see {@link Reclamation#installed}). */
     void installed(int index) {
         reclamation.installed(index);

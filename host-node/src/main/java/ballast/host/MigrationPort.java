@@ -168,6 +168,7 @@ final class MigrationPort {
         out = null;
         if (done.problem == null && r.last()) {
             GuestTransfer.depart(core, r.guest());
+            core.shrinkSwap(r.swapPages());
             host.departed(r.guest());
         }
         int dirty = done.problem == null && !r.last() ? GuestTransfer.dirtyPages(core, r.guest()) : 0;

@@ -326,8 +326,8 @@ final class Reclamation {
         boolean high = states.state() == FreeMemoryStates.HIGH;
         for (int i = 0; i < guests.length; i++) {
             GuestMemory g = guests[i];
-            if (!g.booted) {
-                balloonTargets[i] = 0;
+            if (!g.booted) { // a guest installed by a migration keeps its balloon until it has booted here
+                balloonTargets[i] = g.residence == GuestMemory.RESIDENT ? g.pmap.balloonedPages() : 0;
                 continue;
             }
             long want = Math.max(0, g.spec.configuredPages() - targets[i]);

@@ -156,7 +156,7 @@ final class WireCases {
         m.put("TrackWrites", new ballast.host.migration.TrackWrites(7, 3, manager));
         m.put("DirtyPages", new ballast.host.migration.DirtyPages(7, 3, manager));
         m.put("AdmitGuest", new ballast.host.migration.AdmitGuest(Long.MAX_VALUE, spec(), 4096, manager));
-        m.put("SendRound", new ballast.host.migration.SendRound(7, 3, true, false, peer, 5, 1024, 16, manager));
+        m.put("SendRound", new ballast.host.migration.SendRound(7, 3, true, true, peer, 5, 1024, 16, 8192, manager));
         m.put("PageBatch", new ballast.host.migration.PageBatch(7, 5, 12, new int[] {0, 9, 4095},
                 new long[] {0, Long.MIN_VALUE, 42}, new int[] {3, 8}, new int[] {}, peer));
         m.put("PageBatchAck", new ballast.host.migration.PageBatchAck(7, 12, null));

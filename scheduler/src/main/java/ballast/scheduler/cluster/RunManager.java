@@ -612,7 +612,8 @@ public final class RunManager extends AbstractBehavior<Object> {
     private SendRound round(Migration m, boolean first, boolean last) {
         roundStartNanos = System.nanoTime();
         return new SendRound(m.id, guests.get(m.guest).index(), first, last, hypervisors.get(m.to), m.destIndex,
-                migrationSettings.batchPages(), migrationSettings.window(), replyRef());
+                migrationSettings.batchPages(), migrationSettings.window(),
+                last ? commitments.swapToAdd(m.from, specs.get(m.guest)) : 0, replyRef());
     }
 
     private Behavior<Object> onMigrationReply(MigrationReply reply) {

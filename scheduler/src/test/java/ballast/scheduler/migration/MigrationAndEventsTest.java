@@ -67,6 +67,9 @@ class MigrationAndEventsTest {
             assertThat(g.readMismatches()).as(g.name()).isZero();
             assertThat(g.readsVerified()).as(g.name()).isPositive();
         }
+        // both hosts' swap is auto: each guest's swap file (its memory - min) goes with it. host-a starts
+        // with 2 x 128 + 2 x 64 MiB, host-b with 128 MiB; both end with 256 MiB (65,536 pages)
+        assertThat(r.hosts()).extracting(h -> h.reclaim().swapPages()).containsExactly(65_536L, 65_536L);
         // the hypervisors' reclamation counters add up over both hosts
         GuestStats full = r.guests().stream().filter(g -> g.name().equals("full-1")).findFirst().orElseThrow();
         assertThat(full.reclaim().hostSwapOuts()).isGreaterThanOrEqualTo(full.reclaim().hostSwappedPages());
