@@ -986,9 +986,9 @@ public final class GuestOs {
 
     // ---------------------------------------------------------------- live migration
 
-    /** Whether this guest can be saved and restored elsewhere (trace replay holds open files: not yet). */
+    /** Whether this guest can be saved and restored elsewhere (a trace replay too: its files are read again there). */
     public boolean migratable() {
-        return traces == null;
+        return true;
     }
 
     /**
@@ -996,9 +996,6 @@ public final class GuestOs {
      * generated tick has been verified (no tick generated ahead).
      */
     public GuestOsSnapshot snapshot() {
-        if (!migratable()) {
-            throw new IllegalStateException(settings.name() + ": a trace-replaying guest cannot be migrated");
-        }
         for (Pending p : pending) {
             if (p.tick >= 0) {
                 throw new IllegalStateException(settings.name() + ": snapshot while tick " + p.tick + " is generated ahead");
@@ -1015,7 +1012,8 @@ public final class GuestOs {
                 workload.carry(), kernel.randomState(), kernel.workRemainder(), content.writes(),
                 new GuestOsSnapshot.Paging(lastAccess.clone(), stamps, hand, residentPages, pagesOnDisk, balloonPages,
                         pageIns, pageOuts, stalledTicks, workingSetTruePages, wsPeriod, wsPeriodFirstTick),
-                new GuestOsSnapshot.Workload(changedTo, workloadStartTick, workloadChanges));
+                new GuestOsSnapshot.Workload(changedTo, workloadStartTick, workloadChanges),
+                traces == null ? null : traces.state());
     }
 
     /**
@@ -1085,6 +1083,12 @@ public final class GuestOs {
         workload.restore(s.workloadRandom(), s.workloadCarry());
         kernel.restore(s.kernelRandom(), s.kernelWorkRemainder());
         content.restoreWrites(s.contentWrites());
+        if ((traces == null) != (s.trace() == null)) {
+            throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
+        }
+        if (traces != null) {
+            traces.restore(s.trace());
+        }
         hand = p.hand();
         residentPages = p.residentPages();
         pagesOnDisk = p.pagesOnDisk();

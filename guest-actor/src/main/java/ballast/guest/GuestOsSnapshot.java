@@ -8,7 +8,8 @@ import ballast.host.abi.GuestCounters;
  * its integrity record (the token it last wrote to each page, which is also the copy of a page on
  * its virtual disk; the pages in first-touch order), its paging clock (the access and hand stamps,
  * the hand), the PPNs pinned by its balloon driver, its counters and working-set period, the
- * workload in force (a timed event may have changed it), and the positions of its random streams. A guest OS made from the same settings and given this snapshot
+ * workload in force (a timed event may have changed it), where its trace replay stands (null for
+ * a synthetic workload), and the positions of its random streams. A guest OS made from the same settings and given this snapshot
  * ({@link GuestOs#restore}) goes on exactly as the original would have: same accesses, same
  * tokens, same page-outs, same checks. The machine-frame view (a para-virtual guest's p2m) is not
  * part of it: the destination host hands out its own.
@@ -25,7 +26,8 @@ public record GuestOsSnapshot(int[] ppnOfPage, long[] expected, int[] touched, i
                               int[] remapPages, long[] remapTicks, long accesses, long reads, long writes,
                               long readsVerified, long readMismatches, GuestCounters verifiedCounters,
                               long workloadRandom, double workloadCarry, long kernelRandom, long kernelWorkRemainder,
-                              long contentWrites, Paging paging, Workload workload) {
+                              long contentWrites, Paging paging, Workload workload,
+                              ballast.guest.workload.TraceWorkload.State trace) {
 
     /**
      * The workload in force: {@code changedTo} when a timed event changed it (null: the guest's

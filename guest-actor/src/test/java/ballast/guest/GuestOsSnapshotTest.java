@@ -176,7 +176,7 @@ class GuestOsSnapshotTest {
                 s.givenBack(), s.imageLoaded(), s.remapPages(), s.remapTicks(), s.accesses(), s.reads(), s.writes(), s.readsVerified(),
                 s.readMismatches(), s.verifiedCounters(), s.workloadRandom(), s.workloadCarry(), s.kernelRandom(),
                 s.kernelWorkRemainder(), s.contentWrites(), new GuestOsSnapshot.Paging(s.paging().lastAccess(),
-                new int[7], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.workload());
+                new int[7], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s.workload(), s.trace());
         assertThatThrownBy(() -> new GuestOs(settings(1)).restore(wrong)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not fit");
     }

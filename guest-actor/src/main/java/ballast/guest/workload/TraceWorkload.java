@@ -25,6 +25,8 @@ public final class TraceWorkload implements AutoCloseable {
     private final boolean[] ended;
     private final Long2IntOpenHashMap pageOfKey;
     private final LongArrayList keyOfPage;
+    /** Records each reader has handed out since it was opened or last rewound. */
+    private final long[] consumed;
 
     private int page;
     private boolean write;
@@ -35,6 +37,7 @@ public final class TraceWorkload implements AutoCloseable {
         this.readers = new TraceReader[traces.size()];
         this.carry = new double[traces.size()];
         this.ended = new boolean[traces.size()];
+        this.consumed = new long[traces.size()];
         int expected = 0;
         for (TraceSpec t : traces) {
             expected += t.distinctPages();
@@ -83,11 +86,13 @@ public final class TraceWorkload implements AutoCloseable {
                     return false;
                 }
                 r.rewind();
+                consumed[process] = 0;
                 if (!r.next()) {
                     ended[process] = true;
                     return false;
                 }
             }
+            consumed[process]++;
             long key = Ops.key(process, r.vpn());
             int p = pageOfKey.get(key);
             if (p < 0) {
@@ -103,6 +108,59 @@ public final class TraceWorkload implements AutoCloseable {
             error = "trace " + traces.get(process).path() + " ended early, at line " + readers[process].lineNumber()
                     + ": " + e;
             return false;
+        }
+    }
+
+    /**
+     * Where the replay stands, as it travels with a migrating guest: each trace's records handed
+     * out since it was opened or last rewound, its fraction of a record carried to the next tick,
+     * whether it ended (1) or not (0), and the pages seen in first-seen order (their dense indices).
+     */
+    public record State(long[] consumed, double[] carry, byte[] ended, long[] keyOfPage) {
+    }
+
+    public State state() {
+        byte[] done = new byte[ended.length];
+        for (int i = 0; i < done.length; i++) {
+            done[i] = (byte) (ended[i] ? 1 : 0);
+        }
+        return new State(consumed.clone(), carry.clone(), done, keyOfPage.toLongArray());
+    }
+
+    /**
+     * Goes on from {@code s} (taken on the guest's previous host): each trace still playing is read
+     * again up to where it stood (the files must be readable here at the same paths; a trace that
+     * cannot be is ended, and {@link #takeError()} says why). Call on a fresh replay.
+     */
+    public void restore(State s) {
+        if (s.consumed().length != readers.length || s.carry().length != readers.length
+                || s.ended().length != readers.length) {
+            throw new IllegalArgumentException("a trace state of " + s.consumed().length + " traces for "
+                    + readers.length);
+        }
+        keyOfPage.clear();
+        pageOfKey.clear();
+        for (long key : s.keyOfPage()) {
+            pageOfKey.put(key, keyOfPage.size());
+            keyOfPage.add(key);
+        }
+        for (int i = 0; i < readers.length; i++) {
+            carry[i] = s.carry()[i];
+            ended[i] = ended[i] || s.ended()[i] != 0;
+            if (ended[i]) {
+                continue;
+            }
+            try {
+                for (long k = 0; k < s.consumed()[i]; k++) {
+                    if (!readers[i].next()) {
+                        throw new IOException("it has fewer records than the " + s.consumed()[i] + " already replayed");
+                    }
+                }
+                consumed[i] = s.consumed()[i];
+            } catch (IOException e) {
+                ended[i] = true;
+                error = "trace " + traces.get(i).path() + " cannot be resumed here: " + e.getMessage();
+            }
         }
     }
 

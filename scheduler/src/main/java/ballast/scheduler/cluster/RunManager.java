@@ -511,9 +511,6 @@ public final class RunManager extends AbstractBehavior<Object> {
         if (notRunning.contains(g.name())) {
             return g.name() + " is not running (it has not started yet, or an event stopped it)";
         }
-        if (g.workload().isTrace()) {
-            return g.name() + " replays traces (open files), which live migration does not carry";
-        }
         return null;
     }
 

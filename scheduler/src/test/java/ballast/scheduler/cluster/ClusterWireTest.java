@@ -80,7 +80,9 @@ class ClusterWireTest {
                 new GuestCounters(100, 60, 40, 2, 59, 1), 0x1234L, 0.75, -5L, 999L, 40,
                 new GuestOsSnapshot.Paging(new int[] {3, -1, 2}, new int[] {0, 5, Integer.MIN_VALUE}, 2, 2, 1, 1, 7,
                         8, 3, 2, 0, 0),
-                new GuestOsSnapshot.Workload(phases, 17, 1));
+                new GuestOsSnapshot.Workload(phases, 17, 1),
+                new ballast.guest.workload.TraceWorkload.State(new long[] {120, 0}, new double[] {0.5, 0},
+                        new byte[] {0, 1}, new long[] {7, 9}));
         GuestVmSnapshot snapshot = new GuestVmSnapshot(os, new Balloon.State(new int[] {2},
                 new Balloon.CallState(41, 4, new int[] {9, 10}, new int[0]), new Balloon.CallState(42, 2, null,
                 new int[] {5}), 44, Balloon.Outcome.AGAIN, 1, 2), new Balloon.Orders(41, 2, new int[] {5}, new int[0],

@@ -171,4 +171,37 @@ class MigrationAndEventsTest {
             assertThat(b.readsVerified()).as(name).isEqualTo(a.readsVerified());
         }
     }
+
+    @Test
+    void aGuestReplayingTracesMovesAndReplaysExactlyWhatItWouldHaveWhereItWas(@TempDir Path dir) throws Exception {
+        Path trace = Path.of("..", "conf", "traces", "walk.lackey.gz").toAbsolutePath().normalize();
+        String text = """
+                scenario { duration = 3s, tick = 100ms, seed = 31 }
+                hosts { host-a { memory = 256MiB }, host-b { memory = 256MiB } }
+                migration { bandwidth = 400MiB, max-rounds = 3 }
+                guests {
+                  walker { host = host-a, memory = 32MiB, mode = para, workload { type = trace, format = lackey,
+                    path = ["TRACE", "TRACE"], accesses-per-second = 20000, loop = true } }
+                  walker-2 { host = host-a, memory = 32MiB, mode = full, workload { type = trace, format = lackey,
+                    path = "TRACE", accesses-per-second = 7000 } }
+                }
+                MOVES
+                """.replace("TRACE", trace.toString());
+        RunResult still = Simulation.run(load(dir, text.replace("MOVES", "")), LiveMigrationTest.options());
+        RunResult moved = Simulation.run(load(dir, text.replace("MOVES",
+                "events = [ { at = 1s, migrate { guest = walker, to = host-b } }, "
+                        + "{ at = 1500ms, migrate { guest = walker-2, to = host-b } } ]")), LiveMigrationTest.options());
+        assertThat(moved.failure()).isNull();
+        assertThat(moved.faults()).isEmpty();
+        assertThat(moved.migrations()).extracting(PreCopy.Outcome::guest).containsExactlyInAnyOrder("walker", "walker-2");
+        for (String name : List.of("walker", "walker-2")) {
+            GuestStats a = still.guests().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+            GuestStats b = moved.guests().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+            assertThat(b.accesses()).as(name).isEqualTo(a.accesses()).isPositive();
+            assertThat(b.writes()).as(name).isEqualTo(a.writes());
+            assertThat(b.pagesTouched()).as(name).isEqualTo(a.pagesTouched());
+            assertThat(b.readsVerified()).as(name).isEqualTo(a.readsVerified());
+            assertThat(b.readMismatches()).as(name).isZero();
+        }
+    }
 }
