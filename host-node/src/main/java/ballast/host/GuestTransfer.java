@@ -54,6 +54,24 @@ public final class GuestTransfer {
         g.tlb.flush();
     }
 
+    /** Stops tracking the guest's writes (its migration was given up); its TLB is write-protected no more. */
+    public static void untrack(HypervisorCore core, int index) {
+        GuestMemory g = core.guest(index);
+        g.dirtyLog = null;
+        g.tlb.flush();
+    }
+
+    /**
+     * Destination: a guest on its way in is given up (its migration failed before the install):
+     * every frame it was given goes back; it no longer counts as the host's. Returns the pages released.
+     */
+    public static int abandon(HypervisorCore core, int index) {
+        GuestMemory g = core.guest(index);
+        int released = core.releaseGuest(index);
+        g.residence = GuestMemory.DEPARTED;
+        return released;
+    }
+
     /** Whether the guest's writes are tracked. */
     public static boolean tracked(HypervisorCore core, int index) {
         return core.isGuest(index) && core.guest(index).dirtyLog != null;

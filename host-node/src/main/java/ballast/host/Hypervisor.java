@@ -185,6 +185,11 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
 
         @Override
+        public void abandoned(int index) {
+            stoppedGuest[index] = true; // counted as stopped since it was admitted; it never runs here
+        }
+
+        @Override
         public void installed(int index) {
             stopped--; // the next tick waits for its boot
         }

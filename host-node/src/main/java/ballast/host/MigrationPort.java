@@ -35,6 +35,9 @@ final class MigrationPort {
         /** Guest {@code index} left for good (its actor stopped on this host). */
         void departed(int index);
 
+        /** Guest {@code index}, on its way in, was given up before its install: it never runs here. */
+        void abandoned(int index);
+
         /** Guest {@code index} was installed: the next tick waits for its boot. */
         void installed(int index);
 
@@ -82,6 +85,8 @@ final class MigrationPort {
             onAck(a);
         } else if (command instanceof InstallGuest i) {
             onInstall(i);
+        } else if (command instanceof ballast.host.migration.CancelMigration c) {
+            onCancel(c);
         }
     }
 
@@ -120,6 +125,25 @@ final class MigrationPort {
         history = Arrays.copyOf(history, index + 1);
         host.admitted(index);
         reply(a.replyTo(), a.migration(), index, 0, 0, null);
+    }
+
+    private void onCancel(ballast.host.migration.CancelMigration c) {
+        if (out != null && out.command.migration() == c.migration()) {
+            reply(c.replyTo(), c.migration(), c.guest(), 0, 0, name() + " is still sending a round of it");
+            return;
+        }
+        if (c.arriving()) {
+            if (!core.isGuest(c.guest()) || core.guest(c.guest()).residence != GuestMemory.INCOMING) {
+                reply(c.replyTo(), c.migration(), c.guest(), 0, 0, "no arriving guest " + c.guest() + " on " + name());
+                return;
+            }
+            GuestTransfer.abandon(core, c.guest());
+            history[c.guest()] = null;
+            host.abandoned(c.guest());
+        } else if (GuestTransfer.tracked(core, c.guest())) {
+            GuestTransfer.untrack(core, c.guest());
+        }
+        reply(c.replyTo(), c.migration(), c.guest(), 0, 0, null);
     }
 
     private void onSendRound(SendRound r) {

@@ -166,6 +166,7 @@ final class WireCases {
                 new ballast.host.policy.WorkingSetEstimator.Averages(0.25, 0.5, true, 12), peer));
         m.put("InstallGuest afresh", new ballast.host.migration.InstallGuest(7, 5, new long[0], new int[0], null, null,
                 peer));
+        m.put("CancelMigration", new ballast.host.migration.CancelMigration(7, 3, true, manager));
         m.put("MigrationReply", new ballast.host.migration.MigrationReply(7, "host-a", 3, 4096, 12, null));
         m.put("MigrationReply refused", new ballast.host.migration.MigrationReply(-1, "h", -1, 0, 0, "no guest"));
         return m;

@@ -84,6 +84,8 @@ public final class RunManager extends AbstractBehavior<Object> {
         int precopyLastPages;
         /** The pages the guest held when the migration started (counted on their way to {@code to}). */
         long footprint;
+        /** Why the migration was given up, while it is being undone. */
+        String abortReason;
 
         /** A guest lost with its node, to boot afresh on {@code to}. */
         static Migration restart(long id, String guest, String to) {
@@ -619,11 +621,30 @@ public final class RunManager extends AbstractBehavior<Object> {
             return this;
         }
         if (reply.problem() != null) {
-            fail("migration of " + m.guest + " from " + m.from + " to " + m.to + " failed on " + reply.host() + ": "
-                    + reply.problem());
+            String what = "migration of " + m.guest + " from " + m.from + " to " + m.to + " failed: " + reply.problem()
+                    + " (" + reply.host() + ")";
+            if (m.phase != Phase.RESTART && m.step >= 1 && m.step <= 5) {
+                // before the stop-and-copy the guest still runs at the source: give the migration up
+                m.abortReason = what;
+                step(m, 9);
+                hypervisors.get(m.from).tell(new ballast.host.migration.CancelMigration(m.id,
+                        guests.get(m.guest).index(), false, replyRef()));
+            } else {
+                fail(what);
+            }
             return this;
         }
         switch (m.step) {
+            case 9 -> { // given up: the source no longer tracks it; the destination lets go of what arrived
+                if (m.destIndex < 0) {
+                    abandoned(m);
+                } else {
+                    step(m, 10);
+                    hypervisors.get(m.to).tell(new ballast.host.migration.CancelMigration(m.id, m.destIndex, true,
+                            replyRef()));
+                }
+            }
+            case 10 -> abandoned(m);
             case 1 -> { // admitted at the destination: track the source's writes
                 m.destIndex = reply.guest();
                 step(m, 2);
@@ -669,6 +690,17 @@ public final class RunManager extends AbstractBehavior<Object> {
             default -> getContext().getLog().warn("unexpected migration reply {} at step {}", reply, m.step);
         }
         return this;
+    }
+
+    /** A migration given up before its stop-and-copy: the guest runs on at its source; the fault says why. */
+    private void abandoned(Migration m) {
+        timers.cancel("step");
+        getContext().getLog().warn("{}; {} stays on {}", m.abortReason, m.guest, m.from);
+        commitments.remove(m.to, specs.get(m.guest));
+        incomingPages.merge(m.to, -m.footprint, Long::sum);
+        active.remove(m.guest);
+        clock.tell(new Clock.GuestFault(m.guest, m.abortReason, "stays on " + m.from));
+        nextStep();
     }
 
     /** The new host installed a restarted guest (empty): start its fresh incarnation there. */

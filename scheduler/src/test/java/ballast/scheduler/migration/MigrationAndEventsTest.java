@@ -204,4 +204,41 @@ class MigrationAndEventsTest {
             assertThat(b.readMismatches()).as(name).isZero();
         }
     }
+
+    @Test
+    void aMigrationTheDestinationCannotTakeIsGivenUpAndTheGuestRunsOnWhereItWas(@TempDir Path dir) throws Exception {
+        // host-b's memory is a para-virtual guest's, backed whole and never host-paged: admission lets
+        // the mover in (min 0 + overhead), but its 48 MiB find no frames and nothing to page out
+        String text = """
+                scenario { duration = 3s, tick = 100ms, seed = 41 }
+                hosts { host-a { memory = 512MiB }, host-b { memory = 256MiB, reclaim = on } }
+                guests {
+                  mover { host = host-a, memory = 64MiB, workload { type = uniform, working-set = 48MiB, accesses-per-second = 100000, write-fraction = 0.2 } }
+                  pv { host = host-b, mode = para, memory = 160MiB, workload { type = uniform, working-set = 8MiB } }
+                }
+                MOVES
+                """;
+        RunResult still = Simulation.run(load(dir, text.replace("MOVES", "")), LiveMigrationTest.options());
+        RunResult r = Simulation.run(load(dir, text.replace("MOVES",
+                "events = [ { at = 1s, migrate { guest = mover, to = host-b } } ]")), LiveMigrationTest.options());
+        assertThat(r.failure()).isNull();
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.migrations()).isEmpty();
+        assertThat(r.faults()).singleElement().satisfies(f -> {
+            assertThat(f.guest()).isEqualTo("mover");
+            assertThat(f.cause()).contains("failed: host-b has").contains("free frames");
+            assertThat(f.handling()).isEqualTo("stays on host-a");
+        });
+        assertThat(r.guestHosts()).containsEntry("mover", "host-a");
+        // nothing of it is left on host-b, and it went on exactly as if it had never been asked to move
+        ballast.host.control.HostStats b = r.hosts().stream().filter(h -> h.framesTotal() == 65_536).findFirst().orElseThrow();
+        ballast.host.control.HostStats bStill = still.hosts().stream().filter(h -> h.framesTotal() == 65_536).findFirst()
+                .orElseThrow();
+        assertThat(b.framesFree()).isEqualTo(bStill.framesFree());
+        GuestStats moved = r.guests().stream().filter(g -> g.name().equals("mover")).findFirst().orElseThrow();
+        GuestStats unmoved = still.guests().stream().filter(g -> g.name().equals("mover")).findFirst().orElseThrow();
+        assertThat(moved.accesses()).isEqualTo(unmoved.accesses());
+        assertThat(moved.pagesTouched()).isEqualTo(unmoved.pagesTouched());
+        assertThat(moved.readMismatches()).isZero();
+    }
 }
