@@ -1026,11 +1026,11 @@ public final class GuestOs {
                 || p == null || p.lastAccess().length != s.ppnOfPage().length
                 || p.handStampOfPage().length != s.ppnOfPage().length || s.remapPages().length != s.remapTicks().length
                 || s.nextNeverUsed() < 0 || s.nextNeverUsed() > settings.configuredPages()) {
-            throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
+            throw misfit();
         }
         for (int ppn : s.givenBack()) {
             if (ppn < 0 || ppn >= s.nextNeverUsed()) {
-                throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
+                throw misfit();
             }
         }
         nextNeverUsed = s.nextNeverUsed();
@@ -1054,7 +1054,7 @@ public final class GuestOs {
             int ppn = ppnOfPage[page];
             if (ppn >= 0) {
                 if (ppn >= pageOfPpn.length) {
-                    throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
+                    throw misfit();
                 }
                 pageOfPpn[ppn] = page;
                 handStamp[ppn] = p.handStampOfPage()[page];
@@ -1084,7 +1084,7 @@ public final class GuestOs {
         kernel.restore(s.kernelRandom(), s.kernelWorkRemainder());
         content.restoreWrites(s.contentWrites());
         if ((traces == null) != (s.trace() == null)) {
-            throw new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
+            throw misfit();
         }
         if (traces != null) {
             traces.restore(s.trace());
@@ -1099,6 +1099,10 @@ public final class GuestOs {
         workingSetTruePages = p.workingSetTruePages();
         wsPeriod = p.wsPeriod();
         wsPeriodFirstTick = p.wsPeriodFirstTick();
+    }
+
+    private IllegalArgumentException misfit() {
+        return new IllegalArgumentException(settings.name() + ": snapshot does not fit this guest");
     }
 
     /** A growable long array reused across ticks: no zeroing, no per-add indirection. */

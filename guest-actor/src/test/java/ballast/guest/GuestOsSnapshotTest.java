@@ -35,7 +35,13 @@ class GuestOsSnapshotTest {
 
     /** One tick against a perfect memory (key -> token); the guest verifies what a correct host returns. */
     static GuestOs.Work step(GuestOs os, long tick, Map<Long, Long> memory) {
-        GuestOs.Work w = os.generate(tick, 1000);
+        return step(os, tick, memory, GuestOs.BalloonOrders.NONE, false);
+    }
+
+    /** As above, with the balloon driver's orders and a stall. */
+    static GuestOs.Work step(GuestOs os, long tick, Map<Long, Long> memory, GuestOs.BalloonOrders orders,
+                             boolean stall) {
+        GuestOs.Work w = os.generate(tick, 1000, orders, stall);
         long digest = GuestOsTest.replay(w, memory, new HashMap<>());
         int reads = 0;
         for (long op : w.ops()) {
@@ -94,21 +100,7 @@ class GuestOsSnapshotTest {
         assertThat(moved.audit().tokens()).isEqualTo(original.audit().tokens());
     }
 
-    /** One tick with balloon orders against a perfect memory; returns the work. */
-    static GuestOs.Work step(GuestOs os, long tick, Map<Long, Long> memory, GuestOs.BalloonOrders orders) {
-        GuestOs.Work w = os.generate(tick, 1000, orders, tick == 9);
-        long digest = GuestOsTest.replay(w, memory, new HashMap<>());
-        int reads = 0;
-        for (long op : w.ops()) {
-            if (Ops.kind(op) == Ops.READ) {
-                reads++;
-            }
-        }
-        assertThat(os.verify(new TickResult(tick, digest, reads, List.of()))).isTrue();
-        return w;
-    }
-
-    /** The balloon's orders of each tick: pin most of the memory (the guest pages), then give some back. */
+    /** The balloon's orders of each tick: pin most of the memory (the guest pages), then give some back; tick 9 stalls. */
     static GuestOs.BalloonOrders orders(long tick, int[] pinned) {
         if (tick == 3) {
             return new GuestOs.BalloonOrders(new int[0], 3900, new int[0]);
@@ -130,8 +122,8 @@ class GuestOsSnapshotTest {
         Map<Long, Long> twinMemory = new HashMap<>();
         int[][] pinned = new int[2][];
         for (long t = 0; t < 6; t++) {
-            GuestOs.Work a = step(original, t, originalMemory, orders(t, pinned[0]));
-            GuestOs.Work b = step(twin, t, twinMemory, orders(t, pinned[1]));
+            GuestOs.Work a = step(original, t, originalMemory, orders(t, pinned[0]), t == 9);
+            GuestOs.Work b = step(twin, t, twinMemory, orders(t, pinned[1]), t == 9);
             if (t == 3) {
                 pinned[0] = a.pinned();
                 pinned[1] = b.pinned();
@@ -146,8 +138,8 @@ class GuestOsSnapshotTest {
         moved.booted(new int[0]);
         long pageInsBefore = moved.counters().guestPageIns();
         for (long t = 6; t < 14; t++) {
-            GuestOs.Work a = step(original, t, originalMemory, orders(t, pinned[0]));
-            GuestOs.Work b = step(moved, t, twinMemory, orders(t, pinned[1]));
+            GuestOs.Work a = step(original, t, originalMemory, orders(t, pinned[0]), t == 9);
+            GuestOs.Work b = step(moved, t, twinMemory, orders(t, pinned[1]), t == 9);
             assertThat(b.ops()).as("tick %d ops", t).isEqualTo(a.ops());
             assertThat(b.values()).as("tick %d values", t).isEqualTo(a.values());
             assertThat(b.reservation() == null).isEqualTo(a.reservation() == null);

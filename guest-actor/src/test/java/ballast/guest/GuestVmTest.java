@@ -89,8 +89,20 @@ class GuestVmTest {
     /** With {@code slowDriverMs > 0} the driver sleeps that long before each step, so TickStarts overtake its replies. */
     static Run play(TranslationMode mode, boolean balloon, boolean workAhead, boolean auditEvery, long jitterSeed,
                     int slowDriverMs) throws InterruptedException {
+        return play(mode, balloon, workAhead, auditEvery, jitterSeed, slowDriverMs, Set.of());
+    }
+
+    /**
+     * With a live migration's stop-and-copy after each tick of {@code migrateAfter} (every tick
+     * should then be audited, as for a guest whose host tracks its writes: no work ahead): the VM
+     * hands over and stops, and a new incarnation restored from the handover goes on with the same
+     * host's memory (the pages travelled), booting with its p2m as it stands.
+     */
+    static Run play(TranslationMode mode, boolean balloon, boolean workAhead, boolean auditEvery, long jitterSeed,
+                    int slowDriverMs, Set<Long> migrateAfter) throws InterruptedException {
         TestProbe<GuestCall> hypervisor = testKit.createTestProbe(GuestCall.class);
         TestProbe<GuestVm.WorkloadSet> replies = testKit.createTestProbe(GuestVm.WorkloadSet.class);
+        TestProbe<GuestHandover> handovers = testKit.createTestProbe(GuestHandover.class);
         ActorRef<GuestVm.Command> vm = testKit.spawn(GuestVm.create(settings(mode, balloon), hypervisor.ref(), 64,
                 workAhead, GuestVm.NO_CRASH, memory -> slowDriverMs == 0 ? BalloonDriver.create(memory)
                         : Behaviors.intercept(() -> new SlowDown(slowDriverMs), BalloonDriver.create(memory))));
@@ -136,56 +148,12 @@ class GuestVmTest {
             assertThat(ack.tick()).isEqualTo(tick);
             assertThat(describe(w)).as("tick %d's work, after the guest generated the next", tick).isEqualTo(received);
             assertThat(ack.audit() != null).isEqualTo(auditEvery || tick == LAST_TICK);
-        }
-        testKit.stop(vm);
-        return new Run(works, raw, ack, host);
-    }
-
-    /**
-     * As {@link #play} with every tick audited (no work ahead, as for a guest whose host tracks its
-     * writes), and a live migration's stop-and-copy after each tick of {@code migrateAfter}: the VM
-     * hands over and stops, and a new incarnation restored from the handover goes on with the same
-     * host's memory (the pages travelled), booting with its p2m as it stands.
-     */
-    static Run playMigrating(TranslationMode mode, Set<Long> migrateAfter, int slowDriverMs) throws InterruptedException {
-        TestProbe<GuestCall> hypervisor = testKit.createTestProbe(GuestCall.class);
-        TestProbe<GuestVm.WorkloadSet> replies = testKit.createTestProbe(GuestVm.WorkloadSet.class);
-        TestProbe<GuestHandover> handovers = testKit.createTestProbe(GuestHandover.class);
-        java.util.function.Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> slow =
-                memory -> Behaviors.intercept(() -> new SlowDown(slowDriverMs), BalloonDriver.create(memory));
-        ActorRef<GuestVm.Command> vm = testKit.spawn(GuestVm.create(settings(mode, true), hypervisor.ref(), 64,
-                true, GuestVm.NO_CRASH, slow));
-        Boot boot = hypervisor.expectMessageClass(Boot.class);
-        PerfectHost host = new PerfectHost(mode, PAGES);
-        boot.replyTo().tell(new Booted(0, host.bootP2m()));
-        List<String> works = new ArrayList<>();
-        List<TickWork> raw = new ArrayList<>();
-        TickAck ack = null;
-        for (long tick = 0; tick <= LAST_TICK; tick++) {
-            if (tick == 26) {
-                vm.tell(new GuestVm.SetWorkload(TOO_BIG, replies.ref()));
-                replies.expectMessageClass(GuestVm.WorkloadSet.class);
-                vm.tell(new GuestVm.SetWorkload(SMALL, replies.ref()));
-                assertThat(replies.expectMessageClass(GuestVm.WorkloadSet.class).fromTick()).isEqualTo(27);
-            }
-            boot.replyTo().tell(new TickStart(tick, true, targetAt(tick), stallAt(tick)));
-            TickWork w = hypervisor.expectMessageClass(TickWork.class);
-            works.add(describe(w));
-            raw.add(w);
-            host.refuseInflate = tick == 8 || tick == 9;
-            host.refuseDeflate = tick == 37;
-            TickResult result = host.apply(tick, w.mmuUpdates(), w.ops(), w.values(), w.reservation());
-            int[][] notice = host.takeNotice();
-            if (notice != null) {
-                boot.replyTo().tell(new RemapNotice(tick, notice[0], notice[1]));
-            }
-            boot.replyTo().tell(result);
-            ack = hypervisor.expectMessageClass(TickAck.class);
             if (migrateAfter.contains(tick)) {
                 vm.tell(new GuestVm.Migrate(handovers.ref())); // the driver's step of this tick may not be in yet
                 GuestHandover h = handovers.expectMessageClass(GuestHandover.class);
                 testKit.createTestProbe().expectTerminated(vm);
-                vm = testKit.spawn(GuestVm.restored(settings(mode, true), h.snapshot(), hypervisor.ref(), 64, true));
+                vm = testKit.spawn(GuestVm.restored(settings(mode, balloon), h.snapshot(), hypervisor.ref(), 64,
+                        workAhead));
                 boot = hypervisor.expectMessageClass(Boot.class);
                 boot.replyTo().tell(new Booted(0, host.bootP2m()));
             }
@@ -202,7 +170,7 @@ class GuestVmTest {
         // after 12: a stall decided for tick 13; after 25: a workload change comes to the new incarnation
         // before its first tick (timed from the last tick its predecessor started); after 26: a workload
         // change taken, in force from 27; after 36: the changed workload, and a deflate the host refuses at 37
-        Run moved = playMigrating(mode, Set.of(7L, 12L, 25L, 26L, 36L), 5);
+        Run moved = play(mode, true, true, true, -1, 5, Set.of(7L, 12L, 25L, 26L, 36L));
         for (int t = 0; t < base.works().size(); t++) {
             assertThat(moved.works().get(t)).as("%s tick %d", mode, t).isEqualTo(base.works().get(t));
         }
