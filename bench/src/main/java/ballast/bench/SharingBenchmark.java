@@ -3,11 +3,11 @@ package ballast.bench;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
-import ballast.host.abi.Ops;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Ops;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.host.sharing.PageScanner;
 import ballast.host.sharing.SharingResult;
 import ballast.host.sharing.SharingSettings;
@@ -82,7 +82,7 @@ public class SharingBenchmark {
         core = new HypervisorCore(settings);
         SplittableRandom random = new SplittableRandom(3);
         for (int g = 0; g < guests; g++) {
-            core.boot(g, "g" + g, new ballast.host.abi.Refusal[1]);
+            core.boot(g, "g" + g, new ballast.abi.Refusal[1]);
             long[] ops = new long[2 * GUEST_PAGES];
             long[] values = new long[2 * GUEST_PAGES];
             for (int p = 0; p < GUEST_PAGES; p++) {

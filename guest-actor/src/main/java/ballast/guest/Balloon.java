@@ -1,6 +1,6 @@
 package ballast.guest;
 
-import ballast.host.abi.TickResult;
+import ballast.abi.TickResult;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 

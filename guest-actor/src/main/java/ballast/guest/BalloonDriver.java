@@ -1,6 +1,6 @@
 package ballast.guest;
 
-import ballast.host.abi.TickResult;
+import ballast.abi.TickResult;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

@@ -1,6 +1,6 @@
 package ballast.guest;
 
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 
 /**
  * Decides the content token a page holds when the guest OS first fills it, without storing

@@ -1,6 +1,6 @@
 package ballast.guest;
 
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 
 /**
  * A guest leaving its host in a live migration's stop-and-copy: its name and its whole state (guest

@@ -1,6 +1,6 @@
 package ballast.guest;
 
-import ballast.host.abi.GuestCounters;
+import ballast.abi.GuestCounters;
 
 /**
  * A guest OS's whole state between two ticks, as it travels in a live migration's stop-and-copy:

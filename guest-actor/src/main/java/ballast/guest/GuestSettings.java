@@ -1,8 +1,8 @@
 package ballast.guest;
 
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.abi.TranslationMode;
-import ballast.host.cpu.OsProfile;
+import ballast.abi.TranslationMode;
+import ballast.guest.OsProfile;
 
 /**
  * Everything a guest needs, built once from the scenario and passed to {@link GuestVm}.

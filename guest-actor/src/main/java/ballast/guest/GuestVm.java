@@ -1,17 +1,17 @@
 package ballast.guest;
 
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.abi.Boot;
-import ballast.host.abi.BootRefused;
-import ballast.host.abi.Booted;
-import ballast.host.abi.GuestCall;
-import ballast.host.abi.RemapNotice;
-import ballast.host.abi.Reservation;
-import ballast.host.abi.TickAck;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TickStart;
-import ballast.host.abi.TickWork;
-import ballast.host.abi.ToGuest;
+import ballast.abi.Boot;
+import ballast.abi.BootRefused;
+import ballast.abi.Booted;
+import ballast.abi.GuestCall;
+import ballast.abi.RemapNotice;
+import ballast.abi.Reservation;
+import ballast.abi.TickAck;
+import ballast.abi.TickResult;
+import ballast.abi.TickStart;
+import ballast.abi.TickWork;
+import ballast.abi.ToGuest;
 import java.util.function.Function;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -90,7 +90,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
      * waits for it first.
      */
     public record Migrate(org.apache.pekko.actor.typed.ActorRef<GuestHandover> replyTo) implements Command,
-            ballast.host.wire.WireMessage {
+            ballast.wire.WireMessage {
     }
 
     /** The balloon driver's step, delivered through this guest's adapter. */

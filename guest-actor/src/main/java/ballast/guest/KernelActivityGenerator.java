@@ -1,8 +1,8 @@
 package ballast.guest;
 
-import ballast.host.abi.KernelActivity;
-import ballast.host.abi.KernelEvent;
-import ballast.host.cpu.OsProfile;
+import ballast.abi.KernelActivity;
+import ballast.abi.KernelEvent;
+import ballast.guest.OsProfile;
 import ballast.guest.workload.SeededStream;
 import java.util.concurrent.ConcurrentHashMap;
 

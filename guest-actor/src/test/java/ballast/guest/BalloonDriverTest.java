@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.Balloon.Orders;
 import ballast.guest.Balloon.Outcome;
-import ballast.host.abi.TickResult;
+import ballast.abi.TickResult;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ballast.guest.Balloon.Orders;
 import ballast.guest.Balloon.Outcome;
-import ballast.host.abi.TickResult;
+import ballast.abi.TickResult;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package ballast.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

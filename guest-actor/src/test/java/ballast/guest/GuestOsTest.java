@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Ops;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
-import ballast.host.memory.Tokens;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Ops;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
+import ballast.abi.Tokens;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

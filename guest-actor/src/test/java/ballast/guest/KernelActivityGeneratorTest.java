@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.abi.KernelActivity;
-import ballast.host.abi.KernelEvent;
-import ballast.host.abi.TranslationMode;
-import ballast.host.cpu.OsProfile;
-import ballast.host.cpu.SensitiveInstruction;
+import ballast.abi.KernelActivity;
+import ballast.abi.KernelEvent;
+import ballast.abi.TranslationMode;
+import ballast.guest.OsProfile;
+import ballast.abi.SensitiveInstruction;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -130,7 +130,7 @@ class KernelActivityGeneratorTest {
             for (long tick = 0; tick < 10; tick++) {
                 GuestOs.Work work = os.generate(tick, 1000);
                 ticks.add(work.kernel());
-                os.verify(new ballast.host.abi.TickResult(tick, 0, 0, List.of())); // the digest does not matter here
+                os.verify(new ballast.abi.TickResult(tick, 0, 0, List.of())); // the digest does not matter here
             }
             if (reference == null) {
                 reference = ticks;

@@ -1,11 +1,11 @@
 package ballast.guest;
 
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Ops;
-import ballast.host.abi.Reservation;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
-import ballast.host.memory.Tokens;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Ops;
+import ballast.abi.Reservation;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
+import ballast.abi.Tokens;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.abi.Ops;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Ops;
+import ballast.abi.TranslationMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +29,7 @@ class WorkingSetTruthTest {
                 Phase.idle(1.0),
                 new Phase(Double.POSITIVE_INFINITY, 120, 500, 0.5, 1.0, 1.0)));
         GuestSettings settings = new GuestSettings("g", "h", 0, "linux", TranslationMode.NESTED, 512, 2, 21, 0.1,
-                new ContentSettings("linux", 0.25, 0.1), phases, ballast.host.cpu.OsProfile.NONE,
+                new ContentSettings("linux", 0.25, 0.1), phases, ballast.guest.OsProfile.NONE,
                 new GuestMemorySettings(true, 64, 2, 400, period));
         GuestOs os = new GuestOs(settings);
         PerfectHost host = new PerfectHost(TranslationMode.NESTED, 512);

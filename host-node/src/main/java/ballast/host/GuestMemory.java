@@ -1,8 +1,8 @@
 package ballast.host;
 
-import ballast.host.abi.Ops;
-import ballast.host.abi.RefusalReason;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Ops;
+import ballast.abi.RefusalReason;
+import ballast.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
@@ -11,7 +11,7 @@ import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
 import ballast.host.memory.ReverseMap;
 import ballast.host.memory.Tlb;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.host.policy.WorkingSetEstimator;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package ballast.host;
 
-import ballast.host.abi.TranslationMode;
+import ballast.abi.TranslationMode;
 import ballast.host.cpu.CpuSpec;
 import ballast.host.cpu.Technique;
 

@@ -1,11 +1,11 @@
 package ballast.host;
 
-import ballast.host.abi.Ops;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Ops;
+import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;

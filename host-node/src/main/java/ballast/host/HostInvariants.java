@@ -1,7 +1,7 @@
 package ballast.host;
 
-import ballast.host.abi.Ops;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Ops;
+import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
@@ -153,7 +153,7 @@ final class HostInvariants {
         }
         int sharedZeroFrames = 0;
         for (int mpn = 0; mpn < total; mpn++) {
-            if (frames.owner(mpn) == FramePool.SHARED && frames.token(mpn) == ballast.host.memory.Tokens.ZERO) {
+            if (frames.owner(mpn) == FramePool.SHARED && frames.token(mpn) == ballast.abi.Tokens.ZERO) {
                 sharedZeroFrames++;
                 if (mpn != sharedFrames.zeroFrame()) {
                     v.add("refcounts: shared MPN " + mpn + " holds the zero page but the zero frame is " + sharedFrames.zeroFrame());

@@ -1,18 +1,19 @@
 package ballast.host;
 
-import ballast.host.abi.Audit;
-import ballast.host.abi.Boot;
-import ballast.host.abi.BootRefused;
-import ballast.host.abi.Booted;
-import ballast.host.abi.GuestCounters;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.RefusalReason;
-import ballast.host.abi.RemapNotice;
-import ballast.host.abi.TickAck;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TickStart;
-import ballast.host.abi.TickWork;
-import ballast.host.abi.ToGuest;
+import ballast.abi.ToHypervisor;
+import ballast.abi.Audit;
+import ballast.abi.Boot;
+import ballast.abi.BootRefused;
+import ballast.abi.Booted;
+import ballast.abi.GuestCounters;
+import ballast.abi.Refusal;
+import ballast.abi.RefusalReason;
+import ballast.abi.RemapNotice;
+import ballast.abi.TickAck;
+import ballast.abi.TickResult;
+import ballast.abi.TickStart;
+import ballast.abi.TickWork;
+import ballast.abi.ToGuest;
 import ballast.host.control.GuestGone;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostTickDone;
@@ -20,7 +21,7 @@ import ballast.host.control.Reconfigure;
 import ballast.host.control.Reconfigured;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.host.sharing.DaemonCall;
 import ballast.host.sharing.SharingAck;
 import ballast.host.sharing.SharingCounters;
@@ -70,15 +71,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>Every guest call is checked against the guest that sent it (its reply address) and the tick
  * being played; a call that fails is refused with a typed reason and changes nothing.
  */
-public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
-
-    /**
-     * Everything the hypervisor accepts: the guest ABI ({@link ballast.host.abi.GuestCall}) and
-     * the clock's {@link RunTick}. Not sealed: Java allows a sealed interface's subtypes in other
-     * packages only inside a named module, and the ABI keeps its own package.
-     */
-    public interface Command {
-    }
+public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
 
     private final HypervisorCore core;
     private final String hostName;
@@ -126,12 +119,12 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     /** Live migration: this host's end of every migration in or out. */
     private final MigrationPort migration;
 
-    public static Behavior<Command> create(HostSettings settings) {
+    public static Behavior<ToHypervisor> create(HostSettings settings) {
         return Behaviors.setup(context -> new Hypervisor(context, settings));
     }
 
     @SuppressWarnings("unchecked")
-    private Hypervisor(ActorContext<Command> context, HostSettings settings) {
+    private Hypervisor(ActorContext<ToHypervisor> context, HostSettings settings) {
         super(context);
         this.core = new HypervisorCore(settings);
         this.hostName = settings.name();
@@ -200,18 +193,18 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
 
         @Override
-        public ActorRef<Command> self() {
+        public ActorRef<ToHypervisor> self() {
             return getContext().getSelf();
         }
     }
 
-    private Behavior<Command> onMigration(ballast.host.migration.MigrationCommand command) {
+    private Behavior<ToHypervisor> onMigration(ballast.host.migration.MigrationCommand command) {
         migration.handle(command);
         return this;
     }
 
     @Override
-    public Receive<Command> createReceive() {
+    public Receive<ToHypervisor> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Boot.class, this::onBoot)
                 .onMessage(RunTick.class, this::onRunTick)
@@ -227,7 +220,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
                 .build();
     }
 
-    private Behavior<Command> onBoot(Boot boot) {
+    private Behavior<ToHypervisor> onBoot(Boot boot) {
         if (boot.replyTo() == null) {
             // Nobody to answer and nobody to send ticks to: booting it would leave a guest without an address.
             getContext().getLog().warn("{}: ignored boot of {} without a reply address", hostName, boot.name());
@@ -266,7 +259,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         return this;
     }
 
-    private Behavior<Command> onRunTick(RunTick run) {
+    private Behavior<ToHypervisor> onRunTick(RunTick run) {
         if (current != null) {
             getContext().getLog().error("{}: tick {} asked while tick {} is running; ignored", hostName, run.tick(), current.tick());
             return this;
@@ -348,7 +341,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         return current == null ? Long.MIN_VALUE : current.tick();
     }
 
-    private Behavior<Command> onTickWork(TickWork w) {
+    private Behavior<ToHypervisor> onTickWork(TickWork w) {
         if (checkCall(w.guest(), w.tick(), w.replyTo(), workTick) != null) {
             return this;
         }
@@ -366,7 +359,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         return this;
     }
 
-    private Behavior<Command> onSharingWork(SharingWork w) {
+    private Behavior<ToHypervisor> onSharingWork(SharingWork w) {
         long expected = free != null ? daemonTick : current == null ? Long.MIN_VALUE : current.tick();
         if (daemon == null || !daemon.equals(w.replyTo()) || expected != w.tick() || daemonWorkTick == w.tick()) {
             getContext().getLog().warn("{}: page-sharing work for tick {} refused", hostName, w.tick());
@@ -433,7 +426,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
     }
 
-    private Behavior<Command> onSharingAck(SharingAck ack) {
+    private Behavior<ToHypervisor> onSharingAck(SharingAck ack) {
         long expected = free != null ? daemonTick : current == null ? Long.MIN_VALUE : current.tick();
         if (daemon == null || !daemon.equals(ack.replyTo()) || expected != ack.tick() || daemonWorkTick != ack.tick()
                 || daemonAckTick == ack.tick()) {
@@ -462,7 +455,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
         }
     }
 
-    private Behavior<Command> onTickAck(TickAck ack) {
+    private Behavior<ToHypervisor> onTickAck(TickAck ack) {
         boolean early = free != null ? workTick[ack.guest()] != ack.tick() : !appliedThisTick;
         if (checkCall(ack.guest(), early ? -1 : ack.tick(), ack.replyTo(), ackTick) != null) {
             return this;
@@ -485,7 +478,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
     // ---------------------------------------------------------------- reclamation settings
 
     /** A timed change of the reclamation settings, between ticks: taken (and a rebalance) or refused, and answered. */
-    private Behavior<Command> onReconfigure(Reconfigure r) {
+    private Behavior<ToHypervisor> onReconfigure(Reconfigure r) {
         String problem = core.reconfigure(r.reclaim());
         if (problem != null) {
             getContext().getLog().warn("{}: reclamation settings refused: {}", hostName, problem);
@@ -502,7 +495,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
      * A guest's actor failed and was stopped: release its memory and play on without it. In the
      * middle of a tick, its work (if any) is dropped and the barrier no longer waits for it.
      */
-    private Behavior<Command> onGuestGone(GuestGone gone) {
+    private Behavior<ToHypervisor> onGuestGone(GuestGone gone) {
         int g = gone.guest();
         if (!core.isGuest(g)) {
             return this;
@@ -562,7 +555,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
 
     // ---------------------------------------------------------------- free-running
 
-    private Behavior<Command> onRunFree(RunFree run) {
+    private Behavior<ToHypervisor> onRunFree(RunFree run) {
         if (current != null || free != null) {
             getContext().getLog().error("{}: free run asked while another run is playing; ignored", hostName);
             return this;
@@ -580,7 +573,7 @@ public final class Hypervisor extends AbstractBehavior<Hypervisor.Command> {
      * got (every guest was told of its ticks so far that they are not the last, so each still plays
      * one tick that is, and is audited there). A run not started yet is shortened to one tick.
      */
-    private Behavior<Command> onStopFree(ballast.host.control.StopFree stop) {
+    private Behavior<ToHypervisor> onStopFree(ballast.host.control.StopFree stop) {
         if (pendingFree != null) {
             pendingFree = new RunFree(Math.min(1, pendingFree.ticks()), pendingFree.checkEvery(), pendingFree.replyTo());
             return this;

@@ -1,15 +1,15 @@
 package ballast.host;
 
-import ballast.host.abi.GuestCounters;
-import ballast.host.abi.KernelActivity;
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Ops;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.RefusalReason;
-import ballast.host.abi.Reservation;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TickStart;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.GuestCounters;
+import ballast.abi.KernelActivity;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Ops;
+import ballast.abi.Refusal;
+import ballast.abi.RefusalReason;
+import ballast.abi.Reservation;
+import ballast.abi.TickResult;
+import ballast.abi.TickStart;
+import ballast.abi.TranslationMode;
 import ballast.host.control.GuestReclaim;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostReclaim;
@@ -18,7 +18,7 @@ import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.host.memory.Tlb;
 import ballast.host.sharing.ContentHash;
 import ballast.host.sharing.MergeOutcome;
@@ -211,7 +211,7 @@ public final class HypervisorCore {
     /**
      * As {@link #apply(int, long, List, long[], long[], KernelActivity, Reservation)}, the streams
      * being the first {@code opCount} entries of {@code ops} and the first {@code valueCount} of
-     * {@code values} (a guest's reused buffers; see {@link ballast.host.abi.TickWork}). A count
+     * {@code values} (a guest's reused buffers; see {@link ballast.abi.TickWork}). A count
      * outside its array refuses the operations as malformed.
      */
     public TickResult apply(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,

@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.control.GuestStats;
 import ballast.host.migration.AdmitGuest;
 import ballast.host.migration.DirtyPages;
@@ -44,7 +45,7 @@ final class MigrationPort {
         /** The guest's figures as this host reports them now. */
         GuestStats stats(int index);
 
-        ActorRef<Hypervisor.Command> self();
+        ActorRef<ToHypervisor> self();
     }
 
     private final HypervisorCore core;

@@ -1,6 +1,6 @@
 package ballast.host;
 
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.host.sharing.DaemonCall;
 import ballast.host.sharing.PageScanner;
 import ballast.host.sharing.SharingAck;

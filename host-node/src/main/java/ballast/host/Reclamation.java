@@ -1,10 +1,10 @@
 package ballast.host;
 
-import ballast.host.abi.TranslationMode;
+import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.host.policy.AllocationPolicies;
 import ballast.host.policy.AllocationPolicy;
 import ballast.host.policy.FreeMemoryStates;

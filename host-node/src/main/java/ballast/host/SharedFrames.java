@@ -1,7 +1,7 @@
 package ballast.host;
 
 import ballast.host.memory.FramePool;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.host.sharing.ContentHash;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;

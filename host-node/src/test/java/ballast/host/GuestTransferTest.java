@@ -2,9 +2,9 @@ package ballast.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.Ops;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Ops;
+import ballast.abi.Refusal;
+import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -105,7 +105,7 @@ class GuestTransferTest {
         int[] p2m = source.boot(0, "pv", new Refusal[1]);
         long[] keys = {Ops.key(0, 3), Ops.key(0, 4)};
         run(source, 0, 0, TestHosts.Stream.of());
-        assertThat(source.apply(0, 1, List.of(new ballast.host.abi.MmuUpdate(keys, new int[] {p2m[3], p2m[4]})),
+        assertThat(source.apply(0, 1, List.of(new ballast.abi.MmuUpdate(keys, new int[] {p2m[3], p2m[4]})),
                 TestHosts.Stream.of().write(0, 3, 33).write(0, 4, 44).ops(), new long[] {33, 44}).refusals()).isEmpty();
         GuestTransfer.track(source, 0);
         int index = GuestTransfer.admit(dest, new GuestSpec(0, "pv", TranslationMode.PARA, 64, 1));

@@ -2,7 +2,7 @@ package ballast.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.Ops;
+import ballast.abi.Ops;
 import ballast.host.memory.FramePool;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,29 +1,30 @@
 package ballast.host;
 
+import ballast.abi.ToHypervisor;
 import static ballast.host.TestHosts.guest;
 import static ballast.host.TestHosts.mmu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.TestHosts.Stream;
-import ballast.host.abi.Audit;
-import ballast.host.abi.Boot;
-import ballast.host.abi.BootRefused;
-import ballast.host.abi.Booted;
-import ballast.host.abi.GuestCounters;
-import ballast.host.abi.Ops;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.RefusalReason;
-import ballast.host.abi.TickAck;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TickStart;
-import ballast.host.abi.TickWork;
-import ballast.host.abi.ToGuest;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Audit;
+import ballast.abi.Boot;
+import ballast.abi.BootRefused;
+import ballast.abi.Booted;
+import ballast.abi.GuestCounters;
+import ballast.abi.Ops;
+import ballast.abi.Refusal;
+import ballast.abi.RefusalReason;
+import ballast.abi.TickAck;
+import ballast.abi.TickResult;
+import ballast.abi.TickStart;
+import ballast.abi.TickWork;
+import ballast.abi.ToGuest;
+import ballast.abi.TranslationMode;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostStats;
 import ballast.host.control.HostTickDone;
 import ballast.host.control.RunTick;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import com.typesafe.config.ConfigFactory;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +55,7 @@ class HypervisorActorTest {
     static final long K_BETA_0 = Ops.key(0, 0x100);
     static final long K_BETA_1 = Ops.key(1, 0x200);
 
-    ActorRef<Hypervisor.Command> hypervisor;
+    ActorRef<ToHypervisor> hypervisor;
     TestProbe<ToGuest> alpha;
     TestProbe<ToGuest> beta;
     TestProbe<HostTickDone> clock;

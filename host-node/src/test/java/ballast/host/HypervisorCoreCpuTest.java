@@ -2,14 +2,14 @@ package ballast.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.KernelActivity;
-import ballast.host.abi.KernelEvent;
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Ops;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.RefusalReason;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.KernelActivity;
+import ballast.abi.KernelEvent;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Ops;
+import ballast.abi.Refusal;
+import ballast.abi.RefusalReason;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
 import ballast.host.control.GuestStats;
 import ballast.host.cpu.CostTable;
 import ballast.host.cpu.CpuSpec;

@@ -1,20 +1,21 @@
 package ballast.host;
 
+import ballast.abi.ToHypervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.TestHosts.Stream;
-import ballast.host.abi.Boot;
-import ballast.host.abi.Booted;
-import ballast.host.abi.GuestCounters;
-import ballast.host.abi.Ops;
-import ballast.host.abi.RemapNotice;
-import ballast.host.abi.Reservation;
-import ballast.host.abi.TickAck;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TickStart;
-import ballast.host.abi.TickWork;
-import ballast.host.abi.ToGuest;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Boot;
+import ballast.abi.Booted;
+import ballast.abi.GuestCounters;
+import ballast.abi.Ops;
+import ballast.abi.RemapNotice;
+import ballast.abi.Reservation;
+import ballast.abi.TickAck;
+import ballast.abi.TickResult;
+import ballast.abi.TickStart;
+import ballast.abi.TickWork;
+import ballast.abi.ToGuest;
+import ballast.abi.TranslationMode;
 import ballast.host.control.GuestGone;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostTickDone;
@@ -64,7 +65,7 @@ class HypervisorReclaimActorTest {
             this.name = name;
         }
 
-        void boot(ActorRef<Hypervisor.Command> hv) {
+        void boot(ActorRef<ToHypervisor> hv) {
             hv.tell(new Boot(index, name, probe.ref()));
             p2m = probe.expectMessageClass(Booted.class).p2m();
         }
@@ -105,7 +106,7 @@ class HypervisorReclaimActorTest {
     @Test
     void balloonTargetsStallsAndBalloonCallsTravelThroughTheTick() {
         // shares in proportion to size: targets 660 and 275 of the 935 pages; balloon targets 60 and 25
-        ActorRef<Hypervisor.Command> hv = testKit.spawn(Hypervisor.create(settings(
+        ActorRef<ToHypervisor> hv = testKit.spawn(Hypervisor.create(settings(
                 new GuestSpec(0, "a", TranslationMode.FULL, 720, 1), new GuestSpec(1, "b", TranslationMode.PARA, 300, 1))));
         TestProbe<HostTickDone> clock = testKit.createTestProbe(HostTickDone.class);
         Guest a = new Guest(0, "a");
@@ -202,7 +203,7 @@ class HypervisorReclaimActorTest {
 
     @Test
     void aReconfigureIsAnsweredAndTakesEffectAtOnce() {
-        ActorRef<Hypervisor.Command> hv = testKit.spawn(Hypervisor.create(settings(
+        ActorRef<ToHypervisor> hv = testKit.spawn(Hypervisor.create(settings(
                 new GuestSpec(0, "a", TranslationMode.FULL, 700, 1), new GuestSpec(1, "b", TranslationMode.NESTED, 700, 1))));
         TestProbe<HostTickDone> clock = testKit.createTestProbe(HostTickDone.class);
         TestProbe<Reconfigured> events = testKit.createTestProbe(Reconfigured.class);
@@ -261,7 +262,7 @@ class HypervisorReclaimActorTest {
     }
 
     /** The guests send empty work for {@code tick}, get their results, and acknowledge. */
-    static void play(ActorRef<Hypervisor.Command> hv, long tick, List<Guest> guests) {
+    static void play(ActorRef<ToHypervisor> hv, long tick, List<Guest> guests) {
         for (Guest g : guests) {
             hv.tell(g.idle(tick, null));
         }
@@ -273,7 +274,7 @@ class HypervisorReclaimActorTest {
 
     @Test
     void aGuestStoppedBeforeTheRunBootsLaterAndJoinsTheNextTick() {
-        ActorRef<Hypervisor.Command> hv = testKit.spawn(Hypervisor.create(settings(
+        ActorRef<ToHypervisor> hv = testKit.spawn(Hypervisor.create(settings(
                 new GuestSpec(0, "a", TranslationMode.FULL, 100, 1), new GuestSpec(1, "b", TranslationMode.PARA, 100, 1),
                 new GuestSpec(2, "c", TranslationMode.NESTED, 100, 1))));
         TestProbe<HostTickDone> clock = testKit.createTestProbe(HostTickDone.class);
@@ -314,7 +315,7 @@ class HypervisorReclaimActorTest {
 
     @Test
     void aFreeRunningHostReclaimsOnceATicksWorthOfWorkIsApplied() {
-        ActorRef<Hypervisor.Command> hv = testKit.spawn(Hypervisor.create(settings(
+        ActorRef<ToHypervisor> hv = testKit.spawn(Hypervisor.create(settings(
                 new GuestSpec(0, "a", TranslationMode.FULL, 1200, 1))));
         TestProbe<HostTickDone> clock = testKit.createTestProbe(HostTickDone.class);
         Guest a = new Guest(0, "a");
@@ -333,7 +334,7 @@ class HypervisorReclaimActorTest {
         a.probe.expectMessageClass(TickStart.class);
         hv.tell(a.idle(2, null));
         a.probe.expectMessageClass(TickResult.class);
-        hv.tell(new TickAck(0, 2, GuestCounters.ZERO, new ballast.host.abi.Audit(new long[] {Ops.key(0, 0x1000 + 900)},
+        hv.tell(new TickAck(0, 2, GuestCounters.ZERO, new ballast.abi.Audit(new long[] {Ops.key(0, 0x1000 + 900)},
                 new long[] {1900}), a.probe.ref()));
         HostTickDone done = clock.expectMessageClass(HostTickDone.class);
         assertThat(done.violations()).isEmpty();

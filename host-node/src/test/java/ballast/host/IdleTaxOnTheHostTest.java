@@ -5,7 +5,7 @@ import static ballast.host.ReclaimHosts.reclaim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
-import ballast.host.abi.TranslationMode;
+import ballast.abi.TranslationMode;
 import ballast.host.control.GuestReclaim;
 import java.util.ArrayList;
 import java.util.List;

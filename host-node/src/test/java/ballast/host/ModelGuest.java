@@ -2,13 +2,13 @@ package ballast.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Ops;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.Reservation;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
-import ballast.host.memory.Tokens;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Ops;
+import ballast.abi.Refusal;
+import ballast.abi.Reservation;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
+import ballast.abi.Tokens;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.util.List;

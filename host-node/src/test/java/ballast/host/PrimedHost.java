@@ -6,10 +6,10 @@ import static ballast.host.TestHosts.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.TestHosts.Stream;
-import ballast.host.abi.Ops;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.Ops;
+import ballast.abi.Refusal;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import java.util.List;
 

@@ -68,7 +68,7 @@ class RandomizedReclaimSequenceTest {
         for (int t = 0; t < TICKS; t++) {
             long[] budget = {core.frames().freeFrames() - 1L};
             for (int i = 0; i < guests.length; i++) {
-                boolean fits = guests[i].mode != ballast.host.abi.TranslationMode.PARA
+                boolean fits = guests[i].mode != ballast.abi.TranslationMode.PARA
                         || core.frames().freeFrames() + core.guest(i).pmap.privatePages() >= guests[i].pages + 2;
                 if (random.nextInt(100) == 0 && fits) {
                     core.releaseGuest(i); // stopped; boots afresh at once
@@ -147,7 +147,7 @@ class RandomizedReclaimSequenceTest {
 
     /** One guest's random tick: its balloon driver, its touches and its disk. */
     static void plan(ModelGuest g, int target, SplittableRandom random, long[] budget, boolean sharing) {
-        boolean para = g.mode == ballast.host.abi.TranslationMode.PARA;
+        boolean para = g.mode == ballast.abi.TranslationMode.PARA;
         java.util.BitSet touched = new java.util.BitSet(g.pages);
         // the balloon driver: up to 8 pages toward the target
         int step = Math.min(8, Math.abs(target - g.balloonSize));

@@ -5,15 +5,15 @@ import static ballast.host.ReclaimHosts.quiet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.ReclaimHosts.Kind;
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.RefusalReason;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Refusal;
+import ballast.abi.RefusalReason;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.Pmap;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -298,7 +298,7 @@ class ReclaimContentTest {
         g.touch(0, 8, true).play();
         // hand page 3 over without unmapping it (a guest bug): the hypervisor drops its shadow entries
         g.core.apply(0, 50, List.of(), new long[0], new long[0], null,
-                new ballast.host.abi.Reservation(new int[0], new int[] {3}, new int[0]));
+                new ballast.abi.Reservation(new int[0], new int[] {3}, new int[0]));
         assertThat(g.core.checkInvariants()).isEmpty();
         assertThat(g.audit()).isEqualTo(1);
     }

@@ -4,8 +4,8 @@ import static ballast.host.ReclaimHosts.host;
 import static ballast.host.ReclaimHosts.reclaim;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.TickStart;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.TickStart;
+import ballast.abi.TranslationMode;
 import ballast.host.control.HostReclaim;
 import ballast.host.cpu.CpuSpec;
 import ballast.host.policy.FreeMemoryStates;

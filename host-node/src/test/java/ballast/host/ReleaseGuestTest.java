@@ -2,8 +2,8 @@ package ballast.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.TranslationMode;
-import ballast.host.memory.Tokens;
+import ballast.abi.TranslationMode;
+import ballast.abi.Tokens;
 import org.junit.jupiter.api.Test;
 
 /** A guest that is gone gives back every frame: its private ones, and its references to shared ones. */

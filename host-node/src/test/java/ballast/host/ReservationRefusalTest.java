@@ -5,12 +5,12 @@ import static ballast.host.ReclaimHosts.quiet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.ReclaimHosts.Kind;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.RefusalReason;
-import ballast.host.abi.Reservation;
-import ballast.host.abi.TickResult;
+import ballast.abi.Refusal;
+import ballast.abi.RefusalReason;
+import ballast.abi.Reservation;
+import ballast.abi.TickResult;
 import ballast.host.cpu.CpuSpec;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.TranslationMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

@@ -2,13 +2,13 @@ package ballast.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Ops;
-import ballast.host.abi.Refusal;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Ops;
+import ballast.abi.Refusal;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.host.sharing.PageScanner;
 import ballast.host.sharing.SharingResult;
 import ballast.host.sharing.SharingSettings;

@@ -1,8 +1,8 @@
 package ballast.host;
 
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Ops;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Ops;
+import ballast.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
 import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package ballast.guest.workload;
 
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package ballast.guest.workload;
 
-import ballast.host.memory.RadixPageTable;
+import ballast.abi.Ops;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -57,7 +57,7 @@ public final class TraceReader implements Closeable {
     public boolean next() throws IOException {
         while (readLine()) {
             if (format == TraceFormat.LACKEY ? parseLackey() : parseCsv()) {
-                if (vpn > RadixPageTable.MAX_VPN) {
+                if (vpn > Ops.MAX_VPN) {
                     outOfRange++;
                     continue;
                 }

@@ -1,6 +1,6 @@
 package ballast.guest.workload;
 
-import ballast.host.abi.Ops;
+import ballast.abi.Ops;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package ballast.guest.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.Ops;
+import ballast.abi.Ops;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

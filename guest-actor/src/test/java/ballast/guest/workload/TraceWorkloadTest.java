@@ -2,7 +2,7 @@ package ballast.guest.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.Ops;
+import ballast.abi.Ops;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

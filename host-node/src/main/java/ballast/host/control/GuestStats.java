@@ -1,7 +1,7 @@
 package ballast.host.control;
 
-import ballast.host.abi.KernelEvent;
-import ballast.host.abi.RefusalReason;
+import ballast.abi.KernelEvent;
+import ballast.abi.RefusalReason;
 import ballast.host.cpu.CpuAccount;
 
 /**

@@ -1,6 +1,6 @@
 package ballast.host.control;
 
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 import java.util.List;
 
 /**

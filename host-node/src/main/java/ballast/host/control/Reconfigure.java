@@ -1,8 +1,9 @@
 package ballast.host.control;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
 import ballast.host.policy.ReclaimSettings;
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -11,5 +12,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * reclaims with {@code reclaim} (e.g. {@code hosts.host-a.policy.tau = 0.75}), and rebalances at
  * once. A setting the host cannot take is refused in the reply and changes nothing.
  */
-public record Reconfigure(ReclaimSettings reclaim, ActorRef<Reconfigured> replyTo) implements Hypervisor.Command, WireMessage {
+public record Reconfigure(ReclaimSettings reclaim, ActorRef<Reconfigured> replyTo) implements ToHypervisor, WireMessage {
 }

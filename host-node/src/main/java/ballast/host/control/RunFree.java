@@ -1,7 +1,8 @@
 package ballast.host.control;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -16,5 +17,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  *                   report progress with a {@link HostTickDone}
  */
 public record RunFree(long ticks, long checkEvery, ActorRef<HostTickDone> replyTo)
-        implements Hypervisor.Command, WireMessage {
+        implements ToHypervisor, WireMessage {
 }

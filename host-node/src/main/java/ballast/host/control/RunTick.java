@@ -1,7 +1,8 @@
 package ballast.host.control;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -11,5 +12,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param audit  whether to audit every guest's memory and check every invariant after the tick
  */
 public record RunTick(long tick, boolean sample, boolean audit, ActorRef<HostTickDone> replyTo)
-        implements Hypervisor.Command, WireMessage {
+        implements ToHypervisor, WireMessage {
 }

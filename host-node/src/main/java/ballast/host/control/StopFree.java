@@ -1,7 +1,8 @@
 package ballast.host.control;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 
 /**
  * The clock asks a hypervisor playing a free run ({@link RunFree}) to end it early (Ctrl-C): the
@@ -9,5 +10,5 @@ import ballast.host.wire.WireMessage;
  * guest still plays one tick told it is the last (audited), and the final report follows as at the
  * planned end. Ignored when no free run is playing or it would end sooner anyway.
  */
-public record StopFree() implements Hypervisor.Command, WireMessage {
+public record StopFree() implements ToHypervisor, WireMessage {
 }

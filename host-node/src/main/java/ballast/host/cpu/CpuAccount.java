@@ -1,7 +1,7 @@
 package ballast.host.cpu;
 
-import ballast.host.abi.KernelActivity;
-import ballast.host.abi.KernelEvent;
+import ballast.abi.KernelActivity;
+import ballast.abi.KernelEvent;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package ballast.host.cpu;
 
-import ballast.host.abi.TranslationMode;
+import ballast.abi.TranslationMode;
 
 /**
  * How a guest's CPU is virtualized, which decides what each kernel event costs and whether it

@@ -1,6 +1,6 @@
 package ballast.host.cpu;
 
-import ballast.host.abi.KernelEvent;
+import ballast.abi.KernelEvent;
 
 /**
  * The cost model of one virtualization {@link Technique}: for each {@link KernelEvent}, what it costs

@@ -1,5 +1,6 @@
 package ballast.host.memory;
 
+import ballast.abi.Tokens;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.Arrays;
 import java.util.SplittableRandom;

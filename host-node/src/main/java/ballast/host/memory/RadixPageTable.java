@@ -1,5 +1,7 @@
 package ballast.host.memory;
 
+import ballast.abi.Ops;
+
 import java.util.Arrays;
 
 /**
@@ -15,11 +17,12 @@ import java.util.Arrays;
  * <p>Owned by one actor, not thread-safe.
  */
 public final class RadixPageTable {
+
     public static final int LEVELS = 4;
     public static final int BITS_PER_LEVEL = 9;
     public static final int ENTRIES = 1 << BITS_PER_LEVEL;
-    public static final int VPN_BITS = LEVELS * BITS_PER_LEVEL;
-    public static final long MAX_VPN = (1L << VPN_BITS) - 1;
+    public static final int VPN_BITS = Ops.VPN_BITS;
+    public static final long MAX_VPN = Ops.MAX_VPN;
     public static final int NOT_PRESENT = -1;
 
     private int[] arena;

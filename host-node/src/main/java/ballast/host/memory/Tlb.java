@@ -9,7 +9,7 @@ import java.util.Arrays;
  * oldest fill (FIFO). Hits, misses and flushes are counted by the caller (the hypervisor charges
  * them to the guest).
  *
- * <p>The key is {@code process << 36 | vpn} (see {@code ballast.host.abi.Ops}); a tag holds
+ * <p>The key is {@code process << 36 | vpn} (see {@code ballast.abi.Ops}); a tag holds
  * {@code key + 1} so that 0 means empty, with {@link #READ_ONLY} set for entries that must fault
  * on write (shared, copy-on-write frames).
  *

@@ -1,5 +1,6 @@
 package ballast.host.migration;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
 import ballast.host.control.GuestStats;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,5 +13,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public record InstallGuest(long migration, int guest, long[] keys, int[] ppns, GuestStats history,
                            ballast.host.policy.WorkingSetEstimator.Averages workingSet,
-                           ActorRef<Hypervisor.Command> replyTo) implements MigrationCommand {
+                           ActorRef<ToHypervisor> replyTo) implements MigrationCommand {
 }

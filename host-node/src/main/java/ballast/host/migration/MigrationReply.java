@@ -1,6 +1,6 @@
 package ballast.host.migration;
 
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 
 /**
  * A hypervisor's answer to a migration step.

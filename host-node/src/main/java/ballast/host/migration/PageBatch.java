@@ -1,5 +1,6 @@
 package ballast.host.migration;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -11,5 +12,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * A record holding arrays compares by identity; tests compare contents.
  */
 public record PageBatch(long migration, int guest, int seq, int[] ppns, long[] tokens, int[] ballooned, int[] unbacked,
-                        ActorRef<Hypervisor.Command> replyTo) implements MigrationCommand {
+                        ActorRef<ToHypervisor> replyTo) implements MigrationCommand {
 }

@@ -1,5 +1,6 @@
 package ballast.host.migration;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -12,7 +13,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * its swap (the swap file it had for the guest; 0 when its swap has a fixed size). Replies with the
  * pages sent.
  */
-public record SendRound(long migration, int guest, boolean first, boolean last, ActorRef<Hypervisor.Command> destination,
+public record SendRound(long migration, int guest, boolean first, boolean last, ActorRef<ToHypervisor> destination,
                         int destinationGuest, int batchPages, int window, long swapPages, ActorRef<MigrationReply> replyTo)
         implements MigrationCommand {
 }

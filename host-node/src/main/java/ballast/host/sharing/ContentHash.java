@@ -1,6 +1,6 @@
 package ballast.host.sharing;
 
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 
 /**
  * The content hash of a page as the sharing machinery sees it: a strong 64-bit mix of the page's

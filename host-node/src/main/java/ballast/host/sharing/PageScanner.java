@@ -1,7 +1,7 @@
 package ballast.host.sharing;
 
 import ballast.host.memory.SharingIndex;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;

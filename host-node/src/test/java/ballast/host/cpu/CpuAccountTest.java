@@ -2,8 +2,8 @@ package ballast.host.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.KernelActivity;
-import ballast.host.abi.KernelEvent;
+import ballast.abi.KernelActivity;
+import ballast.abi.KernelEvent;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package ballast.host.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.KernelEvent;
+import ballast.abi.KernelEvent;
 import ballast.host.cpu.TechniqueCosts.Involvement;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
@@ -99,11 +99,11 @@ class TechniqueCostsTest {
 
     @Test
     void techniquesFollowModeAndSwitches() {
-        assertThat(Technique.of(ballast.host.abi.TranslationMode.FULL, true, false)).isEqualTo(Technique.BINARY_TRANSLATION);
-        assertThat(Technique.of(ballast.host.abi.TranslationMode.FULL, false, true)).isEqualTo(Technique.TRAP_AND_EMULATE);
-        assertThat(Technique.of(ballast.host.abi.TranslationMode.PARA, false, false)).isEqualTo(Technique.PARAVIRTUAL);
-        assertThat(Technique.of(ballast.host.abi.TranslationMode.NESTED, false, true)).isEqualTo(Technique.HARDWARE_NESTED_PAGING);
-        assertThat(Technique.of(ballast.host.abi.TranslationMode.NESTED, true, false)).isEqualTo(Technique.HARDWARE_SHADOW_PAGING);
+        assertThat(Technique.of(ballast.abi.TranslationMode.FULL, true, false)).isEqualTo(Technique.BINARY_TRANSLATION);
+        assertThat(Technique.of(ballast.abi.TranslationMode.FULL, false, true)).isEqualTo(Technique.TRAP_AND_EMULATE);
+        assertThat(Technique.of(ballast.abi.TranslationMode.PARA, false, false)).isEqualTo(Technique.PARAVIRTUAL);
+        assertThat(Technique.of(ballast.abi.TranslationMode.NESTED, false, true)).isEqualTo(Technique.HARDWARE_NESTED_PAGING);
+        assertThat(Technique.of(ballast.abi.TranslationMode.NESTED, true, false)).isEqualTo(Technique.HARDWARE_SHADOW_PAGING);
         assertThat(Technique.HARDWARE_SHADOW_PAGING.shadowPaging()).isTrue();
         assertThat(Technique.HARDWARE_NESTED_PAGING.shadowPaging()).isFalse();
         assertThat(Technique.PARAVIRTUAL.shadowPaging()).isFalse();

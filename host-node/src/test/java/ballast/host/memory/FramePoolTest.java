@@ -1,5 +1,6 @@
 package ballast.host.memory;
 
+import ballast.abi.Tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,7 +3,7 @@ package ballast.host.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ballast.host.abi.Ops;
+import ballast.abi.Ops;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

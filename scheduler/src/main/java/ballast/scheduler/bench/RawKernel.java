@@ -2,14 +2,14 @@ package ballast.scheduler.bench;
 
 import ballast.guest.GuestOs;
 import ballast.guest.GuestSettings;
-import ballast.host.abi.MmuUpdate;
-import ballast.host.abi.Ops;
-import ballast.host.abi.TickResult;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.MmuUpdate;
+import ballast.abi.Ops;
+import ballast.abi.TickResult;
+import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.RadixPageTable;
 import ballast.host.memory.Tlb;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import java.util.Arrays;
 import java.util.List;
 

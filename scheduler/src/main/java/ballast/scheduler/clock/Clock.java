@@ -1,5 +1,6 @@
 package ballast.scheduler.clock;
 
+import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
 import ballast.host.control.GuestGone;
 import ballast.host.control.GuestStats;
@@ -9,7 +10,7 @@ import ballast.host.control.Reconfigure;
 import ballast.host.control.Reconfigured;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.scenario.TimedEvent;
@@ -128,7 +129,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     /** Who plays the tick boundaries (live migration), or null. */
     private final ActorRef<Object> boundary;
     private boolean atBoundary;
-    private final Map<String, ActorRef<Hypervisor.Command>> hosts;
+    private final Map<String, ActorRef<ToHypervisor>> hosts;
     private final CompletableFuture<RunResult> result;
     private final TimerScheduler<Command> timers;
     private final ActorRef<HostTickDone> self;
@@ -167,13 +168,13 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private final List<String> eventProblems = new ArrayList<>();
     private final List<RunResult.AppliedEvent> applied = new ArrayList<>();
 
-    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
+    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<ToHypervisor>> hosts,
                                            CompletableFuture<RunResult> result, RunControl control) {
         return create(plan, hosts, result, control, Timeline.none(), null);
     }
 
     /** A clock that also applies {@code timeline}'s events between ticks. */
-    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
+    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<ToHypervisor>> hosts,
                                            CompletableFuture<RunResult> result, RunControl control, Timeline timeline) {
         return create(plan, hosts, result, control, timeline, null);
     }
@@ -182,7 +183,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
      * A clock that applies {@code timeline}'s events between ticks and lets {@code boundary} (when
      * not null) play every tick boundary ({@link TickEnded}, {@link Proceed}) before them.
      */
-    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<Hypervisor.Command>> hosts,
+    public static Behavior<Command> create(Plan plan, Map<String, ActorRef<ToHypervisor>> hosts,
                                            CompletableFuture<RunResult> result, RunControl control, Timeline timeline,
                                            ActorRef<Object> boundary) {
         return Behaviors.setup(context -> Behaviors.withTimers(
@@ -190,7 +191,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     }
 
     private Clock(ActorContext<Command> context, TimerScheduler<Command> timers, Plan plan,
-                  Map<String, ActorRef<Hypervisor.Command>> hosts, CompletableFuture<RunResult> result,
+                  Map<String, ActorRef<ToHypervisor>> hosts, CompletableFuture<RunResult> result,
                   RunControl control, Timeline timeline, ActorRef<Object> boundary) {
         super(context);
         this.plan = plan;

@@ -1,15 +1,16 @@
 package ballast.scheduler.cluster;
 
+import ballast.abi.ToHypervisor;
 import ballast.guest.GuestHandover;
 import ballast.guest.GuestVmSnapshot;
 import ballast.guest.GuestSettings;
 import ballast.guest.GuestVm;
 import ballast.host.HostSettings;
 import ballast.host.Hypervisor;
-import ballast.host.abi.GuestCall;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.GuestCall;
+import ballast.abi.TranslationMode;
 import ballast.host.control.GuestGone;
-import ballast.host.wire.WireMessage;
+import ballast.wire.WireMessage;
 import ballast.scheduler.clock.Clock;
 import ballast.scheduler.run.BootWatch;
 import ballast.scheduler.run.WorkloadChange;
@@ -63,7 +64,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     /** A host and its hypervisor's address. */
-    public record HostRef(String host, ActorRef<Hypervisor.Command> hypervisor) implements WireMessage {
+    public record HostRef(String host, ActorRef<ToHypervisor> hypervisor) implements WireMessage {
     }
 
     /** Stop-and-copy: stop guest {@code guest} after the tick just played and hand over its state. */
@@ -136,7 +137,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
     private final String node;
     private final int capacity;
-    private final Map<String, ActorRef<Hypervisor.Command>> hosts = new HashMap<>();
+    private final Map<String, ActorRef<ToHypervisor>> hosts = new HashMap<>();
     private final Map<String, HostSettings> hostSettings = new HashMap<>();
     /** Each guest running here: its current settings, incarnation and actor. */
     private final Map<String, GuestSettings> guests = new HashMap<>();
@@ -205,7 +206,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         restartFailedGuests = start.restartFailedGuests();
         List<HostRef> started = new ArrayList<>();
         for (HostSettings host : start.hosts()) {
-            ActorRef<Hypervisor.Command> ref = getContext().spawn(Hypervisor.create(host),
+            ActorRef<ToHypervisor> ref = getContext().spawn(Hypervisor.create(host),
                     "host-" + actorName(host.name()) + "-" + run);
             hosts.put(host.name(), ref);
             hostSettings.put(host.name(), host);
@@ -397,7 +398,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             getContext().unwatch(ref);
             getContext().stop(ref);
         }
-        for (ActorRef<Hypervisor.Command> ref : hosts.values()) {
+        for (ActorRef<ToHypervisor> ref : hosts.values()) {
             getContext().stop(ref);
         }
         guestRefs.clear();

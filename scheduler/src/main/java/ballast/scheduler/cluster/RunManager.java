@@ -1,5 +1,6 @@
 package ballast.scheduler.cluster;
 
+import ballast.abi.ToHypervisor;
 import ballast.guest.GuestHandover;
 import ballast.guest.GuestSettings;
 import ballast.host.GuestSpec;
@@ -109,7 +110,7 @@ public final class RunManager extends AbstractBehavior<Object> {
     private final TimerScheduler<Object> timers;
     private final List<Agent> agents;
     private final Map<String, Agent> agentOfHost = new HashMap<>();
-    private final Map<String, ActorRef<Hypervisor.Command>> hypervisors = new LinkedHashMap<>();
+    private final Map<String, ActorRef<ToHypervisor>> hypervisors = new LinkedHashMap<>();
     private final Map<String, HostSettings> hostSettings = new LinkedHashMap<>();
     /** Each guest's current settings (host and index) and spec. */
     private final Map<String, GuestSettings> guests = new TreeMap<>();
@@ -269,7 +270,7 @@ public final class RunManager extends AbstractBehavior<Object> {
             return this;
         }
         timers.cancel("start");
-        Map<String, ActorRef<Hypervisor.Command>> ordered = new LinkedHashMap<>();
+        Map<String, ActorRef<ToHypervisor>> ordered = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         for (HostSettings h : scenario.hosts()) {
             ordered.put(h.name(), hypervisors.get(h.name()));
@@ -683,7 +684,7 @@ public final class RunManager extends AbstractBehavior<Object> {
                 m.destIndex = reply.guest();
                 step(m, 12);
                 @SuppressWarnings({"unchecked", "rawtypes"})
-                ActorRef<Hypervisor.Command> self = (ActorRef) getContext().getSelf();
+                ActorRef<ToHypervisor> self = (ActorRef) getContext().getSelf();
                 hypervisors.get(m.to).tell(new ballast.host.migration.InstallGuest(m.id, m.destIndex, new long[0],
                         new int[0], null, null, self));
             }

@@ -46,7 +46,7 @@ public final class HostCommitments {
         if (!h.reclaim().enabled()) {
             return guest.configuredPages();
         }
-        long kept = guest.mode() == ballast.host.abi.TranslationMode.PARA ? guest.configuredPages()
+        long kept = guest.mode() == ballast.abi.TranslationMode.PARA ? guest.configuredPages()
                 : guest.allocation().minPages();
         return kept + h.reclaim().overheadPages();
     }
@@ -71,7 +71,7 @@ public final class HostCommitments {
         }
         long needs = memoryFor(host, guest);
         if (needs > memoryLeft(host)) {
-            return guest.name() + " (" + (h.reclaim().enabled() ? guest.mode() == ballast.host.abi.TranslationMode.PARA
+            return guest.name() + " (" + (h.reclaim().enabled() ? guest.mode() == ballast.abi.TranslationMode.PARA
                     ? "para-virtual: memory + overhead " : "min + overhead " : "") + needs + " pages) does not fit on "
                     + host + " (" + memoryLeft(host) + " pages left for guests"
                     + (h.reclaim().enabled() ? ")" : "; the host does not reclaim, so a guest's whole memory counts)");

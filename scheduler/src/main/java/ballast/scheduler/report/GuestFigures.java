@@ -1,6 +1,6 @@
 package ballast.scheduler.report;
 
-import ballast.host.abi.KernelEvent;
+import ballast.abi.KernelEvent;
 import ballast.host.control.GuestStats;
 import ballast.host.cpu.CpuAccount;
 import java.util.ArrayList;

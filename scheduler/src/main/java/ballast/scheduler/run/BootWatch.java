@@ -1,7 +1,7 @@
 package ballast.scheduler.run;
 
 import ballast.guest.GuestVm;
-import ballast.host.abi.Booted;
+import ballast.abi.Booted;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;

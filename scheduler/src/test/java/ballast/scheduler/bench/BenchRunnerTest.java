@@ -3,7 +3,7 @@ package ballast.scheduler.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.GuestSettings;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.TranslationMode;
 import ballast.scheduler.scenario.Scenario;
 import java.nio.file.Path;
 import java.util.List;

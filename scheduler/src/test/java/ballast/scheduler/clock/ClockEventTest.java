@@ -1,5 +1,6 @@
 package ballast.scheduler.clock;
 
+import ballast.abi.ToHypervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.workload.Phase;
@@ -43,7 +44,7 @@ class ClockEventTest {
 
     @Test
     void eventsLandBeforeTheirTickAndEachIsWaitedFor() throws Exception {
-        TestProbe<Hypervisor.Command> host = testKit.createTestProbe();
+        TestProbe<ToHypervisor> host = testKit.createTestProbe();
         TestProbe<GuestControl> guests = testKit.createTestProbe();
         WorkloadSettings idle = new WorkloadSettings("idle", List.of(Phase.idle(Double.POSITIVE_INFINITY)));
         List<TimedEvent> events = List.of(
@@ -104,8 +105,8 @@ class ClockEventTest {
 
     @Test
     void aRefusedChangeIsRecordedAndTheRunGoesOn() throws Exception {
-        TestProbe<Hypervisor.Command> a = testKit.createTestProbe();
-        TestProbe<Hypervisor.Command> b = testKit.createTestProbe();
+        TestProbe<ToHypervisor> a = testKit.createTestProbe();
+        TestProbe<ToHypervisor> b = testKit.createTestProbe();
         List<TimedEvent> events = List.of(new TimedEvent(0, 0, "set both",
                 new TimedEvent.ChangeReclaim(Map.of("a", TAXED, "b", TAXED))));
         CompletableFuture<RunResult> result = new CompletableFuture<>();
@@ -127,7 +128,7 @@ class ClockEventTest {
 
     @Test
     void anEventWithoutAnswerEndsTheRunNamingIt() throws Exception {
-        TestProbe<Hypervisor.Command> host = testKit.createTestProbe();
+        TestProbe<ToHypervisor> host = testKit.createTestProbe();
         List<TimedEvent> events = List.of(new TimedEvent(0.1, 1, "set hosts.h.policy.tau = 0.75",
                 new TimedEvent.ChangeReclaim(Map.of("h", TAXED))));
         CompletableFuture<RunResult> result = new CompletableFuture<>();

@@ -1,5 +1,6 @@
 package ballast.scheduler.clock;
 
+import ballast.abi.ToHypervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.Hypervisor;
@@ -28,8 +29,8 @@ class ClockTest {
 
     @Test
     void aSilentHostEndsTheRunAtTheBarrierTimeoutNamingIt() throws Exception {
-        TestProbe<Hypervisor.Command> alive = testKit.createTestProbe();
-        TestProbe<Hypervisor.Command> silent = testKit.createTestProbe();
+        TestProbe<ToHypervisor> alive = testKit.createTestProbe();
+        TestProbe<ToHypervisor> silent = testKit.createTestProbe();
         CompletableFuture<RunResult> result = new CompletableFuture<>();
         Clock.Plan plan = new Clock.Plan(10, 1, 0.1, false, Duration.ofMillis(500), List.of("alive", "silent"), false, 64);
         testKit.spawn(Clock.create(plan, Map.of("alive", alive.ref(), "silent", silent.ref()), result,

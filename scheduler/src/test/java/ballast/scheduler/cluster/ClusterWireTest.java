@@ -15,12 +15,12 @@ import ballast.guest.workload.Phase;
 import ballast.guest.workload.TraceFormat;
 import ballast.guest.workload.TraceSpec;
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.abi.GuestCounters;
-import ballast.host.abi.TranslationMode;
-import ballast.host.cpu.OsProfile;
-import ballast.host.wire.KryoSerializer;
-import ballast.host.wire.WireMessage;
-import ballast.host.wire.WireRegistry;
+import ballast.abi.GuestCounters;
+import ballast.abi.TranslationMode;
+import ballast.guest.OsProfile;
+import ballast.wire.KryoSerializer;
+import ballast.wire.WireMessage;
+import ballast.wire.WireRegistry;
 import ballast.scheduler.clock.Clock;
 import com.typesafe.config.ConfigFactory;
 import java.lang.reflect.RecordComponent;
@@ -68,7 +68,7 @@ class ClusterWireTest {
         @SuppressWarnings({"unchecked", "rawtypes"})
         ActorRef<Object> any = (ActorRef) probe.ref();
         @SuppressWarnings({"unchecked", "rawtypes"})
-        ActorRef<ballast.host.Hypervisor.Command> hyp = (ActorRef) probe.ref();
+        ActorRef<ballast.abi.ToHypervisor> hyp = (ActorRef) probe.ref();
         @SuppressWarnings({"unchecked", "rawtypes"})
         ActorRef<GuestHandover> handovers = (ActorRef) probe.ref();
         WorkloadSettings phases = new WorkloadSettings("phases", List.of(Phase.uniform(10, 4096, 1e5, 0.3),

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ballast.host.GuestAllocation;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
-import ballast.host.abi.TranslationMode;
+import ballast.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
 import ballast.host.cpu.CpuSpec;
 import ballast.host.policy.ReclaimSettings;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ballast.host.control.HostStats;
-import ballast.host.memory.Tokens;
+import ballast.abi.Tokens;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.run.Simulation;
 import ballast.scheduler.scenario.Scenario;

@@ -2,7 +2,7 @@ package ballast.scheduler.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.abi.KernelEvent;
+import ballast.abi.KernelEvent;
 import ballast.host.control.GuestStats;
 import ballast.scheduler.report.RunWriter;
 import ballast.scheduler.scenario.Scenario;

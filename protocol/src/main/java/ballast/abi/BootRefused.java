@@ -1,0 +1,5 @@
+package ballast.abi;
+
+/** The hypervisor will not run this guest. */
+public record BootRefused(int guest, RefusalReason reason, String detail) implements ToGuest {
+}

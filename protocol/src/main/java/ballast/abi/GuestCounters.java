@@ -1,0 +1,25 @@
+package ballast.abi;
+
+/**
+ * The guest's own account of its activity, as the guest OS counts it.
+ *
+ * @param guestSwappedPages   workload pages now on the guest's own virtual disk (paged out by it)
+ * @param guestPageIns        pages the guest OS read back from its virtual disk
+ * @param guestPageOuts       pages the guest OS wrote to its virtual disk
+ * @param balloonPages        pages in its balloon, as its balloon driver counts them
+ * @param workingSetTruePages distinct pages the guest touched in the last complete working-set
+ *                            period (the ground truth the hypervisor's estimate is compared with)
+ * @param stalledTicks        ticks whose accesses stalled (the host was in the low state)
+ */
+public record GuestCounters(long accesses, long reads, long writes, long pagesTouched,
+                            long readsVerified, long readMismatches, long guestSwappedPages,
+                            long guestPageIns, long guestPageOuts, long balloonPages,
+                            long workingSetTruePages, long stalledTicks) {
+    public static final GuestCounters ZERO = new GuestCounters(0, 0, 0, 0, 0, 0);
+
+    /** Counters of a guest that neither pages nor balloons. */
+    public GuestCounters(long accesses, long reads, long writes, long pagesTouched,
+                         long readsVerified, long readMismatches) {
+        this(accesses, reads, writes, pagesTouched, readsVerified, readMismatches, 0, 0, 0, 0, 0, 0);
+    }
+}
