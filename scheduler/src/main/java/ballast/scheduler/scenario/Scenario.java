@@ -56,7 +56,7 @@ public record Scenario(String name, String source, long seed, double durationSec
     public static final String FREE_RUNNING = "free-running";
 
     /** This scenario with {@code sweep}. */
-    Scenario withSweep(Sweep sweep) {
+    public Scenario withSweep(Sweep sweep) {
         return new Scenario(name, source, seed, durationSeconds, tickSeconds, ticks, mode, sampleEveryTicks, hosts,
                 guests, rendered, sweep, events, cluster);
     }

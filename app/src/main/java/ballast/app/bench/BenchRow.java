@@ -1,0 +1,102 @@
+package ballast.app.bench;
+
+/**
+ * What one bench scenario measured, and the figures derived from it.
+ *
+ * <p>Two spans of wall time: the whole run (from the first tick to the end of the last, as the
+ * run's own {@code timing}) and the steady window (from the end of the touch phase to a later
+ * sample, the same ticks the raw kernel is timed over). The end-to-end cost per access, and its
+ * ratio to the raw kernel's, are taken over the window: both then play the same ticks.
+ *
+ * @param name                scenario name
+ * @param group               {@code fixed}, a curve, or both
+ * @param spread              how the guests were spread over hosts, e.g. {@code 2 x 32}
+ * @param hosts               hosts (hypervisor actors)
+ * @param guests              guests
+ * @param guestMib            memory of each guest, MiB (0 when they differ)
+ * @param guestPages          guest-physical pages of all guests (configured memory / 4 KiB)
+ * @param pagesTouched        pages the guests' workloads touched
+ * @param simulatedSeconds    simulated seconds played
+ * @param wallSeconds         wall seconds of the run, first tick to last
+ * @param startupSeconds      wall seconds from the start of the run (scenario read) to the end of its first tick
+ * @param accesses            memory accesses simulated (every guest's)
+ * @param windowAccesses      accesses in the steady window
+ * @param windowWallSeconds   wall seconds of the steady window
+ * @param windowCpuSeconds    CPU seconds of the process (all threads) in the steady window
+ * @param windowAllocatedBytes heap bytes allocated by every thread in the steady window (-1: unknown)
+ * @param rawNanosPerAccess   the raw kernel's wall nanoseconds per access over the same window's ticks
+ * @param rawCpuNanosPerAccess the raw kernel's CPU nanoseconds per access (its thread's), the same ticks
+ * @param rawGuests           guests the raw kernel replayed (a sample of the scenario's)
+ * @param heapBytes           heap used after a full collection at the end of the run, the whole simulation alive
+ * @param baselineHeapBytes   heap used after a full collection just before the run
+ * @param cpuSeconds          CPU seconds of the process (all threads) over the run
+ * @param gcSeconds           wall seconds the collectors took during the run
+ * @param readMismatches      reads that did not return what the guest wrote (must be 0)
+ * @param ok                  whether the run ended normally with every invariant holding
+ */
+public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,
+                       long pagesTouched, double simulatedSeconds, double wallSeconds, double startupSeconds,
+                       long accesses, long windowAccesses, double windowWallSeconds, double windowCpuSeconds,
+                       long windowAllocatedBytes,
+                       double rawNanosPerAccess, double rawCpuNanosPerAccess,
+                       int rawGuests, long heapBytes, long baselineHeapBytes, double cpuSeconds, double gcSeconds, long readMismatches,
+                       boolean ok) {
+
+    /** Accesses per wall second over the whole run. */
+    public double accessesPerWallSecond() {
+        return wallSeconds > 0 ? accesses / wallSeconds : Double.NaN;
+    }
+
+    /** Accesses per wall second in the steady window. */
+    public double windowAccessesPerWallSecond() {
+        return windowWallSeconds > 0 ? windowAccesses / windowWallSeconds : Double.NaN;
+    }
+
+    /** End-to-end wall nanoseconds per access in the steady window. */
+    public double nanosPerAccess() {
+        return windowAccesses > 0 ? windowWallSeconds * 1e9 / windowAccesses : Double.NaN;
+    }
+
+    /** End-to-end cost per access over the raw kernel's, over the same ticks. */
+    public double ratioToRaw() {
+        return rawNanosPerAccess > 0 ? nanosPerAccess() / rawNanosPerAccess : Double.NaN;
+    }
+
+    /** CPU nanoseconds per access in the steady window, every thread of the process counted. */
+    public double cpuNanosPerAccess() {
+        return windowAccesses > 0 ? windowCpuSeconds * 1e9 / windowAccesses : Double.NaN;
+    }
+
+    /**
+     * CPU cost per access (every thread) over the raw kernel's CPU cost (its one thread): the work
+     * done, whatever the cores and however busy the machine.
+     */
+    public double cpuRatioToRaw() {
+        return rawCpuNanosPerAccess > 0 ? cpuNanosPerAccess() / rawCpuNanosPerAccess : Double.NaN;
+    }
+
+    /** Heap bytes allocated per access in the steady window (message arrays, results, ...), NaN when unknown. */
+    public double allocatedBytesPerAccess() {
+        return windowAllocatedBytes >= 0 && windowAccesses > 0 ? (double) windowAllocatedBytes / windowAccesses : Double.NaN;
+    }
+
+    /** Heap the simulation holds: used at the end minus used before, never negative. */
+    public long stateBytes() {
+        return Math.max(0, heapBytes - baselineHeapBytes);
+    }
+
+    /** Bytes of simulator state per guest-physical page. */
+    public double bytesPerGuestPage() {
+        return guestPages > 0 ? (double) stateBytes() / guestPages : Double.NaN;
+    }
+
+    /** Simulated seconds per wall second: how much faster than real time. */
+    public double realTimeFactor() {
+        return wallSeconds > 0 ? simulatedSeconds / wallSeconds : Double.NaN;
+    }
+
+    /** Cores kept busy on average over the run (CPU seconds over wall seconds). */
+    public double coresBusy() {
+        return wallSeconds > 0 ? cpuSeconds / wallSeconds : Double.NaN;
+    }
+}

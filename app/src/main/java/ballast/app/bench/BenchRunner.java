@@ -1,0 +1,265 @@
+package ballast.app.bench;
+
+import ballast.guest.GuestSettings;
+import ballast.host.HostSettings;
+import ballast.host.control.GuestStats;
+import ballast.host.control.HostStats;
+import ballast.scheduler.run.RunControl;
+import ballast.scheduler.run.RunResult;
+import ballast.scheduler.run.Simulation;
+import ballast.scheduler.scenario.Scenario;
+import ballast.app.scenario.ScenarioException;
+import ballast.app.scenario.ScenarioLoader;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plays one {@link BenchCase} in this JVM and measures it: first the raw kernel over a sample of
+ * the scenario's guests (the same ticks), then the scenario itself through {@link Simulation},
+ * timing every tick, and at its end, with the whole simulation alive, the heap after a full
+ * collection.
+ */
+public final class BenchRunner {
+    private final Path dir;
+    private final int rawGuests;
+    private final boolean histogram;
+    private final boolean jfr;
+
+    /**
+     * @param dir       where the generated scenarios (and histograms, recordings) go
+     * @param rawGuests at most this many guests are replayed by the raw kernel
+     * @param histogram write each scenario's heap class histogram at its end
+     * @param jfr       record each scenario with Java Flight Recorder (DIR/NAME.jfr)
+     */
+    public BenchRunner(Path dir, int rawGuests, boolean histogram, boolean jfr) {
+        this.dir = dir;
+        this.rawGuests = rawGuests;
+        this.histogram = histogram;
+        this.jfr = jfr;
+    }
+
+    /**
+     * A run control that notes when each tick ends and, when the clock finishes, the CPU and
+     * collection time so far and the heap after a full collection.
+     */
+    static final class MeasuringControl extends RunControl {
+        final long[] tickNanos;
+        final long[] tickCpuNanos;
+        final long[] tickAllocated;
+        final boolean histogram;
+        long finishNanos;
+        long finishCpuNanos;
+        long finishGcMillis;
+        long heapAtFinish;
+        String histogramText;
+
+        MeasuringControl(long ticks, boolean histogram) {
+            this.tickNanos = new long[(int) Math.min(Integer.MAX_VALUE - 8, ticks + 1)];
+            this.tickCpuNanos = new long[tickNanos.length];
+            this.tickAllocated = new long[tickNanos.length];
+            this.histogram = histogram;
+        }
+
+        @Override
+        public void tickDone(long ticks) {
+            if (ticks < tickNanos.length) {
+                tickNanos[(int) ticks] = System.nanoTime();
+                tickCpuNanos[(int) ticks] = JvmProbe.processCpuNanos();
+                tickAllocated[(int) ticks] = JvmProbe.allocatedBytes();
+            }
+            super.tickDone(ticks);
+        }
+
+        @Override
+        public void finish() {
+            finishNanos = System.nanoTime();
+            finishCpuNanos = JvmProbe.processCpuNanos();
+            finishGcMillis = JvmProbe.gcMillis();
+            heapAtFinish = JvmProbe.heapUsedAfterGc();
+            if (histogram) {
+                histogramText = JvmProbe.classHistogram(30);
+            }
+            super.finish();
+        }
+    }
+
+    /** The scenario of a case: generated (written to DIR/scenarios/NAME.conf first) or from the library. */
+    Scenario scenario(BenchCase c) throws IOException, ScenarioException {
+        if (c.isGenerated()) {
+            Path file = dir.resolve("scenarios").resolve(c.name() + ".conf");
+            Files.createDirectories(file.getParent());
+            ballast.app.report.RunWriter.writeAtomically(file, c.hocon());
+            return ScenarioLoader.load(file, List.of(), null);
+        }
+        Scenario scenario = ScenarioLoader.loadResource(c.resource(), c.sets(), null);
+        if (c.sweepLabel() == null) {
+            return scenario;
+        }
+        if (scenario.sweep() == null) {
+            throw new IllegalStateException(c.resource() + " has no sweep");
+        }
+        for (Scenario.Point p : scenario.sweep().points()) {
+            if (p.label().equals(c.sweepLabel())) {
+                return p.scenario();
+            }
+        }
+        throw new IllegalStateException(c.resource() + " has no sweep value " + c.sweepLabel());
+    }
+
+    /**
+     * The steady window: from the first sample (the end of the touch phase) to the last sample
+     * before the final tick, or to the final tick when there is none in between; [0, ticks] when
+     * the run has a single sample.
+     */
+    static long[] window(long ticks, long sampleEveryTicks) {
+        long start = sampleEveryTicks < ticks ? sampleEveryTicks : 0;
+        long end = ticks;
+        long lastBefore = (ticks - 1) / sampleEveryTicks * sampleEveryTicks;
+        if (lastBefore > start) {
+            end = lastBefore;
+        }
+        return new long[] {start, end};
+    }
+
+    /** Up to {@code max} of the scenario's guests, evenly spaced in canonical order (so the modes mix as in the run). */
+    static List<GuestSettings> sample(List<GuestSettings> guests, int max) {
+        int n = Math.min(max, guests.size());
+        List<GuestSettings> picked = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            picked.add(guests.get((int) ((long) i * guests.size() / n)));
+        }
+        return picked;
+    }
+
+    /** Plays the raw kernel over a sample of the scenario's guests, ticks 0 .. end - 1, timing [start, end). */
+    RawKernel raw(Scenario scenario, long start, long end) {
+        List<GuestSettings> replayed = sample(scenario.guests(), rawGuests);
+        Map<String, HostSettings> hosts = new HashMap<>();
+        for (HostSettings h : scenario.hosts()) {
+            hosts.put(h.name(), h);
+        }
+        HostSettings host = replayed.isEmpty() ? scenario.hosts().get(0) : hosts.get(replayed.get(0).host());
+        RawKernel raw = new RawKernel(replayed, host.tlbEntries(), host.maxMmuUpdateEntries(), scenario.seed());
+        for (long t = 0; t < end; t++) {
+            raw.playTick(t, t >= start);
+        }
+        return raw;
+    }
+
+    /** Runs one case and measures it. */
+    public BenchRow run(BenchCase c) throws Exception {
+        Scenario scenario = scenario(c);
+        long ticks = scenario.ticks();
+        long[] window = window(ticks, scenario.sampleEveryTicks());
+        RawKernel raw = raw(scenario, window[0], window[1]);
+        double[] rawNanos = {raw.nanosPerAccess(), raw.cpuNanosPerAccess()};
+        int rawCount = raw.guests();
+        raw = null; // its arrays go before the baseline is taken
+
+        long baseline = JvmProbe.heapUsedAfterGc();
+        MeasuringControl control = new MeasuringControl(ticks, histogram);
+        Simulation.Options options = new Simulation.Options(false, Duration.ofSeconds(600), ConfigFactory.empty());
+        jdk.jfr.Recording recording = jfr ? startRecording(c.name()) : null;
+        long cpu0 = JvmProbe.processCpuNanos();
+        long gc0 = JvmProbe.gcMillis();
+        long t0 = System.nanoTime();
+        RunResult result = Simulation.run(scenario, options, control);
+        if (recording != null) {
+            recording.stop();
+            recording.dump(dir.resolve(c.name() + ".jfr"));
+            recording.close();
+        }
+        if (control.histogramText != null) {
+            ballast.app.report.RunWriter.writeAtomically(dir.resolve("heap-" + c.name() + ".txt"),
+                    "# class histogram at the end of " + c.name() + " (after a full collection)\n" + control.histogramText);
+        }
+        return row(c, scenario, result, control, window, rawNanos, rawCount, baseline, t0, cpu0, gc0);
+    }
+
+    private static jdk.jfr.Recording startRecording(String name) throws IOException, java.text.ParseException {
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.setName("bench-" + name);
+        recording.start();
+        return recording;
+    }
+
+    static BenchRow row(BenchCase c, Scenario scenario, RunResult result, MeasuringControl control, long[] window,
+                        double[] rawNanos, int rawCount, long baseline, long t0, long cpu0, long gc0) {
+        long guestPages = 0;
+        for (HostStats h : result.hosts()) {
+            guestPages += h.guestPages();
+        }
+        long accesses = 0;
+        long touched = 0;
+        long mismatches = 0;
+        for (GuestStats g : result.guests()) {
+            accesses += g.accesses();
+            touched += g.pagesTouched();
+            mismatches += g.readMismatches();
+        }
+        long startAccesses = accessesAt(result, window[0], scenario.tickSeconds());
+        long endAccesses = window[1] == result.ticksPlayed() ? accesses : accessesAt(result, window[1], scenario.tickSeconds());
+        long startNanos = window[0] == 0 ? t0 : control.tickNanos[(int) window[0]];
+        long startCpu = window[0] == 0 ? cpu0 : control.tickCpuNanos[(int) window[0]];
+        int end = (int) Math.min(window[1], control.tickNanos.length - 1);
+        long endNanos = control.tickNanos[end];
+        long endCpu = control.tickCpuNanos[end];
+        long allocated = window[0] == 0 || control.tickAllocated[end] < 0 ? -1
+                : control.tickAllocated[end] - control.tickAllocated[(int) window[0]];
+        boolean complete = result.ticksPlayed() == scenario.ticks() && endNanos > 0 && startNanos > 0;
+        double startup = control.tickNanos.length > 1 && control.tickNanos[1] > 0 ? (control.tickNanos[1] - t0) / 1e9 : Double.NaN;
+        int guestMib = c.isGenerated() ? c.guestMib() : commonMib(scenario.guests());
+        double windowCpu = complete && cpu0 >= 0 ? (endCpu - startCpu) / 1e9 : Double.NaN;
+        double runCpu = cpu0 < 0 ? Double.NaN : (control.finishCpuNanos - cpu0) / 1e9;
+        return new BenchRow(c.name(), c.group(), spread(c, scenario), scenario.hosts().size(), scenario.guests().size(),
+                guestMib, guestPages, touched, result.ticksPlayed() * scenario.tickSeconds(), result.wallSeconds(), startup,
+                accesses, complete ? endAccesses - startAccesses : 0, complete ? (endNanos - startNanos) / 1e9 : 0,
+                windowCpu, complete ? allocated : -1, rawNanos[0], rawNanos[1], rawCount, control.heapAtFinish, baseline,
+                runCpu, (control.finishGcMillis - gc0) / 1000.0, mismatches,
+                result.ok() && !result.interrupted() && mismatches == 0 && complete);
+    }
+
+    /** Accesses of every guest once {@code ticksDone} ticks were played (from the samples taken then). */
+    static long accessesAt(RunResult result, long ticksDone, double tickSeconds) {
+        if (ticksDone == 0) {
+            return 0;
+        }
+        long sum = 0;
+        boolean found = false;
+        for (RunResult.Sample s : result.samples()) {
+            if (Math.round(s.simulatedSeconds() / tickSeconds) == ticksDone) {
+                sum += s.guest().accesses();
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new IllegalStateException("no sample after tick " + ticksDone);
+        }
+        return sum;
+    }
+
+    private static String spread(BenchCase c, Scenario scenario) {
+        if (c.isGenerated()) {
+            return c.spread();
+        }
+        int hosts = scenario.hosts().size();
+        return hosts == 1 ? "1 x " + scenario.guests().size() : hosts + " hosts";
+    }
+
+    private static int commonMib(List<GuestSettings> guests) {
+        int pages = guests.isEmpty() ? 0 : guests.get(0).configuredPages();
+        for (GuestSettings g : guests) {
+            if (g.configuredPages() != pages) {
+                return 0;
+            }
+        }
+        return pages / 256;
+    }
+}

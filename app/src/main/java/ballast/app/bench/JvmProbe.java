@@ -1,0 +1,136 @@
+package ballast.app.bench;
+
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.management.ObjectName;
+
+/**
+ * What the bench reads about the machine and this JVM: heap used after a full collection, CPU
+ * and garbage-collection time, the load average, the class histogram, and a description of the
+ * machine for the results' header.
+ */
+public final class JvmProbe {
+    private JvmProbe() {
+    }
+
+    /** Heap used right after a full collection (System.gc(), which every collector here honours). */
+    public static long heapUsedAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    public static long maxHeapBytes() {
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /** CPU nanoseconds of the whole process (every thread), or -1 when the platform does not say. */
+    public static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** Bytes allocated on the heap so far by every live thread, or -1 when the platform does not say. */
+    public static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            return threads.getTotalThreadAllocatedBytes();
+        }
+        return -1;
+    }
+
+    /** Milliseconds spent in garbage collection so far, all collectors. */
+    public static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
+    }
+
+    /** Seconds since this process started (the JVM's launch, class loading included), or NaN. */
+    public static double secondsSinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> (Instant.now().toEpochMilli() - start.toEpochMilli()) / 1000.0)
+                .orElse(Double.NaN);
+    }
+
+    /** The 1, 5 and 15 minute load averages, as /proc/loadavg shows them, or "unknown". */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            double one = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return one < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", one);
+        }
+    }
+
+    /** Lines describing the machine and the JVM. */
+    public static List<String> machine() {
+        List<String> lines = new ArrayList<>();
+        long memory = -1;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            memory = os.getTotalMemorySize();
+        }
+        lines.add(String.format(Locale.ROOT, "machine: %d cores%s, %s memory, %s %s", Runtime.getRuntime().availableProcessors(),
+                cpuModel(), memory < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", memory / (double) (1L << 30)),
+                System.getProperty("os.name"), System.getProperty("os.arch")));
+        lines.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + "; max heap " + BenchTable.mib(maxHeapBytes()) + " MiB; collectors " + collectors());
+        lines.add("JVM options: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        return lines;
+    }
+
+    private static String collectors() {
+        List<String> names = new ArrayList<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            names.add(gc.getName());
+        }
+        return String.join(", ", names);
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return " (" + line.substring(line.indexOf(':') + 1).trim() + ")";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no model name
+        }
+        return "";
+    }
+
+    /**
+     * The heap's class histogram (a full collection first): the {@code top} classes by bytes, as
+     * {@code jcmd PID GC.class_histogram} prints them, or a line saying why there is none.
+     */
+    public static String classHistogram(int top) {
+        try {
+            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+            String[] lines = String.valueOf(out).split("\n");
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < lines.length; i++) {
+                // header (2 lines), the top classes, and the Total line
+                if (i < top + 3 || lines[i].startsWith("Total")) {
+                    s.append(lines[i]).append('\n');
+                }
+            }
+            return s.toString();
+        } catch (Exception e) {
+            return "no class histogram: " + e + "\n";
+        }
+    }
+}

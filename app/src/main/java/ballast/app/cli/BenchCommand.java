@@ -1,0 +1,214 @@
+package ballast.app.cli;
+
+import ballast.app.bench.BenchCase;
+import ballast.app.bench.BenchPlan;
+import ballast.app.bench.BenchRow;
+import ballast.app.bench.BenchRunner;
+import ballast.app.bench.BenchTable;
+import ballast.app.bench.JvmProbe;
+import ballast.app.bench.ScalingCharts;
+import ballast.app.report.RunWriter;
+import ballast.scheduler.run.RunControl;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ballast bench}: plays the bench's fixed set of scale scenarios in this JVM, each with the
+ * raw kernel measured over the same ticks, and prints one table (also DIR/bench.csv and
+ * DIR/bench.md), the issue's targets judged against it, and the scaling curves (DIR/scaling-*.png).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the simulator at scale: startup, then a fixed set of scenarios (64 guests x 256 MiB, "
+                + "1,000 x 1 GiB, 10,000 x 64 MiB, ESX page sharing at 10 guests, and the points of two scaling "
+                + "curves), each against the raw kernel. Prints a table; writes DIR/bench.csv, DIR/bench.md, "
+                + "DIR/scaling-by-guests.png, DIR/scaling-by-size.png and the generated scenarios under DIR/scenarios.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "Smaller, shorter scenarios (under two minutes on 2 cores); no 1,000 x 1 GiB run.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/bench-TIMESTAMP).")
+    Path outDir;
+
+    @Option(names = "--only", paramLabel = "NAME", split = ",",
+            description = "Play only these scenarios of the set (by name, e.g. --only 64x256MiB,esx-sharing-10).")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--raw-guests", paramLabel = "N", defaultValue = "64",
+            description = "Guests the raw kernel replays at most, a sample of each scenario's (default: ${DEFAULT-VALUE}).")
+    int rawGuests;
+
+    @Option(names = "--histogram", description = "Write each scenario's heap class histogram at its end (DIR/heap-NAME.txt).")
+    boolean histogram;
+
+    @Option(names = "--jfr", description = "Record each scenario with Java Flight Recorder's profile settings (DIR/NAME.jfr).")
+    boolean jfr;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (rawGuests < 1) {
+            err.println("ballast: --raw-guests must be at least 1");
+            return Main.BAD_INPUT;
+        }
+        List<BenchCase> plan = quick ? BenchPlan.quick() : BenchPlan.full();
+        Set<String> names = new LinkedHashSet<>();
+        plan.forEach(c -> names.add(c.name()));
+        for (String name : only) {
+            if (!names.contains(name)) {
+                err.println("ballast: no scenario " + name + " in the " + (quick ? "quick " : "") + "bench set; it has: "
+                        + String.join(", ", names));
+                return Main.BAD_INPUT;
+            }
+        }
+        if (!only.isEmpty()) {
+            plan = plan.stream().filter(c -> only.contains(c.name())).toList();
+        }
+        Path dir = outDir != null ? outDir : Path.of("runs", "bench" + (quick ? "-quick-" : "-")
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        String loadBefore = JvmProbe.loadAverage();
+        long begin = System.nanoTime();
+
+        // First, in a JVM that has run nothing yet: `ballast run` of the quickstart, to its first tick.
+        double[] startup = startup();
+        err.printf(Locale.ROOT, "startup: `ballast run` of the quickstart reached the end of its first tick %.2f s after the JVM "
+                + "started (%.2f s after the command began; %.2f s of CPU)%n", startup[0], startup[1], startup[2]);
+        err.flush();
+
+        BenchRunner runner = new BenchRunner(dir, rawGuests, histogram, jfr);
+        List<BenchRow> rows = new ArrayList<>();
+        int i = 0;
+        for (BenchCase c : plan) {
+            i++;
+            err.printf(Locale.ROOT, "[%d/%d] %s: %s ...%n", i, plan.size(), c.name(), c.isGenerated()
+                    ? c.guests() + " guests x " + c.guestMib() + " MiB on " + c.spread() + " (hosts x guests)"
+                    : c.resource() + (c.sweepLabel() == null ? "" : " at " + c.sweepLabel()));
+            err.flush();
+            long t = System.nanoTime();
+            BenchRow row = runner.run(c);
+            rows.add(row);
+            err.printf(Locale.ROOT, "      %.1f s: %.1f million accesses per wall second, %.1f ns per access (raw %.1f), "
+                            + "%.1f bytes per guest page%s%n", (System.nanoTime() - t) / 1e9,
+                    row.accessesPerWallSecond() / 1e6, row.nanosPerAccess(), row.rawNanosPerAccess(),
+                    row.bytesPerGuestPage(), row.ok() ? "" : " (FAILED)");
+            err.flush();
+        }
+        String loadAfter = JvmProbe.loadAverage();
+        double totalSeconds = (System.nanoTime() - begin) / 1e9;
+        List<BenchTable.Verdict> verdicts = BenchTable.verdicts(rows, startup[0], JvmProbe.maxHeapBytes());
+        List<Path> charts = ScalingCharts.write(dir, rows);
+
+        List<String> header = new ArrayList<>(JvmProbe.machine());
+        header.add("load average (1, 5, 15 min): " + loadBefore + " before, " + loadAfter + " after");
+        header.add(String.format(Locale.ROOT, "startup: `ballast run` of the quickstart reached the end of its first tick "
+                + "%.2f s after the JVM started (%.2f s after the command began; %.2f s of CPU by then, all threads)",
+                startup[0], startup[1], startup[2]));
+        header.add(String.format(Locale.ROOT, "bench: %s%s, %d scenarios in %.0f s", quick ? "--quick" : "full set",
+                only.isEmpty() ? "" : " --only " + String.join(",", only), rows.size(), totalSeconds));
+
+        out.println(String.join("\n", header));
+        out.println();
+        out.print(BenchTable.text(rows));
+        out.println();
+        out.print(BenchTable.verdictsText(verdicts));
+        out.println();
+        out.println("outputs: " + dir.resolve("bench.md") + ", " + dir.resolve("bench.csv")
+                + (charts.isEmpty() ? "" : ", " + String.join(", ", charts.stream().map(Path::toString).toList())));
+        out.flush();
+
+        RunWriter.writeAtomically(dir.resolve("bench.csv"), BenchTable.csv(rows));
+        RunWriter.writeAtomically(dir.resolve("bench.md"), markdown(header, rows, verdicts, charts));
+        boolean ok = rows.stream().allMatch(BenchRow::ok);
+        return ok ? Main.OK : Main.FAILED;
+    }
+
+    /**
+     * The startup as a user meets it: {@code ballast run} of the quickstart, for one tick, in this
+     * JVM, which has run nothing else yet (JVM start, class loading, the scenario read, the report's
+     * warm-up, the actor system, the guests booted, the first tick). A watcher notes when the run's
+     * control reports its first tick. Returns {seconds from the JVM's start, seconds from the call,
+     * CPU seconds the process had used by then (every thread: JIT compilers and collectors too)};
+     * NaN when the run did not get there.
+     */
+    static double[] startup() throws java.io.IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("ballast-bench-startup");
+        try {
+            return startup(dir);
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static double[] startup(Path dir) throws InterruptedException {
+        double[] firstTick = {Double.NaN, Double.NaN, Double.NaN};
+        long t0 = System.nanoTime();
+        Thread watcher = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    RunControl control = RunCommand.current;
+                    if (control != null && control.ticksDone() >= 1) {
+                        firstTick[0] = JvmProbe.secondsSinceProcessStart();
+                        firstTick[1] = (System.nanoTime() - t0) / 1e9;
+                        firstTick[2] = JvmProbe.processCpuNanos() / 1e9;
+                        return;
+                    }
+                    Thread.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ballast-bench-startup");
+        watcher.setDaemon(true);
+        watcher.start();
+        java.io.StringWriter sink = new java.io.StringWriter();
+        Main.execute(new String[] {"run", "--set", "scenario.duration=100ms", "--quiet", "--out", dir.toString()},
+                new PrintWriter(sink), new PrintWriter(sink));
+        watcher.interrupt();
+        watcher.join();
+        return firstTick;
+    }
+
+    private static String markdown(List<String> header, List<BenchRow> rows, List<BenchTable.Verdict> verdicts,
+                                   List<Path> charts) {
+        StringBuilder s = new StringBuilder("# ballast bench\n\n");
+        for (String line : header) {
+            s.append("- ").append(line).append('\n');
+        }
+        s.append('\n').append(BenchTable.markdown(rows)).append('\n');
+        s.append(BenchTable.verdictsMarkdown(verdicts)).append('\n');
+        for (Path chart : charts) {
+            s.append("![").append(chart.getFileName()).append("](").append(chart.getFileName()).append(")\n\n");
+        }
+        s.append("Columns: `sim s` simulated seconds; `wall s` the run from its first tick to its last; `startup s` from the "
+                + "start of the run (actor system, hypervisors, guests booted) to the end of its first tick; `acc/wall s` "
+                + "accesses per wall second over the whole run; `steady acc/s`, `ns/acc` over the steady window (from the end "
+                + "of the touch phase to the last sample before the end); `raw ns/acc` the raw kernel over the same ticks of a "
+                + "sample of the guests; `ratio` = ns/acc / raw ns/acc; `heap MiB` heap used after a full collection at the "
+                + "end of the run, the simulation alive; `B/page` = (that heap - the heap before the run) / guest pages; "
+                + "`x real` simulated seconds per wall second; `gc s` collection time during the run; `cores` CPU seconds "
+                + "per wall second. bench.csv has every figure unrounded.\n");
+        return s.toString();
+    }
+}

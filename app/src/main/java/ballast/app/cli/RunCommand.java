@@ -1,0 +1,266 @@
+package ballast.app.cli;
+
+import ballast.host.control.HostStats;
+import ballast.app.report.ConsoleTable;
+import ballast.app.report.HostFigures;
+import ballast.app.report.RunWriter;
+import ballast.scheduler.run.RunControl;
+import ballast.scheduler.run.RunResult;
+import ballast.scheduler.run.Simulation;
+import ballast.app.scenario.Problem;
+import ballast.scheduler.scenario.Scenario;
+import ballast.app.scenario.ScenarioException;
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ballast run SCENARIO}: plays a scenario, shows its progress, and writes its outputs.
+ *
+ * <p>Ctrl-C (SIGINT, or SIGTERM) stops the run cleanly: a shutdown hook asks the clock to make the
+ * next tick the last one (sampled and audited), waits until the outputs are written with
+ * {@code "interrupted": true}, and the JVM then exits with 130 (128 + SIGINT).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a scenario; print a summary table and write DIR/summary.json, DIR/timeseries.csv, "
+                + "DIR/hosts.csv, DIR/scenario.conf and DIR/report.html (a sweep: DIR/sweep.csv and one "
+                + "DIR/VALUE/ per value). Ctrl-C stops it cleanly (exit 130).")
+final class RunCommand implements Callable<Integer> {
+    /** How long the Ctrl-C hook waits for the last tick and the outputs before letting the JVM go. */
+    private static final long INTERRUPT_GRACE_SECONDS = 120;
+
+    /** Test hook: the control of the run in progress, so a test can stop it as Ctrl-C would. */
+    static volatile RunControl current;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
+            description = "Scenario file (HOCON). Default: the quickstart.")
+    Path scenarioFile;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/NAME-TIMESTAMP).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override scenario.seed.")
+    Long seed;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override any scenario value, e.g. --set guests.db.memory=128MiB.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--quiet", description = "Print only where the outputs went and problems; no progress.")
+    boolean quiet;
+
+    @Option(names = "--check-every-tick", description = "Audit every guest and check every invariant after every tick.")
+    boolean checkEveryTick;
+
+    @Option(names = "--on-guest-failure", paramLabel = "stop|restart", defaultValue = "stop",
+            converter = FailurePolicyConverter.class,
+            description = "When a guest actor fails: stop it, or restart it from a fresh boot; either way its memory "
+                    + "is released and the fault is reported (default: ${DEFAULT-VALUE}).")
+    Simulation.OnGuestFailure onGuestFailure;
+
+    /** Accepts stop / restart. */
+    static final class FailurePolicyConverter implements picocli.CommandLine.ITypeConverter<Simulation.OnGuestFailure> {
+        @Override
+        public Simulation.OnGuestFailure convert(String value) {
+            return Simulation.OnGuestFailure.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    @Option(names = "--barrier-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Wall seconds to wait for a host's tick report before failing the run (default: ${DEFAULT-VALUE}).")
+    long barrierTimeoutSeconds;
+
+    @Option(names = "--cluster", paramLabel = "HOST:PORT",
+            description = "Run the hosts on the host-node processes (ballast node) of the cluster of this seed node "
+                    + "(sets cluster.seed-node).")
+    String cluster;
+
+    @Option(names = "--nodes", paramLabel = "N",
+            description = "With --cluster: host-node processes to wait for (sets cluster.nodes).")
+    Integer nodes;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "With --cluster: address of this scheduler node (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "0",
+            description = "With --cluster: port of this scheduler node (default: any free port).")
+    int port;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Plays one scenario in this JVM, or over the cluster its cluster.seed-node names. */
+    private RunResult play(Scenario scenario, Simulation.Options options, RunControl control) throws InterruptedException {
+        if (scenario.cluster().clustered()) {
+            return ballast.scheduler.cluster.ClusterRun.run(scenario, options, control, bind, port);
+        }
+        return Simulation.run(scenario, options, control);
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // The report's drawing code is warmed up while the scenario is read and the actors start
+        // (and waited for before the first tick, so it takes no time from the simulation): drawing
+        // it for the first time in a shutdown hook (Ctrl-C) would fail.
+        Thread warmUp = new Thread(ballast.app.report.HtmlReport::warmUp, "ballast-report-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+        Scenario scenario;
+        try {
+            List<String> all = new ArrayList<>(sets);
+            if (cluster != null) {
+                all.add("cluster.seed-node=\"" + cluster + "\"");
+            }
+            if (nodes != null) {
+                all.add("cluster.nodes=" + nodes);
+            }
+            scenario = ScenarioSource.load(scenarioFile, all, seed);
+        } catch (ScenarioException e) {
+            for (Problem p : e.problems()) {
+                err().println(p);
+            }
+            err().flush();
+            return Main.BAD_INPUT;
+        }
+        Path dir = out != null ? out : Path.of("runs", scenario.name() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Simulation.Options options = new Simulation.Options(checkEveryTick,
+                Duration.ofSeconds(Math.max(1, barrierTimeoutSeconds)), ConfigFactory.empty()).with(onGuestFailure);
+        if (scenario.sweep() != null) {
+            return sweep(scenario.sweep(), dir, options);
+        }
+        warmUp.join();
+        RunControl control = new RunControl();
+        CountDownLatch outputsWritten = new CountDownLatch(1);
+        Thread hook = new Thread(() -> onInterrupt(control, outputsWritten), "ballast-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        current = control;
+        try {
+            RunResult result;
+            try (Progress progress = new Progress(Progress.styleFor(quiet), scenario.name(), scenario.ticks(),
+                    scenario.tickSeconds(), control, System.err, err(), Progress.configuredDelay()).start()) {
+                result = play(scenario, options, control);
+            }
+            RunWriter.write(dir, scenario, result, false);
+            report(dir);
+            if (!quiet) {
+                out().print(ConsoleTable.render(scenario, result));
+            } else if (!result.ok()) {
+                result.violations().forEach(v -> err().println("VIOLATION " + v));
+                if (result.failure() != null) {
+                    err().println("FAILED: " + result.failure());
+                }
+            }
+            out().println("outputs: " + dir.resolve("report.html") + ", " + dir.resolve("summary.json") + ", "
+                    + dir.resolve("timeseries.csv") + ", " + dir.resolve("hosts.csv"));
+            if (result.interrupted()) {
+                err().println("ballast: interrupted after tick " + result.ticksPlayed() + " of " + scenario.ticks()
+                        + "; what was simulated is written with \"interrupted\": true");
+            }
+            out().flush();
+            err().flush();
+            if (!result.ok()) {
+                return Main.FAILED;
+            }
+            return result.interrupted() ? Main.INTERRUPTED : Main.OK;
+        } finally {
+            current = null;
+            outputsWritten.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (Ctrl-C): the hook is running and lets it go now
+            }
+        }
+    }
+
+    /** Writes report.html and the chart PNGs; a failure here never loses the run's data files. */
+    private void report(Path dir) {
+        try {
+            ballast.app.report.HtmlReport.write(dir);
+        } catch (Exception e) {
+            err().println("ballast: could not write the report (the data files are written): " + e);
+        }
+    }
+
+    /** Runs in the shutdown hook: stop at the next tick boundary and wait for the outputs. */
+    private void onInterrupt(RunControl control, CountDownLatch outputsWritten) {
+        if (!control.finished()) {
+            System.err.println();
+            System.err.println("ballast: interrupted: finishing the current tick and writing what was simulated");
+            System.err.flush();
+        }
+        control.requestStop();
+        try {
+            outputsWritten.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Plays every value of a sweep: DIR/VALUE/summary.json and timeseries.csv per value, and
+     * DIR/sweep.csv with one row per value (and host).
+     */
+    private Integer sweep(Scenario.Sweep sweep, Path dir, Simulation.Options options) throws Exception {
+        List<RunWriter.SweepRow> rows = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        boolean ok = true;
+        for (Scenario.Point point : sweep.points()) {
+            RunResult result = play(point.scenario(), options, new RunControl());
+            String name = point.label().replaceAll("[^A-Za-z0-9._-]", "_");
+            if (name.isEmpty() || name.startsWith(".") || !used.add(name)) {
+                name = (rows.size() + 1) + "-" + name;
+                used.add(name);
+            }
+            RunWriter.write(dir.resolve(name), point.scenario(), result, false);
+            report(dir.resolve(name));
+            rows.add(new RunWriter.SweepRow(point.label(), point.scenario(), result));
+            ok &= result.ok();
+            if (!quiet) {
+                for (int i = 0; i < result.hosts().size(); i++) {
+                    HostStats s = result.hosts().get(i);
+                    out().printf(Locale.ROOT, "%s = %s: %s: %d guest pages, %.1f%% shared, %.1f%% reclaimed, %d full scans%s%n",
+                            sweep.path(), point.label(), point.scenario().hosts().get(i).name(), s.guestPages(),
+                            HostFigures.sharedPercent(s), HostFigures.reclaimedPercent(s), s.fullScans(),
+                            result.ok() ? "" : " (FAILED)");
+                }
+            }
+            if (!result.ok()) {
+                result.violations().forEach(v -> err().println("VIOLATION " + v));
+                if (result.failure() != null) {
+                    err().println("FAILED: " + result.failure());
+                }
+            }
+        }
+        RunWriter.writeAtomically(dir.resolve("sweep.csv"), RunWriter.sweepCsv(sweep.path(), rows));
+        out().println("outputs: " + dir.resolve("sweep.csv") + " and one directory (report.html, summary.json, ...) per value under " + dir);
+        out().flush();
+        err().flush();
+        return ok ? Main.OK : Main.FAILED;
+    }
+}

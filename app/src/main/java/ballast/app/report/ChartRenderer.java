@@ -1,0 +1,185 @@
+package ballast.app.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Paint;
+import java.awt.Rectangle;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.ViewBox;
+
+/**
+ * Draws a {@link ChartPlan.Chart} with JFreeChart: as an SVG element for the HTML page (JFreeSVG)
+ * and as a PNG file. Lines over simulated seconds, one colour per line from a fixed palette,
+ * thresholds as dashed horizontal markers. Runs headless.
+ */
+final class ChartRenderer {
+    static final int WIDTH = 720;
+    static final int HEIGHT = 330;
+    /** Tableau 10: distinguishable, and readable when printed. */
+    private static final Color[] PALETTE = {
+        new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759), new Color(0x76b7b2), new Color(0x59a14f),
+        new Color(0xedc948), new Color(0xb07aa1), new Color(0xff9da7), new Color(0x9c755f), new Color(0xbab0ac)};
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
+    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private ChartRenderer() {
+    }
+
+    static JFreeChart chart(ChartPlan.Chart spec) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (ChartPlan.Line line : spec.lines()) {
+            XYSeries series = new XYSeries(line.label(), false, true);
+            for (int i = 0; i < line.x().length; i++) {
+                series.add(line.x()[i], line.y()[i], false);
+            }
+            data.addSeries(series);
+        }
+        NumberAxis x = new NumberAxis("simulated seconds");
+        NumberAxis y = new NumberAxis(spec.unit());
+        x.setAutoRangeIncludesZero(true);
+        y.setAutoRangeIncludesZero(true);
+        for (NumberAxis axis : new NumberAxis[] {x, y}) {
+            axis.setLabelFont(LABEL);
+            axis.setTickLabelFont(TICK);
+        }
+        y.setNumberFormatOverride(new Compact());
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        renderer.setDrawSeriesLineAsPath(true); // one SVG path per line, not one element per segment
+        for (int i = 0; i < spec.lines().size(); i++) {
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(i < PALETTE.length ? 2.0f : 1.2f));
+        }
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xdddddd));
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        plot.setOutlinePaint(new Color(0xbbbbbb));
+        for (ChartPlan.Marker m : spec.markers()) {
+            ValueMarker marker = new ValueMarker(m.y(), new Color(0xc0392b),
+                    new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+            marker.setLabel(m.label());
+            marker.setLabelFont(TICK);
+            marker.setLabelPaint(new Color(0xc0392b));
+            marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+            marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            plot.addRangeMarker(marker);
+        }
+        for (ChartPlan.Moment m : spec.moments()) {
+            ValueMarker moment = new ValueMarker(m.seconds(), new Color(0x777777),
+                    new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {2f, 3f}, 0f));
+            moment.setLabel(m.label());
+            moment.setLabelFont(TICK);
+            moment.setLabelPaint(new Color(0x555555));
+            moment.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+            moment.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            plot.addDomainMarker(moment);
+        }
+        // Markers do not widen the axis by themselves: make room for those that must be seen, and
+        // for the others when the lines come within a fifth of them.
+        double top = 0;
+        for (ChartPlan.Line line : spec.lines()) {
+            for (double v : line.y()) {
+                top = Math.max(top, v);
+            }
+        }
+        double wanted = top;
+        for (ChartPlan.Marker m : spec.markers()) {
+            if (m.widen() || top >= 0.2 * m.y()) {
+                wanted = Math.max(wanted, m.y());
+            }
+        }
+        if (wanted > top) {
+            y.setRange(0, wanted * 1.1);
+        } else if (top == 0) {
+            y.setRange(0, 1); // all zero: a plain axis, not one of rounding noise
+        }
+        JFreeChart chart = new JFreeChart(null, TITLE, plot, spec.lines().size() > 1);
+        chart.setTitle(new TextTitle(spec.title(), TITLE));
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setAntiAlias(true);
+        LegendTitle legend = chart.getLegend();
+        if (legend != null) {
+            legend.setPosition(RectangleEdge.BOTTOM);
+            legend.setItemFont(TICK);
+            legend.setFrame(BlockBorder.NONE);
+            legend.setBackgroundPaint((Paint) Color.WHITE);
+        }
+        return chart;
+    }
+
+    /** The chart as an inline {@code <svg>} element that scales with its container. */
+    static String svg(JFreeChart chart, String id) {
+        SVGGraphics2D g2 = new SVGGraphics2D(WIDTH, HEIGHT);
+        g2.setDefsKeyPrefix(id.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
+        g2.setGeomDoubleConverter(ChartRenderer::twoDecimals);
+        chart.draw(g2, new Rectangle(0, 0, WIDTH, HEIGHT));
+        return g2.getSVGElement("svg-" + id, false, new ViewBox(0, 0, WIDTH, HEIGHT), null, null);
+    }
+
+    /** Coordinates to two decimals: a hundredth of a pixel is plenty, and the page stays small. */
+    private static String twoDecimals(double d) {
+        long scaled = Math.round(d * 100);
+        if (scaled % 100 == 0) {
+            return Long.toString(scaled / 100);
+        }
+        return java.math.BigDecimal.valueOf(scaled, 2).stripTrailingZeros().toPlainString();
+    }
+
+    /** Tick labels a reader takes in at a glance: 950, 1.5k, 130M, 2.9G (not 1.3E8). */
+    static final class Compact extends java.text.NumberFormat {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public StringBuffer format(double number, StringBuffer to, java.text.FieldPosition pos) {
+            double a = Math.abs(number);
+            String[] suffix = {"", "k", "M", "G", "T", "P"};
+            int i = 0;
+            while (a >= 1000 && i < suffix.length - 1) {
+                a /= 1000;
+                number /= 1000;
+                i++;
+            }
+            String digits = a == 0 ? "0" : java.math.BigDecimal.valueOf(number)
+                    .round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+            return to.append(digits).append(suffix[i]);
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer to, java.text.FieldPosition pos) {
+            return format((double) number, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition pos) {
+            throw new UnsupportedOperationException("labels only");
+        }
+    }
+
+    static void png(JFreeChart chart, Path file) throws IOException {
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+    }
+}

@@ -1,0 +1,128 @@
+package ballast.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bench table's arithmetic, its CSV columns and the verdicts on the targets. */
+class BenchTableTest {
+
+    /** A row with the given figures and plausible others. */
+    static BenchRow row(String name, String group, int guests, int guestMib, long guestPages, double wall, long accesses,
+                        long windowAccesses, double windowWall, double windowCpu, double raw, long heap, long baseline,
+                        boolean ok) {
+        return new BenchRow(name, group, "2 x " + guests / 2, 2, guests, guestMib, guestPages, guestPages / 2, 10.0, wall,
+                0.5, accesses, windowAccesses, windowWall, windowCpu, 16 * windowAccesses, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok);
+    }
+
+    @Test
+    void derivedFiguresFollowFromTheMeasuredOnes() {
+        // 4,194,304 pages; 400 MiB at the end, 16 MiB before: 384 MiB of state = 96 bytes per page
+        BenchRow r = row("64x256MiB", "fixed", 64, 256, 4_194_304, 8.0, 400_000_000, 300_000_000, 5.0, 9.0, 12.5,
+                400L << 20, 16L << 20, true);
+        assertThat(r.accessesPerWallSecond()).isEqualTo(50e6);
+        assertThat(r.windowAccessesPerWallSecond()).isEqualTo(60e6);
+        assertThat(r.nanosPerAccess()).isCloseTo(5e9 / 300e6, within(1e-12));
+        assertThat(r.ratioToRaw()).isCloseTo(5e9 / 300e6 / 12.5, within(1e-12));
+        assertThat(r.cpuNanosPerAccess()).isCloseTo(30.0, within(1e-9));
+        assertThat(r.cpuRatioToRaw()).isCloseTo(3.0, within(1e-9)); // against the raw kernel's 10 ns of CPU
+        assertThat(r.allocatedBytesPerAccess()).isEqualTo(16.0);
+        assertThat(r.stateBytes()).isEqualTo(384L << 20);
+        assertThat(r.bytesPerGuestPage()).isEqualTo(96.0);
+        assertThat(r.realTimeFactor()).isEqualTo(10.0 / 8.0);
+        assertThat(r.coresBusy()).isEqualTo(2.0);
+    }
+
+    @Test
+    void degenerateFiguresAreNotNumbersAndStateIsNeverNegative() {
+        BenchRow r = row("x", "", 2, 1, 0, 0, 0, 0, 0, 0, 0, 10, 20, false);
+        assertThat(r.stateBytes()).isZero();
+        assertThat(r.bytesPerGuestPage()).isNaN();
+        assertThat(r.accessesPerWallSecond()).isNaN();
+        assertThat(r.nanosPerAccess()).isNaN();
+        assertThat(r.ratioToRaw()).isNaN();
+        assertThat(r.realTimeFactor()).isNaN();
+        assertThat(BenchTable.text(List.of(r))).contains(" - ");
+        assertThat(BenchTable.csv(List.of(r)).lines().skip(1).findFirst().orElseThrow()).contains(",,");
+    }
+
+    @Test
+    void csvHasEveryColumnInOrderAndQuotesFieldsWithCommas() {
+        String header = BenchTable.csvHeader();
+        assertThat(header.split(",")).containsExactly("scenario", "group", "spread", "hosts", "guests", "guestMiB",
+                "guestPages", "pagesTouched", "simulatedSeconds", "wallSeconds", "startupSeconds", "accesses",
+                "accessesPerWallSecond", "windowAccesses", "windowWallSeconds", "windowCpuSeconds",
+                "windowAllocatedBytes", "windowAccessesPerWallSecond", "nsPerAccess", "rawNsPerAccess", "rawCpuNsPerAccess", "rawGuests", "ratioToRaw",
+                "cpuNsPerAccess", "cpuRatioToRaw", "allocBytesPerAccess", "heapBytes", "baselineHeapBytes", "stateBytes", "bytesPerGuestPage",
+                "realTimeFactor", "cpuSeconds", "gcSeconds", "coresBusy", "readMismatches", "ok");
+        BenchRow r = row("10000x64MiB", "fixed, by-guests", 10000, 64, 163_840_000, 20.0, 1_000_000_000, 500_000_000, 10.0,
+                20.0, 10.0, 6_000_000_000L, 40_000_000L, true);
+        List<String> lines = BenchTable.csv(List.of(r)).lines().toList();
+        assertThat(lines).hasSize(2);
+        String line = lines.get(1);
+        assertThat(line).startsWith("10000x64MiB,\"fixed, by-guests\",2 x 5000,2,10000,64,163840000,81920000,10,20,0.5,"
+                + "1000000000,50000000,500000000,10,20,8000000000,50000000,20,10,8,64,2,40,5,16,6000000000,40000000,5960000000,");
+        assertThat(line).endsWith(",0,true");
+        // one field per column once the quoted group is counted as one
+        assertThat(line.replace("\"fixed, by-guests\"", "g").split(",", -1)).hasSize(header.split(",").length);
+    }
+
+    @Test
+    void textAndMarkdownShowTheRoundedFigures() {
+        BenchRow r = row("64x256MiB", "fixed", 64, 256, 4_194_304, 8.0, 400_000_000, 300_000_000, 5.0, 9.0, 12.5,
+                400L << 20, 16L << 20, true);
+        String text = BenchTable.text(List.of(r));
+        assertThat(text.lines().findFirst().orElseThrow()).startsWith("scenario").contains("B/page", "ratio", "raw ns/acc");
+        assertThat(text).contains("4,194,304", "50.0M", "60.0M", "16.7", "12.5", "1.33", "96.0", "400");
+        String md = BenchTable.markdown(List.of(r));
+        assertThat(md.lines().toList().get(1)).startsWith("|---|---:|");
+        assertThat(md.lines().toList().get(2)).startsWith("| 64x256MiB | 2 x 32 | 64 | 4,194,304 |");
+    }
+
+    @Test
+    void verdictsJudgeEachTargetAndSayWhatWasNotMeasured() {
+        BenchRow fast = row(BenchTable.SCENARIO_64, "fixed", 64, 256, 4_194_304, 8.0, 384_000_000, 300_000_000, 5.0,
+                9.0, 12.5, 400L << 20, 16L << 20, true);
+        BenchRow big = row(BenchTable.SCENARIO_1000, "fixed", 1000, 1024, 262_144_000, 100, 1, 1, 1, 1, 1,
+                (262_144_000L * 39) + (50L << 20), 50L << 20, true);
+        List<BenchTable.Verdict> v = BenchTable.verdicts(List.of(fast, big), 1.5, 12L << 30);
+        assertThat(v).hasSize(7);
+        assertThat(v.get(0).met()).as("48 million accesses per second").isFalse();
+        assertThat(v.get(1).met()).as("ratio 1.33").isTrue();
+        assertThat(v.get(1).measured()).startsWith("1.33x wall (16.7 ns against 12.5 ns); in CPU time 3.00x (30.0 ns");
+        assertThat(v.get(2).met()).as("39 bytes per page in 12 GiB").isTrue();
+        assertThat(v.get(2).measured()).startsWith("39.0 bytes per guest page");
+        assertThat(v.get(3).met()).as("no ESX row").isNull();
+        assertThat(v.get(3).shown()).isEqualTo("not measured");
+        assertThat(v.get(4).met()).as("1.5 s startup").isTrue();
+        assertThat(v.get(5).met()).isNull();
+
+        // a larger heap than 12 GiB does not count, nor a failed run, nor a slow startup
+        assertThat(BenchTable.verdicts(List.of(big), 1.5, 16L << 30).get(2).met()).isFalse();
+        BenchRow failed = row(BenchTable.SCENARIO_1000, "fixed", 1000, 1024, 262_144_000, 100, 1, 1, 1, 1, 1,
+                262_144_000L, 0, false);
+        assertThat(BenchTable.verdicts(List.of(failed), 2.5, 12L << 30).get(2).met()).isFalse();
+        assertThat(BenchTable.verdicts(List.of(failed), 2.5, 12L << 30).get(4).met()).isFalse();
+        assertThat(BenchTable.verdicts(List.of(), Double.NaN, 12L << 30).get(4).met()).isNull();
+    }
+
+    @Test
+    void aCurveIsLinearWhenItsCostPerAccessDoesNotGrowBeyondTheTolerance() {
+        BenchRow ten = row("10x64MiB", BenchCase.BY_GUESTS, 10, 64, 163_840, 1, 1, 1_000_000, 0.02, 0.04, 10, 1, 0, true);
+        BenchRow thousand = row("1000x64MiB", BenchCase.BY_GUESTS, 1000, 64, 16_384_000, 1, 1, 1_000_000, 0.029, 0.06, 11,
+                1, 0, true);
+        BenchRow tenThousand = row("10000x64MiB", "fixed, " + BenchCase.BY_GUESTS, 10000, 64, 163_840_000, 1, 1, 1_000_000,
+                0.031, 0.06, 12, 1, 0, true);
+        // out of order on purpose: the curve sorts by guests
+        List<BenchRow> rows = List.of(tenThousand, ten, thousand);
+        assertThat(BenchTable.curve(rows, BenchCase.BY_GUESTS)).containsExactly(ten, thousand, tenThousand);
+        BenchTable.Verdict linear = BenchTable.curveVerdict(rows, BenchCase.BY_GUESTS);
+        assertThat(linear.met()).as(linear.measured()).isFalse(); // 31 ns against 20 ns: x1.55
+        assertThat(linear.measured()).contains("10 guests: 20.0 ns", "10,000 guests: 31.0 ns", "x1.55", "raw kernel x1.20");
+        assertThat(BenchTable.curveVerdict(List.of(ten, thousand), BenchCase.BY_GUESTS).met()).isTrue();
+        assertThat(BenchTable.curveVerdict(List.of(ten), BenchCase.BY_GUESTS).met()).isNull();
+        assertThat(BenchTable.curve(rows, BenchCase.BY_SIZE)).isEmpty();
+    }
+}

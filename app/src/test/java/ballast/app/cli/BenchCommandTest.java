@@ -1,0 +1,52 @@
+package ballast.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ballast.app.bench.BenchTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ballast bench}: bad options refused at once; the quick set end to end (stress profile only). */
+class BenchCommandTest {
+
+    @Test
+    void anUnknownScenarioOrRawSampleIsBadInputAndRunsNothing(@TempDir Path dir) {
+        MainTest.Outcome o = MainTest.ballast("bench", "--quick", "--only", "64x256MiB,nope", "--out", dir.toString());
+        assertThat(o.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(o.err()).contains("no scenario nope in the quick bench set", "64x256MiB", "esx-sharing-10");
+        assertThat(dir).isEmptyDirectory();
+        o = MainTest.ballast("bench", "--raw-guests", "0", "--out", dir.toString());
+        assertThat(o.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(o.err()).contains("--raw-guests must be at least 1");
+    }
+
+    /** The quick set in a JVM of its own, with the heap its 10,000 guests need (about 3.5 GB; the tests get 2). */
+    @Test
+    @Tag("stress")
+    void theQuickBenchWritesItsTableAndCurves(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench");
+        Process p = new ProcessBuilder(ChildJvm.ballast(List.of("-Xmx6g", "-XX:+UseG1GC"), "bench", "--quick", "--out",
+                out.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("output.txt").toFile()).start();
+        try {
+            assertThat(p.waitFor(15, TimeUnit.MINUTES)).as("finished").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(dir.resolve("output.txt"));
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(output).contains("64x256MiB", "esx-sharing-10", "10000x16MiB", "startup:", "outputs:");
+        List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
+        assertThat(csv.get(0)).isEqualTo(BenchTable.csvHeader());
+        assertThat(csv).hasSize(1 + 9);
+        assertThat(csv.subList(1, csv.size())).allSatisfy(line -> assertThat(line).endsWith(",0,true"));
+        assertThat(out.resolve("bench.md")).content().contains("| target | measured | verdict |", "scaling-by-guests.png");
+        assertThat(out.resolve("scaling-by-guests.png")).isNotEmptyFile();
+        assertThat(out.resolve("scaling-by-size.png")).isNotEmptyFile();
+        assertThat(out.resolve("scenarios").resolve("64x256MiB.conf")).exists();
+    }
+}

@@ -1,0 +1,62 @@
+package ballast.scheduler.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ballast.host.control.GuestStats;
+import ballast.scheduler.scenario.Scenario;
+import ballast.app.scenario.ScenarioLoader;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The free-running stress scenario: 240 guests on one hypervisor with page sharing and no tick
+ * barrier, every message through Kryo. Every invariant must hold at every check and every read must verify. The
+ * short version runs in {@code mvn verify}; the full one with {@code mvn -Pstress verify}.
+ */
+class FreeRunningStressTest {
+    static final Path FILE = Path.of("..", "conf", "scenarios", "stress-free-running.conf");
+
+    static RunResult run(List<String> sets) throws Exception {
+        Scenario scenario = ScenarioLoader.load(FILE, sets, null);
+        assertThat(scenario.mode()).isEqualTo(Scenario.FREE_RUNNING);
+        assertThat(scenario.guests()).hasSize(240);
+        return Simulation.run(scenario, new Simulation.Options(false, Duration.ofSeconds(120),
+                ConfigFactory.parseString("pekko.actor.serialize-messages = on")));
+    }
+
+    static void assertClean(RunResult result, long ticks) {
+        assertThat(result.failure()).isNull();
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.ticksPlayed()).isEqualTo(ticks);
+        assertThat(result.invariantChecks()).isGreaterThan(3 + 240); // periodic checks plus the final audit
+        assertThat(result.guests()).hasSize(240);
+        long reads = 0;
+        for (GuestStats g : result.guests()) {
+            assertThat(g.readMismatches()).as(g.name()).isZero();
+            assertThat(g.readsVerified()).as(g.name()).isEqualTo(g.reads()).isPositive();
+            assertThat(g.refusedHypercalls()).as(g.name()).isZero();
+            reads += g.reads();
+        }
+        assertThat(result.hosts().get(0).mergeCount()).as("pages merged by the sharing daemon").isPositive();
+        assertThat(result.guests().stream().mapToLong(GuestStats::cowBreaks).sum()).as("copy-on-write breaks").isPositive();
+        System.out.println("free-running: " + result.guests().size() + " guests, " + reads + " reads verified, "
+                + result.invariantChecks() + " invariant checks in " + result.wallSeconds() + " s");
+    }
+
+    @Test
+    void twoHundredFortyGuestsWithoutABarrierKeepEveryInvariant() throws Exception {
+        RunResult result = run(List.of("scenario.duration=2s",
+                "guest-templates.small.workload.accesses-per-second=10000"));
+        assertClean(result, 20);
+    }
+
+    @Test
+    @Tag("stress")
+    void theFullStressScenario() throws Exception {
+        assertClean(run(List.of()), 600);
+    }
+}

@@ -1,0 +1,72 @@
+package ballast.scheduler.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ballast.app.report.RunWriter;
+import ballast.scheduler.scenario.Scenario;
+import ballast.app.scenario.ScenarioLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The golden safety net: every scenario of the library (shortened where its full length would make
+ * {@code mvn verify} slow) is played and its {@code summary.json}, apart from {@code timing} (wall
+ * clock), must equal the committed golden file in {@code src/test/resources/golden/}.
+ *
+ * <p>A change that alters a figure on purpose regenerates the goldens in the same commit, with
+ * the reason in its message: {@code mvn -pl scheduler -am verify -Dtest=GoldenSummaryTest
+ * -Dballast.golden.update=true -Dsurefire.failIfNoSpecifiedTests=false}. Any other change leaves
+ * them as they are.
+ */
+class GoldenSummaryTest {
+    static final Path LIBRARY = Path.of("..", "conf", "scenarios");
+    static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Overrides that shorten a scenario, or make it reproducible: the free-running stress is played
+     * in deterministic mode here (free-running figures depend on message interleaving).
+     */
+    static final Map<String, List<String>> SHORTENED = Map.of(
+            "esx-idle-tax", List.of(),
+            "esx-overcommit", List.of(),
+            "quickstart", List.of("scenario.duration=20s"),
+            "modes", List.of("scenario.duration=25s"),
+            "esx-sharing", List.of("scenario.duration=10s"),
+            "stress-free-running", List.of("scenario.duration=2s", "scenario.mode=deterministic"));
+
+    static Stream<String> scenarios() throws Exception {
+        try (Stream<Path> files = Files.list(LIBRARY)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".conf"))
+                    .map(n -> n.substring(0, n.length() - ".conf".length())).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void summaryApartFromTimingEqualsTheGolden(String name) throws Exception {
+        Scenario scenario = ScenarioLoader.load(LIBRARY.resolve(name + ".conf"),
+                SHORTENED.getOrDefault(name, List.of()), null);
+        RunResult result = Simulation.run(scenario, Simulation.Options.defaults());
+        ObjectNode summary = (ObjectNode) JSON.readTree(RunWriter.summaryJson(scenario, result, false));
+        summary.remove("timing");
+        String actual = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n";
+        Path golden = GOLDEN.resolve(name + ".json");
+        if (Boolean.getBoolean("ballast.golden.update")) {
+            Files.createDirectories(GOLDEN);
+            Files.writeString(golden, actual);
+        }
+        assertThat(Files.exists(golden)).as("golden " + golden + " exists (make it with -Dballast.golden.update=true)").isTrue();
+        JsonNode expected = JSON.readTree(Files.readString(golden));
+        assertThat(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(expected) + "\n")
+                .as("summary of %s against %s", name, golden).isEqualTo(actual);
+    }
+}
