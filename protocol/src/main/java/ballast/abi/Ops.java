@@ -18,6 +18,8 @@ package ballast.abi;
  */
 public final class Ops {
     public static final int KIND_SHIFT = 60;
+    /** Bytes of a page (x86's base page, 4 KiB): guest-virtual, guest-physical and machine alike. */
+    public static final int PAGE_BYTES = 4096;
     /** Bits of a virtual page number: x86-64's four-level paging, 9 bits a level (48-bit addresses). */
     public static final int VPN_BITS = 36;
     /** The largest virtual page number of a 48-bit address space. */

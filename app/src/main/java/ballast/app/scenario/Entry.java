@@ -26,7 +26,7 @@ import java.util.TreeSet;
  */
 final class Entry {
     /** The size of a guest-physical page and of a machine frame. */
-    static final long PAGE_BYTES = 4096;
+    static final long PAGE_BYTES = ballast.abi.Ops.PAGE_BYTES;
 
     /**
      * One object of the chain.

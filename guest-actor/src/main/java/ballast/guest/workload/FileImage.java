@@ -17,7 +17,7 @@ import net.openhft.hashing.LongHashFunction;
  * (8 bytes per chunk).
  */
 public final class FileImage {
-    public static final int CHUNK_BYTES = 4096;
+    public static final int CHUNK_BYTES = ballast.abi.Ops.PAGE_BYTES;
     private static final LongHashFunction HASH = LongHashFunction.xx3();
 
     private FileImage() {

@@ -19,7 +19,7 @@ package ballast.scheduler.migration;
  * next to its pages).
  */
 public final class PreCopy {
-    public static final int PAGE_BYTES = 4096;
+    public static final int PAGE_BYTES = ballast.abi.Ops.PAGE_BYTES;
 
     private final String guest;
     private final String from;
