@@ -45,7 +45,6 @@ final class HostReader {
      * Reads every host, in canonical order; adds every name written (usable or not) to
      * {@code hostNames} and returns the usable hosts by name.
      */
-
     Map<String, HostDraft> readHosts(Entry top, Set<String> hostNames) {
         Map<String, HostDraft> drafts = new TreeMap<>(Names.NATURAL);
         if (!top.has("hosts")) {
