@@ -7,7 +7,6 @@ import ballast.app.report.RunWriter;
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.run.Simulation;
-import ballast.app.scenario.Problem;
 import ballast.scheduler.scenario.Scenario;
 import ballast.app.scenario.ScenarioException;
 import com.typesafe.config.ConfigFactory;
@@ -25,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -55,11 +55,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/NAME-TIMESTAMP).")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Override scenario.seed.")
-    Long seed;
-
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override any scenario value, e.g. --set guests.db.memory=128MiB.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ScenarioOptions scenarioOptions;
 
     @Option(names = "--quiet", description = "Print only where the outputs went and problems; no progress.")
     boolean quiet;
@@ -131,20 +128,16 @@ final class RunCommand implements Callable<Integer> {
         warmUp.start();
         Scenario scenario;
         try {
-            List<String> all = new ArrayList<>(sets);
+            List<String> clusterSets = new ArrayList<>();
             if (cluster != null) {
-                all.add("cluster.seed-node=\"" + cluster + "\"");
+                clusterSets.add("cluster.seed-node=\"" + cluster + "\"");
             }
             if (nodes != null) {
-                all.add("cluster.nodes=" + nodes);
+                clusterSets.add("cluster.nodes=" + nodes);
             }
-            scenario = ScenarioSource.load(scenarioFile, all, seed);
+            scenario = scenarioOptions.load(scenarioFile, clusterSets);
         } catch (ScenarioException e) {
-            for (Problem p : e.problems()) {
-                err().println(p);
-            }
-            err().flush();
-            return Main.BAD_INPUT;
+            return ScenarioOptions.badInput(e, err());
         }
         Path dir = out != null ? out : Path.of("runs", scenario.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -1,15 +1,13 @@
 package ballast.app.cli;
 
-import ballast.app.scenario.Problem;
 import ballast.scheduler.scenario.Scenario;
 import ballast.app.scenario.ScenarioException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,11 +19,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario file (HOCON).")
     Path scenarioFile;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override any scenario value.")
-    List<String> sets = new ArrayList<>();
-
-    @Option(names = "--seed", paramLabel = "N", description = "Override scenario.seed.")
-    Long seed;
+    @Mixin
+    ScenarioOptions scenarioOptions;
 
     @Spec
     CommandSpec spec;
@@ -33,7 +28,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Scenario s = ScenarioSource.load(scenarioFile, sets, seed);
+            Scenario s = scenarioOptions.load(scenarioFile, List.of());
             long pages = s.guests().stream().mapToLong(g -> g.configuredPages()).sum();
             spec.commandLine().getOut().printf("%s: valid: %d host(s), %d guest(s), %d guest pages, %d ticks of %.3f s%s%n",
                     s.source(), s.hosts().size(), s.guests().size(), pages, s.ticks(), s.tickSeconds(),
@@ -55,10 +50,7 @@ final class ValidateCommand implements Callable<Integer> {
             }
             return Main.OK;
         } catch (ScenarioException e) {
-            for (Problem p : e.problems()) {
-                spec.commandLine().getErr().println(p);
-            }
-            return Main.BAD_INPUT;
+            return ScenarioOptions.badInput(e, spec.commandLine().getErr());
         }
     }
 }

@@ -4,7 +4,6 @@ import ballast.host.control.HostReclaim;
 import ballast.host.control.HostStats;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The per-host figures, in the order and under the names used by {@code summary.json}
@@ -17,61 +16,48 @@ import java.util.function.Function;
  */
 public final class HostFigures {
 
-    /** One named figure (a Long, a Double or a String) and how to read it from {@link HostStats}. */
-    public record Figure(String name, Function<HostStats, Object> value) {
-        /** The group before the dot, or null. */
-        public String group() {
-            int dot = name.indexOf('.');
-            return dot < 0 ? null : name.substring(0, dot);
-        }
-
-        /** The name inside its group (the whole name when it has none). */
-        public String member() {
-            return name.substring(name.indexOf('.') + 1);
-        }
-    }
 
     /** Figures that are words, not numbers (text columns of hosts.csv). */
     public static final Set<String> TEXT = Set.of("state", "policy");
 
-    public static final List<Figure> ALL = List.of(
-            new Figure("framesTotal", HostStats::framesTotal),
-            new Figure("framesFree", HostStats::framesFree),
-            new Figure("framesMapped", HostStats::framesMapped),
-            new Figure("framesReserved", HostStats::framesReserved),
-            new Figure("framesShared", HostStats::framesShared),
-            new Figure("guestPages", HostStats::guestPages),
-            new Figure("guestPagesBacked", HostStats::guestPagesBacked),
-            new Figure("pagesShared", HostStats::pagesShared),
-            new Figure("pagesSharing", HostStats::pagesSharing),
-            new Figure("pagesUnshared", HostStats::pagesUnshared),
-            new Figure("pagesVolatile", HostStats::pagesVolatile),
-            new Figure("fullScans", HostStats::fullScans),
-            new Figure("pagesScanned", HostStats::pagesScanned),
-            new Figure("zeroPagesShared", HostStats::zeroPagesShared),
-            new Figure("staleHints", HostStats::staleHints),
-            new Figure("falseMatches", HostStats::falseMatches),
-            new Figure("mergeCount", HostStats::mergeCount),
-            new Figure("state", s -> s.reclaim().state()),
-            new Figure("policy", s -> s.reclaim().policy()),
-            new Figure("tau", s -> s.reclaim().tau()),
-            new Figure("availablePages", s -> s.reclaim().availablePages()),
-            new Figure("balloonedPages", s -> s.reclaim().balloonedPages()),
-            new Figure("hostSwappedPages", s -> s.reclaim().hostSwappedPages()),
-            new Figure("swapPages", s -> s.reclaim().swapPages()),
-            new Figure("swapOuts", s -> s.reclaim().swapOuts()),
-            new Figure("swapIns", s -> s.reclaim().swapIns()),
-            new Figure("doublePagings", s -> s.reclaim().doublePagings()),
-            new Figure("sharedBeforeSwap", s -> s.reclaim().sharedBeforeSwap()),
-            new Figure("rebalances", s -> s.reclaim().rebalances()),
-            new Figure("secondsInState.high", s -> millis(s.reclaim().secondsHigh())),
-            new Figure("secondsInState.soft", s -> millis(s.reclaim().secondsSoft())),
-            new Figure("secondsInState.hard", s -> millis(s.reclaim().secondsHard())),
-            new Figure("secondsInState.low", s -> millis(s.reclaim().secondsLow())),
-            new Figure("thresholds.high", s -> s.reclaim().highThresholdPages()),
-            new Figure("thresholds.soft", s -> s.reclaim().softThresholdPages()),
-            new Figure("thresholds.hard", s -> s.reclaim().hardThresholdPages()),
-            new Figure("thresholds.low", s -> s.reclaim().lowThresholdPages()));
+    public static final List<Figure<HostStats>> ALL = List.of(
+            new Figure<HostStats>("framesTotal", HostStats::framesTotal),
+            new Figure<HostStats>("framesFree", HostStats::framesFree),
+            new Figure<HostStats>("framesMapped", HostStats::framesMapped),
+            new Figure<HostStats>("framesReserved", HostStats::framesReserved),
+            new Figure<HostStats>("framesShared", HostStats::framesShared),
+            new Figure<HostStats>("guestPages", HostStats::guestPages),
+            new Figure<HostStats>("guestPagesBacked", HostStats::guestPagesBacked),
+            new Figure<HostStats>("pagesShared", HostStats::pagesShared),
+            new Figure<HostStats>("pagesSharing", HostStats::pagesSharing),
+            new Figure<HostStats>("pagesUnshared", HostStats::pagesUnshared),
+            new Figure<HostStats>("pagesVolatile", HostStats::pagesVolatile),
+            new Figure<HostStats>("fullScans", HostStats::fullScans),
+            new Figure<HostStats>("pagesScanned", HostStats::pagesScanned),
+            new Figure<HostStats>("zeroPagesShared", HostStats::zeroPagesShared),
+            new Figure<HostStats>("staleHints", HostStats::staleHints),
+            new Figure<HostStats>("falseMatches", HostStats::falseMatches),
+            new Figure<HostStats>("mergeCount", HostStats::mergeCount),
+            new Figure<HostStats>("state", s -> s.reclaim().state()),
+            new Figure<HostStats>("policy", s -> s.reclaim().policy()),
+            new Figure<HostStats>("tau", s -> s.reclaim().tau()),
+            new Figure<HostStats>("availablePages", s -> s.reclaim().availablePages()),
+            new Figure<HostStats>("balloonedPages", s -> s.reclaim().balloonedPages()),
+            new Figure<HostStats>("hostSwappedPages", s -> s.reclaim().hostSwappedPages()),
+            new Figure<HostStats>("swapPages", s -> s.reclaim().swapPages()),
+            new Figure<HostStats>("swapOuts", s -> s.reclaim().swapOuts()),
+            new Figure<HostStats>("swapIns", s -> s.reclaim().swapIns()),
+            new Figure<HostStats>("doublePagings", s -> s.reclaim().doublePagings()),
+            new Figure<HostStats>("sharedBeforeSwap", s -> s.reclaim().sharedBeforeSwap()),
+            new Figure<HostStats>("rebalances", s -> s.reclaim().rebalances()),
+            new Figure<HostStats>("secondsInState.high", s -> millis(s.reclaim().secondsHigh())),
+            new Figure<HostStats>("secondsInState.soft", s -> millis(s.reclaim().secondsSoft())),
+            new Figure<HostStats>("secondsInState.hard", s -> millis(s.reclaim().secondsHard())),
+            new Figure<HostStats>("secondsInState.low", s -> millis(s.reclaim().secondsLow())),
+            new Figure<HostStats>("thresholds.high", s -> s.reclaim().highThresholdPages()),
+            new Figure<HostStats>("thresholds.soft", s -> s.reclaim().softThresholdPages()),
+            new Figure<HostStats>("thresholds.hard", s -> s.reclaim().hardThresholdPages()),
+            new Figure<HostStats>("thresholds.low", s -> s.reclaim().lowThresholdPages()));
 
     private HostFigures() {
     }

@@ -115,17 +115,7 @@ public final class RunWriter {
             host.put("name", h.name());
             if (i < result.hosts().size()) {
                 HostStats s = result.hosts().get(i);
-                for (HostFigures.Figure f : HostFigures.ALL) {
-                    Object value = f.value().apply(s);
-                    if (f.group() == null) {
-                        host.put(f.name(), value);
-                    } else {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> group = (Map<String, Object>) host.computeIfAbsent(f.group(),
-                                k -> new LinkedHashMap<String, Object>());
-                        group.put(f.member(), value);
-                    }
-                }
+                putFigures(host, HostFigures.ALL, s);
             }
             hosts.add(host);
         }
@@ -144,17 +134,7 @@ public final class RunWriter {
             }
             GuestStats s = statsByGuest.get(g.name());
             if (s != null) {
-                for (GuestFigures.Figure f : GuestFigures.ALL) {
-                    Object value = f.value().apply(s);
-                    if (f.group() == null) {
-                        guest.put(f.name(), value);
-                    } else {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> group = (Map<String, Object>) guest.computeIfAbsent(f.group(),
-                                k -> new LinkedHashMap<String, Object>());
-                        group.put(f.member(), value);
-                    }
-                }
+                putFigures(guest, GuestFigures.ALL, s);
                 // in the summary, refused calls by reason; the time series keeps the total
                 guest.put("refusedHypercalls", s.refusedHypercallsByReason());
             }
@@ -176,14 +156,12 @@ public final class RunWriter {
     public static String timeseriesCsv(RunResult result) {
         StringBuilder out = new StringBuilder();
         out.append("simulatedSeconds,guest,host");
-        for (GuestFigures.Figure f : GuestFigures.ALL) {
-            out.append(',').append(f.name());
-        }
+        appendNames(out, GuestFigures.ALL);
         out.append('\n');
         for (RunResult.Sample sample : result.samples()) {
             out.append(seconds(sample.simulatedSeconds())).append(',')
                     .append(sample.guest().name()).append(',').append(sample.host());
-            for (GuestFigures.Figure f : GuestFigures.ALL) {
+            for (Figure<GuestStats> f : GuestFigures.ALL) {
                 out.append(',').append(f.value().apply(sample.guest()));
             }
             out.append('\n');
@@ -203,9 +181,7 @@ public final class RunWriter {
     public static String sweepCsv(String path, List<SweepRow> rows) {
         StringBuilder out = new StringBuilder();
         out.append(csvField(path)).append(",host");
-        for (HostFigures.Figure f : HostFigures.ALL) {
-            out.append(',').append(f.name());
-        }
+        appendNames(out, HostFigures.ALL);
         out.append(",sharedPercent,reclaimedPercent,readMismatches,status\n");
         for (SweepRow row : rows) {
             long mismatches = 0;
@@ -215,7 +191,7 @@ public final class RunWriter {
             for (int i = 0; i < row.result().hosts().size(); i++) {
                 HostStats s = row.result().hosts().get(i);
                 out.append(csvField(row.value())).append(',').append(csvField(row.scenario().hosts().get(i).name()));
-                for (HostFigures.Figure f : HostFigures.ALL) {
+                for (Figure<HostStats> f : HostFigures.ALL) {
                     out.append(',').append(csvField(String.valueOf(f.value().apply(s))));
                 }
                 out.append(',').append(String.format(java.util.Locale.ROOT, "%.2f", HostFigures.sharedPercent(s)))
@@ -231,18 +207,41 @@ public final class RunWriter {
     public static String hostsCsv(RunResult result) {
         StringBuilder out = new StringBuilder();
         out.append("simulatedSeconds,host");
-        for (HostFigures.Figure f : HostFigures.ALL) {
-            out.append(',').append(f.name());
-        }
+        appendNames(out, HostFigures.ALL);
         out.append('\n');
         for (RunResult.HostSample sample : result.hostSamples()) {
             out.append(seconds(sample.simulatedSeconds())).append(',').append(sample.host());
-            for (HostFigures.Figure f : HostFigures.ALL) {
+            for (Figure<HostStats> f : HostFigures.ALL) {
                 out.append(',').append(csvField(String.valueOf(f.value().apply(sample.stats()))));
             }
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * Puts each figure of {@code stats} into {@code into} under its name, a dotted name into the
+     * object of its group (created on its first member), in the figures' order.
+     */
+    private static <S> void putFigures(Map<String, Object> into, List<Figure<S>> figures, S stats) {
+        for (Figure<S> f : figures) {
+            Object value = f.value().apply(stats);
+            if (f.group() == null) {
+                into.put(f.name(), value);
+            } else {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> group = (Map<String, Object>) into.computeIfAbsent(f.group(),
+                        k -> new LinkedHashMap<String, Object>());
+                group.put(f.member(), value);
+            }
+        }
+    }
+
+    /** Appends {@code ,NAME} for each figure: the figures' columns of a csv header. */
+    private static <S> void appendNames(StringBuilder out, List<Figure<S>> figures) {
+        for (Figure<S> f : figures) {
+            out.append(',').append(f.name());
+        }
     }
 
     private static String csvField(String s) {

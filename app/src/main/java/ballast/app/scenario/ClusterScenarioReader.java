@@ -62,7 +62,7 @@ final class ClusterScenarioReader {
         if (problems.reports() != before || migration == null || hotspot == null) {
             return null;
         }
-        return new ClusterPlan(seedNode, nodes.intValue(), ScenarioReader.seconds(join), onNodeLoss, policy, migration,
+        return new ClusterPlan(seedNode, nodes.intValue(), Entry.seconds(join), onNodeLoss, policy, migration,
                 hotspot, events);
     }
 
@@ -141,7 +141,7 @@ final class ClusterScenarioReader {
         if (problems.reports() != before || enabled == null || after == null) {
             return null;
         }
-        return new HotspotSettings(enabled, states, ScenarioReader.seconds(after));
+        return new HotspotSettings(enabled, states, Entry.seconds(after));
     }
 
     private List<ClusterPlan.MigrateEvent> readEvents(Entry top, Collection<String> hosts, Collection<String> guests) {
@@ -191,7 +191,7 @@ final class ClusterScenarioReader {
                 migrate.problemAtValue("to", "no host named " + to + Names.didYouMean(to, hosts));
             }
             if (at != null && guest != null && to != null) {
-                events.add(new ClusterPlan.MigrateEvent(ScenarioReader.seconds(at), guest, to));
+                events.add(new ClusterPlan.MigrateEvent(Entry.seconds(at), guest, to));
             }
         }
         events.sort((a, b) -> Double.compare(a.atSeconds(), b.atSeconds()));

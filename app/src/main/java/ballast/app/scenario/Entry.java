@@ -504,4 +504,18 @@ final class Entry {
         keys.addAll(List.of(extra));
         return keys;
     }
+
+    /** A number of pages as a size a user would write: 256MiB. */
+    static String sizeOf(long pages) {
+        return size(pages * PAGE_BYTES);
+    }
+
+    static double seconds(Duration d) {
+        return d.getSeconds() + d.getNano() / 1e9;
+    }
+
+    /** {@code a / b} rounded up, for {@code a >= 0}, {@code b > 0}. */
+    static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
 }

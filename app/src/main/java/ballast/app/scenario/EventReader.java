@@ -39,12 +39,14 @@ final class EventReader {
     private static final List<String> ACTIONS = List.of("set", "start", "stop", "workload");
 
     private final Problems problems;
-    private final ScenarioReader reader;
+    private final WorkloadReader workloads;
+    private final GuestHosts guestHosts;
     private final ReclaimReader reclaim;
 
-    EventReader(Problems problems, ScenarioReader reader, ReclaimReader reclaim) {
+    EventReader(Problems problems, WorkloadReader workloads, GuestHosts guestHosts, ReclaimReader reclaim) {
         this.problems = problems;
-        this.reader = reader;
+        this.workloads = workloads;
+        this.guestHosts = guestHosts;
         this.reclaim = reclaim;
     }
 
@@ -82,10 +84,10 @@ final class EventReader {
     }
 
     /** Reads and checks every timed event; returns them in the order they apply, or null when any is wrong. */
-    List<Draft> read(Entry top, ScenarioReader.Run run, Map<String, ScenarioReader.HostDraft> hosts,
-                     List<ScenarioReader.Instance> instances) {
+    List<Draft> read(Entry top, RunReader.Run run, Map<String, HostReader.HostDraft> hosts,
+                     List<GuestReader.Instance> instances) {
         int before = problems.reports();
-        Map<String, ScenarioReader.Instance> guests = new TreeMap<>(Names.NATURAL);
+        Map<String, GuestReader.Instance> guests = new TreeMap<>(Names.NATURAL);
         instances.forEach(g -> guests.put(g.name(), g));
         List<Draft> drafts = new ArrayList<>();
         readStartTimes(run, instances, drafts);
@@ -105,10 +107,10 @@ final class EventReader {
     // ---------------------------------------------------------------- start times
 
     /** A guest whose {@code start} is later than 0 boots then: a start event of its own, before the list's. */
-    private void readStartTimes(ScenarioReader.Run run, List<ScenarioReader.Instance> instances, List<Draft> drafts) {
+    private void readStartTimes(RunReader.Run run, List<GuestReader.Instance> instances, List<Draft> drafts) {
         for (int i = 0; i < instances.size(); i++) {
-            ScenarioReader.Instance g = instances.get(i);
-            ScenarioReader.GuestValues v = g.draft().values();
+            GuestReader.Instance g = instances.get(i);
+            GuestReader.GuestValues v = g.draft().values();
             if (v == null || v.allocation().start().isZero()) {
                 continue;
             }
@@ -118,14 +120,14 @@ final class EventReader {
                 continue;
             }
             Entry.Found f = g.draft().entry().find("start");
-            drafts.add(new Draft(ScenarioReader.seconds(start), tick, -instances.size() + i, "start " + g.name(),
+            drafts.add(new Draft(Entry.seconds(start), tick, -instances.size() + i, "start " + g.name(),
                     Kind.START, f.value().origin(), f.path(), g.name(), null, null, null));
         }
     }
 
     /** The first tick starting at or after {@code at}, or null (reported at {@code key}) when it is beyond the run. */
-    private Long tickOf(Duration at, ScenarioReader.Run run, Entry entry, String key) {
-        long tick = ScenarioReader.ceilDiv(at.toNanos(), run.tick().toNanos());
+    private Long tickOf(Duration at, RunReader.Run run, Entry entry, String key) {
+        long tick = Entry.ceilDiv(at.toNanos(), run.tick().toNanos());
         if (tick >= run.ticks()) {
             Duration lastStart = run.tick().multipliedBy(Math.max(0, run.ticks() - 1));
             Entry.Found written = entry.find(key);
@@ -138,8 +140,8 @@ final class EventReader {
 
     // ---------------------------------------------------------------- the events list
 
-    private void readEvents(Entry top, ScenarioReader.Run run, Map<String, ScenarioReader.HostDraft> hosts,
-                            Map<String, ScenarioReader.Instance> guests, List<Draft> drafts) {
+    private void readEvents(Entry top, RunReader.Run run, Map<String, HostReader.HostDraft> hosts,
+                            Map<String, GuestReader.Instance> guests, List<Draft> drafts) {
         Entry.Found found = top.find("events");
         if (found == null) {
             return;
@@ -166,8 +168,8 @@ final class EventReader {
         }
     }
 
-    private Draft readEvent(Entry event, int index, ScenarioReader.Run run, Map<String, ScenarioReader.HostDraft> hosts,
-                            Map<String, ScenarioReader.Instance> guests) {
+    private Draft readEvent(Entry event, int index, RunReader.Run run, Map<String, HostReader.HostDraft> hosts,
+                            Map<String, GuestReader.Instance> guests) {
         int before = problems.reports();
         event.checkKeys(EVENT_KEYS);
         Duration at = null;
@@ -205,12 +207,12 @@ final class EventReader {
         if (d == null || tick == null || problems.reports() != before) {
             return null;
         }
-        return new Draft(ScenarioReader.seconds(at), tick, index, d.what(), d.kind(), event.origin(), event.path(),
+        return new Draft(Entry.seconds(at), tick, index, d.what(), d.kind(), event.origin(), event.path(),
                 d.guest(), d.changes(), d.workload(), null);
     }
 
     /** {@code start = NAME} or {@code stop = NAME}. */
-    private Draft readLifecycle(Entry event, String action, Map<String, ScenarioReader.Instance> guests) {
+    private Draft readLifecycle(Entry event, String action, Map<String, GuestReader.Instance> guests) {
         String name = guestName(event, action, guests);
         if (name == null) {
             return null;
@@ -220,7 +222,7 @@ final class EventReader {
     }
 
     /** A known guest named at {@code key} of {@code entry}, or null (reported). */
-    private String guestName(Entry entry, String key, Map<String, ScenarioReader.Instance> guests) {
+    private String guestName(Entry entry, String key, Map<String, GuestReader.Instance> guests) {
         String name = entry.string(key);
         if (name == null) {
             return null;
@@ -237,8 +239,8 @@ final class EventReader {
     }
 
     /** {@code workload { guest = NAME, type = ..., ... }}: validated like the guest's own workload. */
-    private Draft readWorkloadEvent(Entry event, Map<String, ScenarioReader.HostDraft> hosts,
-                                    Map<String, ScenarioReader.Instance> guests, ScenarioReader.Run run) {
+    private Draft readWorkloadEvent(Entry event, Map<String, HostReader.HostDraft> hosts,
+                                    Map<String, GuestReader.Instance> guests, RunReader.Run run) {
         Entry.Found found = event.find("workload");
         if (!(found.value() instanceof ConfigObject object)) {
             event.problemAtValue("workload", "expected a workload { guest = vm-1, type = uniform, ... }, got "
@@ -254,9 +256,9 @@ final class EventReader {
         if (name == null) {
             return null;
         }
-        ScenarioReader.Instance guest = guests.get(name);
-        ScenarioReader.GuestValues v = guest.draft().values();
-        String memory = "the memory of guest " + name + " (" + ScenarioReader.sizeOf(v.configuredPages()) + ")";
+        GuestReader.Instance guest = guests.get(name);
+        GuestReader.GuestValues v = guest.draft().values();
+        String memory = "the memory of guest " + name + " (" + Entry.sizeOf(v.configuredPages()) + ")";
         Entry withoutGuest = Entry.of(problems, workload.path(), object.withoutKey("guest"));
         Entry.Found type = withoutGuest.find("type");
         if (type != null && "trace".equals(type.value().unwrapped())) {
@@ -264,12 +266,12 @@ final class EventReader {
                     + " phases or idle), not to a trace");
             return null;
         }
-        WorkloadSettings settings = reader.readWorkload(withoutGuest, v.configuredPages(), memory, false);
+        WorkloadSettings settings = workloads.readWorkload(withoutGuest, v.configuredPages(), memory, false);
         if (settings == null) {
             return null;
         }
-        reader.checkBatchSize(event, "workload", hosts.get(reader.hostOf(guest)), settings, v.processes(),
-                ScenarioReader.seconds(run.tick()));
+        workloads.checkBatchSize(event, "workload", hosts.get(guestHosts.hostOf(guest)), settings, v.processes(),
+                Entry.seconds(run.tick()));
         return new Draft(0, 0, 0, "workload " + name + ": " + settings.type(), Kind.WORKLOAD, null, null, name, null,
                 settings, null);
     }
@@ -278,7 +280,7 @@ final class EventReader {
      * {@code set { "hosts.NAME.policy.tau" = 0.75, ... }}: keys are paths (quote them); an object
      * may also nest them ({@code hosts { NAME { policy { tau = 0.75 } } }}).
      */
-    private Draft readSet(Entry event, Map<String, ScenarioReader.HostDraft> hosts) {
+    private Draft readSet(Entry event, Map<String, HostReader.HostDraft> hosts) {
         Entry.Found found = event.find("set");
         if (!(found.value() instanceof ConfigObject object)) {
             event.problemAtValue("set", "expected the values to change, such as set { \"hosts.host-a.policy.tau\" = 0.75 },"
@@ -305,7 +307,7 @@ final class EventReader {
             }
             String host = p.get(1);
             String key = String.join(".", p.subList(2, p.size()));
-            ScenarioReader.HostDraft draft = hosts.get(host);
+            HostReader.HostDraft draft = hosts.get(host);
             if (draft == null) {
                 problems.at(leaf.value().origin(), shown, "no host named " + host + Names.didYouMean(host, hosts.keySet())
                         + "; hosts: " + String.join(", ", hosts.keySet()));
@@ -378,10 +380,10 @@ final class EventReader {
      * run until then; a start needs a guest that is not running, a stop and a workload change one
      * that is.
      */
-    private void checkLifecycles(List<Draft> drafts, List<ScenarioReader.Instance> instances, ScenarioReader.Run run) {
+    private void checkLifecycles(List<Draft> drafts, List<GuestReader.Instance> instances, RunReader.Run run) {
         Map<String, Boolean> running = new HashMap<>();
-        for (ScenarioReader.Instance g : instances) {
-            ScenarioReader.GuestValues v = g.draft().values();
+        for (GuestReader.Instance g : instances) {
+            GuestReader.GuestValues v = g.draft().values();
             if (v != null && !v.allocation().start().isZero()) {
                 running.put(g.name(), false); // it boots at its start time
             }
@@ -420,7 +422,7 @@ final class EventReader {
     }
 
     /** Applies the set events in order, each host's settings after the last; fills in {@code after}. */
-    private List<Draft> applySets(List<Draft> drafts, Map<String, ScenarioReader.HostDraft> hosts) {
+    private List<Draft> applySets(List<Draft> drafts, Map<String, HostReader.HostDraft> hosts) {
         Map<String, ReclaimReader.Reclaim> current = new HashMap<>();
         hosts.forEach((name, h) -> current.put(name, h.reclaim()));
         List<Draft> out = new ArrayList<>();

@@ -1,11 +1,16 @@
 package ballast.app.scenario;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Name helpers of the scenario reader: the canonical (natural) order of host and guest names,
- * and "did you mean ...?" suggestions for misspelt keys and names.
+ * "did you mean ...?" suggestions for misspelt keys and names, and the rule a host, guest or
+ * OS profile name follows.
  */
 final class Names {
     /** Natural order: runs of digits compare as numbers, so web-2 comes before web-10. */
@@ -14,7 +19,31 @@ final class Names {
     /** The farthest a known name may be from a misspelling and still be suggested. */
     private static final int MAX_SUGGESTION_DISTANCE = 2;
 
+    /** Host and guest names end up in actor names and file names. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
     private Names() {
+    }
+
+    /** Reports at {@code name} of {@code parent} a name (of a {@code what}) that is not usable. */
+    static void checkName(Entry parent, String name, String what) {
+        if (!NAME.matcher(name).matches()) {
+            String article = "AEIOUaeiou".indexOf(what.charAt(0)) >= 0 ? "an " : "a ";
+            parent.problemAtValue(name, article + what + " name may hold only letters, digits, '-', '_' and '.',"
+                    + " and starts with a letter or a digit");
+        }
+    }
+
+    /** {@code names} in natural order. */
+    static List<String> sorted(Set<String> names) {
+        List<String> list = new ArrayList<>(names);
+        list.sort(NATURAL);
+        return list;
+    }
+
+    /** "; WHAT: a, b, c" (the names a user may choose from), or "; there are no WHAT". */
+    static String known(String what, Set<String> names) {
+        return names.isEmpty() ? "; there are no " + what : "; " + what + ": " + String.join(", ", sorted(names));
     }
 
     static int compareNatural(String a, String b) {

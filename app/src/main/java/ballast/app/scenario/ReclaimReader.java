@@ -58,8 +58,8 @@ final class ReclaimReader {
 
         /** The hypervisor's settings, with the swap resolved to {@code swapPages} (a host that does not reclaim gets no swap and no overhead). */
         ReclaimSettings settings(long swapPages, double tickSeconds) {
-            return new ReclaimSettings(enabled, policy, tau, headroom, ScenarioReader.seconds(balancePeriod),
-                    ScenarioReader.seconds(samplePeriod), samples, high, soft, hard, low, hysteresis,
+            return new ReclaimSettings(enabled, policy, tau, headroom, Entry.seconds(balancePeriod),
+                    Entry.seconds(samplePeriod), samples, high, soft, hard, low, hysteresis,
                     enabled ? swapPages : 0, swapInCycles, swapPagesPerSecond, enabled ? overheadPages() : 0, tickSeconds);
         }
 

@@ -216,6 +216,26 @@ class ReclaimScenarioTest {
     }
 
     @Test
+    void aParaVirtualGuestIsAdmittedWithItsWholeMemoryNotItsMin() throws Exception {
+        // 960 MiB for guests: by min (128 + 32 each) both fit, but a para-virtual guest is backed
+        // whole and never host-paged: a (512 + 32) leaves 416MiB, b needs 544MiB.
+        Path file = write("para.conf", """
+                hosts { h { memory = 1GiB, reserved = 64MiB, reclaim = on, guest-overhead = 32MiB } }
+                guests {
+                  a { host = h, mode = para, memory = 512MiB, min = 128MiB }
+                  b { host = h, mode = para, memory = 512MiB, min = 128MiB }
+                }
+                """);
+        assertThat(problems(file)).containsExactly(new Problem(file.toString(), 4, "guests.b.host",
+                "guest b (para-virtual: memory 512MiB + overhead 32MiB, backed whole and never host-paged) does not fit"
+                        + " on host h: 960MiB is left for guests (memory 1GiB - reserved 64MiB) and the guests before it"
+                        + " take 544MiB"));
+        // The same guests in full virtualization are admitted by their min.
+        assertThat(ScenarioLoader.load(file, List.of("guests.a.mode=full", "guests.b.mode=full"), null).guests())
+                .hasSize(2);
+    }
+
+    @Test
     void admissionNeedsMaxMinusMinInTheSwap() throws Exception {
         Path file = write("swap.conf", """
                 hosts { h { memory = 1GiB, reclaim = on, swap = 300MiB } }

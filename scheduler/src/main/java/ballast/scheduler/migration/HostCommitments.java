@@ -7,10 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Admission control while guests move (the scenario's rule, kept up to date): what each host has
- * promised its guests. A host that reclaims memory promises each guest its min plus the overhead
- * in memory (a para-virtual guest its whole memory plus the overhead) and its max - min in swap; a host that does not reclaim promises every guest its whole
- * memory. A guest may go to a host only when the promise fits: memory - reserved, and the swap.
+ * Admission control while guests move: what each host has promised its guests, by the one rule
+ * the scenario is loaded with ({@link Admission}: min + overhead in memory and max - min in swap
+ * on a reclaiming host, a para-virtual guest's whole memory + overhead; the whole memory on a
+ * host that does not reclaim). A guest may go to a host only when the promise fits: memory -
+ * reserved, and the swap.
  * A guest on its way to a host counts there from the start of its migration, and on the host it
  * leaves until it has left.
  *
@@ -35,26 +36,17 @@ public final class HostCommitments {
         }
     }
 
-    /**
-     * The memory (pages) {@code host} promises {@code guest}: min plus the overhead on a host that
-     * reclaims, but a para-virtual guest's whole memory plus the overhead (its reservation is
-     * backed whole, at boot and when it arrives, and the host never pages it: only its balloon can
-     * give memory back); the whole memory on a host that does not reclaim.
-     */
+    /** The memory (pages) {@code host} promises {@code guest} ({@link Admission#memoryPages}). */
     long memoryFor(String host, GuestSpec guest) {
         HostSettings h = hosts.get(host);
-        if (!h.reclaim().enabled()) {
-            return guest.configuredPages();
-        }
-        long kept = guest.mode() == ballast.abi.TranslationMode.PARA ? guest.configuredPages()
-                : guest.allocation().minPages();
-        return kept + h.reclaim().overheadPages();
+        return Admission.memoryPages(h.reclaim().enabled(), h.reclaim().overheadPages(), guest.mode(),
+                guest.configuredPages(), guest.allocation().minPages());
     }
 
-    /** The swap (pages) {@code host} promises {@code guest}. */
+    /** The swap (pages) {@code host} promises {@code guest} ({@link Admission#swapPages}). */
     long swapFor(String host, GuestSpec guest) {
         HostSettings h = hosts.get(host);
-        return h.reclaim().enabled() ? (long) guest.configuredPages() - guest.allocation().minPages() : 0;
+        return Admission.swapPages(h.reclaim().enabled(), guest.configuredPages(), guest.allocation().minPages());
     }
 
     /** Memory pages {@code host} has left for guests: memory - reserved - what it promised. */
@@ -71,7 +63,7 @@ public final class HostCommitments {
         }
         long needs = memoryFor(host, guest);
         if (needs > memoryLeft(host)) {
-            return guest.name() + " (" + (h.reclaim().enabled() ? guest.mode() == ballast.abi.TranslationMode.PARA
+            return guest.name() + " (" + (h.reclaim().enabled() ? Admission.backedWhole(guest.mode())
                     ? "para-virtual: memory + overhead " : "min + overhead " : "") + needs + " pages) does not fit on "
                     + host + " (" + memoryLeft(host) + " pages left for guests"
                     + (h.reclaim().enabled() ? ")" : "; the host does not reclaim, so a guest's whole memory counts)");

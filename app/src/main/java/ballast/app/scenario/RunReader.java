@@ -1,0 +1,74 @@
+package ballast.app.scenario;
+
+import static ballast.app.scenario.Entry.keysOf;
+import static ballast.app.scenario.Entry.show;
+
+import ballast.host.cpu.CostTable;
+import ballast.scheduler.scenario.Scenario;
+import com.typesafe.config.ConfigObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Reads the run-wide blocks of a scenario: {@code scenario} (name, seed, duration, tick,
+ * sampling, mode) into a {@link Run}, and {@code costs} into the {@link CostTable}, each through
+ * the library defaults. Problems go to the scenario's {@link Problems}.
+ */
+final class RunReader {
+    static final List<String> SCENARIO_MODES = List.of(Scenario.DETERMINISTIC, Scenario.FREE_RUNNING);
+
+    private final Problems problems;
+    private final LibraryDefaults defaults;
+
+    RunReader(Problems problems, LibraryDefaults defaults) {
+        this.problems = problems;
+        this.defaults = defaults;
+    }
+
+    /** The run-wide values of the {@code scenario} block. */
+    record Run(String name, long seed, Duration duration, Duration tick, Duration sampleEvery, String mode) {
+        /** Ticks to play: floor(duration / tick). */
+        long ticks() {
+            return duration.toNanos() / tick.toNanos();
+        }
+    }
+
+    Run readRun(Entry block, String defaultName) {
+        int before = problems.reports();
+        block.checkKeys(keysOf(defaults.object("scenario"), "name"));
+        String name = block.has("name") ? block.string("name") : defaultName;
+        if (name != null && name.isBlank()) {
+            block.problemAtValue("name", "must not be empty");
+        }
+        Long seed = block.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        Duration tick = block.positiveDuration("tick");
+        Duration duration = block.duration("duration");
+        Duration sampleEvery = block.duration("sample-every");
+        String mode = block.oneOf("mode", "mode", SCENARIO_MODES);
+        if (tick != null && duration != null && duration.compareTo(tick) < 0) {
+            block.problemAbout("duration", "must be at least one tick (" + show(tick) + "), got " + show(duration));
+        }
+        if (tick != null && sampleEvery != null && sampleEvery.compareTo(tick) < 0) {
+            block.problemAbout("sample-every", "must be at least one tick (" + show(tick) + "), got " + show(sampleEvery));
+        }
+        if (problems.reports() != before) {
+            return null;
+        }
+        return new Run(name, seed, duration, tick, sampleEvery, mode);
+    }
+
+    CostTable readCosts(Entry costs) {
+        int before = problems.reports();
+        ConfigObject defaultCosts = defaults.object("costs");
+        costs.checkKeys(defaultCosts.keySet());
+        for (String key : new TreeSet<>(defaultCosts.keySet())) {
+            costs.integer(key, 0, Integer.MAX_VALUE);
+        }
+        if (problems.reports() != before) {
+            return null;
+        }
+        ConfigObject own = costs.own();
+        return CostTable.fromConfig(own == null ? defaultCosts.toConfig() : own.withFallback(defaultCosts).toConfig());
+    }
+}
