@@ -1,9 +1,7 @@
 package ballast.host.control;
 
-import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
 import ballast.host.policy.ReclaimSettings;
-import ballast.wire.WireMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -12,5 +10,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * reclaims with {@code reclaim} (e.g. {@code hosts.host-a.policy.tau = 0.75}), and rebalances at
  * once. A setting the host cannot take is refused in the reply and changes nothing.
  */
-public record Reconfigure(ReclaimSettings reclaim, ActorRef<Reconfigured> replyTo) implements ToHypervisor, WireMessage {
+public record Reconfigure(ReclaimSettings reclaim, ActorRef<Reconfigured> replyTo) implements HostControl {
 }

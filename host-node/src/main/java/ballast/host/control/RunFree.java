@@ -1,8 +1,6 @@
 package ballast.host.control;
 
-import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
-import ballast.wire.WireMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -17,5 +15,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  *                   report progress with a {@link HostTickDone}
  */
 public record RunFree(long ticks, long checkEvery, ActorRef<HostTickDone> replyTo)
-        implements ToHypervisor, WireMessage {
+        implements HostControl {
 }

@@ -1,8 +1,6 @@
 package ballast.host.control;
 
-import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
-import ballast.wire.WireMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -12,5 +10,5 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param audit  whether to audit every guest's memory and check every invariant after the tick
  */
 public record RunTick(long tick, boolean sample, boolean audit, ActorRef<HostTickDone> replyTo)
-        implements ToHypervisor, WireMessage {
+        implements HostControl {
 }

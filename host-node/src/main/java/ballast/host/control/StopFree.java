@@ -1,8 +1,6 @@
 package ballast.host.control;
 
-import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
-import ballast.wire.WireMessage;
 
 /**
  * The clock asks a hypervisor playing a free run ({@link RunFree}) to end it early (Ctrl-C): the
@@ -10,5 +8,5 @@ import ballast.wire.WireMessage;
  * guest still plays one tick told it is the last (audited), and the final report follows as at the
  * planned end. Ignored when no free run is playing or it would end sooner anyway.
  */
-public record StopFree() implements ToHypervisor, WireMessage {
+public record StopFree() implements HostControl {
 }
