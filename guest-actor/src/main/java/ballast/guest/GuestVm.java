@@ -1,5 +1,6 @@
 package ballast.guest;
 
+import ballast.guest.os.GuestOs;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.abi.Boot;
 import ballast.abi.BootRefused;
