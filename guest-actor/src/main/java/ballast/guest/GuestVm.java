@@ -1,5 +1,7 @@
 package ballast.guest;
 
+import ballast.guest.balloon.Balloon;
+import ballast.guest.balloon.BalloonDriver;
 import ballast.guest.os.GuestOs;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.abi.Boot;

@@ -1,5 +1,6 @@
 package ballast.guest;
 
+import ballast.guest.balloon.Balloon;
 import ballast.abi.Reservation;
 import ballast.abi.TickResult;
 import ballast.abi.TickStart;

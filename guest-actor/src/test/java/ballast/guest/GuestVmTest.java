@@ -1,5 +1,6 @@
 package ballast.guest;
 
+import ballast.guest.balloon.BalloonDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.os.GuestOs;

@@ -1,5 +1,6 @@
 package ballast.guest;
 
+import ballast.guest.balloon.Balloon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
