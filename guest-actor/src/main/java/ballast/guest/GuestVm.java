@@ -1,12 +1,14 @@
 package ballast.guest;
 
+import ballast.guest.balloon.Balloon;
+import ballast.guest.balloon.BalloonDriver;
+import ballast.guest.os.GuestOs;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.abi.Boot;
 import ballast.abi.BootRefused;
 import ballast.abi.Booted;
 import ballast.abi.GuestCall;
 import ballast.abi.RemapNotice;
-import ballast.abi.Reservation;
 import ballast.abi.TickAck;
 import ballast.abi.TickResult;
 import ballast.abi.TickStart;
@@ -42,32 +44,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *       {@code n}); else keep the orders for when {@code TickStart(n + 1)} comes. After generating,
  *       tell the driver which PPNs were pinned ({@link BalloonDriver.Pinned}).</li>
  * </ol>
- * The exchange with the driver is skipped, as a step with nothing to do, when no balloon call is
- * unresolved (neither the work of tick {@code n - 1} nor of {@code n} carried an inflate or a
- * deflate), the result of tick {@code n - 1} carried no balloon status, and the target (within the
- * cap) equals the balloon; the work of tick {@code n + 1} is then generated at once. Without a
- * driver (ballooning disabled) the same holds with no exchange at all.
- *
- * <p>So the work of tick {@code n + 1} depends on the guest's own state, the driver's step of
- * {@code TickStart(n)} and the decisions carried by {@code TickStart(n)}, never on when a result or
- * a reply arrived: the same scenario and seed give the same work whatever the thread timing. A
- * result's effects on what the guest generates are taken at a fixed tick: balloon status goes to
- * the driver with the next {@code TickStart}, a refused stale {@code mmu_update} is re-issued two
- * ticks later when working ahead ({@link GuestOs#setRemapLag}).
- *
- * <h2>Stall</h2>
- * {@code TickStart(n).stall} makes the work of tick {@code n + 1} carry no workload accesses (it is
- * counted in {@code stalledTicks}); its page-outs and balloon calls still go. The work of tick
- * {@code n} may already exist when the stall arrives, so every guest honours a stall one tick on,
- * whether it works ahead or not.
- *
- * <h2>Workload change</h2>
- * {@link SetWorkload}, received between {@code TickStart(n)} and {@code TickStart(n + 1)} (the clock
- * sends it between ticks), replaces the workload from the work of tick {@code n + 2} on (the work of
- * tick {@code n + 1} may already exist); received before the guest's first tick, from its first
- * work. The reply ({@link WorkloadSet}) goes at once, with that tick, or with the reason the
- * workload was refused (then nothing changes). A later change before the first takes effect
- * replaces it.
+ * The exchange is skipped when the driver's step would have nothing to do
+ * ({@link TickSchedule#nothingToDo}). Stalls, workload changes and why the work never depends on
+ * when a message arrived: see {@link TickSchedule}.
  */
 public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
@@ -133,28 +112,16 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private final ActorRef<BalloonDriver.Command> driver;
     private final ActorRef<Balloon.Orders> driverReplies;
 
+    /** What goes into each tick's work, and when: orders, stalls, workload changes, balloon calls. */
+    private final TickSchedule schedule = new TickSchedule();
     /** The last TickStart received, or null. */
     private TickStart started;
-    /** The tick of the last TickStart received, here or (a migrated guest) by the incarnation it came from. */
-    private long lastStartedTick = Long.MIN_VALUE;
     /** A TickStart whose work waits for the driver's step of the previous tick. */
     private TickStart waiting;
     /** Tick n + 1's work, generated while the hypervisor applies tick n; null when none. */
     private TickWork ahead;
-    /** The driver's orders for the next work to generate, or null; and whether a reply is awaited. */
-    private Balloon.Orders orders;
+    /** Whether the driver's step is awaited. */
     private boolean awaitingDriver;
-    /** The last work tick that carried a balloon call (inflate or deflate). */
-    private long lastCallWork = Long.MIN_VALUE;
-    /** balloonStatus of the last result, and its tick. */
-    private int lastStatus;
-    private long lastStatusTick = Long.MIN_VALUE;
-    /** Stall decisions, by the parity of the work tick they apply to: the tick, and the decision. */
-    private final long[] stallTick = {Long.MIN_VALUE, Long.MIN_VALUE};
-    private final boolean[] stall = new boolean[2];
-    /** A workload change taken and not yet effective, and the first work tick it applies to. */
-    private WorkloadSettings nextWorkload;
-    private long nextWorkloadTick;
     private boolean warnedNoDriver;
     /** A migration's stop-and-copy waiting for the driver's step, or waiting for the driver's saved state. */
     private Migrate migrateWhenStepped;
@@ -217,30 +184,18 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         this.os.setRemapLag(workAhead ? 2 : 1);
         if (snapshot != null) {
             os.restore(snapshot.os());
-            orders = snapshot.orders();
-            lastCallWork = snapshot.lastCallWork();
-            lastStatus = snapshot.lastStatus();
-            lastStatusTick = snapshot.lastStatusTick();
-            System.arraycopy(snapshot.stallTick(), 0, stallTick, 0, 2);
-            stall[0] = (snapshot.stallBits() & 1) != 0;
-            stall[1] = (snapshot.stallBits() & 2) != 0;
-            nextWorkload = snapshot.nextWorkload();
-            nextWorkloadTick = snapshot.nextWorkloadTick();
-            lastStartedTick = snapshot.lastStartedTick();
+            schedule.restore(snapshot);
         }
         this.hypervisor = hypervisor;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
         this.workAhead = workAhead;
         this.self = context.messageAdapter(ToGuest.class, FromHypervisor::new);
-        if (settings.memory().balloonEnabled()) {
-            this.driver = context.spawn(driverBehavior.apply(settings.memory()), "balloon");
+        boolean balloon = settings.memory().balloonEnabled();
+        this.driver = balloon ? context.spawn(driverBehavior.apply(settings.memory()), "balloon") : null;
+        this.driverReplies = balloon ? context.messageAdapter(Balloon.Orders.class, FromDriver::new) : null;
+        this.driverSaves = balloon ? context.messageAdapter(Balloon.State.class, FromDriverSave::new) : null;
+        if (balloon) {
             context.watchWith(driver, new DriverStopped());
-            this.driverReplies = context.messageAdapter(Balloon.Orders.class, FromDriver::new);
-            this.driverSaves = context.messageAdapter(Balloon.State.class, FromDriverSave::new);
-        } else {
-            this.driver = null;
-            this.driverReplies = null;
-            this.driverSaves = null;
         }
         hypervisor.tell(new Boot(settings.index(), settings.name(), self));
     }
@@ -258,17 +213,12 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
                 .build();
     }
 
+    /** Stop-and-copy: after the driver's step of the last tick, the driver's state (if any), then the handover. */
     private Behavior<Command> onMigrate(Migrate migrate) {
         if (awaitingDriver) {
             migrateWhenStepped = migrate; // the driver's step of the last tick comes first
             return this;
-        }
-        return handOver(migrate);
-    }
-
-    /** Stop-and-copy: the driver's state first (when there is a driver), then the handover, and stop. */
-    private Behavior<Command> handOver(Migrate migrate) {
-        if (driver == null) {
+        } else if (driver == null) {
             return handOver(migrate, null);
         }
         migrating = migrate;
@@ -283,9 +233,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     }
 
     private Behavior<Command> handOver(Migrate migrate, Balloon.State balloon) {
-        migrate.replyTo().tell(new GuestHandover(os.settings().name(), new GuestVmSnapshot(os.snapshot(), balloon,
-                orders, lastCallWork, lastStatus, lastStatusTick, stallTick.clone(), (stall[0] ? 1 : 0) | (stall[1] ? 2 : 0),
-                nextWorkload, nextWorkloadTick, lastStartedTick)));
+        migrate.replyTo().tell(new GuestHandover(os.settings().name(), schedule.snapshot(os.snapshot(), balloon)));
         return Behaviors.stopped();
     }
 
@@ -294,19 +242,18 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         return this;
     }
 
+    /** Routes a hypervisor message (the ABI's {@link ToGuest} family) to its handler. */
     private Behavior<Command> onHypervisor(FromHypervisor wrapped) {
         ToGuest message = wrapped.message();
-        if (message instanceof TickStart) {
-            onTickStart((TickStart) message);
-        } else if (message instanceof TickResult) {
-            onTickResult((TickResult) message);
-        } else if (message instanceof RemapNotice) {
-            RemapNotice notice = (RemapNotice) message;
+        if (message instanceof TickStart start) {
+            onTickStart(start);
+        } else if (message instanceof TickResult result) {
+            onTickResult(result);
+        } else if (message instanceof RemapNotice notice) {
             os.remapped(notice.ppns(), notice.mpns());
-        } else if (message instanceof Booted) {
-            os.booted(((Booted) message).p2m());
-        } else if (message instanceof BootRefused) {
-            BootRefused refused = (BootRefused) message;
+        } else if (message instanceof Booted booted) {
+            os.booted(booted.p2m());
+        } else if (message instanceof BootRefused refused) {
             getContext().getLog().error("{}: boot refused ({}): {}", os.settings().name(), refused.reason(), refused.detail());
             return Behaviors.stopped();
         }
@@ -319,10 +266,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             throw new InjectedFault(os.settings().name() + ": injected fault at tick " + start.tick());
         }
         started = start;
-        lastStartedTick = start.tick();
-        int slot = (int) ((start.tick() + 1) & 1);
-        stallTick[slot] = start.tick() + 1;
-        stall[slot] = start.stall();
+        schedule.started(start);
         if (ahead != null && ahead.tick() != start.tick()) {
             ahead = null; // not the tick being played (cannot happen with a well-behaved hypervisor)
         }
@@ -339,8 +283,9 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     /** After the work of {@code start.tick()} went out: the driver's step, or (nothing to do) the next work at once. */
     private void stepDriver(TickStart start) {
         long n = start.tick();
-        int status = lastStatusTick == n - 1 ? lastStatus : 0;
-        if (driver != null && !nothingToDo(n, start.balloonTargetPages(), status)) {
+        int status = schedule.statusFor(n);
+        if (driver != null && !schedule.nothingToDo(n, start.balloonTargetPages(), status,
+                os.settings().memory().balloonCapPages(), os.balloonPages())) {
             awaitingDriver = true;
             driver.tell(new BalloonDriver.Tick(n, start.balloonTargetPages(), status, driverReplies));
             return;
@@ -353,19 +298,10 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         workAhead(start);
     }
 
-    /**
-     * Whether the driver's step for tick {@code n} would be a step with nothing to do: no call
-     * unresolved, no status to learn, and the target within the cap equal to the balloon.
-     */
-    private boolean nothingToDo(long n, int target, int status) {
-        int goal = Math.max(0, Math.min(target, os.settings().memory().balloonCapPages()));
-        return status == 0 && lastCallWork < n - 1 && goal == os.balloonPages();
-    }
-
     private Behavior<Command> onDriverStep(FromDriver reply) {
         Balloon.Orders step = reply.orders();
         awaitingDriver = false;
-        orders = step;
+        schedule.ordersCame(step);
         if (waiting != null && waiting.tick() == step.tick() + 1) {
             TickStart start = waiting;
             waiting = null;
@@ -377,7 +313,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         if (migrateWhenStepped != null && !awaitingDriver && waiting == null) {
             Migrate migrate = migrateWhenStepped;
             migrateWhenStepped = null;
-            return handOver(migrate);
+            return onMigrate(migrate);
         }
         return this;
     }
@@ -393,36 +329,18 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         }
     }
 
-    /** Generates the work of {@code tick}: the driver's pending orders first, then the workload (unless stalled). */
+    /** Generates the work of {@code tick} (see {@link TickSchedule#generate}) and tells the driver what was pinned. */
     private TickWork generate(long tick) {
-        Balloon.Orders step = orders;
-        orders = null;
-        if (step != null && step.tick() != tick - 1) {
-            throw new IllegalStateException(os.settings().name() + ": balloon orders of tick " + step.tick()
-                    + " reach the work of tick " + tick);
-        }
-        if (nextWorkload != null && tick >= nextWorkloadTick) {
-            os.changeWorkload(nextWorkload, tick);
-            nextWorkload = null;
-        }
-        boolean stalled = stallTick[(int) (tick & 1)] == tick && stall[(int) (tick & 1)];
-        GuestOs.BalloonOrders balloon = step == null ? GuestOs.BalloonOrders.NONE
-                : new GuestOs.BalloonOrders(step.release(), step.pinPages(), step.deflate());
-        GuestOs.Work work = os.generate(tick, maxMmuUpdateEntries, balloon, stalled);
+        TickSchedule.Generated generated = schedule.generate(os, tick, maxMmuUpdateEntries);
+        GuestOs.Work work = generated.work();
         String traceError = os.takeTraceError();
         if (traceError != null) {
             getContext().getLog().error("{}: {}", os.settings().name(), traceError);
         }
-        if (step != null && step.pinPages() > 0) {
+        if (generated.pinRequested() > 0) {
             driver.tell(new BalloonDriver.Pinned(tick, work.pinned()));
         }
-        Reservation r = work.reservation();
-        if (r != null && (r.inflate().length > 0 || r.deflate().length > 0)) {
-            lastCallWork = tick;
-        }
-        // The guest's own buffers, not copies: GuestOs writes them again only after this tick's result.
-        return new TickWork(os.settings().index(), tick, work.mmuUpdates(), work.opBuffer(), work.opCount(),
-                work.valueBuffer(), work.valueCount(), work.kernel(), r, self);
+        return generated.toWire(os.settings().index(), tick, self);
     }
 
     private void onTickResult(TickResult result) {
@@ -432,22 +350,15 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         if (!os.verify(result)) {
             getContext().getLog().error("{}: tick {} reads differ from what the guest wrote", os.settings().name(), result.tick());
         }
-        lastStatus = result.balloonStatus();
-        lastStatusTick = result.tick();
+        schedule.resultCame(result);
         boolean audit = started != null && started.tick() == result.tick() && started.audit();
         hypervisor.tell(new TickAck(os.settings().index(), result.tick(), os.counters(), audit ? os.audit() : null, self));
     }
 
     private Behavior<Command> onSetWorkload(SetWorkload set) {
         String problem = os.workloadProblem(set.workload());
-        if (problem != null) {
-            set.replyTo().tell(new WorkloadSet(os.settings().name(), -1, problem));
-            return this;
-        }
-        nextWorkload = set.workload();
-        boolean begun = lastStartedTick != Long.MIN_VALUE;
-        nextWorkloadTick = begun ? lastStartedTick + 2 : Long.MIN_VALUE;
-        set.replyTo().tell(new WorkloadSet(os.settings().name(), begun ? nextWorkloadTick : -1, null));
+        long fromTick = problem == null ? schedule.changeWorkload(set.workload()) : -1;
+        set.replyTo().tell(new WorkloadSet(os.settings().name(), fromTick, problem));
         return this;
     }
 

@@ -1,5 +1,7 @@
 package ballast.guest;
 
+import ballast.guest.balloon.Balloon;
+
 /**
  * A guest VM's whole state between two ticks, as it travels in a live migration's stop-and-copy:
  * its guest OS ({@link GuestOsSnapshot}), its balloon driver's state (null when ballooning is

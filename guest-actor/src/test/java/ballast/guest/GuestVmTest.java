@@ -1,7 +1,10 @@
 package ballast.guest;
 
+import ballast.guest.balloon.BalloonDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ballast.guest.os.GuestOs;
+import ballast.guest.os.PerfectHost;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.abi.Boot;

@@ -2,6 +2,7 @@ package ballast.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ballast.guest.os.GuestOs;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;

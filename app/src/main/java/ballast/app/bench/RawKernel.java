@@ -1,6 +1,6 @@
 package ballast.app.bench;
 
-import ballast.guest.GuestOs;
+import ballast.guest.os.GuestOs;
 import ballast.guest.GuestSettings;
 import ballast.abi.MmuUpdate;
 import ballast.abi.Ops;

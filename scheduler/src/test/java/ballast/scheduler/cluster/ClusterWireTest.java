@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ballast.guest.ContentSettings;
 import ballast.guest.GuestHandover;
 import ballast.guest.GuestMemorySettings;
-import ballast.guest.Balloon;
+import ballast.guest.balloon.Balloon;
 import ballast.guest.GuestOsSnapshot;
 import ballast.guest.GuestVmSnapshot;
 import ballast.guest.GuestSettings;

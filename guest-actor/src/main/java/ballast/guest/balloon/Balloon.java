@@ -1,5 +1,6 @@
-package ballast.guest;
+package ballast.guest.balloon;
 
+import ballast.guest.GuestMemorySettings;
 import ballast.abi.TickResult;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;

@@ -1,10 +1,11 @@
-package ballast.guest;
+package ballast.guest.balloon;
 
+import ballast.guest.GuestMemorySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ballast.guest.Balloon.Orders;
-import ballast.guest.Balloon.Outcome;
+import ballast.guest.balloon.Balloon.Orders;
+import ballast.guest.balloon.Balloon.Outcome;
 import ballast.abi.TickResult;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

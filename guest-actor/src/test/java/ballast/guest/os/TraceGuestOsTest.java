@@ -1,7 +1,9 @@
-package ballast.guest;
+package ballast.guest.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ballast.guest.ContentSettings;
+import ballast.guest.GuestSettings;
 import ballast.guest.workload.TraceFormat;
 import ballast.guest.workload.TraceScan;
 import ballast.guest.workload.TraceSpec;

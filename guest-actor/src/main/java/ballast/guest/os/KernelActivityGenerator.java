@@ -1,4 +1,4 @@
-package ballast.guest;
+package ballast.guest.os;
 
 import ballast.abi.KernelActivity;
 import ballast.abi.KernelEvent;

@@ -1,8 +1,10 @@
-package ballast.guest;
+package ballast.guest.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ballast.guest.ContentSettings;
+import ballast.guest.GuestSettings;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.TraceFormat;
 import ballast.guest.workload.TraceScan;

@@ -1,8 +1,12 @@
-package ballast.guest;
+package ballast.guest.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ballast.guest.GuestOsSnapshot;
+import ballast.guest.ContentSettings;
+import ballast.guest.GuestMemorySettings;
+import ballast.guest.GuestSettings;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.SeededStream;
 import ballast.guest.workload.WorkloadSettings;

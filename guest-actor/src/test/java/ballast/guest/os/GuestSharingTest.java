@@ -1,8 +1,11 @@
-package ballast.guest;
+package ballast.guest.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ballast.guest.GuestSettings;
+import ballast.guest.ContentModel;
+import ballast.guest.ContentSettings;
 import ballast.guest.workload.FileImage;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;

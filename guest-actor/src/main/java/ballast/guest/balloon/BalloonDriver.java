@@ -1,5 +1,6 @@
-package ballast.guest;
+package ballast.guest.balloon;
 
+import ballast.guest.GuestMemorySettings;
 import ballast.abi.TickResult;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -11,7 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * A guest's balloon driver: the private channel between the hypervisor's reclamation and the
- * guest OS, a child of its {@link GuestVm}. A thin router around {@link Balloon}, which holds the
+ * guest OS, a child of its {@link ballast.guest.GuestVm}. A thin router around {@link Balloon}, which holds the
  * algorithm, the ballooned PPNs and the back-off.
  *
  * <p>Protocol, per tick {@code n} (GuestVm is the only sender, so its messages arrive in order):
@@ -29,7 +30,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * its guest's local child: its messages never cross a node and are not serialized.
  *
  * <p>GuestVm may skip the exchange for a tick when the step would have nothing to do (see
- * {@link GuestVm}); the driver does not hear of that tick, which changes nothing it holds.
+ * {@link ballast.guest.GuestVm}); the driver does not hear of that tick, which changes nothing it holds.
  */
 public final class BalloonDriver extends AbstractBehavior<BalloonDriver.Command> {
 

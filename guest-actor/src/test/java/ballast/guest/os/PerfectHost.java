@@ -1,4 +1,4 @@
-package ballast.guest;
+package ballast.guest.os;
 
 import ballast.abi.MmuUpdate;
 import ballast.abi.Ops;
@@ -21,23 +21,23 @@ import java.util.Map;
  * the balloon. Para-virtual PPNs get frames {@code 1000 + ppn} at boot and fresh ones when
  * deflated (told by {@link #takeNotice()}). Inflate and deflate can be made to be refused.
  */
-final class PerfectHost {
-    final TranslationMode mode;
-    final int pages;
+public final class PerfectHost {
+    public final TranslationMode mode;
+    public final int pages;
     /** Guest page table: key -> PPN (para: key -> MPN, with {@link #m2p}). */
-    final Map<Long, Integer> table = new HashMap<>();
-    final long[] memory;
-    final boolean[] ballooned;
-    final int[] p2m;
-    final Map<Integer, Integer> m2p = new HashMap<>();
-    int nextMpn;
-    boolean refuseInflate;
-    boolean refuseDeflate;
+    public final Map<Long, Integer> table = new HashMap<>();
+    public final long[] memory;
+    public final boolean[] ballooned;
+    public final int[] p2m;
+    public final Map<Integer, Integer> m2p = new HashMap<>();
+    public int nextMpn;
+    public boolean refuseInflate;
+    public boolean refuseDeflate;
     /** Every page-out's content as the disk read it, in order. */
-    final List<Long> diskReads = new ArrayList<>();
+    public final List<Long> diskReads = new ArrayList<>();
     private final List<int[]> notice = new ArrayList<>();
 
-    PerfectHost(TranslationMode mode, int pages) {
+    public PerfectHost(TranslationMode mode, int pages) {
         this.mode = mode;
         this.pages = pages;
         this.memory = new long[pages];
@@ -50,15 +50,15 @@ final class PerfectHost {
         nextMpn = 1000 + pages;
     }
 
-    int[] bootP2m() {
+    public int[] bootP2m() {
         return mode == TranslationMode.PARA ? p2m.clone() : new int[0];
     }
 
-    TickResult apply(long tick, GuestOs.Work w) {
+    public TickResult apply(long tick, GuestOs.Work w) {
         return apply(tick, w.mmuUpdates(), w.ops(), w.values(), w.reservation());
     }
 
-    TickResult apply(long tick, List<MmuUpdate> mmu, long[] ops, long[] values, Reservation r) {
+    public TickResult apply(long tick, List<MmuUpdate> mmu, long[] ops, long[] values, Reservation r) {
         Reservation res = r == null ? Reservation.NONE : r;
         for (int ppn : res.pageOuts()) {
             check(!ballooned[ppn], "page-out of ballooned PPN " + ppn);
@@ -133,7 +133,7 @@ final class PerfectHost {
     }
 
     /** The para-virtual remap notice of the last tick (PPNs, MPNs), or null. */
-    int[][] takeNotice() {
+    public int[][] takeNotice() {
         if (notice.isEmpty()) {
             return null;
         }
@@ -154,7 +154,7 @@ final class PerfectHost {
         return ppn;
     }
 
-    java.util.Set<Integer> mappedPpns() {
+    public java.util.Set<Integer> mappedPpns() {
         java.util.Set<Integer> s = new java.util.HashSet<>();
         for (int t : table.values()) {
             s.add(mode == TranslationMode.PARA ? m2p.get(t) : t);
@@ -162,7 +162,7 @@ final class PerfectHost {
         return s;
     }
 
-    int balloonSize() {
+    public int balloonSize() {
         int n = 0;
         for (boolean b : ballooned) {
             n += b ? 1 : 0;
@@ -171,7 +171,7 @@ final class PerfectHost {
     }
 
     /** The token at each key the guest maps. */
-    long read(long key) {
+    public long read(long key) {
         return memory[ppnOf(key, "audit")];
     }
 

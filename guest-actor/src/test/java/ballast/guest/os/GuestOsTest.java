@@ -1,8 +1,10 @@
-package ballast.guest;
+package ballast.guest.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ballast.guest.ContentSettings;
+import ballast.guest.GuestSettings;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.abi.MmuUpdate;
@@ -140,8 +142,8 @@ class GuestOsTest {
             keys.add(key);
         }
         assertThat(keys).hasSize(1000);
-        assertThat(Ops.vpn(os.keyOf(1 * 2))).isGreaterThanOrEqualTo(GuestOs.HIGH_REGION_VPN);
-        assertThat(Ops.vpn(os.keyOf(0))).isEqualTo(GuestOs.LOW_REGION_VPN);
+        assertThat(Ops.vpn(os.keyOf(1 * 2))).isGreaterThanOrEqualTo(PageTable.HIGH_REGION_VPN);
+        assertThat(Ops.vpn(os.keyOf(0))).isEqualTo(PageTable.LOW_REGION_VPN);
     }
     @Test
     void ticksAreHandedOverInTwoAlternatingBuffersThatAreNotWrittenBeforeTheirTickIsVerified() {

@@ -1,0 +1,428 @@
+package ballast.guest.os;
+
+import ballast.abi.Ops;
+import ballast.abi.Tokens;
+import ballast.guest.ContentModel;
+import ballast.guest.GuestSettings;
+import ballast.guest.workload.TraceWorkload;
+import ballast.guest.workload.Workload;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+
+/**
+ * Builds one tick's work into the {@link OpStream} and the {@link MmuBatch}: first the guest OS's
+ * own work (its image on the first tick, re-issued refused mappings), then the balloon driver's
+ * orders (free what it gives back, pin what it asks for), then the workload's accesses, each one
+ * bringing its page in first when it is not in memory.
+ *
+ * <p>How a page is brought in: a PPN is taken from the allocator, else the {@link ClockPager}'s
+ * hand finds a victim in at most two rounds, which is paged out to the guest's virtual disk (its
+ * content stays in the {@link IntegrityRecord}, its PPN goes into the tick's page-outs, its
+ * mapping is removed: {@code UNMAP}, or an {@code mmu_update} clear entry for a para-virtual
+ * guest). Then the page is mapped and filled: zeroed (a file-backed guest), its content model's
+ * first token, or its recorded token written back (a page-in). When every resident page was used
+ * in this tick there is no victim, and the tick's remaining workload accesses are not made (the
+ * guest is thrashing: its usable memory is smaller than what one tick touches). Pages for the
+ * balloon: free PPNs first, then victims found in one round of the hand (like Linux's balloon,
+ * which allocates without retrying); never the guest's last usable PPN.
+ *
+ * <p>"Accessed" means read or written by the tick's operations: the workload's accesses and the
+ * guest OS's own writes (filling a new page, a page-in, re-issued mappings). The per-access path
+ * writes packed longs and primitive arrays only; no object per access.
+ *
+ * <p>It owns the tick's page-outs and pins and the guest's access and paging counters. Owned by
+ * one {@link GuestOs}, not thread-safe.
+ */
+final class TickBuilder {
+    private final GuestSettings settings;
+    private final int processes;
+    private final boolean para;
+    private final boolean fileBacked;
+    private final PageTable pages;
+    private final ClockPager pager;
+    private final IntegrityRecord record;
+    private final MmuBatch mmu;
+    private final OpStream stream;
+    private final OsImage image;
+    private final ContentModel content;
+    /** The traces replayed, or null for a synthetic workload. */
+    private final TraceWorkload traces;
+    private Workload workload;
+    /** The tick the current workload started at (its phases are timed from there). */
+    private long workloadStartTick;
+
+    /** The tick being generated, as a stamp. */
+    private int stamp;
+    /** The tick's page-outs (the reservation's DMA reads) and the PPNs it pins for the balloon. */
+    private final IntArrayList tickPageOuts = new IntArrayList();
+    private final IntArrayList tickPinned = new IntArrayList();
+
+    private long accesses;
+    private long reads;
+    private long writes;
+    private long pageIns;
+    private long pageOuts;
+    private long stalledTicks;
+
+    TickBuilder(GuestSettings settings, PageTable pages, ClockPager pager, IntegrityRecord record, MmuBatch mmu,
+                OpStream stream, OsImage image, ContentModel content, TraceWorkload traces, Workload workload) {
+        this.settings = settings;
+        this.processes = settings.processes();
+        this.para = settings.mode() == ballast.abi.TranslationMode.PARA;
+        this.fileBacked = settings.content().fileBacked();
+        this.pages = pages;
+        this.pager = pager;
+        this.record = record;
+        this.mmu = mmu;
+        this.stream = stream;
+        this.image = image;
+        this.content = content;
+        this.traces = traces;
+        this.workload = workload;
+    }
+
+    /** Makes {@code next} the workload, its phases timed from {@code startTick}. */
+    void setWorkload(Workload next, long startTick) {
+        this.workload = next;
+        this.workloadStartTick = startTick;
+    }
+
+    /** The streams the tick is built into. */
+    OpStream stream() {
+        return stream;
+    }
+
+    Workload workload() {
+        return workload;
+    }
+
+    long workloadStartTick() {
+        return workloadStartTick;
+    }
+
+    /** Starts tick {@code tick}: empty streams and batch, no page-outs or pins yet. */
+    void begin(long tick) {
+        stream.begin(tick);
+        mmu.clear();
+        record.beginTick();
+        stamp = (int) tick;
+        tickPageOuts.clear();
+        tickPinned.clear();
+    }
+
+    /**
+     * What the guest OS does before the tick's accesses: load its file-backed image on the first
+     * tick, and re-issue the page-table writes of pages whose mmu_update was refused as stale (with
+     * their content, from the guest's own record; a page paged out since gets its clear entry again).
+     */
+    void osWork(long tick) {
+        if (image.takeLoad()) {
+            for (int page = 0; page < image.pages(); page++) {
+                mapAndWrite(page, page, pages.keyOf(page), image.token(page));
+                pages.touched(page);
+            }
+        }
+        for (int page : mmu.takeDue(tick)) {
+            long key = pages.keyOf(page);
+            int ppn = pages.ppnOf(page);
+            if (ppn >= 0) {
+                mmu.map(key, ppn, page);
+                stream.op(Ops.op(Ops.WRITE, key));
+                stream.value(record.expected(page));
+                pages.stamp(page, stamp);
+                writes++;
+                accesses++;
+            } else if (ppn == PageTable.ON_DISK) {
+                mmu.unmap(key, page);
+            }
+        }
+    }
+
+    /** Carries out the balloon driver's orders: frees what the balloon gave back, then pins what it asks for. */
+    void carryOut(GuestOs.BalloonOrders orders) {
+        for (int ppn : orders.deflate()) {
+            pager.requireBallooned(ppn, "deflate");
+        }
+        for (int ppn : orders.release()) {
+            pager.release(ppn);
+        }
+        if (orders.pinPages() > 0) {
+            pinForBalloon(orders.pinPages());
+        }
+    }
+
+    /**
+     * Pins up to {@code count} pages for the balloon: free PPNs first, then pages paged out as the
+     * clock finds them in one round of the hand. Never pins the guest's last usable PPN.
+     */
+    private void pinForBalloon(int count) {
+        int want = Math.min(count, pager.pinnable());
+        pager.pressure();
+        while (tickPinned.size() < want && pager.freePages() > 0) {
+            int ppn = pager.popFree();
+            pager.pin(ppn);
+            tickPinned.add(ppn);
+        }
+        int n = pager.configured();
+        for (int visits = 0; tickPinned.size() < want && visits < n && pages.residentPages() > 0; visits++) {
+            int ppn = pager.step(stamp);
+            if (ppn >= 0) {
+                pageOut(pager.pageOf(ppn), ppn);
+                pager.pin(ppn);
+                tickPinned.add(ppn);
+            }
+        }
+        pager.ballooned(tickPinned.size());
+    }
+
+    /** The tick is stalled: no workload accesses. */
+    void stall() {
+        stalledTicks++;
+    }
+
+    /** The workload's accesses for tick {@code tick}; returns how many were made. */
+    int workloadAccesses(long tick) {
+        return traces != null ? replayTraces() : runWorkload(tick);
+    }
+
+    /** Ends the tick: its reads count into the total. */
+    void end() {
+        reads += record.tickReads();
+    }
+
+    int[] tickPageOuts() {
+        return tickPageOuts.toIntArray();
+    }
+
+    int[] tickPinned() {
+        return tickPinned.toIntArray();
+    }
+
+    boolean tickHasReservation() {
+        return !tickPageOuts.isEmpty() || !tickPinned.isEmpty();
+    }
+
+    /** A PPN for a first touch or a page-in: a free one, else one paged out by the clock; -1 when none can be. */
+    private int takePpn() {
+        if (pager.freePages() > 0) {
+            return pager.popFree();
+        }
+        pager.pressure();
+        int n = pager.configured();
+        for (int visits = 0; visits < 2 * n && pages.residentPages() > 0; visits++) {
+            int ppn = pager.step(stamp);
+            if (ppn >= 0) {
+                pageOut(pager.pageOf(ppn), ppn);
+                pager.evicted(ppn);
+                return ppn;
+            }
+        }
+        return -1;
+    }
+
+    /** Writes {@code page} to the guest's virtual disk and unmaps it; its PPN is the caller's to reuse. */
+    private void pageOut(int page, int ppn) {
+        long key = pages.keyOf(page);
+        if (para) {
+            mmu.unmap(key, page);
+        } else {
+            stream.op(Ops.op(Ops.UNMAP, key));
+        }
+        pages.pagedOut(page);
+        pageOuts++;
+        tickPageOuts.add(ppn);
+    }
+
+    /** A synthetic workload's tick: its accesses, process by process; returns how many were made. */
+    private int runWorkload(long tick) {
+        double dt = settings.tickSeconds();
+        int count = workload.beginTick((tick - workloadStartTick) * dt, dt);
+        int ws = workload.workingSetPages();
+        int made = 0;
+        int k = 0;
+        try {
+            for (int process = 0; process < processes && count > 0; process++) {
+                int slice = count / processes + (process < count % processes ? 1 : 0);
+                if (slice == 0 || ws <= process) {
+                    continue;
+                }
+                if (processes > 1) {
+                    stream.op(Ops.op(Ops.SWITCH, process, 0));
+                }
+                for (k = 0; k < slice; k++) {
+                    int page = workload.nextPage();
+                    if (processes > 1) {
+                        page = page - page % processes + process;
+                        if (page >= ws) {
+                            page -= processes;
+                        }
+                    }
+                    access(page, pages.keyOf(page), workload.nextIsWrite());
+                }
+                made += slice;
+            }
+        } catch (NoPpn e) {
+            made += k; // the rest of the tick waits
+        }
+        return made;
+    }
+
+    /**
+     * A trace workload's tick: for each process, as many records of its trace as the tick holds,
+     * each one access to the page of its VPN; returns how many were made.
+     */
+    private int replayTraces() {
+        double dt = settings.tickSeconds();
+        int total = 0;
+        for (int process = 0; process < processes; process++) {
+            int count = traces.beginTick(process, dt);
+            boolean switched = false;
+            for (int k = 0; k < count && traces.next(process); k++) {
+                if (processes > 1 && !switched) {
+                    stream.op(Ops.op(Ops.SWITCH, process, 0));
+                    switched = true;
+                }
+                int page = traces.page();
+                if (page >= pages.size()) {
+                    growPages(page + 1);
+                }
+                try {
+                    access(page, traces.key(), traces.isWrite());
+                } catch (NoPpn e) {
+                    return total; // the rest of the tick waits
+                }
+                total++;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * One access of the workload to {@code page}: a page not in memory is brought in first (a first
+     * touch maps and fills it, a page-in maps it and writes back its recorded content); a write
+     * records its fresh token, a read folds the token the guest expects into the tick's digest.
+     *
+     * @throws NoPpn (making no access) when no PPN can be had for the page
+     */
+    private void access(int page, long key, boolean write) {
+        if (pages.ppnOf(page) < 0) {
+            bringIn(page, key);
+        }
+        pages.stamp(page, stamp);
+        if (write) {
+            long token = content.nextWriteToken();
+            stream.op(Ops.op(Ops.WRITE, key));
+            stream.value(token);
+            record.wrote(page, token);
+            writes++;
+        } else {
+            stream.op(Ops.op(Ops.READ, key));
+            record.expectRead(page);
+        }
+        accesses++;
+    }
+
+    /**
+     * A guest page fault: a first touch, or a page-in from the guest's virtual disk.
+     *
+     * @throws NoPpn when no PPN can be had (every page in memory was used in this tick)
+     */
+    private void bringIn(int page, long key) {
+        int ppn = takePpn();
+        if (ppn < 0) {
+            throw NO_PPN;
+        }
+        if (pages.ppnOf(page) == PageTable.ON_DISK) {
+            pages.pagedIn();
+            pageIns++;
+            mapAndWrite(page, ppn, key, record.expected(page));
+        } else {
+            // The OS fills the new page: zeroes it, or reads it in from the image.
+            long token = fileBacked ? Tokens.ZERO : content.initialToken(page);
+            mapAndWrite(page, ppn, key, token);
+            pages.touched(page);
+        }
+    }
+
+    /** Maps {@code page} to {@code ppn} and writes {@code token} there (a fill, or a page-in). */
+    private void mapAndWrite(int page, int ppn, long key, long token) {
+        pages.map(page, ppn);
+        pager.mapped(ppn, page);
+        pages.stamp(page, stamp);
+        if (para) {
+            mmu.map(key, ppn, page);
+        } else {
+            stream.op(Ops.op(Ops.MAP, key));
+            stream.value(ppn);
+        }
+        stream.op(Ops.op(Ops.WRITE, key));
+        stream.value(token);
+        record.wrote(page, token);
+        accesses++;
+        writes++;
+    }
+
+    /**
+     * No PPN can be had for an access: the rest of the tick's accesses wait. Signalled by one
+     * preallocated exception without a stack trace, caught outside the access loops, so that the
+     * per-access path keeps a single exit (a returned flag tested per access cost several percent
+     * of the guest's generation speed).
+     */
+    private static final class NoPpn extends RuntimeException {
+        NoPpn() {
+            super("no PPN can be had", null, false, false);
+        }
+    }
+
+    private static final NoPpn NO_PPN = new NoPpn();
+
+    /** The per-page arrays grow when a trace shows more pages than it did when it was scanned. */
+    private void growPages(int count) {
+        int size = Math.min(settings.configuredPages(), Math.max(count, pages.size() * 2));
+        if (size < count) {
+            throw new IllegalStateException(settings.name() + ": its traces touch more than its "
+                    + settings.configuredPages() + " pages of memory");
+        }
+        resizePages(size);
+    }
+
+    /** Grows the page table and the integrity record to {@code size} pages. */
+    void resizePages(int size) {
+        pages.resize(size);
+        record.resize(size);
+    }
+
+    // ---------------------------------------------------------------- counters (as of the last generated tick)
+
+    long accesses() {
+        return accesses;
+    }
+
+    long reads() {
+        return reads;
+    }
+
+    long writes() {
+        return writes;
+    }
+
+    long pageIns() {
+        return pageIns;
+    }
+
+    long pageOuts() {
+        return pageOuts;
+    }
+
+    long stalledTicks() {
+        return stalledTicks;
+    }
+
+    void restoreCounters(long accesses, long reads, long writes, long pageIns, long pageOuts, long stalledTicks) {
+        this.accesses = accesses;
+        this.reads = reads;
+        this.writes = writes;
+        this.pageIns = pageIns;
+        this.pageOuts = pageOuts;
+        this.stalledTicks = stalledTicks;
+    }
+}
