@@ -32,21 +32,15 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * through the hypercall ABI ({@link GuestCall}).
  *
  * <h2>The tick, and when work is generated</h2>
- *
- * On {@code TickStart(n)}:
- * <ol>
- *   <li>send the work of tick {@code n}: generated ahead if it was, else generated now (which first
- *       waits for the driver's step of {@code TickStart(n - 1)}, should it not be in yet);</li>
- *   <li>tell the driver {@code Tick(n, balloonTargetPages, balloonStatus of TickResult(n - 1))};</li>
- *   <li>on the driver's reply (its {@link Balloon.Orders} for tick {@code n}): unless tick {@code n}
- *       audits (or the guest does not work ahead), generate the work of tick {@code n + 1} now,
- *       carrying out those orders first (so it overlaps the hypervisor's work on tick
- *       {@code n}); else keep the orders for when {@code TickStart(n + 1)} comes. After generating,
- *       tell the driver which PPNs were pinned ({@link BalloonDriver.Pinned}).</li>
- * </ol>
- * The exchange is skipped when the driver's step would have nothing to do
- * ({@link TickSchedule#nothingToDo}). Stalls, workload changes and why the work never depends on
- * when a message arrived: see {@link TickSchedule}.
+ * On {@code TickStart(n)}: send the work of tick {@code n} (generated ahead if it was, else now,
+ * after the driver's step of {@code TickStart(n - 1)}); tell the driver {@code Tick(n,
+ * balloonTargetPages, balloonStatus of TickResult(n - 1))}; on the driver's {@link Balloon.Orders}
+ * for tick {@code n}, generate the work of tick {@code n + 1} at once, carrying out those orders
+ * first (so that it overlaps the hypervisor's work on tick {@code n}), unless tick {@code n}
+ * audits or the guest does not work ahead; then tell the driver which PPNs were pinned
+ * ({@link BalloonDriver.Pinned}). The exchange is skipped when the driver's step would have nothing
+ * to do ({@link TickSchedule#nothingToDo}). Stalls, workload changes, and why the work never
+ * depends on when a message arrived: see {@link TickSchedule}.
  */
 public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
@@ -114,6 +108,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     /** What goes into each tick's work, and when: orders, stalls, workload changes, balloon calls. */
     private final TickSchedule schedule = new TickSchedule();
+    /** A crash-at-tick that never comes. */
+    public static final long NO_CRASH = -1;
     /** The last TickStart received, or null. */
     private TickStart started;
     /** A TickStart whose work waits for the driver's step of the previous tick. */
@@ -127,10 +123,6 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private Migrate migrateWhenStepped;
     private Migrate migrating;
     private final ActorRef<Balloon.State> driverSaves;
-
-    public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries) {
-        return create(settings, hypervisor, maxMmuUpdateEntries, true, NO_CRASH);
-    }
 
     /**
      * @param workAhead   whether to generate tick n + 1 while the hypervisor applies tick n; off for a
@@ -163,15 +155,6 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
                 ? BalloonDriver::create : m -> BalloonDriver.restored(m, snapshot.balloon());
         return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
                 NO_CRASH, driver, snapshot));
-    }
-
-    public static final long NO_CRASH = -1;
-
-    /** The failure a guest injected with a crash throws. */
-    public static final class InjectedFault extends RuntimeException {
-        public InjectedFault(String message) {
-            super(message);
-        }
     }
 
     private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
@@ -209,7 +192,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
                 .onMessage(FromDriverSave.class, this::onDriverSaved)
                 .onMessage(SetWorkload.class, this::onSetWorkload)
                 .onMessage(DriverStopped.class, this::onDriverStopped)
-                .onSignal(PostStop.class, signal -> onPostStop())
+                .onSignal(PostStop.class, signal -> { os.close(); return this; })
                 .build();
     }
 
@@ -237,10 +220,6 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         return Behaviors.stopped();
     }
 
-    private Behavior<Command> onPostStop() {
-        os.close();
-        return this;
-    }
 
     /** Routes a hypervisor message (the ABI's {@link ToGuest} family) to its handler. */
     private Behavior<Command> onHypervisor(FromHypervisor wrapped) {
