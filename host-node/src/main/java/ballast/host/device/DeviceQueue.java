@@ -4,9 +4,9 @@ package ballast.host.device;
  * One device's first-in-first-out queue in simulated time: the swap device or the storage device
  * behind a host's guests' virtual disks (one queue serves both when they are the same device).
  *
- * <p>Algorithm. Each tick the requests of all the host's guests are submitted in canonical order
- * (by guest index, then in each guest's own order), each with the simulated time it arrives at
- * (seconds since the start of the run). The device serves them one at a time in that order:
+ * <p>Algorithm. Each tick the requests of all the host's guests are submitted in a canonical order
+ * (see {@link Order}), each with the simulated time it arrives at (seconds since the start of the
+ * run). The device serves them one at a time in submission order:
  * <pre>
  *   start      = max(arrival, freeAt)
  *   completion = start + latency + bytes / bandwidth
@@ -15,9 +15,18 @@ package ballast.host.device;
  * </pre>
  * {@code freeAt} persists across ticks, so a backlog left at the end of one tick delays the next
  * tick's requests. Many guests paging in the same tick each wait longer: contention emerges from
- * the queue, it is not a parameter. Serving in submission order rather than arrival order is a
- * simplification that keeps the result independent of how guests interleave in wall-clock time:
- * a request submitted after another is never served before it, even if it arrives earlier.
+ * the queue, it is not a parameter.
+ *
+ * <p>Canonical orders ({@link Order}), both deterministic, checked on every submission:
+ * <ul>
+ *   <li>{@link Order#BY_GUEST}: by guest index, then each guest's own order. Simple to drive (play
+ *       each guest's tick in turn), but a request submitted after another is never served before
+ *       it even if it arrives earlier: when the device is saturated the first guests of the tick
+ *       take it all and the later ones find it busy to the end of the tick.</li>
+ *   <li>{@link Order#BY_ARRIVAL}: by arrival time, ties by guest index. True FIFO in simulated
+ *       time, so guests paging at once share a saturated device; the caller interleaves its guests,
+ *       always advancing the one whose clock is furthest behind (ties to the lower index).</li>
+ * </ul>
  *
  * <p>Statistics: requests and bytes (in total and by kind), busy seconds (the sum of service times),
  * the mean wait, and wait percentiles from a primitive log-linear histogram (at most 1.6 % high).
@@ -37,7 +46,16 @@ public final class DeviceQueue {
     /** Number of request kinds. */
     public static final int KINDS = 4;
 
+    /** The order requests must be submitted in within a tick. */
+    public enum Order {
+        /** By guest index, then each guest's own order. */
+        BY_GUEST,
+        /** By arrival time, ties by guest index: FIFO in simulated time. */
+        BY_ARRIVAL
+    }
+
     private final DeviceSettings settings;
+    private final Order order;
     private final double latency;
     private final double bandwidth;
     private final WaitHistogram waits = new WaitHistogram();
@@ -47,20 +65,31 @@ public final class DeviceQueue {
     private double freeAt;
     private double tickStart;
     private int lastGuest = -1;
+    private double lastArrival = Double.NEGATIVE_INFINITY;
     private double busySeconds;
     private double waitSecondsSum;
 
+    /** A queue whose requests come {@link Order#BY_GUEST}. */
     public DeviceQueue(DeviceSettings settings) {
-        if (settings == null) {
-            throw new IllegalArgumentException("a device queue needs device settings");
+        this(settings, Order.BY_GUEST);
+    }
+
+    public DeviceQueue(DeviceSettings settings, Order order) {
+        if (settings == null || order == null) {
+            throw new IllegalArgumentException("a device queue needs device settings and a submission order");
         }
         this.settings = settings;
+        this.order = order;
         this.latency = settings.latencySeconds();
         this.bandwidth = settings.bandwidthBytesPerSecond();
     }
 
     public DeviceSettings settings() {
         return settings;
+    }
+
+    public Order order() {
+        return order;
     }
 
     /** True for {@link #SWAP_WRITE} and {@link #DISK_WRITE}. */
@@ -75,7 +104,7 @@ public final class DeviceQueue {
 
     /**
      * Opens a tick that starts at {@code tickStartSeconds} (seconds since the run's start, not
-     * before the previous tick's start): the canonical-order check restarts at guest 0. The device's
+     * before the previous tick's start): the canonical-order check starts again. The device's
      * backlog is kept.
      */
     public void beginTick(double tickStartSeconds) {
@@ -85,20 +114,27 @@ public final class DeviceQueue {
         }
         tickStart = tickStartSeconds;
         lastGuest = -1;
+        lastArrival = Double.NEGATIVE_INFINITY;
     }
 
     /**
      * Queues one request and returns when it completes (seconds since the run's start).
      *
-     * @param guest          the guest's index on the host; not lower than the previous request's in this tick
+     * @param guest          the guest's index on the host (>= 0)
      * @param kind           {@link #SWAP_READ}, {@link #SWAP_WRITE}, {@link #DISK_READ} or {@link #DISK_WRITE}
      * @param bytes          request size (>= 0)
      * @param arrivalSeconds when the request reaches the device, not before the tick's start
+     * @throws IllegalStateException if the request breaks the queue's canonical {@link Order}
      */
     public double submit(int guest, int kind, long bytes, double arrivalSeconds) {
-        if (guest < lastGuest || guest < 0) {
-            throw new IllegalStateException("request of guest " + guest + " after one of guest " + lastGuest
-                    + " in the same tick: requests must come in canonical order (by guest index)");
+        if (guest < 0) {
+            throw new IllegalArgumentException("negative guest index " + guest);
+        }
+        if (order == Order.BY_GUEST ? guest < lastGuest
+                : arrivalSeconds < lastArrival || (arrivalSeconds == lastArrival && guest < lastGuest)) {
+            throw new IllegalStateException("request of guest " + guest + " arriving at " + arrivalSeconds
+                    + " s after one of guest " + lastGuest + " arriving at " + lastArrival
+                    + " s in the same tick: requests must come in canonical order (" + order + ")");
         }
         if (kind < 0 || kind >= KINDS) {
             throw new IllegalArgumentException("unknown request kind " + kind);
@@ -111,6 +147,7 @@ public final class DeviceQueue {
                     + tickStart + " s");
         }
         lastGuest = guest;
+        lastArrival = arrivalSeconds;
         double service = latency + bytes / bandwidth;
         double start = Math.max(arrivalSeconds, freeAt);
         double completion = start + service;

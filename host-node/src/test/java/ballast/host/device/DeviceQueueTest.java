@@ -139,12 +139,28 @@ class DeviceQueueTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("canonical order");
         assertThatThrownBy(() -> q.submit(3, DeviceQueue.SWAP_READ, PAGE, 0.5)).hasMessageContaining("before the tick");
         assertThatThrownBy(() -> q.submit(3, 9, PAGE, 1.0)).hasMessageContaining("kind");
+        assertThatThrownBy(() -> q.submit(-1, DeviceQueue.SWAP_READ, PAGE, 1.0)).hasMessageContaining("negative guest");
         assertThatThrownBy(() -> q.submit(3, DeviceQueue.SWAP_READ, -1, 1.0)).hasMessageContaining("negative");
         assertThatThrownBy(() -> q.beginTick(0.5)).hasMessageContaining("before the previous tick");
         assertThat(q.requests()).isEqualTo(1);
         q.beginTick(1.1);
         q.submit(0, DeviceQueue.SWAP_READ, PAGE, 1.1);         // a new tick starts again at guest 0
         assertThat(q.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void inArrivalOrderRequestsMustComeByTimeThenGuest() {
+        DeviceQueue q = new DeviceQueue(DISK, DeviceQueue.Order.BY_ARRIVAL);
+        q.beginTick(0);
+        q.submit(3, DeviceQueue.SWAP_READ, PAGE, 0.010);
+        q.submit(1, DeviceQueue.SWAP_READ, PAGE, 0.020);      // a lower guest later in time is fine
+        q.submit(2, DeviceQueue.SWAP_READ, PAGE, 0.020);
+        assertThatThrownBy(() -> q.submit(1, DeviceQueue.SWAP_READ, PAGE, 0.020))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("BY_ARRIVAL");
+        assertThatThrownBy(() -> q.submit(5, DeviceQueue.SWAP_READ, PAGE, 0.015))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(q.requests()).isEqualTo(3);
+        assertThat(q.order()).isEqualTo(DeviceQueue.Order.BY_ARRIVAL);
     }
 
     @Test
