@@ -1,5 +1,7 @@
 package ballast.host.time;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import it.unimi.dsi.fastutil.ints.IntComparator;
 
@@ -79,6 +81,15 @@ public final class HostCpu {
             int c = Long.compare(caps[a] * sharesView[b], caps[b] * sharesView[a]);
             return c != 0 ? c : Integer.compare(a, b);
         };
+    }
+
+    /** A host's cores from a {@code ballast.host-cpu} section ({@code cores}, {@code ghz}) and the run's tick. */
+    public static HostCpu fromConfig(Config hostCpu, double tickSeconds) {
+        try {
+            return new HostCpu(hostCpu.getInt("cores"), hostCpu.getDouble("ghz"), tickSeconds);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("host-cpu: " + e.getMessage(), e);
+        }
     }
 
     public int cores() {

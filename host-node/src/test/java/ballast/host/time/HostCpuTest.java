@@ -1,5 +1,6 @@
 package ballast.host.time;
 
+import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -17,6 +18,16 @@ class HostCpuTest {
         assertThat(cpu.coreCyclesPerTick()).isEqualTo(CORE);
         assertThat(cpu.cyclesPerTick()).isEqualTo(2 * CORE);
         assertThat(new HostCpu(4, 2.5, 0.05).cyclesPerTick()).isEqualTo(4 * 125_000_000L);
+    }
+
+    @Test
+    void referenceConfDefaultsAreTwoCoresAtTwoGigahertz() {
+        HostCpu fromConf = HostCpu.fromConfig(ConfigFactory.defaultReference().getConfig("ballast.host-cpu"), 0.1);
+        assertThat(fromConf.cores()).isEqualTo(2);
+        assertThat(fromConf.ghz()).isEqualTo(2.0);
+        assertThat(fromConf.cyclesPerTick()).isEqualTo(400_000_000L);
+        assertThatThrownBy(() -> HostCpu.fromConfig(ConfigFactory.parseString("cores = 2"), 0.1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghz");
     }
 
     @Test
