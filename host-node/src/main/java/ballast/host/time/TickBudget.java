@@ -209,7 +209,8 @@ public final class TickBudget {
         }
         long left = demand;
         for (int v = 0; v < vcpus && left > 0; v++) {
-            long part = (left + (vcpus - v) - 1) / (vcpus - v);
+            int n = vcpus - v;
+            long part = left / n + (left % n == 0 ? 0 : 1);       // ceil(left / n) without overflow
             left -= chargeAccesses(v, outcome, part);
         }
         for (int v = 0; v < vcpus && left > 0; v++) {

@@ -203,6 +203,9 @@ class TickBudgetTest {
         c.chargeStall(0, 1.0);
         assertThat(c.fitAccesses(TLB_HIT, Long.MAX_VALUE / 4)).isEqualTo(3 * TICK_CYCLES / 2);
         assertThat(c.totalSeconds()).isCloseTo(4 * TICK, within(1e-12));
+        TickBudget d = new TickBudget(3, GHZ, TICK, PRICES);
+        d.beginTick();
+        assertThat(d.fitAccesses(TLB_HIT, Long.MAX_VALUE)).isEqualTo(3 * TICK_CYCLES / 2);
         c.checkInvariant();
     }
 
