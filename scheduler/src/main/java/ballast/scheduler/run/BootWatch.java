@@ -1,4 +1,4 @@
-package ballast.host.node;
+package ballast.scheduler.run;
 
 import ballast.guest.GuestVm;
 import ballast.abi.Booted;

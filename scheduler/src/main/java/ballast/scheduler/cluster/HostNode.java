@@ -1,4 +1,4 @@
-package ballast.host.node;
+package ballast.scheduler.cluster;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
