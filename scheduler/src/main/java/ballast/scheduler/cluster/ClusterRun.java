@@ -2,6 +2,7 @@ package ballast.scheduler.cluster;
 
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
+import ballast.scheduler.run.RunSystem;
 import ballast.scheduler.run.Simulation;
 import ballast.scheduler.scenario.Scenario;
 import com.typesafe.config.Config;
@@ -12,13 +13,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -48,28 +44,27 @@ public final class ClusterRun {
                         + "pekko.coordinated-shutdown.phases.cluster-exiting-done.timeout = 3s")
                 .withFallback(ClusterNodes.config(bind, port, scenario.cluster().seedNode(), ClusterNodes.SCHEDULER_ROLE))
                 .withFallback(options.actorConfig()).withFallback(ConfigFactory.load());
-        ActorSystem<Object> system = ActorSystem.create(Discovery.create(scenario, options, control, result),
-                ClusterNodes.SYSTEM, config);
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cluster run failed: " + e.getCause(), e.getCause());
-        } finally {
-            system.terminate();
-            try {
-                system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // the result is in hand
-            }
-        }
+        return RunSystem.play(Discovery.create(scenario, options, control, result), ClusterNodes.SYSTEM, config, result,
+                Duration.ofSeconds(10), "cluster run");
     }
 
     /** Waits for the node agents, learns their capacity, then starts the run manager. */
-    static final class Discovery extends AbstractBehavior<Object> {
-        private record JoinTimeout() implements org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    static final class Discovery extends AbstractBehavior<Discovery.Command> {
+
+        /** Only its own wrappers and timers. */
+        sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded {
         }
 
-        private record Settled() implements org.apache.pekko.actor.NoSerializationVerificationNeeded {
+        private record Listed(Receptionist.Listing listing) implements Command {
+        }
+
+        private record Introduced(NodeAgent.Info info) implements Command {
+        }
+
+        private record JoinTimeout() implements Command {
+        }
+
+        private record Settled() implements Command {
         }
 
         static final Duration SETTLE = Duration.ofSeconds(2);
@@ -78,18 +73,18 @@ public final class ClusterRun {
         private final Simulation.Options options;
         private final RunControl control;
         private final CompletableFuture<RunResult> result;
-        private final TimerScheduler<Object> timers;
+        private final TimerScheduler<Command> timers;
+        private final ActorRef<NodeAgent.Info> infoAdapter;
         private final Map<String, NodeAgent.Info> infos = new HashMap<>();
-        private Set<ActorRef<NodeAgent.Command>> listed = Set.of();
         private boolean started;
 
-        static Behavior<Object> create(Scenario scenario, Simulation.Options options, RunControl control,
-                                       CompletableFuture<RunResult> result) {
+        static Behavior<Command> create(Scenario scenario, Simulation.Options options, RunControl control,
+                                        CompletableFuture<RunResult> result) {
             return Behaviors.setup(context -> Behaviors.withTimers(timers ->
                     new Discovery(context, timers, scenario, options, control, result)));
         }
 
-        private Discovery(ActorContext<Object> context, TimerScheduler<Object> timers, Scenario scenario,
+        private Discovery(ActorContext<Command> context, TimerScheduler<Command> timers, Scenario scenario,
                           Simulation.Options options, RunControl control, CompletableFuture<RunResult> result) {
             super(context);
             this.scenario = scenario;
@@ -97,35 +92,31 @@ public final class ClusterRun {
             this.control = control;
             this.result = result;
             this.timers = timers;
-            ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, l -> l);
+            this.infoAdapter = context.messageAdapter(NodeAgent.Info.class, Introduced::new);
+            ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, Listed::new);
             context.getSystem().receptionist().tell(Receptionist.subscribe(NodeAgent.KEY, listings));
             timers.startSingleTimer(new JoinTimeout(), Duration.ofMillis((long) (scenario.cluster().joinSeconds() * 1000)));
         }
 
         @Override
-        public Receive<Object> createReceive() {
+        public Receive<Command> createReceive() {
             return newReceiveBuilder()
-                    .onMessage(Receptionist.Listing.class, this::onListing)
-                    .onMessage(NodeAgent.Info.class, this::onInfo)
+                    .onMessage(Listed.class, this::onListing)
+                    .onMessage(Introduced.class, this::onInfo)
                     .onMessage(JoinTimeout.class, t -> onTimeout())
-                    .onMessage(Settled.class, t -> {
-                        if (!started) {
-                            start();
-                        }
-                        return this;
-                    })
+                    .onMessage(Settled.class, t -> onSettled())
                     .build();
         }
 
-        private Behavior<Object> onListing(Receptionist.Listing listing) {
-            listed = listing.getServiceInstances(NodeAgent.KEY);
-            for (ActorRef<NodeAgent.Command> agent : listed) {
-                agent.tell(new NodeAgent.Hello(getContext().getSelf()));
+        private Behavior<Command> onListing(Listed listed) {
+            for (ActorRef<NodeAgent.Command> agent : listed.listing().getServiceInstances(NodeAgent.KEY)) {
+                agent.tell(new NodeAgent.Hello(infoAdapter));
             }
             return this;
         }
 
-        private Behavior<Object> onInfo(NodeAgent.Info info) {
+        private Behavior<Command> onInfo(Introduced introduced) {
+            NodeAgent.Info info = introduced.info();
             infos.put(info.node(), info);
             int wanted = scenario.cluster().nodes();
             if (!started && wanted > 0 && infos.size() >= wanted) {
@@ -137,7 +128,14 @@ public final class ClusterRun {
             return this;
         }
 
-        private Behavior<Object> onTimeout() {
+        private Behavior<Command> onSettled() {
+            if (!started) {
+                start();
+            }
+            return this;
+        }
+
+        private Behavior<Command> onTimeout() {
             if (started) {
                 return this;
             }

@@ -51,16 +51,32 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     /**
+     * What an agent tells the run manager: its hosts started, a leaving guest's state, an arriving
+     * guest resumed, a guest fault ({@link Clock.GuestFault}).
+     */
+    public interface Report extends WireMessage {
+    }
+
+    /**
      * Start these hosts and their guests (each guest's settings name its host) for run {@code run}.
      * Guest faults go to {@code manager}; {@code crashGuests}/{@code crashTicks} inject faults (tests).
      */
     public record StartHosts(long run, List<HostSettings> hosts, List<GuestSettings> guests, boolean restartFailedGuests,
-                             List<String> crashGuests, long[] crashTicks, ActorRef<Object> manager)
+                             List<String> crashGuests, long[] crashTicks, ActorRef<Report> manager)
             implements Command, WireMessage {
+
+        /** The request with the faults to inject as a map (guest name to the tick its actor fails). */
+        public static StartHosts of(long run, List<HostSettings> hosts, List<GuestSettings> guests,
+                                    boolean restartFailedGuests, Map<String, Long> crashes, ActorRef<Report> manager) {
+            List<String> names = new ArrayList<>(crashes.keySet());
+            long[] ticks = names.stream().mapToLong(crashes::get).toArray();
+            return new StartHosts(run, List.copyOf(hosts), List.copyOf(guests), restartFailedGuests, List.copyOf(names),
+                    ticks, manager);
+        }
     }
 
     /** The reply: the hypervisors started, by host name. */
-    public record HostsStarted(long run, String node, List<HostRef> hosts) implements WireMessage {
+    public record HostsStarted(long run, String node, List<HostRef> hosts) implements Report {
     }
 
     /** A host and its hypervisor's address. */
@@ -68,20 +84,20 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     /** Stop-and-copy: stop guest {@code guest} after the tick just played and hand over its state. */
-    public record Evacuate(long migration, String guest, ActorRef<Object> replyTo) implements Command, WireMessage {
+    public record Evacuate(long migration, String guest, ActorRef<Report> replyTo) implements Command, WireMessage {
     }
 
     /** The reply to {@link Evacuate}. */
-    public record Evacuated(long migration, GuestHandover handover) implements WireMessage {
+    public record Evacuated(long migration, GuestHandover handover) implements Report {
     }
 
     /** Start the arriving guest's new incarnation (its settings name its new host and index) from its state. */
-    public record Resume(long migration, GuestSettings settings, GuestVmSnapshot snapshot, ActorRef<Object> replyTo)
+    public record Resume(long migration, GuestSettings settings, GuestVmSnapshot snapshot, ActorRef<Report> replyTo)
             implements Command, WireMessage {
     }
 
     /** The reply to {@link Resume}. */
-    public record Resumed(long migration, String guest) implements WireMessage {
+    public record Resumed(long migration, String guest) implements Report {
     }
 
     /**
@@ -102,7 +118,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     /** Which node this is and how many hosts it takes at most. */
-    public record Hello(ActorRef<Object> replyTo) implements Command, WireMessage {
+    public record Hello(ActorRef<Info> replyTo) implements Command, WireMessage {
     }
 
     /** The reply to {@link Hello}: {@code capacity} 0 means no limit. */
@@ -152,7 +168,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final Map<String, ActorRef<Clock.Command>> pendingStops = new HashMap<>();
     /** Wall time to wait for a guest's answer to a workload change. */
     private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(60);
-    private ActorRef<Object> manager;
+    private ActorRef<Report> manager;
     private boolean restartFailedGuests;
     private long run = -1;
 

@@ -8,10 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Plays a scenario in one JVM: an actor system whose {@link Guardian} starts the hypervisors, the
@@ -85,20 +81,8 @@ public final class Simulation {
     public static RunResult run(Scenario scenario, Options options, RunControl control) throws InterruptedException {
         CompletableFuture<RunResult> result = new CompletableFuture<>();
         Config config = REQUIRED.withFallback(options.actorConfig()).withFallback(ConfigFactory.load());
-        ActorSystem<Void> system = ActorSystem.create(Guardian.create(scenario, options, result, control),
-                "ballast", config);
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("simulation failed: " + e.getCause(), e.getCause());
-        } finally {
-            system.terminate();
-            try {
-                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // the result is already in hand; a slow shutdown changes nothing
-            }
-        }
+        return RunSystem.play(Guardian.create(scenario, options, result, control), "ballast", config, result,
+                Duration.ofSeconds(30), "simulation");
     }
 
     static String actorName(String name) {

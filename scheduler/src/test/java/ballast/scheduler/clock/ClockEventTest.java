@@ -55,8 +55,8 @@ class ClockEventTest {
         Timeline timeline = new Timeline(events, Map.of("early", new Timeline.Place("h", 0),
                 "late", new Timeline.Place("h", 1)), List.of("late"), guests.ref());
         CompletableFuture<RunResult> result = new CompletableFuture<>();
-        Clock.Plan plan = new Clock.Plan(4, 1, 0.1, false, Duration.ofSeconds(5), List.of("h"), false, 64);
-        testKit.spawn(Clock.create(plan, Map.of("h", host.ref()), result, new RunControl(), timeline));
+        ClockPlan plan = new ClockPlan(4, 1, 0.1, false, Duration.ofSeconds(5), List.of("h"), false, 64);
+        testKit.spawn(Clock.create(plan, Map.of("h", host.ref()), result, new RunControl(), timeline, null));
 
         // Before tick 0, the late guest's host is told not to wait for it.
         assertThat(host.receiveMessage()).isEqualTo(new GuestGone(1, false));
@@ -110,9 +110,9 @@ class ClockEventTest {
         List<TimedEvent> events = List.of(new TimedEvent(0, 0, "set both",
                 new TimedEvent.ChangeReclaim(Map.of("a", TAXED, "b", TAXED))));
         CompletableFuture<RunResult> result = new CompletableFuture<>();
-        Clock.Plan plan = new Clock.Plan(1, 1, 0.1, false, Duration.ofSeconds(5), List.of("a", "b"), false, 64);
+        ClockPlan plan = new ClockPlan(1, 1, 0.1, false, Duration.ofSeconds(5), List.of("a", "b"), false, 64);
         testKit.spawn(Clock.create(plan, Map.of("a", a.ref(), "b", b.ref()), result, new RunControl(),
-                new Timeline(events, Map.of(), List.of(), null)));
+                new Timeline(events, Map.of(), List.of(), null), null));
         ((Reconfigure) a.receiveMessage()).replyTo().tell(new Reconfigured("a", null));
         a.expectNoMessage(Duration.ofMillis(50)); // still waiting for b
         ((Reconfigure) b.receiveMessage()).replyTo().tell(new Reconfigured("b", "tau must be in [0, 1)"));
@@ -132,9 +132,9 @@ class ClockEventTest {
         List<TimedEvent> events = List.of(new TimedEvent(0.1, 1, "set hosts.h.policy.tau = 0.75",
                 new TimedEvent.ChangeReclaim(Map.of("h", TAXED))));
         CompletableFuture<RunResult> result = new CompletableFuture<>();
-        Clock.Plan plan = new Clock.Plan(3, 1, 0.1, false, Duration.ofMillis(300), List.of("h"), false, 64);
+        ClockPlan plan = new ClockPlan(3, 1, 0.1, false, Duration.ofMillis(300), List.of("h"), false, 64);
         testKit.spawn(Clock.create(plan, Map.of("h", host.ref()), result, new RunControl(),
-                new Timeline(events, Map.of(), List.of(), null)));
+                new Timeline(events, Map.of(), List.of(), null), null));
         RunTick t0 = (RunTick) host.receiveMessage();
         t0.replyTo().tell(new HostTickDone("h", 0, STATS, List.of(), 0, List.of()));
         assertThat(host.receiveMessage()).isInstanceOf(Reconfigure.class);

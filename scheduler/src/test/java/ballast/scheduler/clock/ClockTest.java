@@ -32,9 +32,9 @@ class ClockTest {
         TestProbe<ToHypervisor> alive = testKit.createTestProbe();
         TestProbe<ToHypervisor> silent = testKit.createTestProbe();
         CompletableFuture<RunResult> result = new CompletableFuture<>();
-        Clock.Plan plan = new Clock.Plan(10, 1, 0.1, false, Duration.ofMillis(500), List.of("alive", "silent"), false, 64);
+        ClockPlan plan = new ClockPlan(10, 1, 0.1, false, Duration.ofMillis(500), List.of("alive", "silent"), false, 64);
         testKit.spawn(Clock.create(plan, Map.of("alive", alive.ref(), "silent", silent.ref()), result,
-                new ballast.scheduler.run.RunControl()));
+                new ballast.scheduler.run.RunControl(), Timeline.none(), null));
 
         // tick 0: both answer
         RunTick t0 = (RunTick) alive.receiveMessage();

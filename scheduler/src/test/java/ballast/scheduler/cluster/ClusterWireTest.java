@@ -66,7 +66,7 @@ class ClusterWireTest {
 
     static Map<String, WireMessage> cases() {
         @SuppressWarnings({"unchecked", "rawtypes"})
-        ActorRef<Object> any = (ActorRef) probe.ref();
+        ActorRef any = probe.ref();
         @SuppressWarnings({"unchecked", "rawtypes"})
         ActorRef<ballast.abi.ToHypervisor> hyp = (ActorRef) probe.ref();
         @SuppressWarnings({"unchecked", "rawtypes"})
