@@ -1,7 +1,7 @@
 package ballast.app.cli;
 
 import ballast.scheduler.cluster.ClusterNodes;
-import ballast.scheduler.cluster.HostNode;
+import ballast.host.node.HostNode;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

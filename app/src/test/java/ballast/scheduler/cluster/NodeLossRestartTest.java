@@ -1,5 +1,6 @@
 package ballast.scheduler.cluster;
 
+import ballast.host.node.NodeAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.control.GuestStats;

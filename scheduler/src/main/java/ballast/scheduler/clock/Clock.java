@@ -6,7 +6,8 @@ import ballast.host.control.HostTickDone;
 import ballast.host.control.Reconfigure;
 import ballast.host.control.Reconfigured;
 import ballast.host.control.RunTick;
-import ballast.wire.WireMessage;
+import ballast.host.node.GuestChanged;
+import ballast.host.node.GuestFault;
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.scenario.Scenario;
@@ -43,15 +44,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Clock extends AbstractBehavior<Clock.Command> {
 
-    public sealed interface Command permits HostDone, BarrierTimeout, GuestFault, Proceed, Abort, HostsLost, GuestMoved,
-            GuestChanged, HostReconfigured, EventTimeout {
+    public sealed interface Command permits HostDone, BarrierTimeout, Faulted, Proceed, Abort, HostsLost, GuestMoved,
+            GuestAnswered, HostReconfigured, EventTimeout {
     }
 
-    /**
-     * The answer to a {@link GuestControl} request: the guest was started, stopped or changed
-     * ({@code problem} null), or why not. Sent by the node agent that runs the guest.
-     */
-    public record GuestChanged(String guest, String problem) implements Command, WireMessage {
+    /** A node agent's answer to a {@link GuestControl} request, through this clock's adapter. */
+    private record GuestAnswered(GuestChanged changed) implements Command {
     }
 
     /**
@@ -70,9 +68,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private record EventTimeout(long serial) implements Command {
     }
 
-    /** A guest actor failed and how it was handled; reported under {@code faults}. */
-    public record GuestFault(String guest, String cause, String handling) implements Command, WireMessage,
-            ballast.scheduler.cluster.NodeAgent.Report {
+    /** A guest actor failed (or a migration was refused) and how it was handled; reported under {@code faults}. */
+    public record Faulted(GuestFault fault) implements Command, NoSerializationVerificationNeeded {
     }
 
     /** The boundary actor is done: play the next tick, or end the run with {@code failure} (when not null). */
@@ -107,6 +104,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     private final ActorRef<TickEnded> boundary;
     private final ActorRef<HostTickDone> reports;
     private final ActorRef<Reconfigured> reconfigured;
+    private final ActorRef<GuestChanged> answers;
     private final TickBarrier barrier;
     private final EventSchedule schedule;
     private final ResultAssembly assembly;
@@ -148,6 +146,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         this.assembly = new ResultAssembly(plan);
         this.reports = context.messageAdapter(HostTickDone.class, HostDone::new);
         this.reconfigured = context.messageAdapter(Reconfigured.class, HostReconfigured::new);
+        this.answers = context.messageAdapter(GuestChanged.class, GuestAnswered::new);
         this.startNanos = System.nanoTime();
         if (plan.ticks() == 0) {
             finish(null);
@@ -164,11 +163,11 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         return newReceiveBuilder()
                 .onMessage(HostDone.class, this::onHostDone)
                 .onMessage(BarrierTimeout.class, this::onBarrierTimeout)
-                .onMessage(GuestFault.class, this::onGuestFault)
+                .onMessage(Faulted.class, this::onGuestFault)
                 .onMessage(Proceed.class, this::onProceed)
                 .onMessage(Abort.class, this::onAbort)
                 .onMessage(HostsLost.class, this::onHostsLost)
-                .onMessage(GuestChanged.class, this::onGuestChanged)
+                .onMessage(GuestAnswered.class, this::onGuestChanged)
                 .onMessage(HostReconfigured.class, this::onHostReconfigured)
                 .onMessage(EventTimeout.class, this::onEventTimeout)
                 .onMessage(GuestMoved.class, this::onGuestMoved)
@@ -197,7 +196,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             c.hosts().forEach((host, settings) -> hosts.get(host).tell(new Reconfigure(settings, reconfigured)));
         } else {
             serial = schedule.begin(event, 1);
-            timeline.guests().tell(EventSchedule.request(change, barrier.tick(), getContext().getSelf()));
+            timeline.guests().tell(EventSchedule.request(change, barrier.tick(), answers));
         }
         if (schedule.answered()) {
             completeEvent();
@@ -206,7 +205,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         }
     }
 
-    private Behavior<Command> onGuestChanged(GuestChanged changed) {
+    private Behavior<Command> onGuestChanged(GuestAnswered answered) {
+        GuestChanged changed = answered.changed();
         if (!schedule.awaitsGuest(changed.guest())) {
             getContext().getLog().warn("unexpected answer about guest {}: {}", changed.guest(), changed.problem());
             return this;
@@ -326,7 +326,8 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         return finish(abort.failure());
     }
 
-    private Behavior<Command> onGuestFault(GuestFault fault) {
+    private Behavior<Command> onGuestFault(Faulted faulted) {
+        GuestFault fault = faulted.fault();
         getContext().getLog().warn("guest {} failed at tick {}: {}", fault.guest(), barrier.tick(), fault.handling());
         assembly.fault(new RunResult.Fault(fault.guest(), barrier.tick(), fault.cause(), fault.handling()));
         return this;

@@ -1,5 +1,6 @@
 package ballast.scheduler.clock;
 
+import ballast.host.node.GuestChanged;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.scenario.TimedEvent;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ public final class EventSchedule {
     }
 
     /** What the guests' owner is asked for an event that starts, stops or changes a guest before tick {@code tick}. */
-    static GuestControl request(TimedEvent.Change change, long tick, ActorRef<Clock.Command> replyTo) {
+    static GuestControl request(TimedEvent.Change change, long tick, ActorRef<GuestChanged> replyTo) {
         if (change instanceof TimedEvent.StartGuest s) {
             return new GuestControl.Start(s.guest(), tick, replyTo);
         }

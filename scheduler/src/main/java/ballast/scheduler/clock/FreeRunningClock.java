@@ -2,6 +2,7 @@ package ballast.scheduler.clock;
 
 import ballast.abi.ToHypervisor;
 import ballast.host.control.HostTickDone;
+import ballast.host.node.GuestFault;
 import ballast.host.control.RunFree;
 import ballast.host.control.StopFree;
 import ballast.scheduler.run.RunControl;
@@ -69,7 +70,7 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
         return newReceiveBuilder()
                 .onMessage(Clock.HostDone.class, this::onReport)
                 .onMessage(Clock.BarrierTimeout.class, this::onSilence)
-                .onMessage(Clock.GuestFault.class, this::onGuestFault)
+                .onMessage(Clock.Faulted.class, this::onGuestFault)
                 .onMessage(Clock.Abort.class, abort -> finish(abort.failure(), 0, false))
                 .build();
     }
@@ -109,7 +110,8 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
                 + missing, 0, false);
     }
 
-    private Behavior<Clock.Command> onGuestFault(Clock.GuestFault fault) {
+    private Behavior<Clock.Command> onGuestFault(Clock.Faulted faulted) {
+        GuestFault fault = faulted.fault();
         getContext().getLog().warn("guest {} failed at tick {}: {}", fault.guest(), 0, fault.handling());
         assembly.fault(new RunResult.Fault(fault.guest(), 0, fault.cause(), fault.handling()));
         return this;

@@ -1,5 +1,7 @@
 package ballast.scheduler.cluster;
 
+import ballast.host.node.GuestFault;
+import ballast.host.node.NodeAgent;
 import ballast.abi.ToHypervisor;
 import ballast.host.migration.MigrationReply;
 import ballast.host.migration.PageBatchAck;
@@ -91,8 +93,8 @@ final class BoundaryPlayer {
         String why = board.begin(event, trigger, boundaryTick);
         if (why != null) {
             port.log().warn("migration of {} at {} s not done: {}", event.guest(), event.atSeconds(), why);
-            port.toClock().accept(new Clock.GuestFault(event.guest(), "migration refused: " + why,
-                    "stays where it is"));
+            port.toClock().accept(new Clock.Faulted(new GuestFault(event.guest(), "migration refused: " + why,
+                    "stays where it is")));
         }
     }
 
@@ -184,7 +186,7 @@ final class BoundaryPlayer {
         port.cancelStepTimer().run();
         port.log().warn("{}; {} stays on {}", m.abortReason(), m.guest(), m.from());
         board.abandoned(m);
-        port.toClock().accept(new Clock.GuestFault(m.guest(), m.abortReason(), "stays on " + m.from()));
+        port.toClock().accept(new Clock.Faulted(new GuestFault(m.guest(), m.abortReason(), "stays on " + m.from())));
         nextStep();
     }
 

@@ -1,5 +1,6 @@
 package ballast.scheduler.cluster;
 
+import ballast.host.node.NodeAgent;
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.run.RunSystem;

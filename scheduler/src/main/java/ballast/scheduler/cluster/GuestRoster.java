@@ -1,12 +1,13 @@
 package ballast.scheduler.cluster;
 
+import ballast.host.node.GuestChanged;
+import ballast.host.node.NodeAgent;
 import ballast.guest.GuestSettings;
 import ballast.guest.GuestVm;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
-import ballast.scheduler.clock.Clock;
 import ballast.scheduler.clock.GuestControl;
 import ballast.scheduler.clock.Timeline;
 import ballast.scheduler.migration.LiveMigration;
@@ -102,8 +103,8 @@ public final class GuestRoster {
      * Where a timed event's request goes: {@code command} for the node agent of {@code host}, or,
      * when it cannot be done ({@code command} null), {@code refusal} back to {@code replyTo}.
      */
-    public record Routed(String host, NodeAgent.Command command, ActorRef<Clock.Command> replyTo,
-                         Clock.GuestChanged refusal) {
+    public record Routed(String host, NodeAgent.Command command, ActorRef<GuestChanged> replyTo,
+                         GuestChanged refusal) {
     }
 
     /**
@@ -117,7 +118,7 @@ public final class GuestRoster {
         if (request instanceof GuestControl.Start start) {
             String why = whyNotStart(start.guest(), hostUp);
             if (why != null) {
-                return new Routed(null, null, start.replyTo(), new Clock.GuestChanged(start.guest(), why));
+                return new Routed(null, null, start.replyTo(), new GuestChanged(start.guest(), why));
             }
             long crash = crashAtStart(start.guest(), crashes);
             GuestSettings booting = start(start.guest(), start.tick());
@@ -127,7 +128,7 @@ public final class GuestRoster {
         if (request instanceof GuestControl.Stop stop) {
             String why = whyNotStopOrChange(stop.guest(), migrations.apply(stop.guest()), hostUp);
             if (why != null) {
-                return new Routed(null, null, stop.replyTo(), new Clock.GuestChanged(stop.guest(), why));
+                return new Routed(null, null, stop.replyTo(), new GuestChanged(stop.guest(), why));
             }
             stopped(stop.guest());
             return new Routed(get(stop.guest()).host(), new NodeAgent.StopGuest(run, stop.guest(), stop.replyTo()),
@@ -136,7 +137,7 @@ public final class GuestRoster {
         GuestControl.ChangeWorkload change = (GuestControl.ChangeWorkload) request;
         String why = whyNotStopOrChange(change.guest(), migrations.apply(change.guest()), hostUp);
         if (why != null) {
-            return new Routed(null, null, change.replyTo(), new Clock.GuestChanged(change.guest(), why));
+            return new Routed(null, null, change.replyTo(), new GuestChanged(change.guest(), why));
         }
         return new Routed(get(change.guest()).host(), new NodeAgent.ChangeWorkload(run, change.guest(),
                 change.workload(), change.replyTo()), change.replyTo(), null);

@@ -1,7 +1,7 @@
 package ballast.scheduler.cluster;
 
 import ballast.guest.GuestSettings;
-import ballast.scheduler.clock.Clock;
+import ballast.host.node.GuestFault;
 import ballast.scheduler.migration.LiveMigration;
 import ballast.scheduler.scenario.Scenario;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ public final class NodeLoss {
      * What to do: end the run ({@code restart} false, {@code note} is the failure) or carry on
      * without the hosts; either way tell the clock {@code faults}.
      */
-    public record Outcome(boolean restart, String note, List<Clock.GuestFault> faults) {
+    public record Outcome(boolean restart, String note, List<GuestFault> faults) {
     }
 
     private final Scenario scenario;
@@ -57,7 +57,7 @@ public final class NodeLoss {
             }
         }
         String cause = "node " + node + " lost";
-        List<Clock.GuestFault> faults = new ArrayList<>();
+        List<GuestFault> faults = new ArrayList<>();
         if ("restart".equals(scenario.cluster().onNodeLoss()) && clockRuns && !board.migratingOn(hosts)
                 && !Scenario.FREE_RUNNING.equals(scenario.mode())
                 && board.lostHosts().size() + hosts.size() < scenario.hosts().size()) {
@@ -66,19 +66,19 @@ public final class NodeLoss {
             for (String g : lostGuests) {
                 String lostWith = "lost with its host " + roster.get(g).host();
                 if (!roster.running(g)) { // not started yet, or stopped by an event: nothing to boot again
-                    faults.add(new Clock.GuestFault(g, cause,
+                    faults.add(new GuestFault(g, cause,
                             lostWith + "; it was not running, so it is not restarted"));
                     where.add(g + " lost (not running)");
                     continue;
                 }
                 String to = board.restartElsewhere(g);
                 if (to == null) {
-                    faults.add(new Clock.GuestFault(g, cause, lostWith + "; no room to restart it elsewhere"));
+                    faults.add(new GuestFault(g, cause, lostWith + "; no room to restart it elsewhere"));
                     where.add(g + " lost");
                     continue;
                 }
                 roster.bootsAfresh(g);
-                faults.add(new Clock.GuestFault(g, cause, "restarted from a fresh boot on " + to));
+                faults.add(new GuestFault(g, cause, "restarted from a fresh boot on " + to));
                 where.add(g + " on " + to);
             }
             String what = "node " + node + " was lost (" + how + "): host(s) " + String.join(", ", hosts)
@@ -87,7 +87,7 @@ public final class NodeLoss {
             return new Outcome(true, what, faults);
         }
         for (String g : lostGuests) {
-            faults.add(new Clock.GuestFault(g, cause, "lost with its host " + roster.get(g).host()));
+            faults.add(new GuestFault(g, cause, "lost with its host " + roster.get(g).host()));
         }
         String reason = "node " + node + " was lost (" + how + "): host(s) " + String.join(", ", hosts)
                 + (lostGuests.isEmpty() ? "" : " with guest(s) " + String.join(", ", lostGuests) + " lost");

@@ -1,5 +1,7 @@
 package ballast.scheduler.cluster;
 
+import ballast.host.node.GuestFault;
+import ballast.host.node.NodeAgent;
 import ballast.abi.ToHypervisor;
 import ballast.guest.GuestSettings;
 import ballast.host.HostSettings;
@@ -188,8 +190,8 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
             player.onEvacuated(e);
         } else if (report instanceof NodeAgent.Resumed r && !finished) {
             player.onResumed(r);
-        } else if (report instanceof Clock.GuestFault fault && clock != null) {
-            clock.tell(fault);
+        } else if (report instanceof GuestFault fault && clock != null) {
+            clock.tell(new Clock.Faulted(fault));
         }
         return this;
     }
@@ -304,9 +306,9 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
                 hypervisors.remove(h);
             }
             clock.tell(new Clock.HostsLost(List.copyOf(hosts)));
-            outcome.faults().forEach(clock::tell);
+            outcome.faults().forEach(f -> clock.tell(new Clock.Faulted(f)));
         } else if (clock != null) {
-            outcome.faults().forEach(clock::tell);
+            outcome.faults().forEach(f -> clock.tell(new Clock.Faulted(f)));
             clock.tell(new Clock.Abort(outcome.note()));
         } else {
             fail(outcome.note());

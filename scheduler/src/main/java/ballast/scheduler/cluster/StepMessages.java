@@ -1,5 +1,6 @@
 package ballast.scheduler.cluster;
 
+import ballast.host.node.NodeAgent;
 import ballast.abi.ToHypervisor;
 import ballast.host.migration.AdmitGuest;
 import ballast.host.migration.CancelMigration;

@@ -1,6 +1,6 @@
 package ballast.scheduler.run;
 
-import ballast.scheduler.cluster.NodeAgent;
+import ballast.host.node.NodeAgent;
 import ballast.scheduler.cluster.RunManager;
 import ballast.scheduler.scenario.Scenario;
 import java.util.List;

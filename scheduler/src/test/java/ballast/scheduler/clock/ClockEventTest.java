@@ -1,5 +1,6 @@
 package ballast.scheduler.clock;
 
+import ballast.host.node.GuestChanged;
 import ballast.abi.ToHypervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,7 +75,7 @@ class ClockEventTest {
         assertThat(start.guest()).isEqualTo("late");
         assertThat(start.tick()).isEqualTo(1);
         host.expectNoMessage(Duration.ofMillis(50)); // the tick waits for the boot
-        start.replyTo().tell(new Clock.GuestChanged("late", null));
+        start.replyTo().tell(new GuestChanged("late", null));
         RunTick t1 = (RunTick) host.receiveMessage();
         assertThat(t1.tick()).isEqualTo(1);
         t1.replyTo().tell(new HostTickDone("h", 1, STATS, List.of(), 0, List.of()));
@@ -82,11 +83,11 @@ class ClockEventTest {
         // Tick 2's: the stop, then the release is sent by the clock itself, before the tick.
         GuestControl.Stop stop = (GuestControl.Stop) guests.receiveMessage();
         assertThat(stop.guest()).isEqualTo("early");
-        stop.replyTo().tell(new Clock.GuestChanged("early", null));
+        stop.replyTo().tell(new GuestChanged("early", null));
         assertThat(host.receiveMessage()).isEqualTo(new GuestGone(0, false));
         GuestControl.ChangeWorkload change = (GuestControl.ChangeWorkload) guests.receiveMessage();
         assertThat(change.workload()).isEqualTo(idle);
-        change.replyTo().tell(new Clock.GuestChanged("early", "not running"));
+        change.replyTo().tell(new GuestChanged("early", "not running"));
         RunTick t2 = (RunTick) host.receiveMessage();
         assertThat(t2.tick()).isEqualTo(2);
         t2.replyTo().tell(new HostTickDone("h", 2, STATS, List.of(), 0, List.of()));

@@ -1,5 +1,8 @@
 package ballast.scheduler.cluster;
 
+import ballast.host.node.GuestFault;
+import ballast.host.node.GuestChanged;
+import ballast.host.node.NodeAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +24,6 @@ import ballast.guest.OsProfile;
 import ballast.wire.KryoSerializer;
 import ballast.wire.WireMessage;
 import ballast.wire.WireRegistry;
-import ballast.scheduler.clock.Clock;
 import com.typesafe.config.ConfigFactory;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
@@ -90,7 +92,7 @@ class ClusterWireTest {
         GuestVmSnapshot plain = new GuestVmSnapshot(os, null, null, Long.MIN_VALUE, 0, Long.MIN_VALUE,
                 new long[] {Long.MIN_VALUE, Long.MIN_VALUE}, 0, null, 0, Long.MIN_VALUE);
         Map<String, WireMessage> m = new LinkedHashMap<>();
-        m.put("GuestFault", new Clock.GuestFault("g", "cause", "handling"));
+        m.put("GuestFault", new GuestFault("g", "cause", "handling"));
         m.put("StartHosts", new NodeAgent.StartHosts(3, List.of(), List.of(guest(phases), guest(trace)), true,
                 List.of("web-1"), new long[] {12}, any));
         m.put("HostsStarted", new NodeAgent.HostsStarted(3, "node-1", List.of(new NodeAgent.HostRef("host-a", hyp))));
@@ -106,9 +108,9 @@ class ClusterWireTest {
         m.put("Info", new NodeAgent.Info("pekko://ballast@127.0.0.1:2551", 2, agent));
         m.put("GuestVm.Migrate", new GuestVm.Migrate(handovers));
         @SuppressWarnings({"unchecked", "rawtypes"})
-        ActorRef<Clock.Command> clock = (ActorRef) probe.ref();
-        m.put("GuestChanged", new Clock.GuestChanged("web-1", null));
-        m.put("GuestChanged refused", new Clock.GuestChanged("web-1", "not running"));
+        ActorRef<GuestChanged> clock = (ActorRef) probe.ref();
+        m.put("GuestChanged", new GuestChanged("web-1", null));
+        m.put("GuestChanged refused", new GuestChanged("web-1", "not running"));
         m.put("StartGuest", new NodeAgent.StartGuest(3, guest(phases), 17, clock));
         m.put("StopGuest", new NodeAgent.StopGuest(3, "web-1", clock));
         m.put("ChangeWorkload", new NodeAgent.ChangeWorkload(3, "web-1", phases, clock));

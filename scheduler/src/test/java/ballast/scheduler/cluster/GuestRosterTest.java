@@ -1,12 +1,13 @@
 package ballast.scheduler.cluster;
 
+import ballast.host.node.GuestChanged;
+import ballast.host.node.NodeAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.GuestSettings;
 import ballast.guest.GuestVm;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
-import ballast.scheduler.clock.Clock;
 import ballast.scheduler.clock.GuestControl;
 import ballast.scheduler.migration.LiveMigration;
 import java.util.List;
@@ -78,7 +79,7 @@ class GuestRosterTest {
         assertThat(r.running("db")).isFalse();
         GuestRoster.Routed again = r.route(new GuestControl.Stop("db", null), g -> null, h -> true, Map.of(), 3);
         assertThat(again.command()).isNull();
-        assertThat(again.refusal()).isEqualTo(new Clock.GuestChanged("db", "not running"));
+        assertThat(again.refusal()).isEqualTo(new GuestChanged("db", "not running"));
         GuestRoster.Routed start = r.route(new GuestControl.Start("late", 0, null), g -> null, h -> true, Map.of(), 3);
         assertThat(start.command()).isInstanceOf(NodeAgent.StartGuest.class);
         assertThat(start.host()).isEqualTo("a");

@@ -1,4 +1,4 @@
-package ballast.scheduler.cluster;
+package ballast.host.node;
 
 import ballast.abi.ToHypervisor;
 import ballast.guest.GuestHandover;
@@ -11,9 +11,6 @@ import ballast.abi.GuestCall;
 import ballast.abi.TranslationMode;
 import ballast.host.control.GuestGone;
 import ballast.wire.WireMessage;
-import ballast.scheduler.clock.Clock;
-import ballast.scheduler.run.BootWatch;
-import ballast.scheduler.run.WorkloadChange;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,8 +48,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     /**
-     * What an agent tells the run manager: its hosts started, a leaving guest's state, an arriving
-     * guest resumed, a guest fault ({@link Clock.GuestFault}).
+     * What an agent tells the scheduler's run manager: its hosts started, a leaving guest's state, an
+     * arriving guest resumed, a guest fault ({@link GuestFault}).
      */
     public interface Report extends WireMessage {
     }
@@ -102,19 +99,19 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
     /**
      * A timed event boots guest {@code settings} (its settings name its host and index) on a host
-     * of this node; {@code replyTo} (the clock) hears {@link Clock.GuestChanged} once it has booted.
+     * of this node; {@code replyTo} (the clock) hears {@link GuestChanged} once it has booted.
      */
-    public record StartGuest(long run, GuestSettings settings, long crashAtTick, ActorRef<Clock.Command> replyTo)
+    public record StartGuest(long run, GuestSettings settings, long crashAtTick, ActorRef<GuestChanged> replyTo)
             implements Command, WireMessage {
     }
 
-    /** A timed event stops guest {@code guest}; {@code replyTo} hears {@link Clock.GuestChanged} once its actor stopped. */
-    public record StopGuest(long run, String guest, ActorRef<Clock.Command> replyTo) implements Command, WireMessage {
+    /** A timed event stops guest {@code guest}; {@code replyTo} hears {@link GuestChanged} once its actor stopped. */
+    public record StopGuest(long run, String guest, ActorRef<GuestChanged> replyTo) implements Command, WireMessage {
     }
 
     /** A timed event switches guest {@code guest} to {@code workload}; {@code replyTo} hears the guest's answer. */
     public record ChangeWorkload(long run, String guest, ballast.guest.workload.WorkloadSettings workload,
-                                 ActorRef<Clock.Command> replyTo) implements Command, WireMessage {
+                                 ActorRef<GuestChanged> replyTo) implements Command, WireMessage {
     }
 
     /** Which node this is and how many hosts it takes at most. */
@@ -143,7 +140,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     /** A guest's answer to a workload change: null when it took it. */
-    private record WorkloadAnswered(String guest, ActorRef<Clock.Command> replyTo, String problem) implements Command,
+    private record WorkloadAnswered(String guest, ActorRef<GuestChanged> replyTo, String problem) implements Command,
             org.apache.pekko.actor.NoSerializationVerificationNeeded {
     }
 
@@ -164,8 +161,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final Map<String, Long> evacuations = new HashMap<>();
     private final ActorRef<GuestHandover> handovers;
     /** The clock's requests waiting for a guest to boot or to stop. */
-    private final Map<String, ActorRef<Clock.Command>> pendingStarts = new HashMap<>();
-    private final Map<String, ActorRef<Clock.Command>> pendingStops = new HashMap<>();
+    private final Map<String, ActorRef<GuestChanged>> pendingStarts = new HashMap<>();
+    private final Map<String, ActorRef<GuestChanged>> pendingStops = new HashMap<>();
     /** Wall time to wait for a guest's answer to a workload change. */
     private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(60);
     private ActorRef<Report> manager;
@@ -276,24 +273,24 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             guestRefs.remove(t.guest());
             return this;
         }
-        ActorRef<Clock.Command> stopped = pendingStops.remove(t.guest());
+        ActorRef<GuestChanged> stopped = pendingStops.remove(t.guest());
         if (stopped != null) {
             guests.remove(t.guest());
             guestRefs.remove(t.guest());
-            stopped.tell(new Clock.GuestChanged(t.guest(), null)); // stopped by an event: not a fault
+            stopped.tell(new GuestChanged(t.guest(), null)); // stopped by an event: not a fault
             return this;
         }
-        ActorRef<Clock.Command> starting = pendingStarts.remove(t.guest());
+        ActorRef<GuestChanged> starting = pendingStarts.remove(t.guest());
         if (starting != null) {
             // It never joined its hypervisor, which does not wait for it: nothing to release.
             guests.remove(t.guest());
             guestRefs.remove(t.guest());
-            starting.tell(new Clock.GuestChanged(t.guest(), "failed: the guest stopped before it booted"));
-            manager.tell(new Clock.GuestFault(t.guest(), "guest actor stopped before it booted", "stopped; it never ran"));
+            starting.tell(new GuestChanged(t.guest(), "failed: the guest stopped before it booted"));
+            manager.tell(new GuestFault(t.guest(), "guest actor stopped before it booted", "stopped; it never ran"));
             return this;
         }
         hosts.get(guest.host()).tell(new GuestGone(guest.index(), restartFailedGuests));
-        manager.tell(new Clock.GuestFault(guest.name(), "guest actor stopped (failure)", restartFailedGuests
+        manager.tell(new GuestFault(guest.name(), "guest actor stopped (failure)", restartFailedGuests
                 ? "restarted from a fresh boot; its memory was released" : "stopped; its memory was released"));
         if (restartFailedGuests) {
             startGuest(guest, null, GuestVm.NO_CRASH, false);
@@ -336,12 +333,12 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private Behavior<Command> onStartGuest(StartGuest start) {
         GuestSettings guest = start.settings();
         if (start.run() != run || !hosts.containsKey(guest.host())) {
-            start.replyTo().tell(new Clock.GuestChanged(guest.name(), "host " + guest.host() + " does not run on node "
+            start.replyTo().tell(new GuestChanged(guest.name(), "host " + guest.host() + " does not run on node "
                     + node));
             return this;
         }
         if (guestRefs.containsKey(guest.name())) {
-            start.replyTo().tell(new Clock.GuestChanged(guest.name(), "already running"));
+            start.replyTo().tell(new GuestChanged(guest.name(), "already running"));
             return this;
         }
         pendingStarts.put(guest.name(), start.replyTo());
@@ -350,10 +347,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     private Behavior<Command> onGuestBooted(GuestBooted booted) {
-        ActorRef<Clock.Command> replyTo = pendingStarts.get(booted.guest());
+        ActorRef<GuestChanged> replyTo = pendingStarts.get(booted.guest());
         if (replyTo != null && incarnations.getOrDefault(booted.guest(), 0) - 1 == booted.incarnation()) {
             pendingStarts.remove(booted.guest());
-            replyTo.tell(new Clock.GuestChanged(booted.guest(), null));
+            replyTo.tell(new GuestChanged(booted.guest(), null));
         }
         return this;
     }
@@ -361,7 +358,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private Behavior<Command> onStopGuest(StopGuest stop) {
         ActorRef<GuestVm.Command> ref = stop.run() == run ? guestRefs.get(stop.guest()) : null;
         if (ref == null) {
-            stop.replyTo().tell(new Clock.GuestChanged(stop.guest(), "not running (its actor failed earlier)"));
+            stop.replyTo().tell(new GuestChanged(stop.guest(), "not running (its actor failed earlier)"));
             return this;
         }
         pendingStops.put(stop.guest(), stop.replyTo());
@@ -372,7 +369,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private Behavior<Command> onChangeWorkload(ChangeWorkload change) {
         ActorRef<GuestVm.Command> ref = change.run() == run ? guestRefs.get(change.guest()) : null;
         if (ref == null) {
-            change.replyTo().tell(new Clock.GuestChanged(change.guest(), "not running (its actor failed earlier)"));
+            change.replyTo().tell(new GuestChanged(change.guest(), "not running (its actor failed earlier)"));
             return this;
         }
         WorkloadChange.ask(getContext(), ref, change.workload(), ANSWER_TIMEOUT,
@@ -381,7 +378,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     private Behavior<Command> onWorkloadAnswered(WorkloadAnswered answered) {
-        answered.replyTo().tell(new Clock.GuestChanged(answered.guest(), answered.problem()));
+        answered.replyTo().tell(new GuestChanged(answered.guest(), answered.problem()));
         return this;
     }
 

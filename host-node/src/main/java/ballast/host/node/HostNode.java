@@ -1,4 +1,4 @@
-package ballast.scheduler.cluster;
+package ballast.host.node;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

@@ -1,4 +1,4 @@
-package ballast.scheduler.run;
+package ballast.host.node;
 
 import ballast.guest.GuestVm;
 import ballast.abi.Booted;
