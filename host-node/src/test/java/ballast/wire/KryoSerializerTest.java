@@ -158,7 +158,7 @@ class KryoSerializerTest {
         assertThat(registered).isNotEmpty();
         List<String> missing = new ArrayList<>();
         for (Map.Entry<Integer, Class<?>> e : registered.entrySet()) {
-            if (!covered.contains(e.getValue())) {
+            if (!covered.contains(e.getValue()) && !casedInTheScheduler(e.getValue())) {
                 missing.add(e.getKey() + " " + e.getValue().getName());
             }
         }
@@ -189,7 +189,18 @@ class KryoSerializerTest {
         assertThat(found).as("wire messages found on the main classpath").hasSizeGreaterThanOrEqualTo(9)
                 .contains(TickWork.class, HostTickDone.class);
         assertThat(found).as("every wire message is registered").allSatisfy(c -> assertThat(registered).contains(c));
-        assertThat(found).as("every wire message has a round-trip case").allSatisfy(c -> assertThat(cased).contains(c));
+        assertThat(found).as("every wire message has a round-trip case").filteredOn(c -> !casedInTheScheduler(c))
+                .allSatisfy(c -> assertThat(cased).contains(c));
+    }
+
+    /**
+     * The guest's classes and the host-node process's messages (which carry guest settings and
+     * state) have their round-trip cases in the scheduler's ClusterWireTest, where the guest and
+     * scheduler sides are built; every other registered class has its case here.
+     */
+    static boolean casedInTheScheduler(Class<?> c) {
+        String name = c.getName();
+        return name.startsWith("ballast.guest.") || name.startsWith("ballast.host.node.");
     }
 
     /** Names of every class of the main code: the protocol module's and the host-node module's. */
