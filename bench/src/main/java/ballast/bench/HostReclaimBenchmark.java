@@ -1,5 +1,6 @@
 package ballast.bench;
 
+import ballast.host.GuestWork;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
@@ -82,7 +83,7 @@ public class HostReclaimBenchmark {
                 ops[2 * p + 1] = Ops.op(Ops.WRITE, 0, p);
                 values[2 * p + 1] = 1 + p;
             }
-            TickResult r = core.apply(i, 0, List.of(), ops, values);
+            TickResult r = core.apply(GuestWork.of(i, 0, List.of(), ops, values));
             if (!r.refusals().isEmpty()) {
                 throw new IllegalStateException(r.refusals().toString());
             }

@@ -393,8 +393,7 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
                 continue;
             }
             work[g] = null;
-            TickResult result = core.apply(g, next.tick(), next.mmuUpdates(), next.ops(), next.opCount(), next.values(),
-                    next.valueCount(), next.kernel(), next.reservation());
+            TickResult result = core.apply(GuestWork.from(g, next));
             if (daemon != null && core.isParavirtual(g)) {
                 held[g] = result;
             } else {
@@ -641,8 +640,7 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
      * {@code checkEvery} works, checks the invariants and reports progress.
      */
     private void applyFree(TickWork w) {
-        TickResult result = core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.opCount(), w.values(), w.valueCount(),
-                w.kernel(), w.reservation());
+        TickResult result = core.apply(GuestWork.from(w.guest(), w));
         if (core.isParavirtual(w.guest())) {
             sendNotice(w.guest(), w.tick());
         }

@@ -27,7 +27,7 @@ class GuestTransferTest {
     }
 
     static void run(HypervisorCore core, int guest, long tick, TestHosts.Stream s) {
-        assertThat(core.apply(guest, tick, List.of(), s.ops(), s.values()).refusals()).isEmpty();
+        assertThat(core.apply(GuestWork.of(guest, tick, List.of(), s.ops(), s.values())).refusals()).isEmpty();
     }
 
     @Test
@@ -105,8 +105,8 @@ class GuestTransferTest {
         int[] p2m = source.boot(0, "pv", new Refusal[1]);
         long[] keys = {Ops.key(0, 3), Ops.key(0, 4)};
         run(source, 0, 0, TestHosts.Stream.of());
-        assertThat(source.apply(0, 1, List.of(new ballast.abi.MmuUpdate(keys, new int[] {p2m[3], p2m[4]})),
-                TestHosts.Stream.of().write(0, 3, 33).write(0, 4, 44).ops(), new long[] {33, 44}).refusals()).isEmpty();
+        assertThat(source.apply(GuestWork.of(0, 1, List.of(new ballast.abi.MmuUpdate(keys, new int[] {p2m[3], p2m[4]})),
+                TestHosts.Stream.of().write(0, 3, 33).write(0, 4, 44).ops(), new long[] {33, 44})).refusals()).isEmpty();
         GuestTransfer.track(source, 0);
         int index = GuestTransfer.admit(dest, new GuestSpec(0, "pv", TranslationMode.PARA, 64, 1));
         int[] all = GuestTransfer.takeRound(source, 0, true);

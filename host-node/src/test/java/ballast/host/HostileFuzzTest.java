@@ -98,7 +98,7 @@ class HostileFuzzTest {
                 s.write(0, page, secret);
             }
             List<MmuUpdate> mmu = g == 1 ? List.of(new MmuUpdate(keys, mpns)) : List.of();
-            TickResult r = core.apply(g, 0, mmu, s.ops(), s.values());
+            TickResult r = core.apply(GuestWork.of(g, 0, mmu, s.ops(), s.values()));
             assertThat(r.refusals()).isEmpty();
         }
         assertThat(core.checkInvariants()).isEmpty();
@@ -108,7 +108,7 @@ class HostileFuzzTest {
         for (int i = 0; i < MESSAGES; i++) {
             Hostile h = hostile(random, core, p2m);
             long refusedBefore = core.guest(h.guest()).refusedHypercalls;
-            TickResult r = core.apply(h.guest(), i + 1, h.mmu(), h.ops(), h.values(), null, h.reservation());
+            TickResult r = core.apply(GuestWork.of(h.guest(), i + 1, h.mmu(), h.ops(), h.values(), null, h.reservation()));
             assertThat(r.refusals()).as(h.what()).isNotEmpty();
             assertThat(r.refusals().get(0).reason()).as(h.what()).isEqualTo(h.expected());
             assertThat(r.reads()).as(h.what()).isZero();

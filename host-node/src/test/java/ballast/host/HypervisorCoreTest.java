@@ -60,7 +60,7 @@ class HypervisorCoreTest {
     }
 
     TickResult run(int guest, List<MmuUpdate> updates, Stream stream) {
-        TickResult r = core.apply(guest, tick, updates, stream.ops(), stream.values());
+        TickResult r = core.apply(GuestWork.of(guest, tick, updates, stream.ops(), stream.values()));
         assertThat(r.tick()).isEqualTo(tick);
         tick++;
         assertThat(r.refusals()).isEmpty();
@@ -291,7 +291,7 @@ class HypervisorCoreTest {
             for (int p = 0; p < 9; p++) {
                 s.read(0, p);
             }
-            TickResult r = tiny.apply(0, 0, List.of(), s.ops(), s.values());
+            TickResult r = tiny.apply(GuestWork.of(0, 0, List.of(), s.ops(), s.values()));
             long[] expected = new long[9];
             for (int p = 0; p < 8; p++) {
                 expected[p] = 100 + p;

@@ -214,7 +214,7 @@ final class ModelGuest {
         }
         Reservation reservation = inflate.isEmpty() && deflate.isEmpty() && pageOuts.isEmpty() ? null
                 : new Reservation(pageOuts.toIntArray(), inflate.toIntArray(), deflate.toIntArray());
-        TickResult r = core.apply(index, tick++, mmu, ops.toLongArray(), values.toLongArray(), null, reservation);
+        TickResult r = core.apply(GuestWork.of(index, tick++, mmu, ops.toLongArray(), values.toLongArray(), null, reservation));
         last = r;
         assertThat(r.refusals()).as("the guest's work (only balloon calls may be refused)")
                 .allMatch(ModelGuest::isBalloonRefusal);

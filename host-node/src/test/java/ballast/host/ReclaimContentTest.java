@@ -259,8 +259,8 @@ class ReclaimContentTest {
         int oldMpn = g.p2m[5];
         g.inflate(5).play();
         long[] keys = {ModelGuest.key(5)};
-        TickResult r = g.core.apply(0, 99, List.of(new MmuUpdate(keys, new int[] {oldMpn}, new int[] {5})), new long[0],
-                new long[0]);
+        TickResult r = g.core.apply(GuestWork.of(0, 99, List.of(new MmuUpdate(keys, new int[] {oldMpn}, new int[] {5})), new long[0],
+                new long[0]));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.FRAME_NOT_OWNED);
         assertThat(g.memory().balloonPops).isZero();
         clean(g);
@@ -297,8 +297,8 @@ class ReclaimContentTest {
         ModelGuest g = oneGuest(Kind.FULL, false);
         g.touch(0, 8, true).play();
         // hand page 3 over without unmapping it (a guest bug): the hypervisor drops its shadow entries
-        g.core.apply(0, 50, List.of(), new long[0], new long[0], null,
-                new ballast.abi.Reservation(new int[0], new int[] {3}, new int[0]));
+        g.core.apply(GuestWork.of(0, 50, List.of(), new long[0], new long[0], null,
+                new ballast.abi.Reservation(new int[0], new int[] {3}, new int[0])));
         assertThat(g.core.checkInvariants()).isEmpty();
         assertThat(g.audit()).isEqualTo(1);
     }

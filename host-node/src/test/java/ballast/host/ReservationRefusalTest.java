@@ -88,7 +88,7 @@ class ReservationRefusalTest {
         Primed p = new Primed(1024);
         List<String> before = StateFingerprint.of(p.core, p.probes);
         long refusedBefore = p.core.guest(guest).refusedHypercalls;
-        TickResult r = p.core.apply(guest, 9, List.of(), new long[0], new long[0], null, call);
+        TickResult r = p.core.apply(GuestWork.of(guest, 9, List.of(), new long[0], new long[0], null, call));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(reason);
         assertThat(r.refusals()).extracting(Refusal::index).containsExactly(-1);
         assertThat(r.balloonStatus()).isEqualTo(bit);
@@ -109,15 +109,15 @@ class ReservationRefusalTest {
             hog.play();
         }
         List<String> before = StateFingerprint.of(p.core, p.probes);
-        TickResult r = p.core.apply(1, 9, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], new int[0], new int[] {50, 51, 52}));
+        TickResult r = p.core.apply(GuestWork.of(1, 9, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], new int[0], new int[] {50, 51, 52})));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.OUT_OF_MEMORY);
         assertThat(r.balloonStatus()).isEqualTo(TickResult.DEFLATE_REFUSED);
         assertThat(StateFingerprint.of(p.core, p.probes)).isEqualTo(before);
         assertThat(p.core.takeNotice(1)).isNull();
         // a deflate that fits is applied, and the guest learns its frames
-        r = p.core.apply(1, 10, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], new int[0], new int[] {50, 51}));
+        r = p.core.apply(GuestWork.of(1, 10, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], new int[0], new int[] {50, 51})));
         assertThat(r.refusals()).isEmpty();
         int[][] notice = p.core.takeNotice(1);
         assertThat(notice[0]).containsExactly(50, 51);
@@ -137,8 +137,8 @@ class ReservationRefusalTest {
     @Test
     void aRefusedInflateLeavesAGoodDeflateOfTheSameTickApplied() {
         Primed p = new Primed(1024);
-        TickResult r = p.core.apply(0, 9, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], new int[] {1, 1}, new int[] {50}));
+        TickResult r = p.core.apply(GuestWork.of(0, 9, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], new int[] {1, 1}, new int[] {50})));
         assertThat(r.balloonStatus()).isEqualTo(TickResult.INFLATE_REFUSED);
         assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(2);
         assertThat(p.core.guest(0).pmap.state(1)).isEqualTo(ballast.host.memory.Pmap.BACKED);
@@ -149,8 +149,8 @@ class ReservationRefusalTest {
     void balloonCallsAreAppliedEvenWhenTheOperationsAreRefused() {
         Primed p = new Primed(1024);
         long[] badOps = {-1L};
-        TickResult r = p.core.apply(0, 9, List.of(), badOps, new long[0], null,
-                new Reservation(new int[0], new int[] {20}, new int[0]));
+        TickResult r = p.core.apply(GuestWork.of(0, 9, List.of(), badOps, new long[0], null,
+                new Reservation(new int[0], new int[] {20}, new int[0])));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.MALFORMED);
         assertThat(r.balloonStatus()).isZero();
         assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(4);
@@ -162,12 +162,12 @@ class ReservationRefusalTest {
     void theCapCountsWhatIsAlreadyInTheBalloon() {
         Primed p = new Primed(1024);
         int[] seven = {1, 2, 3, 4, 5, 6, 8};
-        TickResult r = p.core.apply(0, 9, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], seven, new int[0]));
+        TickResult r = p.core.apply(GuestWork.of(0, 9, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], seven, new int[0])));
         assertThat(r.refusals()).isEmpty();
         assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(CAP);
-        r = p.core.apply(0, 10, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], new int[] {9}, new int[0]));
+        r = p.core.apply(GuestWork.of(0, 10, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], new int[] {9}, new int[0])));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.BALLOON_CAP);
     }
 }

@@ -1,5 +1,6 @@
 package ballast.guest;
 
+import ballast.host.GuestWork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.workload.Phase;
@@ -29,7 +30,7 @@ class GuestOsOnHypervisorTest {
 
     /** Applies one tick of work to the core, with its reservation (page-outs, inflate, deflate). */
     static TickResult apply(HypervisorCore core, int guest, long tick, GuestOs.Work work) {
-        return core.apply(guest, tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel(), work.reservation());
+        return core.apply(GuestWork.of(guest, tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel(), work.reservation()));
     }
 
     @ParameterizedTest
