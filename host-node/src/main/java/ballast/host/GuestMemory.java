@@ -11,7 +11,7 @@ import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
 import ballast.host.memory.ReverseMap;
 import ballast.host.memory.Tlb;
-import ballast.abi.Tokens;
+import ballast.host.policy.SampledPages;
 import ballast.host.policy.WorkingSetEstimator;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
@@ -42,10 +42,10 @@ import java.util.Arrays;
  * frame behind a PPN, {@link #repoint} updates every shadow or para-virtual entry built from it
  * and drops the TLB entries; a para-virtual guest is also told ({@link #takeNotice}).
  *
- * <p>Reclamation: a PPN may be ballooned ({@link #inflate}, {@link #deflate}), which frees its
+ * <p>Reclamation: a PPN may be ballooned ({@link GuestPaging#inflate}, {@link GuestPaging#deflate}: the balloon and host-swap side lives in {@link GuestPaging}), which frees its
  * frame; a guest access that reaches a ballooned PPN pops the balloon ({@link #backing}: a fresh
  * zeroed frame, and {@link #popped} is set for the hypervisor to empty the whole balloon). A PPN
- * on a private frame may be swapped out by the hypervisor ({@link #swapOutPage}), or merged into
+ * on a private frame may be swapped out by the hypervisor ({@link GuestPaging#swapOutPage}), or merged into
  * a shared frame with the same content instead (share before swap); a later access faults it
  * back in from host swap, and the guest pays {@code swapInCycles}. Working-set sampling
  * ({@link #startSamplePeriod}) invalidates the mappings of the sampled PPNs, so that the next
@@ -106,16 +106,15 @@ final class GuestMemory {
     /** Set when an access reached a ballooned PPN since the hypervisor last emptied the balloon. */
     boolean popped;
     long balloonPops;
-    long hostSwapOuts;
     long hostSwapIns;
-    long doublePagings;
-    long sharedBeforeSwap;
+    /** The balloon and host-swap side of this guest (inflate, deflate, swap-out, double paging). */
+    private final GuestPaging paging;
+    /** What the guest would read, without side effects. */
+    private final GuestView view;
 
-    /** Working-set sampling: the estimator, this period's sampled PPNs, and a mark per PPN sampled and not yet touched. */
+    /** Working-set sampling: the estimator, and this period's sampled PPNs not yet touched. */
     final WorkingSetEstimator estimator;
-    private int[] sample = new int[0];
-    private byte[] sampled;
-    private int samplesPending;
+    private final SampledPages samples;
 
     GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared, boolean sharing,
                 HostSwap swap, long swapInCycles, WorkingSetEstimator estimator) {
@@ -126,6 +125,7 @@ final class GuestMemory {
         this.swap = swap;
         this.swapInCycles = swapInCycles;
         this.estimator = estimator;
+        this.samples = new SampledPages(estimator, spec.configuredPages());
         this.cpu = new CpuAccount(costs, spec.technique(), spec.cpu());
         this.shared = shared;
         this.sharing = sharing;
@@ -154,6 +154,24 @@ final class GuestMemory {
             this.rmap = null;
         }
         this.tlb = new Tlb(tlbEntries);
+        this.paging = new GuestPaging(this, frames, shared, swap);
+        this.view = new GuestView(index, mode, tables, pmap, frames, swap);
+    }
+
+    /** What this guest would read now, through the hypervisor's tables, without side effects. */
+    GuestView view() {
+        return view;
+    }
+
+    /** This guest's balloon and host-swap operations. */
+    GuestPaging paging() {
+        return paging;
+    }
+
+    /** A para-virtual guest's PPN now on {@code mpn}: an entry of its next remap notice. */
+    void noteRemap(int ppn, int mpn) {
+        noticePpns.add(ppn);
+        noticeMpns.add(mpn);
     }
 
     /** Counts one refused call of this guest, and why. */
@@ -250,8 +268,8 @@ final class GuestMemory {
                 rmap.add(ppn, key);
                 hiddenFaults++;
                 cpu.hiddenFault();
-                if (samplesPending > 0 && sampled[ppn] != 0) {
-                    touchSampled(ppn); // the sampled page's shadow entries were dropped: this hidden fault finds it
+                if (samples.isSampled(ppn)) {
+                    samples.touch(ppn); // the sampled page's shadow entries were dropped: this hidden fault finds it
                 }
             }
             // else a shadow walk: as many references as a native walk, no overhead
@@ -262,7 +280,7 @@ final class GuestMemory {
                 return FramePool.NO_FRAME;
             }
             mpn = pmap.mpn(ppn);
-            boolean sampledTouch = samplesPending > 0 && sampled[ppn] != 0;
+            boolean sampledTouch = samples.isSampled(ppn);
             if (mpn < 0 || sampledTouch) {
                 // EPT violation: the nested table has no entry (never backed, ballooned, swapped, or
                 // invalidated for working-set sampling); the hypervisor backs it.
@@ -273,7 +291,7 @@ final class GuestMemory {
                     return FramePool.NO_FRAME;
                 }
                 if (sampledTouch) {
-                    touchSampled(ppn);
+                    samples.touch(ppn);
                 }
             }
         } else {
@@ -282,12 +300,12 @@ final class GuestMemory {
                 guestFaults++;
                 return FramePool.NO_FRAME;
             }
-            if (samplesPending > 0) {
+            if (samples.any()) {
                 // The sampled entries' accessed bits were cleared and their TLB entries dropped: the
                 // walk sets the bit again, which the hypervisor reads; no fault.
                 int ppn = paraPpn[process].get(vpn);
-                if (ppn >= 0 && sampled[ppn] != 0) {
-                    touchSampled(ppn);
+                if (ppn >= 0 && samples.isSampled(ppn)) {
+                    samples.touch(ppn);
                 }
             }
         }
@@ -501,7 +519,7 @@ final class GuestMemory {
      * go: shadow entries and their TLB entries (shadow paging), every TLB entry of the frame
      * (nested paging), or the para-virtual page-table entries and their TLB entries.
      */
-    private void dropMappings(int ppn, int mpn) {
+    void dropMappings(int ppn, int mpn) {
         if (shadow != null) {
             invalidatePpn(ppn);
         } else if (mode == TranslationMode.PARA) {
@@ -515,137 +533,11 @@ final class GuestMemory {
         }
     }
 
-    /**
-     * Puts one validated {@code ppn} (not ballooned) into the balloon: its frame is freed (a
-     * private frame) or loses a reference (a shared one), or its swap slot is freed; every
-     * mapping built from it is dropped.
-     */
-    void inflate(int ppn) {
-        byte state = pmap.state(ppn);
-        int mpn = pmap.mpn(ppn);
-        if (state == Pmap.BACKED || state == Pmap.SHARED) {
-            dropMappings(ppn, mpn);
-            pmap.unback(ppn);
-            if (state == Pmap.BACKED) {
-                frames.free(mpn);
-            } else {
-                shared.release(mpn);
-            }
-        } else if (state == Pmap.SWAPPED) {
-            swap.release(index, ppn);
-            pmap.dropSwapped(ppn);
-        } else {
-            dropMappings(ppn, FramePool.NO_FRAME);
-        }
-        pmap.balloon(ppn);
-        logMove(ppn);
-    }
-
     /** Pre-copy: a PPN moved into or out of the balloon is sent again in the next round. */
-    private void logMove(int ppn) {
+    void logMove(int ppn) {
         if (dirtyLog != null) {
             dirtyLog[ppn >>> 6] |= 1L << ppn;
         }
-    }
-
-    /**
-     * Takes one validated ballooned {@code ppn} out of the balloon: it is the guest's again,
-     * unbacked until touched; a para-virtual guest gets a frame now (the caller checked there are
-     * enough) and a remap-notice entry for it.
-     */
-    void deflate(int ppn) {
-        pmap.unballoon(ppn);
-        logMove(ppn);
-        if (mode == TranslationMode.PARA) {
-            int mpn = backing(ppn);
-            noticePpns.add(ppn);
-            noticeMpns.add(mpn);
-        }
-    }
-
-    /** The balloon popped: every PPN still in it is the guest's again, unbacked. Returns how many. */
-    int emptyBalloon() {
-        int emptied = 0;
-        for (int ppn = 0; ppn < pmap.pages() && pmap.balloonedPages() > 0; ppn++) {
-            if (pmap.state(ppn) == Pmap.BALLOONED) {
-                pmap.unballoon(ppn);
-                logMove(ppn);
-                emptied++;
-            }
-        }
-        popped = false;
-        return emptied;
-    }
-
-    /** The content host swap holds for swapped {@code ppn}. */
-    long swappedToken(int ppn) {
-        return swap.peek(index, ppn);
-    }
-
-    /**
-     * Live migration, on the destination: {@code ppn} has no frame at the source (it was deflated
-     * after an earlier round sent it): it leaves the balloon, or gives up the frame that round gave
-     * it. The arriving guest has no mappings yet.
-     */
-    void dropArriving(int ppn) {
-        byte state = pmap.state(ppn);
-        if (state == Pmap.BALLOONED) {
-            pmap.unballoon(ppn);
-        } else if (state == Pmap.BACKED) {
-            int mpn = pmap.mpn(ppn);
-            pmap.unback(ppn);
-            frames.free(mpn);
-        }
-    }
-
-    /** What {@link #swapOutPage} did with a victim. */
-    static final int KEPT = 0;
-    static final int SWAPPED_OUT = 1;
-    static final int SHARED_INSTEAD = 2;
-
-    /**
-     * Takes victim {@code ppn} (on a private frame) from the guest: with {@code shareFirst}, when
-     * a shared frame already holds its content, the PPN joins it (share before swap); else its
-     * content goes to host swap, its mappings are dropped and its frame freed. Returns
-     * {@link #KEPT} when the PPN is not on a private frame, the guest is para-virtual, or the swap
-     * is full; else {@link #SWAPPED_OUT} or {@link #SHARED_INSTEAD}.
-     */
-    int swapOutPage(int ppn, boolean shareFirst) {
-        if (mode == TranslationMode.PARA || pmap.state(ppn) != Pmap.BACKED) {
-            return KEPT;
-        }
-        int mpn = pmap.mpn(ppn);
-        long token = frames.token(mpn);
-        if (shareFirst) {
-            int sharedMpn = shared.frameWithContent(token);
-            if (sharedMpn != FramePool.NO_FRAME && sharedMpn != mpn) {
-                mergeInto(ppn, mpn, sharedMpn);
-                sharedBeforeSwap++;
-                return SHARED_INSTEAD;
-            }
-        }
-        if (swap.swapOut(index, ppn, token) == HostSwap.NO_SLOT) {
-            return KEPT;
-        }
-        dropMappings(ppn, mpn);
-        pmap.swapOut(ppn);
-        frames.free(mpn);
-        hostSwapOuts++;
-        return SWAPPED_OUT;
-    }
-
-    /**
-     * The guest OS wrote {@code ppn} to its virtual disk (a DMA read of the page): a page the
-     * hypervisor had swapped out must come back in first (double paging; charged as a swap-in).
-     * Returns whether it was a double paging.
-     */
-    boolean pageOut(int ppn) {
-        if (pmap.state(ppn) != Pmap.SWAPPED) {
-            return false;
-        }
-        doublePagings++;
-        backing(ppn); // without a free frame the disk reads it from host swap directly; it stays swapped
-        return true;
     }
 
     /**
@@ -654,14 +546,10 @@ final class GuestMemory {
      * dropped, or para-virtual entries' accessed bits cleared with their TLB entries).
      */
     void startSamplePeriod(int[] ppns) {
-        if (sampled == null) {
-            sampled = new byte[pmap.pages()];
-        }
-        sample = ppns;
+        samples.start(ppns);
         int[] mpns = new int[ppns.length];
         int frameCount = 0;
         for (int ppn : ppns) {
-            sampled[ppn] = 1;
             if (shadow != null) {
                 invalidatePpn(ppn);
             } else if (mode == TranslationMode.PARA) {
@@ -674,32 +562,16 @@ final class GuestMemory {
             Arrays.sort(mpns, 0, frameCount);
             tlb.invalidateFrames(mpns, frameCount);
         }
-        samplesPending = ppns.length;
     }
 
     /** Ends the working-set period: folds its count into the estimator (when {@code count}) and clears the marks. */
     void endSamplePeriod(boolean count) {
-        if (sampled != null) {
-            for (int ppn : sample) {
-                sampled[ppn] = 0;
-            }
-        }
-        sample = new int[0];
-        samplesPending = 0;
-        if (count) {
-            estimator.endPeriod();
-        }
-    }
-
-    private void touchSampled(int ppn) {
-        sampled[ppn] = 0;
-        samplesPending--;
-        estimator.touched(ppn);
+        samples.end(count);
     }
 
     /** Sampled PPNs not yet touched this period. */
     int samplesPending() {
-        return samplesPending;
+        return samples.pending();
     }
 
     /**
@@ -708,28 +580,7 @@ final class GuestMemory {
      * forgotten, its tables, shadow tables and TLB are emptied, and it may boot again. Returns how many of its pages were released. Counters are kept: they are the guest's history.
      */
     int release() {
-        int released = 0;
-        for (int ppn = 0; ppn < pmap.pages(); ppn++) {
-            int mpn = pmap.mpn(ppn);
-            if (mpn == FramePool.NO_FRAME) {
-                continue;
-            }
-            if (pmap.state(ppn) == Pmap.BACKED) {
-                frames.free(mpn);
-                released++;
-            } else if (pmap.state(ppn) == Pmap.SHARED) {
-                shared.release(mpn); // one reference less; the last one frees the shared frame
-                released++;
-            }
-        }
-        if (pmap.swappedPages() > 0) {
-            for (int ppn = 0; ppn < pmap.pages(); ppn++) {
-                if (pmap.state(ppn) == Pmap.SWAPPED) {
-                    swap.release(index, ppn);
-                }
-            }
-        }
-        pmap.clear();
+        int released = paging.releaseAll();
         endSamplePeriod(false);
         popped = false;
         for (int p = 0; p < tables.length; p++) {
@@ -749,67 +600,5 @@ final class GuestMemory {
         tlb.flush();
         booted = false;
         return released;
-    }
-
-    /**
-     * What the guest would read at {@code key} right now, without touching the TLB or any counter;
-     * {@link FramePool#NO_FRAME} when unmapped.
-     */
-    int peekMpn(long key) {
-        int process = Ops.process(key);
-        if (process >= tables.length) {
-            return FramePool.NO_FRAME;
-        }
-        int target = tables[process].get(Ops.vpn(key));
-        if (target < 0) {
-            return FramePool.NO_FRAME;
-        }
-        if (mode == TranslationMode.PARA) {
-            return target;
-        }
-        return pmap.isValidPpn(target) ? pmap.mpn(target) : FramePool.NO_FRAME;
-    }
-
-    /** {@link #peekTarget}: the guest has no (valid) mapping at the key. */
-    static final int UNMAPPED = -2;
-
-    /**
-     * Like {@link #peekMpn}, but tells a key the guest has not mapped ({@link #UNMAPPED}) from a key
-     * mapped to a guest-physical page that has no frame yet ({@link FramePool#NO_FRAME}, which reads
-     * as the zero page on first touch).
-     */
-    int peekTarget(long key) {
-        int process = Ops.process(key);
-        if (key < 0 || key > Ops.KEY_MASK || process >= tables.length) {
-            return UNMAPPED;
-        }
-        int target = tables[process].get(Ops.vpn(key));
-        if (target < 0) {
-            return UNMAPPED;
-        }
-        if (mode == TranslationMode.PARA) {
-            return target;
-        }
-        return pmap.isValidPpn(target) && pmap.state(target) != Pmap.BALLOONED ? pmap.mpn(target) : UNMAPPED;
-    }
-
-    /**
-     * What the guest would read at {@code key} right now, without side effects: into
-     * {@code token[0]}, returning true; or false when the guest has no valid mapping there or the
-     * mapping reaches a ballooned PPN. A page with no frame yet reads as the zero page; a swapped
-     * page reads its content from host swap.
-     */
-    boolean peekContent(long key, long[] token) {
-        int target = peekTarget(key);
-        if (target == UNMAPPED) {
-            return false;
-        }
-        if (target != FramePool.NO_FRAME) {
-            token[0] = frames.token(target);
-            return true;
-        }
-        int ppn = tables[Ops.process(key)].get(Ops.vpn(key));
-        token[0] = pmap.state(ppn) == Pmap.SWAPPED ? swap.peek(index, ppn) : Tokens.ZERO;
-        return true;
     }
 }

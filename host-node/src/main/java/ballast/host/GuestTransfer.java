@@ -151,7 +151,7 @@ public final class GuestTransfer {
                 ballooned.add(ppn);
             } else if (state == Pmap.SWAPPED) {
                 pages.add(ppn);
-                tokens.add(g.swappedToken(ppn));
+                tokens.add(g.paging().swappedToken(ppn));
             } else if (state == Pmap.UNBACKED) {
                 unbacked.add(ppn);
             } else {
@@ -247,11 +247,11 @@ public final class GuestTransfer {
         }
         for (int ppn : batch.ballooned()) {
             if (g.pmap.state(ppn) != Pmap.BALLOONED) {
-                g.inflate(ppn);
+                g.paging().inflate(ppn);
             }
         }
         for (int ppn : batch.unbacked()) {
-            g.dropArriving(ppn);
+            g.paging().dropArriving(ppn);
         }
         for (int i = 0; i < batch.ppns().length; i++) {
             int ppn = batch.ppns()[i];

@@ -62,10 +62,10 @@ final class HostFigures {
         for (GuestMemory g : guests) {
             ballooned += g.pmap.balloonedPages();
             swapped += g.pmap.swappedPages();
-            swapOuts += g.hostSwapOuts;
+            swapOuts += g.paging().hostSwapOuts();
             swapIns += g.hostSwapIns;
-            doublePagings += g.doublePagings;
-            sharedBeforeSwap += g.sharedBeforeSwap;
+            doublePagings += g.paging().doublePagings();
+            sharedBeforeSwap += g.paging().sharedBeforeSwap();
         }
         FreeMemoryStates st = reclamation.states();
         ReclaimSettings r = reclamation.settings();
@@ -96,7 +96,7 @@ final class HostFigures {
         GuestAllocation a = g.spec.allocation();
         return new GuestReclaim(a.minPages(), g.spec.configuredPages(), a.shares(), reclamation.target(index),
                 g.pmap.balloonedPages(), reclamation.balloonTarget(index), g.balloonPops, g.pmap.swappedPages(),
-                g.hostSwapOuts, g.hostSwapIns, own.guestSwappedPages(), own.guestPageOuts(), own.guestPageIns(),
-                g.doublePagings, reclamation.workingSetEstimate(index), own.workingSetTruePages(), own.stalledTicks());
+                g.paging().hostSwapOuts(), g.hostSwapIns, own.guestSwappedPages(), own.guestPageOuts(), own.guestPageIns(),
+                g.paging().doublePagings(), reclamation.workingSetEstimate(index), own.workingSetTruePages(), own.stalledTicks());
     }
 }

@@ -225,7 +225,7 @@ final class HostInvariants {
             }
         }
         g.tlb.forEach((key, mpn, readOnly) -> {
-            int expected = g.peekMpn(key);
+            int expected = g.view().peekMpn(key);
             if (expected != mpn) {
                 v.add("isolation: " + name + " stale TLB entry process " + Ops.process(key) + " VPN 0x"
                         + Long.toHexString(Ops.vpn(key)) + " -> MPN " + mpn + ", tables say " + expected);

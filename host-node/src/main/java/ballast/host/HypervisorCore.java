@@ -1,9 +1,6 @@
 package ballast.host;
 
 import ballast.abi.GuestCounters;
-import ballast.abi.KernelActivity;
-import ballast.abi.MmuUpdate;
-import ballast.abi.Ops;
 import ballast.abi.Refusal;
 import ballast.abi.RefusalReason;
 import ballast.abi.Reservation;
@@ -20,7 +17,6 @@ import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
 import ballast.abi.Tokens;
-import ballast.host.memory.Tlb;
 import ballast.host.sharing.ContentHash;
 import ballast.host.translation.MmuUpdateCheck;
 import ballast.host.translation.OpStreamCheck;
@@ -61,8 +57,8 @@ import java.util.List;
  * <p>Not thread-safe: one actor owns it.
  */
 public final class HypervisorCore {
-    /** Folded into the read digest for a read of an unmapped page (never a real token by design). */
-    static final long FAULT_TOKEN = 0xFA17FA17FA17FA17L;
+    /** Folded into the read digest for a read of an unmapped page; see {@link GuestTick#FAULT_TOKEN}. */
+    static final long FAULT_TOKEN = GuestTick.FAULT_TOKEN;
 
     private HostSettings settings;
     private final FramePool frames;
@@ -70,8 +66,7 @@ public final class HypervisorCore {
     private final SharedFrames shared;
     private final HostSwap swap;
     private final Reclamation reclamation;
-    /** Reads of the last {@link #runOps}. */
-    private int lastReads;
+    private final GuestTick ticks;
     private final SharingMerges merges;
     private final HostFigures figures;
 
@@ -80,6 +75,7 @@ public final class HypervisorCore {
         this.frames = new FramePool(settings.totalFrames(), settings.reservedFrames(), settings.seed());
         this.shared = new SharedFrames(frames, settings.sharing().hashBits());
         this.merges = new SharingMerges(frames, shared);
+        this.ticks = new GuestTick(frames, settings.maxBatchOps(), settings.maxMmuUpdateEntries());
         this.guests = new GuestMemory[settings.guests().size()];
         int[] pages = new int[guests.length];
         for (int i = 0; i < guests.length; i++) {
@@ -184,208 +180,9 @@ public final class HypervisorCore {
         return p2m;
     }
 
-    /**
-     * Applies one guest's work for a tick, in this order: its page-outs (see {@link #pageOuts}),
-     * its mmu_update hypercalls, its kernel activity (counted and charged; refused whole when
-     * malformed), its operations (refused whole when malformed, and when a count passes its
-     * array), then its balloon's inflate and deflate calls (each applied whole or refused whole,
-     * whatever became of the operations). When one of its accesses reached a ballooned PPN, its
-     * whole balloon is emptied right after the operations and the result says
-     * {@link TickResult#POPPED}; the tick's inflate then starts the new balloon (as the driver
-     * counts it), and its deflate is not applied (the PPNs it names are out of the balloon
-     * already). The caller has checked that the guest exists and sent this itself.
-     */
+    /** Applies one guest's work for a tick; see {@link GuestTick#apply}. The caller has checked that the guest exists and sent this itself. */
     public TickResult apply(GuestWork work) {
-        int index = work.index();
-        long tick = work.tick();
-        Reservation reservation = work.reservation();
-        GuestMemory g = guests[index];
-        List<Refusal> refusals = new ArrayList<>(0);
-        if (reservation != null) {
-            pageOuts(g, reservation.pageOuts(), refusals);
-        }
-        long digest = applyWork(g, work.mmuUpdates(), work.ops(), work.opCount(), work.values(), work.valueCount(),
-                work.kernel(), refusals);
-        int reads = lastReads;
-        int status = 0;
-        if (g.popped) {
-            g.emptyBalloon();
-            status |= TickResult.POPPED;
-        }
-        if (reservation != null) {
-            status |= balloonCall(g, reservation.inflate(), true, refusals);
-            if ((status & TickResult.POPPED) == 0) {
-                status |= balloonCall(g, reservation.deflate(), false, refusals);
-            }
-        }
-        return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals), status);
-    }
-
-    /**
-     * The mmu_updates, kernel activity and operations; returns the read digest, the reads in
-     * {@link #lastReads} (an empty digest and no reads when the operations were refused).
-     */
-    private long applyWork(GuestMemory g, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
-                           int valueCount, KernelActivity kernel, List<Refusal> refusals) {
-        boolean batched = false;
-        if (mmuUpdates != null) {
-            for (int h = 0; h < mmuUpdates.size(); h++) {
-                Refusal r = mmuUpdate(g, h, mmuUpdates.get(h));
-                if (r != null) {
-                    refusals.add(r);
-                } else {
-                    batched = true;
-                }
-            }
-        }
-        if (kernel != null) {
-            String problem = g.cpu.check(kernel);
-            if (problem != null) {
-                g.refuse(RefusalReason.MALFORMED);
-                refusals.add(new Refusal(RefusalReason.MALFORMED, -1, problem));
-            } else {
-                // A para-virtual kernel's page-table writes and TLB flushes join the tick's mmu_update batch.
-                g.cpu.kernel(kernel, batched);
-            }
-        }
-        Refusal bad = OpStreamCheck.check(ops, opCount, values, valueCount, settings.maxBatchOps(), g.spec.processes(),
-                g.pmap.pages(), g.mode == TranslationMode.PARA);
-        if (bad != null) {
-            g.refuse(bad.reason());
-            refusals.add(bad);
-            lastReads = 0;
-            return Tokens.EMPTY_DIGEST;
-        }
-        return runOps(g, ops, opCount, values);
-    }
-
-    // ---------------------------------------------------------------- reservation calls
-
-    /**
-     * The guest OS wrote these PPNs to its virtual disk: the disk reads each by DMA, so a PPN the
-     * hypervisor had swapped out comes back in first (a double paging, counted, and charged as a
-     * swap-in). Refused whole, changing nothing, when a PPN is out of range
-     * ({@link RefusalReason#PPN_OUT_OF_RANGE}) or in the balloon ({@link RefusalReason#ALREADY_BALLOONED}:
-     * the balloon driver holds it, the OS cannot page it).
-     */
-    private void pageOuts(GuestMemory g, int[] ppns, List<Refusal> refusals) {
-        if (ppns.length == 0) {
-            return;
-        }
-        Refusal r = BalloonCalls.checkPageOuts(g.pmap, ppns);
-        if (r != null) {
-            g.refuse(r.reason());
-            refusals.add(r);
-            return;
-        }
-        for (int ppn : ppns) {
-            g.pageOut(ppn);
-        }
-    }
-
-    /**
-     * One balloon call (inflate: decrease_reservation; deflate: increase_reservation), validated
-     * first and applied whole, or refused whole with a typed reason and nothing changed. Returns
-     * the {@link TickResult#balloonStatus} bit of a refusal, or 0.
-     */
-    private int balloonCall(GuestMemory g, int[] ppns, boolean inflate, List<Refusal> refusals) {
-        if (ppns.length == 0) {
-            return 0;
-        }
-        Refusal r = inflate ? BalloonCalls.checkInflate(g.pmap, ppns, g.spec.allocation().balloonCapPages())
-                : BalloonCalls.checkDeflate(g.pmap, ppns, g.mode == TranslationMode.PARA, frames.freeFrames());
-        if (r != null) {
-            g.refuse(r.reason());
-            refusals.add(r);
-            return inflate ? TickResult.INFLATE_REFUSED : TickResult.DEFLATE_REFUSED;
-        }
-        for (int ppn : ppns) {
-            if (inflate) {
-                g.inflate(ppn);
-            } else {
-                g.deflate(ppn);
-            }
-        }
-        return 0;
-    }
-
-    /** Validates then applies one mmu_update hypercall; returns the refusal, or null if applied. */
-    Refusal mmuUpdate(GuestMemory g, int hypercallIndex, MmuUpdate update) {
-        Refusal r = MmuUpdateCheck.check(hypercallIndex, update, g.index, g.spec.name(), g.mode == TranslationMode.PARA,
-                g.mode.configName(), g.spec.processes(), settings.maxMmuUpdateEntries(), g.pmap, frames);
-        if (r != null) {
-            g.refuse(r.reason());
-            return r;
-        }
-        long[] keys = update.keys();
-        int[] mpns = update.mpns();
-        int[] ppns = update.ppns();
-        for (int i = 0; i < keys.length; i++) {
-            int mpn = mpns[i];
-            int ppn = mpn == MmuUpdate.CLEAR ? -1 : ppns != null ? ppns[i] : frames.m2p(mpn);
-            g.paraWrite(keys[i], mpn, ppn);
-        }
-        g.cpu.mmuUpdate(keys.length);
-        return null;
-    }
-
-    /** The hot loop: operations in order through the TLB; returns the read digest (reads in {@link #lastReads}). Allocates nothing per operation. */
-    private long runOps(GuestMemory g, long[] ops, int opCount, long[] values) {
-        final Tlb tlb = g.tlb;
-        final FramePool frames = this.frames;
-        long digest = Tokens.EMPTY_DIGEST;
-        int reads = 0;
-        int v = 0;
-        long hits = 0;
-        long misses = 0;
-        for (int i = 0; i < opCount; i++) {
-            long op = ops[i];
-            long key = op & Ops.KEY_MASK;
-            switch ((int) (op >>> Ops.KIND_SHIFT)) {
-                case Ops.READ: {
-                    int mpn = tlb.lookup(key);
-                    if (mpn >= 0) {
-                        hits++;
-                    } else {
-                        misses++;
-                        mpn = g.miss(key);
-                    }
-                    digest = Tokens.fold(digest, mpn >= 0 ? frames.token(mpn) : FAULT_TOKEN);
-                    reads++;
-                    break;
-                }
-                case Ops.WRITE: {
-                    long value = values[v++];
-                    int mpn = tlb.lookupWritable(key);
-                    if (mpn >= 0) {
-                        hits++;
-                    } else {
-                        misses++;
-                        mpn = g.missForWrite(key);
-                    }
-                    if (mpn >= 0) {
-                        frames.setToken(mpn, value);
-                    }
-                    break;
-                }
-                case Ops.MAP:
-                    g.map(key, (int) values[v++]);
-                    break;
-                case Ops.UNMAP:
-                    g.unmap(key);
-                    break;
-                case Ops.SWITCH:
-                    g.switchProcess();
-                    break;
-                default:
-                    throw new IllegalStateException("validated stream holds kind " + Ops.kind(op));
-            }
-        }
-        g.tlbHits += hits;
-        g.tlbMisses += misses;
-        g.cpu.tlbMisses(misses);
-        lastReads = reads;
-        return digest;
+        return ticks.apply(guests[work.index()], work);
     }
 
     /**
@@ -466,7 +263,7 @@ public final class HypervisorCore {
         int n = Math.min(keys.length, tokens.length);
         long[] token = new long[1];
         for (int i = 0; i < n; i++) {
-            if (!g.peekContent(keys[i], token) || token[0] != tokens[i]) {
+            if (!g.view().peekContent(keys[i], token) || token[0] != tokens[i]) {
                 mismatches++;
             }
         }

@@ -416,8 +416,8 @@ final class Reclamation {
                 ppn = ppn + 1 == n ? 0 : ppn + 1;
                 scanned++;
             }
-            int outcome = g.swapOutPage(ppn, sharing);
-            if (outcome == GuestMemory.KEPT) {
+            int outcome = g.paging().swapOutPage(ppn, sharing);
+            if (outcome == GuestPaging.KEPT) {
                 return done > 0 ? done : -1; // the swap is full
             }
             done++;

@@ -166,7 +166,7 @@ class GuestTransferTest {
         GuestMemory mem = g.memory();
         if (!para) {
             for (int ppn = 10; ppn < 16; ppn++) {
-                assertThat(mem.swapOutPage(ppn, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
+                assertThat(mem.paging().swapOutPage(ppn, false)).isEqualTo(GuestPaging.SWAPPED_OUT);
             }
         }
         // the estimator has learnt something the destination should not forget
@@ -184,7 +184,7 @@ class GuestTransferTest {
         g.write(1);
         g.inflate(20, 21).deflate(40, 41).play();
         if (!para) {
-            assertThat(mem.swapOutPage(5, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
+            assertThat(mem.paging().swapOutPage(5, false)).isEqualTo(GuestPaging.SWAPPED_OUT);
         }
         int[] second = round(source, 0, dest, index, false);
         assertThat(second).containsExactly(0, 1, 20, 21, 40, 41); // a swap-out changes no content: not sent

@@ -103,7 +103,7 @@ class HostInvariantsTest {
     void aStaleTlbEntryIsReported() {
         GuestMemory nested = core.guest(PrimedHost.NESTED);
         long key = Ops.key(0, 0x10);
-        int right = nested.peekMpn(key);
+        int right = nested.view().peekMpn(key);
         nested.tlb.fill(key, nested.pmap.mpn(4), false);
         assertThat(violations()).singleElement().asString()
                 .contains("stale TLB entry").contains("nested").contains("tables say " + right);

@@ -125,7 +125,7 @@ class HostileFuzzTest {
             GuestMemory mem = core.guest(g);
             for (int p = 0; p < 2; p++) {
                 for (long vpn = 0; vpn < 64; vpn++) {
-                    int target = mem.peekTarget(Ops.key(p, vpn));
+                    int target = mem.view().peekTarget(Ops.key(p, vpn));
                     if (target >= 0) {
                         long token = core.frames().token(target);
                         for (int other = 0; other < 3; other++) {

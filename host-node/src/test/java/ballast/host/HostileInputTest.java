@@ -262,9 +262,9 @@ class HostileInputTest {
         assertThat(r.refusals()).extracting(Refusal::reason, Refusal::index)
                 .containsExactly(tuple(RefusalReason.FRAME_NOT_OWNED, 1));
         GuestMemory g = f.core.guest(PARA_A);
-        assertThat(g.peekMpn(k(0, 0x20))).isEqualTo(f.p2mA[9]);
-        assertThat(g.peekMpn(k(0, 0x30))).as("refused hypercall").isEqualTo(FramePool.NO_FRAME);
-        assertThat(g.peekMpn(k(1, 0x20))).isEqualTo(f.p2mA[11]);
+        assertThat(g.view().peekMpn(k(0, 0x20))).isEqualTo(f.p2mA[9]);
+        assertThat(g.view().peekMpn(k(0, 0x30))).as("refused hypercall").isEqualTo(FramePool.NO_FRAME);
+        assertThat(g.view().peekMpn(k(1, 0x20))).isEqualTo(f.p2mA[11]);
         assertThat(f.core.guestStats(PARA_A, null).hypercalls()).isEqualTo(before + 2);
         assertThat(f.core.guestStats(PARA_A, null).refusedHypercalls()).isEqualTo(1);
         assertThat(f.core.checkInvariants()).isEmpty();
@@ -275,7 +275,7 @@ class HostileInputTest {
         TickResult r = f.core.apply(GuestWork.of(PARA_A, 7, List.of(mmu(new long[] {k(0, 0x20)}, new int[] {f.p2mA[9]})),
                 Stream.of().write(0, 0x20, 99).map(0, 0x20, 1).ops(), Stream.of().write(0, 0x20, 99).map(0, 0x20, 1).values()));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.MALFORMED);
-        assertThat(f.core.guest(PARA_A).peekMpn(k(0, 0x20))).isEqualTo(f.p2mA[9]);
+        assertThat(f.core.guest(PARA_A).view().peekMpn(k(0, 0x20))).isEqualTo(f.p2mA[9]);
         assertThat(f.core.frames().token(f.p2mA[9])).as("the stream's write did not run").isEqualTo(Tokens.ZERO);
     }
 

@@ -461,9 +461,9 @@ class HypervisorCoreTest {
             assertThat(s.overheadCycles()).isEqualTo(2 * 937 + (keys.length + 1) * 40L);
             GuestMemory g = core.guest(PARA);
             for (int i = 0; i < keys.length; i++) {
-                assertThat(g.peekMpn(keys[i])).isEqualTo(p2m[i]);
+                assertThat(g.view().peekMpn(keys[i])).isEqualTo(p2m[i]);
             }
-            assertThat(g.peekMpn(Ops.key(0, 0x999))).isEqualTo(p2m[31]);
+            assertThat(g.view().peekMpn(Ops.key(0, 0x999))).isEqualTo(p2m[31]);
         }
 
         @Test

@@ -100,10 +100,10 @@ class RandomizedReclaimSequenceTest {
         long shared = 0;
         for (int i = 0; i < guests.length; i++) {
             GuestMemory m = core.guest(i);
-            swapOuts += m.hostSwapOuts;
+            swapOuts += m.paging().hostSwapOuts();
             pops += m.balloonPops;
-            doublePagings += m.doublePagings;
-            shared += m.sharedBeforeSwap;
+            doublePagings += m.paging().doublePagings();
+            shared += m.paging().sharedBeforeSwap();
         }
         return new long[] {TICKS, swapOuts, pops, doublePagings, refused, shared};
     }

@@ -47,7 +47,7 @@ class ReclaimContentTest {
         GuestMemory mem = g.memory();
         int free = g.core.frames().freeFrames();
         for (int ppn = 0; ppn < 32; ppn += 2) {
-            assertThat(mem.swapOutPage(ppn, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
+            assertThat(mem.paging().swapOutPage(ppn, false)).isEqualTo(GuestPaging.SWAPPED_OUT);
         }
         assertThat(mem.pmap.swappedPages()).isEqualTo(16);
         assertThat(mem.pmap.state(4)).isEqualTo(Pmap.SWAPPED);
@@ -59,7 +59,7 @@ class ReclaimContentTest {
         long overheadBefore = mem.cpu.overheadCyclesByKind()[CpuAccount.HOST_SWAP_IN];
         g.touch(0, 32, false).play();
         assertThat(mem.hostSwapIns).isEqualTo(16);
-        assertThat(mem.hostSwapOuts).isEqualTo(16);
+        assertThat(mem.paging().hostSwapOuts()).isEqualTo(16);
         assertThat(mem.pmap.swappedPages()).isZero();
         assertThat(g.core.swap().used()).isZero();
         assertThat(mem.cpu.overheadCyclesByKind()[CpuAccount.HOST_SWAP_IN] - overheadBefore)
@@ -74,7 +74,7 @@ class ReclaimContentTest {
     void aParaVirtualGuestIsNeverSwappedByTheHost() {
         ModelGuest g = oneGuest(Kind.PARA, false);
         g.touch(0, 8, true).play();
-        assertThat(g.memory().swapOutPage(3, false)).isEqualTo(GuestMemory.KEPT);
+        assertThat(g.memory().paging().swapOutPage(3, false)).isEqualTo(GuestPaging.KEPT);
         assertThat(g.memory().pmap.state(3)).isEqualTo(Pmap.BACKED);
         assertThat(g.core.swap().used()).isZero();
     }
@@ -85,9 +85,9 @@ class ReclaimContentTest {
                 false, Kind.FULL.spec(0, PAGES)));
         ModelGuest g = new ModelGuest(core, 0);
         g.touch(0, 4, true).play();
-        assertThat(g.memory().swapOutPage(0, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
-        assertThat(g.memory().swapOutPage(1, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
-        assertThat(g.memory().swapOutPage(2, false)).isEqualTo(GuestMemory.KEPT);
+        assertThat(g.memory().paging().swapOutPage(0, false)).isEqualTo(GuestPaging.SWAPPED_OUT);
+        assertThat(g.memory().paging().swapOutPage(1, false)).isEqualTo(GuestPaging.SWAPPED_OUT);
+        assertThat(g.memory().paging().swapOutPage(2, false)).isEqualTo(GuestPaging.KEPT);
         assertThat(g.memory().pmap.state(2)).isEqualTo(Pmap.BACKED);
         clean(g);
         g.touch(0, 4, false).play();
@@ -107,12 +107,12 @@ class ReclaimContentTest {
         g.touch(0, 5, false).play();
         int free = g.core.frames().freeFrames();
 
-        assertThat(mem.swapOutPage(1, true)).isEqualTo(GuestMemory.SHARED_INSTEAD);
-        assertThat(mem.swapOutPage(3, true)).isEqualTo(GuestMemory.SHARED_INSTEAD);
-        assertThat(mem.swapOutPage(4, true)).isEqualTo(GuestMemory.SWAPPED_OUT); // no shared frame holds it
+        assertThat(mem.paging().swapOutPage(1, true)).isEqualTo(GuestPaging.SHARED_INSTEAD);
+        assertThat(mem.paging().swapOutPage(3, true)).isEqualTo(GuestPaging.SHARED_INSTEAD);
+        assertThat(mem.paging().swapOutPage(4, true)).isEqualTo(GuestPaging.SWAPPED_OUT); // no shared frame holds it
         assertThat(mem.pmap.mpn(1)).isEqualTo(mem.pmap.mpn(0));
         assertThat(mem.pmap.mpn(3)).isEqualTo(mem.pmap.mpn(2));
-        assertThat(mem.sharedBeforeSwap).isEqualTo(2);
+        assertThat(mem.paging().sharedBeforeSwap()).isEqualTo(2);
         assertThat(g.core.swap().used()).isEqualTo(1);
         assertThat(g.core.frames().freeFrames()).isEqualTo(free + 3);
         assertThat(g.core.hostReclaim().sharedBeforeSwap()).isEqualTo(2);
@@ -180,8 +180,8 @@ class ReclaimContentTest {
         long common = Tokens.nonZero(9, 9);
         g.write(0, common).write(1, common).touch(2, 8, true).play();
         mem.makeShared(0, mem.pmap.mpn(0));
-        assertThat(mem.swapOutPage(1, true)).isEqualTo(GuestMemory.SHARED_INSTEAD);
-        assertThat(mem.swapOutPage(2, true)).isEqualTo(GuestMemory.SWAPPED_OUT);
+        assertThat(mem.paging().swapOutPage(1, true)).isEqualTo(GuestPaging.SHARED_INSTEAD);
+        assertThat(mem.paging().swapOutPage(2, true)).isEqualTo(GuestPaging.SWAPPED_OUT);
         int sharedMpn = mem.pmap.mpn(0);
         g.inflate(1, 2).play();
         assertThat(g.core.frames().refcount(sharedMpn)).isEqualTo(1);
@@ -272,18 +272,18 @@ class ReclaimContentTest {
         ModelGuest g = oneGuest(kind, false);
         GuestMemory mem = g.memory();
         g.touch(0, 16, true).play();
-        mem.swapOutPage(2, false);
-        mem.swapOutPage(5, false);
-        mem.swapOutPage(9, false);
+        mem.paging().swapOutPage(2, false);
+        mem.paging().swapOutPage(5, false);
+        mem.paging().swapOutPage(9, false);
         g.pageOut(2).pageOut(3).pageOut(4).play(); // only 2 was swapped
-        assertThat(mem.doublePagings).isEqualTo(1);
+        assertThat(mem.paging().doublePagings()).isEqualTo(1);
         assertThat(mem.hostSwapIns).isEqualTo(1);
         assertThat(mem.pmap.state(2)).isEqualTo(Pmap.BACKED);
         clean(g);
         g.pageOut(5).pageOut(5).pageOut(6).play(); // 5 twice: swapped in by the first, resident for the second
-        assertThat(mem.doublePagings).isEqualTo(2);
+        assertThat(mem.paging().doublePagings()).isEqualTo(2);
         g.pageOut(7).play();
-        assertThat(mem.doublePagings).isEqualTo(2);
+        assertThat(mem.paging().doublePagings()).isEqualTo(2);
         assertThat(g.core.guestStats(0, null).reclaim().doublePagings()).isEqualTo(2);
         assertThat(g.core.hostReclaim().doublePagings()).isEqualTo(2);
         assertThat(mem.pmap.state(9)).isEqualTo(Pmap.SWAPPED);
@@ -307,8 +307,8 @@ class ReclaimContentTest {
     void releasingAGuestFreesItsSwapSlotsAndForgetsItsBalloon() {
         ModelGuest g = oneGuest(Kind.FULL, false);
         g.touch(0, 16, true).play();
-        g.memory().swapOutPage(1, false);
-        g.memory().swapOutPage(2, false);
+        g.memory().paging().swapOutPage(1, false);
+        g.memory().paging().swapOutPage(2, false);
         g.inflate(3, 4).play();
         g.core.releaseGuest(0);
         assertThat(g.core.swap().used()).isZero();

@@ -47,7 +47,7 @@ class ReservationRefusalTest {
             para.touch(0, 40, true).play();
             full.inflate(50, 51, 52).play();
             para.inflate(50, 51, 52).play();
-            full.memory().swapOutPage(7, false);
+            full.memory().paging().swapOutPage(7, false);
             for (int i = 0; i < PAGES; i++) {
                 probes[i] = ModelGuest.key(i);
             }

@@ -37,8 +37,8 @@ final class StateFingerprint {
                     + " traps=" + g.cpu.traps() + " hypercalls=" + g.cpu.hypercalls() + " mmuUpdateEntries=" + g.cpu.mmuUpdateEntries()
                     + " vmExits=" + g.cpu.vmExits() + " overheadCycles=" + g.cpu.overheadCycles()
                     + " allocationFailures=" + g.allocationFailures);
-            lines.add(n + "reclaim pops=" + g.balloonPops + " swapOuts=" + g.hostSwapOuts + " swapIns=" + g.hostSwapIns
-                    + " doublePagings=" + g.doublePagings + " sharedBeforeSwap=" + g.sharedBeforeSwap + " popped=" + g.popped
+            lines.add(n + "reclaim pops=" + g.balloonPops + " swapOuts=" + g.paging().hostSwapOuts() + " swapIns=" + g.hostSwapIns
+                    + " doublePagings=" + g.paging().doublePagings() + " sharedBeforeSwap=" + g.paging().sharedBeforeSwap() + " popped=" + g.popped
                     + " samplesPending=" + g.samplesPending());
             lines.add(n + "pmap backed=" + g.pmap.backedPages() + " shared=" + g.pmap.sharedPages() + " ballooned="
                     + g.pmap.balloonedPages() + " swapped=" + g.pmap.swappedPages());
@@ -60,7 +60,7 @@ final class StateFingerprint {
             }
             g.tlb.forEach((key, mpn, ro) -> lines.add(n + "tlb " + Long.toHexString(key) + " -> " + mpn + (ro ? " ro" : "")));
             for (long key : probeKeys) {
-                lines.add(n + "peek " + Long.toHexString(key) + " -> " + g.peekMpn(key));
+                lines.add(n + "peek " + Long.toHexString(key) + " -> " + g.view().peekMpn(key));
             }
             lines.add(n + "pending notices " + g.pendingNotices());
         }
