@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.sharing.SharedFrames;
 import ballast.abi.Ops;
 import ballast.abi.RefusalReason;
 import ballast.abi.TranslationMode;
@@ -211,16 +212,7 @@ final class GuestMemory {
         return mpn;
     }
 
-    /**
-     * Where a guest's fault waits when the host has no free frame: the hypervisor pages a victim
-     * out there and then (the faulting guest is blocked meanwhile), so that no access is ever lost
-     * to a momentary shortage. Null: no such fallback (reclamation off).
-     */
-    interface FrameShortage {
-        /** Frees at least one frame for guest {@code forGuest}'s fault; returns whether it could. */
-        boolean freeOne(int forGuest);
-    }
-
+    /** Where a fault waits when the host has no free frame; null: no such fallback (reclamation off). */
     private FrameShortage shortage;
 
     void onShortage(FrameShortage shortage) {

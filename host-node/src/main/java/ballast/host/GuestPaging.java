@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.sharing.SharedFrames;
 import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;

@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.sharing.SharedFrames;
 import ballast.abi.GuestCounters;
 import ballast.host.control.GuestReclaim;
 import ballast.host.control.GuestStats;

@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.sharing.SharedFrames;
 import ballast.abi.GuestCounters;
 import ballast.abi.Refusal;
 import ballast.abi.RefusalReason;

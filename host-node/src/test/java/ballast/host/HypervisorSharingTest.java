@@ -93,7 +93,7 @@ class HypervisorSharingTest {
         h.tick();
         assertThat(h.core.frames().owner(shared)).isNotEqualTo(FramePool.SHARED);
         assertThat(h.lastSharing.freedMpns()).contains(shared);
-        assertThat(h.scanner.index().get(h.core.hashOfToken(1003))).isNotEqualTo(ballast.host.memory.SharingIndex.shared(shared));
+        assertThat(h.scanner.index().get(h.core.hashOfToken(1003))).isNotEqualTo(ballast.host.sharing.SharingIndex.shared(shared));
         assertThat(h.mismatches()).isZero();
     }
 

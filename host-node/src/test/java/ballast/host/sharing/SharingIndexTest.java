@@ -1,4 +1,4 @@
-package ballast.host.memory;
+package ballast.host.sharing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,7 @@
-package ballast.host;
+package ballast.host.sharing;
 
 import ballast.host.memory.FramePool;
 import ballast.abi.Tokens;
-import ballast.host.sharing.ContentHash;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
@@ -14,9 +13,9 @@ import it.unimi.dsi.fastutil.longs.LongArrayList;
  * shared frame by content (share before swap: a page the hypervisor is about to swap out joins a
  * shared frame with its content instead).
  *
- * <p>Owned by one {@link HypervisorCore}, not thread-safe.
+ * <p>Owned by one {@code HypervisorCore} (the hypervisor actor's), not thread-safe.
  */
-final class SharedFrames {
+public final class SharedFrames {
     private final FramePool frames;
     private final int hashBits;
     /** The one shared frame holding the zero page, or {@link FramePool#NO_FRAME}. */
@@ -28,36 +27,36 @@ final class SharedFrames {
     /** Content token -> a shared frame holding it (one per content; a shared frame's content never changes). */
     private final Long2IntOpenHashMap byToken = new Long2IntOpenHashMap();
 
-    SharedFrames(FramePool frames, int hashBits) {
+    public SharedFrames(FramePool frames, int hashBits) {
         this.frames = frames;
         this.hashBits = hashBits;
         byToken.defaultReturnValue(FramePool.NO_FRAME);
     }
 
-    int hashBits() {
+    public int hashBits() {
         return hashBits;
     }
 
-    long hashOf(int mpn) {
+    public long hashOf(int mpn) {
         return ContentHash.of(frames.token(mpn), hashBits);
     }
 
-    int zeroFrame() {
+    public int zeroFrame() {
         return zeroFrame;
     }
 
     /** Guest pages mapped to shared frames (KSM's pages_shared + pages_sharing). */
-    long mappings() {
+    public long mappings() {
         return mappings;
     }
 
     /** Guest pages mapped to the shared zero frame. */
-    long zeroPagesShared() {
+    public long zeroPagesShared() {
         return zeroFrame == FramePool.NO_FRAME ? 0 : frames.refcount(zeroFrame);
     }
 
     /** Write-protects private frame {@code mpn}, now mapped by its one PPN as a shared frame. */
-    void create(int mpn) {
+    public void create(int mpn) {
         frames.markShared(mpn);
         long token = frames.token(mpn);
         if (token == Tokens.ZERO && zeroFrame == FramePool.NO_FRAME) {
@@ -68,13 +67,13 @@ final class SharedFrames {
     }
 
     /** One more guest page maps shared frame {@code mpn}. */
-    void addRef(int mpn) {
+    public void addRef(int mpn) {
         frames.setRefcount(mpn, frames.refcount(mpn) + 1);
         mappings++;
     }
 
     /** One guest page stops mapping shared frame {@code mpn}; the last one frees it. */
-    void release(int mpn) {
+    public void release(int mpn) {
         int left = frames.refcount(mpn) - 1;
         mappings--;
         if (left > 0) {
@@ -91,20 +90,20 @@ final class SharedFrames {
     }
 
     /** A shared frame holding {@code token} (the zero frame for the zero page), or {@link FramePool#NO_FRAME}. */
-    int frameWithContent(long token) {
+    public int frameWithContent(long token) {
         if (token == Tokens.ZERO) {
             return zeroFrame;
         }
         return byToken.get(token);
     }
 
-    int[] takeFreedMpns() {
+    public int[] takeFreedMpns() {
         int[] a = freedMpns.toIntArray();
         freedMpns.clear();
         return a;
     }
 
-    long[] takeFreedHashes() {
+    public long[] takeFreedHashes() {
         long[] a = freedHashes.toLongArray();
         freedHashes.clear();
         return a;
