@@ -1,7 +1,7 @@
 package ballast.bench;
 
-import ballast.host.GuestWork;
 import ballast.host.GuestSpec;
+import ballast.host.GuestWork;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
 import ballast.abi.Ops;

@@ -1,11 +1,11 @@
 package ballast.guest;
 
-import ballast.host.GuestWork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;
+import ballast.host.GuestWork;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
 import ballast.host.TestHosts;
