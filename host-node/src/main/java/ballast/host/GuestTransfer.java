@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
+import ballast.host.translation.WriteLog;
 import ballast.abi.Ops;
 import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
@@ -50,15 +52,13 @@ public final class GuestTransfer {
     /** Starts tracking the guest's writes (a fresh, empty log; the TLB write-protected). */
     public static void track(HypervisorCore core, int index) {
         GuestMemory g = core.guest(index);
-        g.dirtyLog = new long[(g.pmap.pages() + 63) >>> 6];
-        g.tlb.flush();
+        g.startWriteLog();
     }
 
     /** Stops tracking the guest's writes (its migration was given up); its TLB is write-protected no more. */
     public static void untrack(HypervisorCore core, int index) {
         GuestMemory g = core.guest(index);
-        g.dirtyLog = null;
-        g.tlb.flush();
+        g.stopWriteLog();
     }
 
     /**
@@ -68,13 +68,13 @@ public final class GuestTransfer {
     public static int abandon(HypervisorCore core, int index) {
         GuestMemory g = core.guest(index);
         int released = core.releaseGuest(index);
-        g.residence = GuestMemory.DEPARTED;
+        g.markDeparted();
         return released;
     }
 
     /** Whether the guest's writes are tracked. */
     public static boolean tracked(HypervisorCore core, int index) {
-        return core.isGuest(index) && core.guest(index).dirtyLog != null;
+        return core.isGuest(index) && core.guest(index).writeLog() != null;
     }
 
     /**
@@ -85,17 +85,12 @@ public final class GuestTransfer {
      */
     public static int dirtyPages(HypervisorCore core, int index) {
         GuestMemory g = core.guest(index);
-        long[] log = g.dirtyLog;
+        WriteLog log = g.writeLog();
         int n = 0;
-        for (int w = 0; w < log.length; w++) {
-            long word = log[w];
-            while (word != 0) {
-                int ppn = (w << 6) + Long.numberOfTrailingZeros(word);
-                word &= word - 1;
-                byte state = g.pmap.state(ppn);
-                if (state != Pmap.BALLOONED && state != Pmap.UNBACKED) {
-                    n++;
-                }
+        for (int ppn = log.next(0); ppn >= 0; ppn = log.next(ppn + 1)) {
+            byte state = g.pmap().state(ppn);
+            if (state != Pmap.BALLOONED && state != Pmap.UNBACKED) {
+                n++;
             }
         }
         return n;
@@ -108,16 +103,15 @@ public final class GuestTransfer {
      */
     public static int[] takeRound(HypervisorCore core, int index, boolean all) {
         GuestMemory g = core.guest(index);
-        long[] log = g.dirtyLog;
+        WriteLog log = g.writeLog();
         IntArrayList ppns = new IntArrayList();
-        for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
-            boolean wanted = all ? g.pmap.state(ppn) != Pmap.UNBACKED : (log[ppn >>> 6] & (1L << ppn)) != 0;
+        for (int ppn = 0; ppn < g.pmap().pages(); ppn++) {
+            boolean wanted = all ? g.pmap().state(ppn) != Pmap.UNBACKED : log.logged(ppn);
             if (wanted) {
                 ppns.add(ppn);
             }
         }
-        java.util.Arrays.fill(log, 0L);
-        g.tlb.flush();
+        g.clearWriteLog();
         return ppns.toIntArray();
     }
 
@@ -146,7 +140,7 @@ public final class GuestTransfer {
         IntArrayList ballooned = new IntArrayList(0);
         IntArrayList unbacked = new IntArrayList(0);
         for (int ppn : ppns) {
-            byte state = g.pmap.state(ppn);
+            byte state = g.pmap().state(ppn);
             if (state == Pmap.BALLOONED) {
                 ballooned.add(ppn);
             } else if (state == Pmap.SWAPPED) {
@@ -156,7 +150,7 @@ public final class GuestTransfer {
                 unbacked.add(ppn);
             } else {
                 pages.add(ppn);
-                tokens.add(core.frames().token(g.pmap.mpn(ppn)));
+                tokens.add(core.frames().token(g.pmap().mpn(ppn)));
             }
         }
         return new Pages(pages.toIntArray(), tokens.toLongArray(), ballooned.toIntArray(), unbacked.toIntArray());
@@ -168,22 +162,15 @@ public final class GuestTransfer {
      */
     public static PageTables tables(HypervisorCore core, int index) {
         GuestMemory g = core.guest(index);
-        RadixPageTable[] source = g.mode == TranslationMode.PARA ? g.paraPpn : g.tables;
         LongArrayList keys = new LongArrayList();
         IntArrayList ppns = new IntArrayList();
-        for (int p = 0; p < source.length; p++) {
-            final int process = p;
-            source[p].forEach((vpn, ppn) -> {
-                keys.add(Ops.key(process, vpn));
-                ppns.add(ppn);
-            });
-        }
+        g.collectMappings(keys, ppns);
         return new PageTables(keys.toLongArray(), ppns.toIntArray());
     }
 
     /** The guest's working-set averages, which travel with it (see {@link #install}). */
     public static ballast.host.policy.WorkingSetEstimator.Averages workingSet(HypervisorCore core, int index) {
-        return core.guest(index).estimator.averages();
+        return core.guest(index).estimator().averages();
     }
 
     /** Page-table entries as parallel arrays. */
@@ -193,9 +180,9 @@ public final class GuestTransfer {
     /** The guest left: releases everything it held; it no longer counts as the host's. */
     public static int depart(HypervisorCore core, int index) {
         GuestMemory g = core.guest(index);
-        g.dirtyLog = null;
+        g.dropWriteLog();
         int released = core.releaseGuest(index);
-        g.residence = GuestMemory.DEPARTED;
+        g.markDeparted();
         return released;
     }
 
@@ -213,8 +200,8 @@ public final class GuestTransfer {
      */
     public static String receive(HypervisorCore core, int index, Pages batch) {
         GuestMemory g = core.guest(index);
-        if (g.residence != GuestMemory.INCOMING) {
-            return g.spec.name() + " is not arriving on " + core.settings().name();
+        if (!g.incoming()) {
+            return g.spec().name() + " is not arriving on " + core.settings().name();
         }
         if (batch == null || batch.ppns() == null || batch.tokens() == null || batch.ballooned() == null
                 || batch.unbacked() == null || batch.ppns().length != batch.tokens().length) {
@@ -223,20 +210,20 @@ public final class GuestTransfer {
         int needed = 0;
         for (int[] list : new int[][] {batch.ppns(), batch.ballooned(), batch.unbacked()}) {
             for (int ppn : list) {
-                if (!g.pmap.isValidPpn(ppn)) {
-                    return "PPN " + ppn + " outside 0.." + (g.pmap.pages() - 1);
+                if (!g.pmap().isValidPpn(ppn)) {
+                    return "PPN " + ppn + " outside 0.." + (g.pmap().pages() - 1);
                 }
             }
         }
         for (int ppn : batch.ppns()) {
-            if (g.pmap.mpn(ppn) == FramePool.NO_FRAME) {
+            if (g.pmap().mpn(ppn) == FramePool.NO_FRAME) {
                 needed++;
             }
         }
         int freed = 0;
         for (int[] list : new int[][] {batch.ballooned(), batch.unbacked()}) {
             for (int ppn : list) {
-                freed += g.pmap.mpn(ppn) != FramePool.NO_FRAME ? 1 : 0;
+                freed += g.pmap().mpn(ppn) != FramePool.NO_FRAME ? 1 : 0;
             }
         }
         if (needed > core.frames().freeFrames() + freed) {
@@ -246,7 +233,7 @@ public final class GuestTransfer {
             return core.settings().name() + " has " + core.frames().freeFrames() + " free frames, " + needed + " needed";
         }
         for (int ppn : batch.ballooned()) {
-            if (g.pmap.state(ppn) != Pmap.BALLOONED) {
+            if (g.pmap().state(ppn) != Pmap.BALLOONED) {
                 g.paging().inflate(ppn);
             }
         }
@@ -255,8 +242,8 @@ public final class GuestTransfer {
         }
         for (int i = 0; i < batch.ppns().length; i++) {
             int ppn = batch.ppns()[i];
-            if (g.pmap.state(ppn) == Pmap.BALLOONED) {
-                g.pmap.unballoon(ppn);
+            if (g.pmap().state(ppn) == Pmap.BALLOONED) {
+                g.pmap().unballoon(ppn);
             }
             int mpn = g.backing(ppn);
             core.frames().setToken(mpn, batch.tokens()[i]);
@@ -276,28 +263,20 @@ public final class GuestTransfer {
                               ballast.host.policy.WorkingSetEstimator.Averages workingSet) {
         GuestMemory g = core.guest(index);
         if (workingSet != null) {
-            g.estimator.takeOver(workingSet);
+            g.estimator().takeOver(workingSet);
         }
-        boolean para = g.mode == TranslationMode.PARA;
+        boolean para = g.mode() == TranslationMode.PARA;
         if (para) {
-            for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
-                if (g.pmap.state(ppn) != Pmap.BALLOONED) {
+            for (int ppn = 0; ppn < g.pmap().pages(); ppn++) {
+                if (g.pmap().state(ppn) != Pmap.BALLOONED) {
                     g.backing(ppn);
                 }
             }
         }
         for (int i = 0; i < keys.length; i++) {
-            int ppn = ppns[i];
-            if (!g.pmap.isValidPpn(ppn) || Ops.process(keys[i]) >= g.tables.length) {
-                continue;
-            }
-            if (para) {
-                g.paraWrite(keys[i], g.pmap.mpn(ppn), ppn);
-            } else {
-                g.tables[Ops.process(keys[i])].set(Ops.vpn(keys[i]), ppn);
-            }
+            g.installMapping(keys[i], ppns[i]);
         }
-        g.residence = GuestMemory.RESIDENT;
+        g.markResident();
         core.installed(index);
         return core.settings().sharing().enabled() ? shareAgain(core, g) : 0;
     }
@@ -313,9 +292,9 @@ public final class GuestTransfer {
             }
         }
         int merged = 0;
-        for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
-            int mpn = g.pmap.mpn(ppn);
-            if (mpn < 0 || g.pmap.state(ppn) != Pmap.BACKED) {
+        for (int ppn = 0; ppn < g.pmap().pages(); ppn++) {
+            int mpn = g.pmap().mpn(ppn);
+            if (mpn < 0 || g.pmap().state(ppn) != Pmap.BACKED) {
                 continue;
             }
             int target = sharedByToken.get(frames.token(mpn));

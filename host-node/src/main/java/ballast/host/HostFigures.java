@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
 import ballast.host.sharing.SharedFrames;
 import ballast.abi.GuestCounters;
 import ballast.host.control.GuestReclaim;
@@ -40,10 +41,10 @@ final class HostFigures {
         long guestPages = 0;
         long backed = 0;
         for (GuestMemory g : guests) {
-            if (g.residence == GuestMemory.RESIDENT) {
-                guestPages += g.pmap.pages(); // a guest on its way in or gone is not the host's yet / any more
+            if (g.resident()) {
+                guestPages += g.pmap().pages(); // a guest on its way in or gone is not the host's yet / any more
             }
-            backed += g.pmap.backedPages();
+            backed += g.pmap().backedPages();
         }
         long sharedFrames = frames.sharedFrames();
         return new HostStats(frames.totalFrames(), frames.freeFrames(), frames.mappedFrames(),
@@ -61,10 +62,10 @@ final class HostFigures {
         long doublePagings = 0;
         long sharedBeforeSwap = 0;
         for (GuestMemory g : guests) {
-            ballooned += g.pmap.balloonedPages();
-            swapped += g.pmap.swappedPages();
+            ballooned += g.pmap().balloonedPages();
+            swapped += g.pmap().swappedPages();
             swapOuts += g.paging().hostSwapOuts();
-            swapIns += g.hostSwapIns;
+            swapIns += g.counters().hostSwapIns();
             doublePagings += g.paging().doublePagings();
             sharedBeforeSwap += g.paging().sharedBeforeSwap();
         }
@@ -81,23 +82,23 @@ final class HostFigures {
     /** Figures of one guest, merging the guest's own counters with the hypervisor's. */
     GuestStats guestStats(GuestMemory g, GuestCounters own) {
         GuestCounters c = own == null ? GuestCounters.ZERO : own;
-        CpuAccount cpu = g.cpu;
-        return new GuestStats(g.spec.name(), g.spec.configuredPages(), g.pmap.backedPages(),
+        CpuAccount cpu = g.cpu();
+        return new GuestStats(g.spec().name(), g.spec().configuredPages(), g.pmap().backedPages(),
                 c.pagesTouched(), c.accesses(), c.reads(), c.writes(), c.readsVerified(), c.readMismatches(),
-                g.tlbHits, g.tlbMisses, g.tlbFlushes, g.hiddenFaults, g.guestFaults, cpu.traps(), cpu.hypercalls(),
-                cpu.mmuUpdateEntries(), cpu.vmExits(), g.refusedHypercalls, cpu.overheadCycles(),
+                g.counters().tlbHits(), g.counters().tlbMisses(), g.counters().tlbFlushes(), g.counters().hiddenFaults(), g.counters().guestFaults(), cpu.traps(), cpu.hypercalls(),
+                cpu.mmuUpdateEntries(), cpu.vmExits(), g.counters().refusedHypercalls(), cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
-                cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap.sharedPages(), g.cowBreaks,
-                g.refusedByReason.clone(), guestReclaim(g, c));
+                cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
+                g.counters().refusedByReason(), guestReclaim(g, c));
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */
     GuestReclaim guestReclaim(GuestMemory g, GuestCounters own) {
-        int index = g.index;
-        GuestAllocation a = g.spec.allocation();
-        return new GuestReclaim(a.minPages(), g.spec.configuredPages(), a.shares(), reclamation.target(index),
-                g.pmap.balloonedPages(), reclamation.balloonTarget(index), g.balloonPops, g.pmap.swappedPages(),
-                g.paging().hostSwapOuts(), g.hostSwapIns, own.guestSwappedPages(), own.guestPageOuts(), own.guestPageIns(),
+        int index = g.index();
+        GuestAllocation a = g.spec().allocation();
+        return new GuestReclaim(a.minPages(), g.spec().configuredPages(), a.shares(), reclamation.target(index),
+                g.pmap().balloonedPages(), reclamation.balloonTarget(index), g.counters().balloonPops(), g.pmap().swappedPages(),
+                g.paging().hostSwapOuts(), g.counters().hostSwapIns(), own.guestSwappedPages(), own.guestPageOuts(), own.guestPageIns(),
                 g.paging().doublePagings(), reclamation.workingSetEstimate(index), own.workingSetTruePages(), own.stalledTicks());
     }
 }

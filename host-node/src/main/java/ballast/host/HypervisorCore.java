@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestTick;
+import ballast.host.translation.GuestMemory;
 import ballast.host.sharing.SharedFrames;
 import ballast.abi.GuestCounters;
 import ballast.abi.Refusal;
@@ -131,11 +133,11 @@ public final class HypervisorCore {
     }
 
     public boolean isParavirtual(int index) {
-        return guests[index].mode == TranslationMode.PARA;
+        return guests[index].mode() == TranslationMode.PARA;
     }
 
     public boolean isBooted(int index) {
-        return isGuest(index) && guests[index].booted;
+        return isGuest(index) && guests[index].booted();
     }
 
     /**
@@ -152,22 +154,22 @@ public final class HypervisorCore {
             return null;
         }
         GuestMemory g = guests[index];
-        if (!g.spec.name().equals(name)) {
+        if (!g.spec().name().equals(name)) {
             refusal[0] = new Refusal(RefusalReason.UNKNOWN_GUEST, index,
-                    "guest " + index + " of host " + settings.name() + " is " + g.spec.name() + ", not " + name);
+                    "guest " + index + " of host " + settings.name() + " is " + g.spec().name() + ", not " + name);
             return null;
         }
-        if (g.booted) {
+        if (g.booted()) {
             refusal[0] = new Refusal(RefusalReason.ALREADY_BOOTED, index, name + " has already booted");
             return null;
         }
-        if (g.mode != TranslationMode.PARA) {
-            g.booted = true;
+        if (g.mode() != TranslationMode.PARA) {
+            g.markBooted();
             return new int[0];
         }
-        int pages = g.pmap.pages();
+        int pages = g.pmap().pages();
         // a guest that arrived by live migration is backed already, but for its balloon
-        long needed = (long) pages - g.pmap.backedPages() - g.pmap.balloonedPages();
+        long needed = (long) pages - g.pmap().backedPages() - g.pmap().balloonedPages();
         if (frames.freeFrames() < needed) {
             refusal[0] = new Refusal(RefusalReason.OUT_OF_MEMORY, index,
                     name + " needs " + needed + " frames at boot, " + frames.freeFrames() + " are free");
@@ -175,9 +177,9 @@ public final class HypervisorCore {
         }
         int[] p2m = new int[pages];
         for (int ppn = 0; ppn < pages; ppn++) {
-            p2m[ppn] = g.pmap.state(ppn) == Pmap.BALLOONED ? FramePool.NO_FRAME : g.backing(ppn);
+            p2m[ppn] = g.pmap().state(ppn) == Pmap.BALLOONED ? FramePool.NO_FRAME : g.backing(ppn);
         }
-        g.booted = true;
+        g.markBooted();
         return p2m;
     }
 
@@ -333,7 +335,7 @@ public final class HypervisorCore {
         swap.addGuest(spec.configuredPages());
         GuestMemory g = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
                 settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
-        g.residence = GuestMemory.INCOMING;
+        g.markIncoming();
         guests = java.util.Arrays.copyOf(guests, guests.length + 1);
         guests[spec.index()] = g;
         reclamation.admitted(guests);
@@ -379,7 +381,7 @@ public final class HypervisorCore {
 
     /** Whether guest {@code index} runs here (not on its way in, not migrated away). */
     public boolean isResident(int index) {
-        return isGuest(index) && guests[index].residence == GuestMemory.RESIDENT;
+        return isGuest(index) && guests[index].resident();
     }
 
     SharedFrames shared() {

@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
 import ballast.abi.ToHypervisor;
 import ballast.host.control.GuestStats;
 import ballast.host.migration.AdmitGuest;
@@ -134,7 +135,7 @@ final class MigrationPort {
             return;
         }
         if (c.arriving()) {
-            if (!core.isGuest(c.guest()) || core.guest(c.guest()).residence != GuestMemory.INCOMING) {
+            if (!core.isGuest(c.guest()) || !core.guest(c.guest()).incoming()) {
                 reply(c.replyTo(), c.migration(), c.guest(), 0, 0, "no arriving guest " + c.guest() + " on " + name());
                 return;
             }

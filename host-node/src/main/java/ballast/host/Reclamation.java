@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestPaging;
+import ballast.host.translation.GuestMemory;
 import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
@@ -108,7 +110,7 @@ final class Reclamation {
         this.served = new boolean[n];
         this.victims = new SplittableRandom(Tokens.derive(host.seed(), host.name() + "/host-paging"));
         for (int i = 0; i < n; i++) {
-            targets[i] = guests[i].spec.configuredPages();
+            targets[i] = guests[i].spec().configuredPages();
         }
     }
 
@@ -131,7 +133,7 @@ final class Reclamation {
         sampling = java.util.Arrays.copyOf(sampling, n);
         wasBooted = java.util.Arrays.copyOf(wasBooted, n);
         served = java.util.Arrays.copyOf(served, n);
-        targets[n - 1] = all[n - 1].spec.configuredPages();
+        targets[n - 1] = all[n - 1].spec().configuredPages();
         membershipChanged = true;
     }
 
@@ -141,7 +143,7 @@ final class Reclamation {
      * grown nor emptied.
      */
     void installed(int i) {
-        balloonTargets[i] = guests[i].pmap.balloonedPages();
+        balloonTargets[i] = guests[i].pmap().balloonedPages();
         lastBallooned[i] = balloonTargets[i];
         membershipChanged = true;
     }
@@ -193,7 +195,7 @@ final class Reclamation {
             swap.setCapacity(next.swapPages());
         }
         for (GuestMemory g : guests) {
-            g.swapInCycles = next.swapInCycles();
+            g.setSwapInCycles(next.swapInCycles());
         }
         if (next.enabled()) {
             rebalance();
@@ -207,9 +209,9 @@ final class Reclamation {
         for (int i = 0; i < guests.length; i++) {
             balloonTargets[i] = 0;
             stall[i] = false;
-            targets[i] = guests[i].spec.configuredPages();
+            targets[i] = guests[i].spec().configuredPages();
             if (sampling[i]) {
-                guests[i].endSamplePeriod(false);
+                guests[i].paging().endSamplePeriod(false);
                 sampling[i] = false;
                 nextSampleTick[i] = 0;
             }
@@ -238,7 +240,7 @@ final class Reclamation {
         }
         int booted = 0;
         for (int i = 0; i < guests.length; i++) {
-            boolean b = guests[i].booted;
+            boolean b = guests[i].booted();
             if (b != wasBooted[i]) {
                 wasBooted[i] = b;
                 membershipChanged = true;
@@ -255,7 +257,7 @@ final class Reclamation {
         page();
         boolean low = states.state() == FreeMemoryStates.LOW;
         for (int i = 0; i < guests.length; i++) {
-            stall[i] = low && guests[i].booted && guests[i].pmap.backedPages() > targets[i];
+            stall[i] = low && guests[i].booted() && guests[i].pmap().backedPages() > targets[i];
         }
     }
 
@@ -270,16 +272,16 @@ final class Reclamation {
         }
         GuestMemory g = guests[i];
         if (sampling[i]) {
-            g.endSamplePeriod(true);
+            g.paging().endSamplePeriod(true);
         }
-        g.startSamplePeriod(g.estimator.samplePages(g.pmap.pages()));
+        g.paging().startSamplePeriod(g.estimator().samplePages(g.pmap().pages()));
         sampling[i] = true;
         nextSampleTick[i] = ticks + periodTicks(settings.samplePeriodSeconds());
     }
 
     /** Counts the ticks guest {@code i}'s balloon, below its target, has not grown. */
     private void trackBalloon(int i) {
-        int ballooned = guests[i].pmap.balloonedPages();
+        int ballooned = guests[i].pmap().balloonedPages();
         if (ballooned < balloonTargets[i] && ballooned <= lastBallooned[i]) {
             stuckTicks[i]++;
         } else {
@@ -291,7 +293,7 @@ final class Reclamation {
     /** Whether guest {@code i}'s balloon cannot take more from it: at its cap, or stuck below its target. */
     private boolean balloonCannotProgress(int i) {
         GuestMemory g = guests[i];
-        return g.pmap.balloonedPages() >= g.spec.allocation().balloonCapPages()
+        return g.pmap().balloonedPages() >= g.spec().allocation().balloonCapPages()
                 || stuckTicks[i] >= periodTicks(BALLOON_PATIENCE_SECONDS);
     }
 
@@ -300,7 +302,7 @@ final class Reclamation {
     /** The estimated working set of guest {@code i}, in pages. */
     long workingSetEstimate(int i) {
         GuestMemory g = guests[i];
-        return g.estimator.estimatePages(g.pmap.pages());
+        return g.estimator().estimatePages(g.pmap().pages());
     }
 
     /** Recomputes every guest's target and balloon target. */
@@ -308,16 +310,16 @@ final class Reclamation {
         int running = 0;
         for (int i = 0; i < guests.length; i++) {
             GuestMemory g = guests[i];
-            if (!g.booted) {
+            if (!g.booted()) {
                 demands.set(i, 0, 0, 0, 0, 0);
                 continue;
             }
             running++;
-            long current = g.pmap.backedPages();
+            long current = g.pmap().backedPages();
             long estimate = workingSetEstimate(i);
             double f = current > 0 ? Math.min(1.0, (double) estimate / current) : estimate > 0 ? 1.0 : 0.0;
-            GuestAllocation a = g.spec.allocation();
-            demands.set(i, a.minPages(), g.spec.configuredPages(), a.shares(), f, current);
+            GuestAllocation a = g.spec().allocation();
+            demands.set(i, a.minPages(), g.spec().configuredPages(), a.shares(), f, current);
         }
         long highReserve = states.thresholdPages(FreeMemoryStates.HIGH) + states.hysteresisPages();
         availablePages = Math.max(0, (long) frames.totalFrames() - frames.reservedFrames()
@@ -326,14 +328,14 @@ final class Reclamation {
         boolean high = states.state() == FreeMemoryStates.HIGH;
         for (int i = 0; i < guests.length; i++) {
             GuestMemory g = guests[i];
-            if (!g.booted) { // a guest installed by a migration keeps its balloon until it has booted here
-                balloonTargets[i] = g.residence == GuestMemory.RESIDENT ? g.pmap.balloonedPages() : 0;
+            if (!g.booted()) { // a guest installed by a migration keeps its balloon until it has booted here
+                balloonTargets[i] = g.resident() ? g.pmap().balloonedPages() : 0;
                 continue;
             }
-            long want = Math.max(0, g.spec.configuredPages() - targets[i]);
-            int t = (int) Math.min(want, g.spec.allocation().balloonCapPages());
+            long want = Math.max(0, g.spec().configuredPages() - targets[i]);
+            int t = (int) Math.min(want, g.spec().allocation().balloonCapPages());
             if (high) {
-                t = Math.min(t, g.pmap.balloonedPages());
+                t = Math.min(t, g.pmap().balloonedPages());
             }
             balloonTargets[i] = t;
         }
@@ -394,11 +396,11 @@ final class Reclamation {
 
     private boolean pageable(int i) {
         GuestMemory g = guests[i];
-        return g.booted && g.mode != TranslationMode.PARA && g.pmap.privatePages() > 0 && overage(i) > 0;
+        return g.booted() && g.mode() != TranslationMode.PARA && g.pmap().privatePages() > 0 && overage(i) > 0;
     }
 
     private long overage(int i) {
-        return guests[i].pmap.backedPages() - targets[i];
+        return guests[i].pmap().backedPages() - targets[i];
     }
 
     /**
@@ -407,12 +409,12 @@ final class Reclamation {
      */
     private long pageGuest(int i, long pages) {
         GuestMemory g = guests[i];
-        int n = g.pmap.pages();
+        int n = g.pmap().pages();
         long done = 0;
-        while (done < pages && g.pmap.privatePages() > 0) {
+        while (done < pages && g.pmap().privatePages() > 0) {
             int ppn = victims.nextInt(n);
             int scanned = 0;
-            while (g.pmap.state(ppn) != Pmap.BACKED && scanned < n) {
+            while (g.pmap().state(ppn) != Pmap.BACKED && scanned < n) {
                 ppn = ppn + 1 == n ? 0 : ppn + 1;
                 scanned++;
             }
@@ -445,8 +447,8 @@ final class Reclamation {
         }
         if (pick < 0) { // nobody above target: the guest with the most private pages
             for (int i = 0; i < guests.length; i++) {
-                if (victimCandidate(i) && guests[i].pmap.privatePages() > most) {
-                    most = guests[i].pmap.privatePages();
+                if (victimCandidate(i) && guests[i].pmap().privatePages() > most) {
+                    most = guests[i].pmap().privatePages();
                     pick = i;
                 }
             }
@@ -464,7 +466,7 @@ final class Reclamation {
     /** Whether guest {@code i} can give a page to a fault at once (booted, not para-virtual, with private pages). */
     private boolean victimCandidate(int i) {
         GuestMemory g = guests[i];
-        return g.booted && g.mode != TranslationMode.PARA && g.pmap.privatePages() > 0;
+        return g.booted() && g.mode() != TranslationMode.PARA && g.pmap().privatePages() > 0;
     }
 
     /** Victims paged out at once because a fault found no free frame. */

@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
 import ballast.host.sharing.SharedFrames;
 import ballast.abi.Tokens;
 import ballast.abi.TranslationMode;
@@ -98,11 +99,11 @@ final class SharingMerges {
             int gi = SharingWork.guestOf(scan[i]);
             int ppn = SharingWork.ppnOf(scan[i]);
             mpns[i] = FramePool.NO_FRAME;
-            if (!isGuest(gi, guests) || !guests[gi].pmap.isValidPpn(ppn)) {
+            if (!isGuest(gi, guests) || !guests[gi].pmap().isValidPpn(ppn)) {
                 states[i] = ScanState.INVALID;
                 continue;
             }
-            Pmap pmap = guests[gi].pmap;
+            Pmap pmap = guests[gi].pmap();
             int mpn = pmap.mpn(ppn);
             if (mpn < 0) {
                 states[i] = ScanState.UNBACKED;
@@ -144,19 +145,19 @@ final class SharingMerges {
         for (int i = start; i < end; i++) {
             int gi = SharingWork.guestOf(pages[i]);
             int ppn = SharingWork.ppnOf(pages[i]);
-            if (!isGuest(gi, guests) || !guests[gi].pmap.isValidPpn(ppn) || seen[i] < FramePool.NO_FRAME
+            if (!isGuest(gi, guests) || !guests[gi].pmap().isValidPpn(ppn) || seen[i] < FramePool.NO_FRAME
                     || seen[i] != FramePool.NO_FRAME && !frames.isValid(seen[i])) {
                 outcomes[i] = MergeOutcome.INVALID;
                 continue;
             }
             GuestMemory g = guests[gi];
-            if (!shareParavirtual && g.mode == TranslationMode.PARA) {
+            if (!shareParavirtual && g.mode() == TranslationMode.PARA) {
                 outcomes[i] = MergeOutcome.INVALID; // see shareParavirtual
                 continue;
             }
             // A hint's MPN is not recorded (-1): the page is only rehashed, as ESX does.
-            int mpn = seen[i] == FramePool.NO_FRAME ? g.pmap.mpn(ppn) : seen[i];
-            if (mpn < 0 || g.pmap.mpn(ppn) != mpn || g.pmap.state(ppn) != Pmap.BACKED || frames.owner(mpn) != gi
+            int mpn = seen[i] == FramePool.NO_FRAME ? g.pmap().mpn(ppn) : seen[i];
+            if (mpn < 0 || g.pmap().mpn(ppn) != mpn || g.pmap().state(ppn) != Pmap.BACKED || frames.owner(mpn) != gi
                     || shared.hashOf(mpn) != hash) {
                 outcomes[i] = MergeOutcome.STALE;
                 staleHints++;

@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestPaging;
+import ballast.host.translation.GuestMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.abi.Ops;
@@ -148,7 +150,7 @@ class GuestTransferTest {
     }
 
     static int[] ballooned(GuestMemory g) {
-        return java.util.stream.IntStream.range(0, g.pmap.pages()).filter(p -> g.pmap.state(p) == Pmap.BALLOONED).toArray();
+        return java.util.stream.IntStream.range(0, g.pmap().pages()).filter(p -> g.pmap().state(p) == Pmap.BALLOONED).toArray();
     }
 
     @ParameterizedTest
@@ -170,8 +172,8 @@ class GuestTransferTest {
             }
         }
         // the estimator has learnt something the destination should not forget
-        mem.estimator.samplePages(64);
-        mem.estimator.endPeriod();
+        mem.estimator().samplePages(64);
+        mem.estimator().endPeriod();
 
         GuestTransfer.track(source, 0);
         int index = GuestTransfer.admit(dest, kind.spec(1, 64));
@@ -201,8 +203,8 @@ class GuestTransferTest {
         assertThat(source.swap().used()).isZero();
         GuestMemory arrived = dest.guest(index);
         assertThat(ballooned(arrived)).containsExactly(sourceBalloon);
-        assertThat(arrived.pmap.swappedPages()).isZero(); // what the source had swapped arrived in frames
-        assertThat(arrived.estimator.averages()).isEqualTo(averages);
+        assertThat(arrived.pmap().swappedPages()).isZero(); // what the source had swapped arrived in frames
+        assertThat(arrived.estimator().averages()).isEqualTo(averages);
         assertThat(dest.balloonTarget(index)).isEqualTo(sourceBalloon.length); // kept until the next rebalance
 
         ModelGuest there = new ModelGuest(g, dest, index);
@@ -211,7 +213,7 @@ class GuestTransferTest {
         there.touch(0, 64, false).play(); // every page outside the balloon reads back what was written
         there.touch(0, 64, true).play();
         there.touch(0, 64, false).play();
-        assertThat(arrived.balloonPops).isZero();
+        assertThat(arrived.counters().balloonPops()).isZero();
         assertThat(dest.checkInvariants()).isEmpty();
         assertThat(there.audit()).isZero();
     }
@@ -228,7 +230,7 @@ class GuestTransferTest {
         int[] ppns = java.util.stream.IntStream.range(0, 64).toArray();
         long[] tokens = java.util.stream.LongStream.range(0, 64).map(t -> 1000 + t).toArray();
         assertThat(GuestTransfer.receive(dest, index, GuestTransfer.Pages.of(ppns, tokens))).isNull();
-        assertThat(dest.guest(0).pmap.swappedPages()).isEqualTo(64 - free);
+        assertThat(dest.guest(0).pmap().swappedPages()).isEqualTo(64 - free);
         assertThat(dest.frames().freeFrames()).isZero();
         assertThat(dest.checkInvariants()).isEmpty();
         assertThat(resident.audit()).isZero(); // the paged-out pages read from swap
@@ -248,7 +250,7 @@ class GuestTransferTest {
                 new int[] {free + 1}, new int[0]);
         assertThat(GuestTransfer.receive(dest, index, batch)).contains("free frames");
         assertThat(dest.frames().freeFrames()).isEqualTo(free);
-        assertThat(dest.guest(index).pmap.balloonedPages()).isZero();
+        assertThat(dest.guest(index).pmap().balloonedPages()).isZero();
         assertThat(GuestTransfer.receive(dest, index, new GuestTransfer.Pages(new int[] {1}, new long[0], new int[0],
                 new int[0]))).isEqualTo("malformed page batch");
         assertThat(GuestTransfer.receive(dest, index, new GuestTransfer.Pages(new int[0], new long[0], new int[] {4000},

@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
+import ballast.host.translation.TranslationInternals;
 import static ballast.host.TestHosts.mmu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -289,7 +291,7 @@ class HostileInputTest {
         f.core.apply(GuestWork.of(PARA_A, 7, List.of(), Stream.of().write(0, 0x11, 5).ops(), new long[] {5}));
         List<String> afterWrite = StateFingerprint.of(f.core, PROBES);
         assertThat(afterWrite).as("a token changed").isNotEqualTo(afterHit);
-        f.core.guest(NESTED).tlb.flush();
+        TranslationInternals.tlb(f.core.guest(NESTED)).flush();
         assertThat(StateFingerprint.of(f.core, PROBES)).as("TLB contents").isNotEqualTo(afterWrite);
     }
 

@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.translation.TranslationInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.abi.KernelActivity;
@@ -73,7 +74,7 @@ class HypervisorCoreCpuTest {
     static int[] p2m(HypervisorCore core) {
         int[] p2m = new int[PAGES];
         for (int ppn = 0; ppn < PAGES; ppn++) {
-            p2m[ppn] = core.guest(0).pmap.mpn(ppn);
+            p2m[ppn] = core.guest(0).pmap().mpn(ppn);
         }
         return p2m;
     }
@@ -109,7 +110,7 @@ class HypervisorCoreCpuTest {
     void withoutNestedPagingAHardwareGuestKeepsShadowTablesByExits() {
         HypervisorCore core = core(TranslationMode.NESTED, true, false);
         assertThat(core.settings().guests().get(0).technique()).isEqualTo(Technique.HARDWARE_SHADOW_PAGING);
-        assertThat(core.guest(0).shadow).isNotNull();
+        assertThat(TranslationInternals.shadow(core.guest(0))).isNotNull();
         playTick(core, TranslationMode.NESTED, null, null);
         // remap one key to another PPN: the shadow entry built from the old one must go
         long key = Ops.key(0, 0x400);

@@ -54,7 +54,7 @@ final class PrimedHost {
                 new int[] {p2mA[0], p2mA[1], p2mA[2]})), paraPrime.ops(), paraPrime.values())));
         ok(core.apply(GuestWork.of(PARA_B, 0, List.of(mmu(new long[] {Ops.key(0, 0x10), Ops.key(0, 0x11), Ops.key(1, 0x10)},
                 new int[] {p2mB[0], p2mB[1], p2mB[2]})), paraPrime.ops(), paraPrime.values())));
-        fullMpn = core.guest(FULL).pmap.mpn(3);
+        fullMpn = core.guest(FULL).pmap().mpn(3);
         freeMpn = firstWithOwner(core.frames(), FramePool.FREE);
         reservedMpn = firstWithOwner(core.frames(), FramePool.HOST_RESERVED);
         assertThat(core.checkInvariants()).isEmpty();

@@ -86,9 +86,9 @@ class ReclaimerTest {
         }
         assertThat(firstSwap).isEqualTo(stuckTicks);
         // b was paged down to its target, no further
-        assertThat(g[1].memory().pmap.backedPages()).isEqualTo((int) core.targetPages(1));
+        assertThat(g[1].memory().pmap().backedPages()).isEqualTo((int) core.targetPages(1));
         // (b keeps reading pages 0 to 9: a victim among them came back in, and another went out)
-        assertThat(g[1].memory().paging().hostSwapOuts() - g[1].memory().hostSwapIns).isEqualTo(490 - core.targetPages(1));
+        assertThat(g[1].memory().paging().hostSwapOuts() - g[1].memory().counters().hostSwapIns()).isEqualTo(490 - core.targetPages(1));
         assertThat(core.checkInvariants()).isEmpty();
         assertThat(g[0].audit()).isZero();
         assertThat(g[1].audit()).isZero();
@@ -125,8 +125,8 @@ class ReclaimerTest {
         assertThat(g[1].memory().paging().hostSwapOuts()).isZero();
         int ticks = 0;
         while (state(core).equals("hard")) {
-            long overA = g[0].memory().pmap.backedPages() - 420;
-            long overB = g[1].memory().pmap.backedPages() - 420;
+            long overA = g[0].memory().pmap().backedPages() - 420;
+            long overB = g[1].memory().pmap().backedPages() - 420;
             long a = g[0].memory().paging().hostSwapOuts();
             long b = g[1].memory().paging().hostSwapOuts();
             g[0].play();

@@ -87,12 +87,12 @@ class ReservationRefusalTest {
     void aBadCallIsRefusedWholeAndChangesNothing(String what, int guest, Reservation call, RefusalReason reason, int bit) {
         Primed p = new Primed(1024);
         List<String> before = StateFingerprint.of(p.core, p.probes);
-        long refusedBefore = p.core.guest(guest).refusedHypercalls;
+        long refusedBefore = p.core.guest(guest).counters().refusedHypercalls();
         TickResult r = p.core.apply(GuestWork.of(guest, 9, List.of(), new long[0], new long[0], null, call));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(reason);
         assertThat(r.refusals()).extracting(Refusal::index).containsExactly(-1);
         assertThat(r.balloonStatus()).isEqualTo(bit);
-        assertThat(p.core.guest(guest).refusedHypercalls - refusedBefore).isEqualTo(1);
+        assertThat(p.core.guest(guest).counters().refusedHypercalls() - refusedBefore).isEqualTo(1);
         assertThat(p.core.guestStats(guest, null).refusedHypercallsByReason()).containsKey(reason.name());
         assertThat(StateFingerprint.of(p.core, p.probes)).isEqualTo(before);
         assertThat(p.core.takeNotice(guest)).isNull();
@@ -121,13 +121,13 @@ class ReservationRefusalTest {
         assertThat(r.refusals()).isEmpty();
         int[][] notice = p.core.takeNotice(1);
         assertThat(notice[0]).containsExactly(50, 51);
-        assertThat(notice[1][0]).isEqualTo(p.core.guest(1).pmap.mpn(50));
+        assertThat(notice[1][0]).isEqualTo(p.core.guest(1).pmap().mpn(50));
         assertThat(p.core.checkInvariants()).isEmpty();
     }
 
     private static int firstUnbacked(ModelGuest g) {
         for (int ppn = 0; ppn < g.pages; ppn++) {
-            if (!g.inBalloon[ppn] && g.memory().pmap.mpn(ppn) < 0 && g.memory().pmap.state(ppn) == 0) {
+            if (!g.inBalloon[ppn] && g.memory().pmap().mpn(ppn) < 0 && g.memory().pmap().state(ppn) == 0) {
                 return ppn;
             }
         }
@@ -140,8 +140,8 @@ class ReservationRefusalTest {
         TickResult r = p.core.apply(GuestWork.of(0, 9, List.of(), new long[0], new long[0], null,
                 new Reservation(new int[0], new int[] {1, 1}, new int[] {50})));
         assertThat(r.balloonStatus()).isEqualTo(TickResult.INFLATE_REFUSED);
-        assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(2);
-        assertThat(p.core.guest(0).pmap.state(1)).isEqualTo(ballast.host.memory.Pmap.BACKED);
+        assertThat(p.core.guest(0).pmap().balloonedPages()).isEqualTo(2);
+        assertThat(p.core.guest(0).pmap().state(1)).isEqualTo(ballast.host.memory.Pmap.BACKED);
         assertThat(p.core.checkInvariants()).isEmpty();
     }
 
@@ -153,7 +153,7 @@ class ReservationRefusalTest {
                 new Reservation(new int[0], new int[] {20}, new int[0])));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.MALFORMED);
         assertThat(r.balloonStatus()).isZero();
-        assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(4);
+        assertThat(p.core.guest(0).pmap().balloonedPages()).isEqualTo(4);
         List<String> problems = new ArrayList<>(p.core.checkInvariants());
         assertThat(problems).isEmpty();
     }
@@ -165,7 +165,7 @@ class ReservationRefusalTest {
         TickResult r = p.core.apply(GuestWork.of(0, 9, List.of(), new long[0], new long[0], null,
                 new Reservation(new int[0], seven, new int[0])));
         assertThat(r.refusals()).isEmpty();
-        assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(CAP);
+        assertThat(p.core.guest(0).pmap().balloonedPages()).isEqualTo(CAP);
         r = p.core.apply(GuestWork.of(0, 10, List.of(), new long[0], new long[0], null,
                 new Reservation(new int[0], new int[] {9}, new int[0])));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.BALLOON_CAP);

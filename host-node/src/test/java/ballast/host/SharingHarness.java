@@ -120,7 +120,7 @@ final class SharingHarness {
         }
 
         int mpn(int page) {
-            return core.guest(index).pmap.mpn(page);
+            return core.guest(index).pmap().mpn(page);
         }
     }
 

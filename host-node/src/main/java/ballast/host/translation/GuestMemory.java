@@ -1,5 +1,6 @@
-package ballast.host;
+package ballast.host.translation;
 
+import ballast.host.GuestSpec;
 import ballast.host.sharing.SharedFrames;
 import ballast.abi.Ops;
 import ballast.abi.RefusalReason;
@@ -15,7 +16,7 @@ import ballast.host.memory.Tlb;
 import ballast.host.policy.SampledPages;
 import ballast.host.policy.WorkingSetEstimator;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import java.util.Arrays;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 
 /**
  * The hypervisor's state for one guest: its pmap, the page tables the (simulated) hardware walks,
@@ -49,25 +50,25 @@ import java.util.Arrays;
  * on a private frame may be swapped out by the hypervisor ({@link GuestPaging#swapOutPage}), or merged into
  * a shared frame with the same content instead (share before swap); a later access faults it
  * back in from host swap, and the guest pays {@code swapInCycles}. Working-set sampling
- * ({@link #startSamplePeriod}) invalidates the mappings of the sampled PPNs, so that the next
+ * ({@link GuestPaging#startSamplePeriod}) invalidates the mappings of the sampled PPNs, so that the next
  * touch of each misses; the miss path records it ({@link #miss}). Para-virtual guests are never
  * swapped by the hypervisor: their page tables hold machine frames (Xen does not page PV guests
  * either).
  *
- * <p>Owned by one {@link HypervisorCore}, not thread-safe.
+ * <p>Owned by one {@link ballast.host.HypervisorCore}, not thread-safe.
  */
-final class GuestMemory {
-    final GuestSpec spec;
-    final int index;
-    final TranslationMode mode;
-    final Pmap pmap;
-    final RadixPageTable[] tables;
-    final RadixPageTable[] shadow;
+public final class GuestMemory {
+    private final GuestSpec spec;
+    private final int index;
+    private final TranslationMode mode;
+    private final Pmap pmap;
+    private final RadixPageTable[] tables;
+    private final RadixPageTable[] shadow;
     /** Para-virtual guests only: VPN -> the PPN the entry's frame backed when it was validated. */
-    final RadixPageTable[] paraPpn;
-    final ReverseMap rmap;
-    final Tlb tlb;
-    final CpuAccount cpu;
+    private final RadixPageTable[] paraPpn;
+    private final ReverseMap rmap;
+    private final Tlb tlb;
+    private final CpuAccount cpu;
     private final FramePool frames;
     private final SharedFrames shared;
     /** Whether the host shares pages at all: without, no frame is ever shared and the checks are skipped. */
@@ -75,49 +76,32 @@ final class GuestMemory {
     /** PPNs whose frame changed this tick, and their new MPNs: the para-virtual guest's notice. */
     private final IntArrayList noticePpns = new IntArrayList(0);
     private final IntArrayList noticeMpns = new IntArrayList(0);
-    boolean booted;
-    /**
-     * Live migration: the write log of the current pre-copy round, one bit per PPN, or null when
-     * the guest is not being migrated out. While it is set every TLB fill is read-only until the
-     * page's first write of the round, which sets the page's bit ({@link #missForWrite}): the
-     * hot path pays nothing, a write miss pays one bit.
-     */
-    long[] dirtyLog;
+    private boolean booted;
+    /** Live migration's write log, or null: while set, TLB fills are read-only until a page's first write ({@link #missForWrite}). */
+    private WriteLog dirtyLog;
     /** Live migration: {@link #RESIDENT}, {@link #INCOMING} (pages arriving, not running yet) or {@link #DEPARTED}. */
-    byte residence;
-    static final byte RESIDENT = 0;
-    static final byte INCOMING = 1;
-    static final byte DEPARTED = 2;
-
-    long tlbHits;
-    long tlbMisses;
-    long tlbFlushes;
-    long hiddenFaults;
-    long guestFaults;
-    long refusedHypercalls;
-    /** Refused calls by {@link RefusalReason} ordinal. */
-    final long[] refusedByReason = new long[RefusalReason.values().length];
-    long allocationFailures;
-    long cowBreaks;
+    private byte residence;
+    private static final byte RESIDENT = 0;
+    private static final byte INCOMING = 1;
+    private static final byte DEPARTED = 2;
+    private final GuestCounters counters = new GuestCounters();
 
     /** The host's swap store (shared by its guests). */
     private final HostSwap swap;
     /** CPU cycles one swap-in costs this guest (the host's setting; may change between ticks). */
-    long swapInCycles;
+    private long swapInCycles;
     /** Set when an access reached a ballooned PPN since the hypervisor last emptied the balloon. */
-    boolean popped;
-    long balloonPops;
-    long hostSwapIns;
+    private boolean popped;
     /** The balloon and host-swap side of this guest (inflate, deflate, swap-out, double paging). */
     private final GuestPaging paging;
     /** What the guest would read, without side effects. */
     private final GuestView view;
 
     /** Working-set sampling: the estimator, and this period's sampled PPNs not yet touched. */
-    final WorkingSetEstimator estimator;
+    private final WorkingSetEstimator estimator;
     private final SampledPages samples;
 
-    GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared, boolean sharing,
+    public GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared, boolean sharing,
                 HostSwap swap, long swapInCycles, WorkingSetEstimator estimator) {
         this.spec = spec;
         this.index = spec.index();
@@ -160,12 +144,12 @@ final class GuestMemory {
     }
 
     /** What this guest would read now, through the hypervisor's tables, without side effects. */
-    GuestView view() {
+    public GuestView view() {
         return view;
     }
 
     /** This guest's balloon and host-swap operations. */
-    GuestPaging paging() {
+    public GuestPaging paging() {
         return paging;
     }
 
@@ -176,9 +160,8 @@ final class GuestMemory {
     }
 
     /** Counts one refused call of this guest, and why. */
-    void refuse(RefusalReason reason) {
-        refusedHypercalls++;
-        refusedByReason[reason.ordinal()]++;
+    public void refuse(RefusalReason reason) {
+        counters.refuse(reason);
     }
 
     /**
@@ -188,7 +171,7 @@ final class GuestMemory {
      * to the guest). Returns {@link FramePool#NO_FRAME} when the host has no free frame (then
      * nothing changed).
      */
-    int backing(int ppn) {
+    public int backing(int ppn) {
         int mpn = pmap.mpn(ppn);
         if (mpn != FramePool.NO_FRAME) {
             return mpn;
@@ -200,10 +183,10 @@ final class GuestMemory {
         byte state = pmap.state(ppn);
         if (state == Pmap.SWAPPED) {
             frames.setToken(mpn, swap.release(index, ppn));
-            hostSwapIns++;
+            counters.hostSwapIns++;
             cpu.hostSwapIn(swapInCycles);
         } else if (state == Pmap.BALLOONED) {
-            balloonPops++;
+            counters.balloonPops++;
             popped = true;
             logMove(ppn); // out of the balloon (a read leaves no other mark)
         }
@@ -215,7 +198,7 @@ final class GuestMemory {
     /** Where a fault waits when the host has no free frame; null: no such fallback (reclamation off). */
     private FrameShortage shortage;
 
-    void onShortage(FrameShortage shortage) {
+    public void onShortage(FrameShortage shortage) {
         this.shortage = shortage;
     }
 
@@ -224,16 +207,13 @@ final class GuestMemory {
         int mpn = frames.allocate(index);
         if (mpn == FramePool.NO_FRAME && shortage != null && shortage.freeOne(index)) {
             mpn = frames.allocate(index);
-            shortageWaits++;
+            counters.shortageWaits++;
         }
         if (mpn == FramePool.NO_FRAME) {
-            allocationFailures++;
+            counters.allocationFailures++;
         }
         return mpn;
     }
-
-    /** Faults that waited for the hypervisor to page a victim out (the host had no free frame). */
-    long shortageWaits;
 
     /**
      * A TLB miss on {@code key}: walks the mode's tables, fills the TLB and returns the MPN, or
@@ -249,7 +229,7 @@ final class GuestMemory {
                 // A hidden fault: fill the shadow entry from the guest table and the pmap.
                 int ppn = tables[process].get(vpn);
                 if (ppn < 0) {
-                    guestFaults++;
+                    counters.guestFaults++;
                     return FramePool.NO_FRAME;
                 }
                 mpn = backing(ppn);
@@ -258,7 +238,7 @@ final class GuestMemory {
                 }
                 shadow[process].set(vpn, mpn);
                 rmap.add(ppn, key);
-                hiddenFaults++;
+                counters.hiddenFaults++;
                 cpu.hiddenFault();
                 if (samples.isSampled(ppn)) {
                     samples.touch(ppn); // the sampled page's shadow entries were dropped: this hidden fault finds it
@@ -268,7 +248,7 @@ final class GuestMemory {
         } else if (mode == TranslationMode.NESTED) {
             int ppn = tables[process].get(vpn);
             if (ppn < 0) {
-                guestFaults++;
+                counters.guestFaults++;
                 return FramePool.NO_FRAME;
             }
             mpn = pmap.mpn(ppn);
@@ -277,7 +257,7 @@ final class GuestMemory {
                 // EPT violation: the nested table has no entry (never backed, ballooned, swapped, or
                 // invalidated for working-set sampling); the hypervisor backs it.
                 mpn = backing(ppn);
-                hiddenFaults++;
+                counters.hiddenFaults++;
                 cpu.hiddenFault();
                 if (mpn < 0) {
                     return FramePool.NO_FRAME;
@@ -289,7 +269,7 @@ final class GuestMemory {
         } else {
             mpn = tables[process].get(vpn);
             if (mpn < 0) {
-                guestFaults++;
+                counters.guestFaults++;
                 return FramePool.NO_FRAME;
             }
             if (samples.any()) {
@@ -325,7 +305,7 @@ final class GuestMemory {
     private void logWrite(long key, int mpn) {
         int ppn = ppnOf(key);
         if (ppn >= 0) {
-            dirtyLog[ppn >>> 6] |= 1L << ppn;
+            dirtyLog.mark(ppn);
         }
         tlb.fill(key, mpn, false);
     }
@@ -351,8 +331,8 @@ final class GuestMemory {
         pmap.unshare(ppn, copy);
         repoint(ppn, sharedMpn, copy);
         shared.release(sharedMpn);
-        cowBreaks++;
-        hiddenFaults++;
+        counters.cowBreaks++;
+        counters.hiddenFaults++;
         cpu.hiddenFault(); // a trap under BT, an exit with hardware assistance
         tlb.fill(key, copy, false);
         return copy;
@@ -392,7 +372,7 @@ final class GuestMemory {
     }
 
     /** Merges {@code ppn}, on private frame {@code mpn}, into shared frame {@code sharedMpn}, freeing {@code mpn}. */
-    void mergeInto(int ppn, int mpn, int sharedMpn) {
+    public void mergeInto(int ppn, int mpn, int sharedMpn) {
         pmap.share(ppn, sharedMpn);
         shared.addRef(sharedMpn);
         repoint(ppn, mpn, sharedMpn);
@@ -400,14 +380,14 @@ final class GuestMemory {
     }
 
     /** Turns {@code ppn}'s private frame {@code mpn} into a shared frame (write-protects it). */
-    void makeShared(int ppn, int mpn) {
+    public void makeShared(int ppn, int mpn) {
         shared.create(mpn);
         pmap.share(ppn, mpn);
         repoint(ppn, mpn, mpn);
     }
 
     /** The PPNs whose frame changed since the last call, for a para-virtual guest's notice; null when none. */
-    int[][] takeNotice() {
+    public int[][] takeNotice() {
         if (noticePpns.isEmpty()) {
             return null;
         }
@@ -418,7 +398,7 @@ final class GuestMemory {
     }
 
     /** Entries of the next remap notice. */
-    int pendingNotices() {
+    public int pendingNotices() {
         return noticePpns.size();
     }
 
@@ -455,7 +435,7 @@ final class GuestMemory {
     /** A context switch: a page-table base write; the untagged TLB is flushed. */
     void switchProcess() {
         tlb.flush();
-        tlbFlushes++;
+        counters.tlbFlushes++;
         // full: a trap; para: an MMUEXT_NEW_BASEPTR hypercall; nested: an exit only without nested paging
         cpu.contextSwitch();
     }
@@ -490,80 +470,13 @@ final class GuestMemory {
         tlb.invalidate(key);
     }
 
-    /**
-     * Drops every shadow and TLB entry built from {@code ppn}; used when the hypervisor changes the
-     * PPN's backing. Returns how many shadow entries went.
-     */
-    int invalidatePpn(int ppn) {
-        if (rmap == null) {
-            return 0;
-        }
-        return rmap.drain(ppn, key -> {
-            shadow[Ops.process(key)].clear(Ops.vpn(key));
-            tlb.invalidate(key);
-        });
-    }
-
     // ---------------------------------------------------------------- reclamation
-
-    /**
-     * Drops every mapping built from {@code ppn}, whose frame {@code mpn} (or none) is about to
-     * go: shadow entries and their TLB entries (shadow paging), every TLB entry of the frame
-     * (nested paging), or the para-virtual page-table entries and their TLB entries.
-     */
-    void dropMappings(int ppn, int mpn) {
-        if (shadow != null) {
-            invalidatePpn(ppn);
-        } else if (mode == TranslationMode.PARA) {
-            rmap.drain(ppn, key -> {
-                tables[Ops.process(key)].clear(Ops.vpn(key));
-                paraPpn[Ops.process(key)].clear(Ops.vpn(key));
-                tlb.invalidate(key);
-            });
-        } else if (mpn != FramePool.NO_FRAME) {
-            tlb.invalidateFrame(mpn);
-        }
-    }
 
     /** Pre-copy: a PPN moved into or out of the balloon is sent again in the next round. */
     void logMove(int ppn) {
         if (dirtyLog != null) {
-            dirtyLog[ppn >>> 6] |= 1L << ppn;
+            dirtyLog.mark(ppn);
         }
-    }
-
-    /**
-     * Starts a working-set period: marks {@code ppns} sampled and invalidates their mappings so
-     * that the next touch of each misses (shadow entries dropped, TLB entries of their frames
-     * dropped, or para-virtual entries' accessed bits cleared with their TLB entries).
-     */
-    void startSamplePeriod(int[] ppns) {
-        samples.start(ppns);
-        int[] mpns = new int[ppns.length];
-        int frameCount = 0;
-        for (int ppn : ppns) {
-            if (shadow != null) {
-                invalidatePpn(ppn);
-            } else if (mode == TranslationMode.PARA) {
-                rmap.forEach(ppn, tlb::invalidate);
-            } else if (pmap.mpn(ppn) != FramePool.NO_FRAME) {
-                mpns[frameCount++] = pmap.mpn(ppn);
-            }
-        }
-        if (frameCount > 0) {
-            Arrays.sort(mpns, 0, frameCount);
-            tlb.invalidateFrames(mpns, frameCount);
-        }
-    }
-
-    /** Ends the working-set period: folds its count into the estimator (when {@code count}) and clears the marks. */
-    void endSamplePeriod(boolean count) {
-        samples.end(count);
-    }
-
-    /** Sampled PPNs not yet touched this period. */
-    int samplesPending() {
-        return samples.pending();
     }
 
     /**
@@ -571,9 +484,9 @@ final class GuestMemory {
      * the host, every shared frame loses its reference and every swap slot is freed, its balloon is
      * forgotten, its tables, shadow tables and TLB are emptied, and it may boot again. Returns how many of its pages were released. Counters are kept: they are the guest's history.
      */
-    int release() {
+    public int release() {
         int released = paging.releaseAll();
-        endSamplePeriod(false);
+        paging.endSamplePeriod(false);
         popped = false;
         for (int p = 0; p < tables.length; p++) {
             tables[p] = new RadixPageTable();
@@ -592,5 +505,97 @@ final class GuestMemory {
         tlb.flush();
         booted = false;
         return released;
+    }
+
+    // ---------------------------------------------------------------- for the other mechanisms
+
+    public GuestSpec spec() { return spec; }
+    public int index() { return index; }
+    public TranslationMode mode() { return mode; }
+    public Pmap pmap() { return pmap; }
+    public CpuAccount cpu() { return cpu; }
+    public GuestCounters counters() { return counters; }
+    public WorkingSetEstimator estimator() { return estimator; }
+    /** Whether the guest has booted here (and not been released since). */
+    public boolean booted() { return booted; }
+    public void markBooted() { booted = true; }
+    /** The host's swap-in cost for this guest's next faults. */
+    public void setSwapInCycles(long cycles) { swapInCycles = cycles; }
+    /** Whether the guest runs here (neither arriving by migration nor gone). */
+    public boolean resident() { return residence == RESIDENT; }
+    /** Whether the guest's pages are arriving by migration (it does not run here yet). */
+    public boolean incoming() { return residence == INCOMING; }
+    public void markIncoming() { residence = INCOMING; }
+    public void markResident() { residence = RESIDENT; }
+    public void markDeparted() { residence = DEPARTED; }
+
+    // package-private reads for the access loop and the audits of this package (final: inlined)
+    final Tlb tlb() { return tlb; }
+    final boolean popped() { return popped; }
+    final void clearPopped() { popped = false; }
+    final RadixPageTable[] tables() { return tables; }
+    final RadixPageTable[] shadow() { return shadow; }
+    final RadixPageTable[] paraPpn() { return paraPpn; }
+    final ReverseMap rmap() { return rmap; }
+    final SampledPages samples() { return samples; }
+
+    // ---------------------------------------------------------------- pre-copy write log
+
+    /** Starts logging the guest's writes: a fresh, empty log; the TLB flushed, so that fills are read-only. */
+    public void startWriteLog() {
+        dirtyLog = new WriteLog(pmap.pages());
+        tlb.flush();
+    }
+
+    /** Stops logging the guest's writes; the TLB is flushed, so that fills are writable again. */
+    public void stopWriteLog() {
+        dirtyLog = null;
+        tlb.flush();
+    }
+
+    /** Forgets the log without touching the TLB (the guest is leaving). */
+    public void dropWriteLog() { dirtyLog = null; }
+
+    /** This round's write log, or null when the guest's writes are not logged. */
+    public WriteLog writeLog() {
+        return dirtyLog;
+    }
+
+    /** Starts the next round: the log is cleared and the TLB flushed (write-protected again). */
+    public void clearWriteLog() {
+        dirtyLog.clear();
+        tlb.flush();
+    }
+
+    // ---------------------------------------------------------------- the guest's tables, for migration
+
+    /**
+     * Adds the guest's page-table entries as (key, PPN) pairs, in table order: its own VPN -> PPN
+     * tables, or for a para-virtual guest its validated entries with their frames turned back into PPNs.
+     */
+    public void collectMappings(LongArrayList keys, IntArrayList ppns) {
+        RadixPageTable[] source = mode == TranslationMode.PARA ? paraPpn : tables;
+        for (int p = 0; p < source.length; p++) {
+            final int process = p;
+            source[p].forEach((vpn, ppn) -> {
+                keys.add(Ops.key(process, vpn));
+                ppns.add(ppn);
+            });
+        }
+    }
+
+    /**
+     * An arriving guest's page-table entry: {@code key} maps {@code ppn} (for a para-virtual guest,
+     * validated onto the PPN's frame here). Entries outside the guest's memory or processes are skipped.
+     */
+    public void installMapping(long key, int ppn) {
+        if (!pmap.isValidPpn(ppn) || Ops.process(key) >= tables.length) {
+            return;
+        }
+        if (mode == TranslationMode.PARA) {
+            paraWrite(key, pmap.mpn(ppn), ppn);
+        } else {
+            tables[Ops.process(key)].set(Ops.vpn(key), ppn);
+        }
     }
 }

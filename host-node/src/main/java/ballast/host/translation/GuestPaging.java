@@ -1,10 +1,12 @@
-package ballast.host;
+package ballast.host.translation;
 
 import ballast.host.sharing.SharedFrames;
+import ballast.abi.Ops;
 import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
+import java.util.Arrays;
 
 /**
  * The balloon and host-swap side of one guest's memory: putting PPNs into the balloon and taking
@@ -21,7 +23,7 @@ import ballast.host.memory.Pmap;
  * PPN's frame goes. Owned by the guest's {@link GuestMemory}, on the hypervisor actor's thread;
  * not thread-safe.
  */
-final class GuestPaging {
+public final class GuestPaging {
     private final GuestMemory g;
     private final Pmap pmap;
     private final FramePool frames;
@@ -34,25 +36,25 @@ final class GuestPaging {
 
     GuestPaging(GuestMemory g, FramePool frames, SharedFrames shared, HostSwap swap) {
         this.g = g;
-        this.pmap = g.pmap;
+        this.pmap = g.pmap();
         this.frames = frames;
         this.shared = shared;
         this.swap = swap;
-        this.para = g.mode == TranslationMode.PARA;
+        this.para = g.mode() == TranslationMode.PARA;
     }
 
     /** Victims the hypervisor paged out to host swap. */
-    long hostSwapOuts() {
+    public long hostSwapOuts() {
         return hostSwapOuts;
     }
 
     /** PPNs the guest OS paged out while the hypervisor had them swapped (each swapped in first). */
-    long doublePagings() {
+    public long doublePagings() {
         return doublePagings;
     }
 
     /** Victims that joined a shared frame with their content instead of going to host swap. */
-    long sharedBeforeSwap() {
+    public long sharedBeforeSwap() {
         return sharedBeforeSwap;
     }
 
@@ -61,11 +63,11 @@ final class GuestPaging {
      * private frame) or loses a reference (a shared one), or its swap slot is freed; every
      * mapping built from it is dropped.
      */
-    void inflate(int ppn) {
+    public void inflate(int ppn) {
         byte state = pmap.state(ppn);
         int mpn = pmap.mpn(ppn);
         if (state == Pmap.BACKED || state == Pmap.SHARED) {
-            g.dropMappings(ppn, mpn);
+            dropMappings(ppn, mpn);
             pmap.unback(ppn);
             if (state == Pmap.BACKED) {
                 frames.free(mpn);
@@ -73,10 +75,10 @@ final class GuestPaging {
                 shared.release(mpn);
             }
         } else if (state == Pmap.SWAPPED) {
-            swap.release(g.index, ppn);
+            swap.release(g.index(), ppn);
             pmap.dropSwapped(ppn);
         } else {
-            g.dropMappings(ppn, FramePool.NO_FRAME);
+            dropMappings(ppn, FramePool.NO_FRAME);
         }
         pmap.balloon(ppn);
         g.logMove(ppn);
@@ -87,7 +89,7 @@ final class GuestPaging {
      * unbacked until touched; a para-virtual guest gets a frame now (the caller checked there are
      * enough) and a remap-notice entry for it.
      */
-    void deflate(int ppn) {
+    public void deflate(int ppn) {
         pmap.unballoon(ppn);
         g.logMove(ppn);
         if (para) {
@@ -97,7 +99,7 @@ final class GuestPaging {
     }
 
     /** The balloon popped: every PPN still in it is the guest's again, unbacked. Returns how many. */
-    int emptyBalloon() {
+    public int emptyBalloon() {
         int emptied = 0;
         for (int ppn = 0; ppn < pmap.pages() && pmap.balloonedPages() > 0; ppn++) {
             if (pmap.state(ppn) == Pmap.BALLOONED) {
@@ -106,13 +108,13 @@ final class GuestPaging {
                 emptied++;
             }
         }
-        g.popped = false;
+        g.clearPopped();
         return emptied;
     }
 
     /** The content host swap holds for swapped {@code ppn}. */
-    long swappedToken(int ppn) {
-        return swap.peek(g.index, ppn);
+    public long swappedToken(int ppn) {
+        return swap.peek(g.index(), ppn);
     }
 
     /**
@@ -120,7 +122,7 @@ final class GuestPaging {
      * after an earlier round sent it): it leaves the balloon, or gives up the frame that round gave
      * it. The arriving guest has no mappings yet.
      */
-    void dropArriving(int ppn) {
+    public void dropArriving(int ppn) {
         byte state = pmap.state(ppn);
         if (state == Pmap.BALLOONED) {
             pmap.unballoon(ppn);
@@ -132,9 +134,9 @@ final class GuestPaging {
     }
 
     /** What {@link #swapOutPage} did with a victim. */
-    static final int KEPT = 0;
-    static final int SWAPPED_OUT = 1;
-    static final int SHARED_INSTEAD = 2;
+    public static final int KEPT = 0;
+    public static final int SWAPPED_OUT = 1;
+    public static final int SHARED_INSTEAD = 2;
 
     /**
      * Takes victim {@code ppn} (on a private frame) from the guest: with {@code shareFirst}, when
@@ -143,7 +145,7 @@ final class GuestPaging {
      * {@link #KEPT} when the PPN is not on a private frame, the guest is para-virtual, or the swap
      * is full; else {@link #SWAPPED_OUT} or {@link #SHARED_INSTEAD}.
      */
-    int swapOutPage(int ppn, boolean shareFirst) {
+    public int swapOutPage(int ppn, boolean shareFirst) {
         if (para || pmap.state(ppn) != Pmap.BACKED) {
             return KEPT;
         }
@@ -157,10 +159,10 @@ final class GuestPaging {
                 return SHARED_INSTEAD;
             }
         }
-        if (swap.swapOut(g.index, ppn, token) == HostSwap.NO_SLOT) {
+        if (swap.swapOut(g.index(), ppn, token) == HostSwap.NO_SLOT) {
             return KEPT;
         }
-        g.dropMappings(ppn, mpn);
+        dropMappings(ppn, mpn);
         pmap.swapOut(ppn);
         frames.free(mpn);
         hostSwapOuts++;
@@ -172,7 +174,7 @@ final class GuestPaging {
      * hypervisor had swapped out must come back in first (double paging; charged as a swap-in).
      * Returns whether it was a double paging.
      */
-    boolean pageOut(int ppn) {
+    public boolean pageOut(int ppn) {
         if (pmap.state(ppn) != Pmap.SWAPPED) {
             return false;
         }
@@ -204,11 +206,80 @@ final class GuestPaging {
         if (pmap.swappedPages() > 0) {
             for (int ppn = 0; ppn < pmap.pages(); ppn++) {
                 if (pmap.state(ppn) == Pmap.SWAPPED) {
-                    swap.release(g.index, ppn);
+                    swap.release(g.index(), ppn);
                 }
             }
         }
         pmap.clear();
         return released;
+    }
+
+    // ---------------------------------------------------------------- mappings and working-set samples
+
+    /**
+     * Drops every shadow and TLB entry built from {@code ppn}; used when the hypervisor changes the
+     * PPN's backing. Returns how many shadow entries went.
+     */
+    int invalidatePpn(int ppn) {
+        if (g.rmap() == null) {
+            return 0;
+        }
+        return g.rmap().drain(ppn, key -> {
+            g.shadow()[Ops.process(key)].clear(Ops.vpn(key));
+            g.tlb().invalidate(key);
+        });
+    }
+
+    /**
+     * Drops every mapping built from {@code ppn}, whose frame {@code mpn} (or none) is about to
+     * go: shadow entries and their TLB entries (shadow paging), every TLB entry of the frame
+     * (nested paging), or the para-virtual page-table entries and their TLB entries.
+     */
+    void dropMappings(int ppn, int mpn) {
+        if (g.shadow() != null) {
+            invalidatePpn(ppn);
+        } else if (g.mode() == TranslationMode.PARA) {
+            g.rmap().drain(ppn, key -> {
+                g.tables()[Ops.process(key)].clear(Ops.vpn(key));
+                g.paraPpn()[Ops.process(key)].clear(Ops.vpn(key));
+                g.tlb().invalidate(key);
+            });
+        } else if (mpn != FramePool.NO_FRAME) {
+            g.tlb().invalidateFrame(mpn);
+        }
+    }
+
+    /**
+     * Starts a working-set period: marks {@code ppns} sampled and invalidates their mappings so
+     * that the next touch of each misses (shadow entries dropped, TLB entries of their frames
+     * dropped, or para-virtual entries' accessed bits cleared with their TLB entries).
+     */
+    public void startSamplePeriod(int[] ppns) {
+        g.samples().start(ppns);
+        int[] mpns = new int[ppns.length];
+        int frameCount = 0;
+        for (int ppn : ppns) {
+            if (g.shadow() != null) {
+                invalidatePpn(ppn);
+            } else if (g.mode() == TranslationMode.PARA) {
+                g.rmap().forEach(ppn, g.tlb()::invalidate);
+            } else if (pmap.mpn(ppn) != FramePool.NO_FRAME) {
+                mpns[frameCount++] = pmap.mpn(ppn);
+            }
+        }
+        if (frameCount > 0) {
+            Arrays.sort(mpns, 0, frameCount);
+            g.tlb().invalidateFrames(mpns, frameCount);
+        }
+    }
+
+    /** Ends the working-set period: folds its count into the estimator (when {@code count}) and clears the marks. */
+    public void endSamplePeriod(boolean count) {
+        g.samples().end(count);
+    }
+
+    /** Sampled PPNs not yet touched this period. */
+    public int samplesPending() {
+        return g.samples().pending();
     }
 }

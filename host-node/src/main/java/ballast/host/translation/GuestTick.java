@@ -1,4 +1,4 @@
-package ballast.host;
+package ballast.host.translation;
 
 import ballast.abi.KernelActivity;
 import ballast.abi.MmuUpdate;
@@ -9,11 +9,10 @@ import ballast.abi.Reservation;
 import ballast.abi.TickResult;
 import ballast.abi.Tokens;
 import ballast.abi.TranslationMode;
+import ballast.host.GuestWork;
 import ballast.host.balloon.BalloonCalls;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.Tlb;
-import ballast.host.translation.MmuUpdateCheck;
-import ballast.host.translation.OpStreamCheck;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,12 +24,12 @@ import java.util.List;
  * ({@link #runOps}): in order through the guest's TLB, a miss going to the guest's mode
  * ({@link GuestMemory#miss}, {@link GuestMemory#missForWrite}), allocating nothing per operation.
  *
- * <p>Owns nothing but the count of the last run's reads. Owned by one {@link HypervisorCore}, on
+ * <p>Owns nothing but the count of the last run's reads. Owned by one {@link ballast.host.HypervisorCore}, on
  * the hypervisor actor's thread; not thread-safe.
  */
-final class GuestTick {
+public final class GuestTick {
     /** Folded into the read digest for a read of an unmapped page (never a real token by design). */
-    static final long FAULT_TOKEN = 0xFA17FA17FA17FA17L;
+    public static final long FAULT_TOKEN = 0xFA17FA17FA17FA17L;
 
     private final FramePool frames;
     private final int maxBatchOps;
@@ -38,7 +37,7 @@ final class GuestTick {
     /** Reads of the last {@link #runOps}. */
     private int lastReads;
 
-    GuestTick(FramePool frames, int maxBatchOps, int maxMmuUpdateEntries) {
+    public GuestTick(FramePool frames, int maxBatchOps, int maxMmuUpdateEntries) {
         this.frames = frames;
         this.maxBatchOps = maxBatchOps;
         this.maxMmuUpdateEntries = maxMmuUpdateEntries;
@@ -55,7 +54,7 @@ final class GuestTick {
      * counts it), and its deflate is not applied (the PPNs it names are out of the balloon
      * already).
      */
-    TickResult apply(GuestMemory g, GuestWork work) {
+    public TickResult apply(GuestMemory g, GuestWork work) {
         long tick = work.tick();
         Reservation reservation = work.reservation();
         List<Refusal> refusals = new ArrayList<>(0);
@@ -66,7 +65,7 @@ final class GuestTick {
                 work.kernel(), refusals);
         int reads = lastReads;
         int status = 0;
-        if (g.popped) {
+        if (g.popped()) {
             g.paging().emptyBalloon();
             status |= TickResult.POPPED;
         }
@@ -97,17 +96,17 @@ final class GuestTick {
             }
         }
         if (kernel != null) {
-            String problem = g.cpu.check(kernel);
+            String problem = g.cpu().check(kernel);
             if (problem != null) {
                 g.refuse(RefusalReason.MALFORMED);
                 refusals.add(new Refusal(RefusalReason.MALFORMED, -1, problem));
             } else {
                 // A para-virtual kernel's page-table writes and TLB flushes join the tick's mmu_update batch.
-                g.cpu.kernel(kernel, batched);
+                g.cpu().kernel(kernel, batched);
             }
         }
-        Refusal bad = OpStreamCheck.check(ops, opCount, values, valueCount, maxBatchOps, g.spec.processes(),
-                g.pmap.pages(), g.mode == TranslationMode.PARA);
+        Refusal bad = OpStreamCheck.check(ops, opCount, values, valueCount, maxBatchOps, g.spec().processes(),
+                g.pmap().pages(), g.mode() == TranslationMode.PARA);
         if (bad != null) {
             g.refuse(bad.reason());
             refusals.add(bad);
@@ -130,7 +129,7 @@ final class GuestTick {
         if (ppns.length == 0) {
             return;
         }
-        Refusal r = BalloonCalls.checkPageOuts(g.pmap, ppns);
+        Refusal r = BalloonCalls.checkPageOuts(g.pmap(), ppns);
         if (r != null) {
             g.refuse(r.reason());
             refusals.add(r);
@@ -150,8 +149,8 @@ final class GuestTick {
         if (ppns.length == 0) {
             return 0;
         }
-        Refusal r = inflate ? BalloonCalls.checkInflate(g.pmap, ppns, g.spec.allocation().balloonCapPages())
-                : BalloonCalls.checkDeflate(g.pmap, ppns, g.mode == TranslationMode.PARA, frames.freeFrames());
+        Refusal r = inflate ? BalloonCalls.checkInflate(g.pmap(), ppns, g.spec().allocation().balloonCapPages())
+                : BalloonCalls.checkDeflate(g.pmap(), ppns, g.mode() == TranslationMode.PARA, frames.freeFrames());
         if (r != null) {
             g.refuse(r.reason());
             refusals.add(r);
@@ -169,8 +168,8 @@ final class GuestTick {
 
     /** Validates then applies one mmu_update hypercall; returns the refusal, or null if applied. */
     Refusal mmuUpdate(GuestMemory g, int hypercallIndex, MmuUpdate update) {
-        Refusal r = MmuUpdateCheck.check(hypercallIndex, update, g.index, g.spec.name(), g.mode == TranslationMode.PARA,
-                g.mode.configName(), g.spec.processes(), maxMmuUpdateEntries, g.pmap, frames);
+        Refusal r = MmuUpdateCheck.check(hypercallIndex, update, g.index(), g.spec().name(), g.mode() == TranslationMode.PARA,
+                g.mode().configName(), g.spec().processes(), maxMmuUpdateEntries, g.pmap(), frames);
         if (r != null) {
             g.refuse(r.reason());
             return r;
@@ -183,13 +182,13 @@ final class GuestTick {
             int ppn = mpn == MmuUpdate.CLEAR ? -1 : ppns != null ? ppns[i] : frames.m2p(mpn);
             g.paraWrite(keys[i], mpn, ppn);
         }
-        g.cpu.mmuUpdate(keys.length);
+        g.cpu().mmuUpdate(keys.length);
         return null;
     }
 
     /** The hot loop: operations in order through the TLB; returns the read digest (reads in {@link #lastReads}). Allocates nothing per operation. */
     private long runOps(GuestMemory g, long[] ops, int opCount, long[] values) {
-        final Tlb tlb = g.tlb;
+        final Tlb tlb = g.tlb();
         final FramePool frames = this.frames;
         long digest = Tokens.EMPTY_DIGEST;
         int reads = 0;
@@ -239,9 +238,9 @@ final class GuestTick {
                     throw new IllegalStateException("validated stream holds kind " + Ops.kind(op));
             }
         }
-        g.tlbHits += hits;
-        g.tlbMisses += misses;
-        g.cpu.tlbMisses(misses);
+        g.counters().tlbHits += hits;
+        g.counters().tlbMisses += misses;
+        g.cpu().tlbMisses(misses);
         lastReads = reads;
         return digest;
     }

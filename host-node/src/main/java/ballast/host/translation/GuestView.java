@@ -1,4 +1,4 @@
-package ballast.host;
+package ballast.host.translation;
 
 import ballast.abi.Ops;
 import ballast.abi.Tokens;
@@ -17,7 +17,7 @@ import ballast.host.memory.RadixPageTable;
  * <p>Reads the tables of its {@link GuestMemory} (the same arrays, whose entries that guest
  * replaces on release); owns nothing. On the hypervisor actor's thread, not thread-safe.
  */
-final class GuestView {
+public final class GuestView {
     private final int index;
     private final TranslationMode mode;
     private final RadixPageTable[] tables;
@@ -38,7 +38,7 @@ final class GuestView {
      * What the guest would read at {@code key} right now, without touching the TLB or any counter;
      * {@link FramePool#NO_FRAME} when unmapped.
      */
-    int peekMpn(long key) {
+    public int peekMpn(long key) {
         int process = Ops.process(key);
         if (process >= tables.length) {
             return FramePool.NO_FRAME;
@@ -54,14 +54,14 @@ final class GuestView {
     }
 
     /** {@link #peekTarget}: the guest has no (valid) mapping at the key. */
-    static final int UNMAPPED = -2;
+    public static final int UNMAPPED = -2;
 
     /**
      * Like {@link #peekMpn}, but tells a key the guest has not mapped ({@link #UNMAPPED}) from a key
      * mapped to a guest-physical page that has no frame yet ({@link FramePool#NO_FRAME}, which reads
      * as the zero page on first touch).
      */
-    int peekTarget(long key) {
+    public int peekTarget(long key) {
         int process = Ops.process(key);
         if (key < 0 || key > Ops.KEY_MASK || process >= tables.length) {
             return UNMAPPED;
@@ -82,7 +82,7 @@ final class GuestView {
      * mapping reaches a ballooned PPN. A page with no frame yet reads as the zero page; a swapped
      * page reads its content from host swap.
      */
-    boolean peekContent(long key, long[] token) {
+    public boolean peekContent(long key, long[] token) {
         int target = peekTarget(key);
         if (target == UNMAPPED) {
             return false;
