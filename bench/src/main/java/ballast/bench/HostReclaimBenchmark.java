@@ -9,7 +9,7 @@ import ballast.abi.Refusal;
 import ballast.abi.TickResult;
 import ballast.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.host.sharing.SharingSettings;
 import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.reclaim.Reclamation;
+import ballast.host.sharing.SharingMerges;
 import ballast.host.translation.GuestMemory;
 import ballast.host.sharing.SharedFrames;
 import ballast.abi.GuestCounters;
@@ -10,8 +12,8 @@ import ballast.host.control.HostStats;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
-import ballast.host.policy.FreeMemoryStates;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.FreeMemoryStates;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.host.sharing.SharingCounters;
 
 /**

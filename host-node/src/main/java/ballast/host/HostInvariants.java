@@ -3,8 +3,6 @@ package ballast.host;
 import ballast.host.translation.GuestMemory;
 import ballast.host.translation.TableAudit;
 import ballast.host.sharing.SharedFrames;
-import ballast.abi.Ops;
-import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;

@@ -22,6 +22,8 @@ import ballast.host.control.Reconfigured;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.abi.Tokens;
+import ballast.host.migration.GuestTransfer;
+import ballast.host.migration.MigrationPort;
 import ballast.host.sharing.DaemonCall;
 import ballast.host.sharing.SharingAck;
 import ballast.host.sharing.SharingCounters;

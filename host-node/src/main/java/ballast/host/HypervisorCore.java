@@ -1,6 +1,9 @@
 package ballast.host;
 
+import ballast.host.reclaim.Reclamation;
+import ballast.host.sharing.SharingMerges;
 import ballast.host.translation.GuestTick;
+import ballast.host.translation.GuestBoot;
 import ballast.host.translation.GuestMemory;
 import ballast.host.sharing.SharedFrames;
 import ballast.abi.GuestCounters;
@@ -18,7 +21,6 @@ import ballast.host.balloon.BalloonCalls;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
-import ballast.host.memory.Pmap;
 import ballast.abi.Tokens;
 import ballast.host.sharing.ContentHash;
 import ballast.host.translation.MmuUpdateCheck;
@@ -26,8 +28,8 @@ import ballast.host.translation.OpStreamCheck;
 import ballast.host.sharing.SharingCounters;
 import ballast.host.sharing.SharingResult;
 import ballast.host.sharing.SharingWork;
-import ballast.host.policy.ReclaimSettings;
-import ballast.host.policy.WorkingSetEstimator;
+import ballast.host.reclaim.ReclaimSettings;
+import ballast.host.reclaim.WorkingSetEstimator;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +42,7 @@ import java.util.List;
  * nothing when something is refused: an {@code mmu_update} batch is applied whole or refused whole
  * ({@link MmuUpdateCheck}), and an operation stream with a malformed entry is refused whole
  * ({@link OpStreamCheck}), and so is malformed kernel activity. Then operations run in
- * order through the TLB; a miss goes to the guest's mode ({@link GuestMemory#miss}). A write to a shared frame breaks
+ * order through the TLB ({@link GuestTick}); a miss goes to the guest's mode ({@link GuestMemory}). A write to a shared frame breaks
  * copy-on-write. What every event costs is charged to the guest's {@link CpuAccount}.
  *
  * <p>Page sharing: the hypervisor is authoritative. It hashes the pages its page-sharing daemon
@@ -55,7 +57,9 @@ import java.util.List;
  * {@link Reclamation} (working-set sampling, free-memory states, targets, host paging); its
  * decisions go out with the next {@link TickStart} ({@link #tickStart}).
  *
- * <p>The host's figures for the statistics messages are {@link HostFigures}'.
+ * <p>A boot is {@link GuestBoot}'s; live migration's steps are {@link ballast.host.migration.GuestTransfer}'s,
+ * which admits an arriving guest here ({@link #admit}). The host's figures for the statistics
+ * messages are {@link HostFigures}'.
  *
  * <p>Not thread-safe: one actor owns it.
  */
@@ -91,17 +95,23 @@ public final class HypervisorCore {
             if (spec.index() != i) {
                 throw new IllegalArgumentException("guest " + spec.name() + " has index " + spec.index() + ", expected " + i);
             }
-            WorkingSetEstimator estimator = new WorkingSetEstimator(
-                    Tokens.derive(settings.seed(), settings.name() + "/" + spec.name() + "/working-set"),
-                    reclaim.samplesPerPeriod(), WorkingSetEstimator.DEFAULT_SLOW_GAIN, WorkingSetEstimator.DEFAULT_FAST_GAIN);
-            guests[i] = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
-                    settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
+            guests[i] = newGuest(spec);
         }
         this.reclamation = new Reclamation(settings, guests, frames, swap);
         this.figures = new HostFigures(frames, shared, swap, reclamation, merges);
         for (GuestMemory g : guests) {
             g.onShortage(reclamation::freeOne);
         }
+    }
+
+    /** A guest's translation state on this host, with its working-set estimator (seeded from the host's seed and the guest's name). */
+    private GuestMemory newGuest(GuestSpec spec) {
+        ReclaimSettings reclaim = settings.reclaim();
+        WorkingSetEstimator estimator = new WorkingSetEstimator(
+                Tokens.derive(settings.seed(), settings.name() + "/" + spec.name() + "/working-set"),
+                reclaim.samplesPerPeriod(), WorkingSetEstimator.DEFAULT_SLOW_GAIN, WorkingSetEstimator.DEFAULT_FAST_GAIN);
+        return new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
+                settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
     }
 
     public HostSettings settings() {
@@ -112,19 +122,19 @@ public final class HypervisorCore {
         return guests.length;
     }
 
-    FramePool frames() {
+    public FramePool frames() {
         return frames;
     }
 
-    HostSwap swap() {
+    public HostSwap swap() {
         return swap;
     }
 
-    Reclamation reclamation() {
+    public Reclamation reclamation() {
         return reclamation;
     }
 
-    GuestMemory guest(int index) {
+    public GuestMemory guest(int index) {
         return guests[index];
     }
 
@@ -141,10 +151,7 @@ public final class HypervisorCore {
     }
 
     /**
-     * Boots a guest. A para-virtual guest's whole reservation is populated now (as Xen's domain
-     * builder does; a guest that arrived by live migration with PPNs in its balloon gets no frame
-     * for those, and its p2m names none) and its p2m returned; other guests get frames lazily on
-     * first touch.
+     * Boots guest {@code index}, which calls itself {@code name}; see {@link GuestBoot}.
      *
      * @return the p2m (empty for non-para guests), or null with the reason in {@code refusal[0]}
      */
@@ -153,34 +160,7 @@ public final class HypervisorCore {
             refusal[0] = new Refusal(RefusalReason.UNKNOWN_GUEST, index, "no guest " + index + " on host " + settings.name());
             return null;
         }
-        GuestMemory g = guests[index];
-        if (!g.spec().name().equals(name)) {
-            refusal[0] = new Refusal(RefusalReason.UNKNOWN_GUEST, index,
-                    "guest " + index + " of host " + settings.name() + " is " + g.spec().name() + ", not " + name);
-            return null;
-        }
-        if (g.booted()) {
-            refusal[0] = new Refusal(RefusalReason.ALREADY_BOOTED, index, name + " has already booted");
-            return null;
-        }
-        if (g.mode() != TranslationMode.PARA) {
-            g.markBooted();
-            return new int[0];
-        }
-        int pages = g.pmap().pages();
-        // a guest that arrived by live migration is backed already, but for its balloon
-        long needed = (long) pages - g.pmap().backedPages() - g.pmap().balloonedPages();
-        if (frames.freeFrames() < needed) {
-            refusal[0] = new Refusal(RefusalReason.OUT_OF_MEMORY, index,
-                    name + " needs " + needed + " frames at boot, " + frames.freeFrames() + " are free");
-            return null;
-        }
-        int[] p2m = new int[pages];
-        for (int ppn = 0; ppn < pages; ppn++) {
-            p2m[ppn] = g.pmap().state(ppn) == Pmap.BALLOONED ? FramePool.NO_FRAME : g.backing(ppn);
-        }
-        g.markBooted();
-        return p2m;
+        return GuestBoot.boot(guests[index], frames, settings.name(), name, refusal);
     }
 
     /** Applies one guest's work for a tick; see {@link GuestTick#apply}. The caller has checked that the guest exists and sent this itself. */
@@ -321,20 +301,15 @@ public final class HypervisorCore {
 
     /**
      * Live migration: a guest arriving from another host gets the next index here ({@code spec}
-     * must carry it); it is {@link GuestMemory#INCOMING} until installed.
+     * must carry it); it is incoming ({@link GuestMemory#incoming}) until installed.
      */
-    int admit(GuestSpec spec) {
+    public int admit(GuestSpec spec) {
         if (spec.index() != guests.length) {
             throw new IllegalArgumentException("arriving guest " + spec.name() + " has index " + spec.index()
                     + ", expected " + guests.length);
         }
-        ReclaimSettings reclaim = settings.reclaim();
-        WorkingSetEstimator estimator = new WorkingSetEstimator(
-                Tokens.derive(settings.seed(), settings.name() + "/" + spec.name() + "/working-set"),
-                reclaim.samplesPerPeriod(), WorkingSetEstimator.DEFAULT_SLOW_GAIN, WorkingSetEstimator.DEFAULT_FAST_GAIN);
         swap.addGuest(spec.configuredPages());
-        GuestMemory g = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
-                settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
+        GuestMemory g = newGuest(spec);
         g.markIncoming();
         guests = java.util.Arrays.copyOf(guests, guests.length + 1);
         guests[spec.index()] = g;
@@ -346,45 +321,12 @@ public final class HypervisorCore {
         return spec.index();
     }
 
-    /**
-     * Live migration: pages arriving need {@code frames} free frames; a host that reclaims memory
-     * pages victims out of its resident guests until they are free (as for a fault that finds no
-     * free frame), or until nothing more can go. A host that does not reclaim changes nothing.
-     */
-    void makeRoom(int frames) {
-        while (this.frames.freeFrames() < frames && reclamation.freeOne(-1)) {
-            // one victim per call
-        }
-    }
-
-    /** Live migration: the swap grows by {@code pages} (a swap file for an arriving guest). */
-    void growSwap(long pages) {
-        if (pages > 0) {
-            swap.setCapacity(swap.capacity() + pages);
-        }
-    }
-
-    /**
-     * Live migration: a guest left, and the swap gives back {@code pages} (its swap file), as far as
-     * the slots in use allow.
-     */
-    void shrinkSwap(long pages) {
-        if (pages > 0) {
-            swap.setCapacity(Math.max(swap.used(), swap.capacity() - pages));
-        }
-    }
-
-    /** Live migration: guest {@code index} was installed here with its balloon (see {@link Reclamation#installed}). */
-    void installed(int index) {
-        reclamation.installed(index);
-    }
-
     /** Whether guest {@code index} runs here (not on its way in, not migrated away). */
     public boolean isResident(int index) {
         return isGuest(index) && guests[index].resident();
     }
 
-    SharedFrames shared() {
+    public SharedFrames shared() {
         return shared;
     }
 

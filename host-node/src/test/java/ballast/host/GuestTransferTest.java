@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.migration.GuestTransfer;
 import ballast.host.translation.GuestPaging;
 import ballast.host.translation.GuestMemory;
 import static org.assertj.core.api.Assertions.assertThat;

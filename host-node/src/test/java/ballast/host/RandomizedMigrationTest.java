@@ -1,12 +1,13 @@
 package ballast.host;
 
+import ballast.host.migration.GuestTransfer;
 import ballast.host.translation.GuestMemory;
 import static ballast.host.ReclaimHosts.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.ReclaimHosts.Kind;
 import ballast.host.memory.Pmap;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

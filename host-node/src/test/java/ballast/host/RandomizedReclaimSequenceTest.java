@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.ReclaimHosts.Kind;
 import ballast.host.memory.Pmap;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

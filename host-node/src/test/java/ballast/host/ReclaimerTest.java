@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.reclaim.Reclamation;
 import static ballast.host.ReclaimHosts.host;
 import static ballast.host.ReclaimHosts.reclaim;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,8 +9,8 @@ import ballast.abi.TickStart;
 import ballast.abi.TranslationMode;
 import ballast.host.control.HostReclaim;
 import ballast.host.cpu.CpuSpec;
-import ballast.host.policy.FreeMemoryStates;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.FreeMemoryStates;
+import ballast.host.reclaim.ReclaimSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package ballast.host.control;
 
 import ballast.abi.ToHypervisor;
 import ballast.host.Hypervisor;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.wire.WireMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 

@@ -13,8 +13,8 @@ import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
 import ballast.host.memory.ReverseMap;
 import ballast.host.memory.Tlb;
-import ballast.host.policy.SampledPages;
-import ballast.host.policy.WorkingSetEstimator;
+import ballast.host.reclaim.SampledPages;
+import ballast.host.reclaim.WorkingSetEstimator;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 
@@ -84,7 +84,7 @@ public final class GuestMemory {
     private static final byte RESIDENT = 0;
     private static final byte INCOMING = 1;
     private static final byte DEPARTED = 2;
-    private final GuestCounters counters = new GuestCounters();
+    private final GuestEventCounts counters = new GuestEventCounts();
 
     /** The host's swap store (shared by its guests). */
     private final HostSwap swap;
@@ -198,9 +198,7 @@ public final class GuestMemory {
     /** Where a fault waits when the host has no free frame; null: no such fallback (reclamation off). */
     private FrameShortage shortage;
 
-    public void onShortage(FrameShortage shortage) {
-        this.shortage = shortage;
-    }
+    public void onShortage(FrameShortage shortage) { this.shortage = shortage; }
 
     /** A free frame for this guest: from the free list, or after the hypervisor paged a victim out; else NO_FRAME. */
     private int allocateFrame() {
@@ -514,7 +512,7 @@ public final class GuestMemory {
     public TranslationMode mode() { return mode; }
     public Pmap pmap() { return pmap; }
     public CpuAccount cpu() { return cpu; }
-    public GuestCounters counters() { return counters; }
+    public GuestEventCounts counters() { return counters; }
     public WorkingSetEstimator estimator() { return estimator; }
     /** Whether the guest has booted here (and not been released since). */
     public boolean booted() { return booted; }

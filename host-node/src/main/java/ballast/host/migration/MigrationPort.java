@@ -1,17 +1,11 @@
-package ballast.host;
+package ballast.host.migration;
 
-import ballast.host.translation.GuestMemory;
+import ballast.host.GuestSpec;
+import ballast.host.GuestStatsSum;
+import ballast.host.Hypervisor;
+import ballast.host.HypervisorCore;
 import ballast.abi.ToHypervisor;
 import ballast.host.control.GuestStats;
-import ballast.host.migration.AdmitGuest;
-import ballast.host.migration.DirtyPages;
-import ballast.host.migration.InstallGuest;
-import ballast.host.migration.MigrationCommand;
-import ballast.host.migration.MigrationReply;
-import ballast.host.migration.PageBatch;
-import ballast.host.migration.PageBatchAck;
-import ballast.host.migration.SendRound;
-import ballast.host.migration.TrackWrites;
 import java.util.Arrays;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -27,10 +21,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>Owned by one hypervisor actor, not thread-safe.
  */
-final class MigrationPort {
+public final class MigrationPort {
 
     /** What the port needs from its hypervisor actor beyond the core. */
-    interface Host {
+    public interface Host {
         /** A guest was admitted under the next index: grow the per-guest state; it does not take part in ticks yet. */
         void admitted(int index);
 
@@ -67,12 +61,12 @@ final class MigrationPort {
         String problem;
     }
 
-    MigrationPort(HypervisorCore core, Host host) {
+    public MigrationPort(HypervisorCore core, Host host) {
         this.core = core;
         this.host = host;
     }
 
-    void handle(MigrationCommand command) {
+    public void handle(MigrationCommand command) {
         if (command instanceof TrackWrites t) {
             onTrack(t);
         } else if (command instanceof DirtyPages d) {
@@ -123,7 +117,7 @@ final class MigrationPort {
         GuestSpec spec = new GuestSpec(index, s.name(), s.mode(), s.configuredPages(), s.processes(), s.cpu(),
                 s.allocation());
         GuestTransfer.admit(core, spec);
-        core.growSwap(a.swapPages());
+        GuestTransfer.growSwap(core, a.swapPages());
         history = Arrays.copyOf(history, index + 1);
         host.admitted(index);
         reply(a.replyTo(), a.migration(), index, 0, 0, null);
@@ -194,7 +188,7 @@ final class MigrationPort {
         out = null;
         if (done.problem == null && r.last()) {
             GuestTransfer.depart(core, r.guest());
-            core.shrinkSwap(r.swapPages());
+            GuestTransfer.shrinkSwap(core, r.swapPages());
             host.departed(r.guest());
         }
         int dirty = done.problem == null && !r.last() ? GuestTransfer.dirtyPages(core, r.guest()) : 0;
@@ -235,7 +229,7 @@ final class MigrationPort {
     }
 
     /** The guest's figures with those of the hosts it came from added in. */
-    GuestStats withHistory(int index, GuestStats live) {
+    public GuestStats withHistory(int index, GuestStats live) {
         GuestStats past = index < history.length ? history[index] : null;
         return past == null ? live : GuestStatsSum.carry(past, live);
     }

@@ -1,5 +1,8 @@
-package ballast.host;
+package ballast.host.reclaim;
 
+import ballast.host.GuestAllocation;
+import ballast.host.HostSettings;
+import ballast.host.HypervisorCore;
 import ballast.host.translation.GuestPaging;
 import ballast.host.translation.GuestMemory;
 import ballast.abi.TranslationMode;
@@ -7,13 +10,6 @@ import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
 import ballast.abi.Tokens;
-import ballast.host.policy.AllocationPolicies;
-import ballast.host.policy.AllocationPolicy;
-import ballast.host.policy.FreeMemoryStates;
-import ballast.host.policy.GuestDemands;
-import ballast.host.policy.IdleTaxPolicy;
-import ballast.host.policy.ReclaimSettings;
-import ballast.host.policy.WorkingSetPolicy;
 import java.util.SplittableRandom;
 
 /**
@@ -23,7 +19,7 @@ import java.util.SplittableRandom;
  * <ol>
  *   <li>time advances by one tick;</li>
  *   <li>working-set sampling: each booted guest's period ends every {@code samplePeriodSeconds}
- *       (its sampled-and-touched count goes into its {@link ballast.host.policy.WorkingSetEstimator})
+ *       (its sampled-and-touched count goes into its {@link ballast.host.reclaim.WorkingSetEstimator})
  *       and a new one starts with {@code samplesPerPeriod} random PPNs whose mappings are
  *       invalidated, so that the next touch of each misses and is recorded;</li>
  *   <li>the free-memory state follows the host's free frames ({@link FreeMemoryStates});</li>
@@ -54,9 +50,9 @@ import java.util.SplittableRandom;
  * paging; a rebalance adds the policy's O(guests log guests). Owned by one {@link HypervisorCore},
  * not thread-safe; every random choice is seeded from the host's seed.
  */
-final class Reclamation {
+public final class Reclamation {
     /** How long a balloon below its target may go without growing before the soft state pages its guest. */
-    static final double BALLOON_PATIENCE_SECONDS = 2.0;
+    public static final double BALLOON_PATIENCE_SECONDS = 2.0;
 
     private final HostSettings host;
     private GuestMemory[] guests;
@@ -85,7 +81,7 @@ final class Reclamation {
     private long rebalances;
     private long availablePages;
 
-    Reclamation(HostSettings host, GuestMemory[] guests, FramePool frames, HostSwap swap) {
+    public Reclamation(HostSettings host, GuestMemory[] guests, FramePool frames, HostSwap swap) {
         this.host = host;
         this.guests = guests;
         this.frames = frames;
@@ -118,7 +114,7 @@ final class Reclamation {
      * Live migration: a guest arrived under the next index; {@code all} is the host's guests with it
      * (its target starts at its configured size, as a guest's at boot does).
      */
-    void admitted(GuestMemory[] all) {
+    public void admitted(GuestMemory[] all) {
         int n = all.length;
         guests = all;
         while (demands.count() < n) {
@@ -142,7 +138,7 @@ final class Reclamation {
      * until the next rebalance (at the end of its first tick here) it is asked to keep it, neither
      * grown nor emptied.
      */
-    void installed(int i) {
+    public void installed(int i) {
         balloonTargets[i] = guests[i].pmap().balloonedPages();
         lastBallooned[i] = balloonTargets[i];
         membershipChanged = true;
@@ -159,7 +155,7 @@ final class Reclamation {
         return AllocationPolicies.byName(s.policy());
     }
 
-    ReclaimSettings settings() {
+    public ReclaimSettings settings() {
         return settings;
     }
 
@@ -167,7 +163,7 @@ final class Reclamation {
      * Why {@code next} cannot replace the settings in force, or null: the tick length and the
      * samples per period are fixed for a run, and the swap cannot shrink below the pages in it.
      */
-    String check(ReclaimSettings next) {
+    public String check(ReclaimSettings next) {
         if (next == null) {
             return "no reclamation settings";
         }
@@ -185,7 +181,7 @@ final class Reclamation {
     }
 
     /** Takes {@code next} (checked by {@link #check}) from now on, and rebalances at once. */
-    void reconfigure(ReclaimSettings next) {
+    public void reconfigure(ReclaimSettings next) {
         boolean swapChanged = next.swapPages() != settings.swapPages(); // else keep what arriving guests added
         settings = next;
         policy = policyOf(next);
@@ -219,7 +215,7 @@ final class Reclamation {
     }
 
     /** Guest {@code i} is gone (its memory was released): its sampling restarts when it boots again. */
-    void guestGone(int i) {
+    public void guestGone(int i) {
         sampling[i] = false;
         nextSampleTick[i] = 0;
         balloonTargets[i] = 0;
@@ -232,7 +228,7 @@ final class Reclamation {
     // ---------------------------------------------------------------- the tick
 
     /** Runs the reclaimer after a tick's work was applied (see the class comment). */
-    void endTick() {
+    public void endTick() {
         ticks++;
         boolean changed = states.update(frames.freeFrames(), settings.tickSeconds());
         if (!settings.enabled()) {
@@ -300,7 +296,7 @@ final class Reclamation {
     // ---------------------------------------------------------------- rebalance
 
     /** The estimated working set of guest {@code i}, in pages. */
-    long workingSetEstimate(int i) {
+    public long workingSetEstimate(int i) {
         GuestMemory g = guests[i];
         return g.estimator().estimatePages(g.pmap().pages());
     }
@@ -433,7 +429,7 @@ final class Reclamation {
      * para-virtual guest), as ESX does when free memory runs out before ballooning and paging at
      * their rates catch up. Returns false when no page can go (no pageable guest, or the swap is full).
      */
-    boolean freeOne(int forGuest) {
+    public boolean freeOne(int forGuest) {
         if (!settings.enabled()) {
             return false;
         }
@@ -475,29 +471,29 @@ final class Reclamation {
     // ---------------------------------------------------------------- decisions and figures
 
     /** The balloon size guest {@code i} is asked for in the next tick. */
-    int balloonTarget(int i) {
+    public int balloonTarget(int i) {
         return balloonTargets[i];
     }
 
     /** Whether guest {@code i} stalls in the next tick. */
-    boolean stall(int i) {
+    public boolean stall(int i) {
         return stall[i];
     }
 
     /** Guest {@code i}'s target allocation from the last rebalance (its configured pages before any). */
-    long target(int i) {
+    public long target(int i) {
         return targets[i];
     }
 
-    FreeMemoryStates states() {
+    public FreeMemoryStates states() {
         return states;
     }
 
-    long rebalances() {
+    public long rebalances() {
         return rebalances;
     }
 
-    long availablePages() {
+    public long availablePages() {
         return availablePages;
     }
 

@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -13,7 +13,7 @@ import ballast.abi.RefusalReason;
  * host-swap side), read by anyone through the getters. Owned by the guest's {@link GuestMemory},
  * on the hypervisor actor's thread; not thread-safe.
  */
-public final class GuestCounters {
+public final class GuestEventCounts {
     long tlbHits;
     long tlbMisses;
     long tlbFlushes;
@@ -28,7 +28,7 @@ public final class GuestCounters {
     long hostSwapIns;
     long shortageWaits;
 
-    GuestCounters() {
+    GuestEventCounts() {
     }
 
     /** Counts one refused call, and why. */

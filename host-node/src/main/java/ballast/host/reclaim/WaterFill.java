@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import it.unimi.dsi.fastutil.ints.IntComparator;

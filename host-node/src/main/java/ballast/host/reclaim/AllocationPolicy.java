@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 /**
  * Decides each guest's target allocation in pages at a rebalance. One decision method; one small

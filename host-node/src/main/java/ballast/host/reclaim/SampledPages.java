@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 /**
  * One guest's working-set sample for the current period (Waldspurger, "Memory Resource Management

@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 /**
  * The null policy: no rebalancing. Each guest's target is its current allocation clamped to

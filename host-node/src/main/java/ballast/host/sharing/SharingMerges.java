@@ -1,16 +1,11 @@
-package ballast.host;
+package ballast.host.sharing;
 
+import ballast.host.HypervisorCore;
 import ballast.host.translation.GuestMemory;
-import ballast.host.sharing.SharedFrames;
 import ballast.abi.Tokens;
 import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.Pmap;
-import ballast.host.sharing.ContentHash;
-import ballast.host.sharing.MergeOutcome;
-import ballast.host.sharing.ScanState;
-import ballast.host.sharing.SharingResult;
-import ballast.host.sharing.SharingWork;
 import java.util.Arrays;
 
 /**
@@ -25,27 +20,27 @@ import java.util.Arrays;
  * <p>Owns the merge counters (merges, stale hints, false matches) and whether para-virtual guests
  * may share. Owned by one {@link HypervisorCore}, not thread-safe.
  */
-final class SharingMerges {
+public final class SharingMerges {
     private final FramePool frames;
     private final SharedFrames shared;
     private long mergeCount;
     private long staleHints;
     private long falseMatches;
 
-    SharingMerges(FramePool frames, SharedFrames shared) {
+    public SharingMerges(FramePool frames, SharedFrames shared) {
         this.frames = frames;
         this.shared = shared;
     }
 
-    long mergeCount() {
+    public long mergeCount() {
         return mergeCount;
     }
 
-    long staleHints() {
+    public long staleHints() {
         return staleHints;
     }
 
-    long falseMatches() {
+    public long falseMatches() {
         return falseMatches;
     }
 
@@ -64,7 +59,7 @@ final class SharingMerges {
      * group's hash (else it is stale: a hint rehashed and found changed); then its content is
      * compared in full with the shared frame's (else a false match of the hash).
      */
-    SharingResult apply(SharingWork work, GuestMemory[] guests) {
+    public SharingResult apply(SharingWork work, GuestMemory[] guests) {
         long[] hashes = work.mergeHashes();
         int[] targets = work.mergeTargets();
         int[] ends = work.mergeEnds();
@@ -126,7 +121,7 @@ final class SharingMerges {
     private boolean shareParavirtual = true;
 
     /** See {@link #shareParavirtual}. */
-    void setShareParavirtual(boolean share) {
+    public void setShareParavirtual(boolean share) {
         this.shareParavirtual = share;
     }
 

@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 /**
  * ESX's idle memory tax (Waldspurger, OSDI 2002, section 5.2): min-funding revocation with an

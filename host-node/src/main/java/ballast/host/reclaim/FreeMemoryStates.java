@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 /**
  * ESX's free-memory states (Waldspurger, OSDI 2002, section 6.1), from the host's free frames:

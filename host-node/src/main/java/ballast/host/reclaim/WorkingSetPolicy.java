@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 /**
  * Demand-driven: each guest's target is its estimated working set ({@code ceil(f * P)}, P its

@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 /**
  * A host's memory reclamation and allocation, as configured ({@code hosts.NAME.policy},

@@ -1,9 +1,9 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
-import static ballast.host.policy.FreeMemoryStates.HARD;
-import static ballast.host.policy.FreeMemoryStates.HIGH;
-import static ballast.host.policy.FreeMemoryStates.LOW;
-import static ballast.host.policy.FreeMemoryStates.SOFT;
+import static ballast.host.reclaim.FreeMemoryStates.HARD;
+import static ballast.host.reclaim.FreeMemoryStates.HIGH;
+import static ballast.host.reclaim.FreeMemoryStates.LOW;
+import static ballast.host.reclaim.FreeMemoryStates.SOFT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package ballast.host.policy;
+package ballast.host.reclaim;
 
 /**
  * Proportional share: each guest's target is proportional to its shares, within [min, max], by

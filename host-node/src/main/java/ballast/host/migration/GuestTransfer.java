@@ -1,13 +1,14 @@
-package ballast.host;
+package ballast.host.migration;
 
+import ballast.host.GuestSpec;
+import ballast.host.HypervisorCore;
+import ballast.host.reclaim.Reclamation;
 import ballast.host.translation.GuestMemory;
 import ballast.host.translation.WriteLog;
-import ballast.abi.Ops;
 import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
+import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
-import ballast.host.memory.RadixPageTable;
-import ballast.abi.Tokens;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
@@ -169,7 +170,7 @@ public final class GuestTransfer {
     }
 
     /** The guest's working-set averages, which travel with it (see {@link #install}). */
-    public static ballast.host.policy.WorkingSetEstimator.Averages workingSet(HypervisorCore core, int index) {
+    public static ballast.host.reclaim.WorkingSetEstimator.Averages workingSet(HypervisorCore core, int index) {
         return core.guest(index).estimator().averages();
     }
 
@@ -227,7 +228,7 @@ public final class GuestTransfer {
             }
         }
         if (needed > core.frames().freeFrames() + freed) {
-            core.makeRoom(needed - freed); // a host that reclaims pages its resident guests out for the arrival
+            makeRoom(core, needed - freed); // a host that reclaims pages its resident guests out for the arrival
         }
         if (needed > core.frames().freeFrames() + freed) {
             return core.settings().name() + " has " + core.frames().freeFrames() + " free frames, " + needed + " needed";
@@ -260,7 +261,7 @@ public final class GuestTransfer {
      * takes over {@code workingSet} (when not null). Returns how many pages were shared again.
      */
     public static int install(HypervisorCore core, int index, long[] keys, int[] ppns,
-                              ballast.host.policy.WorkingSetEstimator.Averages workingSet) {
+                              ballast.host.reclaim.WorkingSetEstimator.Averages workingSet) {
         GuestMemory g = core.guest(index);
         if (workingSet != null) {
             g.estimator().takeOver(workingSet);
@@ -277,7 +278,7 @@ public final class GuestTransfer {
             g.installMapping(keys[i], ppns[i]);
         }
         g.markResident();
-        core.installed(index);
+        core.reclamation().installed(index);
         return core.settings().sharing().enabled() ? shareAgain(core, g) : 0;
     }
 
@@ -304,5 +305,34 @@ public final class GuestTransfer {
             }
         }
         return merged;
+    }
+
+    // ---------------------------------------------------------------- the destination's room
+
+    /**
+     * Pages arriving need {@code frames} free frames; a host that reclaims memory pages victims
+     * out of its resident guests until they are free (as for a fault that finds no free frame), or
+     * until nothing more can go. A host that does not reclaim changes nothing.
+     */
+    static void makeRoom(HypervisorCore core, int frames) {
+        while (core.frames().freeFrames() < frames && core.reclamation().freeOne(-1)) {
+            // one victim per call
+        }
+    }
+
+    /** The swap grows by {@code pages} (a swap file for an arriving guest). */
+    static void growSwap(HypervisorCore core, long pages) {
+        HostSwap swap = core.swap();
+        if (pages > 0) {
+            swap.setCapacity(swap.capacity() + pages);
+        }
+    }
+
+    /** A guest left, and the swap gives back {@code pages} (its swap file), as far as the slots in use allow. */
+    static void shrinkSwap(HypervisorCore core, long pages) {
+        HostSwap swap = core.swap();
+        if (pages > 0) {
+            swap.setCapacity(Math.max(swap.used(), swap.capacity() - pages));
+        }
     }
 }
