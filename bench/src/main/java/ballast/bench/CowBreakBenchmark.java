@@ -1,6 +1,7 @@
 package ballast.bench;
 
 import ballast.host.GuestSpec;
+import ballast.host.GuestWork;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
 import ballast.abi.MmuUpdate;
@@ -100,7 +101,7 @@ public class CowBreakBenchmark {
             }
             List<MmuUpdate> mmu = translation == TranslationMode.PARA
                     ? List.of(new MmuUpdate(keys, p2m, identity())) : List.of();
-            check(core.apply(g, 0, mmu, ops, values));
+            check(core.apply(GuestWork.of(g, 0, mmu, ops, values)));
         }
         // every page of b merged with a's: PAGES shared frames of two mappings each
         SharingWork work = mergeWork(true);
@@ -170,7 +171,7 @@ public class CowBreakBenchmark {
         if (core.guestStats(1, null).sharedPages() == PAGES) {
             return;
         }
-        check(core.apply(1, tick++, List.of(), restoreOps, sharedTokens));
+        check(core.apply(GuestWork.of(1, tick++, List.of(), restoreOps, sharedTokens)));
         SharingResult result = core.applySharing(remergeWork);
         if (core.guestStats(1, null).sharedPages() != PAGES) {
             throw new IllegalStateException("re-merge left " + core.guestStats(1, null).sharedPages() + " pages shared; "
@@ -182,7 +183,7 @@ public class CowBreakBenchmark {
     @Benchmark
     @OperationsPerInvocation(PAGES)
     public TickResult breakCopyOnWrite() {
-        return core.apply(1, tick++, List.of(), breakOps, breakValues);
+        return core.apply(GuestWork.of(1, tick++, List.of(), breakOps, breakValues));
     }
 
     @TearDown(Level.Trial)

@@ -1,6 +1,7 @@
 package ballast.bench;
 
 import ballast.host.GuestSpec;
+import ballast.host.GuestWork;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
 import ballast.abi.Ops;
@@ -8,7 +9,7 @@ import ballast.abi.Refusal;
 import ballast.abi.TickResult;
 import ballast.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.host.sharing.SharingSettings;
 import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public class HostReclaimBenchmark {
                 ops[2 * p + 1] = Ops.op(Ops.WRITE, 0, p);
                 values[2 * p + 1] = 1 + p;
             }
-            TickResult r = core.apply(i, 0, List.of(), ops, values);
+            TickResult r = core.apply(GuestWork.of(i, 0, List.of(), ops, values));
             if (!r.refusals().isEmpty()) {
                 throw new IllegalStateException(r.refusals().toString());
             }

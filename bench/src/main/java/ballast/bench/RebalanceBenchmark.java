@@ -1,8 +1,8 @@
 package ballast.bench;
 
-import ballast.host.policy.AllocationPolicies;
-import ballast.host.policy.AllocationPolicy;
-import ballast.host.policy.GuestDemands;
+import ballast.host.reclaim.AllocationPolicies;
+import ballast.host.reclaim.AllocationPolicy;
+import ballast.host.reclaim.GuestDemands;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

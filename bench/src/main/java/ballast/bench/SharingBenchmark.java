@@ -1,6 +1,7 @@
 package ballast.bench;
 
 import ballast.host.GuestSpec;
+import ballast.host.GuestWork;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
 import ballast.abi.Ops;
@@ -92,7 +93,7 @@ public class SharingBenchmark {
                 ops[2 * p + 1] = Ops.op(Ops.WRITE, key);
                 values[2 * p + 1] = random.nextInt(10) < 3 ? Tokens.nonZero(1, p) : Tokens.nonZero(g + 2, p);
             }
-            TickResult r = core.apply(g, 0, List.of(), ops, values);
+            TickResult r = core.apply(GuestWork.of(g, 0, List.of(), ops, values));
             if (!r.refusals().isEmpty()) {
                 throw new IllegalStateException(r.refusals().toString());
             }

@@ -1,6 +1,7 @@
 package ballast.bench;
 
 import ballast.host.GuestSpec;
+import ballast.host.GuestWork;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
 import ballast.abi.MmuUpdate;
@@ -89,7 +90,7 @@ public class TranslationBenchmark {
             mapValues[o++] = page + 1;
         }
         List<MmuUpdate> mmu = m == TranslationMode.PARA ? List.of(new MmuUpdate(keys, mpns)) : List.of();
-        check(core.apply(0, 0, mmu, mapOps, mapValues));
+        check(core.apply(GuestWork.of(0, 0, mmu, mapOps, mapValues)));
 
         SplittableRandom random = new SplittableRandom(42);
         ops = new long[BATCH];
@@ -110,7 +111,7 @@ public class TranslationBenchmark {
         for (int i = 0; i < writes; i++) {
             values[i] = random.nextLong() | 1;
         }
-        check(core.apply(0, 1, List.of(), ops, values));
+        check(core.apply(GuestWork.of(0, 1, List.of(), ops, values)));
 
         tlbTags = new long[1024];
         tlbMpns = new int[1024];
@@ -131,7 +132,7 @@ public class TranslationBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public TickResult hypervisorApply() {
-        return core.apply(0, 2, List.of(), ops, values);
+        return core.apply(GuestWork.of(0, 2, List.of(), ops, values));
     }
 
     @Benchmark

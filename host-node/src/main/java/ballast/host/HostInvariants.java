@@ -1,7 +1,8 @@
 package ballast.host;
 
-import ballast.abi.Ops;
-import ballast.abi.TranslationMode;
+import ballast.host.translation.GuestMemory;
+import ballast.host.translation.TableAudit;
+import ballast.host.sharing.SharedFrames;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
 import ballast.host.memory.Pmap;
@@ -69,7 +70,7 @@ final class HostInvariants {
         long sharedMappings = 0;
         long swappedPages = 0;
         for (GuestMemory g : guests) {
-            Pmap pmap = g.pmap;
+            Pmap pmap = g.pmap();
             int backed = 0;
             int sharedPages = 0;
             int ballooned = 0;
@@ -81,26 +82,26 @@ final class HostInvariants {
                     ballooned++;
                 } else if (st == Pmap.SWAPPED) {
                     swapped++;
-                    int slot = swap.slot(g.index, ppn);
+                    int slot = swap.slot(g.index(), ppn);
                     if (slot == HostSwap.NO_SLOT) {
-                        v.add("refcounts: " + g.spec.name() + " PPN " + ppn + " is swapped but holds no swap slot");
-                    } else if (swap.owner(slot) != g.index || swap.ppn(slot) != ppn) {
-                        v.add("refcounts: " + g.spec.name() + " PPN " + ppn + " holds swap slot " + slot + ", which records guest "
+                        v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " is swapped but holds no swap slot");
+                    } else if (swap.owner(slot) != g.index() || swap.ppn(slot) != ppn) {
+                        v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " holds swap slot " + slot + ", which records guest "
                                 + swap.owner(slot) + " PPN " + swap.ppn(slot));
                     }
-                } else if (swap.slot(g.index, ppn) != HostSwap.NO_SLOT) {
-                    v.add("refcounts: " + g.spec.name() + " PPN " + ppn + " holds swap slot " + swap.slot(g.index, ppn)
+                } else if (swap.slot(g.index(), ppn) != HostSwap.NO_SLOT) {
+                    v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " holds swap slot " + swap.slot(g.index(), ppn)
                             + " but is not swapped");
                 }
                 if ((st == Pmap.BALLOONED || st == Pmap.SWAPPED || st == Pmap.UNBACKED) != (mpn == FramePool.NO_FRAME)) {
-                    v.add("frame conservation: " + g.spec.name() + " PPN " + ppn + " in state " + st + " maps MPN " + mpn);
+                    v.add("frame conservation: " + g.spec().name() + " PPN " + ppn + " in state " + st + " maps MPN " + mpn);
                 }
                 if (mpn == FramePool.NO_FRAME) {
                     continue;
                 }
                 backed++;
                 if (!frames.isValid(mpn)) {
-                    v.add("isolation: " + g.spec.name() + " PPN " + ppn + " maps nonexistent MPN " + mpn);
+                    v.add("isolation: " + g.spec().name() + " PPN " + ppn + " maps nonexistent MPN " + mpn);
                     continue;
                 }
                 mappings[mpn]++;
@@ -109,23 +110,23 @@ final class HostInvariants {
                 if (state == Pmap.SHARED) {
                     sharedPages++;
                 }
-                if (state == Pmap.BACKED && owner != g.index) {
-                    v.add("isolation: " + g.spec.name() + " PPN " + ppn + " maps MPN " + mpn + " owned by " + describe(owner, guests));
+                if (state == Pmap.BACKED && owner != g.index()) {
+                    v.add("isolation: " + g.spec().name() + " PPN " + ppn + " maps MPN " + mpn + " owned by " + describe(owner, guests));
                 } else if (state == Pmap.SHARED && owner != FramePool.SHARED) {
-                    v.add("isolation: " + g.spec.name() + " PPN " + ppn + " is shared but MPN " + mpn + " is not");
+                    v.add("isolation: " + g.spec().name() + " PPN " + ppn + " is shared but MPN " + mpn + " is not");
                 } else if (state == Pmap.BACKED && frames.m2p(mpn) != ppn) {
-                    v.add("refcounts: " + g.spec.name() + " PPN " + ppn + " maps MPN " + mpn + " whose machine-to-physical entry says PPN "
+                    v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " maps MPN " + mpn + " whose machine-to-physical entry says PPN "
                             + frames.m2p(mpn));
                 }
             }
             if (backed != pmap.backedPages()) {
-                v.add("refcounts: " + g.spec.name() + " pmap counts " + pmap.backedPages() + " backed pages, found " + backed);
+                v.add("refcounts: " + g.spec().name() + " pmap counts " + pmap.backedPages() + " backed pages, found " + backed);
             }
             if (sharedPages != pmap.sharedPages()) {
-                v.add("refcounts: " + g.spec.name() + " pmap counts " + pmap.sharedPages() + " shared pages, found " + sharedPages);
+                v.add("refcounts: " + g.spec().name() + " pmap counts " + pmap.sharedPages() + " shared pages, found " + sharedPages);
             }
             if (ballooned != pmap.balloonedPages() || swapped != pmap.swappedPages()) {
-                v.add("refcounts: " + g.spec.name() + " pmap counts " + pmap.balloonedPages() + " ballooned and "
+                v.add("refcounts: " + g.spec().name() + " pmap counts " + pmap.balloonedPages() + " ballooned and "
                         + pmap.swappedPages() + " swapped pages, found " + ballooned + " and " + swapped);
             }
             sharedMappings += sharedPages;
@@ -138,7 +139,7 @@ final class HostInvariants {
                 continue;
             }
             slotsInUse++;
-            if (owner < 0 || owner >= guests.length || !guests[owner].pmap.isValidPpn(swap.ppn(slot))
+            if (owner < 0 || owner >= guests.length || !guests[owner].pmap().isValidPpn(swap.ppn(slot))
                     || swap.slot(owner, swap.ppn(slot)) != slot) {
                 v.add("refcounts: swap slot " + slot + " records guest " + owner + " PPN " + swap.ppn(slot)
                         + ", which does not hold it");
@@ -178,61 +179,9 @@ final class HostInvariants {
         }
 
         for (GuestMemory g : guests) {
-            checkTables(g, frames, guests, v);
+            TableAudit.check(g, frames, owner -> describe(owner, guests), v::add);
         }
         return v.list();
-    }
-
-    private static void checkTables(GuestMemory g, FramePool frames, GuestMemory[] guests, Violations v) {
-        String name = g.spec.name();
-        for (int p = 0; p < g.tables.length; p++) {
-            final int process = p;
-            if (g.mode == TranslationMode.PARA) {
-                g.tables[p].forEach((vpn, mpn) -> {
-                    int ppn = g.paraPpn[process].get(vpn);
-                    if (!frames.isValid(mpn)) {
-                        v.add("isolation: " + name + " process " + process + " VPN 0x" + Long.toHexString(vpn) + " maps nonexistent MPN " + mpn);
-                    } else if (frames.owner(mpn) != g.index && frames.owner(mpn) != FramePool.SHARED) {
-                        v.add("isolation: " + name + " process " + process + " VPN 0x" + Long.toHexString(vpn)
-                                + " maps MPN " + mpn + " owned by " + describe(frames.owner(mpn), guests));
-                    } else if (ppn < 0 || !g.pmap.isValidPpn(ppn) || g.pmap.mpn(ppn) != mpn) {
-                        v.add("isolation: " + name + " para-virtual entry process " + process + " VPN 0x" + Long.toHexString(vpn)
-                                + " maps MPN " + mpn + " but its PPN " + ppn + " is on MPN "
-                                + (ppn >= 0 && g.pmap.isValidPpn(ppn) ? g.pmap.mpn(ppn) : -1));
-                    } else if (!g.rmap.contains(ppn, Ops.key(process, vpn))) {
-                        v.add("isolation: " + name + " para-virtual entry VPN 0x" + Long.toHexString(vpn)
-                                + " missing from the reverse map of PPN " + ppn);
-                    }
-                });
-            } else {
-                g.tables[p].forEach((vpn, ppn) -> {
-                    if (!g.pmap.isValidPpn(ppn)) {
-                        v.add("isolation: " + name + " process " + process + " VPN 0x" + Long.toHexString(vpn) + " maps PPN " + ppn + " outside its memory");
-                    }
-                });
-            }
-            if (g.shadow != null) {
-                g.shadow[p].forEach((vpn, mpn) -> {
-                    long key = Ops.key(process, vpn);
-                    int ppn = g.tables[process].get(vpn);
-                    if (ppn < 0 || !g.pmap.isValidPpn(ppn) || g.pmap.mpn(ppn) != mpn) {
-                        v.add("isolation: " + name + " stale shadow entry process " + process + " VPN 0x"
-                                + Long.toHexString(vpn) + " -> MPN " + mpn);
-                    } else if (!g.rmap.contains(ppn, key)) {
-                        v.add("isolation: " + name + " shadow entry VPN 0x" + Long.toHexString(vpn) + " missing from the reverse map of PPN " + ppn);
-                    }
-                });
-            }
-        }
-        g.tlb.forEach((key, mpn, readOnly) -> {
-            int expected = g.peekMpn(key);
-            if (expected != mpn) {
-                v.add("isolation: " + name + " stale TLB entry process " + Ops.process(key) + " VPN 0x"
-                        + Long.toHexString(Ops.vpn(key)) + " -> MPN " + mpn + ", tables say " + expected);
-            } else if (!readOnly && frames.isValid(mpn) && frames.owner(mpn) == FramePool.SHARED) {
-                v.add("isolation: " + name + " TLB caches shared MPN " + mpn + " writable");
-            }
-        });
     }
 
     private static String describe(int owner, GuestMemory[] guests) {
@@ -245,7 +194,7 @@ final class HostInvariants {
         if (owner == FramePool.SHARED) {
             return "shared";
         }
-        return owner >= 0 && owner < guests.length ? "guest " + guests[owner].spec.name() : "owner " + owner;
+        return owner >= 0 && owner < guests.length ? "guest " + guests[owner].spec().name() : "owner " + owner;
     }
 
     /** Collects violation lines, keeping the first few and counting the rest. */

@@ -2,7 +2,7 @@ package ballast.host;
 
 import ballast.host.cpu.CostTable;
 import ballast.host.sharing.SharingSettings;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import java.util.List;
 
 /**

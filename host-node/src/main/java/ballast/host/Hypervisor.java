@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.migration.GuestTransfer;
 import ballast.abi.Boot;
 import ballast.abi.GuestCall;
 import ballast.abi.RemapNotice;

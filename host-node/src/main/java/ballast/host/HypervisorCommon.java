@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.migration.MigrationPort;
 import ballast.abi.Boot;
 import ballast.abi.BootRefused;
 import ballast.abi.Booted;

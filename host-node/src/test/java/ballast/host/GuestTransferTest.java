@@ -1,5 +1,8 @@
 package ballast.host;
 
+import ballast.host.migration.GuestTransfer;
+import ballast.host.translation.GuestPaging;
+import ballast.host.translation.GuestMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.abi.Ops;
@@ -27,7 +30,7 @@ class GuestTransferTest {
     }
 
     static void run(HypervisorCore core, int guest, long tick, TestHosts.Stream s) {
-        assertThat(core.apply(guest, tick, List.of(), s.ops(), s.values()).refusals()).isEmpty();
+        assertThat(core.apply(GuestWork.of(guest, tick, List.of(), s.ops(), s.values())).refusals()).isEmpty();
     }
 
     @Test
@@ -105,8 +108,8 @@ class GuestTransferTest {
         int[] p2m = source.boot(0, "pv", new Refusal[1]);
         long[] keys = {Ops.key(0, 3), Ops.key(0, 4)};
         run(source, 0, 0, TestHosts.Stream.of());
-        assertThat(source.apply(0, 1, List.of(new ballast.abi.MmuUpdate(keys, new int[] {p2m[3], p2m[4]})),
-                TestHosts.Stream.of().write(0, 3, 33).write(0, 4, 44).ops(), new long[] {33, 44}).refusals()).isEmpty();
+        assertThat(source.apply(GuestWork.of(0, 1, List.of(new ballast.abi.MmuUpdate(keys, new int[] {p2m[3], p2m[4]})),
+                TestHosts.Stream.of().write(0, 3, 33).write(0, 4, 44).ops(), new long[] {33, 44})).refusals()).isEmpty();
         GuestTransfer.track(source, 0);
         int index = GuestTransfer.admit(dest, new GuestSpec(0, "pv", TranslationMode.PARA, 64, 1));
         int[] all = GuestTransfer.takeRound(source, 0, true);
@@ -148,7 +151,7 @@ class GuestTransferTest {
     }
 
     static int[] ballooned(GuestMemory g) {
-        return java.util.stream.IntStream.range(0, g.pmap.pages()).filter(p -> g.pmap.state(p) == Pmap.BALLOONED).toArray();
+        return java.util.stream.IntStream.range(0, g.pmap().pages()).filter(p -> g.pmap().state(p) == Pmap.BALLOONED).toArray();
     }
 
     @ParameterizedTest
@@ -166,12 +169,12 @@ class GuestTransferTest {
         GuestMemory mem = g.memory();
         if (!para) {
             for (int ppn = 10; ppn < 16; ppn++) {
-                assertThat(mem.swapOutPage(ppn, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
+                assertThat(mem.paging().swapOutPage(ppn, false)).isEqualTo(GuestPaging.SWAPPED_OUT);
             }
         }
         // the estimator has learnt something the destination should not forget
-        mem.estimator.samplePages(64);
-        mem.estimator.endPeriod();
+        mem.estimator().samplePages(64);
+        mem.estimator().endPeriod();
 
         GuestTransfer.track(source, 0);
         int index = GuestTransfer.admit(dest, kind.spec(1, 64));
@@ -184,7 +187,7 @@ class GuestTransferTest {
         g.write(1);
         g.inflate(20, 21).deflate(40, 41).play();
         if (!para) {
-            assertThat(mem.swapOutPage(5, false)).isEqualTo(GuestMemory.SWAPPED_OUT);
+            assertThat(mem.paging().swapOutPage(5, false)).isEqualTo(GuestPaging.SWAPPED_OUT);
         }
         int[] second = round(source, 0, dest, index, false);
         assertThat(second).containsExactly(0, 1, 20, 21, 40, 41); // a swap-out changes no content: not sent
@@ -201,8 +204,8 @@ class GuestTransferTest {
         assertThat(source.swap().used()).isZero();
         GuestMemory arrived = dest.guest(index);
         assertThat(ballooned(arrived)).containsExactly(sourceBalloon);
-        assertThat(arrived.pmap.swappedPages()).isZero(); // what the source had swapped arrived in frames
-        assertThat(arrived.estimator.averages()).isEqualTo(averages);
+        assertThat(arrived.pmap().swappedPages()).isZero(); // what the source had swapped arrived in frames
+        assertThat(arrived.estimator().averages()).isEqualTo(averages);
         assertThat(dest.balloonTarget(index)).isEqualTo(sourceBalloon.length); // kept until the next rebalance
 
         ModelGuest there = new ModelGuest(g, dest, index);
@@ -211,7 +214,7 @@ class GuestTransferTest {
         there.touch(0, 64, false).play(); // every page outside the balloon reads back what was written
         there.touch(0, 64, true).play();
         there.touch(0, 64, false).play();
-        assertThat(arrived.balloonPops).isZero();
+        assertThat(arrived.counters().balloonPops()).isZero();
         assertThat(dest.checkInvariants()).isEmpty();
         assertThat(there.audit()).isZero();
     }
@@ -228,7 +231,7 @@ class GuestTransferTest {
         int[] ppns = java.util.stream.IntStream.range(0, 64).toArray();
         long[] tokens = java.util.stream.LongStream.range(0, 64).map(t -> 1000 + t).toArray();
         assertThat(GuestTransfer.receive(dest, index, GuestTransfer.Pages.of(ppns, tokens))).isNull();
-        assertThat(dest.guest(0).pmap.swappedPages()).isEqualTo(64 - free);
+        assertThat(dest.guest(0).pmap().swappedPages()).isEqualTo(64 - free);
         assertThat(dest.frames().freeFrames()).isZero();
         assertThat(dest.checkInvariants()).isEmpty();
         assertThat(resident.audit()).isZero(); // the paged-out pages read from swap
@@ -248,7 +251,7 @@ class GuestTransferTest {
                 new int[] {free + 1}, new int[0]);
         assertThat(GuestTransfer.receive(dest, index, batch)).contains("free frames");
         assertThat(dest.frames().freeFrames()).isEqualTo(free);
-        assertThat(dest.guest(index).pmap.balloonedPages()).isZero();
+        assertThat(dest.guest(index).pmap().balloonedPages()).isZero();
         assertThat(GuestTransfer.receive(dest, index, new GuestTransfer.Pages(new int[] {1}, new long[0], new int[0],
                 new int[0]))).isEqualTo("malformed page batch");
         assertThat(GuestTransfer.receive(dest, index, new GuestTransfer.Pages(new int[0], new long[0], new int[] {4000},

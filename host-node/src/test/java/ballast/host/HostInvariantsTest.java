@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
+import ballast.host.translation.TranslationInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.abi.Ops;
@@ -46,7 +48,7 @@ class HostInvariantsTest {
     void aPrivateFrameMappedTwiceIsReportedWithItsCountOfOne() {
         // A private frame's count is 1 by construction; a second mapping makes it wrong.
         GuestMemory full = core.guest(PrimedHost.FULL);
-        full.pmap.back(41, h.fullMpn);
+        full.pmap().back(41, h.fullMpn);
         assertThat(violations()).anySatisfy(l -> assertThat(l).contains("refcounts").contains("MPN " + h.fullMpn)
                 .contains("refcount 1 but 2 mappings"));
     }
@@ -54,7 +56,7 @@ class HostInvariantsTest {
     @Test
     void aPmapEntryPointingAtAnotherGuestsFrameIsReported() {
         GuestMemory full = core.guest(PrimedHost.FULL);
-        full.pmap.back(40, h.p2mA[7]);
+        full.pmap().back(40, h.p2mA[7]);
         assertThat(violations())
                 .anySatisfy(l -> assertThat(l).contains("isolation").contains("full PPN 40")
                         .contains("MPN " + h.p2mA[7]).contains("guest para-a"))
@@ -63,7 +65,7 @@ class HostInvariantsTest {
 
     @Test
     void aPmapEntryPointingAtAFreeFrameIsReported() {
-        core.guest(PrimedHost.NESTED).pmap.back(41, h.freeMpn);
+        core.guest(PrimedHost.NESTED).pmap().back(41, h.freeMpn);
         assertThat(violations())
                 .anySatisfy(l -> assertThat(l).contains("isolation").contains("nested PPN 41").contains("free"))
                 .anySatisfy(l -> assertThat(l).contains("refcounts").contains("MPN " + h.freeMpn));
@@ -79,15 +81,15 @@ class HostInvariantsTest {
 
     @Test
     void aParaTableEntryPointingAtAnotherGuestsFrameIsReported() {
-        core.guest(PrimedHost.PARA_A).tables[1].set(0x55, h.p2mB[4]);
+        TranslationInternals.tables(core.guest(PrimedHost.PARA_A))[1].set(0x55, h.p2mB[4]);
         assertThat(violations()).singleElement().asString()
                 .contains("isolation").contains("para-a process 1 VPN 0x55").contains("guest para-b");
     }
 
     @Test
     void aParaTableEntryPointingAtAReservedOrMissingFrameIsReported() {
-        core.guest(PrimedHost.PARA_B).tables[0].set(0x56, h.reservedMpn);
-        core.guest(PrimedHost.PARA_B).tables[0].set(0x57, TestHosts.TOTAL_FRAMES + 5);
+        TranslationInternals.tables(core.guest(PrimedHost.PARA_B))[0].set(0x56, h.reservedMpn);
+        TranslationInternals.tables(core.guest(PrimedHost.PARA_B))[0].set(0x57, TestHosts.TOTAL_FRAMES + 5);
         assertThat(violations()).hasSize(2)
                 .anySatisfy(l -> assertThat(l).contains("VPN 0x56").contains("host-reserved"))
                 .anySatisfy(l -> assertThat(l).contains("VPN 0x57").contains("nonexistent MPN"));
@@ -95,7 +97,7 @@ class HostInvariantsTest {
 
     @Test
     void aGuestTableEntryOutsideTheGuestsMemoryIsReported() {
-        core.guest(PrimedHost.NESTED).tables[0].set(0x58, PrimedHost.PAGES);
+        TranslationInternals.tables(core.guest(PrimedHost.NESTED))[0].set(0x58, PrimedHost.PAGES);
         assertThat(violations()).singleElement().asString().contains("nested").contains("outside its memory");
     }
 
@@ -103,30 +105,30 @@ class HostInvariantsTest {
     void aStaleTlbEntryIsReported() {
         GuestMemory nested = core.guest(PrimedHost.NESTED);
         long key = Ops.key(0, 0x10);
-        int right = nested.peekMpn(key);
-        nested.tlb.fill(key, nested.pmap.mpn(4), false);
+        int right = nested.view().peekMpn(key);
+        TranslationInternals.tlb(nested).fill(key, nested.pmap().mpn(4), false);
         assertThat(violations()).singleElement().asString()
                 .contains("stale TLB entry").contains("nested").contains("tables say " + right);
     }
 
     @Test
     void aTlbEntryForAnUnmappedPageIsReported() {
-        core.guest(PrimedHost.PARA_A).tlb.fill(Ops.key(1, 0x77), h.p2mA[3], false);
+        TranslationInternals.tlb(core.guest(PrimedHost.PARA_A)).fill(Ops.key(1, 0x77), h.p2mA[3], false);
         assertThat(violations()).singleElement().asString().contains("stale TLB entry").contains("para-a");
     }
 
     @Test
     void aStaleShadowEntryIsReported() {
         GuestMemory full = core.guest(PrimedHost.FULL);
-        full.shadow[0].set(0x10, full.pmap.mpn(4));
-        full.tlb.flush();
+        TranslationInternals.shadow(full)[0].set(0x10, full.pmap().mpn(4));
+        TranslationInternals.tlb(full).flush();
         assertThat(violations()).singleElement().asString().contains("stale shadow entry").contains("VPN 0x10");
     }
 
     @Test
     void aShadowEntryMissingFromTheReverseMapIsReported() {
         GuestMemory full = core.guest(PrimedHost.FULL);
-        assertThat(full.rmap.remove(3, Ops.key(0, 0x10))).isTrue();
+        assertThat(TranslationInternals.rmap(full).remove(3, Ops.key(0, 0x10))).isTrue();
         assertThat(violations()).singleElement().asString().contains("missing from the reverse map of PPN 3");
     }
 
@@ -134,19 +136,19 @@ class HostInvariantsTest {
     void aSharedFrameCachedWritableIsReported() {
         GuestMemory para = core.guest(PrimedHost.PARA_A);
         long key = Ops.key(0, 0x10);
-        assertThat(para.tlb.lookupWritable(key)).isEqualTo(h.p2mA[0]);
+        assertThat(TranslationInternals.tlb(para).lookupWritable(key)).isEqualTo(h.p2mA[0]);
         frames.markShared(h.p2mA[0]);
         assertThat(violations()).anySatisfy(l -> assertThat(l).contains("TLB caches shared MPN " + h.p2mA[0] + " writable"));
         // Read-only, it is no longer a TLB violation (the pmap state still is).
-        para.tlb.fill(key, h.p2mA[0], true);
+        TranslationInternals.tlb(para).fill(key, h.p2mA[0], true);
         assertThat(violations()).noneSatisfy(l -> assertThat(l).contains("writable"));
     }
 
     @Test
     void aGuestTableEntryOutsideMemoryUnderAShadowEntryIsReportedNotThrown() {
         GuestMemory full = core.guest(PrimedHost.FULL);
-        assertThat(full.shadow[0].get(0x10)).isNotNegative();
-        full.tables[0].set(0x10, PrimedHost.PAGES + 5);
+        assertThat(TranslationInternals.shadow(full)[0].get(0x10)).isNotNegative();
+        TranslationInternals.tables(full)[0].set(0x10, PrimedHost.PAGES + 5);
         assertThat(violations()).anySatisfy(l -> assertThat(l).contains("full").contains("outside its memory"))
                 .anySatisfy(l -> assertThat(l).contains("stale shadow entry").contains("VPN 0x10"));
     }
@@ -155,8 +157,8 @@ class HostInvariantsTest {
     void aGuestTableEntryOutsideMemoryUnderATlbEntryIsReportedNotThrown() {
         GuestMemory nested = core.guest(PrimedHost.NESTED);
         long key = Ops.key(0, 0x10);
-        assertThat(nested.tlb.lookup(key)).isNotNegative();
-        nested.tables[0].set(0x10, PrimedHost.PAGES + 5);
+        assertThat(TranslationInternals.tlb(nested).lookup(key)).isNotNegative();
+        TranslationInternals.tables(nested)[0].set(0x10, PrimedHost.PAGES + 5);
         assertThat(violations()).anySatisfy(l -> assertThat(l).contains("nested").contains("outside its memory"))
                 .anySatisfy(l -> assertThat(l).contains("stale TLB entry").contains("nested"));
     }
@@ -166,8 +168,8 @@ class HostInvariantsTest {
         GuestMemory para = core.guest(PrimedHost.PARA_A);
         long key = Ops.key(0, 0x10);
         int bogus = TestHosts.TOTAL_FRAMES + 5;
-        para.tables[0].set(0x10, bogus);
-        para.tlb.fill(key, bogus, false);
+        TranslationInternals.tables(para)[0].set(0x10, bogus);
+        TranslationInternals.tlb(para).fill(key, bogus, false);
         assertThat(violations()).anySatisfy(l -> assertThat(l).contains("para-a").contains("nonexistent MPN " + bogus));
     }
 

@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
+import ballast.host.translation.TranslationInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.abi.MmuUpdate;
@@ -44,18 +46,18 @@ class HostileFuzzTest {
         for (int i = 0; i < core.guestCount(); i++) {
             GuestMemory g = core.guest(i);
             long[] acc = {h};
-            for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
-                acc[0] = Tokens.fold(acc[0], g.pmap.mpn(ppn) * 31L + g.pmap.state(ppn));
+            for (int ppn = 0; ppn < g.pmap().pages(); ppn++) {
+                acc[0] = Tokens.fold(acc[0], g.pmap().mpn(ppn) * 31L + g.pmap().state(ppn));
             }
-            for (int p = 0; p < g.tables.length; p++) {
-                g.tables[p].forEach((vpn, v) -> acc[0] = Tokens.fold(acc[0], vpn * 1_000_003L + v));
-                if (g.shadow != null) {
-                    g.shadow[p].forEach((vpn, v) -> acc[0] = Tokens.fold(acc[0], vpn * 7_000_003L + v));
+            for (int p = 0; p < TranslationInternals.tables(g).length; p++) {
+                TranslationInternals.tables(g)[p].forEach((vpn, v) -> acc[0] = Tokens.fold(acc[0], vpn * 1_000_003L + v));
+                if (TranslationInternals.shadow(g) != null) {
+                    TranslationInternals.shadow(g)[p].forEach((vpn, v) -> acc[0] = Tokens.fold(acc[0], vpn * 7_000_003L + v));
                 }
             }
-            g.tlb.forEach((key, mpn, ro) -> acc[0] = Tokens.fold(acc[0], key * 13 + mpn));
-            h = Tokens.fold(acc[0], g.tlbHits + 3 * g.tlbMisses + 5 * g.cpu.traps() + 7 * g.cpu.hypercalls() + 11 * g.hiddenFaults
-                    + 13 * g.guestFaults + 17 * g.cpu.vmExits() + 19 * g.cpu.overheadCycles() + 23 * g.tlbFlushes);
+            TranslationInternals.tlb(g).forEach((key, mpn, ro) -> acc[0] = Tokens.fold(acc[0], key * 13 + mpn));
+            h = Tokens.fold(acc[0], g.counters().tlbHits() + 3 * g.counters().tlbMisses() + 5 * g.cpu().traps() + 7 * g.cpu().hypercalls() + 11 * g.counters().hiddenFaults()
+                    + 13 * g.counters().guestFaults() + 17 * g.cpu().vmExits() + 19 * g.cpu().overheadCycles() + 23 * g.counters().tlbFlushes());
         }
         return h;
     }
@@ -98,7 +100,7 @@ class HostileFuzzTest {
                 s.write(0, page, secret);
             }
             List<MmuUpdate> mmu = g == 1 ? List.of(new MmuUpdate(keys, mpns)) : List.of();
-            TickResult r = core.apply(g, 0, mmu, s.ops(), s.values());
+            TickResult r = core.apply(GuestWork.of(g, 0, mmu, s.ops(), s.values()));
             assertThat(r.refusals()).isEmpty();
         }
         assertThat(core.checkInvariants()).isEmpty();
@@ -107,12 +109,12 @@ class HostileFuzzTest {
         long before = stateDigest(core);
         for (int i = 0; i < MESSAGES; i++) {
             Hostile h = hostile(random, core, p2m);
-            long refusedBefore = core.guest(h.guest()).refusedHypercalls;
-            TickResult r = core.apply(h.guest(), i + 1, h.mmu(), h.ops(), h.values(), null, h.reservation());
+            long refusedBefore = core.guest(h.guest()).counters().refusedHypercalls();
+            TickResult r = core.apply(GuestWork.of(h.guest(), i + 1, h.mmu(), h.ops(), h.values(), null, h.reservation()));
             assertThat(r.refusals()).as(h.what()).isNotEmpty();
             assertThat(r.refusals().get(0).reason()).as(h.what()).isEqualTo(h.expected());
             assertThat(r.reads()).as(h.what()).isZero();
-            assertThat(core.guest(h.guest()).refusedHypercalls - refusedBefore).as(h.what()).isEqualTo(r.refusals().size());
+            assertThat(core.guest(h.guest()).counters().refusedHypercalls() - refusedBefore).as(h.what()).isEqualTo(r.refusals().size());
             seen.merge(h.expected(), 1, Integer::sum);
             if (i % 1000 == 0) {
                 assertThat(stateDigest(core)).as("state after " + h.what()).isEqualTo(before);
@@ -125,7 +127,7 @@ class HostileFuzzTest {
             GuestMemory mem = core.guest(g);
             for (int p = 0; p < 2; p++) {
                 for (long vpn = 0; vpn < 64; vpn++) {
-                    int target = mem.peekTarget(Ops.key(p, vpn));
+                    int target = mem.view().peekTarget(Ops.key(p, vpn));
                     if (target >= 0) {
                         long token = core.frames().token(target);
                         for (int other = 0; other < 3; other++) {
@@ -164,7 +166,7 @@ class HostileFuzzTest {
         switch (kind) {
             case 0: { // para guest maps another guest's frame
                 int victim = random.nextBoolean() ? 0 : 2;
-                int mpn = core.guest(victim).pmap.mpn(random.nextInt(16));
+                int mpn = core.guest(victim).pmap().mpn(random.nextInt(16));
                 return mmu("map another guest's frame", mpn, Ops.key(0, 1), RefusalReason.FRAME_NOT_OWNED, random, p2m);
             }
             case 1: { // a free or reserved frame

@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
+import ballast.host.translation.TranslationInternals;
 import static ballast.host.TestHosts.mmu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -219,7 +221,7 @@ class HostileInputTest {
         List<String> before = StateFingerprint.of(f.core, PROBES);
         long[] refusedBefore = StateFingerprint.refused(f.core);
 
-        TickResult result = f.core.apply(call.guest(), 7, call.updates(), call.ops(), call.values());
+        TickResult result = f.core.apply(GuestWork.of(call.guest(), 7, call.updates(), call.ops(), call.values()));
 
         assertThat(result.refusals()).as(name).hasSize(1);
         Refusal refusal = result.refusals().get(0);
@@ -241,30 +243,30 @@ class HostileInputTest {
     @Test
     void theValidPrefixesAloneAreAccepted() {
         // Guards the cases above: their prefixes are valid, so only the last operation is refused.
-        assertThat(f.core.apply(FULL, 7, List.of(), validPrefix().ops(), validPrefix().values()).refusals()).isEmpty();
-        assertThat(f.core.apply(NESTED, 7, List.of(), validPrefix().ops(), validPrefix().values()).refusals()).isEmpty();
-        assertThat(f.core.apply(PARA_A, 7, List.of(), validParaPrefix().ops(), validParaPrefix().values()).refusals()).isEmpty();
+        assertThat(f.core.apply(GuestWork.of(FULL, 7, List.of(), validPrefix().ops(), validPrefix().values())).refusals()).isEmpty();
+        assertThat(f.core.apply(GuestWork.of(NESTED, 7, List.of(), validPrefix().ops(), validPrefix().values())).refusals()).isEmpty();
+        assertThat(f.core.apply(GuestWork.of(PARA_A, 7, List.of(), validParaPrefix().ops(), validParaPrefix().values())).refusals()).isEmpty();
         Stream most = Stream.of();
         while (most.ops().length < TestHosts.MAX_BATCH_OPS) {
             most.read(0, 0x10);
         }
-        assertThat(f.core.apply(FULL, 8, List.of(), most.ops(), most.values()).refusals()).isEmpty();
+        assertThat(f.core.apply(GuestWork.of(FULL, 8, List.of(), most.ops(), most.values())).refusals()).isEmpty();
         assertThat(f.core.checkInvariants()).isEmpty();
     }
 
     @Test
     void eachHypercallOfATickIsAppliedOrRefusedWhole() {
         long before = f.core.guestStats(PARA_A, null).hypercalls();
-        TickResult r = f.core.apply(PARA_A, 7, List.of(
+        TickResult r = f.core.apply(GuestWork.of(PARA_A, 7, List.of(
                 mmu(new long[] {k(0, 0x20)}, new int[] {f.p2mA[9]}),
                 mmu(new long[] {k(0, 0x30), k(1, 0x20)}, new int[] {f.p2mA[10], f.p2mB[3]}),
-                mmu(new long[] {k(1, 0x20)}, new int[] {f.p2mA[11]})), new long[0], new long[0]);
+                mmu(new long[] {k(1, 0x20)}, new int[] {f.p2mA[11]})), new long[0], new long[0]));
         assertThat(r.refusals()).extracting(Refusal::reason, Refusal::index)
                 .containsExactly(tuple(RefusalReason.FRAME_NOT_OWNED, 1));
         GuestMemory g = f.core.guest(PARA_A);
-        assertThat(g.peekMpn(k(0, 0x20))).isEqualTo(f.p2mA[9]);
-        assertThat(g.peekMpn(k(0, 0x30))).as("refused hypercall").isEqualTo(FramePool.NO_FRAME);
-        assertThat(g.peekMpn(k(1, 0x20))).isEqualTo(f.p2mA[11]);
+        assertThat(g.view().peekMpn(k(0, 0x20))).isEqualTo(f.p2mA[9]);
+        assertThat(g.view().peekMpn(k(0, 0x30))).as("refused hypercall").isEqualTo(FramePool.NO_FRAME);
+        assertThat(g.view().peekMpn(k(1, 0x20))).isEqualTo(f.p2mA[11]);
         assertThat(f.core.guestStats(PARA_A, null).hypercalls()).isEqualTo(before + 2);
         assertThat(f.core.guestStats(PARA_A, null).refusedHypercalls()).isEqualTo(1);
         assertThat(f.core.checkInvariants()).isEmpty();
@@ -272,10 +274,10 @@ class HostileInputTest {
 
     @Test
     void aRefusedStreamDoesNotUndoTheTicksAcceptedHypercalls() {
-        TickResult r = f.core.apply(PARA_A, 7, List.of(mmu(new long[] {k(0, 0x20)}, new int[] {f.p2mA[9]})),
-                Stream.of().write(0, 0x20, 99).map(0, 0x20, 1).ops(), Stream.of().write(0, 0x20, 99).map(0, 0x20, 1).values());
+        TickResult r = f.core.apply(GuestWork.of(PARA_A, 7, List.of(mmu(new long[] {k(0, 0x20)}, new int[] {f.p2mA[9]})),
+                Stream.of().write(0, 0x20, 99).map(0, 0x20, 1).ops(), Stream.of().write(0, 0x20, 99).map(0, 0x20, 1).values()));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.MALFORMED);
-        assertThat(f.core.guest(PARA_A).peekMpn(k(0, 0x20))).isEqualTo(f.p2mA[9]);
+        assertThat(f.core.guest(PARA_A).view().peekMpn(k(0, 0x20))).isEqualTo(f.p2mA[9]);
         assertThat(f.core.frames().token(f.p2mA[9])).as("the stream's write did not run").isEqualTo(Tokens.ZERO);
     }
 
@@ -283,13 +285,13 @@ class HostileInputTest {
     void theFingerprintSeesAcceptedWork() {
         // Guards the comparisons above against a fingerprint that cannot see change.
         List<String> start = StateFingerprint.of(f.core, PROBES);
-        f.core.apply(FULL, 7, List.of(), Stream.of().read(0, 0x10).ops(), new long[0]);
+        f.core.apply(GuestWork.of(FULL, 7, List.of(), Stream.of().read(0, 0x10).ops(), new long[0]));
         List<String> afterHit = StateFingerprint.of(f.core, PROBES);
         assertThat(afterHit).as("a TLB hit is counted").isNotEqualTo(start);
-        f.core.apply(PARA_A, 7, List.of(), Stream.of().write(0, 0x11, 5).ops(), new long[] {5});
+        f.core.apply(GuestWork.of(PARA_A, 7, List.of(), Stream.of().write(0, 0x11, 5).ops(), new long[] {5}));
         List<String> afterWrite = StateFingerprint.of(f.core, PROBES);
         assertThat(afterWrite).as("a token changed").isNotEqualTo(afterHit);
-        f.core.guest(NESTED).tlb.flush();
+        TranslationInternals.tlb(f.core.guest(NESTED)).flush();
         assertThat(StateFingerprint.of(f.core, PROBES)).as("TLB contents").isNotEqualTo(afterWrite);
     }
 

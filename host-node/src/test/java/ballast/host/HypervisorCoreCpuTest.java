@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.translation.TranslationInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.abi.KernelActivity;
@@ -66,14 +67,14 @@ class HypervisorCoreCpuTest {
             ops.add(Ops.op(Ops.READ, keys[i]));
         }
         List<MmuUpdate> mmu = mode == TranslationMode.PARA ? List.of(new MmuUpdate(keys, mpns)) : List.of();
-        return core.apply(0, 0, mmu, ops.stream().mapToLong(Long::longValue).toArray(),
-                values.stream().mapToLong(Long::longValue).toArray(), kernel);
+        return core.apply(GuestWork.of(0, 0, mmu, ops.stream().mapToLong(Long::longValue).toArray(),
+                values.stream().mapToLong(Long::longValue).toArray(), kernel, null));
     }
 
     static int[] p2m(HypervisorCore core) {
         int[] p2m = new int[PAGES];
         for (int ppn = 0; ppn < PAGES; ppn++) {
-            p2m[ppn] = core.guest(0).pmap.mpn(ppn);
+            p2m[ppn] = core.guest(0).pmap().mpn(ppn);
         }
         return p2m;
     }
@@ -109,12 +110,12 @@ class HypervisorCoreCpuTest {
     void withoutNestedPagingAHardwareGuestKeepsShadowTablesByExits() {
         HypervisorCore core = core(TranslationMode.NESTED, true, false);
         assertThat(core.settings().guests().get(0).technique()).isEqualTo(Technique.HARDWARE_SHADOW_PAGING);
-        assertThat(core.guest(0).shadow).isNotNull();
+        assertThat(TranslationInternals.shadow(core.guest(0))).isNotNull();
         playTick(core, TranslationMode.NESTED, null, null);
         // remap one key to another PPN: the shadow entry built from the old one must go
         long key = Ops.key(0, 0x400);
-        TickResult r = core.apply(0, 1, List.of(), new long[] {Ops.op(Ops.MAP, key), Ops.op(Ops.READ, key)},
-                new long[] {500}, null);
+        TickResult r = core.apply(GuestWork.of(0, 1, List.of(), new long[] {Ops.op(Ops.MAP, key), Ops.op(Ops.READ, key)},
+                new long[] {500}, null, null));
         assertThat(r.refusals()).isEmpty();
         assertThat(core.checkInvariants()).isEmpty();
 
@@ -138,7 +139,7 @@ class HypervisorCoreCpuTest {
         assertThat(s.mmuUpdateEntries()).isEqualTo(KEYS + 5000);
 
         // a tick with kernel page-table writes but no first touch: one batch of their own
-        TickResult r = core.apply(0, 1, List.of(), new long[0], new long[0], activity(0, 0, 10));
+        TickResult r = core.apply(GuestWork.of(0, 1, List.of(), new long[0], new long[0], activity(0, 0, 10), null));
         assertThat(r.refusals()).isEmpty();
         assertThat(core.guestStats(0, null).hypercalls()).isEqualTo(4);
         assertThat(core.guestStats(0, null).traps()).isZero();
@@ -148,13 +149,13 @@ class HypervisorCoreCpuTest {
     @Test
     void malformedKernelActivityIsRefusedAndChangesNothing() {
         HypervisorCore core = core(TranslationMode.FULL, true, true);
-        core.apply(0, 0, List.of(), new long[0], new long[0], activity(1, 2, 3));
+        core.apply(GuestWork.of(0, 0, List.of(), new long[0], new long[0], activity(1, 2, 3), null));
         GuestStats before = core.guestStats(0, null);
 
         long[] events = new long[KernelEvent.COUNT];
         events[KernelEvent.SENSITIVE_BLOCK.ordinal()] = 1;
-        TickResult r = core.apply(0, 1, List.of(), new long[0], new long[0],
-                new KernelActivity(0, events, new long[] {KernelActivity.blockRun(10, 1)}));
+        TickResult r = core.apply(GuestWork.of(0, 1, List.of(), new long[0], new long[0],
+                new KernelActivity(0, events, new long[] {KernelActivity.blockRun(10, 1)}), null));
 
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.MALFORMED);
         assertThat(r.refusals().get(0).detail()).contains("block 10 is not one of the 10 blocks");
@@ -175,8 +176,8 @@ class HypervisorCoreCpuTest {
                 new long[] {KernelActivity.blockRun(3, 10), KernelActivity.blockRun(9, 2)});
 
         HypervisorCore bt = core(TranslationMode.FULL, true, true);
-        bt.apply(0, 0, List.of(), new long[0], new long[0], blocks);
-        bt.apply(0, 1, List.of(), new long[0], new long[0], blocks);
+        bt.apply(GuestWork.of(0, 0, List.of(), new long[0], new long[0], blocks, null));
+        bt.apply(GuestWork.of(0, 1, List.of(), new long[0], new long[0], blocks, null));
         GuestStats s = bt.guestStats(0, null);
         assertThat(s.translations()).isEqualTo(2);
         assertThat(s.translationCacheHits()).isEqualTo(22);
@@ -184,7 +185,7 @@ class HypervisorCoreCpuTest {
         assertThat(s.correct()).isTrue();
 
         HypervisorCore off = core(TranslationMode.FULL, false, true);
-        off.apply(0, 0, List.of(), new long[0], new long[0], blocks);
+        off.apply(GuestWork.of(0, 0, List.of(), new long[0], new long[0], blocks, null));
         GuestStats t = off.guestStats(0, null);
         assertThat(t.silentFailures()).isEqualTo(12);
         assertThat(t.translations()).isZero();

@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
+import ballast.host.translation.TranslationInternals;
 import static ballast.host.TestHosts.COSTS;
 import static ballast.host.TestHosts.guest;
 import static ballast.host.TestHosts.mmu;
@@ -60,7 +62,7 @@ class HypervisorCoreTest {
     }
 
     TickResult run(int guest, List<MmuUpdate> updates, Stream stream) {
-        TickResult r = core.apply(guest, tick, updates, stream.ops(), stream.values());
+        TickResult r = core.apply(GuestWork.of(guest, tick, updates, stream.ops(), stream.values()));
         assertThat(r.tick()).isEqualTo(tick);
         tick++;
         assertThat(r.refusals()).isEmpty();
@@ -139,12 +141,12 @@ class HypervisorCoreTest {
             assertThat(s.allocatedPages()).isEqualTo(1);
             assertThat(frames.freeFrames()).isEqualTo(freeBefore - 1);
             GuestMemory g = core.guest(FULL);
-            int mpn = g.pmap.mpn(3);
+            int mpn = g.pmap().mpn(3);
             assertThat(frames.owner(mpn)).isEqualTo(FULL);
             assertThat(frames.refcount(mpn)).isEqualTo(1);
             assertThat(frames.token(mpn)).isEqualTo(T1);
-            assertThat(g.shadow[0].get(0x10)).isEqualTo(mpn);
-            assertThat(g.rmap.contains(3, Ops.key(0, 0x10))).isTrue();
+            assertThat(TranslationInternals.shadow(g)[0].get(0x10)).isEqualTo(mpn);
+            assertThat(TranslationInternals.rmap(g).contains(3, Ops.key(0, 0x10))).isTrue();
 
             TickResult r = run(FULL, Stream.of().read(0, 0x10));
             assertThat(r.readDigest()).isEqualTo(digest(T1));
@@ -188,29 +190,29 @@ class HypervisorCoreTest {
             long key = Ops.key(0, 0x10);
             run(FULL, Stream.of().map(0, 0x10, 3).write(0, 0x10, T1).read(0, 0x10));
             GuestMemory g = core.guest(FULL);
-            int oldMpn = g.pmap.mpn(3);
-            assertThat(g.tlb.lookup(key)).isEqualTo(oldMpn);
+            int oldMpn = g.pmap().mpn(3);
+            assertThat(TranslationInternals.tlb(g).lookup(key)).isEqualTo(oldMpn);
 
             run(FULL, Stream.of().map(0, 0x10, 7));
-            assertThat(g.shadow[0].get(0x10)).isEqualTo(RadixPageTable.NOT_PRESENT);
-            assertThat(g.tlb.lookup(key)).isEqualTo(FramePool.NO_FRAME);
-            assertThat(g.rmap.contains(3, key)).isFalse();
+            assertThat(TranslationInternals.shadow(g)[0].get(0x10)).isEqualTo(RadixPageTable.NOT_PRESENT);
+            assertThat(TranslationInternals.tlb(g).lookup(key)).isEqualTo(FramePool.NO_FRAME);
+            assertThat(TranslationInternals.rmap(g).contains(3, key)).isFalse();
             long faultsBefore = stats(FULL).hiddenFaults();
 
             TickResult r = run(FULL, Stream.of().read(0, 0x10));
             assertThat(r.readDigest()).as("PPN 7 is a fresh zero page").isEqualTo(digest(Tokens.ZERO));
             assertThat(stats(FULL).hiddenFaults()).isEqualTo(faultsBefore + 1);
-            assertThat(g.shadow[0].get(0x10)).isEqualTo(g.pmap.mpn(7)).isNotEqualTo(oldMpn);
-            assertThat(g.rmap.contains(7, key)).isTrue();
+            assertThat(TranslationInternals.shadow(g)[0].get(0x10)).isEqualTo(g.pmap().mpn(7)).isNotEqualTo(oldMpn);
+            assertThat(TranslationInternals.rmap(g).contains(7, key)).isTrue();
 
             // The old PPN keeps its content, reachable through another mapping.
             TickResult back = run(FULL, Stream.of().map(1, 0x77, 3).read(1, 0x77));
             assertThat(back.readDigest()).isEqualTo(digest(T1));
-            assertThat(g.shadow[1].get(0x77)).isEqualTo(oldMpn);
+            assertThat(TranslationInternals.shadow(g)[1].get(0x77)).isEqualTo(oldMpn);
 
             // Remapping to the same PPN keeps the shadow entry (still coherent).
             run(FULL, Stream.of().map(1, 0x77, 3));
-            assertThat(g.shadow[1].get(0x77)).isEqualTo(oldMpn);
+            assertThat(TranslationInternals.shadow(g)[1].get(0x77)).isEqualTo(oldMpn);
         }
 
         @Test
@@ -219,14 +221,14 @@ class HypervisorCoreTest {
             run(FULL, Stream.of().map(0, 0x10, 3).write(0, 0x10, T1));
             run(FULL, Stream.of().unmap(0, 0x10));
             GuestMemory g = core.guest(FULL);
-            assertThat(g.shadow[0].get(0x10)).isEqualTo(RadixPageTable.NOT_PRESENT);
-            assertThat(g.tlb.lookup(key)).isEqualTo(FramePool.NO_FRAME);
-            assertThat(g.rmap.count(3)).isZero();
+            assertThat(TranslationInternals.shadow(g)[0].get(0x10)).isEqualTo(RadixPageTable.NOT_PRESENT);
+            assertThat(TranslationInternals.tlb(g).lookup(key)).isEqualTo(FramePool.NO_FRAME);
+            assertThat(TranslationInternals.rmap(g).count(3)).isZero();
             TickResult r = run(FULL, Stream.of().read(0, 0x10));
             assertThat(r.readDigest()).isEqualTo(digest(HypervisorCore.FAULT_TOKEN));
             assertThat(stats(FULL).guestFaults()).isEqualTo(1);
             // The PPN stays backed: the guest's memory did not go anywhere.
-            assertThat(g.pmap.mpn(3)).isNotEqualTo(FramePool.NO_FRAME);
+            assertThat(g.pmap().mpn(3)).isNotEqualTo(FramePool.NO_FRAME);
         }
 
         @Test
@@ -235,9 +237,9 @@ class HypervisorCoreTest {
                     .write(0, 0x30, T1).read(1, 0x40));
             assertThat(r.readDigest()).isEqualTo(digest(T1));
             GuestMemory g = core.guest(FULL);
-            assertThat(g.pmap.backedPages()).isEqualTo(1);
-            assertThat(g.rmap.count(5)).isEqualTo(2);
-            assertThat(g.shadow[0].get(0x30)).isEqualTo(g.shadow[1].get(0x40));
+            assertThat(g.pmap().backedPages()).isEqualTo(1);
+            assertThat(TranslationInternals.rmap(g).count(5)).isEqualTo(2);
+            assertThat(TranslationInternals.shadow(g)[0].get(0x30)).isEqualTo(TranslationInternals.shadow(g)[1].get(0x40));
         }
 
         @Test
@@ -250,7 +252,7 @@ class HypervisorCoreTest {
             assertThat(after.traps()).isEqualTo(before.traps() + 1);
             assertThat(after.overheadCycles()).isEqualTo(before.overheadCycles() + 2308);
             List<Long> cached = new ArrayList<>();
-            core.guest(FULL).tlb.forEach((key, mpn, ro) -> cached.add(key));
+            TranslationInternals.tlb(core.guest(FULL)).forEach((key, mpn, ro) -> cached.add(key));
             assertThat(cached).isEmpty();
 
             TickResult r = run(FULL, Stream.of().read(0, 0x10));
@@ -291,14 +293,14 @@ class HypervisorCoreTest {
             for (int p = 0; p < 9; p++) {
                 s.read(0, p);
             }
-            TickResult r = tiny.apply(0, 0, List.of(), s.ops(), s.values());
+            TickResult r = tiny.apply(GuestWork.of(0, 0, List.of(), s.ops(), s.values()));
             long[] expected = new long[9];
             for (int p = 0; p < 8; p++) {
                 expected[p] = 100 + p;
             }
             expected[8] = HypervisorCore.FAULT_TOKEN;
             assertThat(r.readDigest()).isEqualTo(digest(expected));
-            assertThat(tiny.guest(0).allocationFailures).isGreaterThanOrEqualTo(1);
+            assertThat(tiny.guest(0).counters().allocationFailures()).isGreaterThanOrEqualTo(1);
             assertThat(tiny.hostStats().framesFree()).isZero();
             assertThat(tiny.checkInvariants()).isEmpty();
         }
@@ -329,8 +331,8 @@ class HypervisorCoreTest {
             assertThat(s.overheadCycles()).isEqualTo(200 + 937);
             assertThat(s.allocatedPages()).isEqualTo(1);
             GuestMemory g = core.guest(NESTED);
-            assertThat(g.shadow).isNull();
-            assertThat(frames.owner(g.pmap.mpn(3))).isEqualTo(NESTED);
+            assertThat(TranslationInternals.shadow(g)).isNull();
+            assertThat(frames.owner(g.pmap().mpn(3))).isEqualTo(NESTED);
 
             TickResult r = run(NESTED, Stream.of().read(0, 0x10));
             assertThat(r.readDigest()).isEqualTo(digest(T1));
@@ -364,13 +366,13 @@ class HypervisorCoreTest {
             run(NESTED, Stream.of().map(0, 0x10, 3).map(0, 0x11, 4).write(0, 0x10, T1).write(0, 0x11, T2)
                     .read(0, 0x10));
             GuestMemory g = core.guest(NESTED);
-            assertThat(g.tlb.lookup(key)).isEqualTo(g.pmap.mpn(3));
+            assertThat(TranslationInternals.tlb(g).lookup(key)).isEqualTo(g.pmap().mpn(3));
             run(NESTED, Stream.of().map(0, 0x10, 4));
-            assertThat(g.tlb.lookup(key)).isEqualTo(FramePool.NO_FRAME);
+            assertThat(TranslationInternals.tlb(g).lookup(key)).isEqualTo(FramePool.NO_FRAME);
             assertThat(run(NESTED, Stream.of().read(0, 0x10)).readDigest()).isEqualTo(digest(T2));
 
             run(NESTED, Stream.of().unmap(0, 0x10));
-            assertThat(g.tlb.lookup(key)).isEqualTo(FramePool.NO_FRAME);
+            assertThat(TranslationInternals.tlb(g).lookup(key)).isEqualTo(FramePool.NO_FRAME);
             GuestStats before = stats(NESTED);
             TickResult r = run(NESTED, Stream.of().read(0, 0x10));
             assertThat(r.readDigest()).isEqualTo(digest(HypervisorCore.FAULT_TOKEN));
@@ -403,7 +405,7 @@ class HypervisorCoreTest {
                 assertThat(frames.owner(mpn)).isEqualTo(PARA);
                 assertThat(frames.refcount(mpn)).isEqualTo(1);
                 assertThat(frames.token(mpn)).isEqualTo(Tokens.ZERO);
-                assertThat(g.pmap.mpn(ppn)).isEqualTo(mpn);
+                assertThat(g.pmap().mpn(ppn)).isEqualTo(mpn);
             }
             assertThat(stats(PARA).allocatedPages()).isEqualTo(32);
             assertThat(core.hostStats()).extracting(HostStats::framesTotal, HostStats::framesFree, HostStats::framesMapped,
@@ -461,9 +463,9 @@ class HypervisorCoreTest {
             assertThat(s.overheadCycles()).isEqualTo(2 * 937 + (keys.length + 1) * 40L);
             GuestMemory g = core.guest(PARA);
             for (int i = 0; i < keys.length; i++) {
-                assertThat(g.peekMpn(keys[i])).isEqualTo(p2m[i]);
+                assertThat(g.view().peekMpn(keys[i])).isEqualTo(p2m[i]);
             }
-            assertThat(g.peekMpn(Ops.key(0, 0x999))).isEqualTo(p2m[31]);
+            assertThat(g.view().peekMpn(Ops.key(0, 0x999))).isEqualTo(p2m[31]);
         }
 
         @Test
@@ -475,7 +477,7 @@ class HypervisorCoreTest {
             assertThat(after.tlbFlushes()).isEqualTo(1);
             assertThat(after.hypercalls()).isEqualTo(before.hypercalls() + 1);
             assertThat(after.overheadCycles()).isEqualTo(before.overheadCycles() + 937);
-            assertThat(core.guest(PARA).tlb.lookup(Ops.key(0, 1))).isEqualTo(FramePool.NO_FRAME);
+            assertThat(TranslationInternals.tlb(core.guest(PARA)).lookup(Ops.key(0, 1))).isEqualTo(FramePool.NO_FRAME);
         }
 
         @Test
@@ -560,7 +562,7 @@ class HypervisorCoreTest {
         run(FULL, Stream.of().map(0, 0x10, 3).write(0, 0x10, T1));
         TickResult r = run(NESTED, Stream.of().map(0, 0x10, 3).read(0, 0x10));
         assertThat(r.readDigest()).as("the same PPN of another guest is another frame").isEqualTo(digest(Tokens.ZERO));
-        assertThat(core.guest(FULL).pmap.mpn(3)).isNotEqualTo(core.guest(NESTED).pmap.mpn(3));
+        assertThat(core.guest(FULL).pmap().mpn(3)).isNotEqualTo(core.guest(NESTED).pmap().mpn(3));
     }
 
     @Test

@@ -93,7 +93,7 @@ class HypervisorSharingTest {
         h.tick();
         assertThat(h.core.frames().owner(shared)).isNotEqualTo(FramePool.SHARED);
         assertThat(h.lastSharing.freedMpns()).contains(shared);
-        assertThat(h.scanner.index().get(h.core.hashOfToken(1003))).isNotEqualTo(ballast.host.memory.SharingIndex.shared(shared));
+        assertThat(h.scanner.index().get(h.core.hashOfToken(1003))).isNotEqualTo(ballast.host.sharing.SharingIndex.shared(shared));
         assertThat(h.mismatches()).isZero();
     }
 
@@ -112,13 +112,13 @@ class HypervisorSharingTest {
 
         // mapping page 10 with the MPN it had at boot: refused whole, nothing changes
         long key = SharingHarness.Guest.key(10);
-        TickResult refused = h.core.apply(0, h.tick, List.of(new MmuUpdate(new long[] {key}, new int[] {bootP2m[10]},
-                new int[] {10})), new long[0], new long[0]);
+        TickResult refused = h.core.apply(GuestWork.of(0, h.tick, List.of(new MmuUpdate(new long[] {key}, new int[] {bootP2m[10]},
+                new int[] {10})), new long[0], new long[0]));
         assertThat(refused.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.FRAME_NOT_OWNED);
         assertThat(h.core.checkInvariants()).isEmpty();
         // without PPNs a shared frame cannot be mapped either (its PPN is ambiguous)
-        TickResult noPpn = h.core.apply(0, h.tick, List.of(new MmuUpdate(new long[] {key}, new int[] {zero})),
-                new long[0], new long[0]);
+        TickResult noPpn = h.core.apply(GuestWork.of(0, h.tick, List.of(new MmuUpdate(new long[] {key}, new int[] {zero})),
+                new long[0], new long[0]));
         assertThat(noPpn.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.FRAME_NOT_OWNED);
 
         // with the p2m the notice gave, the mapping is accepted; the OS's fill (zeros, still a

@@ -71,15 +71,15 @@ class IdleTaxOnTheHostTest {
             if (tick == 9 || tick == 19 || tick == 29 || tick == 49 || tick == TICKS - 1) {
                 trace.add(String.format("t=%.1fs %s idle target %.0f MB backed %.0f MB est %d, busy target %.0f MB backed %.0f MB est %d",
                         (tick + 1) / 10.0, core.hostReclaim().state(), mb(core.targetPages(0)),
-                        mb(idle.memory().pmap.backedPages()), core.reclamation().workingSetEstimate(0),
-                        mb(core.targetPages(1)), mb(busy.memory().pmap.backedPages()), core.reclamation().workingSetEstimate(1)));
+                        mb(idle.memory().pmap().backedPages()), core.reclamation().workingSetEstimate(0),
+                        mb(core.targetPages(1)), mb(busy.memory().pmap().backedPages()), core.reclamation().workingSetEstimate(1)));
             }
         }
         assertThat(core.checkInvariants()).isEmpty();
         assertThat(idle.audit()).isZero();
         assertThat(busy.audit()).isZero();
-        return new Outcome(core.targetPages(0), core.targetPages(1), idle.memory().pmap.backedPages(),
-                busy.memory().pmap.backedPages(), core.guestStats(0, null).reclaim(), core.guestStats(1, null).reclaim(), trace);
+        return new Outcome(core.targetPages(0), core.targetPages(1), idle.memory().pmap().backedPages(),
+                busy.memory().pmap().backedPages(), core.guestStats(0, null).reclaim(), core.guestStats(1, null).reclaim(), trace);
     }
 
     /** The balloon driver: up to {@link #DRIVER_PAGES_PER_TICK} pages toward the target, from the top PPN down. */

@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.abi.MmuUpdate;
@@ -214,7 +215,7 @@ final class ModelGuest {
         }
         Reservation reservation = inflate.isEmpty() && deflate.isEmpty() && pageOuts.isEmpty() ? null
                 : new Reservation(pageOuts.toIntArray(), inflate.toIntArray(), deflate.toIntArray());
-        TickResult r = core.apply(index, tick++, mmu, ops.toLongArray(), values.toLongArray(), null, reservation);
+        TickResult r = core.apply(GuestWork.of(index, tick++, mmu, ops.toLongArray(), values.toLongArray(), null, reservation));
         last = r;
         assertThat(r.refusals()).as("the guest's work (only balloon calls may be refused)")
                 .allMatch(ModelGuest::isBalloonRefusal);

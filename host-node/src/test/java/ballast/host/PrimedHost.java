@@ -47,14 +47,14 @@ final class PrimedHost {
         p2mB = core.boot(PARA_B, "para-b", refusal);
         Stream prime = Stream.of().map(0, 0x10, 3).map(0, 0x11, 4).map(1, 0x10, 5)
                 .write(0, 0x10, 11).write(0, 0x11, 12).read(1, 0x10).read(0, 0x10);
-        ok(core.apply(FULL, 0, List.of(), prime.ops(), prime.values()));
-        ok(core.apply(NESTED, 0, List.of(), prime.ops(), prime.values()));
+        ok(core.apply(GuestWork.of(FULL, 0, List.of(), prime.ops(), prime.values())));
+        ok(core.apply(GuestWork.of(NESTED, 0, List.of(), prime.ops(), prime.values())));
         Stream paraPrime = Stream.of().write(0, 0x10, 21).write(0, 0x11, 22).read(1, 0x10).read(0, 0x10);
-        ok(core.apply(PARA_A, 0, List.of(mmu(new long[] {Ops.key(0, 0x10), Ops.key(0, 0x11), Ops.key(1, 0x10)},
-                new int[] {p2mA[0], p2mA[1], p2mA[2]})), paraPrime.ops(), paraPrime.values()));
-        ok(core.apply(PARA_B, 0, List.of(mmu(new long[] {Ops.key(0, 0x10), Ops.key(0, 0x11), Ops.key(1, 0x10)},
-                new int[] {p2mB[0], p2mB[1], p2mB[2]})), paraPrime.ops(), paraPrime.values()));
-        fullMpn = core.guest(FULL).pmap.mpn(3);
+        ok(core.apply(GuestWork.of(PARA_A, 0, List.of(mmu(new long[] {Ops.key(0, 0x10), Ops.key(0, 0x11), Ops.key(1, 0x10)},
+                new int[] {p2mA[0], p2mA[1], p2mA[2]})), paraPrime.ops(), paraPrime.values())));
+        ok(core.apply(GuestWork.of(PARA_B, 0, List.of(mmu(new long[] {Ops.key(0, 0x10), Ops.key(0, 0x11), Ops.key(1, 0x10)},
+                new int[] {p2mB[0], p2mB[1], p2mB[2]})), paraPrime.ops(), paraPrime.values())));
+        fullMpn = core.guest(FULL).pmap().mpn(3);
         freeMpn = firstWithOwner(core.frames(), FramePool.FREE);
         reservedMpn = firstWithOwner(core.frames(), FramePool.HOST_RESERVED);
         assertThat(core.checkInvariants()).isEmpty();

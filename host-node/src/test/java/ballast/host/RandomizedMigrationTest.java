@@ -1,11 +1,13 @@
 package ballast.host;
 
+import ballast.host.migration.GuestTransfer;
+import ballast.host.translation.GuestMemory;
 import static ballast.host.ReclaimHosts.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.ReclaimHosts.Kind;
 import ballast.host.memory.Pmap;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -63,8 +65,8 @@ class RandomizedMigrationTest {
         for (int t = 0; t < TICKS; t++) {
             if (t == startAt) {
                 GuestMemory m = source.guest(0);
-                out[1] = m.pmap.balloonedPages();
-                out[2] = m.pmap.swappedPages();
+                out[1] = m.pmap().balloonedPages();
+                out[2] = m.pmap().swappedPages();
                 GuestTransfer.track(source, 0);
                 arrivedAs = GuestTransfer.admit(dest, moving.spec(1, 96));
                 GuestTransfer.Pages first = GuestTransfer.read(source, 0, GuestTransfer.takeRound(source, 0, true));
@@ -114,6 +116,6 @@ class RandomizedMigrationTest {
     }
 
     static int[] ballooned(GuestMemory g) {
-        return java.util.stream.IntStream.range(0, g.pmap.pages()).filter(p -> g.pmap.state(p) == Pmap.BALLOONED).toArray();
+        return java.util.stream.IntStream.range(0, g.pmap().pages()).filter(p -> g.pmap().state(p) == Pmap.BALLOONED).toArray();
     }
 }

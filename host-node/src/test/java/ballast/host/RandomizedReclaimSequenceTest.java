@@ -1,11 +1,12 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
 import static ballast.host.ReclaimHosts.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ballast.host.ReclaimHosts.Kind;
 import ballast.host.memory.Pmap;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +70,7 @@ class RandomizedReclaimSequenceTest {
             long[] budget = {core.frames().freeFrames() - 1L};
             for (int i = 0; i < guests.length; i++) {
                 boolean fits = guests[i].mode != ballast.abi.TranslationMode.PARA
-                        || core.frames().freeFrames() + core.guest(i).pmap.privatePages() >= guests[i].pages + 2;
+                        || core.frames().freeFrames() + core.guest(i).pmap().privatePages() >= guests[i].pages + 2;
                 if (random.nextInt(100) == 0 && fits) {
                     core.releaseGuest(i); // stopped; boots afresh at once
                     guests[i] = new ModelGuest(core, i);
@@ -100,10 +101,10 @@ class RandomizedReclaimSequenceTest {
         long shared = 0;
         for (int i = 0; i < guests.length; i++) {
             GuestMemory m = core.guest(i);
-            swapOuts += m.hostSwapOuts;
-            pops += m.balloonPops;
-            doublePagings += m.doublePagings;
-            shared += m.sharedBeforeSwap;
+            swapOuts += m.paging().hostSwapOuts();
+            pops += m.counters().balloonPops();
+            doublePagings += m.paging().doublePagings();
+            shared += m.paging().sharedBeforeSwap();
         }
         return new long[] {TICKS, swapOuts, pops, doublePagings, refused, shared};
     }
@@ -123,7 +124,7 @@ class RandomizedReclaimSequenceTest {
         for (int k = 0; k < 2; k++) {
             int start = pages.size();
             for (int i = 0; i < 2; i++) {
-                Pmap pmap = core.guest(i).pmap;
+                Pmap pmap = core.guest(i).pmap();
                 for (int ppn = 0; ppn < pmap.pages() && pages.size() - start < 3; ppn++) {
                     if (pmap.state(ppn) == Pmap.BACKED && core.frames().token(pmap.mpn(ppn)) == tokens[k]) {
                         pages.add(ballast.host.sharing.SharingWork.page(i, ppn));
@@ -141,7 +142,7 @@ class RandomizedReclaimSequenceTest {
 
     /** Whether touching {@code ppn} (a write when {@code write}) may take a frame now. */
     static boolean needsFrame(ModelGuest g, int ppn, boolean write) {
-        byte state = g.memory().pmap.state(ppn);
+        byte state = g.memory().pmap().state(ppn);
         return state != Pmap.BACKED && state != Pmap.SHARED || state == Pmap.SHARED && write;
     }
 
@@ -209,7 +210,7 @@ class RandomizedReclaimSequenceTest {
         // a pop: the OS touches a page its driver gave away (not para-virtual guests: they cannot map it)
         if (!para && g.balloonSize > 0 && budget[0] > 0 && random.nextInt(25) == 0) {
             for (int ppn = random.nextInt(g.pages), k = 0; k < g.pages; k++, ppn = (ppn + 1) % g.pages) {
-                if (g.inBalloon[ppn] && !touched.get(ppn) && g.memory().pmap.state(ppn) == Pmap.BALLOONED) {
+                if (g.inBalloon[ppn] && !touched.get(ppn) && g.memory().pmap().state(ppn) == Pmap.BALLOONED) {
                     budget[0]--;
                     touched.set(ppn);
                     g.read(ppn);
@@ -222,7 +223,7 @@ class RandomizedReclaimSequenceTest {
             for (int k = 0; k < 3; k++) {
                 int ppn = random.nextInt(g.pages);
                 if (!g.inBalloon[ppn] && !touched.get(ppn) && budget[0] > 0) {
-                    if (g.memory().pmap.state(ppn) == Pmap.SWAPPED) {
+                    if (g.memory().pmap().state(ppn) == Pmap.SWAPPED) {
                         budget[0]--;
                     }
                     g.pageOut(ppn);

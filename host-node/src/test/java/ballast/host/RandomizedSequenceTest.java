@@ -148,7 +148,7 @@ class RandomizedSequenceTest {
             }
         }
         List<String> fingerprintBefore = streamValid ? null : StateFingerprint.of(core, new long[0]);
-        TickResult result = core.apply(g, step, mmu, opArray, valueArray);
+        TickResult result = core.apply(GuestWork.of(g, step, mmu, opArray, valueArray));
 
         // Replay on the model: mmu_update first (whole batch or nothing), then the stream.
         boolean mmuAccepted = !para;

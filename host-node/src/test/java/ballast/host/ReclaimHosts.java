@@ -1,8 +1,9 @@
 package ballast.host;
 
+import ballast.host.reclaim.Reclamation;
 import ballast.abi.TranslationMode;
 import ballast.host.cpu.CpuSpec;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.host.sharing.SharingSettings;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.host.reclaim.Reclamation;
 import static ballast.host.ReclaimHosts.host;
 import static ballast.host.ReclaimHosts.reclaim;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,8 +9,8 @@ import ballast.abi.TickStart;
 import ballast.abi.TranslationMode;
 import ballast.host.control.HostReclaim;
 import ballast.host.cpu.CpuSpec;
-import ballast.host.policy.FreeMemoryStates;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.FreeMemoryStates;
+import ballast.host.reclaim.ReclaimSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,17 +79,17 @@ class ReclaimerTest {
             g[1].touch(0, 10, false).play(); // b has no balloon driver
             core.endTick();
             assertThat(state(core)).isEqualTo("soft");
-            assertThat(g[0].memory().hostSwapOuts).as("a's balloon progresses").isZero();
-            if (firstSwap < 0 && g[1].memory().hostSwapOuts > 0) {
+            assertThat(g[0].memory().paging().hostSwapOuts()).as("a's balloon progresses").isZero();
+            if (firstSwap < 0 && g[1].memory().paging().hostSwapOuts() > 0) {
                 firstSwap = tick;
             }
-            assertThat(g[1].memory().hostSwapOuts).isLessThanOrEqualTo(10L * Math.max(0, tick - stuckTicks + 1));
+            assertThat(g[1].memory().paging().hostSwapOuts()).isLessThanOrEqualTo(10L * Math.max(0, tick - stuckTicks + 1));
         }
         assertThat(firstSwap).isEqualTo(stuckTicks);
         // b was paged down to its target, no further
-        assertThat(g[1].memory().pmap.backedPages()).isEqualTo((int) core.targetPages(1));
+        assertThat(g[1].memory().pmap().backedPages()).isEqualTo((int) core.targetPages(1));
         // (b keeps reading pages 0 to 9: a victim among them came back in, and another went out)
-        assertThat(g[1].memory().hostSwapOuts - g[1].memory().hostSwapIns).isEqualTo(490 - core.targetPages(1));
+        assertThat(g[1].memory().paging().hostSwapOuts() - g[1].memory().counters().hostSwapIns()).isEqualTo(490 - core.targetPages(1));
         assertThat(core.checkInvariants()).isEmpty();
         assertThat(g[0].audit()).isZero();
         assertThat(g[1].audit()).isZero();
@@ -106,8 +107,8 @@ class ReclaimerTest {
         g[0].play();
         g[1].play();
         core.endTick();
-        assertThat(g[0].memory().hostSwapOuts).isEqualTo(475 - core.targetPages(0));
-        assertThat(g[1].memory().hostSwapOuts).isZero();
+        assertThat(g[0].memory().paging().hostSwapOuts()).isEqualTo(475 - core.targetPages(0));
+        assertThat(g[1].memory().paging().hostSwapOuts()).isZero();
     }
 
     @Test
@@ -121,22 +122,22 @@ class ReclaimerTest {
         assertThat(core.targetPages(1)).isEqualTo(420);
         // the fill's own end of tick found the host hard and paged 10 pages of a, the larger overage
         assertThat(state(core)).isEqualTo("hard");
-        assertThat(g[0].memory().hostSwapOuts).isEqualTo(10);
-        assertThat(g[1].memory().hostSwapOuts).isZero();
+        assertThat(g[0].memory().paging().hostSwapOuts()).isEqualTo(10);
+        assertThat(g[1].memory().paging().hostSwapOuts()).isZero();
         int ticks = 0;
         while (state(core).equals("hard")) {
-            long overA = g[0].memory().pmap.backedPages() - 420;
-            long overB = g[1].memory().pmap.backedPages() - 420;
-            long a = g[0].memory().hostSwapOuts;
-            long b = g[1].memory().hostSwapOuts;
+            long overA = g[0].memory().pmap().backedPages() - 420;
+            long overB = g[1].memory().pmap().backedPages() - 420;
+            long a = g[0].memory().paging().hostSwapOuts();
+            long b = g[1].memory().paging().hostSwapOuts();
             g[0].play();
             g[1].play();
             core.endTick();
             if (!state(core).equals("hard")) {
                 break; // climbed to soft at this tick's start: no forced paging
             }
-            long da = g[0].memory().hostSwapOuts - a;
-            long db = g[1].memory().hostSwapOuts - b;
+            long da = g[0].memory().paging().hostSwapOuts() - a;
+            long db = g[1].memory().paging().hostSwapOuts() - b;
             assertThat(da + db).as("the whole budget while some guest is above target").isEqualTo(Math.min(10, overA + overB));
             if (overA >= overB + 10) {
                 assertThat(db).as("tick %d: a's overage %d first, b has %d", ticks, overA, overB).isZero();
@@ -147,8 +148,8 @@ class ReclaimerTest {
             ticks++;
         }
         assertThat(ticks).isGreaterThan(5);
-        assertThat(g[1].memory().hostSwapOuts).as("b was paged once a's overage came down to b's").isPositive();
-        assertThat(core.hostReclaim().swapOuts()).isEqualTo(g[0].memory().hostSwapOuts + g[1].memory().hostSwapOuts);
+        assertThat(g[1].memory().paging().hostSwapOuts()).as("b was paged once a's overage came down to b's").isPositive();
+        assertThat(core.hostReclaim().swapOuts()).isEqualTo(g[0].memory().paging().hostSwapOuts() + g[1].memory().paging().hostSwapOuts());
         assertThat(core.checkInvariants()).isEmpty();
         assertThat(g[0].audit()).isZero();
         assertThat(g[1].audit()).isZero();
@@ -178,8 +179,8 @@ class ReclaimerTest {
         // the para-virtual guest has all 600 frames from boot, far above its target
         ModelGuest[] g = fill(core, 10, 395);
         assertThat(state(core)).isEqualTo("low");
-        assertThat(g[0].memory().hostSwapOuts).isZero();
-        assertThat(g[1].memory().hostSwapOuts).as("b is below its target").isZero();
+        assertThat(g[0].memory().paging().hostSwapOuts()).isZero();
+        assertThat(g[1].memory().paging().hostSwapOuts()).as("b is below its target").isZero();
         assertThat(core.stall(0)).isTrue();
         assertThat(core.stall(1)).isFalse();
     }

@@ -47,7 +47,7 @@ class ReservationRefusalTest {
             para.touch(0, 40, true).play();
             full.inflate(50, 51, 52).play();
             para.inflate(50, 51, 52).play();
-            full.memory().swapOutPage(7, false);
+            full.memory().paging().swapOutPage(7, false);
             for (int i = 0; i < PAGES; i++) {
                 probes[i] = ModelGuest.key(i);
             }
@@ -87,12 +87,12 @@ class ReservationRefusalTest {
     void aBadCallIsRefusedWholeAndChangesNothing(String what, int guest, Reservation call, RefusalReason reason, int bit) {
         Primed p = new Primed(1024);
         List<String> before = StateFingerprint.of(p.core, p.probes);
-        long refusedBefore = p.core.guest(guest).refusedHypercalls;
-        TickResult r = p.core.apply(guest, 9, List.of(), new long[0], new long[0], null, call);
+        long refusedBefore = p.core.guest(guest).counters().refusedHypercalls();
+        TickResult r = p.core.apply(GuestWork.of(guest, 9, List.of(), new long[0], new long[0], null, call));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(reason);
         assertThat(r.refusals()).extracting(Refusal::index).containsExactly(-1);
         assertThat(r.balloonStatus()).isEqualTo(bit);
-        assertThat(p.core.guest(guest).refusedHypercalls - refusedBefore).isEqualTo(1);
+        assertThat(p.core.guest(guest).counters().refusedHypercalls() - refusedBefore).isEqualTo(1);
         assertThat(p.core.guestStats(guest, null).refusedHypercallsByReason()).containsKey(reason.name());
         assertThat(StateFingerprint.of(p.core, p.probes)).isEqualTo(before);
         assertThat(p.core.takeNotice(guest)).isNull();
@@ -109,25 +109,25 @@ class ReservationRefusalTest {
             hog.play();
         }
         List<String> before = StateFingerprint.of(p.core, p.probes);
-        TickResult r = p.core.apply(1, 9, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], new int[0], new int[] {50, 51, 52}));
+        TickResult r = p.core.apply(GuestWork.of(1, 9, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], new int[0], new int[] {50, 51, 52})));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.OUT_OF_MEMORY);
         assertThat(r.balloonStatus()).isEqualTo(TickResult.DEFLATE_REFUSED);
         assertThat(StateFingerprint.of(p.core, p.probes)).isEqualTo(before);
         assertThat(p.core.takeNotice(1)).isNull();
         // a deflate that fits is applied, and the guest learns its frames
-        r = p.core.apply(1, 10, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], new int[0], new int[] {50, 51}));
+        r = p.core.apply(GuestWork.of(1, 10, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], new int[0], new int[] {50, 51})));
         assertThat(r.refusals()).isEmpty();
         int[][] notice = p.core.takeNotice(1);
         assertThat(notice[0]).containsExactly(50, 51);
-        assertThat(notice[1][0]).isEqualTo(p.core.guest(1).pmap.mpn(50));
+        assertThat(notice[1][0]).isEqualTo(p.core.guest(1).pmap().mpn(50));
         assertThat(p.core.checkInvariants()).isEmpty();
     }
 
     private static int firstUnbacked(ModelGuest g) {
         for (int ppn = 0; ppn < g.pages; ppn++) {
-            if (!g.inBalloon[ppn] && g.memory().pmap.mpn(ppn) < 0 && g.memory().pmap.state(ppn) == 0) {
+            if (!g.inBalloon[ppn] && g.memory().pmap().mpn(ppn) < 0 && g.memory().pmap().state(ppn) == 0) {
                 return ppn;
             }
         }
@@ -137,11 +137,11 @@ class ReservationRefusalTest {
     @Test
     void aRefusedInflateLeavesAGoodDeflateOfTheSameTickApplied() {
         Primed p = new Primed(1024);
-        TickResult r = p.core.apply(0, 9, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], new int[] {1, 1}, new int[] {50}));
+        TickResult r = p.core.apply(GuestWork.of(0, 9, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], new int[] {1, 1}, new int[] {50})));
         assertThat(r.balloonStatus()).isEqualTo(TickResult.INFLATE_REFUSED);
-        assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(2);
-        assertThat(p.core.guest(0).pmap.state(1)).isEqualTo(ballast.host.memory.Pmap.BACKED);
+        assertThat(p.core.guest(0).pmap().balloonedPages()).isEqualTo(2);
+        assertThat(p.core.guest(0).pmap().state(1)).isEqualTo(ballast.host.memory.Pmap.BACKED);
         assertThat(p.core.checkInvariants()).isEmpty();
     }
 
@@ -149,11 +149,11 @@ class ReservationRefusalTest {
     void balloonCallsAreAppliedEvenWhenTheOperationsAreRefused() {
         Primed p = new Primed(1024);
         long[] badOps = {-1L};
-        TickResult r = p.core.apply(0, 9, List.of(), badOps, new long[0], null,
-                new Reservation(new int[0], new int[] {20}, new int[0]));
+        TickResult r = p.core.apply(GuestWork.of(0, 9, List.of(), badOps, new long[0], null,
+                new Reservation(new int[0], new int[] {20}, new int[0])));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.MALFORMED);
         assertThat(r.balloonStatus()).isZero();
-        assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(4);
+        assertThat(p.core.guest(0).pmap().balloonedPages()).isEqualTo(4);
         List<String> problems = new ArrayList<>(p.core.checkInvariants());
         assertThat(problems).isEmpty();
     }
@@ -162,12 +162,12 @@ class ReservationRefusalTest {
     void theCapCountsWhatIsAlreadyInTheBalloon() {
         Primed p = new Primed(1024);
         int[] seven = {1, 2, 3, 4, 5, 6, 8};
-        TickResult r = p.core.apply(0, 9, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], seven, new int[0]));
+        TickResult r = p.core.apply(GuestWork.of(0, 9, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], seven, new int[0])));
         assertThat(r.refusals()).isEmpty();
-        assertThat(p.core.guest(0).pmap.balloonedPages()).isEqualTo(CAP);
-        r = p.core.apply(0, 10, List.of(), new long[0], new long[0], null,
-                new Reservation(new int[0], new int[] {9}, new int[0]));
+        assertThat(p.core.guest(0).pmap().balloonedPages()).isEqualTo(CAP);
+        r = p.core.apply(GuestWork.of(0, 10, List.of(), new long[0], new long[0], null,
+                new Reservation(new int[0], new int[] {9}, new int[0])));
         assertThat(r.refusals()).extracting(Refusal::reason).containsExactly(RefusalReason.BALLOON_CAP);
     }
 }

@@ -91,7 +91,7 @@ final class SharingHarness {
         TickResult apply() {
             List<MmuUpdate> mmu = mmuKeys.isEmpty() ? List.of()
                     : List.of(new MmuUpdate(mmuKeys.toLongArray(), mmuMpns.toIntArray(), mmuPpns.toIntArray()));
-            TickResult r = core.apply(index, tick, mmu, ops.toLongArray(), values.toLongArray());
+            TickResult r = core.apply(GuestWork.of(index, tick, mmu, ops.toLongArray(), values.toLongArray()));
             if (r.readDigest() != digest || r.reads() != reads) {
                 mismatches += reads;
             }
@@ -120,7 +120,7 @@ final class SharingHarness {
         }
 
         int mpn(int page) {
-            return core.guest(index).pmap.mpn(page);
+            return core.guest(index).pmap().mpn(page);
         }
     }
 

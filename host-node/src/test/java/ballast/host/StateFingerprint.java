@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.translation.GuestMemory;
+import ballast.host.translation.TranslationInternals;
 import ballast.host.memory.FramePool;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,36 +33,36 @@ final class StateFingerprint {
         }
         for (int i = 0; i < core.guestCount(); i++) {
             GuestMemory g = core.guest(i);
-            String n = "guest " + g.spec.name() + " ";
-            lines.add(n + "booted=" + g.booted + " counters tlbHits=" + g.tlbHits + " tlbMisses=" + g.tlbMisses
-                    + " tlbFlushes=" + g.tlbFlushes + " hiddenFaults=" + g.hiddenFaults + " guestFaults=" + g.guestFaults
-                    + " traps=" + g.cpu.traps() + " hypercalls=" + g.cpu.hypercalls() + " mmuUpdateEntries=" + g.cpu.mmuUpdateEntries()
-                    + " vmExits=" + g.cpu.vmExits() + " overheadCycles=" + g.cpu.overheadCycles()
-                    + " allocationFailures=" + g.allocationFailures);
-            lines.add(n + "reclaim pops=" + g.balloonPops + " swapOuts=" + g.hostSwapOuts + " swapIns=" + g.hostSwapIns
-                    + " doublePagings=" + g.doublePagings + " sharedBeforeSwap=" + g.sharedBeforeSwap + " popped=" + g.popped
-                    + " samplesPending=" + g.samplesPending());
-            lines.add(n + "pmap backed=" + g.pmap.backedPages() + " shared=" + g.pmap.sharedPages() + " ballooned="
-                    + g.pmap.balloonedPages() + " swapped=" + g.pmap.swappedPages());
-            for (int ppn = 0; ppn < g.pmap.pages(); ppn++) {
-                lines.add(n + "ppn " + ppn + " -> " + g.pmap.mpn(ppn) + " state " + g.pmap.state(ppn));
+            String n = "guest " + g.spec().name() + " ";
+            lines.add(n + "booted=" + g.booted() + " counters tlbHits=" + g.counters().tlbHits() + " tlbMisses=" + g.counters().tlbMisses()
+                    + " tlbFlushes=" + g.counters().tlbFlushes() + " hiddenFaults=" + g.counters().hiddenFaults() + " guestFaults=" + g.counters().guestFaults()
+                    + " traps=" + g.cpu().traps() + " hypercalls=" + g.cpu().hypercalls() + " mmuUpdateEntries=" + g.cpu().mmuUpdateEntries()
+                    + " vmExits=" + g.cpu().vmExits() + " overheadCycles=" + g.cpu().overheadCycles()
+                    + " allocationFailures=" + g.counters().allocationFailures());
+            lines.add(n + "reclaim pops=" + g.counters().balloonPops() + " swapOuts=" + g.paging().hostSwapOuts() + " swapIns=" + g.counters().hostSwapIns()
+                    + " doublePagings=" + g.paging().doublePagings() + " sharedBeforeSwap=" + g.paging().sharedBeforeSwap() + " popped=" + TranslationInternals.popped(g)
+                    + " samplesPending=" + g.paging().samplesPending());
+            lines.add(n + "pmap backed=" + g.pmap().backedPages() + " shared=" + g.pmap().sharedPages() + " ballooned="
+                    + g.pmap().balloonedPages() + " swapped=" + g.pmap().swappedPages());
+            for (int ppn = 0; ppn < g.pmap().pages(); ppn++) {
+                lines.add(n + "ppn " + ppn + " -> " + g.pmap().mpn(ppn) + " state " + g.pmap().state(ppn));
             }
-            for (int p = 0; p < g.tables.length; p++) {
+            for (int p = 0; p < TranslationInternals.tables(g).length; p++) {
                 String table = n + "table " + p + " ";
-                lines.add(table + "mapped=" + g.tables[p].mappedCount() + " nodes=" + g.tables[p].nodeCount());
-                g.tables[p].forEach((vpn, value) -> lines.add(table + Long.toHexString(vpn) + " -> " + value));
-                if (g.shadow != null) {
+                lines.add(table + "mapped=" + TranslationInternals.tables(g)[p].mappedCount() + " nodes=" + TranslationInternals.tables(g)[p].nodeCount());
+                TranslationInternals.tables(g)[p].forEach((vpn, value) -> lines.add(table + Long.toHexString(vpn) + " -> " + value));
+                if (TranslationInternals.shadow(g) != null) {
                     String shadow = n + "shadow " + p + " ";
-                    lines.add(shadow + "mapped=" + g.shadow[p].mappedCount());
-                    g.shadow[p].forEach((vpn, value) -> lines.add(shadow + Long.toHexString(vpn) + " -> " + value));
+                    lines.add(shadow + "mapped=" + TranslationInternals.shadow(g)[p].mappedCount());
+                    TranslationInternals.shadow(g)[p].forEach((vpn, value) -> lines.add(shadow + Long.toHexString(vpn) + " -> " + value));
                 }
             }
-            if (g.rmap != null) {
-                lines.add(n + "rmap size=" + g.rmap.size());
+            if (TranslationInternals.rmap(g) != null) {
+                lines.add(n + "rmap size=" + TranslationInternals.rmap(g).size());
             }
-            g.tlb.forEach((key, mpn, ro) -> lines.add(n + "tlb " + Long.toHexString(key) + " -> " + mpn + (ro ? " ro" : "")));
+            TranslationInternals.tlb(g).forEach((key, mpn, ro) -> lines.add(n + "tlb " + Long.toHexString(key) + " -> " + mpn + (ro ? " ro" : "")));
             for (long key : probeKeys) {
-                lines.add(n + "peek " + Long.toHexString(key) + " -> " + g.peekMpn(key));
+                lines.add(n + "peek " + Long.toHexString(key) + " -> " + g.view().peekMpn(key));
             }
             lines.add(n + "pending notices " + g.pendingNotices());
         }
@@ -71,7 +73,7 @@ final class StateFingerprint {
     static long[] refused(HypervisorCore core) {
         long[] r = new long[core.guestCount()];
         for (int i = 0; i < r.length; i++) {
-            r[i] = core.guest(i).refusedHypercalls;
+            r[i] = core.guest(i).counters().refusedHypercalls();
         }
         return r;
     }

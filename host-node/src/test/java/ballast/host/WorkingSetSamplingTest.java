@@ -38,7 +38,7 @@ class WorkingSetSamplingTest {
         int[] phases = {20, 10, 30};
         double[] sets = {0.10, 0.60, 0.10};
         int period = 0;
-        long faultsBefore = g.memory().hiddenFaults;
+        long faultsBefore = g.memory().counters().hiddenFaults();
         for (int phase = 0; phase < phases.length; phase++) {
             int workingSet = (int) Math.round(sets[phase] * PAGES);
             for (int p = 0; p < phases[phase]; p++) {
@@ -64,14 +64,14 @@ class WorkingSetSamplingTest {
         // ... and it settles back near the truth
         assertThat(points.get(59).estimate()).as(series).isBetween(0.05, 0.2);
 
-        long faults = g.memory().hiddenFaults - faultsBefore;
+        long faults = g.memory().counters().hiddenFaults() - faultsBefore;
         if (kind == Kind.PARA) {
             assertThat(faults).as("para-virtual sampling reads accessed bits: no fault").isZero();
         } else {
             // each touched sample costs one hidden fault: about 10% (or 60%) of 100 samples a period
             assertThat(faults).isBetween(60 * 5L, 60 * 40L);
         }
-        assertThat(g.memory().estimator.periods()).isEqualTo(60);
+        assertThat(g.memory().estimator().periods()).isEqualTo(60);
         assertThat(core.checkInvariants()).isEmpty();
         assertThat(g.audit()).isZero();
     }

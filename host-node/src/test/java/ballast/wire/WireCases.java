@@ -1,5 +1,15 @@
 package ballast.wire;
 
+import ballast.host.HostSettings;
+import ballast.host.migration.AdmitGuest;
+import ballast.host.migration.CancelMigration;
+import ballast.host.migration.DirtyPages;
+import ballast.host.migration.InstallGuest;
+import ballast.host.migration.MigrationReply;
+import ballast.host.migration.PageBatch;
+import ballast.host.migration.PageBatchAck;
+import ballast.host.migration.SendRound;
+import ballast.host.migration.TrackWrites;
 import ballast.abi.Audit;
 import ballast.abi.Boot;
 import ballast.abi.BootRefused;
@@ -27,7 +37,7 @@ import ballast.host.control.GuestReclaim;
 import ballast.host.control.HostReclaim;
 import ballast.host.control.Reconfigure;
 import ballast.host.control.Reconfigured;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.abi.Tokens;
@@ -163,7 +173,7 @@ final class WireCases {
         m.put("PageBatchAck refused", new ballast.host.migration.PageBatchAck(7, -1, "host-b has 3 free frames, 9 needed"));
         m.put("InstallGuest", new ballast.host.migration.InstallGuest(7, 5, new long[] {Ops.key(1, 0x400)},
                 new int[] {17}, guestStats("web-1", 9),
-                new ballast.host.policy.WorkingSetEstimator.Averages(0.25, 0.5, true, 12), peer));
+                new ballast.host.reclaim.WorkingSetEstimator.Averages(0.25, 0.5, true, 12), peer));
         m.put("InstallGuest afresh", new ballast.host.migration.InstallGuest(7, 5, new long[0], new int[0], null, null,
                 peer));
         m.put("CancelMigration", new ballast.host.migration.CancelMigration(7, 3, true, manager));

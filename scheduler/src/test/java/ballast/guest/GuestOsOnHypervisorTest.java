@@ -6,6 +6,7 @@ import ballast.guest.os.GuestOs;
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.host.GuestSpec;
+import ballast.host.GuestWork;
 import ballast.host.HostSettings;
 import ballast.host.HypervisorCore;
 import ballast.host.TestHosts;
@@ -30,7 +31,7 @@ class GuestOsOnHypervisorTest {
 
     /** Applies one tick of work to the core, with its reservation (page-outs, inflate, deflate). */
     static TickResult apply(HypervisorCore core, int guest, long tick, GuestOs.Work work) {
-        return core.apply(guest, tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel(), work.reservation());
+        return core.apply(GuestWork.of(guest, tick, work.mmuUpdates(), work.ops(), work.values(), work.kernel(), work.reservation()));
     }
 
     @ParameterizedTest

@@ -5,7 +5,7 @@ import ballast.scheduler.scenario.Scenario;
 import static ballast.app.scenario.Entry.show;
 
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;

@@ -4,8 +4,8 @@ import static ballast.app.scenario.Entry.PAGE_BYTES;
 import static ballast.app.scenario.Entry.show;
 
 import ballast.host.GuestAllocation;
-import ballast.host.policy.AllocationPolicies;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.AllocationPolicies;
+import ballast.host.reclaim.ReclaimSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;

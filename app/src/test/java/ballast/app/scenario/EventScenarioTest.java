@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import ballast.guest.workload.Phase;
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

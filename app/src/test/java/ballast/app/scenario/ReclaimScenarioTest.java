@@ -10,7 +10,7 @@ import ballast.guest.GuestSettings;
 import ballast.host.GuestAllocation;
 import ballast.host.GuestSpec;
 import ballast.host.HostSettings;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package ballast.host.control;
 
 import ballast.host.Hypervisor;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**

@@ -12,6 +12,6 @@ import org.apache.pekko.actor.typed.ActorRef;
  * The destination installs the guest, which may boot from now on.
  */
 public record InstallGuest(long migration, int guest, long[] keys, int[] ppns, GuestStats history,
-                           ballast.host.policy.WorkingSetEstimator.Averages workingSet,
+                           ballast.host.reclaim.WorkingSetEstimator.Averages workingSet,
                            ActorRef<ToHypervisor> replyTo) implements MigrationCommand {
 }

@@ -1,6 +1,5 @@
 package ballast.host.sharing;
 
-import ballast.host.memory.SharingIndex;
 import ballast.abi.Tokens;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;

@@ -1,5 +1,6 @@
 package ballast.host.tick;
 
+import ballast.host.GuestWork;
 import ballast.abi.RemapNotice;
 import ballast.abi.TickResult;
 import ballast.abi.TickWork;
@@ -96,8 +97,7 @@ public final class WorkApplier {
     }
 
     private TickResult apply(TickWork w) {
-        return core.apply(w.guest(), w.tick(), w.mmuUpdates(), w.ops(), w.opCount(), w.values(), w.valueCount(),
-                w.kernel(), w.reservation());
+        return core.apply(GuestWork.from(w.guest(), w));
     }
 
     /** Tells a para-virtual guest which of its PPNs the hypervisor moved to other frames, if any. */

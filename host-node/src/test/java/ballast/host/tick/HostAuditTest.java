@@ -30,7 +30,7 @@ class HostAuditTest {
         core.boot(0, "alpha", new Refusal[1]);
         core.boot(1, "beta", new Refusal[1]);
         Stream s = Stream.of().map(0, 0x10, 3).write(0, 0x10, TOKEN);
-        assertThat(core.apply(0, 0, List.of(), s.ops(), s.values()).refusals()).isEmpty();
+        assertThat(core.apply(ballast.host.GuestWork.of(0, 0, List.of(), s.ops(), s.values())).refusals()).isEmpty();
         roster = new GuestRoster<>(2);
         roster.booted(0, "alpha");
         roster.booted(1, "beta");

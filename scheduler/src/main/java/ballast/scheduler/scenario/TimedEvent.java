@@ -1,7 +1,7 @@
 package ballast.scheduler.scenario;
 
 import ballast.guest.workload.WorkloadSettings;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import java.util.Map;
 
 /**

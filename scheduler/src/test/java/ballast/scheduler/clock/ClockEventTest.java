@@ -13,7 +13,7 @@ import ballast.host.control.HostTickDone;
 import ballast.host.control.Reconfigure;
 import ballast.host.control.Reconfigured;
 import ballast.host.control.RunTick;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.scenario.TimedEvent;

@@ -2,7 +2,7 @@ package ballast.scheduler.clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.scenario.TimedEvent;
 import java.util.List;

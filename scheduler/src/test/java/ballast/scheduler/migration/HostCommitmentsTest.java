@@ -8,7 +8,7 @@ import ballast.host.HostSettings;
 import ballast.abi.TranslationMode;
 import ballast.host.cpu.CostTable;
 import ballast.host.cpu.CpuSpec;
-import ballast.host.policy.ReclaimSettings;
+import ballast.host.reclaim.ReclaimSettings;
 import ballast.host.sharing.SharingSettings;
 import java.util.List;
 import java.util.Set;

@@ -1,0 +1,106 @@
+package ballast.host;
+
+import ballast.host.reclaim.Reclamation;
+import ballast.host.sharing.SharingMerges;
+import ballast.host.translation.GuestMemory;
+import ballast.host.sharing.SharedFrames;
+import ballast.abi.GuestCounters;
+import ballast.host.control.GuestReclaim;
+import ballast.host.control.GuestStats;
+import ballast.host.control.HostReclaim;
+import ballast.host.control.HostStats;
+import ballast.host.cpu.CpuAccount;
+import ballast.host.memory.FramePool;
+import ballast.host.memory.HostSwap;
+import ballast.host.reclaim.FreeMemoryStates;
+import ballast.host.reclaim.ReclaimSettings;
+import ballast.host.sharing.SharingCounters;
+
+/**
+ * The host's and its guests' figures as the statistics messages carry them: read from the frame
+ * pool, the shared frames, host swap, the reclaimer, the sharing merges and every guest's
+ * counters, never written. Owns nothing but the references; owned by one {@link HypervisorCore},
+ * called on its actor's thread.
+ */
+final class HostFigures {
+    private final FramePool frames;
+    private final SharedFrames shared;
+    private final HostSwap swap;
+    private final Reclamation reclamation;
+    private final SharingMerges merges;
+
+    HostFigures(FramePool frames, SharedFrames shared, HostSwap swap, Reclamation reclamation, SharingMerges merges) {
+        this.frames = frames;
+        this.shared = shared;
+        this.swap = swap;
+        this.reclamation = reclamation;
+        this.merges = merges;
+    }
+
+    /** The host's figures, with the page-sharing daemon's own counters. */
+    HostStats hostStats(GuestMemory[] guests, SharingCounters daemon) {
+        SharingCounters d = daemon == null ? SharingCounters.ZERO : daemon;
+        long guestPages = 0;
+        long backed = 0;
+        for (GuestMemory g : guests) {
+            if (g.resident()) {
+                guestPages += g.pmap().pages(); // a guest on its way in or gone is not the host's yet / any more
+            }
+            backed += g.pmap().backedPages();
+        }
+        long sharedFrames = frames.sharedFrames();
+        return new HostStats(frames.totalFrames(), frames.freeFrames(), frames.mappedFrames(),
+                frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
+                shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
+                d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests));
+    }
+
+    /** The host's reclamation figures now. */
+    HostReclaim hostReclaim(GuestMemory[] guests) {
+        long ballooned = 0;
+        long swapped = 0;
+        long swapOuts = 0;
+        long swapIns = 0;
+        long doublePagings = 0;
+        long sharedBeforeSwap = 0;
+        for (GuestMemory g : guests) {
+            ballooned += g.pmap().balloonedPages();
+            swapped += g.pmap().swappedPages();
+            swapOuts += g.paging().hostSwapOuts();
+            swapIns += g.counters().hostSwapIns();
+            doublePagings += g.paging().doublePagings();
+            sharedBeforeSwap += g.paging().sharedBeforeSwap();
+        }
+        FreeMemoryStates st = reclamation.states();
+        ReclaimSettings r = reclamation.settings();
+        return new HostReclaim(st.stateName(), st.seconds(FreeMemoryStates.HIGH), st.seconds(FreeMemoryStates.SOFT),
+                st.seconds(FreeMemoryStates.HARD), st.seconds(FreeMemoryStates.LOW), r.enabled() ? r.policy() : "off",
+                r.tau(), reclamation.availablePages(), ballooned, swapped, swap.capacity(), swapOuts, swapIns,
+                doublePagings, sharedBeforeSwap, reclamation.rebalances(), st.thresholdPages(FreeMemoryStates.HIGH),
+                st.thresholdPages(FreeMemoryStates.SOFT), st.thresholdPages(FreeMemoryStates.HARD),
+                st.thresholdPages(FreeMemoryStates.LOW));
+    }
+
+    /** Figures of one guest, merging the guest's own counters with the hypervisor's. */
+    GuestStats guestStats(GuestMemory g, GuestCounters own) {
+        GuestCounters c = own == null ? GuestCounters.ZERO : own;
+        CpuAccount cpu = g.cpu();
+        return new GuestStats(g.spec().name(), g.spec().configuredPages(), g.pmap().backedPages(),
+                c.pagesTouched(), c.accesses(), c.reads(), c.writes(), c.readsVerified(), c.readMismatches(),
+                g.counters().tlbHits(), g.counters().tlbMisses(), g.counters().tlbFlushes(), g.counters().hiddenFaults(), g.counters().guestFaults(), cpu.traps(), cpu.hypercalls(),
+                cpu.mmuUpdateEntries(), cpu.vmExits(), g.counters().refusedHypercalls(), cpu.overheadCycles(),
+                cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
+                cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
+                g.counters().refusedByReason(), guestReclaim(g, c));
+    }
+
+    /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */
+    GuestReclaim guestReclaim(GuestMemory g, GuestCounters own) {
+        int index = g.index();
+        GuestAllocation a = g.spec().allocation();
+        return new GuestReclaim(a.minPages(), g.spec().configuredPages(), a.shares(), reclamation.target(index),
+                g.pmap().balloonedPages(), reclamation.balloonTarget(index), g.counters().balloonPops(), g.pmap().swappedPages(),
+                g.paging().hostSwapOuts(), g.counters().hostSwapIns(), own.guestSwappedPages(), own.guestPageOuts(), own.guestPageIns(),
+                g.paging().doublePagings(), reclamation.workingSetEstimate(index), own.workingSetTruePages(), own.stalledTicks());
+    }
+}

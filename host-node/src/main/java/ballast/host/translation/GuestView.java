@@ -1,0 +1,98 @@
+package ballast.host.translation;
+
+import ballast.abi.Ops;
+import ballast.abi.Tokens;
+import ballast.abi.TranslationMode;
+import ballast.host.memory.FramePool;
+import ballast.host.memory.HostSwap;
+import ballast.host.memory.Pmap;
+import ballast.host.memory.RadixPageTable;
+
+/**
+ * What one guest would read right now, through the hypervisor's own tables and without side
+ * effects (no TLB fill, no counter, no frame given): for the end-of-run audit of the guest's
+ * integrity record and for the invariant checks' TLB coherence. A full or nested guest's tables
+ * map VPN to PPN and the pmap gives the frame; a para-virtual guest's tables hold the frame.
+ *
+ * <p>Reads the tables of its {@link GuestMemory} (the same arrays, whose entries that guest
+ * replaces on release); owns nothing. On the hypervisor actor's thread, not thread-safe.
+ */
+public final class GuestView {
+    private final int index;
+    private final TranslationMode mode;
+    private final RadixPageTable[] tables;
+    private final Pmap pmap;
+    private final FramePool frames;
+    private final HostSwap swap;
+
+    GuestView(int index, TranslationMode mode, RadixPageTable[] tables, Pmap pmap, FramePool frames, HostSwap swap) {
+        this.index = index;
+        this.mode = mode;
+        this.tables = tables;
+        this.pmap = pmap;
+        this.frames = frames;
+        this.swap = swap;
+    }
+
+    /**
+     * What the guest would read at {@code key} right now, without touching the TLB or any counter;
+     * {@link FramePool#NO_FRAME} when unmapped.
+     */
+    public int peekMpn(long key) {
+        int process = Ops.process(key);
+        if (process >= tables.length) {
+            return FramePool.NO_FRAME;
+        }
+        int target = tables[process].get(Ops.vpn(key));
+        if (target < 0) {
+            return FramePool.NO_FRAME;
+        }
+        if (mode == TranslationMode.PARA) {
+            return target;
+        }
+        return pmap.isValidPpn(target) ? pmap.mpn(target) : FramePool.NO_FRAME;
+    }
+
+    /** {@link #peekTarget}: the guest has no (valid) mapping at the key. */
+    public static final int UNMAPPED = -2;
+
+    /**
+     * Like {@link #peekMpn}, but tells a key the guest has not mapped ({@link #UNMAPPED}) from a key
+     * mapped to a guest-physical page that has no frame yet ({@link FramePool#NO_FRAME}, which reads
+     * as the zero page on first touch).
+     */
+    public int peekTarget(long key) {
+        int process = Ops.process(key);
+        if (key < 0 || key > Ops.KEY_MASK || process >= tables.length) {
+            return UNMAPPED;
+        }
+        int target = tables[process].get(Ops.vpn(key));
+        if (target < 0) {
+            return UNMAPPED;
+        }
+        if (mode == TranslationMode.PARA) {
+            return target;
+        }
+        return pmap.isValidPpn(target) && pmap.state(target) != Pmap.BALLOONED ? pmap.mpn(target) : UNMAPPED;
+    }
+
+    /**
+     * What the guest would read at {@code key} right now, without side effects: into
+     * {@code token[0]}, returning true; or false when the guest has no valid mapping there or the
+     * mapping reaches a ballooned PPN. A page with no frame yet reads as the zero page; a swapped
+     * page reads its content from host swap.
+     */
+    public boolean peekContent(long key, long[] token) {
+        int target = peekTarget(key);
+        if (target == UNMAPPED) {
+            return false;
+        }
+        if (target != FramePool.NO_FRAME) {
+            token[0] = frames.token(target);
+            return true;
+        }
+        int ppn = tables[Ops.process(key)].get(Ops.vpn(key));
+        token[0] = pmap.state(ppn) == Pmap.SWAPPED ? swap.peek(index, ppn) : Tokens.ZERO;
+        return true;
+    }
+}
