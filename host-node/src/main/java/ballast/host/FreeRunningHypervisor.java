@@ -140,8 +140,7 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
 
     private Behavior<ToHypervisor> onDaemonWork(DaemonWork m) {
         SharingWork w = m.work();
-        if (!host.ledger.work(host.fromDaemon(w.replyTo()), w.tick(), free.daemonTick())) {
-            getContext().getLog().warn("{}: page-sharing work for tick {} refused", host.hostName, w.tick());
+        if (!host.takeDaemonWork(w, free.daemonTick())) {
             return this;
         }
         host.applier.applySharingNow(w, free, host.roster.count());
@@ -150,8 +149,7 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
 
     private Behavior<ToHypervisor> onDaemonAck(DaemonAck m) {
         SharingAck ack = m.ack();
-        if (!host.ledger.ack(host.fromDaemon(ack.replyTo()), ack.tick(), free.daemonTick(), ack.counters())) {
-            getContext().getLog().warn("{}: page-sharing acknowledgement for tick {} refused", host.hostName, ack.tick());
+        if (!host.takeDaemonAck(ack, free.daemonTick())) {
             return this;
         }
         if (free.daemonAcknowledged()) {

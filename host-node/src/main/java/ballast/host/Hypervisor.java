@@ -148,8 +148,7 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
 
     private Behavior<ToHypervisor> onDaemonWork(DaemonWork m) {
         SharingWork w = m.work();
-        if (!host.ledger.work(host.fromDaemon(w.replyTo()), w.tick(), barrier.expectedTick())) {
-            getContext().getLog().warn("{}: page-sharing work for tick {} refused", host.hostName, w.tick());
+        if (!host.takeDaemonWork(w, barrier.expectedTick())) {
             return this;
         }
         barrier.offerDaemonWork(w);
@@ -159,8 +158,7 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
 
     private Behavior<ToHypervisor> onDaemonAck(DaemonAck m) {
         SharingAck ack = m.ack();
-        if (!host.ledger.ack(host.fromDaemon(ack.replyTo()), ack.tick(), barrier.expectedTick(), ack.counters())) {
-            getContext().getLog().warn("{}: page-sharing acknowledgement for tick {} refused", host.hostName, ack.tick());
+        if (!host.takeDaemonAck(ack, barrier.expectedTick())) {
             return this;
         }
         barrier.daemonAcked();

@@ -84,6 +84,24 @@ final class HypervisorCommon implements WorkApplier.Outbox, MigrationPort.Host {
         return daemon != null && daemon.equals(replyTo);
     }
 
+    /** Whether the daemon's work is taken for {@code expectedTick} (its own daemon's, once); a refusal is logged. */
+    boolean takeDaemonWork(SharingWork w, long expectedTick) {
+        if (ledger.work(fromDaemon(w.replyTo()), w.tick(), expectedTick)) {
+            return true;
+        }
+        context.getLog().warn("{}: page-sharing work for tick {} refused", hostName, w.tick());
+        return false;
+    }
+
+    /** Whether the daemon's acknowledgement is taken for {@code expectedTick}; a refusal is logged. */
+    boolean takeDaemonAck(SharingAck ack, long expectedTick) {
+        if (ledger.ack(fromDaemon(ack.replyTo()), ack.tick(), expectedTick, ack.counters())) {
+            return true;
+        }
+        context.getLog().warn("{}: page-sharing acknowledgement for tick {} refused", hostName, ack.tick());
+        return false;
+    }
+
     @Override
     public void toGuest(int g, ToGuest message) {
         ActorRef<ToGuest> ref = roster.ref(g);
