@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * clock), must equal the committed golden file in {@code src/test/resources/golden/}.
  *
  * <p>A change that alters a figure on purpose regenerates the goldens in the same commit, with
- * the reason in its message: {@code mvn -pl scheduler -am verify -Dtest=GoldenSummaryTest
+ * the reason in its message: {@code mvn -pl app -am verify -Dtest=GoldenSummaryTest
  * -Dballast.golden.update=true -Dsurefire.failIfNoSpecifiedTests=false}. Any other change leaves
  * them as they are.
  */
