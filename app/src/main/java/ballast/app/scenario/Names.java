@@ -34,6 +34,11 @@ final class Names {
         }
     }
 
+    /** Whether {@code name} is a plain name: letters, digits, '-', '_' and '.', starting with a letter or a digit. */
+    static boolean isPlain(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     /** {@code names} in natural order. */
     static List<String> sorted(Set<String> names) {
         List<String> list = new ArrayList<>(names);

@@ -40,6 +40,10 @@ final class RunReader {
         String name = block.has("name") ? block.string("name") : defaultName;
         if (name != null && name.isBlank()) {
             block.problemAtValue("name", "must not be empty");
+        } else if (name != null && block.has("name") && !Names.isPlain(name)) {
+            // the run's folder is named after it (runs/NAME-TIMESTAMP): no path of its own
+            block.problemAtValue("name", "a scenario name may hold only letters, digits, '-', '_' and '.', and starts"
+                    + " with a letter or a digit");
         }
         Long seed = block.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE);
         Duration tick = block.positiveDuration("tick");

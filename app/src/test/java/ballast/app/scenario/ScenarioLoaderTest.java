@@ -115,6 +115,18 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aScenarioNameThatIsAPathIsRefusedSoThatOutputsStayInTheRunsFolder() throws Exception {
+        Path file = writeMain();
+        for (String name : List.of("../../x", "a/b", "/tmp/x", ".hidden")) {
+            assertThat(problems(file, List.of("scenario.name=\"" + name + "\"")))
+                    .extracting(Problem::path, Problem::message)
+                    .containsExactly(tuple("scenario.name", "a scenario name may hold only letters, digits, '-', '_'"
+                            + " and '.', and starts with a letter or a digit"));
+        }
+        assertThat(ScenarioLoader.load(file, List.of("scenario.name=web_2.b-3"), null).name()).isEqualTo("web_2.b-3");
+    }
+
+    @Test
     void guestsInheritTheirTemplateAndOverrideIt() throws Exception {
         Scenario s = loadMain(List.of(), null);
 
