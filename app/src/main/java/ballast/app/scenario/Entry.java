@@ -282,6 +282,20 @@ final class Entry {
         return (int) (bytes / PAGE_BYTES);
     }
 
+    /**
+     * A memory of whole 4 KiB pages ({@link #pages}): a size that is not a whole number of pages
+     * (1GB, 10^9 bytes) is a problem rather than rounded down.
+     */
+    Integer wholePages(String key) {
+        Long bytes = bytes(key, true);
+        if (bytes != null && bytes >= PAGE_BYTES && bytes % PAGE_BYTES != 0) {
+            problem(find(key), "must be a whole number of 4KiB pages, got " + show(find(key).value()) + " (" + bytes
+                    + " bytes); binary units such as MiB and GiB always are");
+            return null;
+        }
+        return pages(key);
+    }
+
     Duration duration(String key) {
         Found f = find(key);
         if (f == null) {

@@ -174,7 +174,7 @@ final class GuestReader {
         if (os != null && os.isBlank()) {
             guest.problemAtValue("os", "must not be empty");
         }
-        Integer pages = guest.pages("memory");
+        Integer pages = guest.wholePages("memory");
         String modeName = guest.oneOf("mode", "mode", guestModes);
         Long processes = guest.integer("processes", 1, MAX_PROCESSES);
         boolean ownMemory = guest.find("memory") != null && guest.find("memory").own();

@@ -76,7 +76,7 @@ final class HostReader {
     private HostDraft readHost(String name, Entry host) {
         int before = problems.reports();
         host.checkKeys(defaults.object("host").keySet());
-        Integer totalFrames = host.pages("memory");
+        Integer totalFrames = host.wholePages("memory");
         Long reservedBytes = host.bytes("reserved", false);
         Long tlbEntries = host.integer("tlb-entries", 1, 1 << 30);
         Long maxBatchOps = host.integer("max-batch-ops", 1, Integer.MAX_VALUE);

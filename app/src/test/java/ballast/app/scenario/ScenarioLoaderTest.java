@@ -127,6 +127,20 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aMemoryThatIsNotAWholeNumberOfPagesIsAProblemNotRoundedDown() throws Exception {
+        Path file = writeMain();
+        assertThat(problems(file, List.of("hosts.host-a.memory=1GB", "guests.db.memory=100001KiB", "guests.batch.memory=5000")))
+                .extracting(Problem::path, Problem::message)
+                .containsExactlyInAnyOrder(
+                        tuple("hosts.host-a.memory", "must be a whole number of 4KiB pages, got 1GB (1000000000 bytes);"
+                                + " binary units such as MiB and GiB always are"),
+                        tuple("guests.db.memory", "must be a whole number of 4KiB pages, got 100001KiB (102401024 bytes);"
+                                + " binary units such as MiB and GiB always are"),
+                        tuple("guests.batch.memory", "must be a whole number of 4KiB pages, got 5000 (5000 bytes);"
+                                + " binary units such as MiB and GiB always are"));
+    }
+
+    @Test
     void guestsInheritTheirTemplateAndOverrideIt() throws Exception {
         Scenario s = loadMain(List.of(), null);
 
