@@ -3,6 +3,7 @@ package ballast.app.cli;
 import ballast.host.control.HostStats;
 import ballast.app.report.ConsoleTable;
 import ballast.app.report.HostFigures;
+import ballast.app.report.OutputFolder;
 import ballast.app.report.RunWriter;
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
@@ -45,6 +46,8 @@ final class RunCommand implements Callable<Integer> {
     /** How long the Ctrl-C hook waits for the last tick and the outputs before letting the JVM go. */
     private static final long INTERRUPT_GRACE_SECONDS = 120;
 
+    private static final String SWEEP_CSV = "sweep.csv";
+
     /** Test hook: the control of the run in progress, so a test can stop it as Ctrl-C would. */
     static volatile RunControl current;
 
@@ -52,7 +55,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Scenario file (HOCON). Default: the quickstart.")
     Path scenarioFile;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/NAME-TIMESTAMP).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/NAME-TIMESTAMP); checked "
+            + "before the run starts; files in it that the run does not write are left alone.")
     Path out;
 
     @Mixin
@@ -141,12 +145,35 @@ final class RunCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", scenario.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (port < 0 || port > 65535) {
+            err().println("ballast: --port " + port + ": not a port (0 to 65535; 0 picks a free one)");
+            return Main.BAD_INPUT;
+        }
+        OutputFolder folder;
+        try {
+            folder = scenario.sweep() != null
+                    ? OutputFolder.prepare(dir, List.of(SWEEP_CSV), List.of(), SWEEP_CSV)
+                    : OutputFolder.prepareRun(dir);
+        } catch (OutputFolder.Refused e) {
+            err().println("ballast: --out " + (out != null ? "" : "(default) ") + e.getMessage());
+            err().flush();
+            return Main.BAD_INPUT;
+        }
         Simulation.Options options = new Simulation.Options(checkEveryTick,
                 Duration.ofSeconds(Math.max(1, barrierTimeoutSeconds)), ConfigFactory.empty()).with(onGuestFailure);
-        if (scenario.sweep() != null) {
-            return sweep(scenario.sweep(), dir, options);
+        try {
+            if (scenario.sweep() != null) {
+                return sweep(scenario.sweep(), folder, options);
+            }
+            warmUp.join();
+            return runOnce(scenario, folder, options);
+        } finally {
+            folder.discard();
         }
-        warmUp.join();
+    }
+
+    private Integer runOnce(Scenario scenario, OutputFolder folder, Simulation.Options options) throws Exception {
+        Path dir = folder.target();
         RunControl control = new RunControl();
         CountDownLatch outputsWritten = new CountDownLatch(1);
         Thread hook = new Thread(() -> onInterrupt(control, outputsWritten), "ballast-interrupt");
@@ -158,8 +185,17 @@ final class RunCommand implements Callable<Integer> {
                     scenario.tickSeconds(), control, System.err, err(), Progress.configuredDelay()).start()) {
                 result = play(scenario, options, control);
             }
-            RunWriter.write(dir, scenario, result, false);
-            report(dir);
+            if (neverStarted(result)) {
+                err().println("ballast: the run never started: " + result.failure());
+                err().println("ballast: nothing was written; " + dir + " is as it was");
+                err().flush();
+                return Main.FAILED;
+            }
+            RunWriter.write(folder.staging(), scenario, result, false);
+            report(folder.staging());
+            if (!install(folder)) {
+                return Main.FAILED;
+            }
             if (!quiet) {
                 out().print(ConsoleTable.render(scenario, result));
             } else if (!result.ok()) {
@@ -191,6 +227,24 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** A run that failed before its first tick (no host-node joined, say): it has nothing to write. */
+    static boolean neverStarted(RunResult result) {
+        return result.ticksPlayed() == 0 && result.failure() != null;
+    }
+
+    /** Moves the complete output set into place; false (and says so) when that failed. */
+    private boolean install(OutputFolder folder) {
+        try {
+            folder.install();
+            return true;
+        } catch (java.io.IOException e) {
+            err().println("ballast: could not move the outputs from " + folder.staging() + " into " + folder.target()
+                    + ": " + e);
+            err().flush();
+            return false;
+        }
+    }
+
     /** Writes report.html and the chart PNGs; a failure here never loses the run's data files. */
     private void report(Path dir) {
         try {
@@ -219,7 +273,8 @@ final class RunCommand implements Callable<Integer> {
      * Plays every value of a sweep: DIR/VALUE/summary.json and timeseries.csv per value, and
      * DIR/sweep.csv with one row per value (and host).
      */
-    private Integer sweep(Scenario.Sweep sweep, Path dir, Simulation.Options options) throws Exception {
+    private Integer sweep(Scenario.Sweep sweep, OutputFolder folder, Simulation.Options options) throws Exception {
+        Path dir = folder.staging();
         List<RunWriter.SweepRow> rows = new ArrayList<>();
         Set<String> used = new HashSet<>();
         boolean ok = true;
@@ -250,8 +305,12 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
-        RunWriter.writeAtomically(dir.resolve("sweep.csv"), RunWriter.sweepCsv(sweep.path(), rows));
-        out().println("outputs: " + dir.resolve("sweep.csv") + " and one directory (report.html, summary.json, ...) per value under " + dir);
+        RunWriter.writeAtomically(dir.resolve(SWEEP_CSV), RunWriter.sweepCsv(sweep.path(), rows));
+        if (!install(folder)) {
+            return Main.FAILED;
+        }
+        out().println("outputs: " + folder.target().resolve(SWEEP_CSV)
+                + " and one directory (report.html, summary.json, ...) per value under " + folder.target());
         out().flush();
         err().flush();
         return ok ? Main.OK : Main.FAILED;

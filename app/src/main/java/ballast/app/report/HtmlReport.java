@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.jfree.chart.JFreeChart;
 
 /**
@@ -51,13 +50,15 @@ public final class HtmlReport {
         }
     }
 
-    /** Builds report.html and charts/*.png of the run in {@code dir}; returns the charts drawn. */
+    /**
+     * Builds report.html and charts/*.png of the run in {@code dir}; returns the charts drawn. A file
+     * it does not draw (a chart of an earlier run, the user's own picture) is left alone.
+     */
     public static List<ChartPlan.Chart> write(Path dir) throws IOException {
         RunData run = RunData.read(dir);
         List<ChartPlan.Chart> charts = ChartPlan.plan(run);
         Path pngDir = dir.resolve(CHARTS_DIR);
         Files.createDirectories(pngDir);
-        removeStalePngs(pngDir, charts);
         // Charts are independent: draw them on every core (the run is over by now).
         String[] svgs = new String[charts.size()];
         try {
@@ -77,19 +78,6 @@ public final class HtmlReport {
         List<String> svg = List.of(svgs);
         RunWriter.writeAtomically(dir.resolve(FILE), html(run, charts, svg));
         return charts;
-    }
-
-    private static void removeStalePngs(Path pngDir, List<ChartPlan.Chart> charts) throws IOException {
-        Set<String> wanted = new LinkedHashSet<>();
-        charts.forEach(c -> wanted.add(c.id() + ".png"));
-        try (Stream<Path> files = Files.list(pngDir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".png") && !wanted.contains(name)) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
     }
 
     static String html(RunData run, List<ChartPlan.Chart> charts, List<String> svg) {

@@ -77,14 +77,14 @@ class HtmlReportTest {
     }
 
     @Test
-    void theReportCommandRebuildsTheSamePageFromTheFiles() throws Exception {
+    void theReportCommandRebuildsTheSamePageFromTheFilesAndKeepsAPictureItDidNotDraw() throws Exception {
         Files.delete(dir.resolve("report.html"));
-        Files.write(dir.resolve("charts").resolve("stale.png"), new byte[] {1});
+        Files.write(dir.resolve("charts").resolve("mine.png"), new byte[] {1});
         int code = ballast.app.cli.Main.execute(new String[] {"report", dir.toString()},
                 new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter()));
         assertThat(code).isZero();
         assertThat(Files.readString(dir.resolve("report.html"))).isEqualTo(html);
-        assertThat(dir.resolve("charts").resolve("stale.png")).doesNotExist();
+        assertThat(dir.resolve("charts").resolve("mine.png")).hasBinaryContent(new byte[] {1});
     }
 
     @Test
