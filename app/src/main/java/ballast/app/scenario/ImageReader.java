@@ -74,9 +74,13 @@ final class ImageReader {
             } else {
                 try {
                     chunks += (Files.size(file) + PAGE_BYTES - 1) / PAGE_BYTES;
+                    try (java.io.InputStream in = Files.newInputStream(file)) {
+                        in.readNBytes((int) PAGE_BYTES); // a file that refuses to be read fails here, not at the guest's boot
+                    }
                     files.add(file.toString());
                 } catch (java.io.IOException e) {
-                    problems.at(item.origin(), path, "cannot be read: " + e.getMessage());
+                    problems.at(item.origin(), path, "cannot be read: " + file + " ("
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
                 }
             }
         }

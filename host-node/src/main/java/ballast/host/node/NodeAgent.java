@@ -130,6 +130,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private record GuestTerminated(String guest, int incarnation) implements Command {
     }
 
+    /** Why a guest actor failed ({@link FailureWatch}), just before it stops. */
+    private record GuestCrashed(String guest, int incarnation, String cause) implements Command,
+            org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
     /** The scheduler of run {@code run} is gone (its node left or died): stop that run. */
     private record ManagerGone(long run) implements Command {
     }
@@ -165,6 +170,15 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final Map<String, ActorRef<GuestChanged>> pendingStops = new HashMap<>();
     /** Wall time to wait for a guest's answer to a workload change. */
     private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /** Why the current incarnation of a guest failed, until its termination is handled. */
+    private final Map<String, String> crashCauses = new HashMap<>();
+    /** Restarts of each guest in this run. */
+    private final Map<String, Integer> restartCounts = new HashMap<>();
+    /**
+     * Restarts of one guest in one run at most; it is then stopped for good and the run fails: a guest
+     * that fails at every boot would otherwise restart without end within one tick.
+     */
+    public static final int MAX_RESTARTS = 3;
     private ActorRef<Report> manager;
     private boolean restartFailedGuests;
     private long run = -1;
@@ -193,6 +207,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .onMessage(Handover.class, this::onHandover)
                 .onMessage(Resume.class, this::onResume)
                 .onMessage(GuestTerminated.class, this::onGuestTerminated)
+                .onMessage(GuestCrashed.class, this::onGuestCrashed)
                 .onMessage(EndRun.class, this::onEndRun)
                 .onMessage(StartGuest.class, this::onStartGuest)
                 .onMessage(StopGuest.class, this::onStopGuest)
@@ -217,6 +232,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         manager = start.manager();
         getContext().watchWith(manager, new ManagerGone(run));
         restartFailedGuests = start.restartFailedGuests();
+        restartCounts.clear();
+        crashCauses.clear();
         List<HostRef> started = new ArrayList<>();
         for (HostSettings host : start.hosts()) {
             ActorRef<ToHypervisor> ref = getContext().spawn(Hypervisor.create(host),
@@ -249,9 +266,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         Behavior<GuestVm.Command> behavior = snapshot == null
                 ? GuestVm.create(guest, hypervisor, host.maxMmuUpdateEntries(), workAhead, crashAtTick)
                 : GuestVm.restored(guest, snapshot, hypervisor, host.maxMmuUpdateEntries(), workAhead);
-        behavior = Behaviors.supervise(behavior).onFailure(SupervisorStrategy.stop().withLoggingEnabled(false));
         leaving.remove(guest.name()); // the incarnation that left (if any) is an older one from now on
         int incarnation = incarnations.merge(guest.name(), 1, Integer::sum) - 1;
+        behavior = Behaviors.intercept(() -> new FailureWatch<>(getContext().getSelf(),
+                cause -> new GuestCrashed(guest.name(), incarnation, cause)), behavior);
+        behavior = Behaviors.supervise(behavior).onFailure(SupervisorStrategy.stop().withLoggingEnabled(false));
         if (watchBoot) {
             behavior = Behaviors.intercept(() -> new BootWatch<>(getContext().getSelf(),
                     new GuestBooted(guest.name(), incarnation)), behavior);
@@ -286,17 +305,38 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             guests.remove(t.guest());
             guestRefs.remove(t.guest());
             starting.tell(new GuestChanged(t.guest(), "failed: the guest stopped before it booted"));
-            manager.tell(new GuestFault(t.guest(), "guest actor stopped before it booted", "stopped; it never ran"));
+            String cause = crashCauses.remove(t.guest());
+            manager.tell(new GuestFault(t.guest(), cause == null ? "guest actor stopped before it booted"
+                    : "guest actor failed before it booted: " + cause, "stopped; it never ran"));
             return this;
         }
-        hosts.get(guest.host()).tell(new GuestGone(guest.index(), restartFailedGuests));
-        manager.tell(new GuestFault(guest.name(), "guest actor stopped (failure)", restartFailedGuests
-                ? "restarted from a fresh boot; its memory was released" : "stopped; its memory was released"));
-        if (restartFailedGuests) {
+        String cause = crashCauses.remove(t.guest());
+        cause = cause == null ? "guest actor stopped (failure)" : "guest actor failed: " + cause;
+        int restarts = restartCounts.getOrDefault(t.guest(), 0);
+        boolean restart = restartFailedGuests && restarts < MAX_RESTARTS;
+        hosts.get(guest.host()).tell(new GuestGone(guest.index(), restart));
+        if (restart) {
+            restartCounts.put(t.guest(), restarts + 1);
+            manager.tell(new GuestFault(guest.name(), cause, "restarted from a fresh boot (restart " + (restarts + 1)
+                    + " of at most " + MAX_RESTARTS + "); its memory was released"));
+        } else if (restartFailedGuests) {
+            manager.tell(new GuestFault(guest.name(), cause, "stopped: it failed again after " + MAX_RESTARTS
+                    + " restarts; its memory was released", true));
+        } else {
+            manager.tell(new GuestFault(guest.name(), cause, "stopped; its memory was released"));
+        }
+        if (restart) {
             startGuest(guest, null, GuestVm.NO_CRASH, false);
         } else {
             guests.remove(t.guest());
             guestRefs.remove(t.guest());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGuestCrashed(GuestCrashed crashed) {
+        if (incarnations.getOrDefault(crashed.guest(), 0) - 1 == crashed.incarnation()) {
+            crashCauses.put(crashed.guest(), crashed.cause());
         }
         return this;
     }

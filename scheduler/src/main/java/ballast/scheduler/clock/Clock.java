@@ -330,6 +330,9 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
         GuestFault fault = faulted.fault();
         getContext().getLog().warn("guest {} failed at tick {}: {}", fault.guest(), barrier.tick(), fault.handling());
         assembly.fault(new RunResult.Fault(fault.guest(), barrier.tick(), fault.cause(), fault.handling()));
+        if (fault.failsRun()) {
+            assembly.failRun("guest " + fault.guest() + " " + fault.handling() + " (" + fault.cause() + ")");
+        }
         return this;
     }
 

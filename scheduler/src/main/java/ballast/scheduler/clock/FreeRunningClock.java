@@ -114,6 +114,9 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
         GuestFault fault = faulted.fault();
         getContext().getLog().warn("guest {} failed at tick {}: {}", fault.guest(), 0, fault.handling());
         assembly.fault(new RunResult.Fault(fault.guest(), 0, fault.cause(), fault.handling()));
+        if (fault.failsRun()) {
+            assembly.failRun("guest " + fault.guest() + " " + fault.handling() + " (" + fault.cause() + ")");
+        }
         return this;
     }
 

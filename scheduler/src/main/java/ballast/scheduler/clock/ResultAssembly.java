@@ -30,6 +30,8 @@ public final class ResultAssembly {
     private final List<RunResult.HostSample> hostSamples = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private final List<RunResult.Fault> faults = new ArrayList<>();
+    /** Why the run fails although it played to its end (a guest that could not be kept running), or null. */
+    private String runFailure;
     private final Map<String, HostStats> lastHostStats = new TreeMap<>();
     private final Map<String, List<GuestStats>> lastGuestStats = new TreeMap<>();
     private final Map<String, HostTickDone> finalReports = new TreeMap<>();
@@ -83,6 +85,13 @@ public final class ResultAssembly {
 
     public void fault(RunResult.Fault fault) {
         faults.add(fault);
+    }
+
+    /** The run fails with {@code reason} (the first one given) unless it already failed otherwise. */
+    public void failRun(String reason) {
+        if (runFailure == null) {
+            runFailure = reason;
+        }
     }
 
     // ---------------------------------------------------------------- free-running
@@ -142,8 +151,32 @@ public final class ResultAssembly {
             }
             guestStats.addAll(lastGuestStats.getOrDefault(name, List.of()));
         }
+        String why = failure != null ? failure : runFailure != null ? runFailure : mismatches(guestStats);
         return new RunResult(ticks, List.copyOf(samples), List.copyOf(hostSamples), List.copyOf(hostStats),
-                List.copyOf(guestStats), checks, List.copyOf(violations), failure, interrupted, wallSeconds,
+                List.copyOf(guestStats), checks, List.copyOf(violations), why, interrupted, wallSeconds,
                 List.copyOf(faults), List.copyOf(applied));
+    }
+
+    /**
+     * A read that returned something other than what the guest last wrote fails the run: the reads
+     * that did, per guest (the first few named), or null when every read was right.
+     */
+    public static String mismatches(List<GuestStats> guests) {
+        long total = 0;
+        StringBuilder who = new StringBuilder();
+        int named = 0;
+        for (GuestStats g : guests) {
+            if (g.readMismatches() > 0) {
+                total += g.readMismatches();
+                if (named++ < 5) {
+                    who.append(who.length() == 0 ? "" : ", ").append(g.name()).append(": ").append(g.readMismatches());
+                }
+            }
+        }
+        if (total == 0) {
+            return null;
+        }
+        return total + " read(s) returned something other than what the guest last wrote (" + who
+                + (named > 5 ? ", ..." : "") + ")";
     }
 }

@@ -1,0 +1,85 @@
+package ballast.scheduler.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ballast.app.scenario.Problem;
+import ballast.app.scenario.ScenarioException;
+import ballast.app.scenario.ScenarioLoader;
+import ballast.host.control.GuestStats;
+import ballast.host.node.NodeAgent;
+import ballast.scheduler.scenario.Scenario;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What makes a run fail although it played on: a guest that fails at every boot is restarted a
+ * bounded number of times, then stopped, and the run fails naming it and why; an image file that
+ * cannot be read is a scenario problem before anything runs.
+ */
+class RunFailureTest {
+    @TempDir
+    Path dir;
+
+    private Path scenarioWithImage(Path image) throws Exception {
+        return Files.writeString(dir.resolve("image.conf"), """
+                scenario { duration = 2s, tick = 100ms }
+                hosts { h { memory = 64MiB, reserved = 4MiB } }
+                guests {
+                  img { host = h, memory = 2MiB, mode = full, image { files = ["%s"] } }
+                  other { host = h, memory = 2MiB, mode = full }
+                }
+                """.formatted(image.toString()));
+    }
+
+    @Test
+    void aGuestThatFailsAtEveryBootIsRestartedABoundedNumberOfTimesThenTheRunFailsWithTheReason() throws Exception {
+        Path image = Files.write(dir.resolve("disk.bin"), new byte[3 * 4096]);
+        Scenario scenario = ScenarioLoader.load(scenarioWithImage(image), List.of(), null);
+        Files.delete(image); // gone after validation: every boot of the guest fails
+        RunResult result = Simulation.run(scenario, GuestFaultTest.CHECKED.with(Simulation.OnGuestFailure.RESTART));
+
+        assertThat(result.ticksPlayed()).isEqualTo(20); // the run was not held up by the restarts
+        assertThat(result.faults()).hasSize(NodeAgent.MAX_RESTARTS + 1);
+        assertThat(result.faults()).allSatisfy(f -> {
+            assertThat(f.guest()).isEqualTo("img");
+            assertThat(f.cause()).contains("cannot read its image").contains("disk.bin");
+        });
+        assertThat(result.faults().get(0).handling()).startsWith("restarted from a fresh boot (restart 1 of at most 3)");
+        assertThat(result.faults().get(NodeAgent.MAX_RESTARTS).handling()).startsWith("stopped: it failed again after 3");
+        assertThat(result.ok()).isFalse();
+        assertThat(result.failure()).contains("guest img", "after 3 restarts", "cannot read its image");
+        assertThat(result.violations()).isEmpty();
+        GuestStats other = result.guests().stream().filter(g -> g.name().equals("other")).findFirst().orElseThrow();
+        assertThat(other.accesses()).isPositive(); // the other guest ran on
+    }
+
+    @Test
+    void anImageFileThatCannotBeReadIsAScenarioProblem() throws Exception {
+        Path unreadable = Path.of("/proc/self/mem"); // a regular file whose reads fail
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(unreadable));
+        try {
+            ScenarioLoader.load(scenarioWithImage(unreadable), List.of(), null);
+            throw new AssertionError("loaded");
+        } catch (ScenarioException e) {
+            assertThat(e.problems()).extracting(Problem::path).containsExactly("guests.img.image.files[0]");
+            assertThat(e.problems().get(0).message()).startsWith("cannot be read: /proc/self/mem");
+        }
+    }
+
+    @Test
+    void aReadMismatchFailsTheRunNamingTheGuest() {
+        GuestStats good = stats("a", 0);
+        GuestStats bad = stats("b", 3);
+        assertThat(ballast.scheduler.clock.ResultAssembly.mismatches(List.of(good))).isNull();
+        assertThat(ballast.scheduler.clock.ResultAssembly.mismatches(List.of(good, bad)))
+                .isEqualTo("3 read(s) returned something other than what the guest last wrote (b: 3)");
+    }
+
+    private static GuestStats stats(String name, long mismatches) {
+        return new GuestStats(name, 1, 1, 1, 10, 5, 5, 5, mismatches, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                new long[0], new long[0], 0, 0, new long[0]);
+    }
+}
