@@ -104,7 +104,8 @@ final class Problems {
         }
         Location where = fromDescription(description);
         // Anything else ("empty config" for an empty file) stands for the scenario as a whole.
-        return isCommandLine(where.file()) ? where : new Location(mainFile, 0);
+        // (a scenario read from a pipe is parsed from its text: its description is its name and line)
+        return isCommandLine(where.file()) || where.file().equals(mainFile) ? where : new Location(mainFile, 0);
     }
 
     /** The display name of an embedded resource: {@code embedded:} and its file name. */

@@ -57,10 +57,25 @@ public final class ScenarioLoader {
         // A bare "x.conf" has no parent directory, and then its relative includes are not found.
         boolean bare = file.getParent() == null && !file.isAbsolute();
         problems.mainFile(display, bare ? "./" : "");
-        Config config = parseFile(file, bare ? Path.of(".").resolve(file) : file, display, problems);
-        Path fileName = file.getFileName();
-        return finish(config, baseName(fileName == null ? display : fileName.toString()), display, sets,
-                seedOverride, problems);
+        try {
+            Config config = parseFile(file, bare ? Path.of(".").resolve(file) : file, display, problems);
+            Path fileName = file.getFileName();
+            return finish(config, baseName(fileName == null ? display : fileName.toString()), display, sets,
+                    seedOverride, problems);
+        } catch (StackOverflowError e) {
+            throw tooDeep(display);
+        }
+    }
+
+    /** The largest scenario file read: anything bigger (a device such as /dev/zero, a log) is no scenario. */
+    public static final int MAX_BYTES = 16 * 1024 * 1024;
+
+    /** A scenario nested so deeply that reading it would overflow the stack. */
+    private static ScenarioException tooDeep(String display) {
+        Problems problems = new Problems();
+        problems.add(display, 0, "", "nested too deeply to be read (objects or lists within each other thousands"
+                + " of levels deep); no scenario needs more than a few levels");
+        return problems.exception();
     }
 
     /**
@@ -73,9 +88,13 @@ public final class ScenarioLoader {
         String name = resourceName.startsWith("/") ? resourceName.substring(1) : resourceName;
         String display = Problems.embedded(name);
         problems.mainFile(display, "");
-        Config config = parseResource(name, display, problems);
-        return finish(config, baseName(display.substring(display.indexOf(':') + 1)), display, sets,
-                seedOverride, problems);
+        try {
+            Config config = parseResource(name, display, problems);
+            return finish(config, baseName(display.substring(display.indexOf(':') + 1)), display, sets,
+                    seedOverride, problems);
+        } catch (StackOverflowError e) {
+            throw tooDeep(display);
+        }
     }
 
     private static Scenario finish(Config file, String defaultName, String source, List<String> sets,
@@ -153,8 +172,13 @@ public final class ScenarioLoader {
             return null;
         }
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            // read once, and at most MAX_BYTES: a pipe cannot be read twice, a device may never end
+            bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                problems.add(display, 0, "", "larger than " + (MAX_BYTES >> 20) + " MiB: not a scenario file");
+                return null;
+            }
         } catch (AccessDeniedException e) {
             problems.add(display, 0, "", "cannot be read: permission denied");
             return null;
@@ -167,9 +191,14 @@ public final class ScenarioLoader {
         }
         Config config;
         try {
-            config = ConfigFactory.parseFile(parsed.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            if (Files.isRegularFile(file)) {
+                config = ConfigFactory.parseFile(parsed.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            } else { // a pipe or a device: parse the text read above (includes are read relative to the working folder)
+                config = ConfigFactory.parseString(new String(bytes, StandardCharsets.UTF_8),
+                        ConfigParseOptions.defaults().setOriginDescription(display));
+            }
         } catch (ConfigException e) {
-            parseFailed(e, display, problems);
+            parseFailed(e, display, new String(bytes, StandardCharsets.UTF_8), problems);
             return null;
         }
         return checkIncludedFiles(config, parsed, problems) ? config : null;
@@ -193,7 +222,7 @@ public final class ScenarioLoader {
         try {
             return ConfigFactory.parseResources(loader, name, ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
-            parseFailed(e, display, problems);
+            parseFailed(e, display, "", problems);
             return null;
         }
     }
@@ -278,17 +307,41 @@ public final class ScenarioLoader {
         }
     }
 
-    /** Reports a failed parse: a syntax error at its line, an unreadable required include against the scenario. */
-    private static void parseFailed(ConfigException e, String display, Problems problems) {
+    /**
+     * Reports a failed parse: a syntax error at its line; an unreadable required include at the line
+     * of the scenario's {@code text} that includes it (when it can be found), naming the file.
+     */
+    private static void parseFailed(ConfigException e, String display, String text, Problems problems) {
         String message = withoutOrigin(e);
         if (e instanceof ConfigException.IO) {
             // The scenario itself was read above, so this is an include; the library names the
-            // last place it looked (often the classpath), not the including line.
+            // last place it looked (the class path for a plain name), not the including line.
             message = message.replace("java.io.FileNotFoundException: ", "").replace("java.io.IOException: ", "");
-            problems.add(display, 0, "", "cannot read a required include: " + message);
+            String name = message;
+            java.util.regex.Matcher notFound = java.util.regex.Pattern
+                    .compile("resource not found on classpath: (.*)").matcher(message);
+            if (notFound.matches()) {
+                name = notFound.group(1);
+                message = name + ": no such file next to the scenario";
+            } else if (name.endsWith(")") && name.lastIndexOf(" (") > 0) {
+                name = name.substring(0, name.lastIndexOf(" ("));
+            }
+            problems.add(display, includeLine(text, name), "", "cannot read a required include: " + message);
         } else {
             problems.at(e.origin(), "", e instanceof ConfigException.Parse ? "syntax error: " + message : message);
         }
+    }
+
+    /** The first line of {@code text} that includes {@code name} (1-based), or 0. */
+    static int includeLine(String text, String name) {
+        String file = name.substring(name.lastIndexOf('/') + 1);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains("include") && !file.isEmpty() && lines[i].contains(file)) {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     /** The exception's message without the "file: line: " the library puts in front. */

@@ -557,13 +557,21 @@ class ScenarioLoaderTest {
     }
 
     @Test
-    void aRequiredIncludeThatIsMissingIsAProblemOfTheScenario() throws Exception {
+    void aRequiredIncludeThatIsMissingIsAProblemAtTheLineThatIncludesIt() throws Exception {
         Path file = write("req.conf", "include required(\"absent.conf\")\nhosts { h {} }\nguests { g { host = h } }\n");
 
         List<Problem> problems = problems(file);
         assertThat(problems).extracting(Problem::file, Problem::line, Problem::path)
-                .containsExactly(tuple(file.toString(), 0, ""));
-        assertThat(problems.get(0).message()).startsWith("cannot read a required include: ").contains("absent.conf");
+                .containsExactly(tuple(file.toString(), 1, ""));
+        assertThat(problems.get(0).message()).isEqualTo("cannot read a required include: absent.conf: no such file next"
+                + " to the scenario");
+
+        Path byFile = write("req2.conf", "hosts { h {} }\ninclude required(file(\"gone.conf\"))\nguests { g { host = h } }\n");
+        problems = problems(byFile);
+        assertThat(problems).extracting(Problem::file, Problem::line, Problem::path)
+                .containsExactly(tuple(byFile.toString(), 2, ""));
+        assertThat(problems.get(0).message()).startsWith("cannot read a required include: gone.conf")
+                .doesNotContain("classpath");
     }
 
     @Test
