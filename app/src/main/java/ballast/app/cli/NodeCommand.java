@@ -51,6 +51,11 @@ final class NodeCommand implements Callable<Integer> {
             err.println("ballast node: --seed-node must be HOST:PORT, got " + seed);
             return Main.BAD_INPUT;
         }
+        String portProblem = PortCheck.problem("--port", bind, port);
+        if (portProblem != null) {
+            err.println("ballast node: " + portProblem);
+            return Main.BAD_INPUT;
+        }
         ActorSystem<Void> system = ActorSystem.create(HostNode.create(hosts), ClusterNodes.SYSTEM,
                 ClusterNodes.config(bind, port, seed, ClusterNodes.HOST_NODE_ROLE).withFallback(ConfigFactory.load()));
         out.println("ballast node: " + ClusterNodes.seedAddress(bind + ":" + port) + " joining "

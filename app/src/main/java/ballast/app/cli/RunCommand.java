@@ -47,6 +47,8 @@ final class RunCommand implements Callable<Integer> {
     private static final long INTERRUPT_GRACE_SECONDS = 120;
 
     private static final String SWEEP_CSV = "sweep.csv";
+    /** The longest --barrier-timeout: a day (a longer one would overflow the timer and never fire). */
+    static final long MAX_BARRIER_TIMEOUT_SECONDS = 86_400;
 
     /** Test hook: the control of the run in progress, so a test can stop it as Ctrl-C would. */
     static volatile RunControl current;
@@ -83,7 +85,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @Option(names = "--barrier-timeout", paramLabel = "SECONDS", defaultValue = "120",
-            description = "Wall seconds to wait for a host's tick report before failing the run (default: ${DEFAULT-VALUE}).")
+            description = "Wall seconds to wait for a host's tick report before failing the run, 1 to 86400 "
+                    + "(default: ${DEFAULT-VALUE}).")
     long barrierTimeoutSeconds;
 
     @Option(names = "--cluster", paramLabel = "HOST:PORT",
@@ -145,8 +148,25 @@ final class RunCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", scenario.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (port < 0 || port > 65535) {
-            err().println("ballast: --port " + port + ": not a port (0 to 65535; 0 picks a free one)");
+        if (!scenario.cluster().clustered()) {
+            for (Scenario one : scenario.sweep() == null ? List.of(scenario)
+                    : scenario.sweep().points().stream().map(Scenario.Point::scenario).toList()) {
+                String tooBig = HeapCheck.problem(one, Runtime.getRuntime().maxMemory());
+                if (tooBig != null) {
+                    err().println("ballast: " + one.source() + ": " + tooBig);
+                    err().flush();
+                    return Main.BAD_INPUT;
+                }
+            }
+        }
+        if (barrierTimeoutSeconds < 1 || barrierTimeoutSeconds > MAX_BARRIER_TIMEOUT_SECONDS) {
+            err().println("ballast: --barrier-timeout " + barrierTimeoutSeconds + ": must be between 1 and "
+                    + MAX_BARRIER_TIMEOUT_SECONDS + " seconds (a day)");
+            return Main.BAD_INPUT;
+        }
+        String portProblem = scenario.cluster().clustered() || port != 0 ? PortCheck.problem("--port", bind, port) : null;
+        if (portProblem != null) {
+            err().println("ballast: " + portProblem);
             return Main.BAD_INPUT;
         }
         OutputFolder folder;
@@ -160,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
             return Main.BAD_INPUT;
         }
         Simulation.Options options = new Simulation.Options(checkEveryTick,
-                Duration.ofSeconds(Math.max(1, barrierTimeoutSeconds)), ConfigFactory.empty()).with(onGuestFailure);
+                Duration.ofSeconds(barrierTimeoutSeconds), ConfigFactory.empty()).with(onGuestFailure);
         try {
             if (scenario.sweep() != null) {
                 return sweep(scenario.sweep(), folder, options);

@@ -276,7 +276,8 @@ final class Entry {
             return null;
         }
         if (bytes / PAGE_BYTES > Integer.MAX_VALUE) {
-            problem(f, "is too large: at most " + Integer.MAX_VALUE + " pages of 4KiB (8TiB), got " + show(f.value()));
+            problem(f, "is too large: at most " + Integer.MAX_VALUE + " pages of 4KiB (8TiB; a host's memory is at most"
+                    + " " + ballast.host.memory.FramePool.MAX_FRAMES + " pages, just under 4TiB), got " + show(f.value()));
             return null;
         }
         return (int) (bytes / PAGE_BYTES);

@@ -1,7 +1,10 @@
 package ballast.app.scenario;
 
+
 import static ballast.app.scenario.Entry.PAGE_BYTES;
 import static ballast.app.scenario.Entry.size;
+
+import ballast.host.memory.FramePool;
 
 import ballast.host.sharing.SharingSettings;
 import com.typesafe.config.ConfigObject;
@@ -73,12 +76,22 @@ final class HostReader {
         return drafts;
     }
 
+    /**
+     * Most entries of a guest's TLB: 2^20 (16 MiB of heap per guest; real TLBs hold a few thousand).
+     * Beyond 2^29 its table could not even be allocated.
+     */
+    public static final long MAX_TLB_ENTRIES = 1 << 20;
+
     private HostDraft readHost(String name, Entry host) {
         int before = problems.reports();
         host.checkKeys(defaults.object("host").keySet());
         Integer totalFrames = host.wholePages("memory");
         Long reservedBytes = host.bytes("reserved", false);
-        Long tlbEntries = host.integer("tlb-entries", 1, 1 << 30);
+        if (totalFrames != null && totalFrames > FramePool.MAX_FRAMES) {
+            host.problemAtValue("memory", "is too large for one host: at most " + FramePool.MAX_FRAMES
+                    + " pages of 4KiB (just under 4TiB), got " + size(totalFrames * PAGE_BYTES));
+        }
+        Long tlbEntries = host.integer("tlb-entries", 1, MAX_TLB_ENTRIES);
         Long maxBatchOps = host.integer("max-batch-ops", 1, Integer.MAX_VALUE);
         Long maxMmuUpdateEntries = host.integer("max-mmu-update-entries", 1, Integer.MAX_VALUE);
         if (tlbEntries != null && Long.bitCount(tlbEntries) != 1) {
