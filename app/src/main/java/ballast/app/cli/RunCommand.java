@@ -36,7 +36,8 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <p>Ctrl-C (SIGINT, or SIGTERM) stops the run cleanly: a shutdown hook asks the clock to make the
  * next tick the last one (sampled and audited), waits until the outputs are written with
- * {@code "interrupted": true}, and the JVM then exits with 130 (128 + SIGINT).
+ * {@code "interrupted": true}, and the JVM then exits with 130 (128 + SIGINT), for SIGTERM too; a
+ * signal that arrives after the last tick changes nothing (the run's own code: 0 when it ended ok).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a scenario; print a summary table and write DIR/summary.json, DIR/timeseries.csv, "
@@ -49,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
     private static final String SWEEP_CSV = "sweep.csv";
     /** The longest --barrier-timeout: a day (a longer one would overflow the timer and never fire). */
     static final long MAX_BARRIER_TIMEOUT_SECONDS = 86_400;
+
+    /** The exit code of the run, once its outputs are written: what the Ctrl-C hook exits with. */
+    private volatile Integer exitCode;
 
     /** Test hook: the control of the run in progress, so a test can stop it as Ctrl-C would. */
     static volatile RunControl current;
@@ -209,7 +213,8 @@ final class RunCommand implements Callable<Integer> {
                 err().println("ballast: the run never started: " + result.failure());
                 err().println("ballast: nothing was written; " + dir + " is as it was");
                 err().flush();
-                return Main.FAILED;
+                exitCode = result.interrupted() ? Main.INTERRUPTED : Main.FAILED;
+                return exitCode;
             }
             RunWriter.write(folder.staging(), scenario, result, false);
             report(folder.staging());
@@ -232,10 +237,8 @@ final class RunCommand implements Callable<Integer> {
             }
             out().flush();
             err().flush();
-            if (!result.ok()) {
-                return Main.FAILED;
-            }
-            return result.interrupted() ? Main.INTERRUPTED : Main.OK;
+            exitCode = !result.ok() ? Main.FAILED : result.interrupted() ? Main.INTERRUPTED : Main.OK;
+            return exitCode;
         } finally {
             current = null;
             outputsWritten.countDown();
@@ -286,6 +289,14 @@ final class RunCommand implements Callable<Integer> {
             outputsWritten.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        Integer code = exitCode;
+        if (code != null) {
+            // The JVM would exit with 128 + the signal (143 for SIGTERM), whatever the run came to:
+            // exit with the run's own code instead (130 when interrupted, 0 when it had already ended ok).
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
         }
     }
 

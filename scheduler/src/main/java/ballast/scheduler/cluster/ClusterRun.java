@@ -39,7 +39,11 @@ public final class ClusterRun {
             throws InterruptedException {
         CompletableFuture<RunResult> result = new CompletableFuture<>();
         // Leaving is quick: a host-node process that died must not hold the scheduler's shutdown for long.
+        // No JVM shutdown hooks: on Ctrl-C remoting must stay up until the clock has played the last
+        // tick and collected every host's final audit (Artery's own hook would cut the nodes off at
+        // once, and every node would look lost); the run terminates the system itself.
         Config config = ConfigFactory.parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
+                        + "pekko.jvm-shutdown-hooks = off\n"
                         + "pekko.coordinated-shutdown.phases.cluster-leave.timeout = 3s\n"
                         + "pekko.coordinated-shutdown.phases.cluster-exiting.timeout = 3s\n"
                         + "pekko.coordinated-shutdown.phases.cluster-exiting-done.timeout = 3s")
@@ -67,6 +71,12 @@ public final class ClusterRun {
 
         private record Settled() implements Command {
         }
+
+        /** Looks whether a stop (Ctrl-C) was asked for while waiting for the nodes. */
+        private record CheckStop() implements Command {
+        }
+
+        static final Duration STOP_POLL = Duration.ofMillis(200);
 
         static final Duration SETTLE = Duration.ofSeconds(2);
 
@@ -97,6 +107,7 @@ public final class ClusterRun {
             ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, Listed::new);
             context.getSystem().receptionist().tell(Receptionist.subscribe(NodeAgent.KEY, listings));
             timers.startSingleTimer(new JoinTimeout(), Duration.ofMillis((long) (scenario.cluster().joinSeconds() * 1000)));
+            timers.startTimerWithFixedDelay("stop", new CheckStop(), STOP_POLL);
         }
 
         @Override
@@ -106,6 +117,7 @@ public final class ClusterRun {
                     .onMessage(Introduced.class, this::onInfo)
                     .onMessage(JoinTimeout.class, t -> onTimeout())
                     .onMessage(Settled.class, t -> onSettled())
+                    .onMessage(CheckStop.class, t -> onCheckStop())
                     .build();
         }
 
@@ -134,6 +146,17 @@ public final class ClusterRun {
                 start();
             }
             return this;
+        }
+
+        private Behavior<Command> onCheckStop() {
+            if (started || !control.stopRequested()) {
+                return this;
+            }
+            control.finish();
+            result.complete(new RunResult(0, List.of(), List.of(), List.of(), List.of(), 0, List.of(),
+                    "interrupted while waiting for host-node processes to join the cluster of "
+                            + scenario.cluster().seedNode() + " (" + infos.size() + " joined)", true, 0, List.of()));
+            return Behaviors.stopped();
         }
 
         private Behavior<Command> onTimeout() {
