@@ -313,8 +313,8 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         TickSchedule.Generated generated = schedule.generate(os, tick, maxMmuUpdateEntries);
         GuestOs.Work work = generated.work();
         String traceError = os.takeTraceError();
-        if (traceError != null) {
-            getContext().getLog().error("{}: {}", os.settings().name(), traceError);
+        if (traceError != null) { // the replay cannot go on as the scenario says: the guest fails, and the run with it
+            throw new ballast.guest.workload.TraceLostException(traceError);
         }
         if (generated.pinRequested() > 0) {
             driver.tell(new BalloonDriver.Pinned(tick, work.pinned()));

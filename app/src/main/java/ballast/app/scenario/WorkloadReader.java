@@ -204,6 +204,13 @@ final class WorkloadReader {
                     + written + ", the first: " + scan.firstMalformed() + " (expected vpn,r or vpn,w)");
             return null;
         }
+        if (scan.outOfRange() > 0) {
+            problems.at(origin, path, scan.outOfRange() + " record(s) of " + format.configName() + " trace " + written
+                    + " address pages beyond the 48-bit address space a guest has (VPNs up to 0x"
+                    + Long.toHexString(ballast.abi.Ops.MAX_VPN) + "), the first: " + scan.firstOutOfRange()
+                    + "; remove them (e.g. the kernel's vsyscall page) or trace a user program");
+            return null;
+        }
         if (scan.records() == 0) {
             problems.at(origin, path, "no access records in " + written + where + ": is it a " + format.configName()
                     + " trace?" + (format == TraceFormat.LACKEY ? " (valgrind --tool=lackey --trace-mem=yes)" : " (vpn,r|w lines)"));

@@ -131,4 +131,23 @@ class TraceScenarioTest {
         assertThat(problems(file, "guests.g.workload.path=no-such.csv")).singleElement().asString()
                 .contains("guests.g.workload.path: trace file no-such.csv not found (" + Path.of("no-such.csv").toAbsolutePath());
     }
+
+    @Test
+    void recordsBeyondThe48BitAddressSpaceAreAProblemNotDroppedSilently(@TempDir Path dir) throws Exception {
+        Path file = scenario(dir, """
+                  c { host = h, memory = 1MiB, workload { type = trace, format = csv, path = "../traces/far.csv" } }
+                  l { host = h, memory = 1MiB, workload { type = trace, path = "../traces/far.lackey" } }
+                """);
+        Files.writeString(dir.resolve("traces/far.csv"), "1,w\n0x1000000000,r\n0xfffffffff,r\n0xffffffffffff,w\n");
+        Files.writeString(dir.resolve("traces/far.lackey"), "I  00001000,4\nI  ffffffffff600000,4\n");
+        Path far = dir.resolve("traces/far.csv").toAbsolutePath().normalize();
+        Path lackey = dir.resolve("traces/far.lackey").toAbsolutePath().normalize();
+        assertThat(problems(file)).containsExactly(
+                file + ":4: guests.c.workload.path: 2 record(s) of csv trace ../traces/far.csv address pages beyond the"
+                        + " 48-bit address space a guest has (VPNs up to 0xfffffffff), the first: " + far
+                        + ":2: 0x1000000000,r; remove them (e.g. the kernel's vsyscall page) or trace a user program",
+                file + ":5: guests.l.workload.path: 1 record(s) of lackey trace ../traces/far.lackey address pages beyond"
+                        + " the 48-bit address space a guest has (VPNs up to 0xfffffffff), the first: " + lackey
+                        + ":2: I  ffffffffff600000,4; remove them (e.g. the kernel's vsyscall page) or trace a user program");
+    }
 }

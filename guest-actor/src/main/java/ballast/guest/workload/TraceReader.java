@@ -13,7 +13,8 @@ import java.util.zip.GZIPInputStream;
  * Streams the access records of a trace file, one at a time, never holding more than its read
  * buffer: traces of hundreds of MB replay in constant memory. Parses bytes directly (no String
  * per line). A record whose page lies beyond the simulated 48-bit address space (e.g. the
- * kernel's vsyscall page) is skipped and counted. Owned by one guest, not thread-safe.
+ * kernel's vsyscall page) is skipped and counted (a scenario whose trace holds one is refused when
+ * it is read, see {@link TraceScan}). Owned by one guest, not thread-safe.
  */
 public final class TraceReader implements Closeable {
     private static final int BUFFER = 1 << 16;
@@ -34,6 +35,8 @@ public final class TraceReader implements Closeable {
     private long vpn;
     private boolean write;
     private long outOfRange;
+    /** "FILE:LINE: text" of the first record beyond the address space, or null. */
+    private String firstOutOfRange;
     /** Line number and text of the first malformed line of a csv trace, or 0. */
     private long firstMalformedLine;
     private String firstMalformedText;
@@ -58,7 +61,10 @@ public final class TraceReader implements Closeable {
         while (readLine()) {
             if (format == TraceFormat.LACKEY ? parseLackey() : parseCsv()) {
                 if (vpn > Ops.MAX_VPN) {
-                    outOfRange++;
+                    if (outOfRange++ == 0) {
+                        firstOutOfRange = path + ":" + lineNumber + ": "
+                                + new String(line, 0, Math.min(lineLength, 80), java.nio.charset.StandardCharsets.UTF_8);
+                    }
                     continue;
                 }
                 return true;
@@ -85,6 +91,11 @@ public final class TraceReader implements Closeable {
     /** Records skipped because their page is beyond the 48-bit address space. */
     public long outOfRange() {
         return outOfRange;
+    }
+
+    /** "FILE:LINE: text" of the first record beyond the 48-bit address space, or null. */
+    public String firstOutOfRange() {
+        return firstOutOfRange;
     }
 
     /** Malformed lines of a csv trace (lackey skips what it does not know, by definition). */

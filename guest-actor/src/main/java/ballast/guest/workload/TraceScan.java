@@ -15,9 +15,10 @@ import java.nio.file.Path;
  * @param outOfRange     records skipped: beyond the 48-bit address space
  * @param malformed      malformed lines (csv only)
  * @param firstMalformed "FILE:LINE: text" of the first malformed line, or null
+ * @param firstOutOfRange "FILE:LINE: text" of the first record beyond the address space, or null
  */
 public record TraceScan(long records, long writes, int distinctPages, long outOfRange, long malformed,
-                        String firstMalformed) {
+                        String firstMalformed, String firstOutOfRange) {
 
     public static TraceScan of(TraceFormat format, Path path) throws IOException {
         LongOpenHashSet pages = new LongOpenHashSet();
@@ -32,7 +33,7 @@ public record TraceScan(long records, long writes, int distinctPages, long outOf
                 pages.add(reader.vpn());
             }
             return new TraceScan(records, writes, pages.size(), reader.outOfRange(), reader.malformed(),
-                    reader.firstMalformed());
+                    reader.firstMalformed(), reader.firstOutOfRange());
         }
     }
 }

@@ -1,7 +1,8 @@
 package ballast.host.node;
 
 import ballast.guest.GuestVm;
-import java.util.function.Function;
+import ballast.guest.workload.TraceLostException;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
@@ -11,13 +12,14 @@ import org.apache.pekko.actor.typed.TypedActorContext;
 /**
  * Tells {@code owner} why a guest actor failed (the exception it threw, at its boot or later)
  * before its supervisor stops it, so that the fault names its cause: the termination the node
- * agent watches for says only that it stopped.
+ * agent watches for says only that it stopped. It also tells whether the guest lost its input (a
+ * trace that can no longer be read), which no restart can mend.
  */
 final class FailureWatch<T> extends BehaviorInterceptor<GuestVm.Command, GuestVm.Command> {
     private final ActorRef<T> owner;
-    private final Function<String, T> failed;
+    private final BiFunction<String, Boolean, T> failed;
 
-    FailureWatch(ActorRef<T> owner, Function<String, T> failed) {
+    FailureWatch(ActorRef<T> owner, BiFunction<String, Boolean, T> failed) {
         super(GuestVm.Command.class);
         this.owner = owner;
         this.failed = failed;
@@ -29,7 +31,7 @@ final class FailureWatch<T> extends BehaviorInterceptor<GuestVm.Command, GuestVm
         try {
             return target.start(ctx);
         } catch (RuntimeException | Error e) {
-            owner.tell(failed.apply(describe(e)));
+            owner.tell(failed.apply(describe(e), e instanceof TraceLostException));
             throw e;
         }
     }
@@ -40,7 +42,7 @@ final class FailureWatch<T> extends BehaviorInterceptor<GuestVm.Command, GuestVm
         try {
             return target.apply(ctx, msg);
         } catch (RuntimeException | Error e) {
-            owner.tell(failed.apply(describe(e)));
+            owner.tell(failed.apply(describe(e), e instanceof TraceLostException));
             throw e;
         }
     }
@@ -51,7 +53,7 @@ final class FailureWatch<T> extends BehaviorInterceptor<GuestVm.Command, GuestVm
         try {
             return target.apply(ctx, signal);
         } catch (RuntimeException | Error e) {
-            owner.tell(failed.apply(describe(e)));
+            owner.tell(failed.apply(describe(e), e instanceof TraceLostException));
             throw e;
         }
     }

@@ -131,7 +131,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     /** Why a guest actor failed ({@link FailureWatch}), just before it stops. */
-    private record GuestCrashed(String guest, int incarnation, String cause) implements Command,
+    private record GuestCrashed(String guest, int incarnation, String cause, boolean inputLost) implements Command,
             org.apache.pekko.actor.NoSerializationVerificationNeeded {
     }
 
@@ -172,6 +172,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(60);
     /** Why the current incarnation of a guest failed, until its termination is handled. */
     private final Map<String, String> crashCauses = new HashMap<>();
+    /** Guests whose input (a trace) can no longer be read: never restarted, and their failure fails the run. */
+    private final Set<String> inputLost = new HashSet<>();
     /** Restarts of each guest in this run. */
     private final Map<String, Integer> restartCounts = new HashMap<>();
     /**
@@ -234,6 +236,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         restartFailedGuests = start.restartFailedGuests();
         restartCounts.clear();
         crashCauses.clear();
+        inputLost.clear();
         List<HostRef> started = new ArrayList<>();
         for (HostSettings host : start.hosts()) {
             ActorRef<ToHypervisor> ref = getContext().spawn(Hypervisor.create(host),
@@ -269,7 +272,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         leaving.remove(guest.name()); // the incarnation that left (if any) is an older one from now on
         int incarnation = incarnations.merge(guest.name(), 1, Integer::sum) - 1;
         behavior = Behaviors.intercept(() -> new FailureWatch<>(getContext().getSelf(),
-                cause -> new GuestCrashed(guest.name(), incarnation, cause)), behavior);
+                (cause, inputLost) -> new GuestCrashed(guest.name(), incarnation, cause, inputLost)), behavior);
         behavior = Behaviors.supervise(behavior).onFailure(SupervisorStrategy.stop().withLoggingEnabled(false));
         if (watchBoot) {
             behavior = Behaviors.intercept(() -> new BootWatch<>(getContext().getSelf(),
@@ -313,9 +316,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         String cause = crashCauses.remove(t.guest());
         cause = cause == null ? "guest actor stopped (failure)" : "guest actor failed: " + cause;
         int restarts = restartCounts.getOrDefault(t.guest(), 0);
-        boolean restart = restartFailedGuests && restarts < MAX_RESTARTS;
+        boolean lost = inputLost.remove(t.guest());
+        boolean restart = restartFailedGuests && restarts < MAX_RESTARTS && !lost;
         hosts.get(guest.host()).tell(new GuestGone(guest.index(), restart));
-        if (restart) {
+        if (lost) {
+            manager.tell(new GuestFault(guest.name(), cause, "stopped: its input can no longer be read; its memory"
+                    + " was released", true));
+        } else if (restart) {
             restartCounts.put(t.guest(), restarts + 1);
             manager.tell(new GuestFault(guest.name(), cause, "restarted from a fresh boot (restart " + (restarts + 1)
                     + " of at most " + MAX_RESTARTS + "); its memory was released"));
@@ -337,6 +344,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private Behavior<Command> onGuestCrashed(GuestCrashed crashed) {
         if (incarnations.getOrDefault(crashed.guest(), 0) - 1 == crashed.incarnation()) {
             crashCauses.put(crashed.guest(), crashed.cause());
+            if (crashed.inputLost()) {
+                inputLost.add(crashed.guest());
+            }
         }
         return this;
     }
