@@ -24,14 +24,42 @@ public record RunData(Path dir, JsonNode summary, SeriesTable guests, SeriesTabl
         if (!Files.isRegularFile(summaryFile)) {
             throw new NoSuchFileException(summaryFile.toString(), null, "no summary.json: not a run directory");
         }
-        JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
+        JsonNode summary = part(summaryFile, () -> new ObjectMapper().readTree(summaryFile.toFile()));
+        if (!summary.isObject()) {
+            throw new IOException(summaryFile + ": not a run's summary (expected a JSON object)");
+        }
         Path guestsFile = dir.resolve("timeseries.csv");
         Path hostsFile = dir.resolve("hosts.csv");
         Path scenarioFile = dir.resolve("scenario.conf");
-        SeriesTable guests = Files.isRegularFile(guestsFile) ? SeriesTable.read(guestsFile, "guest", "host") : SeriesTable.empty();
-        SeriesTable hosts = Files.isRegularFile(hostsFile) ? SeriesTable.read(hostsFile, "host", null, HostFigures.TEXT) : SeriesTable.empty();
-        String scenario = Files.isRegularFile(scenarioFile) ? Files.readString(scenarioFile, StandardCharsets.UTF_8) : null;
+        SeriesTable guests = Files.isRegularFile(guestsFile)
+                ? part(guestsFile, () -> SeriesTable.read(guestsFile, "guest", "host")) : SeriesTable.empty();
+        SeriesTable hosts = Files.isRegularFile(hostsFile)
+                ? part(hostsFile, () -> SeriesTable.read(hostsFile, "host", null, HostFigures.TEXT)) : SeriesTable.empty();
+        String scenario = Files.isRegularFile(scenarioFile)
+                ? part(scenarioFile, () -> Files.readString(scenarioFile, StandardCharsets.UTF_8)) : null;
         return new RunData(dir, summary, guests, hosts, scenario);
+    }
+
+    /** Reading one file of the run. */
+    private interface Part<T> {
+        T read() throws IOException;
+    }
+
+    /** Reads one file; whatever goes wrong is reported as an IOException that names the file. */
+    private static <T> T part(Path file, Part<T> part) throws IOException {
+        try {
+            return part.read();
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IOException io && String.valueOf(e.getMessage()).startsWith(file.toString())) {
+                throw io; // already names the file (and the line)
+            }
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+                message = json.getOriginalMessage() + (json.getLocation() == null ? ""
+                        : " (line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")");
+            }
+            throw new IOException(file + ": cannot be read: " + message.lines().findFirst().orElse(""), e);
+        }
     }
 
     /** The summary's entry for host {@code name}, or null. */

@@ -297,17 +297,28 @@ final class Entry {
         return pages(key);
     }
 
+    /** The longest duration a scenario may give: a day short of what a long of nanoseconds holds (about 292 years). */
+    static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE).minusDays(1).withNanos(0);
+
     Duration duration(String key) {
         Found f = find(key);
         if (f == null) {
             return null;
         }
+        Duration d;
         try {
-            return asConfig(f).getDuration("v");
+            d = asConfig(f).getDuration("v");
         } catch (ConfigException e) {
             problem(f, "expected a duration such as 100ms, got " + show(f.value()));
             return null;
         }
+        if (d.compareTo(MAX_DURATION) > 0 || d.compareTo(MAX_DURATION.negated()) < 0) {
+            // the library caps what does not fit in a long of nanoseconds: say so instead of running the cap
+            problem(f, "is too large: at most " + MAX_DURATION.toDays() + "d (the most nanoseconds a long holds),"
+                    + " got " + show(f.value()));
+            return null;
+        }
+        return d;
     }
 
     /** A duration that must be greater than zero. */

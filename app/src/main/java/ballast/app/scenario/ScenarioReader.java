@@ -107,8 +107,10 @@ final class ScenarioReader {
         if (run != null) {
             workloads.checkBatchSizes(hosts, guests, seconds(run.tick()));
         }
-        List<EventReader.Draft> events = run == null ? null
-                : new EventReader(problems, workloads, guestHosts, reclaimReader).read(top, run, hosts, instances);
+        // Events are read even when the scenario block has problems (every problem at once); their
+        // times are then checked against no run at all, and they are not used.
+        List<EventReader.Draft> events = new EventReader(problems, workloads, guestHosts, reclaimReader)
+                .read(top, run != null ? run : RunReader.Run.UNBOUNDED, hosts, instances);
         sweep.readSweep(top);
 
         if (!problems.isEmpty() || run == null || costs == null || cluster == null || events == null) {

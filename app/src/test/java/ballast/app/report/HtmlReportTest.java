@@ -95,4 +95,21 @@ class HtmlReportTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("summary.json").contains("not a run directory");
     }
+
+    @Test
+    void reportOfADamagedSummaryNamesTheFile(@TempDir Path broken) throws Exception {
+        Files.writeString(broken.resolve("summary.json"), "{ \"scenario\": ");
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = ballast.app.cli.Main.execute(new String[] {"report", broken.toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(broken.resolve("summary.json") + ": cannot be read: ")
+                .doesNotContain("Exception", "\tat ");
+        Files.writeString(broken.resolve("summary.json"), "[1, 2]");
+        err = new java.io.StringWriter();
+        code = ballast.app.cli.Main.execute(new String[] {"report", broken.toString()},
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(broken.resolve("summary.json") + ": not a run's summary");
+    }
 }

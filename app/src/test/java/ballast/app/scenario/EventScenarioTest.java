@@ -216,6 +216,16 @@ class EventScenarioTest {
                 .containsExactly(tuple("--set", "events[0].stop"));
     }
 
+    @Test
+    void badEventsAreReportedWithAProblemOfTheScenarioBlockEveryProblemAtOnce() throws Exception {
+        Path file = write("both.conf", BASE + """
+                scenario.tick = 0ms
+                events = [ { at = 1s, stop = vm-7 } ]
+                """);
+        assertThat(problems(file)).extracting(Problem::line, Problem::path).containsExactly(
+                tuple(10, "scenario.tick"), tuple(11, "events[0].stop"));
+    }
+
     private Scenario load(String text) throws Exception {
         return ScenarioLoader.load(write("s.conf", text), List.of(), null);
     }

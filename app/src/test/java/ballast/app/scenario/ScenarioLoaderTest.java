@@ -127,6 +127,25 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aTickLongerThanTheDefaultSampleEveryRoundsItUpToOneTick() throws Exception {
+        Path file = writeMain();
+        Scenario s = ScenarioLoader.load(file, List.of("scenario.tick=2s", "scenario.sample-every=1s"), null);
+        assertThat(s.sampleEveryTicks()).isEqualTo(1);
+        assertThat(problems(file, List.of("scenario.sample-every=0s"))).extracting(Problem::path)
+                .containsExactly("scenario.sample-every");
+    }
+
+    @Test
+    void aDurationTooLargeForALongOfNanosecondsIsAProblemNotCappedSilently() throws Exception {
+        Path file = writeMain();
+        assertThat(problems(file, List.of("scenario.duration=1e30d"))).extracting(Problem::path, Problem::message)
+                .containsExactly(tuple("scenario.duration", "is too large: at most 106750d (the most nanoseconds a long"
+                        + " holds), got 1e30d"));
+        assertThat(ScenarioLoader.load(file, List.of("scenario.duration=100000d"), null).ticks())
+                .isEqualTo(100_000L * 86_400 * 4);
+    }
+
+    @Test
     void aMemoryThatIsNotAWholeNumberOfPagesIsAProblemNotRoundedDown() throws Exception {
         Path file = writeMain();
         assertThat(problems(file, List.of("hosts.host-a.memory=1GB", "guests.db.memory=100001KiB", "guests.batch.memory=5000")))
