@@ -26,8 +26,10 @@ import org.jfree.svg.ViewBox;
 
 /**
  * Draws a {@link ChartPlan.Chart} with JFreeChart: as an SVG element for the HTML page (JFreeSVG)
- * and as a PNG file. Lines over simulated seconds, one colour per line from a fixed palette,
- * thresholds as dashed horizontal markers. Runs headless.
+ * and as PNG and SVG files. Lines over simulated seconds, one colour per line from a fixed palette
+ * (a line lying on an earlier one dashed, and its legend saying so; short series with a shape at
+ * each sample), thresholds as dashed horizontal markers whose labels take turns when close. Runs
+ * headless.
  */
 final class ChartRenderer {
     static final int WIDTH = 720;
@@ -36,6 +38,10 @@ final class ChartRenderer {
     private static final Color[] PALETTE = {
         new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759), new Color(0x76b7b2), new Color(0x59a14f),
         new Color(0xedc948), new Color(0xb07aa1), new Color(0xff9da7), new Color(0x9c755f), new Color(0xbab0ac)};
+    /** Lines with at most this many samples show a shape at each. */
+    static final int FEW_POINTS = 40;
+    /** Share of a chart's height under which two markers' labels, or two lines, are too close to tell apart. */
+    static final double CLOSE = 0.06;
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
@@ -52,7 +58,7 @@ final class ChartRenderer {
     static JFreeChart chart(ChartPlan.Chart spec) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (ChartPlan.Line line : spec.lines()) {
-            XYSeries series = new XYSeries(line.label(), false, true);
+            XYSeries series = new XYSeries(legend(spec, line), false, true);
             for (int i = 0; i < line.x().length; i++) {
                 series.add(line.x()[i], line.y()[i], false);
             }
@@ -69,23 +75,43 @@ final class ChartRenderer {
         y.setNumberFormatOverride(new Compact());
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         renderer.setDrawSeriesLineAsPath(true); // one SVG path per line, not one element per segment
+        int[] hiddenBy = hiddenBy(spec.lines());
         for (int i = 0; i < spec.lines().size(); i++) {
             renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-            renderer.setSeriesStroke(i, new BasicStroke(i < PALETTE.length ? 2.0f : 1.2f));
+            float width = i < PALETTE.length ? 2.0f : 1.2f;
+            if (hiddenBy[i] >= 0) {
+                // drawn over a line it would hide: dashed, so that both colours show
+                float dash = 5f + 3f * (i % 3);
+                renderer.setSeriesStroke(i, new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f,
+                        new float[] {dash, dash}, dash * (i % 2)));
+            } else {
+                renderer.setSeriesStroke(i, new BasicStroke(width));
+            }
+            if (spec.lines().get(i).x().length <= FEW_POINTS) {
+                renderer.setSeriesShapesVisible(i, true); // a handful of samples: each one shown
+            }
         }
         XYPlot plot = new XYPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));
         plot.setOutlinePaint(new Color(0xbbbbbb));
-        for (ChartPlan.Marker m : spec.markers()) {
+        double[] range = yRange(spec);
+        int[] places = labelPlaces(spec.markers(), range[1] - range[0]);
+        for (int i = 0; i < spec.markers().size(); i++) {
+            ChartPlan.Marker m = spec.markers().get(i);
             ValueMarker marker = new ValueMarker(m.y(), new Color(0xc0392b),
                     new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
             marker.setLabel(m.label());
             marker.setLabelFont(TICK);
             marker.setLabelPaint(new Color(0xc0392b));
-            marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-            marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            // close markers take turns: above on the left, above on the right, below on the left, below on the right
+            boolean right = places[i] % 2 == 1;
+            boolean below = places[i] >= 2;
+            marker.setLabelAnchor(below ? (right ? RectangleAnchor.BOTTOM_RIGHT : RectangleAnchor.BOTTOM_LEFT)
+                    : (right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT));
+            marker.setLabelTextAnchor(below ? (right ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT)
+                    : (right ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT));
             plot.addRangeMarker(marker);
         }
         for (ChartPlan.Moment m : spec.moments()) {
@@ -98,23 +124,9 @@ final class ChartRenderer {
             moment.setLabelTextAnchor(TextAnchor.TOP_LEFT);
             plot.addDomainMarker(moment);
         }
-        // Markers do not widen the axis by themselves: make room for those that must be seen, and
-        // for the others when the lines come within a fifth of them.
-        double top = 0;
-        for (ChartPlan.Line line : spec.lines()) {
-            for (double v : line.y()) {
-                top = Math.max(top, v);
-            }
-        }
-        double wanted = top;
-        for (ChartPlan.Marker m : spec.markers()) {
-            if (m.widen() || top >= 0.2 * m.y()) {
-                wanted = Math.max(wanted, m.y());
-            }
-        }
-        if (wanted > top) {
-            y.setRange(0, wanted * 1.1);
-        } else if (top == 0) {
+        if (range[1] > range[2]) {
+            y.setRange(Math.min(0, range[0]), range[1] * 1.1);
+        } else if (range[2] == 0 && range[0] == 0) {
             y.setRange(0, 1); // all zero: a plain axis, not one of rounding noise
         }
         JFreeChart chart = new JFreeChart(null, TITLE, plot, spec.lines().size() > 1);
@@ -129,6 +141,102 @@ final class ChartRenderer {
             legend.setBackgroundPaint((Paint) Color.WHITE);
         }
         return chart;
+    }
+
+    /**
+     * The y axis's bottom, its top as wanted (making room for the markers that must be seen, and for
+     * the others when the lines come within a fifth of them: markers do not widen the axis by
+     * themselves), and the lines' own top.
+     */
+    static double[] yRange(ChartPlan.Chart spec) {
+        double top = 0;
+        double bottom = 0;
+        for (ChartPlan.Line line : spec.lines()) {
+            for (double v : line.y()) {
+                top = Math.max(top, v);
+                bottom = Math.min(bottom, v);
+            }
+        }
+        double wanted = top;
+        for (ChartPlan.Marker m : spec.markers()) {
+            if (m.widen() || top >= 0.2 * m.y()) {
+                wanted = Math.max(wanted, m.y());
+            }
+        }
+        return new double[] {bottom, wanted, top};
+    }
+
+    /**
+     * Where each marker's label goes (0 above left, 1 above right, 2 below left, 3 below right): a
+     * marker within {@link #CLOSE} of the axis's height of the one below it takes the next place, so
+     * that the labels of close thresholds do not print over each other.
+     */
+    static int[] labelPlaces(java.util.List<ChartPlan.Marker> markers, double height) {
+        Integer[] order = new Integer[markers.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> markers.get(i).y()));
+        int[] places = new int[markers.size()];
+        for (int k = 1; k < order.length; k++) {
+            double gap = markers.get(order[k]).y() - markers.get(order[k - 1]).y();
+            boolean close = height <= 0 || gap < CLOSE * height;
+            places[order[k]] = close ? (places[order[k - 1]] + 1) % 4 : 0;
+        }
+        return places;
+    }
+
+    /**
+     * For each line, the earlier line it would hide (drawn within {@link #CLOSE} / 4 of the chart's
+     * height of it at every point), or -1.
+     */
+    static int[] hiddenBy(java.util.List<ChartPlan.Line> lines) {
+        double low = 0;
+        double high = 0;
+        for (ChartPlan.Line l : lines) {
+            for (double v : l.y()) {
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+        }
+        double tolerance = (high - low) * CLOSE / 4;
+        int[] out = new int[lines.size()];
+        java.util.Arrays.fill(out, -1);
+        for (int i = 1; i < lines.size(); i++) {
+            for (int j = 0; j < i && out[i] < 0; j++) {
+                if (overlaps(lines.get(i), lines.get(j), tolerance)) {
+                    out[i] = j;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean overlaps(ChartPlan.Line a, ChartPlan.Line b, double tolerance) {
+        if (!java.util.Arrays.equals(a.x(), b.x())) {
+            return false;
+        }
+        for (int k = 0; k < a.y().length; k++) {
+            if (Math.abs(a.y()[k] - b.y()[k]) > tolerance) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A line's legend entry; one that lies on an earlier line says so ("x (on y)"). */
+    static String legend(ChartPlan.Chart spec, ChartPlan.Line line) {
+        int i = spec.lines().indexOf(line);
+        int under = hiddenBy(spec.lines())[i];
+        return under < 0 ? line.legend() : line.legend() + " (on " + spec.lines().get(under).legend() + ")";
+    }
+
+    /** A value as short plain text (1, 0.75, 2.5E-4 stays readable): for notes such as "constant: 1". */
+    static String plain(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     /** The chart as an inline {@code <svg>} element that scales with its container. */
