@@ -28,7 +28,8 @@ import org.jfree.svg.ViewBox;
  * Draws a {@link ChartPlan.Chart} with JFreeChart: as an SVG element for the HTML page (JFreeSVG)
  * and as PNG and SVG files. Lines over simulated seconds, one colour per line from a fixed palette
  * (a line lying on an earlier one dashed, and its legend saying so; short series with a shape at
- * each sample), thresholds as dashed horizontal markers whose labels take turns when close. Runs
+ * each sample), thresholds as dashed horizontal markers (close ones labelled together), timed
+ * events as dotted vertical lines whose labels move down a row rather than overlap. Runs
  * headless.
  */
 final class ChartRenderer {
@@ -42,6 +43,8 @@ final class ChartRenderer {
     static final int FEW_POINTS = 40;
     /** Share of a chart's height under which two markers' labels, or two lines, are too close to tell apart. */
     static final double CLOSE = 0.06;
+    /** Pixels between two rows of moment labels. */
+    private static final int MOMENT_ROW = 15;
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
@@ -92,29 +95,35 @@ final class ChartRenderer {
             }
         }
         XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD); // later (dashed) lines on top
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));
         plot.setOutlinePaint(new Color(0xbbbbbb));
         double[] range = yRange(spec);
-        int[] places = labelPlaces(spec.markers(), range[1] - range[0]);
+        String[] labels = markerLabels(spec.markers(), range[1] - range[0]);
         for (int i = 0; i < spec.markers().size(); i++) {
             ChartPlan.Marker m = spec.markers().get(i);
             ValueMarker marker = new ValueMarker(m.y(), new Color(0xc0392b),
                     new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
-            marker.setLabel(m.label());
-            marker.setLabelFont(TICK);
-            marker.setLabelPaint(new Color(0xc0392b));
-            // close markers take turns: above on the left, above on the right, below on the left, below on the right
-            boolean right = places[i] % 2 == 1;
-            boolean below = places[i] >= 2;
-            marker.setLabelAnchor(below ? (right ? RectangleAnchor.BOTTOM_RIGHT : RectangleAnchor.BOTTOM_LEFT)
-                    : (right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT));
-            marker.setLabelTextAnchor(below ? (right ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT)
-                    : (right ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT));
+            if (!labels[i].isEmpty()) {
+                marker.setLabel(labels[i]);
+                marker.setLabelFont(TICK);
+                marker.setLabelPaint(new Color(0xc0392b));
+                marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+                marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            }
             plot.addRangeMarker(marker);
         }
-        for (ChartPlan.Moment m : spec.moments()) {
+        double xMax = 0;
+        for (ChartPlan.Line line : spec.lines()) {
+            for (double v : line.x()) {
+                xMax = Math.max(xMax, v);
+            }
+        }
+        int[] rows = momentRows(spec.moments(), xMax);
+        for (int i = 0; i < spec.moments().size(); i++) {
+            ChartPlan.Moment m = spec.moments().get(i);
             ValueMarker moment = new ValueMarker(m.seconds(), new Color(0x777777),
                     new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {2f, 3f}, 0f));
             moment.setLabel(m.label());
@@ -122,6 +131,7 @@ final class ChartRenderer {
             moment.setLabelPaint(new Color(0x555555));
             moment.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
             moment.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            moment.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(3 + MOMENT_ROW * rows[i], 3, 3, 3));
             plot.addDomainMarker(moment);
         }
         if (range[1] > range[2]) {
@@ -167,23 +177,61 @@ final class ChartRenderer {
     }
 
     /**
-     * Where each marker's label goes (0 above left, 1 above right, 2 below left, 3 below right): a
-     * marker within {@link #CLOSE} of the axis's height of the one below it takes the next place, so
-     * that the labels of close thresholds do not print over each other.
+     * Each marker's label: markers within {@link #CLOSE} of the axis's height of each other form a
+     * group, labelled once above its top marker with every name from the top down ("high / soft /
+     * hard / low"), so that the labels of close thresholds never print over each other; the other
+     * markers of the group get "".
      */
-    static int[] labelPlaces(java.util.List<ChartPlan.Marker> markers, double height) {
+    static String[] markerLabels(java.util.List<ChartPlan.Marker> markers, double height) {
         Integer[] order = new Integer[markers.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> markers.get(i).y()));
-        int[] places = new int[markers.size()];
-        for (int k = 1; k < order.length; k++) {
-            double gap = markers.get(order[k]).y() - markers.get(order[k - 1]).y();
-            boolean close = height <= 0 || gap < CLOSE * height;
-            places[order[k]] = close ? (places[order[k - 1]] + 1) % 4 : 0;
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> -markers.get(i).y()));
+        String[] labels = new String[markers.size()];
+        java.util.Arrays.fill(labels, "");
+        int top = -1; // the marker that carries its group's label
+        for (int k = 0; k < order.length; k++) {
+            int i = order[k];
+            boolean close = k > 0 && (height <= 0 || markers.get(order[k - 1]).y() - markers.get(i).y() < CLOSE * height);
+            if (close) {
+                labels[top] += " / " + markers.get(i).label();
+            } else {
+                top = i;
+                labels[i] = markers.get(i).label();
+            }
         }
-        return places;
+        return labels;
+    }
+
+    /**
+     * The row of each moment's label (0 at the top of the plot, then lower): a label that would run
+     * into the one before it in a row goes to the next row. Widths are estimated from the text.
+     */
+    static int[] momentRows(java.util.List<ChartPlan.Moment> moments, double xMax) {
+        int[] rows = new int[moments.size()];
+        double secondsPerPixel = xMax > 0 ? xMax / (WIDTH - 90.0) : 1;
+        java.util.List<Double> rowEnds = new java.util.ArrayList<>();
+        Integer[] order = new Integer[moments.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> moments.get(i).seconds()));
+        for (int i : order) {
+            double start = moments.get(i).seconds();
+            double end = start + (moments.get(i).label().length() * 6.5 + 8) * secondsPerPixel;
+            int row = 0;
+            while (row < rowEnds.size() && rowEnds.get(row) > start) {
+                row++;
+            }
+            if (row == rowEnds.size()) {
+                rowEnds.add(end);
+            } else {
+                rowEnds.set(row, end);
+            }
+            rows[i] = row;
+        }
+        return rows;
     }
 
     /**
