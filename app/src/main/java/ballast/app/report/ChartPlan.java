@@ -337,8 +337,8 @@ public final class ChartPlan {
     }
 
     /**
-     * Whether a host reclaims, from its {@code policy} in summary.json ({@code off}, or {@code none}
-     * in older runs, when it does not); a host the summary does not describe is taken to.
+     * Whether a host reclaims, from its {@code policy} in summary.json ({@code off} when it does
+     * not); a host the summary does not describe is taken to.
      */
     static boolean reclaims(RunData run, String hostName) {
         com.fasterxml.jackson.databind.JsonNode h = run.host(hostName);

@@ -92,9 +92,12 @@ public final class HostFigures {
         return BY_NAME.get(name);
     }
 
-    /** Whether a host's {@code policy} figure says it reclaims ({@code off} or {@code none}: it does not). */
+    /**
+     * Whether a host's {@code policy} figure says it reclaims: any policy but {@code off} (the
+     * policy {@code none} keeps the current allocation on a host that does reclaim).
+     */
     public static boolean reclaims(String policy) {
-        return policy != null && !policy.equals("off") && !policy.equals("none");
+        return policy != null && !policy.equals("off");
     }
 
     /** Seconds to the millisecond, so that sums of tick lengths print as 12.3, not 12.299999999999999. */

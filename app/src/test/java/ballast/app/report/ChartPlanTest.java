@@ -140,7 +140,10 @@ class ChartPlanTest {
         assertThat(charts).doesNotContainKeys("compare-correct", "compare-balloonPages");
         assertThat(plan.omitted()).contains(new ChartPlan.Omitted("compare-correct", "correct, by guest", "constant: 1"),
                 new ChartPlan.Omitted("compare-balloonPages", "balloon, by guest", "zero throughout"));
-        // the host does not reclaim: its free memory has no thresholds
+        // the host does not reclaim (policy off; the policy none keeps allocations on a host that does): no thresholds
+        assertThat(HostFigures.reclaims("off")).isFalse();
+        assertThat(HostFigures.reclaims("none")).isTrue();
+        assertThat(HostFigures.reclaims("idle-tax")).isTrue();
         assertThat(charts.get("host-h-free").markers()).isEmpty();
         assertThat(charts.get("host-h-free").lines()).hasSize(1);
     }
