@@ -7,7 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
@@ -16,8 +16,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Shows how far a run has got, once it has lasted {@link #DEFAULT_DELAY} of wall time (short runs
- * stay silent). On a terminal: a progress bar on stderr (me.tongfei:progressbar) with the ticks
- * played, simulated seconds, ticks per wall second and an estimate of the time left. When stderr
+ * stay silent). On a terminal: a progress bar on stderr (me.tongfei:progressbar, our own line:
+ * {@link #bar}) with the ticks played, ticks per wall second since the run started, an estimate of
+ * the time left and the simulated seconds, fitted to the terminal's width. When stderr
  * is not a terminal (a log file, CI): one plain line every {@link #LINE_EVERY}. With
  * {@code --quiet}: nothing.
  *
@@ -126,7 +127,6 @@ final class Progress implements AutoCloseable {
                         bar = newBar(start);
                     }
                     bar.stepTo(ticks);
-                    bar.setExtraMessage(simulated(ticks));
                 }
             } else if (now >= nextLine) {
                 lines.println(line(name, ticks, totalTicks, tickSeconds, (now - start) / 1e9));
@@ -139,23 +139,61 @@ final class Progress implements AutoCloseable {
     private ProgressBar newBar(long startNanos) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         return new ProgressBarBuilder()
-                .setTaskName(name.length() > 20 ? name.substring(0, 19) + "~" : name)
+                .setTaskName(name)
                 .setInitialMax(totalTicks)
-                .setUnit(" ticks", 1)
-                .showSpeed(new java.text.DecimalFormat("#,##0.0"))
-                .setSpeedUnit(ChronoUnit.SECONDS)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis((int) POLL_MILLIS)
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(terminal))
                 .startsFrom(0, elapsed)
-                .setEtaFunction(state -> eta(state.getCurrent(), state.getMax(),
-                        state.getTotalElapsed().toNanos() / 1e9))
+                // the whole line is drawn here: its rate and time left over the time since the run started
+                .setRenderer((state, width) -> bar(name, state.getCurrent(), state.getMax(), tickSeconds,
+                        state.getTotalElapsed().toNanos() / 1e9, width))
                 .build();
     }
 
-    /** The bar's extra message: simulated seconds so far, kept short for 80-column terminals. */
-    private String simulated(long ticks) {
-        return String.format(Locale.ROOT, " sim %.1f/%.1f s", ticks * tickSeconds, totalTicks * tickSeconds);
+    /** The narrowest bar drawn between the brackets; pieces of the line are dropped before it gets narrower. */
+    static final int MIN_BAR = 10;
+    private static final int MAX_BAR = 40;
+    private static final int MAX_NAME = 16;
+
+    /**
+     * The progress bar's line for a terminal {@code width} columns wide, at most {@code width - 1}
+     * characters long (a line as wide as the terminal wraps in some): the run's name, the share
+     * done, the bar, the ticks, the ticks per wall second since the run started, the time left and
+     * the simulated seconds. When they do not all fit beside a bar of {@link #MIN_BAR}, the
+     * simulated seconds go first, then the time left, then the rate.
+     */
+    static String bar(String name, long ticks, long total, double tickSeconds, double wallSeconds, int width) {
+        int room = Math.max(width, 40) - 1;
+        String shown = name.length() > MAX_NAME ? name.substring(0, MAX_NAME - 1) + "~" : name;
+        double done = total <= 0 ? 1 : Math.min(1, (double) ticks / total);
+        String head = String.format(Locale.ROOT, "%s %3d%% ", shown, (int) Math.floor(done * 100));
+        String count = String.format(Locale.ROOT, " %d/%d ticks", ticks, total);
+        double rate = wallSeconds > 0 ? ticks / wallSeconds : 0;
+        List<String> optional = new java.util.ArrayList<>(List.of(
+                String.format(Locale.ROOT, " %.1f ticks/s", rate),
+                " " + eta(ticks, total, wallSeconds).map(d -> clock(d) + " left").orElse("--:-- left"),
+                String.format(Locale.ROOT, " sim %.1f s", ticks * tickSeconds)));
+        String tail = count + String.join("", optional);
+        while (room - head.length() - 2 - tail.length() < MIN_BAR && !optional.isEmpty()) {
+            optional.remove(optional.size() - 1);
+            tail = count + String.join("", optional);
+        }
+        int barWidth = Math.max(1, Math.min(MAX_BAR, room - head.length() - 2 - tail.length()));
+        int filled = (int) Math.floor(done * barWidth);
+        StringBuilder line = new StringBuilder(room).append(head).append('[');
+        for (int i = 0; i < barWidth; i++) {
+            line.append(i < filled ? '=' : i == filled ? '>' : ' ');
+        }
+        line.append(']').append(tail);
+        return line.length() > room ? line.substring(0, room) : line.toString();
+    }
+
+    /** A time left as m:ss, or h:mm:ss from an hour. */
+    static String clock(Duration d) {
+        long s = Math.max(0, Math.round(d.toMillis() / 1000.0));
+        return s < 3600 ? String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
     }
 
     /** Time left at the average pace so far; empty until a tick has been played. */
@@ -200,7 +238,6 @@ final class Progress implements AutoCloseable {
         synchronized (this) {
             if (bar != null) {
                 bar.stepTo(control.ticksDone());
-                bar.setExtraMessage(simulated(control.ticksDone()));
                 bar.close();
                 bar = null;
             }

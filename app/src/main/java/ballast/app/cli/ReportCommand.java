@@ -11,9 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ballast report DIR}: rebuilds DIR/report.html and DIR/charts/*.png from the run's files. */
+/** {@code ballast report DIR}: rebuilds DIR/report.html and DIR/charts/*.png and *.svg from the run's files. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Rebuild DIR/report.html and DIR/charts/*.png from DIR/summary.json, DIR/timeseries.csv, "
+        description = "Rebuild DIR/report.html and DIR/charts/*.png and *.svg from DIR/summary.json, DIR/timeseries.csv, "
                 + "DIR/hosts.csv and DIR/scenario.conf.")
 final class ReportCommand implements Callable<Integer> {
 

@@ -1,80 +1,116 @@
 package ballast.app.report;
 
+import static ballast.app.report.Figure.PAGES;
+import static ballast.app.report.Figure.bool;
+import static ballast.app.report.Figure.counter;
+import static ballast.app.report.Figure.level;
+import static ballast.app.report.Figure.ratio;
+import static ballast.app.report.Figure.setting;
+
 import ballast.abi.KernelEvent;
 import ballast.host.control.GuestStats;
 import ballast.host.cpu.CpuAccount;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The per-guest figures, in the order and under the names used by both {@code summary.json}
- * ({@code guests[]}) and {@code timeseries.csv}: one list, so the two can never disagree. A name
- * with a dot is a member of a group: {@code eventCounts.syscall} is {@code syscall} inside the
- * {@code eventCounts} object of {@code summary.json}, and a column of that name in the csv.
+ * ({@code guests[]}) and {@code timeseries.csv}: one list, so the two can never disagree. Each is
+ * declared once, with its kind, unit, title and meaning ({@link Figure}): the report's charts and
+ * the guest figures table of {@code docs/outputs.md} come from here. Adding a figure is one
+ * {@code all.add(...)} line below (then {@code FigureDocsTest} rewrites the docs table with
+ * {@code -Dballast.docs.update=true}). A name with a dot is a member of a group:
+ * {@code eventCounts.syscall} is {@code syscall} inside the {@code eventCounts} object of
+ * {@code summary.json}, and a column of that name in the csv.
  */
 public final class GuestFigures {
 
-
     public static final List<Figure<GuestStats>> ALL;
+    private static final Map<String, Figure<GuestStats>> BY_NAME = new LinkedHashMap<>();
 
     static {
-        List<Figure<GuestStats>> all = new ArrayList<>(List.of(
-                new Figure<GuestStats>("configuredPages", GuestStats::configuredPages),
-                new Figure<GuestStats>("allocatedPages", GuestStats::allocatedPages),
-                new Figure<GuestStats>("pagesTouched", GuestStats::pagesTouched),
-                new Figure<GuestStats>("accesses", GuestStats::accesses),
-                new Figure<GuestStats>("reads", GuestStats::reads),
-                new Figure<GuestStats>("writes", GuestStats::writes),
-                new Figure<GuestStats>("readsVerified", GuestStats::readsVerified),
-                new Figure<GuestStats>("readMismatches", GuestStats::readMismatches),
-                new Figure<GuestStats>("tlbHits", GuestStats::tlbHits),
-                new Figure<GuestStats>("tlbMisses", GuestStats::tlbMisses),
-                new Figure<GuestStats>("tlbFlushes", GuestStats::tlbFlushes),
-                new Figure<GuestStats>("hiddenFaults", GuestStats::hiddenFaults),
-                new Figure<GuestStats>("guestFaults", GuestStats::guestFaults),
-                new Figure<GuestStats>("traps", GuestStats::traps),
-                new Figure<GuestStats>("hypercalls", GuestStats::hypercalls),
-                new Figure<GuestStats>("mmuUpdateEntries", GuestStats::mmuUpdateEntries),
-                new Figure<GuestStats>("vmExits", GuestStats::vmExits),
-                new Figure<GuestStats>("refusedHypercalls", GuestStats::refusedHypercalls),
-                new Figure<GuestStats>("sharedPages", GuestStats::sharedPages),
-                new Figure<GuestStats>("cowBreaks", GuestStats::cowBreaks),
-                new Figure<GuestStats>("minPages", s -> s.reclaim().minPages()),
-                new Figure<GuestStats>("maxPages", s -> s.reclaim().maxPages()),
-                new Figure<GuestStats>("shares", s -> s.reclaim().shares()),
-                new Figure<GuestStats>("targetPages", s -> s.reclaim().targetPages()),
-                new Figure<GuestStats>("balloonPages", s -> s.reclaim().balloonPages()),
-                new Figure<GuestStats>("balloonTargetPages", s -> s.reclaim().balloonTargetPages()),
-                new Figure<GuestStats>("balloonPops", s -> s.reclaim().balloonPops()),
-                new Figure<GuestStats>("hostSwappedPages", s -> s.reclaim().hostSwappedPages()),
-                new Figure<GuestStats>("hostSwapOuts", s -> s.reclaim().hostSwapOuts()),
-                new Figure<GuestStats>("hostSwapIns", s -> s.reclaim().hostSwapIns()),
-                new Figure<GuestStats>("guestSwappedPages", s -> s.reclaim().guestSwappedPages()),
-                new Figure<GuestStats>("guestPageOuts", s -> s.reclaim().guestPageOuts()),
-                new Figure<GuestStats>("guestPageIns", s -> s.reclaim().guestPageIns()),
-                new Figure<GuestStats>("doublePagings", s -> s.reclaim().doublePagings()),
-                new Figure<GuestStats>("workingSetEstimatePages", s -> s.reclaim().workingSetEstimatePages()),
-                new Figure<GuestStats>("workingSetTruePages", s -> s.reclaim().workingSetTruePages()),
-                new Figure<GuestStats>("stalledTicks", s -> s.reclaim().stalledTicks()),
-                new Figure<GuestStats>("translations", GuestStats::translations),
-                new Figure<GuestStats>("translationCacheHits", GuestStats::translationCacheHits),
-                new Figure<GuestStats>("translationCacheEvictions", GuestStats::translationCacheEvictions),
-                new Figure<GuestStats>("silentFailures", GuestStats::silentFailures),
-                new Figure<GuestStats>("correct", GuestStats::correct),
-                new Figure<GuestStats>("nativeCycles", GuestStats::nativeCycles),
-                new Figure<GuestStats>("overheadCycles", GuestStats::overheadCycles),
-                new Figure<GuestStats>("overheadPercent", s -> Math.round(s.overheadPercent() * 100.0) / 100.0)));
+        List<Figure<GuestStats>> all = new ArrayList<>();
+        all.add(setting(level("configuredPages", PAGES, "configured memory", "Its configured memory (`memory`).", GuestStats::configuredPages)));
+        all.add(level("allocatedPages", PAGES, "allocated memory", "Its PPNs backed by a machine frame.", GuestStats::allocatedPages));
+        all.add(level("pagesTouched", PAGES, "pages touched", "Distinct pages its workload has touched.", GuestStats::pagesTouched));
+        all.add(counter("accesses", "accesses", "memory accesses", "Every simulated memory access, including the guest OS's first-touch fills.", GuestStats::accesses));
+        all.add(counter("reads", "reads", "reads", "Reads among the accesses.", GuestStats::reads));
+        all.add(counter("writes", "writes", "writes", "Writes among the accesses.", GuestStats::writes));
+        all.add(counter("readsVerified", "reads", "reads verified", "Reads whose content was checked against what the guest wrote.", GuestStats::readsVerified));
+        all.add(counter("readMismatches", "reads", "read mismatches", "Reads in ticks whose digest disagreed with the guest's own record.", GuestStats::readMismatches));
+        all.add(counter("tlbHits", "lookups", "TLB hits", "Translations found in the TLB.", GuestStats::tlbHits));
+        all.add(counter("tlbMisses", "lookups", "TLB misses", "Translations that walked the page tables.", GuestStats::tlbMisses));
+        all.add(counter("tlbFlushes", "flushes", "TLB flushes", "Whole-TLB flushes by process switches.", GuestStats::tlbFlushes));
+        all.add(counter("hiddenFaults", "faults", "hidden faults", "Shadow misses filled by the hypervisor; EPT violations for nested guests.", GuestStats::hiddenFaults));
+        all.add(counter("guestFaults", "faults", "guest page faults", "Accesses to unmapped pages.", GuestStats::guestFaults));
+        all.add(counter("traps", "traps", "traps", "Trapped guest instructions: privileged instructions and page-table writes of `full` guests, page faults bounced through Xen for `para` guests (hidden faults are counted on their own).", GuestStats::traps));
+        all.add(counter("hypercalls", "calls", "hypercalls", "Hypercalls made.", GuestStats::hypercalls));
+        all.add(counter("mmuUpdateEntries", "entries", "mmu_update entries", "Page-table entries sent in `mmu_update` batches.", GuestStats::mmuUpdateEntries));
+        all.add(counter("vmExits", "exits", "VM exits", "Every exit, including hidden faults and EPT violations.", GuestStats::vmExits));
+        all.add(counter("refusedHypercalls", "calls", "refused hypercalls", "Calls the hypervisor refused whole, changing nothing; in `summary.json` an object of counts by reason (only the reasons that occurred, such as `{\"FRAME_NOT_OWNED\": 2}`), in `timeseries.csv` the total.", GuestStats::refusedHypercalls));
+        all.add(level("sharedPages", PAGES, "shared memory", "Its PPNs mapped to a shared frame.", GuestStats::sharedPages));
+        all.add(counter("cowBreaks", "breaks", "copy-on-write breaks", "Its writes that broke copy-on-write.", GuestStats::cowBreaks));
+        all.add(setting(level("minPages", PAGES, "min", "Its `min` (0 on a host that does not reclaim).", s -> s.reclaim().minPages())));
+        all.add(setting(level("maxPages", PAGES, "max", "Its `memory`: the most it may be given.", s -> s.reclaim().maxPages())));
+        all.add(setting(level("shares", "shares", "shares", "Its shares (as configured, or the library default).", s -> s.reclaim().shares())));
+        all.add(level("targetPages", PAGES, "allocation target", "Its allocation target at the last rebalance (its `memory` on a host that does not reclaim).", s -> s.reclaim().targetPages()));
+        all.add(level("balloonPages", PAGES, "balloon", "PPNs in its balloon.", s -> s.reclaim().balloonPages()));
+        all.add(level("balloonTargetPages", PAGES, "balloon target", "The balloon size the hypervisor last asked for.", s -> s.reclaim().balloonTargetPages()));
+        all.add(counter("balloonPops", "pops", "balloon pops", "Times it touched a ballooned page: the balloon popped.", s -> s.reclaim().balloonPops()));
+        all.add(level("hostSwappedPages", PAGES, "in host swap", "Its PPNs in host swap.", s -> s.reclaim().hostSwappedPages()));
+        all.add(counter("hostSwapOuts", PAGES, "host swap-outs", "Its pages the host swapped out.", s -> s.reclaim().hostSwapOuts()));
+        all.add(counter("hostSwapIns", PAGES, "host swap-ins", "Its pages the host swapped back in.", s -> s.reclaim().hostSwapIns()));
+        all.add(level("guestSwappedPages", PAGES, "in guest swap", "Pages on its own virtual disk, paged out by its OS.", s -> s.reclaim().guestSwappedPages()));
+        all.add(counter("guestPageOuts", PAGES, "guest page-outs", "Pages its OS paged out.", s -> s.reclaim().guestPageOuts()));
+        all.add(counter("guestPageIns", PAGES, "guest page-ins", "Pages its OS paged back in.", s -> s.reclaim().guestPageIns()));
+        all.add(counter("doublePagings", PAGES, "double pagings", "Pages its OS paged out that the host had already swapped.", s -> s.reclaim().doublePagings()));
+        all.add(level("workingSetEstimatePages", PAGES, "working set estimate", "The hypervisor's sampled estimate of its working set.", s -> s.reclaim().workingSetEstimatePages()));
+        all.add(level("workingSetTruePages", PAGES, "true working set", "The distinct pages it really touched in the last complete sampling period: the truth the estimate is compared with.", s -> s.reclaim().workingSetTruePages()));
+        all.add(counter("stalledTicks", "ticks", "stalled ticks", "Ticks its accesses stalled in the low state.", s -> s.reclaim().stalledTicks()));
+        all.add(counter("translations", "blocks", "blocks translated", "Sensitive blocks translated: translation-cache misses.", GuestStats::translations));
+        all.add(counter("translationCacheHits", "blocks", "translation cache hits", "Sensitive blocks found already translated.", GuestStats::translationCacheHits));
+        all.add(counter("translationCacheEvictions", "blocks", "translation cache evictions", "Translations evicted from the translation cache.", GuestStats::translationCacheEvictions));
+        all.add(counter("silentFailures", "runs", "silent failures", "Runs of sensitive blocks without binary translation.", GuestStats::silentFailures));
+        all.add(bool("correct", "correct", "No silent failure and no read mismatch so far.", GuestStats::correct));
+        all.add(counter("nativeCycles", "cycles", "native cycles", "The same activity on bare metal, including the profile's `work-cycles`.", GuestStats::nativeCycles));
+        all.add(counter("overheadCycles", "cycles", "overhead cycles", "What virtualization adds.", GuestStats::overheadCycles));
+        all.add(ratio("overheadPercent", "%", "overhead", "`100 x overheadCycles / nativeCycles` so far, to two decimals; 0 without native cycles.", s -> Math.round(s.overheadPercent() * 100.0) / 100.0));
         for (KernelEvent kind : KernelEvent.ALL) {
-            all.add(new Figure<GuestStats>("eventCounts." + kind.figureName(), s -> s.eventCounts()[kind.ordinal()]));
+            all.add(counter("eventCounts." + kind.figureName(), "events", words(kind.figureName()) + " events",
+                    "Kernel events of kind `" + kind.figureName() + "` (identical in every mode for the same activity).",
+                    s -> s.eventCounts()[kind.ordinal()]));
         }
         for (int i = 0; i < CpuAccount.OVERHEAD_KINDS.size(); i++) {
             int index = i;
-            all.add(new Figure<GuestStats>("overheadCyclesByEvent." + CpuAccount.OVERHEAD_KINDS.get(i),
+            String kind = CpuAccount.OVERHEAD_KINDS.get(i);
+            all.add(counter("overheadCyclesByEvent." + kind, "cycles", "overhead cycles: " + words(kind),
+                    "Overhead cycles spent on `" + kind + "`; the kinds add up to `overheadCycles`.",
                     s -> s.overheadCyclesByEvent()[index]));
         }
         ALL = List.copyOf(all);
+        ALL.forEach(f -> BY_NAME.put(f.name(), f));
     }
 
     private GuestFigures() {
+    }
+
+    /** An event kind's name in words: {@code ptWrite} is "page-table write". */
+    static String words(String kind) {
+        return switch (kind) {
+            case "syscall" -> "system call";
+            case "ptWrite" -> "page-table write";
+            case "tlbFlush" -> "TLB flush";
+            case "tlbMiss" -> "TLB miss";
+            case "ioAccess" -> "I/O access";
+            case "interruptMask" -> "interrupt masking";
+            default -> kind.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** The figure of that name (a column of timeseries.csv), or null when none is declared. */
+    public static Figure<GuestStats> named(String name) {
+        return BY_NAME.get(name);
     }
 }

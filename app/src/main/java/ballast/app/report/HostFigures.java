@@ -1,8 +1,18 @@
 package ballast.app.report;
 
+import static ballast.app.report.Figure.PAGES;
+import static ballast.app.report.Figure.counter;
+import static ballast.app.report.Figure.level;
+import static ballast.app.report.Figure.ratio;
+import static ballast.app.report.Figure.setting;
+import static ballast.app.report.Figure.text;
+
 import ballast.host.control.HostReclaim;
 import ballast.host.control.HostStats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,55 +21,83 @@ import java.util.Set;
  * The sharing figures have Linux KSM's meanings (see {@link HostStats}), the reclamation figures
  * those of {@link HostReclaim}. A name with a dot is a member of a group: {@code thresholds.high}
  * is {@code high} inside the {@code thresholds} object of {@code summary.json}, and a column of that
- * name in the csv files. A figure added here reaches the HTML report without further work (see
- * {@link ChartPlan}).
+ * name in the csv files. Each is declared once, with its kind, unit, title and meaning
+ * ({@link Figure}): a figure added here (one {@code all.add(...)} line) reaches the HTML report,
+ * drawn as its kind says, and the host figures table of {@code docs/outputs.md} (see
+ * {@link ChartPlan}, {@link FigureDocs}).
  */
 public final class HostFigures {
 
 
-    /** Figures that are words, not numbers (text columns of hosts.csv). */
-    public static final Set<String> TEXT = Set.of("state", "policy");
+    public static final List<Figure<HostStats>> ALL;
+    private static final Map<String, Figure<HostStats>> BY_NAME = new LinkedHashMap<>();
 
-    public static final List<Figure<HostStats>> ALL = List.of(
-            new Figure<HostStats>("framesTotal", HostStats::framesTotal),
-            new Figure<HostStats>("framesFree", HostStats::framesFree),
-            new Figure<HostStats>("framesMapped", HostStats::framesMapped),
-            new Figure<HostStats>("framesReserved", HostStats::framesReserved),
-            new Figure<HostStats>("framesShared", HostStats::framesShared),
-            new Figure<HostStats>("guestPages", HostStats::guestPages),
-            new Figure<HostStats>("guestPagesBacked", HostStats::guestPagesBacked),
-            new Figure<HostStats>("pagesShared", HostStats::pagesShared),
-            new Figure<HostStats>("pagesSharing", HostStats::pagesSharing),
-            new Figure<HostStats>("pagesUnshared", HostStats::pagesUnshared),
-            new Figure<HostStats>("pagesVolatile", HostStats::pagesVolatile),
-            new Figure<HostStats>("fullScans", HostStats::fullScans),
-            new Figure<HostStats>("pagesScanned", HostStats::pagesScanned),
-            new Figure<HostStats>("zeroPagesShared", HostStats::zeroPagesShared),
-            new Figure<HostStats>("staleHints", HostStats::staleHints),
-            new Figure<HostStats>("falseMatches", HostStats::falseMatches),
-            new Figure<HostStats>("mergeCount", HostStats::mergeCount),
-            new Figure<HostStats>("state", s -> s.reclaim().state()),
-            new Figure<HostStats>("policy", s -> s.reclaim().policy()),
-            new Figure<HostStats>("tau", s -> s.reclaim().tau()),
-            new Figure<HostStats>("availablePages", s -> s.reclaim().availablePages()),
-            new Figure<HostStats>("balloonedPages", s -> s.reclaim().balloonedPages()),
-            new Figure<HostStats>("hostSwappedPages", s -> s.reclaim().hostSwappedPages()),
-            new Figure<HostStats>("swapPages", s -> s.reclaim().swapPages()),
-            new Figure<HostStats>("swapOuts", s -> s.reclaim().swapOuts()),
-            new Figure<HostStats>("swapIns", s -> s.reclaim().swapIns()),
-            new Figure<HostStats>("doublePagings", s -> s.reclaim().doublePagings()),
-            new Figure<HostStats>("sharedBeforeSwap", s -> s.reclaim().sharedBeforeSwap()),
-            new Figure<HostStats>("rebalances", s -> s.reclaim().rebalances()),
-            new Figure<HostStats>("secondsInState.high", s -> millis(s.reclaim().secondsHigh())),
-            new Figure<HostStats>("secondsInState.soft", s -> millis(s.reclaim().secondsSoft())),
-            new Figure<HostStats>("secondsInState.hard", s -> millis(s.reclaim().secondsHard())),
-            new Figure<HostStats>("secondsInState.low", s -> millis(s.reclaim().secondsLow())),
-            new Figure<HostStats>("thresholds.high", s -> s.reclaim().highThresholdPages()),
-            new Figure<HostStats>("thresholds.soft", s -> s.reclaim().softThresholdPages()),
-            new Figure<HostStats>("thresholds.hard", s -> s.reclaim().hardThresholdPages()),
-            new Figure<HostStats>("thresholds.low", s -> s.reclaim().lowThresholdPages()));
+    static {
+        List<Figure<HostStats>> all = new ArrayList<>();
+        all.add(level("framesTotal", PAGES, "machine memory", "Machine frames of the host.", HostStats::framesTotal));
+        all.add(level("framesFree", PAGES, "free", "Frames on the free list.", HostStats::framesFree));
+        all.add(level("framesMapped", PAGES, "mapped", "Frames holding guest pages, private plus shared: `guestPagesBacked - pagesSharing`.", HostStats::framesMapped));
+        all.add(level("framesReserved", PAGES, "reserved", "The hypervisor's own frames.", HostStats::framesReserved));
+        all.add(level("framesShared", PAGES, "shared frames", "Shared (copy-on-write) frames; the same as `pagesShared`.", HostStats::framesShared));
+        all.add(level("guestPages", PAGES, "guest memory configured", "Guest-physical pages the host's guests are configured with.", HostStats::guestPages));
+        all.add(level("guestPagesBacked", PAGES, "guest memory backed", "Guest pages backed by a frame, private or shared.", HostStats::guestPagesBacked));
+        all.add(level("pagesShared", PAGES, "shared frames in use", "Shared frames in use (KSM `pages_shared`).", HostStats::pagesShared));
+        all.add(level("pagesSharing", PAGES, "saved by sharing", "Guest pages mapped to a shared frame beyond the first: frames saved (`pages_sharing`).", HostStats::pagesSharing));
+        all.add(level("pagesUnshared", PAGES, "hints", "Pages the daemon holds as hints, unique so far (`pages_unshared`).", HostStats::pagesUnshared));
+        all.add(level("pagesVolatile", PAGES, "volatile", "Pages whose content changed between two scans, skipped until stable (`pages_volatile`).", HostStats::pagesVolatile));
+        all.add(counter("fullScans", "scans", "full scans", "Passes of the daemon over every guest's memory: the slowest guest's passes (`full_scans`).", HostStats::fullScans));
+        all.add(counter("pagesScanned", PAGES, "pages scanned", "Pages the daemon has scanned.", HostStats::pagesScanned));
+        all.add(level("zeroPagesShared", PAGES, "on the zero frame", "Guest pages mapped to the one shared zero frame.", HostStats::zeroPagesShared));
+        all.add(counter("staleHints", PAGES, "stale hints", "Proposed pages whose mapping or content had changed by merge time (dropped).", HostStats::staleHints));
+        all.add(counter("falseMatches", PAGES, "false matches", "Proposed pages whose hash matched but whose content did not (rejected).", HostStats::falseMatches));
+        all.add(counter("mergeCount", PAGES, "merges", "Guest pages merged into a shared frame (each freed a frame).", HostStats::mergeCount));
+        all.add(text("state", "free-memory state", "The free-memory state: `high`, `soft`, `hard` or `low` (`high` on a host that does not reclaim).", s -> s.reclaim().state()));
+        all.add(text("policy", "allocation policy", "The allocation policy in force (`off` on a host that does not reclaim).", s -> s.reclaim().policy()));
+        all.add(setting(ratio("tau", "fraction", "idle memory tax", "The idle memory tax rate in force (the configured or default rate even on a host that does not reclaim).", s -> s.reclaim().tau())));
+        all.add(level("availablePages", PAGES, "available to guests", "Machine pages the policy shares out among the guests (0 on a host that does not reclaim).", s -> s.reclaim().availablePages()));
+        all.add(level("balloonedPages", PAGES, "in balloons", "Guest pages in balloons.", s -> s.reclaim().balloonedPages()));
+        all.add(level("hostSwappedPages", PAGES, "in host swap", "Guest pages in the host's swap.", s -> s.reclaim().hostSwappedPages()));
+        all.add(level("swapPages", PAGES, "swap capacity", "The host swap's capacity.", s -> s.reclaim().swapPages()));
+        all.add(counter("swapOuts", PAGES, "swap-outs", "Pages swapped out so far.", s -> s.reclaim().swapOuts()));
+        all.add(counter("swapIns", PAGES, "swap-ins", "Pages swapped back in so far.", s -> s.reclaim().swapIns()));
+        all.add(counter("doublePagings", PAGES, "double pagings", "Pages a guest paged out to its own disk that the host had already swapped (each forced a swap-in first), all guests.", s -> s.reclaim().doublePagings()));
+        all.add(counter("sharedBeforeSwap", PAGES, "shared instead of swapped", "Victim pages merged into an existing shared frame instead of being swapped (ESX shares before it swaps).", s -> s.reclaim().sharedBeforeSwap()));
+        all.add(counter("rebalances", "rebalances", "rebalances", "Rebalances so far.", s -> s.reclaim().rebalances()));
+        all.add(counter("secondsInState.high", "s", "high", "Simulated seconds spent in the high free-memory state so far.", s -> millis(s.reclaim().secondsHigh())));
+        all.add(counter("secondsInState.soft", "s", "soft", "Simulated seconds spent in the soft free-memory state so far.", s -> millis(s.reclaim().secondsSoft())));
+        all.add(counter("secondsInState.hard", "s", "hard", "Simulated seconds spent in the hard free-memory state so far.", s -> millis(s.reclaim().secondsHard())));
+        all.add(counter("secondsInState.low", "s", "low", "Simulated seconds spent in the low free-memory state so far.", s -> millis(s.reclaim().secondsLow())));
+        all.add(setting(level("thresholds.high", PAGES, "high threshold", "The high free-memory threshold, in frames (computed from the configured or default shares even on a host that does not reclaim, where it plays no role).", s -> s.reclaim().highThresholdPages())));
+        all.add(setting(level("thresholds.soft", PAGES, "soft threshold", "The soft free-memory threshold, in frames.", s -> s.reclaim().softThresholdPages())));
+        all.add(setting(level("thresholds.hard", PAGES, "hard threshold", "The hard free-memory threshold, in frames.", s -> s.reclaim().hardThresholdPages())));
+        all.add(setting(level("thresholds.low", PAGES, "low threshold", "The low free-memory threshold, in frames.", s -> s.reclaim().lowThresholdPages())));
+        ALL = List.copyOf(all);
+        ALL.forEach(f -> BY_NAME.put(f.name(), f));
+    }
+
+    /** Figures that are words, not numbers (text columns of hosts.csv). */
+    public static final Set<String> TEXT = textNames();
 
     private HostFigures() {
+    }
+
+    private static Set<String> textNames() {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        ALL.stream().filter(f -> f.kind() == Figure.Kind.TEXT).forEach(f -> names.add(f.name()));
+        return Set.copyOf(names);
+    }
+
+    /** The figure of that name (a column of hosts.csv), or null when none is declared. */
+    public static Figure<HostStats> named(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /**
+     * Whether a host's {@code policy} figure says it reclaims: any policy but {@code off} (the
+     * policy {@code none} keeps the current allocation on a host that does reclaim).
+     */
+    public static boolean reclaims(String policy) {
+        return policy != null && !policy.equals("off");
     }
 
     /** Seconds to the millisecond, so that sums of tick lengths print as 12.3, not 12.299999999999999. */

@@ -16,8 +16,9 @@ import org.jfree.chart.JFreeChart;
  * {@code DIR/report.html}: one self-contained page (inline SVG charts, inline CSS, no external
  * resource) that opens offline in any browser, built from a run directory's files alone
  * ({@link RunData}): the run's figures, its invariant results, the hosts and guests tables, the
- * charts of {@link ChartPlan}, and the scenario as run. Every chart is also written as
- * {@code DIR/charts/ID.png} for READMEs and papers.
+ * charts of {@link ChartPlan} (and the list of those left out because they would say nothing), and
+ * the scenario as run. Every chart is also written as {@code DIR/charts/ID.png} and
+ * {@code DIR/charts/ID.svg} for READMEs and papers.
  *
  * <p>A few lines of script at the end of the page count the charts the browser actually laid out
  * ({@code body[data-charts-rendered]}, {@code figure[data-rendered]}); the browser test reads them.
@@ -56,7 +57,8 @@ public final class HtmlReport {
      */
     public static List<ChartPlan.Chart> write(Path dir) throws IOException {
         RunData run = RunData.read(dir);
-        List<ChartPlan.Chart> charts = ChartPlan.plan(run);
+        ChartPlan.Plan plan = ChartPlan.layout(run);
+        List<ChartPlan.Chart> charts = plan.charts();
         Path pngDir = dir.resolve(CHARTS_DIR);
         Files.createDirectories(pngDir);
         // Charts are independent: draw them on every core (the run is over by now).
@@ -68,6 +70,7 @@ public final class HtmlReport {
                 svgs[i] = ChartRenderer.svg(chart, c.id());
                 try {
                     ChartRenderer.png(chart, pngDir.resolve(c.id() + ".png"));
+                    RunWriter.writeAtomically(pngDir.resolve(c.id() + ".svg"), svgFile(svgs[i]));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -76,11 +79,23 @@ public final class HtmlReport {
             throw e.getCause();
         }
         List<String> svg = List.of(svgs);
-        RunWriter.writeAtomically(dir.resolve(FILE), html(run, charts, svg));
+        RunWriter.writeAtomically(dir.resolve(FILE), html(run, plan, svg));
         return charts;
     }
 
+    /** An inline {@code <svg>} element as a file of its own. */
+    static String svgFile(String element) {
+        String svg = element.contains("xmlns=") ? element
+                : element.replaceFirst("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ");
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n";
+    }
+
     static String html(RunData run, List<ChartPlan.Chart> charts, List<String> svg) {
+        return html(run, new ChartPlan.Plan(charts, List.of()), svg);
+    }
+
+    static String html(RunData run, ChartPlan.Plan plan, List<String> svg) {
+        List<ChartPlan.Chart> charts = plan.charts();
         JsonNode s = run.summary();
         String name = s.path("scenario").asText("run");
         StringBuilder h = new StringBuilder(64 * 1024);
@@ -107,7 +122,8 @@ public final class HtmlReport {
                 .append(s.path("events").size() > 0 ? "<a href=\"#events\">events</a> " : "")
                 .append(s.path("migrations").size() > 0 ? "<a href=\"#migrations\">migrations</a> " : "")
                 .append("<a href=\"#hosts\">hosts</a> <a href=\"#guests\">guests</a> <a href=\"#compare\">guests compared</a>"
-                        + " <a href=\"#scenario\">scenario</a></nav>\n</header>\n");
+                        + (plan.omitted().isEmpty() ? "" : " <a href=\"#omitted\">charts left out</a>")
+                + " <a href=\"#scenario\">scenario</a></nav>\n</header>\n");
 
         h.append("<section id=\"run\">\n<h2>Run</h2>\n<table class=\"kv\">\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
@@ -179,6 +195,15 @@ public final class HtmlReport {
         appendCharts(h, charts, svg, "compare");
         h.append("</section>\n");
 
+        if (!plan.omitted().isEmpty()) {
+            h.append("<section id=\"omitted\">\n<h2>Charts left out</h2>\n<p class=\"note\">They would say nothing;"
+                    + " the tables above and the csv files hold their figures.</p>\n<ul class=\"omitted\">\n");
+            for (ChartPlan.Omitted o : plan.omitted()) {
+                h.append("<li data-omitted=\"").append(esc(o.id())).append("\">").append(esc(o.title())).append(": ")
+                        .append(esc(o.why())).append("</li>\n");
+            }
+            h.append("</ul>\n</section>\n");
+        }
         h.append("<section id=\"scenario\">\n<h2>Scenario as run</h2>\n");
         if (run.scenarioText() == null) {
             h.append("<p class=\"note\">No scenario.conf in this run directory.</p>\n");
@@ -186,7 +211,7 @@ public final class HtmlReport {
             h.append("<pre>").append(esc(run.scenarioText())).append("</pre>\n");
         }
         h.append("</section>\n<footer>Made by ballast from summary.json, timeseries.csv and hosts.csv; "
-                + "the charts are also in charts/*.png.</footer>\n");
+                + "the charts are also in charts/*.png and charts/*.svg.</footer>\n");
         h.append("<script>\n").append(SELF_CHECK).append("</script>\n</body>\n</html>\n");
         return h.toString();
     }
@@ -204,7 +229,8 @@ public final class HtmlReport {
             }
             h.append("<figure class=\"chart\" id=\"chart-").append(esc(c.id())).append("\" data-chart=\"")
                     .append(esc(c.id())).append("\">\n").append(svg.get(i)).append("\n<figcaption>").append(esc(c.title()))
-                    .append(" &middot; <a href=\"charts/").append(esc(c.id())).append(".png\">PNG</a></figcaption>\n</figure>\n");
+                    .append(" &middot; <a href=\"charts/").append(esc(c.id())).append(".png\">PNG</a> <a href=\"charts/")
+                    .append(esc(c.id())).append(".svg\">SVG</a></figcaption>\n</figure>\n");
         }
         if (open) {
             h.append("</div>\n");
@@ -244,7 +270,7 @@ public final class HtmlReport {
         }
         if (v.isIntegralNumber()) {
             String n = num(v);
-            if (ChartPlan.isPageLevel(key)) {
+            if (ChartPlan.inPages(key)) {
                 n += String.format(Locale.ROOT, " <small>(%.1f MiB)</small>", v.asLong() / 256.0);
             }
             return n;

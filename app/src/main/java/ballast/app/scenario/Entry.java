@@ -94,6 +94,11 @@ final class Entry {
         return !layers.isEmpty() && isOwn(layers.get(0)) ? layers.get(0).object() : null;
     }
 
+    /** The same entry, its problems reported to {@code other} (a sibling collection, to read values again quietly). */
+    Entry reportingTo(Problems other) {
+        return new Entry(other, path, origin, layers);
+    }
+
     /** This entry with {@code fallback} tried after every other object. */
     Entry withFallback(Layer fallback) {
         List<Layer> more = new ArrayList<>(layers);

@@ -64,6 +64,29 @@ final class RunReader {
         return new Run(name, seed, duration, tick, sampleEvery, mode);
     }
 
+    /**
+     * The run's values for checking the timed events when the {@code scenario} block has a problem
+     * (reported by {@link #readRun}): each value that reads well, else the library default; the
+     * mode deterministic when it does not read. A run whose tick or length does not read is taken
+     * as unbounded, so that no event is reported beyond it on a guess.
+     */
+    Run standIn(Entry block, String defaultName) {
+        Entry quiet = block.reportingTo(problems.sibling());
+        Duration tick = quiet.positiveDuration("tick");
+        Duration duration = quiet.duration("duration");
+        String mode = quiet.oneOf("mode", "mode", SCENARIO_MODES);
+        Duration sampleEvery = quiet.duration("sample-every");
+        boolean bounded = tick != null && duration != null && duration.compareTo(tick) >= 0;
+        if (tick == null) {
+            tick = Entry.of(problems.sibling(), "scenario", defaults.object("scenario")).positiveDuration("tick");
+        }
+        return new Run(defaultName, 0, bounded ? duration : UNBOUNDED, tick,
+                sampleEvery == null ? tick : sampleEvery, mode == null ? Scenario.DETERMINISTIC : mode);
+    }
+
+    /** The length of a stand-in run whose length is not known: a century. */
+    private static final Duration UNBOUNDED = Duration.ofDays(36_500);
+
     CostTable readCosts(Entry costs) {
         int before = problems.reports();
         ConfigObject defaultCosts = defaults.object("costs");

@@ -88,7 +88,8 @@ final class ScenarioReader {
         Entry top = Entry.of(problems, "", scenario.root());
         top.checkKeys(TOP_LEVEL_KEYS);
 
-        Run run = runs.readRun(top.child("scenario").withFallback(library.layer("scenario")), defaultName);
+        Entry scenarioBlock = top.child("scenario").withFallback(library.layer("scenario"));
+        Run run = runs.readRun(scenarioBlock, defaultName);
         CostTable costs = runs.readCosts(top.child("costs").withFallback(library.layer("costs")));
         Set<String> hostNames = new TreeSet<>(Names.NATURAL);
         Map<String, HostDraft> hosts = hostReader.readHosts(top, hostNames);
@@ -107,10 +108,11 @@ final class ScenarioReader {
         if (run != null) {
             workloads.checkBatchSizes(hosts, guests, seconds(run.tick()));
         }
-        // Events are read even when the scenario block has problems (every problem at once); their
-        // times are then checked against no run at all, and they are not used.
+        // With a scenario block that does not read, the events are still checked against a stand-in
+        // run, so that every problem is reported at once.
+        Run eventRun = run != null ? run : runs.standIn(scenarioBlock, defaultName);
         List<EventReader.Draft> events = new EventReader(problems, workloads, guestHosts, reclaimReader)
-                .read(top, run != null ? run : RunReader.Run.UNBOUNDED, hosts, instances);
+                .read(top, eventRun, hosts, instances);
         sweep.readSweep(top);
 
         if (!problems.isEmpty() || run == null || costs == null || cluster == null || events == null) {

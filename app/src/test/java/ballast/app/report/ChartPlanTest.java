@@ -112,6 +112,80 @@ class ChartPlanTest {
         assertThat(f.format(-2000)).isEqualTo("-2k");
     }
 
+    @Test
+    void figuresAreDrawnAsTheirKindSaysAndChartsThatSayNothingAreListed(@TempDir Path dir) throws Exception {
+        // correct: a boolean, 1 throughout; overheadPercent: a ratio that falls; pagesScanned: a counter of pages
+        RunData run = RunData.read(runDir(dir, "{\"scenario\":\"t\",\"hosts\":[{\"name\":\"h\",\"policy\":\"off\","
+                        + "\"thresholds\":{\"high\":600,\"soft\":400}}]}",
+                "simulatedSeconds,guest,host,allocatedPages,correct,overheadPercent,balloonPages\n"
+                        + "1.0,g,h,100,true,12.5,0\n2.0,g,h,200,true,10.0,0\n",
+                "simulatedSeconds,host,framesTotal,framesFree,guestPagesBacked,pagesScanned\n"
+                        + "1.0,h,1024,512,100,256\n2.0,h,1024,412,200,768\n"));
+        ChartPlan.Plan plan = ChartPlan.layout(run);
+        Map<String, ChartPlan.Chart> charts = byId(plan.charts());
+        // a ratio as it is, never as a rate of change (which would be -2.5 per second here)
+        ChartPlan.Chart overhead = charts.get("compare-overheadPercent");
+        assertThat(overhead.lines().get(0).y()).containsExactly(12.5, 10.0);
+        assertThat(overhead.lines().get(0).asRate()).isFalse();
+        assertThat(overhead.unit()).isEqualTo("%");
+        assertThat(overhead.title()).isEqualTo("overhead, by guest");
+        // a level of the host in MiB, not a rate; a counter of pages as pages per second, not MiB
+        assertThat(charts.get("host-h-other").lines()).extracting(ChartPlan.Line::column).containsExactly("guestPagesBacked");
+        assertThat(charts.get("host-h-other").lines().get(0).legend()).isEqualTo("guest memory backed");
+        ChartPlan.Line scanned = charts.get("host-h-events").lines().get(0);
+        assertThat(scanned.column()).isEqualTo("pagesScanned");
+        assertThat(scanned.asRate()).isTrue();
+        assertThat(scanned.y()).containsExactly(256.0, 512.0);
+        // correct, 1 throughout, and the balloon, 0 throughout, are left out and listed with why
+        assertThat(charts).doesNotContainKeys("compare-correct", "compare-balloonPages");
+        assertThat(plan.omitted()).contains(new ChartPlan.Omitted("compare-correct", "correct, by guest", "constant: 1"),
+                new ChartPlan.Omitted("compare-balloonPages", "balloon, by guest", "zero throughout"));
+        // the host does not reclaim (policy off; the policy none keeps allocations on a host that does): no thresholds
+        assertThat(HostFigures.reclaims("off")).isFalse();
+        assertThat(HostFigures.reclaims("none")).isTrue();
+        assertThat(HostFigures.reclaims("idle-tax")).isTrue();
+        assertThat(charts.get("host-h-free").markers()).isEmpty();
+        assertThat(charts.get("host-h-free").lines()).hasSize(1);
+    }
+
+    @Test
+    void closeThresholdsAreLabelledTogetherAndDistantOnesApart() {
+        List<ChartPlan.Marker> markers = List.of(new ChartPlan.Marker("high", 61, true),
+                new ChartPlan.Marker("soft", 41, true), new ChartPlan.Marker("hard", 20.5, true),
+                new ChartPlan.Marker("low", 10.2, true));
+        // on an axis of 1000 MiB they are all within 6% of each other: one label, from the top down
+        assertThat(ChartRenderer.markerLabels(markers, 1000)).containsExactly("high / soft / hard / low", "", "", "");
+        // on an axis of 200 MiB only hard and low are that close (10.3 MiB apart)
+        assertThat(ChartRenderer.markerLabels(markers, 200)).containsExactly("high", "soft", "hard / low", "");
+    }
+
+    @Test
+    void timedEventLabelsThatWouldRunIntoEachOtherGoDownARow() {
+        List<ChartPlan.Moment> moments = List.of(new ChartPlan.Moment("start citrix", 30),
+                new ChartPlan.Moment("start sql", 60), new ChartPlan.Moment("start web", 90),
+                new ChartPlan.Moment("stop web", 280));
+        // 300 s across about 630 pixels: "start citrix" is about 86 pixels, 41 s, wide
+        assertThat(ChartRenderer.momentRows(moments, 300)).containsExactly(0, 1, 0, 0);
+        // across a chart of only 30 s, a second is 21 pixels: every label fits before the next event
+        assertThat(ChartRenderer.momentRows(moments, 30)).containsExactly(0, 0, 0, 0);
+    }
+
+    @Test
+    void aLineLyingOnAnEarlierOneIsDashedAndSaysSo() {
+        double[] x = {1, 2, 3};
+        ChartPlan.Line a = new ChartPlan.Line("web-1", x, new double[] {10, 20, 30});
+        ChartPlan.Line b = new ChartPlan.Line("web-2", x, new double[] {10, 20, 30.01});
+        ChartPlan.Line c = new ChartPlan.Line("db", x, new double[] {5, 5, 6});
+        ChartPlan.Chart chart = new ChartPlan.Chart("compare-x", "compare", "", "x, by guest", "MiB", List.of(a, b, c),
+                List.of());
+        assertThat(ChartRenderer.hiddenBy(chart.lines())).containsExactly(-1, 0, -1);
+        assertThat(ChartRenderer.legend(chart, b)).isEqualTo("web-2 (on web-1)");
+        assertThat(ChartRenderer.legend(chart, c)).isEqualTo("db");
+        org.jfree.chart.renderer.xy.XYItemRenderer renderer = ChartRenderer.chart(chart).getXYPlot().getRenderer();
+        assertThat(((java.awt.BasicStroke) renderer.getSeriesStroke(1)).getDashArray()).isNotNull();
+        assertThat(((java.awt.BasicStroke) renderer.getSeriesStroke(0)).getDashArray()).isNull();
+    }
+
     private static Map<String, ChartPlan.Chart> byId(List<ChartPlan.Chart> charts) {
         return charts.stream().collect(Collectors.toMap(ChartPlan.Chart::id, Function.identity(),
                 (a, b) -> a, java.util.LinkedHashMap::new));

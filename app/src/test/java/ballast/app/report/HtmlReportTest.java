@@ -47,6 +47,12 @@ class HtmlReportTest {
             BufferedImage png = ImageIO.read(dir.resolve("charts").resolve(c.id() + ".png").toFile());
             assertThat(png.getWidth()).isEqualTo(ChartRenderer.WIDTH);
             assertThat(png.getHeight()).isEqualTo(ChartRenderer.HEIGHT);
+            // and as a standalone SVG file: well-formed XML whose root is an SVG element of the chart's size
+            org.w3c.dom.Element svg = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(dir.resolve("charts").resolve(c.id() + ".svg").toFile()).getDocumentElement();
+            assertThat(svg.getTagName()).isEqualTo("svg");
+            assertThat(svg.getAttribute("xmlns")).isEqualTo("http://www.w3.org/2000/svg");
+            assertThat(svg.getAttribute("viewBox")).isEqualTo("0 0 " + ChartRenderer.WIDTH + " " + ChartRenderer.HEIGHT);
         }
         Matcher figures = Pattern.compile("<figure class=\"chart\"").matcher(html);
         assertThat(figures.results().count()).isEqualTo(charts.size());
@@ -56,10 +62,10 @@ class HtmlReportTest {
     void thePageIsSelfContained() {
         assertThat(html).doesNotContain("<link").doesNotContain("<img").doesNotContain("src=")
                 .doesNotContain("@import").doesNotContain("url(http");
-        // The only links are to the page's own sections and to the PNGs beside it.
+        // The only links are to the page's own sections and to the PNGs and SVGs beside it.
         Matcher href = Pattern.compile("href=\"([^\"]*)\"").matcher(html);
         while (href.find()) {
-            assertThat(href.group(1)).matches("#[a-z]+|charts/[A-Za-z0-9_.-]+\\.png");
+            assertThat(href.group(1)).matches("#[a-z]+|charts/[A-Za-z0-9_.-]+\\.(png|svg)");
         }
         // Clip-path ids must not collide between the many SVGs of one page.
         Matcher clip = Pattern.compile("<clipPath id='([^']+)'").matcher(html);

@@ -96,8 +96,8 @@ class ReclaimOutputTest {
                 + "secondsInState.hard,secondsInState.low,thresholds.high,thresholds.soft,thresholds.hard,thresholds.low\n");
         for (int t = 1; t <= 4; t++) {
             guests.append(t).append(".0,g,h,65536,").append(60000 - 1000 * t).append(",65536,4096,65536,2560,")
-                    .append(50000).append(',').append(1000 * t).append(',').append(1000 * t).append(",10,").append(5 * t)
-                    .append(",0,3000,3200,0\n");
+                    .append(50000 - 500 * t).append(',').append(1000 * t).append(',').append(1000 * t).append(",10,").append(5 * t)
+                    .append(",0,").append(3000 + 100 * t).append(",3200,0\n");
             String state = t < 3 ? "high" : "soft";
             hosts.append(t).append(".0,h,262144,").append(20000 - 1000 * t).append(',').append(state)
                     .append(",idle-tax,0.75,").append(1000 * t).append(',').append(10 * t).append(",65536,")

@@ -226,6 +226,26 @@ class EventScenarioTest {
                 tuple(10, "scenario.tick"), tuple(11, "events[0].stop"));
     }
 
+    @Test
+    void aScenarioBlockThatDoesNotReadStillHasItsEventsChecked() throws Exception {
+        // the tick does not read: the events are checked all the same, and none is called beyond the run on a guess
+        Path file = write("tick.conf", BASE + """
+                scenario.tick = soon
+                events = [ { at = 1s, stop = vm-7 }, { at = 10m, stop = vm-1 } ]
+                """);
+        assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
+                tuple(10, "scenario.tick", "expected a duration such as 100ms, got soon"),
+                tuple(11, "events[0].stop", "no guest named vm-7 (did you mean vm-1?); guests: other, vm-1, vm-2, vm-3"));
+        // a length that does not read, with a guest on no host and an event about a guest that does not exist
+        Path length = write("length.conf", BASE + """
+                scenario.duration = long
+                guests.bad { host = nowhere, memory = 64MiB }
+                events = [ { at = 1s, stop = vm-9 } ]
+                """);
+        assertThat(problems(length)).extracting(Problem::path).containsExactly("scenario.duration", "guests.bad.host",
+                "events[0].stop");
+    }
+
     private Scenario load(String text) throws Exception {
         return ScenarioLoader.load(write("s.conf", text), List.of(), null);
     }
