@@ -63,7 +63,20 @@ public final class GuestFigures {
                 new Figure<GuestStats>("correct", GuestStats::correct),
                 new Figure<GuestStats>("nativeCycles", GuestStats::nativeCycles),
                 new Figure<GuestStats>("overheadCycles", GuestStats::overheadCycles),
-                new Figure<GuestStats>("overheadPercent", s -> Math.round(s.overheadPercent() * 100.0) / 100.0)));
+                new Figure<GuestStats>("overheadPercent", s -> Math.round(s.overheadPercent() * 100.0) / 100.0),
+                new Figure<GuestStats>("vcpus", s -> (long) s.time().vcpus()),
+                new Figure<GuestStats>("workUnits", s -> s.time().workUnits()),
+                new Figure<GuestStats>("throughput", s -> round(s.time().throughput(), 1)),
+                new Figure<GuestStats>("demandThroughput", s -> round(s.time().demandThroughput(), 1)),
+                new Figure<GuestStats>("slowdown", s -> round(s.time().slowdown(), 4)),
+                new Figure<GuestStats>("backlog", s -> s.time().backlog()),
+                new Figure<GuestStats>("runSeconds", s -> round(s.time().runSeconds(), 6)),
+                new Figure<GuestStats>("overheadSeconds", s -> round(s.time().overheadSeconds(), 6)),
+                new Figure<GuestStats>("ioWaitSeconds", s -> round(s.time().ioWaitSeconds(), 6)),
+                new Figure<GuestStats>("hostSwapWaitSeconds", s -> round(s.time().hostSwapWaitSeconds(), 6)),
+                new Figure<GuestStats>("stalledSeconds", s -> round(s.time().stalledSeconds(), 6)),
+                new Figure<GuestStats>("readySeconds", s -> round(s.time().readySeconds(), 6)),
+                new Figure<GuestStats>("idleSeconds", s -> round(s.time().idleSeconds(), 6))));
         for (KernelEvent kind : KernelEvent.ALL) {
             all.add(new Figure<GuestStats>("eventCounts." + kind.figureName(), s -> s.eventCounts()[kind.ordinal()]));
         }
@@ -76,5 +89,11 @@ public final class GuestFigures {
     }
 
     private GuestFigures() {
+    }
+
+    /** {@code x} rounded to {@code digits} decimals (so that the outputs do not show floating-point noise). */
+    static double round(double x, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(x * f) / f;
     }
 }

@@ -1,5 +1,7 @@
 package ballast.app.report;
 
+import ballast.host.control.DeviceStats;
+
 import ballast.host.control.HostReclaim;
 import ballast.host.control.HostStats;
 import java.util.List;
@@ -57,7 +59,30 @@ public final class HostFigures {
             new Figure<HostStats>("thresholds.high", s -> s.reclaim().highThresholdPages()),
             new Figure<HostStats>("thresholds.soft", s -> s.reclaim().softThresholdPages()),
             new Figure<HostStats>("thresholds.hard", s -> s.reclaim().hardThresholdPages()),
-            new Figure<HostStats>("thresholds.low", s -> s.reclaim().lowThresholdPages()));
+            new Figure<HostStats>("thresholds.low", s -> s.reclaim().lowThresholdPages()),
+            new Figure<HostStats>("cores", s -> (long) s.time().cores()),
+            new Figure<HostStats>("cpuBusySeconds", s -> GuestFigures.round(s.time().cpuBusySeconds(), 6)),
+            new Figure<HostStats>("hypervisorCpuSeconds", s -> GuestFigures.round(s.time().hypervisorCpuSeconds(), 6)),
+            new Figure<HostStats>("swapDevice.requests", s -> device(s, "swap").requests()),
+            new Figure<HostStats>("swapDevice.busySeconds", s -> GuestFigures.round(device(s, "swap").busySeconds(), 6)),
+            new Figure<HostStats>("swapDevice.meanWaitMs", s -> GuestFigures.round(device(s, "swap").meanWaitMs(), 3)),
+            new Figure<HostStats>("swapDevice.p99WaitMs", s -> GuestFigures.round(device(s, "swap").p99WaitMs(), 3)),
+            new Figure<HostStats>("diskDevice.requests", s -> device(s, "disk").requests()),
+            new Figure<HostStats>("diskDevice.busySeconds", s -> GuestFigures.round(device(s, "disk").busySeconds(), 6)),
+            new Figure<HostStats>("diskDevice.meanWaitMs", s -> GuestFigures.round(device(s, "disk").meanWaitMs(), 3)),
+            new Figure<HostStats>("diskDevice.p99WaitMs", s -> GuestFigures.round(device(s, "disk").p99WaitMs(), 3)));
+
+    private static final DeviceStats NO_DEVICE = new DeviceStats("none", "none", 0, 0, 0, 0, 0);
+
+    /** The host's device in {@code role} (swap or disk): the one device when they share it. */
+    static DeviceStats device(HostStats s, String role) {
+        for (DeviceStats d : s.time().devices()) {
+            if (d.role().equals(role) || d.role().equals("swap+disk")) {
+                return d;
+            }
+        }
+        return NO_DEVICE;
+    }
 
     private HostFigures() {
     }
