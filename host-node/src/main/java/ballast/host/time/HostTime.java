@@ -431,7 +431,8 @@ public final class HostTime {
 
     /**
      * Computes client {@code c}'s next chunk (the last one takes what is left of its cycles) as far
-     * as its vCPU's tick allows, run and overhead in proportion; true if the chunk was done whole.
+     * as its vCPU's tick allows, run and overhead in proportion (also for a part of a chunk); true
+     * if the chunk was done whole.
      */
     private boolean computeChunk(int c) {
         long issued = cIssuedSwap[c] + cIssuedPage[c];
@@ -442,13 +443,12 @@ public final class HostTime {
         }
         TickBudget b = budgets[cGuest[c]];
         int v = cVcpu[c];
-        long over = cCycles[c] == 0 ? 0 : Math.round(need * (cOverhead[c] / (double) cCycles[c]));
-        long got = b.chargeUpTo(v, TickBudget.RUN, need - over);
-        if (got == need - over) {
-            got += b.chargeUpTo(v, TickBudget.OVERHEAD, over);
-        }
-        cComputed[c] += got;
-        return got == need;
+        long now = Math.min(need, b.remainingCycles(v));
+        long over = cCycles[c] == 0 ? 0 : Math.round(now * (cOverhead[c] / (double) cCycles[c]));
+        b.chargeUpTo(v, TickBudget.RUN, now - over);
+        b.chargeUpTo(v, TickBudget.OVERHEAD, over);
+        cComputed[c] += now;
+        return now == need;
     }
 
     private void startWrites(IntHeapPriorityQueue queue, int w, long pages) {
