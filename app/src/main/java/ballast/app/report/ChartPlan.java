@@ -250,7 +250,34 @@ public final class ChartPlan {
                 addUnlessZero(charts, chart);
             }
         }
+        timeCharts(table, guest, charts);
         return charts;
+    }
+
+    /** The time model's categories of a guest's vCPU time, in the order its breakdown adds them up. */
+    static final List<String> TIME_COLUMNS = List.of("runSeconds", "overheadSeconds", "ioWaitSeconds",
+            "hostSwapWaitSeconds", "stalledSeconds", "readySeconds", "idleSeconds");
+
+    /**
+     * A guest's work done per simulated second against what its workload asked for, and where its
+     * vCPUs' time went (each category's vCPU seconds per simulated second), when the run has them.
+     */
+    private static void timeCharts(SeriesTable table, SeriesTable.Series guest, List<Chart> charts) {
+        if (table.columns().contains("workUnits") && table.columns().contains("demandThroughput")) {
+            List<Line> lines = new ArrayList<>();
+            lines.add(rate(guest, "workUnits", "work done"));
+            lines.add(plain(guest, "demandThroughput", "asked for (mean since the start)"));
+            addUnlessZero(charts, new Chart("guest-" + guest.name() + "-throughput", "guests", guest.name(),
+                    guest.name() + ": throughput", "accesses per simulated second", lines, List.of()));
+        }
+        if (table.columns().containsAll(TIME_COLUMNS)) {
+            List<Line> lines = new ArrayList<>();
+            for (String c : TIME_COLUMNS) {
+                lines.add(rate(guest, c, c.substring(0, c.length() - "Seconds".length())));
+            }
+            addUnlessZero(charts, new Chart("guest-" + guest.name() + "-time", "guests", guest.name(),
+                    guest.name() + ": where its vCPU time went", "vCPU seconds per simulated second", lines, List.of()));
+        }
     }
 
     private static List<Chart> compareCharts(SeriesTable table) {
@@ -314,6 +341,19 @@ public final class ChartPlan {
             y[i] = values[keep[i]] / PAGES_PER_MIB;
         }
         return new Line(column, x, y);
+    }
+
+    /** A column as it is (not a page level, not a counter), thinned to at most MAX_POINTS samples. */
+    static Line plain(SeriesTable.Series s, String column, String label) {
+        int[] keep = thin(s.seconds().length);
+        double[] x = new double[keep.length];
+        double[] y = new double[keep.length];
+        double[] values = s.column(column);
+        for (int i = 0; i < keep.length; i++) {
+            x[i] = s.seconds()[keep[i]];
+            y[i] = values[keep[i]];
+        }
+        return new Line(label, x, y);
     }
 
     /** A counter as its rate per simulated second between kept samples (the first from time 0). */

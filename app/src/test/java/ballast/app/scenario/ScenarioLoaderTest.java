@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ScenarioLoaderTest {
     private static final double FOREVER = Double.POSITIVE_INFINITY;
     /** The library's linux profile has 301 sensitive blocks. */
-    private static final CpuSpec LINUX_CPU = new CpuSpec(true, true, 4096, 301);
+    private static final CpuSpec LINUX_CPU = new CpuSpec(true, true, 4096, 301, 1, 1000, 200);
 
     /** Hosts live in an included file, to show that relative includes work. */
     private static final String HOSTS = """
@@ -197,7 +197,7 @@ class ScenarioLoaderTest {
         assertThat(b.tlbEntries()).isEqualTo(256);
         assertThat(b.guests()).containsExactly(
                 new GuestSpec(0, "batch", TranslationMode.FULL, 65536, 1, LINUX_CPU),
-                new GuestSpec(1, "db", TranslationMode.PARA, 131072, 4, new CpuSpec(true, true, 4096, 426)));
+                new GuestSpec(1, "db", TranslationMode.PARA, 131072, 4, new CpuSpec(true, true, 4096, 426, 1, 1000, 200)));
 
         assertThat(s.guests()).extracting(GuestSettings::name, GuestSettings::host, GuestSettings::index)
                 .contains(tuple("batch", "host-b", 0), tuple("db", "host-b", 1), tuple("web-1", "host-a", 0),
