@@ -218,7 +218,7 @@ final class GuestReader {
         ReclaimReader.Allocation allocation = reclaimReader.readGuest(guest, pages, checkAllocation, owner);
         Long vcpus = guest.integer("vcpus", 1, CpuSpec.MAX_VCPUS);
         Integer cpuShares = readCpuShares(guest, vcpus);
-        Long cyclesPerAccess = guest.integer("cycles-per-access", 1, 1_000_000_000L);
+        Long cyclesPerAccess = guest.integer("cycles-per-access", 0, 1_000_000_000L);
 
         if (problems.reports() != before || contentSettings == null || workloadSettings == null || osProfile == null
                 || allocation == null || vcpus == null || cpuShares == null || cyclesPerAccess == null) {

@@ -72,7 +72,8 @@ class CpuVirtualizationTest {
     }
 
     /**
-     * Every guest's kernel did the same activity per unit of work (within 1% for each event kind):
+     * Every guest's kernel did the same activity per unit of work (within 1% for each event kind,
+     * give or take one event per page first touched: the first touches' faults do not scale with the work):
      * with the time model a guest that virtualization slows gets less work done in the same
      * simulated time, so the totals differ, but not the activity each unit of work carries.
      */
@@ -82,7 +83,8 @@ class CpuVirtualizationTest {
             for (KernelEvent kind : KernelEvent.ALL) {
                 double mine = g.eventCount(kind) / (double) workAccesses(g);
                 double theirs = first.eventCount(kind) / (double) workAccesses(first);
-                assertThat(mine).as(g.name() + " " + kind).isCloseTo(theirs, Offset.offset(theirs * 0.01 + 1e-9));
+                double firstTouches = (double) g.pagesTouched() / workAccesses(g) + (double) first.pagesTouched() / workAccesses(first);
+                assertThat(mine).as(g.name() + " " + kind).isCloseTo(theirs, Offset.offset(theirs * 0.01 + firstTouches + 1e-9));
             }
         }
     }
