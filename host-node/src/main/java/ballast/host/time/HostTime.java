@@ -128,6 +128,17 @@ public final class HostTime {
     private final long[] writeCount = new long[2];
     private final long[] writeDone = new long[2];
     private final long[] writePages = new long[2];
+    /** Work units each guest completed in the tick being accounted. */
+    private long[] done = new long[0];
+    /** The vCPUs (and the two write streams) by the time of their next request, ties by guest then index. */
+    private final IntHeapPriorityQueue queue = new IntHeapPriorityQueue((a, b) -> {
+        int k = Long.compare(cKey[a], cKey[b]);
+        if (k != 0) {
+            return k;
+        }
+        k = Integer.compare(guestOf(a), guestOf(b));
+        return k != 0 ? k : Integer.compare(a, b);
+    });
 
     public HostTime(TimeSettings settings) {
         this.settings = settings;
@@ -291,14 +302,8 @@ public final class HostTime {
         hypervisorCpuSeconds += hyper / hz;
         double busyCycles = hyper;
 
-        IntHeapPriorityQueue queue = new IntHeapPriorityQueue(Math.max(1, clients + 2), (a, b) -> {
-            int k = Long.compare(cKey[a], cKey[b]);
-            if (k != 0) {
-                return k;
-            }
-            k = Integer.compare(guestOf(a), guestOf(b));
-            return k != 0 ? k : Integer.compare(a, b);
-        });
+        IntHeapPriorityQueue queue = this.queue;
+        queue.clear();
         ensureKeys(clients + 2);
         for (int c = 0; c < clients; c++) {
             TickBudget b = budgets[cGuest[c]];
@@ -359,7 +364,10 @@ public final class HostTime {
             pendSwapIns[g] = 0;
             pendPageIns[g] = 0;
         }
-        long[] done = new long[guests];
+        if (done.length < guests) {
+            done = new long[guests];
+        }
+        java.util.Arrays.fill(done, 0, guests, 0);
         for (int c = 0; c < clients; c++) {
             int g = cGuest[c];
             long requests = cSwap[c] + cPage[c];
