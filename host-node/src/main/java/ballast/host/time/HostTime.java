@@ -30,7 +30,9 @@ import java.util.List;
  *       page-ins, the larger kind first), as a program that faults now and then.</li>
  *   <li>The host's cores ({@link HostCpu}): the hypervisor's work is served first; the vCPUs share
  *       the rest by their CPU shares, and a vCPU that asked for more than it got waits the rest as
- *       ready time, charged at the start of its tick.</li>
+ *       ready time, charged at the start of its tick. A vCPU computes no more than the cycles it
+ *       was granted: when they run out with work left, the rest of its tick is ready time too, and
+ *       the work stays in its backlog (so the cores never do more than they have).</li>
  *   <li>Every vCPU's blocked time carried from earlier ticks comes first ({@link TickBudget}). Then
  *       all vCPUs of all guests run side by side in simulated time: always the one whose clock is
  *       furthest behind (ties by guest, then vCPU) computes its next chunk and sends its next read
@@ -123,6 +125,7 @@ public final class HostTime {
     private int[] cShares = new int[0];
     private long[] cGranted = new long[0];
     private long[] cReady = new long[0];
+    private long[] cGrantLeft = new long[0];
     private long[] cKey = new long[0];
     private final long[] writeNext = new long[2];
     private final long[] writeCount = new long[2];
@@ -303,6 +306,7 @@ public final class HostTime {
         for (int c = 0; c < clients; c++) {
             TickBudget b = budgets[cGuest[c]];
             b.chargeReady(cVcpu[c], cReady[c]);
+            cGrantLeft[c] = cGranted[c];
             if (computeChunk(c) && requestsLeft(c) > 0) {
                 cKey[c] = b.nowCycles(cVcpu[c]);
                 queue.enqueue(c);
@@ -431,7 +435,9 @@ public final class HostTime {
 
     /**
      * Computes client {@code c}'s next chunk (the last one takes what is left of its cycles) as far
-     * as its vCPU's tick allows, run and overhead in proportion; true if the chunk was done whole.
+     * as its vCPU's tick and the cycles the host's cores granted it allow, run and overhead in
+     * proportion; true if the chunk was done whole. A vCPU whose grant runs out with work left was
+     * ready to run and did not get a core: the rest of its tick is ready time.
      */
     private boolean computeChunk(int c) {
         long issued = cIssuedSwap[c] + cIssuedPage[c];
@@ -442,12 +448,17 @@ public final class HostTime {
         }
         TickBudget b = budgets[cGuest[c]];
         int v = cVcpu[c];
-        long over = cCycles[c] == 0 ? 0 : Math.round(need * (cOverhead[c] / (double) cCycles[c]));
-        long got = b.chargeUpTo(v, TickBudget.RUN, need - over);
-        if (got == need - over) {
+        long can = Math.min(need, cGrantLeft[c]);
+        long over = cCycles[c] == 0 ? 0 : Math.round(can * (cOverhead[c] / (double) cCycles[c]));
+        long got = b.chargeUpTo(v, TickBudget.RUN, can - over);
+        if (got == can - over) {
             got += b.chargeUpTo(v, TickBudget.OVERHEAD, over);
         }
         cComputed[c] += got;
+        cGrantLeft[c] -= got;
+        if (got < need && cGrantLeft[c] == 0) {
+            b.chargeReady(v, b.remainingCycles(v));
+        }
         return got == need;
     }
 
@@ -487,6 +498,7 @@ public final class HostTime {
             cShares = Arrays.copyOf(cShares, size);
             cGranted = Arrays.copyOf(cGranted, size);
             cReady = Arrays.copyOf(cReady, size);
+            cGrantLeft = Arrays.copyOf(cGrantLeft, size);
         }
         cGuest[c] = g;
         cVcpu[c] = v;
