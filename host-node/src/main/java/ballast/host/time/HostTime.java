@@ -30,7 +30,9 @@ import java.util.List;
  *       page-ins, the larger kind first), as a program that faults now and then.</li>
  *   <li>The host's cores ({@link HostCpu}): the hypervisor's work is served first; the vCPUs share
  *       the rest by their CPU shares, and a vCPU that asked for more than it got waits the rest as
- *       ready time, charged at the start of its tick.</li>
+ *       ready time, charged at the start of its tick. A vCPU computes no more than the cycles it
+ *       was granted: when they run out with work left, the rest of its tick is ready time too, and
+ *       the work stays in its backlog (so the cores never do more than they have).</li>
  *   <li>Every vCPU's blocked time carried from earlier ticks comes first ({@link TickBudget}). Then
  *       all vCPUs of all guests run side by side in simulated time: always the one whose clock is
  *       furthest behind (ties by guest, then vCPU) computes its next chunk and sends its next read
@@ -123,6 +125,7 @@ public final class HostTime {
     private int[] cShares = new int[0];
     private long[] cGranted = new long[0];
     private long[] cReady = new long[0];
+    private long[] cGrantLeft = new long[0];
     private long[] cKey = new long[0];
     private final long[] writeNext = new long[2];
     private final long[] writeCount = new long[2];
@@ -308,13 +311,14 @@ public final class HostTime {
         for (int c = 0; c < clients; c++) {
             TickBudget b = budgets[cGuest[c]];
             b.chargeReady(cVcpu[c], cReady[c]);
+            cGrantLeft[c] = cGranted[c];
             if (computeChunk(c) && requestsLeft(c) > 0) {
                 cKey[c] = b.nowCycles(cVcpu[c]);
                 queue.enqueue(c);
             }
         }
-        startWrites(queue, 0, diskDevice == swapDevice ? diskWrites + swapWrites : diskWrites);
-        startWrites(queue, 1, diskDevice == swapDevice ? 0 : swapWrites);
+        startWrites(queue, 0, diskWrites);
+        startWrites(queue, 1, swapWrites);
         while (!queue.isEmpty()) {
             int c = queue.dequeueInt();
             if (c >= clients) {
@@ -439,8 +443,9 @@ public final class HostTime {
 
     /**
      * Computes client {@code c}'s next chunk (the last one takes what is left of its cycles) as far
-     * as its vCPU's tick allows, run and overhead in proportion (also for a part of a chunk); true
-     * if the chunk was done whole.
+     * as its vCPU's tick and the cycles the host's cores granted it allow, run and overhead in
+     * proportion (also for a part of a chunk); true if the chunk was done whole. A vCPU whose grant
+     * runs out with work left was ready to run and did not get a core: the rest of its tick is ready time.
      */
     private boolean computeChunk(int c) {
         long issued = cIssuedSwap[c] + cIssuedPage[c];
@@ -451,12 +456,16 @@ public final class HostTime {
         }
         TickBudget b = budgets[cGuest[c]];
         int v = cVcpu[c];
-        long now = Math.min(need, b.remainingCycles(v));
-        long over = cCycles[c] == 0 ? 0 : Math.round(now * (cOverhead[c] / (double) cCycles[c]));
-        b.chargeUpTo(v, TickBudget.RUN, now - over);
+        long can = Math.min(need, Math.min(cGrantLeft[c], b.remainingCycles(v)));
+        long over = cCycles[c] == 0 ? 0 : Math.round(can * (cOverhead[c] / (double) cCycles[c]));
+        b.chargeUpTo(v, TickBudget.RUN, can - over);
         b.chargeUpTo(v, TickBudget.OVERHEAD, over);
-        cComputed[c] += now;
-        return now == need;
+        cComputed[c] += can;
+        cGrantLeft[c] -= can;
+        if (can < need && cGrantLeft[c] == 0) {
+            b.chargeReady(v, b.remainingCycles(v));
+        }
+        return can == need;
     }
 
     private void startWrites(IntHeapPriorityQueue queue, int w, long pages) {
@@ -495,6 +504,7 @@ public final class HostTime {
             cShares = Arrays.copyOf(cShares, size);
             cGranted = Arrays.copyOf(cGranted, size);
             cReady = Arrays.copyOf(cReady, size);
+            cGrantLeft = Arrays.copyOf(cGrantLeft, size);
         }
         cGuest[c] = g;
         cVcpu[c] = v;
