@@ -1,6 +1,7 @@
 package ballast.guest;
 
 import ballast.guest.balloon.Balloon;
+import ballast.abi.Pace;
 import ballast.abi.Reservation;
 import ballast.abi.TickResult;
 import ballast.abi.TickStart;
@@ -52,6 +53,11 @@ final class TickSchedule {
     /** Stall decisions, by the parity of the work tick they apply to: the tick, and the decision. */
     private final long[] stallTick = {Long.MIN_VALUE, Long.MIN_VALUE};
     private final boolean[] stall = new boolean[2];
+    /** Paces, by the parity of the work tick they apply to (with the stall decisions' ticks). */
+    private final Pace[] pace = {Pace.FREE, Pace.FREE};
+    /** Workload accesses of the last works generated, by the parity of their tick: the tick, and the count. */
+    private final long[] workTick = {Long.MIN_VALUE, Long.MIN_VALUE};
+    private final long[] workAccesses = new long[2];
     /** A workload change taken and not yet effective, and the first work tick it applies to. */
     private WorkloadSettings nextWorkload;
     private long nextWorkloadTick;
@@ -66,7 +72,7 @@ final class TickSchedule {
          */
         TickWork toWire(int guest, long tick, ActorRef<ToGuest> replyTo) {
             return new TickWork(guest, tick, work.mmuUpdates(), work.opBuffer(), work.opCount(), work.valueBuffer(),
-                    work.valueCount(), work.kernel(), work.reservation(), replyTo);
+                    work.valueCount(), work.kernel(), work.reservation(), replyTo, work.load());
         }
     }
 
@@ -82,12 +88,21 @@ final class TickSchedule {
         nextWorkload = s.nextWorkload();
         nextWorkloadTick = s.nextWorkloadTick();
         lastStartedTick = s.lastStartedTick();
+        if (s.paceCapacity() != null) {
+            for (int i = 0; i < 2; i++) {
+                pace[i] = new Pace(s.paceCapacity()[i], s.paceBacklog()[i]);
+            }
+            System.arraycopy(s.workTick(), 0, workTick, 0, 2);
+            System.arraycopy(s.workAccesses(), 0, workAccesses, 0, 2);
+        }
     }
 
     /** The VM's whole state, with its guest OS's and its balloon driver's. */
     GuestVmSnapshot snapshot(GuestOsSnapshot os, Balloon.State balloon) {
         return new GuestVmSnapshot(os, balloon, orders, lastCallWork, lastStatus, lastStatusTick, stallTick.clone(),
-                (stall[0] ? 1 : 0) | (stall[1] ? 2 : 0), nextWorkload, nextWorkloadTick, lastStartedTick);
+                (stall[0] ? 1 : 0) | (stall[1] ? 2 : 0), nextWorkload, nextWorkloadTick, lastStartedTick,
+                new long[] {pace[0].capacity(), pace[1].capacity()}, new long[] {pace[0].backlog(), pace[1].backlog()},
+                workTick.clone(), workAccesses.clone());
     }
 
     /** {@code TickStart(n)} came: its stall decision applies to the work of tick {@code n + 1}. */
@@ -96,6 +111,21 @@ final class TickSchedule {
         int slot = (int) ((start.tick() + 1) & 1);
         stallTick[slot] = start.tick() + 1;
         stall[slot] = start.stall();
+        pace[slot] = start.pace();
+    }
+
+    /**
+     * The workload accesses the work of {@code tick} may hold: the pace of {@code TickStart(tick - 1)}
+     * given what the work of {@code tick - 1} holds ({@link Pace#allowance}); unlimited without one.
+     */
+    long allowance(long tick) {
+        int slot = (int) (tick & 1);
+        if (stallTick[slot] != tick) {
+            return Long.MAX_VALUE;
+        }
+        int before = (int) ((tick - 1) & 1);
+        long generated = workTick[before] == tick - 1 ? workAccesses[before] : 0;
+        return pace[slot].allowance(generated);
     }
 
     /** Whether the work of {@code tick} carries no workload accesses. */
@@ -163,7 +193,10 @@ final class TickSchedule {
         }
         GuestOs.BalloonOrders balloon = step == null ? GuestOs.BalloonOrders.NONE
                 : new GuestOs.BalloonOrders(step.release(), step.pinPages(), step.deflate());
-        GuestOs.Work work = os.generate(tick, maxMmuUpdateEntries, balloon, stalled(tick));
+        GuestOs.Work work = os.generate(tick, maxMmuUpdateEntries, balloon, stalled(tick), allowance(tick));
+        int slot = (int) (tick & 1);
+        workTick[slot] = tick;
+        workAccesses[slot] = work.load().workAccesses();
         Reservation r = work.reservation();
         if (r != null && (r.inflate().length > 0 || r.deflate().length > 0)) {
             lastCallWork = tick;

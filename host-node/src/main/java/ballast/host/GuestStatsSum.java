@@ -1,6 +1,7 @@
 package ballast.host;
 
 import ballast.host.control.GuestStats;
+import ballast.host.control.GuestTimeStats;
 
 /**
  * Figures of a guest that moved between hosts: what the hypervisors count (TLB, faults, traps,
@@ -8,7 +9,7 @@ import ballast.host.control.GuestStats;
  * itself (accesses, reads, verified reads: its guest OS moved with it) and what it holds now
  * (allocated and shared pages, the balloon, targets and estimates) are the current host's; the
  * hypervisors' reclamation counters (balloon pops, host swap-outs and swap-ins, double pagings)
- * add up too.
+ * add up too, and so does its time (work units, demand and where its time went).
  */
 public final class GuestStatsSum {
     private GuestStatsSum() {
@@ -29,7 +30,21 @@ public final class GuestStatsSum {
                 past.silentFailures() + live.silentFailures(), past.nativeCycles() + live.nativeCycles(),
                 sum(past.eventCounts(), live.eventCounts()), sum(past.overheadCyclesByEvent(), live.overheadCyclesByEvent()),
                 live.sharedPages(), past.cowBreaks() + live.cowBreaks(),
-                sum(past.refusedByReason(), live.refusedByReason()), carry(past.reclaim(), live.reclaim()));
+                sum(past.refusedByReason(), live.refusedByReason()), carry(past.reclaim(), live.reclaim()),
+                carry(past.time(), live.time()));
+    }
+
+    /** Time adds up over the hosts; the backlog is the current host's. */
+    private static GuestTimeStats carry(GuestTimeStats past, GuestTimeStats live) {
+        if (past == null) {
+            return live;
+        }
+        return new GuestTimeStats(live.vcpus(), past.workUnits() + live.workUnits(), past.demand() + live.demand(),
+                live.backlog(), past.accountedSeconds() + live.accountedSeconds(),
+                past.runSeconds() + live.runSeconds(), past.overheadSeconds() + live.overheadSeconds(),
+                past.ioWaitSeconds() + live.ioWaitSeconds(), past.hostSwapWaitSeconds() + live.hostSwapWaitSeconds(),
+                past.stalledSeconds() + live.stalledSeconds(), past.readySeconds() + live.readySeconds(),
+                past.idleSeconds() + live.idleSeconds());
     }
 
     private static ballast.host.control.GuestReclaim carry(ballast.host.control.GuestReclaim past,

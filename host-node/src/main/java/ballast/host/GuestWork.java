@@ -3,6 +3,7 @@ package ballast.host;
 import ballast.abi.KernelActivity;
 import ballast.abi.MmuUpdate;
 import ballast.abi.Reservation;
+import ballast.abi.TickLoad;
 import ballast.abi.TickWork;
 import java.util.List;
 
@@ -21,7 +22,13 @@ import java.util.List;
  * <p>A record holding arrays compares by identity; it is built per tick and not kept.
  */
 public record GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
-                        int valueCount, KernelActivity kernel, Reservation reservation) {
+                        int valueCount, KernelActivity kernel, Reservation reservation, TickLoad load) {
+
+    /** Work without a {@link TickLoad}: the time model counts its reads and writes as its work. */
+    public GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                     int valueCount, KernelActivity kernel, Reservation reservation) {
+        this(index, tick, mmuUpdates, ops, opCount, values, valueCount, kernel, reservation, null);
+    }
 
     /** @throws IllegalArgumentException when {@code index} is negative */
     public GuestWork {
@@ -46,6 +53,6 @@ public record GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[]
     /** A guest's {@link TickWork} message, applied as guest {@code index} (the sender the host knows). */
     public static GuestWork from(int index, TickWork work) {
         return new GuestWork(index, work.tick(), work.mmuUpdates(), work.ops(), work.opCount(), work.values(),
-                work.valueCount(), work.kernel(), work.reservation());
+                work.valueCount(), work.kernel(), work.reservation(), work.load());
     }
 }

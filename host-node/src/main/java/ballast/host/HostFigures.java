@@ -1,5 +1,14 @@
 package ballast.host;
 
+import ballast.host.control.DeviceStats;
+import ballast.host.control.GuestTimeStats;
+import ballast.host.control.HostTimeStats;
+import ballast.host.device.DeviceQueue;
+import ballast.host.time.HostTime;
+import ballast.host.time.TickBudget;
+import ballast.host.time.TimeSettings;
+import java.util.ArrayList;
+import java.util.List;
 import ballast.host.reclaim.Reclamation;
 import ballast.host.sharing.SharingMerges;
 import ballast.host.translation.GuestMemory;
@@ -28,8 +37,11 @@ final class HostFigures {
     private final HostSwap swap;
     private final Reclamation reclamation;
     private final SharingMerges merges;
+    private final HostTime time;
 
-    HostFigures(FramePool frames, SharedFrames shared, HostSwap swap, Reclamation reclamation, SharingMerges merges) {
+    HostFigures(FramePool frames, SharedFrames shared, HostSwap swap, Reclamation reclamation, SharingMerges merges,
+                HostTime time) {
+        this.time = time;
         this.frames = frames;
         this.shared = shared;
         this.swap = swap;
@@ -52,7 +64,37 @@ final class HostFigures {
         return new HostStats(frames.totalFrames(), frames.freeFrames(), frames.mappedFrames(),
                 frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
-                d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests));
+                d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests),
+                hostTime());
+    }
+
+    /** The host's cores and devices in the time model. */
+    HostTimeStats hostTime() {
+        List<DeviceStats> devices = new ArrayList<>(2);
+        List<DeviceQueue> queues = time.devices();
+        for (int i = 0; i < queues.size(); i++) {
+            DeviceQueue q = queues.get(i);
+            String role = queues.size() == 1 ? "swap+disk" : i == 0 ? "swap" : "disk";
+            devices.add(new DeviceStats(q.settings().name(), role, q.requests(), q.bytes(), q.busySeconds(),
+                    q.meanWaitMs(), q.p99WaitMs()));
+        }
+        TimeSettings s = time.settings();
+        return new HostTimeStats(s.cores(), s.ghz(), time.elapsedSeconds(), time.cpuBusySeconds(),
+                time.hypervisorCpuSeconds(), devices);
+    }
+
+    /** Guest {@code index}'s time: its work done and where its vCPUs' time went. */
+    GuestTimeStats guestTime(int index) {
+        int vcpus = time.vcpus(index);
+        double[] s = new double[TickBudget.CATEGORIES];
+        double total = 0;
+        for (int c = 0; c < s.length; c++) {
+            s[c] = time.seconds(index, c);
+            total += s[c];
+        }
+        return new GuestTimeStats(vcpus, time.workUnits(index), time.demand(index), time.backlog(index), total / vcpus,
+                s[TickBudget.RUN], s[TickBudget.OVERHEAD], s[TickBudget.IO_WAIT], s[TickBudget.HOST_SWAP_WAIT],
+                s[TickBudget.STALLED], s[TickBudget.READY], s[TickBudget.IDLE]);
     }
 
     /** The host's reclamation figures now. */
@@ -91,7 +133,7 @@ final class HostFigures {
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.counters().refusedHypercalls(), cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
-                g.counters().refusedByReason(), guestReclaim(g, c));
+                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()));
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */

@@ -1,5 +1,7 @@
 package ballast.host;
 
+import ballast.host.time.TimeSettings;
+
 import ballast.host.cpu.CostTable;
 import ballast.host.sharing.SharingSettings;
 import ballast.host.reclaim.ReclaimSettings;
@@ -23,7 +25,15 @@ import java.util.List;
  */
 public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                            int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
-                           SharingSettings sharing, ReclaimSettings reclaim) {
+                           SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
+
+    /** A host with the default time model ({@link TimeSettings#DEFAULT}). */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                        SharingSettings sharing, ReclaimSettings reclaim) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                sharing, reclaim, null);
+    }
 
     /** A host without reclamation. */
     public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
@@ -47,11 +57,14 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
         if (reclaim == null) {
             reclaim = ReclaimSettings.DISABLED;
         }
+        if (time == null) {
+            time = TimeSettings.DEFAULT;
+        }
     }
 
     /** The same host with another guest list (live migration adds the guests that arrive). */
     public HostSettings withGuests(List<GuestSpec> guests) {
         return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
-                costs, guests, sharing, reclaim);
+                costs, guests, sharing, reclaim, time);
     }
 }

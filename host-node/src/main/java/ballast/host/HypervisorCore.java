@@ -11,7 +11,10 @@ import ballast.abi.Refusal;
 import ballast.abi.RefusalReason;
 import ballast.abi.Reservation;
 import ballast.abi.TickResult;
+import ballast.abi.TickLoad;
 import ballast.abi.TickStart;
+import ballast.host.time.HostTime;
+import ballast.host.time.TimeSettings;
 import ballast.abi.TranslationMode;
 import ballast.host.control.GuestReclaim;
 import ballast.host.control.GuestStats;
@@ -76,6 +79,7 @@ public final class HypervisorCore {
     private final GuestTick ticks;
     private final SharingMerges merges;
     private final HostFigures figures;
+    private final HostTime time;
 
     public HypervisorCore(HostSettings settings) {
         this.settings = settings;
@@ -98,7 +102,11 @@ public final class HypervisorCore {
             guests[i] = newGuest(spec);
         }
         this.reclamation = new Reclamation(settings, guests, frames, swap);
-        this.figures = new HostFigures(frames, shared, swap, reclamation, merges);
+        this.time = new HostTime(settings.time());
+        for (GuestSpec spec : settings.guests()) {
+            time.addGuest(spec.cpu().vcpus(), spec.cpu().cpuShares(), spec.cpu().cyclesPerAccess());
+        }
+        this.figures = new HostFigures(frames, shared, swap, reclamation, merges, time);
         for (GuestMemory g : guests) {
             g.onShortage(reclamation::freeOne);
         }
@@ -163,9 +171,34 @@ public final class HypervisorCore {
         return GuestBoot.boot(guests[index], frames, settings.name(), name, refusal);
     }
 
-    /** Applies one guest's work for a tick; see {@link GuestTick#apply}. The caller has checked that the guest exists and sent this itself. */
+    /**
+     * Applies one guest's work for a tick; see {@link GuestTick#apply}. The caller has checked that
+     * the guest exists and sent this itself. What the work cost goes to the time model
+     * ({@link HostTime#guestWork}), accounted at {@link #endTick}.
+     */
     public TickResult apply(GuestWork work) {
-        return ticks.apply(guests[work.index()], work);
+        GuestMemory g = guests[work.index()];
+        CpuAccount cpu = g.cpu();
+        long nativeBefore = cpu.nativeCycles();
+        long overheadBefore = cpu.overheadCycles() - cpu.overheadCycles(CpuAccount.HOST_SWAP_IN);
+        long accessesBefore = g.counters().tlbHits() + g.counters().tlbMisses();
+        long swapInsBefore = g.counters().hostSwapIns();
+        TickResult result = ticks.apply(g, work);
+        long accesses = g.counters().tlbHits() + g.counters().tlbMisses() - accessesBefore;
+        long swapIns = g.counters().hostSwapIns() - swapInsBefore;
+        TickLoad load = work.load();
+        Reservation r = work.reservation();
+        time.guestWork(work.index(), load == null ? accesses : load.workAccesses(),
+                load == null ? accesses : load.demand(), accesses, cpu.nativeCycles() - nativeBefore,
+                cpu.overheadCycles() - cpu.overheadCycles(CpuAccount.HOST_SWAP_IN) - overheadBefore, swapIns,
+                load == null ? 0 : load.pageIns(), r == null ? 0 : r.pageOuts().length, load != null && load.stalled());
+        time.hypervisorWork(swapIns * settings.time().hypervisor().swapInPage());
+        return result;
+    }
+
+    /** The host's time model: guests' progress, the cores and the devices. */
+    public HostTime time() {
+        return time;
     }
 
     /**
@@ -173,6 +206,7 @@ public final class HypervisorCore {
      * returns the number of frames that went back to the host.
      */
     public int releaseGuest(int index) {
+        time.guestGone(index);
         int released = guests[index].release();
         reclamation.guestGone(index);
         return released;
@@ -186,11 +220,27 @@ public final class HypervisorCore {
      */
     public void endTick() {
         reclamation.endTick();
+        long swapOuts = 0;
+        for (GuestMemory g : guests) {
+            swapOuts += g.paging().hostSwapOuts();
+        }
+        long merged = merges.mergeCount();
+        TimeSettings.HypervisorPrices prices = settings.time().hypervisor();
+        long newSwapOuts = Math.max(0, swapOuts - swapOutsSeen);
+        time.hostSwapOuts(newSwapOuts);
+        time.hypervisorWork(newSwapOuts * prices.swapOutPage() + Math.max(0, merged - mergesSeen) * prices.mergePage());
+        swapOutsSeen = swapOuts;
+        mergesSeen = merged;
+        time.endTick();
     }
 
-    /** Guest {@code index}'s start of tick {@code tick}, with its balloon target and stall. */
+    /** Host swap-outs and merges counted by the last {@link #endTick} (the time model prices what is new). */
+    private long swapOutsSeen;
+    private long mergesSeen;
+
+    /** Guest {@code index}'s start of tick {@code tick}, with its balloon target, stall and pace. */
     public TickStart tickStart(int index, long tick, boolean audit) {
-        return new TickStart(tick, audit, reclamation.balloonTarget(index), reclamation.stall(index));
+        return new TickStart(tick, audit, reclamation.balloonTarget(index), reclamation.stall(index), time.pace(index));
     }
 
     /** The balloon size guest {@code index} is asked for now. */
@@ -257,6 +307,9 @@ public final class HypervisorCore {
 
     /** Applies a page-sharing daemon's work for a tick (after every guest's work); see {@link SharingMerges#apply}. */
     public SharingResult applySharing(SharingWork work) {
+        if (work.scanPages() != null) {
+            time.hypervisorWork(work.scanPages().length * settings.time().hypervisor().hashPage());
+        }
         return merges.apply(work, guests);
     }
 
@@ -309,6 +362,7 @@ public final class HypervisorCore {
                     + ", expected " + guests.length);
         }
         swap.addGuest(spec.configuredPages());
+        time.addGuest(spec.cpu().vcpus(), spec.cpu().cpuShares(), spec.cpu().cyclesPerAccess());
         GuestMemory g = newGuest(spec);
         g.markIncoming();
         guests = java.util.Arrays.copyOf(guests, guests.length + 1);
@@ -332,6 +386,15 @@ public final class HypervisorCore {
 
     /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */
     public List<String> checkInvariants() {
-        return HostInvariants.check(settings.name(), frames, guests, shared, swap);
+        List<String> found = HostInvariants.check(settings.name(), frames, guests, shared, swap);
+        List<String> times = time.check();
+        if (times.isEmpty()) {
+            return found;
+        }
+        List<String> all = new ArrayList<>(found);
+        for (String t : times) {
+            all.add(settings.name() + ": " + t);
+        }
+        return all;
     }
 }

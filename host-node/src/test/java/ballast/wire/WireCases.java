@@ -78,6 +78,9 @@ final class WireCases {
         m.put("BootRefused null detail", new BootRefused(-1, RefusalReason.ALREADY_BOOTED, null));
         m.put("TickStart", new TickStart(0, false));
         m.put("TickStart extreme", new TickStart(Long.MAX_VALUE, true));
+        m.put("TickStart with a pace", new TickStart(9, false, 300, true, new ballast.abi.Pace(1_234_567, 89)));
+        m.put("TickWork with a load", new TickWork(0, 2, List.of(), new long[] {Ops.op(Ops.READ, 0, 9)}, 1, new long[0], 0,
+                null, null, guest, new ballast.abi.TickLoad(500, 1, 3, false)));
         m.put("TickWork empty", new TickWork(0, 1, List.of(), new long[0], new long[0], guest));
         long[] events = new long[KernelEvent.COUNT];
         for (int i = 0; i < events.length; i++) {
@@ -156,7 +159,10 @@ final class WireCases {
         m.put("HostTickDone with guests and violations", new HostTickDone("host-\u00fc", 42,
                 new HostStats(262_144, 100_000, 150_000, 12_144, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
                         new HostReclaim("soft", 1.5, 2.5, 0, 0.1, "idle-tax", 0.75, 90_000, 10, 20, 30, 40, 50, 60, 70,
-                                80, 15_000, 10_000, 5_000, 2_500)), List.of(
+                                80, 15_000, 10_000, 5_000, 2_500),
+                        new ballast.host.control.HostTimeStats(4, 2.5, 30.0, 12.5, 0.75, List.of(
+                                new ballast.host.control.DeviceStats("disk-2002", "swap", 100, 409_600, 0.81, 8.5, 40.25),
+                                new ballast.host.control.DeviceStats("nvme", "disk", 7, 28_672, 0.001, 0.02, 0.03)))), List.of(
                         guestStats("a", 1), guestStats("b", 2), guestStats("c-名", Long.MAX_VALUE)),
                 5, List.of("h: refcounts: MPN 3 has refcount 2 but 1 mappings", "h: integrity: a reads back 1 of 2 pages")));
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -185,7 +191,7 @@ final class WireCases {
     /** A guest spec with every component set. */
     static ballast.host.GuestSpec spec() {
         return new ballast.host.GuestSpec(4, "db-é", TranslationMode.PARA, 65536, 3,
-                new ballast.host.cpu.CpuSpec(false, true, 4096, 310), new ballast.host.GuestAllocation(1024, 2560.0, 42598));
+                new ballast.host.cpu.CpuSpec(false, true, 4096, 310, 3, 4500, 750), new ballast.host.GuestAllocation(1024, 2560.0, 42598));
     }
 
     /**
@@ -201,7 +207,10 @@ final class WireCases {
                 com.typesafe.config.ConfigFactory.defaultReference().getConfig("ballast.costs"));
         m.put("HostSettings", new ballast.host.HostSettings("host-a", -5L, 262_144, 16_384, 1024, 1 << 24, 65536, costs,
                 List.of(spec()), new ballast.host.sharing.SharingSettings(true, 200, 50,
-                        ballast.host.sharing.SharingSettings.Order.SEQUENTIAL, 64, 0.1), ReclaimSettings.DISABLED));
+                        ballast.host.sharing.SharingSettings.Order.SEQUENTIAL, 64, 0.1), ReclaimSettings.DISABLED,
+                new ballast.host.time.TimeSettings(0.05, 8, 3.2, ballast.host.device.DeviceSettings.NVME,
+                        new ballast.host.device.DeviceSettings("own", 0.001, 1e8), false, 321,
+                        new ballast.host.time.TimeSettings.HypervisorPrices(1, 2, 3, 4, 5))));
         return m;
     }
 
@@ -221,6 +230,8 @@ final class WireCases {
         return new GuestStats(name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
                 v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21], v[22], v[23], events, byKind,
                 v[24], v[25], new long[] {0, 3, 0, 7}, new GuestReclaim(v[0], v[1], 2560.5, v[2], v[3], v[4], v[5],
-                        v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]));
+                        v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]),
+                new ballast.host.control.GuestTimeStats(2, v[16], v[17], v[18], 12.5, 1.25, 0.5, 3.0, 0.25, 0.125, 0.0625,
+                        19.8125));
     }
 }

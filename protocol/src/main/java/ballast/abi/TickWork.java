@@ -9,7 +9,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * only, each applied whole or refused whole), then its operation stream (see {@link Ops}) with the
  * values that {@code WRITE} and {@code MAP} operations take, in order, and the tick's kernel
  * activity as counts (null when the kernel did nothing), and its memory-reservation calls
- * ({@link Reservation}: guest page-outs, balloon inflate and deflate; null when none).
+ * ({@link Reservation}: guest page-outs, balloon inflate and deflate; null when none), and what the
+ * tick means for its progress ({@link TickLoad}; null when the guest does not say).
  *
  * <p>The streams are the first {@code opCount} entries of {@code ops} and the first
  * {@code valueCount} of {@code values}: a guest hands over its reused buffers rather than a copy
@@ -19,8 +20,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>A record holding arrays compares by identity; tests compare contents ({@link #exact()}).
  */
 public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
-                       int valueCount, KernelActivity kernel, Reservation reservation, ActorRef<ToGuest> replyTo)
+                       int valueCount, KernelActivity kernel, Reservation reservation, ActorRef<ToGuest> replyTo,
+                       TickLoad load)
         implements GuestCall {
+
+    /** Work without a {@link TickLoad} (the time model counts its reads and writes as its work). */
+    public TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                    int valueCount, KernelActivity kernel, Reservation reservation, ActorRef<ToGuest> replyTo) {
+        this(guest, tick, mmuUpdates, ops, opCount, values, valueCount, kernel, reservation, replyTo, null);
+    }
 
     /** @throws IllegalArgumentException when a count is negative or passes its array (0 for a null array) */
     public TickWork {
@@ -61,6 +69,6 @@ public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] 
             return this;
         }
         return new TickWork(guest, tick, mmuUpdates, opsExact ? ops : Arrays.copyOf(ops, opCount), opCount,
-                valuesExact ? values : Arrays.copyOf(values, valueCount), valueCount, kernel, reservation, replyTo);
+                valuesExact ? values : Arrays.copyOf(values, valueCount), valueCount, kernel, reservation, replyTo, load);
     }
 }

@@ -3,6 +3,7 @@ package ballast.wire;
 import ballast.abi.KernelActivity;
 import ballast.abi.MmuUpdate;
 import ballast.abi.Reservation;
+import ballast.abi.TickLoad;
 import ballast.abi.TickWork;
 import ballast.abi.ToGuest;
 import com.esotericsoftware.kryo.Kryo;
@@ -245,6 +246,7 @@ public final class KryoFactory {
             kryo.writeObjectOrNull(output, w.kernel(), KernelActivity.class);
             kryo.writeObjectOrNull(output, w.reservation(), Reservation.class);
             kryo.writeClassAndObject(output, w.replyTo());
+            kryo.writeObjectOrNull(output, w.load(), TickLoad.class);
         }
 
         /** A null stream as 0, else its count + 1, then the entries. */
@@ -287,8 +289,9 @@ public final class KryoFactory {
             if (replyTo != null && !(replyTo instanceof ActorRef<?>)) {
                 throw new IllegalArgumentException("replyTo is a " + replyTo.getClass().getName() + ", not an actor reference");
             }
+            TickLoad load = kryo.readObjectOrNull(input, TickLoad.class);
             return new TickWork(guest, tick, (List<MmuUpdate>) mmu, ops, ops == null ? 0 : ops.length, values,
-                    values == null ? 0 : values.length, kernel, reservation, (ActorRef<ToGuest>) replyTo);
+                    values == null ? 0 : values.length, kernel, reservation, (ActorRef<ToGuest>) replyTo, load);
         }
     }
 }

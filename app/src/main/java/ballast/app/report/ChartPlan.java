@@ -380,6 +380,35 @@ public final class ChartPlan {
                 addIfItSaysSomething(charts, omitted, chart);
             }
         }
+        timeCharts(guest, table, charts, omitted);
+    }
+
+    /** The time model's categories of a guest's vCPU time, in the order its breakdown adds them up. */
+    static final List<String> TIME_COLUMNS = List.of("runSeconds", "overheadSeconds", "ioWaitSeconds",
+            "hostSwapWaitSeconds", "stalledSeconds", "readySeconds", "idleSeconds");
+
+    /**
+     * A guest's work done per simulated second against what its workload asked for, and where its
+     * vCPUs' time went (each category's vCPU seconds per simulated second), when the run has them.
+     */
+    private static void timeCharts(SeriesTable.Series guest, SeriesTable table, List<Chart> charts,
+                                   List<Omitted> omitted) {
+        if (table.columns().contains("workUnits") && table.columns().contains("demandThroughput")) {
+            List<Line> lines = new ArrayList<>();
+            lines.add(rate(guest, "workUnits", "work done"));
+            lines.add(value(guest, "demandThroughput").named("asked for", "asked for (mean since its start)"));
+            addIfItSaysSomething(charts, omitted, new Chart("guest-" + guest.name() + "-throughput", "guests",
+                    guest.name(), guest.name() + ": throughput", "accesses per simulated second", lines, List.of()));
+        }
+        if (table.columns().containsAll(TIME_COLUMNS)) {
+            List<Line> lines = new ArrayList<>();
+            for (String c : TIME_COLUMNS) {
+                String label = c.substring(0, c.length() - "Seconds".length());
+                lines.add(rate(guest, c, label).named(label, title(GuestFigures.named(c), c)));
+            }
+            addIfItSaysSomething(charts, omitted, new Chart("guest-" + guest.name() + "-time", "guests", guest.name(),
+                    guest.name() + ": where its vCPU time went", "vCPU seconds per simulated second", lines, List.of()));
+        }
     }
 
     private static void compareCharts(SeriesTable table, List<Chart> charts, List<Omitted> omitted) {

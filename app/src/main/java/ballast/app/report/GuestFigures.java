@@ -4,6 +4,7 @@ import static ballast.app.report.Figure.PAGES;
 import static ballast.app.report.Figure.bool;
 import static ballast.app.report.Figure.counter;
 import static ballast.app.report.Figure.level;
+import static ballast.app.report.Figure.rate;
 import static ballast.app.report.Figure.ratio;
 import static ballast.app.report.Figure.setting;
 
@@ -77,6 +78,19 @@ public final class GuestFigures {
         all.add(counter("nativeCycles", "cycles", "native cycles", "The same activity on bare metal, including the profile's `work-cycles`.", GuestStats::nativeCycles));
         all.add(counter("overheadCycles", "cycles", "overhead cycles", "What virtualization adds.", GuestStats::overheadCycles));
         all.add(ratio("overheadPercent", "%", "overhead", "`100 x overheadCycles / nativeCycles` so far, to two decimals; 0 without native cycles.", s -> Math.round(s.overheadPercent() * 100.0) / 100.0));
+        all.add(setting(level("vcpus", "vCPUs", "virtual CPUs", "Its virtual CPUs (the time model).", s -> (long) s.time().vcpus())));
+        all.add(counter("workUnits", "accesses", "work done", "Workload accesses completed (the time model: what its workload got done).", s -> s.time().workUnits()));
+        all.add(rate("throughput", "accesses/s", "throughput", "Work units per simulated second of its time on its hosts, since its start.", s -> round(s.time().throughput(), 1)));
+        all.add(rate("demandThroughput", "accesses/s", "throughput asked for", "What its workload asked for, per simulated second (its native speed), since its start.", s -> round(s.time().demandThroughput(), 1)));
+        all.add(ratio("slowdown", "x", "slowdown", "Demand over work done (at least one unit assumed done): 1 when it got all it asked for.", s -> round(s.time().slowdown(), 4)));
+        all.add(level("backlog", "accesses", "backlog", "Accesses generated and not completed yet.", s -> s.time().backlog()));
+        all.add(counter("runSeconds", "vCPU s", "run time", "vCPU seconds of its own work (accesses, walks, its kernel's native work).", s -> round(s.time().runSeconds(), 6)));
+        all.add(counter("overheadSeconds", "vCPU s", "virtualization overhead time", "vCPU seconds virtualization added (traps, exits, hidden faults, hypercalls).", s -> round(s.time().overheadSeconds(), 6)));
+        all.add(counter("ioWaitSeconds", "vCPU s", "I/O wait", "vCPU seconds blocked on its own virtual disk (its page-ins).", s -> round(s.time().ioWaitSeconds(), 6)));
+        all.add(counter("hostSwapWaitSeconds", "vCPU s", "host swap wait", "vCPU seconds blocked on host swap-ins.", s -> round(s.time().hostSwapWaitSeconds(), 6)));
+        all.add(counter("stalledSeconds", "vCPU s", "stalled time", "vCPU seconds stalled by the host (the low free-memory state).", s -> round(s.time().stalledSeconds(), 6)));
+        all.add(counter("readySeconds", "vCPU s", "ready time", "vCPU seconds ready to run, waiting for a host core.", s -> round(s.time().readySeconds(), 6)));
+        all.add(counter("idleSeconds", "vCPU s", "idle time", "vCPU seconds with nothing to do.", s -> round(s.time().idleSeconds(), 6)));
         for (KernelEvent kind : KernelEvent.ALL) {
             all.add(counter("eventCounts." + kind.figureName(), "events", words(kind.figureName()) + " events",
                     "Kernel events of kind `" + kind.figureName() + "` (identical in every mode for the same activity).",
@@ -112,5 +126,11 @@ public final class GuestFigures {
     /** The figure of that name (a column of timeseries.csv), or null when none is declared. */
     public static Figure<GuestStats> named(String name) {
         return BY_NAME.get(name);
+    }
+
+    /** {@code x} rounded to {@code digits} decimals (so that the outputs do not show floating-point noise). */
+    static double round(double x, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(x * f) / f;
     }
 }

@@ -6,6 +6,7 @@ import static ballast.app.report.Figure.level;
 import static ballast.app.report.Figure.ratio;
 import static ballast.app.report.Figure.setting;
 import static ballast.app.report.Figure.text;
+import ballast.host.control.DeviceStats;
 
 import ballast.host.control.HostReclaim;
 import ballast.host.control.HostStats;
@@ -71,12 +72,34 @@ public final class HostFigures {
         all.add(setting(level("thresholds.soft", PAGES, "soft threshold", "The soft free-memory threshold, in frames.", s -> s.reclaim().softThresholdPages())));
         all.add(setting(level("thresholds.hard", PAGES, "hard threshold", "The hard free-memory threshold, in frames.", s -> s.reclaim().hardThresholdPages())));
         all.add(setting(level("thresholds.low", PAGES, "low threshold", "The low free-memory threshold, in frames.", s -> s.reclaim().lowThresholdPages())));
+        all.add(setting(level("cores", "cores", "cores", "The host's cores (the time model).", s -> (long) s.time().cores())));
+        all.add(counter("cpuBusySeconds", "core s", "CPU busy", "Core seconds its cores spent on the vCPUs' and the hypervisor's work so far.", s -> GuestFigures.round(s.time().cpuBusySeconds(), 6)));
+        all.add(counter("hypervisorCpuSeconds", "core s", "hypervisor CPU", "Core seconds spent on the hypervisor's own work (page hashing, merges, swap handling, migration copies).", s -> GuestFigures.round(s.time().hypervisorCpuSeconds(), 6)));
+        for (String role : List.of("swap", "disk")) {
+            String p = role + "Device.";
+            all.add(counter(p + "requests", "requests", role + " device requests", "Requests the " + role + " device served (a write request is a cluster of up to 256 pages; the same device's figures twice when swap and disk share it).", s -> device(s, role).requests()));
+            all.add(counter(p + "busySeconds", "s", role + " device busy", "Simulated seconds the " + role + " device was serving.", s -> GuestFigures.round(device(s, role).busySeconds(), 6)));
+            all.add(level(p + "meanWaitMs", "ms", role + " device mean wait", "Mean wait of a request at the " + role + " device so far, writes included (from its arrival to its completion).", s -> GuestFigures.round(device(s, role).meanWaitMs(), 3)));
+            all.add(level(p + "p99WaitMs", "ms", role + " device p99 wait", "99th percentile of those waits so far.", s -> GuestFigures.round(device(s, role).p99WaitMs(), 3)));
+        }
         ALL = List.copyOf(all);
         ALL.forEach(f -> BY_NAME.put(f.name(), f));
     }
 
     /** Figures that are words, not numbers (text columns of hosts.csv). */
     public static final Set<String> TEXT = textNames();
+
+    private static final DeviceStats NO_DEVICE = new DeviceStats("none", "none", 0, 0, 0, 0, 0);
+
+    /** The host's device in {@code role} (swap or disk): the one device when they share it. */
+    static DeviceStats device(HostStats s, String role) {
+        for (DeviceStats d : s.time().devices()) {
+            if (d.role().equals(role) || d.role().equals("swap+disk")) {
+                return d;
+            }
+        }
+        return NO_DEVICE;
+    }
 
     private HostFigures() {
     }

@@ -116,6 +116,19 @@ public final class RunWriter {
             if (i < result.hosts().size()) {
                 HostStats s = result.hosts().get(i);
                 putFigures(host, HostFigures.ALL, s);
+                List<Object> devices = new ArrayList<>();
+                for (ballast.host.control.DeviceStats d : s.time().devices()) {
+                    Map<String, Object> device = new LinkedHashMap<>();
+                    device.put("name", d.name());
+                    device.put("role", d.role());
+                    device.put("requests", d.requests());
+                    device.put("bytes", d.bytes());
+                    device.put("busySeconds", GuestFigures.round(d.busySeconds(), 6));
+                    device.put("meanWaitMs", GuestFigures.round(d.meanWaitMs(), 3));
+                    device.put("p99WaitMs", GuestFigures.round(d.p99WaitMs(), 3));
+                    devices.add(device);
+                }
+                host.put("devices", devices);
             }
             hosts.add(host);
         }

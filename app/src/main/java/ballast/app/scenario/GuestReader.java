@@ -1,5 +1,7 @@
 package ballast.app.scenario;
 
+import ballast.host.cpu.CpuSpec;
+
 import static ballast.app.scenario.Entry.join;
 import static ballast.app.scenario.Entry.keysOf;
 import static ballast.app.scenario.Entry.show;
@@ -60,8 +62,12 @@ final class GuestReader {
     record GuestValues(String os, TranslationMode mode, int configuredPages, int processes,
                        ContentSettings content, WorkloadSettings workload, OsProfile osProfile,
                        boolean binaryTranslation, boolean nestedPaging, int translationCacheBlocks,
-                       Long seedKey, ReclaimReader.Allocation allocation) {
+                       Long seedKey, ReclaimReader.Allocation allocation, int vcpus, int cpuShares,
+                       long cyclesPerAccess) {
     }
+
+    /** ESX's CPU shares per vCPU by name. */
+    static final Map<String, Integer> CPU_SHARES = Map.of("low", 500, "normal", 1000, "high", 2000);
 
     /**
      * One entry of {@code guests}.
@@ -210,14 +216,35 @@ final class GuestReader {
         boolean checkAllocation = pages != null && (template || ownMemory || owns(guest, "min")
                 || guest.child("balloon").own() != null);
         ReclaimReader.Allocation allocation = reclaimReader.readGuest(guest, pages, checkAllocation, owner);
+        Long vcpus = guest.integer("vcpus", 1, CpuSpec.MAX_VCPUS);
+        Integer cpuShares = readCpuShares(guest, vcpus);
+        Long cyclesPerAccess = guest.integer("cycles-per-access", 0, 1_000_000_000L);
 
         if (problems.reports() != before || contentSettings == null || workloadSettings == null || osProfile == null
-                || allocation == null) {
+                || allocation == null || vcpus == null || cpuShares == null || cyclesPerAccess == null) {
             return null;
         }
         return new GuestValues(os, TranslationMode.fromConfigName(modeName), pages, processes.intValue(),
                 contentSettings, workloadSettings, osProfile, binaryTranslation, nestedPaging,
-                cacheBlocks.intValue(), seedKey, allocation);
+                cacheBlocks.intValue(), seedKey, allocation, vcpus.intValue(), cpuShares, cyclesPerAccess);
+    }
+
+    /** {@code cpu-shares}: low, normal, high (500, 1,000, 2,000 per vCPU, as ESX) or a number for the whole VM. */
+    private static Integer readCpuShares(Entry guest, Long vcpus) {
+        Entry.Found f = guest.find("cpu-shares");
+        if (f == null) {
+            return null;
+        }
+        if (f.value().valueType() == com.typesafe.config.ConfigValueType.STRING) {
+            String name = guest.oneOf("cpu-shares", "CPU shares", new java.util.TreeSet<>(CPU_SHARES.keySet()));
+            return name == null || vcpus == null ? null : CPU_SHARES.get(name) * vcpus.intValue();
+        }
+        Long n = guest.integer("cpu-shares", 1, ballast.host.time.HostCpu.MAX_SHARES);
+        if (n != null && vcpus != null && n < vcpus) {
+            guest.problemAtValue("cpu-shares", "must be at least the guest's " + vcpus + " vCPUs, got " + n);
+            return null;
+        }
+        return n == null ? null : n.intValue();
     }
 
     /** Whether the guest's (or template's) own object holds {@code key}. */

@@ -4,9 +4,14 @@ package ballast.app.scenario;
 import static ballast.app.scenario.Entry.PAGE_BYTES;
 import static ballast.app.scenario.Entry.size;
 
+import ballast.host.device.DeviceSettings;
 import ballast.host.memory.FramePool;
-
 import ballast.host.sharing.SharingSettings;
+import ballast.host.time.TimeSettings;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
 import com.typesafe.config.ConfigObject;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * Reads {@code hosts}: each host's memory, reserve, TLB and batch limits, its {@code sharing}
- * block, and its reclamation keys (with {@link ReclaimReader}), through the library's
+ * block, its {@code cpu} and {@code devices} (the time model), and its reclamation keys (with {@link ReclaimReader}), through the library's
  * {@code ballast.host} defaults, into a {@link HostDraft} per usable host.
  */
 final class HostReader {
@@ -33,8 +38,23 @@ final class HostReader {
 
     /** A host that read without problems. */
     record HostDraft(String name, int totalFrames, int reservedFrames, int tlbEntries,
-                     int maxBatchOps, int maxMmuUpdateEntries, Sharing sharing, ReclaimReader.Reclaim reclaim) {
+                     int maxBatchOps, int maxMmuUpdateEntries, Sharing sharing, ReclaimReader.Reclaim reclaim,
+                     Time time) {
     }
+
+    /** A host's cores and devices, typed (the tick and the library's prices are added when the settings are built). */
+    record Time(int cores, double ghz, DeviceSettings swap, DeviceSettings disk, boolean sharedDevice) {
+        TimeSettings settings(double tickSeconds, Config library) {
+            TimeSettings d = TimeSettings.fromConfig(library.getConfig("host.cpu"), library.getConfig("host.devices"),
+                    library.getConfig("devices.presets"), library.getConfig("time"), tickSeconds);
+            return new TimeSettings(tickSeconds, cores, ghz, swap, disk, sharedDevice, d.workPerAccess(), d.hypervisor());
+        }
+    }
+
+    /** Most cores a host may have. */
+    static final int MAX_CORES = 4096;
+    /** Fastest core clock accepted, GHz. */
+    static final double MAX_GHZ = 100;
 
     /** A host's sharing block, typed (the tick is added when the settings are built). */
     record Sharing(boolean enabled, double scanPagesPerSecond, double perGuestPagesPerSecond,
@@ -104,11 +124,70 @@ final class HostReader {
         }
         Sharing sharing = readSharing(host.child("sharing"));
         ReclaimReader.Reclaim reclaim = reclaimReader.readHost(host);
-        if (problems.reports() != before || sharing == null || reclaim == null) {
+        Time time = readTime(host);
+        if (problems.reports() != before || sharing == null || reclaim == null || time == null) {
             return null;
         }
         return new HostDraft(name, totalFrames, reservedFrames, tlbEntries.intValue(), maxBatchOps.intValue(),
-                maxMmuUpdateEntries.intValue(), sharing, reclaim);
+                maxMmuUpdateEntries.intValue(), sharing, reclaim, time);
+    }
+
+    /** The host's {@code cpu { cores, ghz }} and {@code devices { swap, disk, swap-on-disk-device }}. */
+    private Time readTime(Entry host) {
+        int before = problems.reports();
+        Entry cpu = host.child("cpu");
+        cpu.checkKeys(defaults.object("host.cpu").keySet());
+        Long cores = cpu.integer("cores", 1, MAX_CORES);
+        Double ghz = cpu.number("ghz", Double.MIN_VALUE, MAX_GHZ);
+        Entry devices = host.child("devices");
+        devices.checkKeys(defaults.object("host.devices").keySet());
+        DeviceSettings swap = readDevice(devices, "swap");
+        DeviceSettings disk = readDevice(devices, "disk");
+        Boolean shared = devices.bool("swap-on-disk-device");
+        if (problems.reports() != before || cores == null || ghz == null || swap == null || disk == null
+                || shared == null) {
+            return null;
+        }
+        if (ghz * 1e9 * 0.001 < 1) {
+            cpu.problemAtValue("ghz", "is too slow to simulate, got " + ghz);
+            return null;
+        }
+        return new Time(cores.intValue(), ghz, swap, disk, shared);
+    }
+
+    /** A device: a preset's name (disk-2002, sata-ssd, nvme) or its own { latency, bandwidth }. */
+    private DeviceSettings readDevice(Entry devices, String key) {
+        Entry.Found f = devices.find(key);
+        if (f == null) {
+            return null;
+        }
+        if (f.value().valueType() == ConfigValueType.OBJECT) {
+            Entry own = devices.child(key);
+            own.checkKeys(List.of("latency", "bandwidth"));
+            Duration latency = own.duration("latency");
+            Long bandwidth = own.bytes("bandwidth", true);
+            if (latency == null || bandwidth == null) {
+                if (latency == null && !own.has("latency")) {
+                    own.problem("latency", "missing: a device needs { latency = 8ms, bandwidth = 40MB }");
+                }
+                if (bandwidth == null && !own.has("bandwidth")) {
+                    own.problem("bandwidth", "missing: a device needs { latency = 8ms, bandwidth = 40MB }");
+                }
+                return null;
+            }
+            if (latency.isNegative()) {
+                own.problemAtValue("latency", "must not be negative");
+                return null;
+            }
+            return new DeviceSettings(key, latency.toNanos() / 1e9, bandwidth);
+        }
+        Set<String> presets = defaults.object("devices.presets").keySet();
+        String name = devices.oneOf(key, "device preset", new java.util.TreeSet<>(presets));
+        if (name == null) {
+            return null;
+        }
+        Config preset = defaults.object("devices.presets").toConfig().getConfig(ConfigUtil.quoteString(name));
+        return DeviceSettings.fromConfig(name, preset);
     }
 
     private Sharing readSharing(Entry sharing) {

@@ -158,7 +158,7 @@ final class ScenarioReader {
                 GuestValues v = guest.draft().values();
                 indexOnHost.put(guest.name(), specs.size());
                 CpuSpec cpu = new CpuSpec(v.binaryTranslation(), v.nestedPaging(), v.translationCacheBlocks(),
-                        v.osProfile().totalBlocks());
+                        v.osProfile().totalBlocks(), v.vcpus(), v.cpuShares(), v.cyclesPerAccess());
                 specs.add(new GuestSpec(specs.size(), guest.name(), v.mode(), v.configuredPages(), v.processes(), cpu,
                         v.allocation().allocation()));
                 auto += v.configuredPages() - v.allocation().minPages();
@@ -170,7 +170,8 @@ final class ScenarioReader {
             hostSettings.add(new HostSettings(host.name(), Tokens.derive(run.seed(), "host:" + host.name()),
                     host.totalFrames(), host.reservedFrames(), host.tlbEntries(), host.maxBatchOps(),
                     host.maxMmuUpdateEntries(), costs, List.copyOf(specs), host.sharing().settings(tickSeconds),
-                    host.reclaim().settings(swapPages.get(host.name()), tickSeconds)));
+                    host.reclaim().settings(swapPages.get(host.name()), tickSeconds),
+                    host.time().settings(tickSeconds, config)));
         }
 
         List<GuestSettings> guestSettings = new ArrayList<>();

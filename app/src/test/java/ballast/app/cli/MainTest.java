@@ -75,7 +75,7 @@ class MainTest {
 
         List<String> csv = Files.readAllLines(dir.resolve("timeseries.csv"));
         assertThat(csv.get(0)).startsWith("simulatedSeconds,guest,host,configuredPages,allocatedPages,pagesTouched,accesses");
-        assertThat(csv.get(0)).contains(",correct,nativeCycles,overheadCycles,overheadPercent,eventCounts.syscall,",
+        assertThat(csv.get(0)).contains(",correct,nativeCycles,overheadCycles,overheadPercent,vcpus,workUnits,throughput,demandThroughput,slowdown,",
                 ",overheadCyclesByEvent.tlbMiss");
         assertThat(csv.get(1).split(",", -1)).hasSameSizeAs(csv.get(0).split(",", -1));
         assertThat(csv).hasSize(1 + 2 * 4); // two samples (1 s, 2 s) of four guests

@@ -45,7 +45,7 @@ class FigureDocsTest {
         all.addAll(HostFigures.ALL);
         all.addAll(GuestFigures.ALL);
         for (Figure<?> f : all) {
-            assertThat(f.name()).matches("[a-z][A-Za-z]*(\\.[a-z][A-Za-z]*)?");
+            assertThat(f.name()).matches("[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)?");
             assertThat(f.kind()).as(f.name()).isNotNull();
             assertThat(f.title()).as(f.name()).isNotBlank().doesNotMatch(".*[a-z][A-Z].*");
             assertThat(f.meaning()).as(f.name()).isNotBlank().endsWith(".");

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ScenarioLoaderTest {
     private static final double FOREVER = Double.POSITIVE_INFINITY;
     /** The library's linux profile has 301 sensitive blocks. */
-    private static final CpuSpec LINUX_CPU = new CpuSpec(true, true, 4096, 301);
+    private static final CpuSpec LINUX_CPU = new CpuSpec(true, true, 4096, 301, 1, 1000, 0);
 
     /** Hosts live in an included file, to show that relative includes work. */
     private static final String HOSTS = """
@@ -216,7 +216,7 @@ class ScenarioLoaderTest {
         assertThat(b.tlbEntries()).isEqualTo(256);
         assertThat(b.guests()).containsExactly(
                 new GuestSpec(0, "batch", TranslationMode.FULL, 65536, 1, LINUX_CPU),
-                new GuestSpec(1, "db", TranslationMode.PARA, 131072, 4, new CpuSpec(true, true, 4096, 426)));
+                new GuestSpec(1, "db", TranslationMode.PARA, 131072, 4, new CpuSpec(true, true, 4096, 426, 1, 1000, 0)));
 
         assertThat(s.guests()).extracting(GuestSettings::name, GuestSettings::host, GuestSettings::index)
                 .contains(tuple("batch", "host-b", 0), tuple("db", "host-b", 1), tuple("web-1", "host-a", 0),
@@ -353,8 +353,8 @@ class ScenarioLoaderTest {
                 tuple(2, "costs.hypercal", "unknown key hypercal (did you mean hypercall?)"),
                 tuple(3, "hosts.h.memroy", "unknown key memroy (did you mean memory?)"),
                 tuple(4, "guest-templates.t.count", "unknown key count; known keys: balloon, binary-translation, content,"
-                        + " host, image, memory, min, mode, nested-paging, os, os-profile, processes, seed, shares, start,"
-                        + " translation-cache-blocks, workload"),
+                        + " cpu-shares, cycles-per-access, host, image, memory, min, mode, nested-paging, os, os-profile,"
+                        + " processes, seed, shares, start, translation-cache-blocks, vcpus, workload"),
                 tuple(8, "guests.g.content.zero", "unknown key zero; known keys: duplicate-fraction, image,"
                         + " image-fraction, zero-fraction"),
                 tuple(9, "guests.g.workload.hot-fraction", "unknown key hot-fraction; known keys: accesses-per-second,"

@@ -38,6 +38,8 @@ class GoldenSummaryTest {
     static final Map<String, List<String>> SHORTENED = Map.of(
             "esx-idle-tax", List.of(),
             "esx-overcommit", List.of(),
+            "esx-balloon-overhead", List.of("scenario.duration=30s"),
+            "balloon-vs-swap", List.of("scenario.duration=30s"),
             "quickstart", List.of("scenario.duration=20s"),
             "modes", List.of("scenario.duration=25s"),
             "esx-sharing", List.of("scenario.duration=10s"),

@@ -8,6 +8,7 @@ import ballast.abi.Ops;
 import ballast.abi.Reservation;
 import ballast.abi.TickResult;
 import ballast.abi.Tokens;
+import ballast.abi.TickLoad;
 import ballast.abi.TranslationMode;
 import ballast.guest.ContentModel;
 import ballast.guest.GuestMemorySettings;
@@ -107,7 +108,7 @@ public final class GuestOs {
      * no page-out, inflate or deflate).
      */
     public record Work(List<MmuUpdate> mmuUpdates, long[] opBuffer, int opCount, long[] valueBuffer, int valueCount,
-                       KernelActivity kernel, Reservation reservation) {
+                       KernelActivity kernel, Reservation reservation, TickLoad load) {
         /** A copy of the operation stream, of exactly its length. */
         public long[] ops() {
             return Arrays.copyOf(opBuffer, opCount);
@@ -192,6 +193,14 @@ public final class GuestOs {
      * tick counts as stalled; page-outs and balloon calls still go).
      */
     public Work generate(long tick, int maxMmuUpdateEntries, BalloonOrders orders, boolean stall) {
+        return generate(tick, maxMmuUpdateEntries, orders, stall, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #generate(long, int, BalloonOrders, boolean)}, with at most {@code allowance}
+     * workload accesses (the pace the time model gives the guest, {@link ballast.abi.Pace}).
+     */
+    public Work generate(long tick, int maxMmuUpdateEntries, BalloonOrders orders, boolean stall, long allowance) {
         long unverified = record.unverified(tick);
         if (unverified >= 0) {
             // Before the buffers are touched: tick - 2's streams may still be read by the hypervisor.
@@ -203,11 +212,13 @@ public final class GuestOs {
         builder.osWork(tick);
         builder.carryOut(orders);
         int count = 0;
+        long pageInsBefore = builder.pageIns();
         if (stall) {
             builder.stall();
         } else {
-            count = builder.workloadAccesses(tick);
+            count = builder.workloadAccesses(tick, allowance);
         }
+        TickLoad load = new TickLoad(builder.tickDemand(), count, (int) (builder.pageIns() - pageInsBefore), stall);
         Reservation reservation = null;
         if (builder.tickHasReservation() || orders.deflate().length > 0) {
             reservation = new Reservation(builder.tickPageOuts(), builder.tickPinned(), orders.deflate().clone());
@@ -220,7 +231,7 @@ public final class GuestOs {
         List<MmuUpdate> batches = mmu.seal(tick, maxMmuUpdateEntries);
         OpStream stream = builder.stream();
         return new Work(batches, stream.opArray(), stream.opCount(), stream.valueArray(), stream.valueCount(),
-                kernel.next(count), reservation);
+                kernel.next(count), reservation, load);
     }
 
     /**

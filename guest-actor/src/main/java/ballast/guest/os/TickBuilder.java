@@ -62,6 +62,8 @@ final class TickBuilder {
     private long pageIns;
     private long pageOuts;
     private long stalledTicks;
+    /** Accesses the workload asked for in the tick being generated. */
+    private long tickDemand;
 
     TickBuilder(GuestSettings settings, PageTable pages, ClockPager pager, IntegrityRecord record, MmuBatch mmu,
                 OpStream stream, OsImage image, ContentModel content, TraceWorkload traces, Workload workload) {
@@ -101,6 +103,7 @@ final class TickBuilder {
 
     /** Starts tick {@code tick}: empty streams and batch, no page-outs or pins yet. */
     void begin(long tick) {
+        tickDemand = 0;
         stream.begin(tick);
         mmu.clear();
         record.beginTick();
@@ -179,9 +182,29 @@ final class TickBuilder {
         stalledTicks++;
     }
 
-    /** The workload's accesses for tick {@code tick}; returns how many were made. */
+    /** The workload's accesses for tick {@code tick}, nothing limiting them; returns how many were made. */
     int workloadAccesses(long tick) {
-        return traces != null ? replayTraces() : runWorkload(tick);
+        return workloadAccesses(tick, Long.MAX_VALUE);
+    }
+
+    /**
+     * The workload's accesses for tick {@code tick}, at most {@code allowance} of them (the time
+     * model's pace: what the guest's speed lets it do); returns how many were made. The workload's
+     * demand for the tick is {@link #tickDemand()}. A trace keeps the records not replayed for the
+     * next ticks (its work waits); a synthetic workload's accesses beyond the allowance are not
+     * made (its rate is what it asks for, not what it gets).
+     */
+    int workloadAccesses(long tick, long allowance) {
+        if (allowance < 0) {
+            throw new IllegalArgumentException("negative access allowance " + allowance);
+        }
+        tickDemand = 0;
+        return traces != null ? replayTraces(allowance) : runWorkload(tick, allowance);
+    }
+
+    /** Accesses the workload asked for in the last tick generated (0 when it was stalled). */
+    long tickDemand() {
+        return tickDemand;
     }
 
     /** Ends the tick: its reads count into the total. */
@@ -233,9 +256,11 @@ final class TickBuilder {
     }
 
     /** A synthetic workload's tick: its accesses, process by process; returns how many were made. */
-    private int runWorkload(long tick) {
+    private int runWorkload(long tick, long allowance) {
         double dt = settings.tickSeconds();
-        int count = workload.beginTick((tick - workloadStartTick) * dt, dt);
+        int demand = workload.beginTick((tick - workloadStartTick) * dt, dt);
+        tickDemand = demand;
+        int count = (int) Math.min(demand, allowance);
         int ws = workload.workingSetPages();
         int made = 0;
         int k = 0;
@@ -270,11 +295,13 @@ final class TickBuilder {
      * A trace workload's tick: for each process, as many records of its trace as the tick holds,
      * each one access to the page of its VPN; returns how many were made.
      */
-    private int replayTraces() {
+    private int replayTraces(long allowance) {
         double dt = settings.tickSeconds();
         int total = 0;
         for (int process = 0; process < processes; process++) {
-            int count = traces.beginTick(process, dt);
+            int asked = traces.beginTick(process, dt);
+            tickDemand += asked;
+            int count = (int) Math.min(asked, Math.max(0, allowance - total));
             boolean switched = false;
             for (int k = 0; k < count && traces.next(process); k++) {
                 if (processes > 1 && !switched) {

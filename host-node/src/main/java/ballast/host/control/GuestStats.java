@@ -50,12 +50,31 @@ public record GuestStats(
         long sharedPages,
         long cowBreaks,
         long[] refusedByReason,
-        GuestReclaim reclaim) {
+        GuestReclaim reclaim,
+        GuestTimeStats time) {
 
     public GuestStats {
         if (reclaim == null) {
             reclaim = GuestReclaim.ZERO;
         }
+        if (time == null) {
+            time = GuestTimeStats.ZERO;
+        }
+    }
+
+    /** Figures of a guest without its time (none accounted). */
+    public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
+                      long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
+                      long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
+                      long mmuUpdateEntries, long vmExits, long refusedHypercalls, long overheadCycles,
+                      long translations, long translationCacheHits, long translationCacheEvictions,
+                      long silentFailures, long nativeCycles, long[] eventCounts, long[] overheadCyclesByEvent,
+                      long sharedPages, long cowBreaks, long[] refusedByReason, GuestReclaim reclaim) {
+        this(name, configuredPages, allocatedPages, pagesTouched, accesses, reads, writes, readsVerified,
+                readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
+                mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
+                translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
+                sharedPages, cowBreaks, refusedByReason, reclaim, GuestTimeStats.ZERO);
     }
 
     /** Figures of a guest on a host without reclamation. */

@@ -28,12 +28,26 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
-                        long mergeCount, HostReclaim reclaim) {
+                        long mergeCount, HostReclaim reclaim, HostTimeStats time) {
 
     public HostStats {
         if (reclaim == null) {
             reclaim = HostReclaim.NONE;
         }
+        if (time == null) {
+            time = HostTimeStats.NONE;
+        }
+    }
+
+    /** A host's figures without its time model's. */
+    public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
+                     long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
+                     long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
+                     long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
+                     long mergeCount, HostReclaim reclaim) {
+        this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
+                pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
+                staleHints, falseMatches, mergeCount, reclaim, HostTimeStats.NONE);
     }
 
     /** A host without reclamation. */

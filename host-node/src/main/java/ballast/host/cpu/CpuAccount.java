@@ -275,6 +275,11 @@ public final class CpuAccount {
         return nativeCycles;
     }
 
+    /** Overhead cycles of one kind ({@link #overheadCyclesByKind()}'s index), without a copy of the array. */
+    public long overheadCycles(int kind) {
+        return overheadByKind[kind];
+    }
+
     public long overheadCycles() {
         return overheadCycles;
     }

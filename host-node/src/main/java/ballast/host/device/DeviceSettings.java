@@ -95,21 +95,28 @@ public record DeviceSettings(String name, double latencySeconds, double bandwidt
     }
 
     /**
-     * The device {@code key} ({@code swap} or {@code disk}) of a {@code ballast.devices} section: the
-     * key names a preset of the section's {@code presets} block.
+     * The device {@code key} ({@code swap} or {@code disk}) of a host's {@code devices} section: a
+     * name of {@code presets} (the library's {@code ballast.devices.presets}), or its own
+     * {@code { latency, bandwidth }} (named {@code key}).
      */
-    public static DeviceSettings fromDevicesConfig(Config devices, String key) {
-        String presetName;
+    public static DeviceSettings fromDevicesConfig(Config devices, String key, Config presets) {
         try {
-            presetName = devices.getString(key);
+            if (devices.getValue(key).valueType() == com.typesafe.config.ConfigValueType.OBJECT) {
+                return fromConfig(key, devices.getConfig(key));
+            }
+            String presetName = devices.getString(key);
+            if (!presets.hasPath(com.typesafe.config.ConfigUtil.quoteString(presetName))) {
+                throw new IllegalArgumentException("devices." + key + " names '" + presetName + "', which is not a preset "
+                        + new java.util.TreeSet<>(presets.root().keySet()));
+            }
+            return fromConfig(presetName, presets.getConfig(com.typesafe.config.ConfigUtil.quoteString(presetName)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("devices." + key + ": " + e.getMessage(), e);
         }
-        String path = "presets." + presetName;
-        if (!devices.hasPath(path)) {
-            throw new IllegalArgumentException("devices." + key + " names '" + presetName
-                    + "', which is not in devices.presets " + new java.util.TreeSet<>(devices.getObject("presets").keySet()));
-        }
-        return fromConfig(presetName, devices.getConfig(path));
+    }
+
+    /** The library's presets, {@code ballast.devices.presets}. */
+    public static Config libraryPresets() {
+        return com.typesafe.config.ConfigFactory.defaultReference().getConfig("ballast.devices.presets");
     }
 }

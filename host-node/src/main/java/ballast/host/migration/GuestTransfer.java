@@ -136,6 +136,7 @@ public final class GuestTransfer {
     /** Reads {@code ppns} as they stand now: each as content, as ballooned, or as unbacked (see {@link Pages}). */
     public static Pages read(HypervisorCore core, int index, int[] ppns) {
         GuestMemory g = core.guest(index);
+        core.time().hypervisorWork((long) ppns.length * core.settings().time().hypervisor().migrationPage());
         IntArrayList pages = new IntArrayList(ppns.length);
         LongArrayList tokens = new LongArrayList(ppns.length);
         IntArrayList ballooned = new IntArrayList(0);

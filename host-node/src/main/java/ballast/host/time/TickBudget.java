@@ -219,6 +219,29 @@ public final class TickBudget {
         return demand - left;
     }
 
+    /**
+     * Charges at most what is left of vCPU {@code v}'s tick of {@code cycles} to {@link #RUN} or
+     * {@link #OVERHEAD} and returns how many were charged; nothing is carried (the caller keeps the
+     * work not done for a later tick).
+     */
+    public long chargeUpTo(int v, int category, long cycles) {
+        if (category != RUN && category != OVERHEAD) {
+            throw new IllegalArgumentException("only run and overhead cycles are charged up to the tick's end");
+        }
+        if (cycles < 0) {
+            throw new IllegalArgumentException("negative charge of " + cycles + " cycles");
+        }
+        long fit = Math.min(cycles, tickCycles - clock[v]);
+        clock[v] += fit;
+        spent[v * CHARGED + category] += fit;
+        return fit;
+    }
+
+    /** The rest of vCPU {@code v}'s tick is stalled (the host blocked the guest). */
+    public void stallRest(int v) {
+        charge(v, STALLED, tickCycles - clock[v]);
+    }
+
     /** Cycles of the guest kernel's native work (a fault handler, a system call): run time. */
     public void chargeKernel(int v, long cycles) {
         charge(v, RUN, cycles);

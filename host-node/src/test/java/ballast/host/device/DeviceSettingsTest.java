@@ -46,21 +46,24 @@ class DeviceSettingsTest {
 
     @Test
     void referenceConfPresetsMatchTheConstantsAndTheDefaultsNameThem() {
-        Config devices = ConfigFactory.defaultReference().getConfig("ballast.devices");
+        Config presets = ConfigFactory.defaultReference().getConfig("ballast.devices.presets");
+        Config devices = ConfigFactory.defaultReference().getConfig("ballast.host.devices");
         for (DeviceSettings p : DeviceSettings.PRESETS) {
-            DeviceSettings fromConf = DeviceSettings.fromConfig(p.name(), devices.getConfig("presets." + p.name()));
+            DeviceSettings fromConf = DeviceSettings.fromConfig(p.name(), presets.getConfig(p.name()));
             assertThat(fromConf.latencySeconds()).isCloseTo(p.latencySeconds(), within(1e-12));
             assertThat(fromConf.bandwidthBytesPerSecond()).isEqualTo(p.bandwidthBytesPerSecond());
         }
-        assertThat(DeviceSettings.fromDevicesConfig(devices, "swap")).isEqualTo(DeviceSettings.DISK_2002);
-        assertThat(DeviceSettings.fromDevicesConfig(devices, "disk")).isEqualTo(DeviceSettings.DISK_2002);
+        assertThat(DeviceSettings.fromDevicesConfig(devices, "swap", presets)).isEqualTo(DeviceSettings.DISK_2002);
+        assertThat(DeviceSettings.fromDevicesConfig(devices, "disk", presets)).isEqualTo(DeviceSettings.DISK_2002);
         assertThat(devices.getBoolean("swap-on-disk-device")).isTrue();
     }
 
     @Test
     void aDefaultNamingAnUnknownPresetIsRefused() {
-        Config devices = ConfigFactory.parseString("presets { fast { latency = 1ms, bandwidth = 1MB } }, swap = slow");
-        assertThatThrownBy(() -> DeviceSettings.fromDevicesConfig(devices, "swap"))
+        Config presets = ConfigFactory.parseString("fast { latency = 1ms, bandwidth = 1MB }");
+        Config devices = ConfigFactory.parseString("swap = slow, disk { latency = 2ms, bandwidth = 10MB }");
+        assertThat(DeviceSettings.fromDevicesConfig(devices, "disk", presets).latencySeconds()).isEqualTo(0.002);
+        assertThatThrownBy(() -> DeviceSettings.fromDevicesConfig(devices, "swap", presets))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slow").hasMessageContaining("fast");
         Config bad = ConfigFactory.parseString("latency = 1ms");
         assertThatThrownBy(() -> DeviceSettings.fromConfig("x", bad))

@@ -22,7 +22,7 @@ class HostCpuTest {
 
     @Test
     void referenceConfDefaultsAreTwoCoresAtTwoGigahertz() {
-        HostCpu fromConf = HostCpu.fromConfig(ConfigFactory.defaultReference().getConfig("ballast.host-cpu"), 0.1);
+        HostCpu fromConf = HostCpu.fromConfig(ConfigFactory.defaultReference().getConfig("ballast.host.cpu"), 0.1);
         assertThat(fromConf.cores()).isEqualTo(2);
         assertThat(fromConf.ghz()).isEqualTo(2.0);
         assertThat(fromConf.cyclesPerTick()).isEqualTo(400_000_000L);
