@@ -407,7 +407,7 @@ public final class ChartPlan {
                 lines.add(rate(guest, c, label).named(label, title(GuestFigures.named(c), c)));
             }
             addIfItSaysSomething(charts, omitted, new Chart("guest-" + guest.name() + "-time", "guests", guest.name(),
-                    guest.name() + ": where its vCPU time went", "vCPU seconds per simulated second", lines, List.of()));
+                    guest.name() + ": where its virtual CPUs' time went", "vCPU seconds per simulated second", lines, List.of()));
         }
     }
 

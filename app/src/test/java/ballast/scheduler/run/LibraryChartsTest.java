@@ -35,7 +35,8 @@ class LibraryChartsTest {
     /** Keys of summary.json that name or describe rather than measure. */
     private static final Set<String> RUN_WORDS = Set.of("scenario", "seed", "status", "interrupted", "failure",
             "invariants.messages", "faults", "events", "migrations", "hosts", "guests");
-    private static final Set<String> HOST_WORDS = Set.of("name");
+    /** A host's name, and its devices[] (each device's figures are also declared flat, as swapDevice.* and diskDevice.*). */
+    private static final Set<String> HOST_WORDS = Set.of("name", "devices");
     private static final Set<String> GUEST_WORDS = Set.of("name", "host", "os", "mode", "technique");
     /** A camelCase word: a figure's name where a title should be. */
     private static final Pattern CAMEL = Pattern.compile("\\b[a-z]+[A-Z][A-Za-z]*\\b");
