@@ -29,12 +29,18 @@ final class ScenarioOptions {
                     + "with --set sweep.combine=zip), e.g. --sweep guests.vm.count=1,2,4.")
     List<String> sweeps = new ArrayList<>();
 
+    @Option(names = "--plugin", paramLabel = "JAR",
+            description = "A policy jar: its allocation and placement policies become names a scenario may use "
+                    + "(repeatable; see docs/extending.md).")
+    List<Path> plugins = new ArrayList<>();
+
     /**
      * Loads {@code file} (the quickstart when null, see {@link ScenarioSource}) with the
      * {@code --set} overrides, then {@code more} (overrides the command adds, applied last), and
      * {@code --seed}.
      */
     Scenario load(Path file, List<String> more) throws ScenarioException {
+        Plugins.load(plugins);
         List<String> all = new ArrayList<>(sets);
         for (String sweep : sweeps) {
             all.add(sweepSet(sweep));
