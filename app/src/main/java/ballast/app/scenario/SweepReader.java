@@ -103,6 +103,9 @@ final class SweepReader {
                 for (ConfigValue v : list) {
                     if (v.valueType() != ConfigValueType.STRING) {
                         sweep.problemAtValue("figures", "expected figure names, got " + show(v));
+                    } else if (!ballast.app.report.SweepTable.figureNames().contains((String) v.unwrapped())) {
+                        sweep.problemAtValue("figures", "unknown figure " + v.unwrapped() + ": a column of sweep.csv "
+                                + "such as guests.tlbMisses, swapOuts or reclaimedPercent (docs/outputs.md)");
                     } else {
                         figureNames.add((String) v.unwrapped());
                     }

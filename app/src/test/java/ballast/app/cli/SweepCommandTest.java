@@ -153,6 +153,20 @@ class SweepCommandTest {
     }
 
     @Test
+    void anUnknownFigureToDrawIsAProblemAtItsLine(@TempDir Path dir) throws Exception {
+        Path scenario = Files.writeString(dir.resolve("tiny.conf"), TINY + """
+                sweep {
+                  path = guests.vm.count, values = [1, 2]
+                  figures = [guests.tlbMisses, tlbMises]
+                }
+                """);
+        MainTest.Outcome v = MainTest.ballast("validate", scenario.toString());
+        assertThat(v.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(v.err()).contains("tiny.conf:7: sweep.figures: unknown figure tlbMises: a column of sweep.csv")
+                .doesNotContain("guests.tlbMisses:");
+    }
+
+    @Test
     void reportRebuildsASweepFolder(@TempDir Path dir) throws Exception {
         Path scenario = Files.writeString(dir.resolve("tiny.conf"), TINY);
         Path out = dir.resolve("out");
