@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ballast", mixinStandardHelpOptions = true, version = "ballast 0.1.0",
         description = "Simulates hypervisor memory management (page tables, shadow paging, para-virtual "
                 + "and nested translation) for the hosts and guests of a HOCON scenario.",
-        subcommands = {RunCommand.class, ValidateCommand.class, ReportCommand.class, NodeCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, ListCommand.class, CompareCommand.class, ReportCommand.class, NodeCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;

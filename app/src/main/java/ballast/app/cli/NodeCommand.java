@@ -35,6 +35,10 @@ final class NodeCommand implements Callable<Integer> {
             description = "Address to bind and be reached at (default: ${DEFAULT-VALUE}).")
     String bind;
 
+    @Option(names = "--plugin", paramLabel = "JAR",
+            description = "A policy jar the scenarios run on this node use (repeatable; see docs/extending.md).")
+    java.util.List<java.nio.file.Path> plugins = new java.util.ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -55,6 +59,11 @@ final class NodeCommand implements Callable<Integer> {
         if (portProblem != null) {
             err.println("ballast node: " + portProblem);
             return Main.BAD_INPUT;
+        }
+        try {
+            Plugins.load(plugins);
+        } catch (ballast.app.scenario.ScenarioException e) {
+            return ScenarioOptions.badInput(e, err);
         }
         ActorSystem<Void> system = ActorSystem.create(HostNode.create(hosts), ClusterNodes.SYSTEM,
                 ClusterNodes.config(bind, port, seed, ClusterNodes.HOST_NODE_ROLE).withFallback(ConfigFactory.load()));

@@ -1,6 +1,5 @@
 package ballast.app.cli;
 
-import ballast.host.control.HostStats;
 import ballast.app.report.ConsoleTable;
 import ballast.app.report.HostFigures;
 import ballast.app.report.OutputFolder;
@@ -17,10 +16,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a scenario; print a summary table and write DIR/summary.json, DIR/timeseries.csv, "
-                + "DIR/hosts.csv, DIR/scenario.conf and DIR/report.html (a sweep: DIR/sweep.csv and one "
-                + "DIR/VALUE/ per value). Ctrl-C stops it cleanly (exit 130).")
+                + "DIR/hosts.csv, DIR/scenario.conf and DIR/report.html (a sweep: DIR/sweep.html, DIR/sweep.csv, "
+                + "DIR/sweep-points.csv and one DIR/POINT/ per point). Ctrl-C stops it cleanly (exit 130).")
 final class RunCommand implements Callable<Integer> {
     /** How long the Ctrl-C hook waits for the last tick and the outputs before letting the JVM go. */
     private static final long INTERRUPT_GRACE_SECONDS = 120;
@@ -58,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     static volatile RunControl current;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
-            description = "Scenario file (HOCON). Default: the quickstart.")
+            description = "Scenario file (HOCON), or a library scenario by name (ballast list). Default: the quickstart.")
     Path scenarioFile;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/NAME-TIMESTAMP); checked "
@@ -67,6 +63,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ScenarioOptions scenarioOptions;
+
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "A sweep's runs played at once (default: the machine's cores).")
+    Integer jobs;
 
     @Option(names = "--quiet", description = "Print only where the outputs went and problems; no progress.")
     boolean quiet;
@@ -187,7 +187,15 @@ final class RunCommand implements Callable<Integer> {
                 Duration.ofSeconds(barrierTimeoutSeconds), ConfigFactory.empty()).with(onGuestFailure);
         try {
             if (scenario.sweep() != null) {
-                return sweep(scenario.sweep(), folder, options);
+                if (jobs != null && jobs < 1) {
+                    err().println("ballast: --jobs must be at least 1, got " + jobs);
+                    return Main.BAD_INPUT;
+                }
+                // A sweep writes each run as it finishes, so that Ctrl-C leaves what finished: its folder is
+                // checked like a run's, then filled in place (never deleting a file it did not write).
+                folder.discard();
+                warmUp.join();
+                return sweep(scenario, folder.target(), options);
             }
             warmUp.join();
             return runOnce(scenario, folder, options);
@@ -301,49 +309,37 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Plays every value of a sweep: DIR/VALUE/summary.json and timeseries.csv per value, and
-     * DIR/sweep.csv with one row per value (and host).
+     * Plays every point and seed of a sweep, up to {@code --jobs} at a time (one at a time over a
+     * cluster); Ctrl-C stops the runs in progress and writes the sweep's files for those that finished.
      */
-    private Integer sweep(Scenario.Sweep sweep, OutputFolder folder, Simulation.Options options) throws Exception {
-        Path dir = folder.staging();
-        List<RunWriter.SweepRow> rows = new ArrayList<>();
-        Set<String> used = new HashSet<>();
-        boolean ok = true;
-        for (Scenario.Point point : sweep.points()) {
-            RunResult result = play(point.scenario(), options, new RunControl());
-            String name = point.label().replaceAll("[^A-Za-z0-9._-]", "_");
-            if (name.isEmpty() || name.startsWith(".") || !used.add(name)) {
-                name = (rows.size() + 1) + "-" + name;
-                used.add(name);
+    private Integer sweep(Scenario scenario, Path dir, Simulation.Options options) throws Exception {
+        int parallel = scenario.cluster().clustered() ? 1 : jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+        SweepRunner runner = new SweepRunner(scenario, dir, parallel, quiet, out(), err(),
+                (s, control) -> play(s, options, control));
+        CountDownLatch written = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.err.println();
+            System.err.println("ballast: interrupted: stopping the sweep's runs and writing what finished");
+            System.err.flush();
+            runner.stop();
+            try {
+                written.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            RunWriter.write(dir.resolve(name), point.scenario(), result, false);
-            report(dir.resolve(name));
-            rows.add(new RunWriter.SweepRow(point.label(), point.scenario(), result));
-            ok &= result.ok();
-            if (!quiet) {
-                for (int i = 0; i < result.hosts().size(); i++) {
-                    HostStats s = result.hosts().get(i);
-                    out().printf(Locale.ROOT, "%s = %s: %s: %d guest pages, %.1f%% shared, %.1f%% reclaimed, %d full scans%s%n",
-                            sweep.path(), point.label(), point.scenario().hosts().get(i).name(), s.guestPages(),
-                            HostFigures.sharedPercent(s), HostFigures.reclaimedPercent(s), s.fullScans(),
-                            result.ok() ? "" : " (FAILED)");
-                }
-            }
-            if (!result.ok()) {
-                result.violations().forEach(v -> err().println("VIOLATION " + v));
-                if (result.failure() != null) {
-                    err().println("FAILED: " + result.failure());
-                }
+        }, "ballast-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        SweepRunner.current = runner;
+        try {
+            return runner.run();
+        } finally {
+            SweepRunner.current = null;
+            written.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (Ctrl-C): the hook is running and lets it go now
             }
         }
-        RunWriter.writeAtomically(dir.resolve(SWEEP_CSV), RunWriter.sweepCsv(sweep.path(), rows));
-        if (!install(folder)) {
-            return Main.FAILED;
-        }
-        out().println("outputs: " + folder.target().resolve(SWEEP_CSV)
-                + " and one directory (report.html, summary.json, ...) per value under " + folder.target());
-        out().flush();
-        err().flush();
-        return ok ? Main.OK : Main.FAILED;
     }
 }

@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Where a command's scenario comes from: a file, or the quickstart when none is named. */
+/**
+ * Where a command's scenario comes from: a file, a library scenario by name ({@code quickstart},
+ * when no file of that name is in the current directory: see {@link ScenarioLibrary}), or the
+ * quickstart when none is named.
+ */
 final class ScenarioSource {
     static final String QUICKSTART_RESOURCE = "ballast/scenarios/quickstart.conf";
 
@@ -20,6 +24,16 @@ final class ScenarioSource {
      */
     static Scenario load(Path file, List<String> sets, Long seed) throws ScenarioException {
         if (file != null) {
+            if (ScenarioLibrary.looksLikeName(file)) {
+                Path library = ScenarioLibrary.find(file.toString());
+                if (library != null) {
+                    return ScenarioLoader.load(library, sets, seed);
+                }
+                String embedded = ScenarioLibrary.embedded(file.toString());
+                if (embedded != null) {
+                    return ScenarioLoader.loadResource(embedded, sets, seed);
+                }
+            }
             return ScenarioLoader.load(file, sets, seed);
         }
         String home = System.getenv("BALLAST_HOME");

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         description = "Check a scenario and report every problem as file:line: path: message (exit 2), or summarise it (exit 0).")
 final class ValidateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario file (HOCON).")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario file (HOCON), or a library scenario by name (ballast list).")
     Path scenarioFile;
 
     @Mixin
@@ -32,7 +32,9 @@ final class ValidateCommand implements Callable<Integer> {
             long pages = s.guests().stream().mapToLong(g -> g.configuredPages()).sum();
             spec.commandLine().getOut().printf("%s: valid: %d host(s), %d guest(s), %d guest pages, %d ticks of %.3f s%s%n",
                     s.source(), s.hosts().size(), s.guests().size(), pages, s.ticks(), s.tickSeconds(),
-                    (s.sweep() == null ? "" : "; a sweep of " + s.sweep().path() + " over " + s.sweep().points().size() + " values")
+                    (s.sweep() == null ? "" : "; a sweep of " + s.sweep().path() + " over " + s.sweep().points().size()
+                            + (s.sweep().paths().size() == 1 ? " values" : " points")
+                            + (s.sweep().seeds() == 1 ? "" : ", " + s.sweep().seeds() + " seeds each"))
                             + (s.events().isEmpty() ? "" : "; " + s.events().size() + " timed event(s)"));
             for (var event : s.events()) {
                 spec.commandLine().getOut().printf(java.util.Locale.ROOT, "  at %s s (before tick %d): %s%n",

@@ -54,7 +54,7 @@ final class ClusterScenarioReader {
 
         Entry placement = top.child("placement").withFallback(layer("placement"));
         placement.checkKeys(defaults.getObject("placement").keySet());
-        String policy = placement.oneOf("policy", "placement policy", Placements.NAMES);
+        String policy = placement.oneOf("policy", "placement policy", Placements.names());
 
         MigrationSettings migration = readMigration(top.child("migration").withFallback(layer("migration")), hosts);
         HotspotSettings hotspot = readHotspot(top.child("hotspot").withFallback(layer("hotspot")));

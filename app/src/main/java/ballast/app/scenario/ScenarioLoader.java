@@ -116,8 +116,8 @@ public final class ScenarioLoader {
             Config defaults = ConfigFactory.defaultReference(ScenarioLoader.class.getClassLoader()).getConfig("ballast");
             ScenarioReader reader = new ScenarioReader(problems, defaults);
             scenario = reader.read(resolved, defaultName, source, rendered);
-            if (scenario != null && reader.sweepPath() != null) {
-                scenario = scenario.withSweep(sweep(merged, reader.sweepPath(), reader.sweepValues(), defaults,
+            if (scenario != null && reader.sweep().axes() != null) {
+                scenario = scenario.withSweep(sweep(merged, reader.sweep(), scenario.seed(), defaults,
                         defaultName, source, problems));
             }
         } catch (ConfigException e) {
@@ -131,33 +131,82 @@ public final class ScenarioLoader {
     }
 
     /**
-     * Reads the scenario once per sweep value (the value put at the sweep's path, keeping its own
-     * origin, so a problem with it is reported at its line); each value's problems are reported
-     * prefixed with the value.
+     * Reads the scenario once per sweep point and seed (each value put at its path, keeping its own
+     * origin, so a problem with it is reported at its line; the seeds are scenario.seed, + 1, ...);
+     * each point's problems are reported prefixed with its values.
      */
-    private static Scenario.Sweep sweep(Config merged, String path, List<ConfigValue> values, Config defaults,
+    private static Scenario.Sweep sweep(Config merged, SweepReader read, long seed, Config defaults,
                                         String defaultName, String source, Problems problems) {
-        List<Scenario.Point> points = new java.util.ArrayList<>();
-        Config base = merged.withoutPath("sweep");
-        for (ConfigValue value : values) {
-            String label = value instanceof ConfigObject || value instanceof com.typesafe.config.ConfigList
-                    ? value.render(ConfigRenderOptions.concise()) : String.valueOf(value.unwrapped());
-            Problems own = problems.sibling();
-            Scenario point = null;
-            try {
-                Config resolved = base.withValue(path, value).resolve();
-                point = new ScenarioReader(own, defaults).read(resolved, defaultName, source, resolved.root().render(RENDER));
-            } catch (ConfigException e) {
-                own.at(value.origin(), path, withoutOrigin(e));
+        List<SweepReader.Axis> axes = read.axes();
+        List<List<ConfigValue>> combinations = new java.util.ArrayList<>();
+        if (read.zipped()) {
+            for (int i = 0; i < axes.get(0).values().size(); i++) {
+                List<ConfigValue> one = new java.util.ArrayList<>();
+                for (SweepReader.Axis a : axes) {
+                    one.add(a.values().get(i));
+                }
+                combinations.add(one);
             }
-            for (Problem p : own.sorted()) {
-                problems.add(p.file(), p.line(), p.path(), "with sweep value " + path + " = " + label + ": " + p.message());
-            }
-            if (point != null) {
-                points.add(new Scenario.Point(label, point));
+        } else {
+            combinations.add(List.of());
+            for (SweepReader.Axis a : axes) {
+                List<List<ConfigValue>> next = new java.util.ArrayList<>();
+                for (List<ConfigValue> prefix : combinations) {
+                    for (ConfigValue v : a.values()) {
+                        List<ConfigValue> one = new java.util.ArrayList<>(prefix);
+                        one.add(v);
+                        next.add(one);
+                    }
+                }
+                combinations = next;
             }
         }
-        return new Scenario.Sweep(path, List.copyOf(points));
+        List<String> paths = new java.util.ArrayList<>();
+        axes.forEach(a -> paths.add(a.path()));
+        List<Scenario.Point> points = new java.util.ArrayList<>();
+        Config base = merged.withoutPath("sweep");
+        for (List<ConfigValue> values : combinations) {
+            List<String> labels = new java.util.ArrayList<>();
+            StringBuilder described = new StringBuilder();
+            StringBuilder label = new StringBuilder();
+            Config withValues = base;
+            for (int i = 0; i < values.size(); i++) {
+                ConfigValue value = values.get(i);
+                String shown = value instanceof ConfigObject || value instanceof com.typesafe.config.ConfigList
+                        ? value.render(ConfigRenderOptions.concise()) : String.valueOf(value.unwrapped());
+                labels.add(shown);
+                described.append(i == 0 ? "" : ", ").append(paths.get(i)).append(" = ").append(shown);
+                List<String> parts = com.typesafe.config.ConfigUtil.splitPath(paths.get(i));
+                label.append(i == 0 ? "" : " ").append(values.size() == 1 ? shown
+                        : parts.get(parts.size() - 1) + "=" + shown);
+                withValues = withValues.withValue(paths.get(i), value);
+            }
+            List<Scenario> runs = new java.util.ArrayList<>();
+            for (int s = 0; s < read.seeds(); s++) {
+                Problems own = problems.sibling();
+                Scenario run = null;
+                Config config = s == 0 ? withValues
+                        : withValues.withValue("scenario.seed", ConfigValueFactory.fromAnyRef(seed + s, "sweep.seeds"));
+                try {
+                    Config resolved = config.resolve();
+                    run = new ScenarioReader(own, defaults).read(resolved, defaultName, source,
+                            resolved.root().render(RENDER));
+                } catch (ConfigException e) {
+                    own.at(values.get(0).origin(), paths.get(0), withoutOrigin(e));
+                }
+                for (Problem p : own.sorted()) {
+                    problems.add(p.file(), p.line(), p.path(), "with sweep value " + described + ": " + p.message());
+                }
+                if (run == null) {
+                    break;
+                }
+                runs.add(run);
+            }
+            if (runs.size() == read.seeds()) {
+                points.add(new Scenario.Point(label.toString(), labels, runs));
+            }
+        }
+        return new Scenario.Sweep(paths, read.zipped(), read.seeds(), read.figures(), points);
     }
 
     // ---------------------------------------------------------------- sources

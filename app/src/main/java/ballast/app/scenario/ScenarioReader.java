@@ -121,14 +121,9 @@ final class ScenarioReader {
         return build(run, costs, hosts, instances, events, source, rendered, cluster);
     }
 
-    /** The sweep's path, or null when the scenario has no (usable) sweep. */
-    String sweepPath() {
-        return sweep.sweepPath();
-    }
-
-    /** The sweep's values as written (each keeps its origin), or null. */
-    List<ConfigValue> sweepValues() {
-        return sweep.sweepValues();
+    /** The sweep as read (its axes are null when the scenario has no usable sweep). */
+    SweepReader sweep() {
+        return sweep;
     }
 
     // ---------------------------------------------------------------- building

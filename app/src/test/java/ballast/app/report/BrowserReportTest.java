@@ -107,6 +107,63 @@ class BrowserReportTest {
         assertThat(chartBlue).as("pixels of the charts' first line colour").isGreaterThan(200);
     }
 
+    @Test
+    void aSweepReportShowsItsChartsWithErrorBarsInChromium() throws Exception {
+        Path dir = work.resolve("sweep");
+        Path scenario = Files.writeString(Files.createDirectories(work.resolve("sweep-scenario")).resolve("tiny.conf"), """
+                scenario { duration = 1s }
+                hosts { h { memory = 256MiB } }
+                guests { vm { host = h, memory = 4MiB,
+                              workload { type = uniform, working-set = 4MiB, accesses-per-second = 1000, write-fraction = 0.3 } } }
+                sweep { seeds = 3, figures = [guests.pagesTouched, guests.accesses] }
+                """);
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[] {"run", scenario.toString(), "--quiet", "--out", dir.toString(),
+            "--sweep", "guests.vm.count=1,2,3", "--sweep", "guests.vm.workload.working-set=2MiB,4MiB"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        String dom = chromium(dir, "--dump-dom", dir.resolve("sweep.html").toUri().toString());
+        assertThat(dom).contains("data-charts=\"2\"").contains("data-charts-rendered=\"2\"");
+        Matcher bars = Pattern.compile("data-figure=\"guests.pagesTouched\" data-error-bars=\"(\\d+)\"").matcher(dom);
+        assertThat(bars.find()).isTrue();
+        assertThat(Integer.parseInt(bars.group(1))).as("points with an error bar").isEqualTo(6);
+
+        Path png = dir.resolve("screenshot.png");
+        chromium(dir, "--screenshot=" + png, "--window-size=1000,1400", "--hide-scrollbars",
+                dir.resolve("sweep.html").toUri().toString());
+        BufferedImage image = ImageIO.read(png.toFile());
+        // an error bar: a vertical run of the first line's colour whose top end has none of it a few
+        // pixels to either side (a line between points, however steep, does)
+        int bars2 = 0;
+        for (int x = 8; x < image.getWidth() - 8; x++) {
+            int run = 0;
+            for (int y = 0; y < image.getHeight(); y++) {
+                if (firstLineColour(image.getRGB(x, y))) {
+                    run++;
+                    continue;
+                }
+                if (run >= 8) {
+                    int top = y - run;
+                    boolean isolated = true;
+                    for (int dy = 0; dy < 3 && isolated; dy++) {
+                        isolated = !firstLineColour(image.getRGB(x - 7, top + dy)) && !firstLineColour(image.getRGB(x + 7, top + dy));
+                    }
+                    if (isolated) {
+                        bars2++;
+                    }
+                }
+                run = 0;
+            }
+        }
+        assertThat(bars2).as("vertical error bars in the screenshot").isGreaterThanOrEqualTo(2);
+    }
+
+    private static boolean firstLineColour(int argb) {
+        int rgb = argb & 0xffffff;
+        return Math.abs(((rgb >> 16) & 0xff) - 0x4e) < 24 && Math.abs(((rgb >> 8) & 0xff) - 0x79) < 24
+                && Math.abs((rgb & 0xff) - 0xa7) < 24;
+    }
+
     /**
      * Runs a library scenario for three simulated seconds into its own directory; one with timed
      * events or start times (which must stay within the run) for its whole duration in ticks of five

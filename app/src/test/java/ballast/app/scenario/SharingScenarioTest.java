@@ -152,7 +152,7 @@ class SharingScenarioTest {
                 sweep { path = "guests.g.count", values = [], step = 2 }
                 """);
         assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
-                tuple(3, "sweep.step", "unknown key step; known keys: path, values"),
+                tuple(3, "sweep.step", "unknown key step; known keys: combine, figures, path, seeds, values, vary"),
                 tuple(3, "sweep.values", "a sweep needs between 1 and 1000 values, got 0"));
     }
 }

@@ -144,15 +144,9 @@ public final class Reclamation {
         membershipChanged = true;
     }
 
-    /** The policy {@code s} names, made with its tax rate or headroom. */
+    /** The policy {@code s} names (a built-in or a plug-in's), made with its tax rate or headroom. */
     static AllocationPolicy policyOf(ReclaimSettings s) {
-        if (IdleTaxPolicy.NAME.equals(s.policy())) {
-            return new IdleTaxPolicy(s.tau());
-        }
-        if (WorkingSetPolicy.NAME.equals(s.policy())) {
-            return new WorkingSetPolicy(s.headroom());
-        }
-        return AllocationPolicies.byName(s.policy());
+        return AllocationPolicies.create(s);
     }
 
     public ReclaimSettings settings() {

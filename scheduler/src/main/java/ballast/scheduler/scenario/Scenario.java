@@ -85,20 +85,56 @@ public record Scenario(String name, String source, long seed, double durationSec
     }
 
     /**
-     * A scenario played once per value of one setting ({@code sweep { path, values }}).
+     * A scenario played once per point of a sweep ({@code sweep { vary, combine, seeds }}): the
+     * points are the values of one or more settings, crossed (every combination) or zipped (the
+     * i-th value of each), and each point is played once per seed.
      *
-     * @param path   the HOCON path of the setting, e.g. {@code guests.linux.count}
-     * @param points one per value, in order
+     * @param paths   the HOCON paths of the settings swept, e.g. {@code guests.linux.count}, in order
+     * @param zipped  true when the i-th values of the paths go together, false for their cross product
+     * @param seeds   runs per point, with the seeds scenario.seed, scenario.seed + 1, ...
+     * @param figures the figures the sweep report draws against the swept values (empty: its choice)
+     * @param points  one per combination of values, in order
      */
-    public record Sweep(String path, List<Point> points) {
+    public record Sweep(List<String> paths, boolean zipped, int seeds, List<String> figures, List<Point> points) {
+        public Sweep {
+            paths = List.copyOf(paths);
+            figures = List.copyOf(figures);
+            points = List.copyOf(points);
+        }
+
+        /** A sweep of one path, one seed per value. */
+        public Sweep(String path, List<Point> points) {
+            this(List.of(path), false, 1, List.of(), points);
+        }
+
+        /** The swept paths as one name: {@code a} or {@code a x b} (crossed) or {@code a + b} (zipped). */
+        public String path() {
+            return String.join(zipped ? " + " : " x ", paths);
+        }
     }
 
     /**
-     * One value of a sweep.
+     * One point of a sweep.
      *
-     * @param label    the value as a user would write it (names its output directory)
-     * @param scenario the scenario with the value in place (no sweep of its own)
+     * @param label  the values as a user would write them: {@code 4} for one path,
+     *               {@code count=4 memory=64MiB} for several (names its output directory)
+     * @param values the value of each swept path, as written, in the order of {@link Sweep#paths()}
+     * @param runs   the scenario with the values in place (no sweep of its own), once per seed
      */
-    public record Point(String label, Scenario scenario) {
+    public record Point(String label, List<String> values, List<Scenario> runs) {
+        public Point {
+            values = List.copyOf(values);
+            runs = List.copyOf(runs);
+        }
+
+        /** A point of a one-path sweep, played with one seed. */
+        public Point(String label, Scenario scenario) {
+            this(label, List.of(label), List.of(scenario));
+        }
+
+        /** The point's scenario with the first seed. */
+        public Scenario scenario() {
+            return runs.get(0);
+        }
     }
 }
