@@ -121,7 +121,7 @@ final class SeededSchedule {
         for (GuestSettings g : guests) {
             boolean workAhead = !(g.mode() == TranslationMode.PARA && host.sharing().enabled());
             Node n = add(g.name(), (Behavior) GuestVm.create(g, hypervisorRef.narrow(), host.maxMmuUpdateEntries(),
-                    workAhead, GuestVm.NO_CRASH));
+                    workAhead, GuestVm.NO_CRASH, true));
         }
         channel(clock, hypervisor).queue.add(new RunFree(ticks, 1, clockInbox.getRef()));
         long steps = 0;
