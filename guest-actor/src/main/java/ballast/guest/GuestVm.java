@@ -41,6 +41,18 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * ({@link BalloonDriver.Pinned}). The exchange is skipped when the driver's step would have nothing
  * to do ({@link TickSchedule#nothingToDo}). Stalls, workload changes, and why the work never
  * depends on when a message arrived: see {@link TickSchedule}.
+ *
+ * <h2>Free-running: the driver answers in its own time</h2>
+ * A guest of a free run ({@code freeRunning}) never waits for its driver: on {@code TickStart(n)}
+ * it sends the work of tick {@code n} at once (and works ahead at once when it does), with the
+ * driver's orders that have arrived by then, if any; orders that arrive later go into the next work
+ * generated. The driver counts its own steps ({@code d = 0, 1, ...}), as it counts ticks in the
+ * deterministic mode: the orders of step {@code d} go into "driver work" {@code d + 1}, whatever
+ * tick that work is for, and step {@code d + 1} is sent when the result of driver work {@code d}
+ * arrives, with that result's balloon status and any pop reported by the results before it (step 0
+ * goes with the first work). So the driver's bookkeeping holds exactly as in the deterministic
+ * mode, while targets reach it late, its orders reach the hypervisor later still, and the host
+ * pages what the balloon has not taken yet, as in a real host.
  */
 public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
@@ -123,6 +135,16 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private Migrate migrateWhenStepped;
     private Migrate migrating;
     private final ActorRef<Balloon.State> driverSaves;
+    /** A guest of a free run: it never waits for its driver (see the class comment). */
+    private final boolean freeRunning;
+    /** Free-running: the driver's step to send next. */
+    private long nextStep;
+    /** Free-running: the driver's orders not yet in a work, oldest first. */
+    private final java.util.ArrayDeque<Balloon.Orders> freeOrders = new java.util.ArrayDeque<>();
+    /** Free-running: the tick of each driver work whose result has not triggered a step yet, by driver work. */
+    private final java.util.TreeMap<Long, Long> driverWorks = new java.util.TreeMap<>();
+    /** Free-running: pops reported by results since the last step. */
+    private int popsSinceStep;
 
     /**
      * @param workAhead   whether to generate tick n + 1 while the hypervisor applies tick n; off for a
@@ -133,7 +155,14 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
      */
     public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries,
                                            boolean workAhead, long crashAtTick) {
-        return create(settings, hypervisor, maxMmuUpdateEntries, workAhead, crashAtTick, BalloonDriver::create);
+        return create(settings, hypervisor, maxMmuUpdateEntries, workAhead, crashAtTick, false);
+    }
+
+    /** As above; {@code freeRunning}: a guest of a free run, which never waits for its driver (see the class comment). */
+    public static Behavior<Command> create(GuestSettings settings, ActorRef<GuestCall> hypervisor, int maxMmuUpdateEntries,
+                                           boolean workAhead, long crashAtTick, boolean freeRunning) {
+        return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
+                crashAtTick, BalloonDriver::create, null, freeRunning));
     }
 
     /** As above, with the balloon driver's behavior made by {@code driver} (tests slow it down). */
@@ -141,7 +170,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
                                     boolean workAhead, long crashAtTick,
                                     Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driver) {
         return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
-                crashAtTick, driver, null));
+                crashAtTick, driver, null, false));
     }
 
     /**
@@ -154,14 +183,15 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driver = snapshot.balloon() == null
                 ? BalloonDriver::create : m -> BalloonDriver.restored(m, snapshot.balloon());
         return Behaviors.setup(context -> new GuestVm(context, settings, hypervisor, maxMmuUpdateEntries, workAhead,
-                NO_CRASH, driver, snapshot));
+                NO_CRASH, driver, snapshot, false));
     }
 
     private GuestVm(ActorContext<Command> context, GuestSettings settings, ActorRef<GuestCall> hypervisor,
                     int maxMmuUpdateEntries, boolean workAhead, long crashAtTick,
                     Function<GuestMemorySettings, Behavior<BalloonDriver.Command>> driverBehavior,
-                    GuestVmSnapshot snapshot) {
+                    GuestVmSnapshot snapshot, boolean freeRunning) {
         super(context);
+        this.freeRunning = freeRunning;
         this.crashAtTick = crashAtTick;
         this.os = new GuestOs(settings);
         this.os.setRemapLag(workAhead ? 2 : 1);
@@ -249,7 +279,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         if (ahead != null && ahead.tick() != start.tick()) {
             ahead = null; // not the tick being played (cannot happen with a well-behaved hypervisor)
         }
-        if (ahead == null && awaitingDriver) {
+        if (ahead == null && awaitingDriver && !freeRunning) {
             waiting = start; // the driver's step of the previous tick comes first
             return;
         }
@@ -261,6 +291,14 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     /** After the work of {@code start.tick()} went out: the driver's step, or (nothing to do) the next work at once. */
     private void stepDriver(TickStart start) {
+        if (freeRunning) {
+            if (driver != null && nextStep == 0) { // step 0 goes with the first work, driver work 0
+                driverWorks.put(0L, start.tick());
+                sendStep(start.balloonTargetPages(), 0);
+            }
+            workAhead(start);
+            return;
+        }
         long n = start.tick();
         int status = schedule.statusFor(n);
         if (driver != null && !schedule.nothingToDo(n, start.balloonTargetPages(), status,
@@ -280,6 +318,10 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
     private Behavior<Command> onDriverStep(FromDriver reply) {
         Balloon.Orders step = reply.orders();
         awaitingDriver = false;
+        if (freeRunning) {
+            freeOrders.add(step); // into the next work generated
+            return this;
+        }
         schedule.ordersCame(step);
         if (waiting != null && waiting.tick() == step.tick() + 1) {
             TickStart start = waiting;
@@ -310,6 +352,13 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
 
     /** Generates the work of {@code tick} (see {@link TickSchedule#generate}) and tells the driver what was pinned. */
     private TickWork generate(long tick) {
+        long pinnedFor = tick;
+        if (freeRunning && !freeOrders.isEmpty()) {
+            Balloon.Orders o = freeOrders.poll();
+            pinnedFor = o.tick() + 1; // driver work o.tick() + 1, whatever tick it is for
+            driverWorks.put(pinnedFor, tick);
+            schedule.ordersCame(new Balloon.Orders(tick - 1, o.pinPages(), o.deflate(), o.release(), o.outcome()));
+        }
         TickSchedule.Generated generated = schedule.generate(os, tick, maxMmuUpdateEntries);
         GuestOs.Work work = generated.work();
         String traceError = os.takeTraceError();
@@ -317,7 +366,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             throw new ballast.guest.workload.TraceLostException(traceError);
         }
         if (generated.pinRequested() > 0) {
-            driver.tell(new BalloonDriver.Pinned(tick, work.pinned()));
+            driver.tell(new BalloonDriver.Pinned(pinnedFor, work.pinned()));
         }
         return generated.toWire(os.settings().index(), tick, self);
     }
@@ -330,8 +379,32 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
             getContext().getLog().error("{}: tick {} reads differ from what the guest wrote", os.settings().name(), result.tick());
         }
         schedule.resultCame(result);
+        if (freeRunning && driver != null) {
+            stepOnResult(result);
+        }
         boolean audit = started != null && started.tick() == result.tick() && started.audit();
         hypervisor.tell(new TickAck(os.settings().index(), result.tick(), os.counters(), audit ? os.audit() : null, self));
+    }
+
+    /**
+     * Free-running: pops are kept for the next step; the result of driver work {@code nextStep - 1}
+     * sends step {@code nextStep}, with its status and the pops before it.
+     */
+    private void stepOnResult(TickResult result) {
+        popsSinceStep |= result.balloonStatus() & TickResult.POPPED;
+        Long trigger = driverWorks.get(nextStep - 1);
+        if (nextStep == 0 || trigger == null || trigger != result.tick()) {
+            return;
+        }
+        driverWorks.remove(nextStep - 1);
+        int status = result.balloonStatus() | popsSinceStep;
+        popsSinceStep = 0;
+        sendStep(started == null ? 0 : started.balloonTargetPages(), status);
+    }
+
+    private void sendStep(int target, int status) {
+        awaitingDriver = true;
+        driver.tell(new BalloonDriver.Tick(nextStep++, target, status, driverReplies));
     }
 
     private Behavior<Command> onSetWorkload(SetWorkload set) {

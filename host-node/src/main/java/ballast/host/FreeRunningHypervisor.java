@@ -80,7 +80,7 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
             return;
         }
         if (host.hasDaemon()) {
-            host.core.setShareParavirtual(false); // no barrier: remap notices could come too late
+            host.core.setParavirtualMergeable(this::quiet); // a remap notice must reach the guest before its next work
             host.toDaemon(new SharingTickStart(0));
         }
         for (int g = 0; g < host.roster.count(); g++) {
@@ -91,6 +91,17 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         if (free.done(host.roster.count())) {
             finish();
         }
+    }
+
+    /**
+     * Whether guest {@code g} has no work in flight, so that its frames may move: its work for the
+     * tick it plays is applied and its next {@code TickStart} not sent yet (a para-virtual guest on a
+     * sharing host never works ahead), or it has finished. A remap notice sent now reaches it before
+     * that {@code TickStart}, on the same channel, so its next page-table writes use the new frames.
+     */
+    private boolean quiet(int g) {
+        long tick = free.expectedTick(g); // Long.MIN_VALUE for a guest not in this run: never quiet
+        return tick != Long.MIN_VALUE && (tick >= free.ticks() || host.roster.lastWorkTick(g) == tick);
     }
 
     /** A guest booting during a free run is registered; the run does not wait for it. */

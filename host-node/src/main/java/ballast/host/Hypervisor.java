@@ -91,6 +91,19 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
         });
     }
 
+    /**
+     * As {@link #create}, and hands {@code inspect} the host's core as soon as it exists: a test that
+     * delivers this actor's messages itself checks the invariants between two of them.
+     */
+    static Behavior<ToHypervisor> create(HostSettings settings, java.util.function.Consumer<HypervisorCore> inspect) {
+        return Behaviors.setup(context -> {
+            context.setLoggerName(Hypervisor.class);
+            HypervisorCommon host = new HypervisorCommon(context, settings);
+            inspect.accept(host.core);
+            return new Hypervisor(context, host);
+        });
+    }
+
     private Hypervisor(ActorContext<ToHypervisor> context, HypervisorCommon host) {
         super(context);
         this.host = host;

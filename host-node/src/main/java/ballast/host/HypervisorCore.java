@@ -318,6 +318,11 @@ public final class HypervisorCore {
         merges.setShareParavirtual(share);
     }
 
+    /** Which para-virtual guests' pages may be merged now; see {@link SharingMerges#setParavirtualMergeable}. */
+    public void setParavirtualMergeable(java.util.function.IntPredicate mergeable) {
+        merges.setParavirtualMergeable(mergeable);
+    }
+
     /** The content hash this host gives a page holding {@code token}. */
     public long hashOfToken(long token) {
         return ContentHash.of(token, shared.hashBits());

@@ -40,7 +40,11 @@ final class ClusterScenarioReader {
     }
 
     /** Reads the blocks; returns null when anything was wrong (the problems are reported). */
-    ClusterPlan read(Entry top, Collection<String> hosts, Collection<String> guests, Duration tick) {
+    /** The run is free-running: it plays no tick boundaries, so a migrate event is a problem. */
+    private boolean freeRunning;
+
+    ClusterPlan read(Entry top, Collection<String> hosts, Collection<String> guests, Duration tick, boolean freeRunning) {
+        this.freeRunning = freeRunning;
         int before = problems.reports();
         Entry cluster = top.child("cluster").withFallback(layer("cluster"));
         cluster.checkKeys(defaults.getObject("cluster").keySet());
@@ -190,7 +194,10 @@ final class ClusterScenarioReader {
             if (to != null && !to.isEmpty() && !hosts.contains(to)) {
                 migrate.problemAtValue("to", "no host named " + to + Names.didYouMean(to, hosts));
             }
-            if (at != null && guest != null && to != null) {
+            if (freeRunning) { // nothing would move it: the boundaries a migration is played at do not exist
+                event.problem("migrate", "migrate events need scenario.mode = deterministic: a free-running run has"
+                        + " no tick boundary to move a guest at");
+            } else if (at != null && guest != null && to != null) {
                 events.add(new ClusterPlan.MigrateEvent(Entry.seconds(at), guest, to));
             }
         }

@@ -93,11 +93,13 @@ final class EventReader {
         readStartTimes(run, instances, drafts);
         readEvents(top, run, hosts, guests, drafts);
         drafts.sort(Comparator.comparingLong(Draft::tick).thenComparingLong(Draft::order));
-        boolean timed = !drafts.isEmpty();
-        if (timed && Scenario.FREE_RUNNING.equals(run.mode())) {
-            Draft first = drafts.get(0);
-            problems.at(first.origin(), first.path(), "timed events and start times need scenario.mode = deterministic:"
-                    + " a free-running run has no common tick to apply them at");
+        if (Scenario.FREE_RUNNING.equals(run.mode())) {
+            for (Draft d : drafts) {
+                if (d.kind() == Kind.START) { // a late boot would join no tick: the free run plays the guests it started with
+                    problems.at(d.origin(), d.path(), "start times and start events need scenario.mode = deterministic:"
+                            + " a free-running run plays only the guests that boot with it");
+                }
+            }
         }
         checkLifecycles(drafts, instances, run);
         List<Draft> checked = applySets(drafts, hosts);

@@ -100,7 +100,7 @@ final class ScenarioReader {
         List<String> instanceNames = new ArrayList<>();
         instances.forEach(i -> instanceNames.add(i.name()));
         ClusterPlan cluster = new ClusterScenarioReader(problems, config).read(top, hostNames, instanceNames,
-                run == null ? null : run.tick());
+                run == null ? null : run.tick(), run != null && Scenario.FREE_RUNNING.equals(run.mode()));
         if (cluster != null && run != null) {
             guestHosts.placeGuests(hosts, instances, cluster.placement(), run.seed());
         }

@@ -199,14 +199,25 @@ class EventScenarioTest {
     }
 
     @Test
-    void freeRunningRunsHaveNoTimedEvents() throws Exception {
+    void freeRunningRunsTakeSetStopAndWorkloadEventsButNoLateStartsNorMigrations() throws Exception {
         Path file = write("free.conf", BASE + """
                 scenario.mode = free-running
-                events = [ { at = 1s, stop = vm-1 } ]
+                guests.late { host = host-a, memory = 64MiB, start = 5s }
+                events = [
+                  { at = 1s, stop = vm-1 }
+                  { at = 2s, set { "hosts.host-a.policy.tau" = 0 } }
+                  { at = 3s, workload { guest = vm-2, type = uniform, working-set = 32MiB } }
+                  { at = 4s, start = vm-1 }
+                  { at = 5s, migrate { guest = vm-3 } }
+                ]
                 """);
-        assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
-                tuple(11, "events[0]", "timed events and start times need scenario.mode = deterministic: a free-running"
-                        + " run has no common tick to apply them at"));
+        assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactlyInAnyOrder(
+                tuple(11, "guests.late.start", "start times and start events need scenario.mode = deterministic:"
+                        + " a free-running run plays only the guests that boot with it"),
+                tuple(16, "events[3]", "start times and start events need scenario.mode = deterministic:"
+                        + " a free-running run plays only the guests that boot with it"),
+                tuple(17, "events[4].migrate", "migrate events need scenario.mode = deterministic: a free-running run"
+                        + " has no tick boundary to move a guest at"));
     }
 
     @Test

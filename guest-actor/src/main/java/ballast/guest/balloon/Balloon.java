@@ -214,6 +214,14 @@ public final class Balloon {
             lastOutcome = Outcome.AGAIN;
             backOff(workTick - 1);
         }
+        if (ppns.length == 0 && c.deflate.length == 0) {
+            // Nothing went to the hypervisor: no call to resolve. The guest may skip the exchange of
+            // the next tick (its work carried no balloon call), so the call must not wait for it.
+            if (c == older) {
+                older = newer;
+            }
+            newer = null;
+        }
     }
 
     /** Resolves the call sent in the work of {@code workTick} with its result's status; true when it was refused. */

@@ -49,6 +49,18 @@ class BalloonTest {
     }
 
     @Test
+    void anInflateForWhichTheGuestHadNoPageIsNoCallToResolveLater() {
+        Balloon b = new Balloon(SETTINGS);
+        assertThat(b.step(7, 10, 0).pinPages()).isEqualTo(10);
+        b.pinned(8, new int[0]); // no free page: the work of tick 8 carries no balloon call
+        assertThat(b.callsInFlight()).isFalse();
+        // so the guest skips the driver's steps of ticks 9 and 10 (nothing to do), and the next step is fine
+        Orders later = b.step(11, 10, 0);
+        assertThat(later.outcome()).isNotNull();
+        assertThat(b.currentPages()).isEqualTo(later.pinPages());
+    }
+
+    @Test
     void inflatesInBatchesOfTheRateUntilTheTargetIsReached() {
         Balloon b = inflatedTo25();
         assertThat(b.currentPages()).isEqualTo(25);

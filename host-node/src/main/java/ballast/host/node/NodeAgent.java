@@ -59,16 +59,20 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
      * Guest faults go to {@code manager}; {@code crashGuests}/{@code crashTicks} inject faults (tests).
      */
     public record StartHosts(long run, List<HostSettings> hosts, List<GuestSettings> guests, boolean restartFailedGuests,
-                             List<String> crashGuests, long[] crashTicks, ActorRef<Report> manager)
+                             List<String> crashGuests, long[] crashTicks, ActorRef<Report> manager, boolean freeRunning)
             implements Command, WireMessage {
 
-        /** The request with the faults to inject as a map (guest name to the tick its actor fails). */
+        /**
+         * The request with the faults to inject as a map (guest name to the tick its actor fails);
+         * {@code freeRunning}: the guests never wait for their balloon drivers ({@link GuestVm#create}).
+         */
         public static StartHosts of(long run, List<HostSettings> hosts, List<GuestSettings> guests,
-                                    boolean restartFailedGuests, Map<String, Long> crashes, ActorRef<Report> manager) {
+                                    boolean restartFailedGuests, Map<String, Long> crashes, ActorRef<Report> manager,
+                                    boolean freeRunning) {
             List<String> names = new ArrayList<>(crashes.keySet());
             long[] ticks = names.stream().mapToLong(crashes::get).toArray();
             return new StartHosts(run, List.copyOf(hosts), List.copyOf(guests), restartFailedGuests, List.copyOf(names),
-                    ticks, manager);
+                    ticks, manager, freeRunning);
         }
     }
 
@@ -183,6 +187,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     public static final int MAX_RESTARTS = 3;
     private ActorRef<Report> manager;
     private boolean restartFailedGuests;
+    /** The run is free-running: its guests never wait for their balloon drivers. */
+    private boolean freeRunning;
     private long run = -1;
 
     public static Behavior<Command> create(String node) {
@@ -237,6 +243,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         restartCounts.clear();
         crashCauses.clear();
         inputLost.clear();
+        freeRunning = start.freeRunning();
         List<HostRef> started = new ArrayList<>();
         for (HostSettings host : start.hosts()) {
             ActorRef<ToHypervisor> ref = getContext().spawn(Hypervisor.create(host),
@@ -267,7 +274,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         // tick's page tables: it does not work ahead.
         boolean workAhead = !(guest.mode() == TranslationMode.PARA && host.sharing().enabled());
         Behavior<GuestVm.Command> behavior = snapshot == null
-                ? GuestVm.create(guest, hypervisor, host.maxMmuUpdateEntries(), workAhead, crashAtTick)
+                ? GuestVm.create(guest, hypervisor, host.maxMmuUpdateEntries(), workAhead, crashAtTick, freeRunning)
                 : GuestVm.restored(guest, snapshot, hypervisor, host.maxMmuUpdateEntries(), workAhead);
         leaving.remove(guest.name()); // the incarnation that left (if any) is an older one from now on
         int incarnation = incarnations.merge(guest.name(), 1, Integer::sum) - 1;

@@ -7,6 +7,7 @@ import ballast.abi.TranslationMode;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.Pmap;
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * The hypervisor's authoritative half of content-based page sharing (Waldspurger, "Memory Resource
@@ -113,16 +114,26 @@ public final class SharingMerges {
     }
 
     /**
-     * Whether para-virtual guests' pages may be merged. A merge moves a para-virtual guest's frame,
-     * and the guest learns of it from a remap notice before it writes its next page tables; without
-     * a tick barrier (free-running) a notice can arrive after the guest has already written its next
-     * tick against the old frames, so free-running runs leave para-virtual guests' pages unshared.
+     * Which para-virtual guests' pages may be merged now (by guest index). A merge moves a
+     * para-virtual guest's frame, and the guest learns of it from a remap notice, which must reach it
+     * before it writes page tables against its p2m again. With a tick barrier (deterministic) that
+     * always holds. Without one (free-running) it holds only while the guest has no work in flight:
+     * its work for its current tick is applied and its next {@code TickStart} not yet sent (the
+     * notice then goes before that {@code TickStart}, on the same channel). The free-running
+     * hypervisor sets that test here ({@link #setParavirtualMergeable}); a proposal for a guest
+     * that may not be merged now is refused as {@link MergeOutcome#INVALID} and proposed again by
+     * a later scan.
      */
-    private boolean shareParavirtual = true;
+    private IntPredicate paraMergeable = g -> true;
 
-    /** See {@link #shareParavirtual}. */
+    /** Whether para-virtual guests' pages may be merged at all; see {@link #paraMergeable}. */
     public void setShareParavirtual(boolean share) {
-        this.shareParavirtual = share;
+        this.paraMergeable = share ? g -> true : g -> false;
+    }
+
+    /** Which para-virtual guests' pages may be merged now; see {@link #paraMergeable}. */
+    public void setParavirtualMergeable(IntPredicate mergeable) {
+        this.paraMergeable = mergeable;
     }
 
     /** One proposal group; returns the shared frame its pages now map, or -1. */
@@ -146,8 +157,8 @@ public final class SharingMerges {
                 continue;
             }
             GuestMemory g = guests[gi];
-            if (!shareParavirtual && g.mode() == TranslationMode.PARA) {
-                outcomes[i] = MergeOutcome.INVALID; // see shareParavirtual
+            if (g.mode() == TranslationMode.PARA && !paraMergeable.test(gi)) {
+                outcomes[i] = MergeOutcome.INVALID; // see paraMergeable
                 continue;
             }
             // A hint's MPN is not recorded (-1): the page is only rehashed, as ESX does.

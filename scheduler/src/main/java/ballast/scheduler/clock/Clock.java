@@ -49,7 +49,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     }
 
     /** A node agent's answer to a {@link GuestControl} request, through this clock's adapter. */
-    private record GuestAnswered(GuestChanged changed) implements Command {
+    record GuestAnswered(GuestChanged changed) implements Command {
     }
 
     /**
@@ -61,11 +61,11 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     }
 
     /** A host's answer to {@link Reconfigure}, through this clock's adapter. */
-    private record HostReconfigured(Reconfigured reconfigured) implements Command {
+    record HostReconfigured(Reconfigured reconfigured) implements Command {
     }
 
     /** Private: the event being applied got no answer in time. */
-    private record EventTimeout(long serial) implements Command {
+    record EventTimeout(long serial) implements Command {
     }
 
     /** A guest actor failed (or a migration was refused) and how it was handled; reported under {@code faults}. */
@@ -123,7 +123,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                                            CompletableFuture<RunResult> result, RunControl control, Timeline timeline,
                                            ActorRef<TickEnded> boundary) {
         if (plan.freeRunning()) {
-            return FreeRunningClock.create(plan, hosts, result, control);
+            return FreeRunningClock.create(plan, hosts, result, control, timeline);
         }
         return Behaviors.setup(context -> Behaviors.withTimers(
                 timers -> new Clock(context, timers, plan, hosts, result, control, timeline, boundary)));

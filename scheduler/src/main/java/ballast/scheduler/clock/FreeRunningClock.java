@@ -5,6 +5,11 @@ import ballast.host.control.HostTickDone;
 import ballast.host.node.GuestFault;
 import ballast.host.control.RunFree;
 import ballast.host.control.StopFree;
+import ballast.host.control.GuestGone;
+import ballast.host.control.Reconfigure;
+import ballast.host.control.Reconfigured;
+import ballast.host.node.GuestChanged;
+import ballast.scheduler.scenario.TimedEvent;
 import ballast.scheduler.run.RunControl;
 import ballast.scheduler.run.RunResult;
 import java.util.List;
@@ -24,7 +29,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * applied works and its figures once at the end; the run ends when every host's final report is in
  * ({@link ResultAssembly}), at the first violation, when a host is silent for the barrier timeout,
  * or on {@link Clock.Abort}. A stop request (Ctrl-C) asks every host to end its run early
- * ({@link StopFree}). Timed events and tick boundaries belong to the deterministic mode only.
+ * ({@link StopFree}).
+ *
+ * <p>Timed events (a host's reclamation settings, a guest's workload, a guest stopped) are applied
+ * while the guests run: an event is due once the slowest guest of every host has completed the
+ * tick before the event's (the hosts' progress reports say how far they are), and it lands while
+ * the faster guests are already further on, so the tick it takes effect at differs from guest to
+ * guest and from run to run. One event is applied at a time, as in the deterministic mode; it is
+ * recorded with the slowest guests' tick when it was answered. Guests that start later, and
+ * tick boundaries (live migrations), belong to the deterministic mode.
  */
 final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
     private final ClockPlan plan;
@@ -36,17 +49,28 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
     private final long startNanos = System.nanoTime();
     /** The hosts were asked to end their runs early. */
     private boolean stopSent;
+    private final Timeline timeline;
+    private final EventSchedule schedule;
+    private final ActorRef<Reconfigured> reconfigured;
+    private final ActorRef<GuestChanged> answers;
+    /** The ticks every guest of every host has completed, by the latest progress reports. */
+    private long reached;
 
     static Behavior<Clock.Command> create(ClockPlan plan, Map<String, ActorRef<ToHypervisor>> hosts,
-                                          CompletableFuture<RunResult> result, RunControl control) {
+                                          CompletableFuture<RunResult> result, RunControl control,
+                                          Timeline timeline) {
         return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new FreeRunningClock(context, timers, plan, hosts, result, control)));
+                timers -> new FreeRunningClock(context, timers, plan, hosts, result, control, timeline)));
     }
 
     private FreeRunningClock(ActorContext<Clock.Command> context, TimerScheduler<Clock.Command> timers,
                              ClockPlan plan, Map<String, ActorRef<ToHypervisor>> hosts,
-                             CompletableFuture<RunResult> result, RunControl control) {
+                             CompletableFuture<RunResult> result, RunControl control, Timeline timeline) {
         super(context);
+        this.timeline = timeline;
+        this.schedule = new EventSchedule(timeline.events());
+        this.reconfigured = context.messageAdapter(Reconfigured.class, Clock.HostReconfigured::new);
+        this.answers = context.messageAdapter(GuestChanged.class, Clock.GuestAnswered::new);
         this.plan = plan;
         this.hosts = hosts;
         this.result = result;
@@ -63,6 +87,7 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
             hosts.get(name).tell(run);
         }
         timers.startSingleTimer("barrier", new Clock.BarrierTimeout(0), plan.barrierTimeout());
+        applyDue();
     }
 
     @Override
@@ -72,6 +97,9 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
                 .onMessage(Clock.BarrierTimeout.class, this::onSilence)
                 .onMessage(Clock.Faulted.class, this::onGuestFault)
                 .onMessage(Clock.Abort.class, abort -> finish(abort.failure(), 0, false))
+                .onMessage(Clock.GuestAnswered.class, this::onGuestChanged)
+                .onMessage(Clock.HostReconfigured.class, this::onHostReconfigured)
+                .onMessage(Clock.EventTimeout.class, this::onEventTimeout)
                 .build();
     }
 
@@ -88,7 +116,8 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
                 hosts.get(name).tell(new StopFree());
             }
         }
-        control.tickDone(assembly.freeReport(done, stopSent)); // the slowest guest's ticks
+        reached = assembly.freeReport(done, stopSent); // the slowest guest's ticks
+        control.tickDone(reached);
         if (assembly.violated("invariants violated during the free-running run")) {
             return finish(null, 0, false);
         }
@@ -96,7 +125,79 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
             long played = assembly.freeFinish();
             return finish(null, played, played < plan.ticks());
         }
+        applyDue();
         return this;
+    }
+
+    // ---------------------------------------------------------------- timed events
+
+    /** Applies the next event that is due (every guest has completed the ticks before it), unless one is being applied. */
+    private void applyDue() {
+        if (schedule.applying() != null || stopSent) {
+            return;
+        }
+        TimedEvent event = schedule.nextDue(reached);
+        if (event == null) {
+            return;
+        }
+        TimedEvent.Change change = event.change();
+        long serial;
+        if (change instanceof TimedEvent.ChangeReclaim c) {
+            serial = schedule.begin(event, c.hosts().size());
+            c.hosts().forEach((host, settings) -> hosts.get(host).tell(new Reconfigure(settings, reconfigured)));
+        } else {
+            serial = schedule.begin(event, 1);
+            timeline.guests().tell(EventSchedule.request(change, reached, answers));
+        }
+        if (schedule.answered()) {
+            completeEvent();
+        } else {
+            timers.startSingleTimer("event", new Clock.EventTimeout(serial), plan.barrierTimeout());
+        }
+    }
+
+    private Behavior<Clock.Command> onGuestChanged(Clock.GuestAnswered answered) {
+        GuestChanged changed = answered.changed();
+        if (!schedule.awaitsGuest(changed.guest())) {
+            getContext().getLog().warn("unexpected answer about guest {}: {}", changed.guest(), changed.problem());
+            return this;
+        }
+        if (changed.problem() == null && schedule.applying().change() instanceof TimedEvent.StopGuest) {
+            Timeline.Place place = timeline.places().get(changed.guest());
+            hosts.get(place.host()).tell(new GuestGone(place.index(), false));
+        }
+        return answered(changed.problem());
+    }
+
+    private Behavior<Clock.Command> onHostReconfigured(Clock.HostReconfigured message) {
+        Reconfigured r = message.reconfigured();
+        if (!schedule.awaitsHost(r.host())) {
+            getContext().getLog().warn("unexpected reconfiguration answer of host {}", r.host());
+            return this;
+        }
+        return answered(r.problem() == null ? null : "refused by " + r.host() + ": " + r.problem());
+    }
+
+    private Behavior<Clock.Command> answered(String problem) {
+        if (schedule.answer(problem)) {
+            completeEvent();
+        }
+        return this;
+    }
+
+    private void completeEvent() {
+        timers.cancel("event");
+        schedule.complete(reached);
+        applyDue();
+    }
+
+    private Behavior<Clock.Command> onEventTimeout(Clock.EventTimeout timeout) {
+        TimedEvent stuck = schedule.timedOut(timeout.serial(), reached);
+        if (stuck == null) {
+            return this;
+        }
+        return finish("the event at " + stuck.atSeconds() + " s (" + stuck.what() + ") got no answer within "
+                + plan.barrierTimeout().toSeconds() + " s", 0, false);
     }
 
     private Behavior<Clock.Command> onSilence(Clock.BarrierTimeout timeout) {
@@ -123,7 +224,8 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
     private Behavior<Clock.Command> finish(String failure, long ticks, boolean interrupted) {
         timers.cancelAll();
         control.finish();
-        result.complete(assembly.build(ticks, failure, interrupted, (System.nanoTime() - startNanos) / 1e9, List.of()));
+        result.complete(assembly.build(ticks, failure, interrupted, (System.nanoTime() - startNanos) / 1e9,
+                schedule.applied()));
         return Behaviors.stopped();
     }
 }

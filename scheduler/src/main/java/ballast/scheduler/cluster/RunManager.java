@@ -177,7 +177,8 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
             Agent agent = agents.get(a);
             getContext().watchWith(agent.ref(), new NodeLost(agent.node(), "its agent stopped"));
             agent.ref().tell(NodeAgent.StartHosts.of(settings.run(), theirHosts, theirGuests,
-                    settings.restartFailedGuests(), settings.crashes(), reports));
+                    settings.restartFailedGuests(), settings.crashes(), reports,
+                    Scenario.FREE_RUNNING.equals(scenario.mode())));
         }
         timers.startSingleTimer("start", new StepTimeout(-1), settings.barrierTimeout());
     }

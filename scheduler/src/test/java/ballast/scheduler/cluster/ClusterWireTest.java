@@ -94,7 +94,7 @@ class ClusterWireTest {
         Map<String, WireMessage> m = new LinkedHashMap<>();
         m.put("GuestFault", new GuestFault("g", "cause", "handling"));
         m.put("StartHosts", new NodeAgent.StartHosts(3, List.of(), List.of(guest(phases), guest(trace)), true,
-                List.of("web-1"), new long[] {12}, any));
+                List.of("web-1"), new long[] {12}, any, true));
         m.put("HostsStarted", new NodeAgent.HostsStarted(3, "node-1", List.of(new NodeAgent.HostRef("host-a", hyp))));
         m.put("Evacuate", new NodeAgent.Evacuate(5, "web-1", any));
         m.put("Evacuated", new NodeAgent.Evacuated(5, new GuestHandover("web-1", snapshot)));
