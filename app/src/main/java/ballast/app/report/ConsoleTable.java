@@ -66,6 +66,27 @@ public final class ConsoleTable {
         }
     }
 
+    /**
+     * The time model: per guest the work it got done against what it asked for, and where its vCPUs'
+     * time went, in percent of its vCPU time.
+     */
+    private static void appendTime(StringBuilder out, Scenario scenario, Map<String, GuestStats> byName) {
+        out.append(String.format(Locale.ROOT, "%n%-16s %10s %10s %8s %6s %6s %6s %6s %6s %6s %6s%n", "guest",
+                "throughput", "asked", "slowdown", "run%", "virt%", "io%", "swap%", "stall%", "ready%", "idle%"));
+        for (GuestSettings g : scenario.guests()) {
+            GuestStats s = byName.get(g.name());
+            if (s == null) {
+                continue;
+            }
+            ballast.host.control.GuestTimeStats t = s.time();
+            double all = t.totalSeconds() > 0 ? t.totalSeconds() / 100.0 : 1;
+            out.append(String.format(Locale.ROOT, "%-16s %10.0f %10.0f %8.2f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f%n",
+                    g.name(), t.throughput(), t.demandThroughput(), t.slowdown(), t.runSeconds() / all,
+                    t.overheadSeconds() / all, t.ioWaitSeconds() / all, t.hostSwapWaitSeconds() / all,
+                    t.stalledSeconds() / all, t.readySeconds() / all, t.idleSeconds() / all));
+        }
+    }
+
     public static String render(Scenario scenario, RunResult result) {
         StringBuilder out = new StringBuilder();
         long accesses = 0;
@@ -124,6 +145,7 @@ public final class ConsoleTable {
                     g.name(), spec.technique().configName(), s.traps(), s.vmExits(), s.hypercalls(),
                     s.overheadCycles() / 1e6, s.overheadPercent(), s.correct() ? "yes" : "NO"));
         }
+        appendTime(out, scenario, byName);
         appendReclamation(out, scenario, result, byName);
         for (RunResult.AppliedEvent e : result.events()) {
             out.append(String.format(Locale.ROOT, "%nevent at %.1f s (tick %d): %s: %s", e.atSeconds(), e.tick(), e.what(),
