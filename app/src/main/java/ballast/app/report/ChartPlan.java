@@ -475,15 +475,12 @@ public final class ChartPlan {
 
     /** A level column in MiB, thinned to at most MAX_POINTS samples. */
     static Line level(SeriesTable.Series s, String column) {
-        int[] keep = thin(s.seconds().length);
-        double[] x = new double[keep.length];
-        double[] y = new double[keep.length];
-        double[] values = s.column(column);
-        for (int i = 0; i < keep.length; i++) {
-            x[i] = s.seconds()[keep[i]];
-            y[i] = values[keep[i]] / PAGES_PER_MIB;
+        Line pages = value(s, column);
+        double[] y = pages.y();
+        for (int i = 0; i < y.length; i++) {
+            y[i] /= PAGES_PER_MIB;
         }
-        return new Line(column, x, y);
+        return pages;
     }
 
     /** A column as it is (a ratio, a boolean as 1 or 0, a level not in pages), thinned like the others. */
