@@ -29,6 +29,8 @@ final class HostReader {
     private final Problems problems;
     private final LibraryDefaults defaults;
     private final ReclaimReader reclaimReader;
+    /** The run's tick while reading hosts (0: unknown), to check the cores' cycles per tick. */
+    private double tickSeconds;
 
     HostReader(Problems problems, LibraryDefaults defaults, ReclaimReader reclaimReader) {
         this.problems = problems;
@@ -52,7 +54,7 @@ final class HostReader {
     }
 
     /** Most cores a host may have. */
-    static final int MAX_CORES = 4096;
+    static final int MAX_CORES = 16384;
     /** Fastest core clock accepted, GHz. */
     static final double MAX_GHZ = 100;
 
@@ -66,9 +68,11 @@ final class HostReader {
 
     /**
      * Reads every host, in canonical order; adds every name written (usable or not) to
-     * {@code hostNames} and returns the usable hosts by name.
+     * {@code hostNames} and returns the usable hosts by name. Their cores are checked against a
+     * tick of {@code tickSeconds} (0: the tick is unknown, not checked).
      */
-    Map<String, HostDraft> readHosts(Entry top, Set<String> hostNames) {
+    Map<String, HostDraft> readHosts(Entry top, Set<String> hostNames, double tickSeconds) {
+        this.tickSeconds = tickSeconds;
         Map<String, HostDraft> drafts = new TreeMap<>(Names.NATURAL);
         if (!top.has("hosts")) {
             top.problem("hosts", "missing: a scenario needs at least one host, e.g. hosts { host-a { memory = 1GiB } }");
@@ -152,6 +156,11 @@ final class HostReader {
             cpu.problemAtValue("ghz", "is too slow to simulate, got " + ghz);
             return null;
         }
+        if (tickSeconds > 0 && cores * (double) Math.round(ghz * 1e9 * tickSeconds) > ballast.host.time.HostCpu.MAX_CYCLES_PER_TICK) {
+            cpu.problemAbout("cores", cores + " cores at " + ghz + " GHz give more than 2^42 cycles in a tick of "
+                    + tickSeconds + " s: fewer cores, a slower clock or a shorter tick");
+            return null;
+        }
         return new Time(cores.intValue(), ghz, swap, disk, shared);
     }
 
@@ -162,7 +171,8 @@ final class HostReader {
             return null;
         }
         if (f.value().valueType() == ConfigValueType.OBJECT) {
-            Entry own = devices.child(key);
+            // the device's own settings, without the default preset's name behind them
+            Entry own = Entry.of(problems, devices.path(key), (com.typesafe.config.ConfigObject) f.value());
             own.checkKeys(List.of("latency", "bandwidth"));
             Duration latency = own.duration("latency");
             Long bandwidth = own.bytes("bandwidth", true);

@@ -92,7 +92,7 @@ final class ScenarioReader {
         Run run = runs.readRun(scenarioBlock, defaultName);
         CostTable costs = runs.readCosts(top.child("costs").withFallback(library.layer("costs")));
         Set<String> hostNames = new TreeSet<>(Names.NATURAL);
-        Map<String, HostDraft> hosts = hostReader.readHosts(top, hostNames);
+        Map<String, HostDraft> hosts = hostReader.readHosts(top, hostNames, run == null ? 0 : seconds(run.tick()));
         osProfiles.readOsProfiles(top);
         Map<String, ConfigObject> templates = guestReader.readTemplates(top);
         List<GuestDraft> guests = guestReader.readGuests(top, hostNames, templates);

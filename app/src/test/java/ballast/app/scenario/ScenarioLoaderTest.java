@@ -331,6 +331,46 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void theTimeModelsKeysAreCheckedAndReachTheHostsSettings() throws Exception {
+        String good = """
+                scenario { name = t, duration = 1s, tick = 100ms }
+                hosts {
+                  a { memory = 1GiB, cpu { cores = 8, ghz = 3.5 }, devices { swap = nvme, disk { latency = 2ms, bandwidth = 100MB }, swap-on-disk-device = false } }
+                }
+                guests { g { host = a, memory = 64MiB, vcpus = 4, cpu-shares = high, cycles-per-access = 500 } }
+                """;
+        Scenario s = ScenarioLoader.load(write("time.conf", good), List.of(), null);
+        ballast.host.time.TimeSettings t = s.hosts().get(0).time();
+        assertThat(t.cores()).isEqualTo(8);
+        assertThat(t.ghz()).isEqualTo(3.5);
+        assertThat(t.swap().name()).isEqualTo("nvme");
+        assertThat(t.disk().latencySeconds()).isEqualTo(0.002);
+        assertThat(t.disk().bandwidthBytesPerSecond()).isEqualTo(100e6);
+        assertThat(t.sharedDevice()).isFalse();
+        assertThat(t.tickSeconds()).isEqualTo(0.1);
+        CpuSpec cpu = s.hosts().get(0).guests().get(0).cpu();
+        assertThat(cpu.vcpus()).isEqualTo(4);
+        assertThat(cpu.cpuShares()).isEqualTo(4 * 2000);
+        assertThat(cpu.cyclesPerAccess()).isEqualTo(500);
+
+        String bad = """
+                scenario { name = t, duration = 1s, tick = 1s }
+                hosts {
+                  a { memory = 1GiB, cpu { cores = 16384, ghz = 100 } }
+                  b { memory = 1GiB, devices { swap = floppy, disk { latency = 2ms } } }
+                }
+                guests { g { host = a, memory = 64MiB, vcpus = 0 }, h { host = b, memory = 64MiB, vcpus = 4, cpu-shares = 2 } }
+                """;
+        Path f = write("time-bad.conf", bad);
+        assertThat(problems(f)).extracting(Problem::line, Problem::path).containsExactlyInAnyOrder(
+                tuple(3, "hosts.a.cpu.cores"),
+                tuple(4, "hosts.b.devices.swap"),
+                tuple(4, "hosts.b.devices.disk.bandwidth"),
+                tuple(6, "guests.g.vcpus"),
+                tuple(6, "guests.h.cpu-shares"));
+    }
+
+    @Test
     void unknownKeysAreReportedAtEveryLevel() throws Exception {
         String text = """
                 scenario { sed = 3 }
