@@ -3,6 +3,7 @@ package ballast.app.cli;
 import ballast.app.scenario.Problem;
 import ballast.app.scenario.ScenarioException;
 import ballast.host.reclaim.AllocationPolicies;
+import ballast.scheduler.migration.HotspotPolicies;
 import ballast.scheduler.placement.Placements;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -13,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code --plugin JAR}: adds the allocation and placement policies of policy jars (their
+ * {@code --plugin JAR}: adds the allocation, placement and hotspot policies of policy jars (their
  * {@code META-INF/services} providers) to the names a scenario may use, before it is read.
  */
 final class Plugins {
@@ -43,9 +44,11 @@ final class Plugins {
             try {
                 List<String> mine = new ArrayList<>(AllocationPolicies.load(loader));
                 mine.addAll(Placements.load(loader));
+                mine.addAll(HotspotPolicies.load(loader));
                 if (mine.isEmpty() && !alreadyLoaded(loader)) {
                     problems.add(new Problem(OPTION, 0, "", jar + ": no policy in it (no META-INF/services/"
-                            + "ballast.host.reclaim.AllocationPolicyProvider or ballast.scheduler.placement.PlacementPolicyProvider)"));
+                            + "ballast.host.reclaim.AllocationPolicyProvider, ballast.scheduler.placement.PlacementPolicyProvider"
+                            + " or ballast.scheduler.migration.HotspotPolicyProvider)"));
                 }
                 added.addAll(mine);
             } catch (IllegalArgumentException | LinkageError e) {
@@ -62,7 +65,8 @@ final class Plugins {
     private static boolean alreadyLoaded(ClassLoader loader) {
         try {
             return loader.getResource("META-INF/services/ballast.host.reclaim.AllocationPolicyProvider") != null
-                    || loader.getResource("META-INF/services/ballast.scheduler.placement.PlacementPolicyProvider") != null;
+                    || loader.getResource("META-INF/services/ballast.scheduler.placement.PlacementPolicyProvider") != null
+                    || loader.getResource("META-INF/services/ballast.scheduler.migration.HotspotPolicyProvider") != null;
         } catch (RuntimeException e) {
             return false;
         }

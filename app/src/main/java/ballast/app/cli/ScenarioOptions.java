@@ -30,7 +30,7 @@ final class ScenarioOptions {
     List<String> sweeps = new ArrayList<>();
 
     @Option(names = "--plugin", paramLabel = "JAR",
-            description = "A policy jar: its allocation and placement policies become names a scenario may use "
+            description = "A policy jar: its allocation, placement and hotspot policies become names a scenario may use "
                     + "(repeatable; see docs/extending.md).")
     List<Path> plugins = new ArrayList<>();
 

@@ -1,6 +1,7 @@
 package ballast.app.scenario;
 
 import ballast.scheduler.scenario.ClusterPlan;
+import ballast.scheduler.migration.HotspotPolicies;
 import ballast.scheduler.migration.HotspotSettings;
 import ballast.scheduler.migration.MigrationSettings;
 import ballast.scheduler.placement.Placements;
@@ -127,6 +128,7 @@ final class ClusterScenarioReader {
         h.checkKeys(defaults.getObject("hotspot").keySet());
         Boolean enabled = h.bool("enabled");
         Duration after = h.duration("after");
+        String policy = h.oneOf("policy", "hotspot policy", HotspotPolicies.names());
         List<String> states = new ArrayList<>();
         Entry.Found found = h.find("states");
         if (!(found.value() instanceof ConfigList list) || list.isEmpty()) {
@@ -142,10 +144,10 @@ final class ClusterScenarioReader {
                 }
             }
         }
-        if (problems.reports() != before || enabled == null || after == null) {
+        if (problems.reports() != before || enabled == null || after == null || policy == null) {
             return null;
         }
-        return new HotspotSettings(enabled, states, Entry.seconds(after));
+        return new HotspotSettings(enabled, states, Entry.seconds(after), policy);
     }
 
     private List<ClusterPlan.MigrateEvent> readEvents(Entry top, Collection<String> hosts, Collection<String> guests) {

@@ -7,6 +7,7 @@ import ballast.host.migration.MigrationReply;
 import ballast.host.migration.PageBatchAck;
 import ballast.scheduler.clock.Clock;
 import ballast.scheduler.clock.TickEnded;
+import ballast.scheduler.migration.HotspotPolicies;
 import ballast.scheduler.migration.HotspotPolicy;
 import ballast.scheduler.migration.LiveMigration;
 import ballast.scheduler.scenario.ClusterPlan;
@@ -61,7 +62,7 @@ final class BoundaryPlayer {
         this.roster = roster;
         this.board = board;
         this.messages = messages;
-        this.hotspot = new HotspotPolicy(scenario.cluster().hotspot(), scenario.tickSeconds());
+        this.hotspot = HotspotPolicies.create(scenario.cluster().hotspot(), scenario.tickSeconds());
         this.hypervisors = hypervisors;
         this.port = port;
     }

@@ -136,11 +136,21 @@ public final class MigrationBoard {
     /**
      * Plays the hotspot policy at this boundary: each guest it takes off a hot host goes where
      * {@link #choose} sends it (not to a busy host, nor to one in a hot state), through
-     * {@code begin}, before the next decision's destination is chosen.
+     * {@code begin}, before the next decision's destination is chosen. Nothing while the trigger is
+     * off; a decision for a guest that is not on that host or cannot move now is passed over.
      */
     public void hotspotMoves(HotspotPolicy hotspot, long tick, double now, Map<String, HostStats> hosts,
                              Map<String, List<GuestStats>> guests, BiConsumer<String, ClusterPlan.MigrateEvent> begin) {
-        for (HotspotPolicy.Decision d : hotspot.observe(tick, hosts, loads(guests), busyHosts())) {
+        if (!scenario.cluster().hotspot().enabled()) {
+            return;
+        }
+        Map<String, List<HotspotPolicy.GuestLoad>> loads = loads(guests);
+        Set<String> movable = new HashSet<>();
+        loads.forEach((host, list) -> list.forEach(g -> movable.add(host + "\n" + g.name())));
+        for (HotspotPolicy.Decision d : hotspot.observe(tick, hosts, loads, busyHosts())) {
+            if (!movable.remove(d.host() + "\n" + d.guest())) {
+                continue;
+            }
             Set<String> avoid = new HashSet<>(busyHosts());
             hosts.forEach((h, st) -> {
                 if (scenario.cluster().hotspot().states().contains(st.reclaim().state())) {

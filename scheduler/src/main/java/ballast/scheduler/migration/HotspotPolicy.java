@@ -1,88 +1,42 @@
 package ballast.scheduler.migration;
 
 import ballast.host.control.HostStats;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * The hotspot trigger, without actors: a host whose free-memory state (its reclamation's
- * {@code HostReclaim.state}) stays in one of the configured states for {@code after} simulated
- * seconds moves one guest away; the clock of that host starts again once it has. The guest that
- * best relieves it is the smallest whose allocated memory covers the host's deficit (the free
- * pages it lacks to be back in the high state), or, when none does, the largest: one migration
- * then moves the most. Ties go by name. A host that is already sending a guest is left alone.
+ * The hotspot trigger's decisions, without actors: at each tick boundary of a deterministic run
+ * (while {@code hotspot.enabled = true}), which guests to move off which hosts. Where each goes is
+ * not its choice: the placement policy picks the destination among the hosts that are not busy and
+ * not in one of {@code hotspot.states}. The built-in policy is {@link FreeStatesHotspot}
+ * ({@code free-states}); a plug-in adds one through a {@link HotspotPolicyProvider}.
  *
- * <p>Cost: O(hosts + guests) per tick boundary. Ignores what the destination will do with the
- * guest (the placement policy decides where it goes) and the guest's working set.
+ * <p>One instance serves one run; it is called on the scheduler's thread, once per boundary, and may
+ * keep state between calls (how long a host has been hot, say). It must not block.
  */
-public final class HotspotPolicy {
-    private final HotspotSettings settings;
-    private final double tickSeconds;
-    private final Map<String, Long> hotSince = new HashMap<>();
+public interface HotspotPolicy {
 
-    public HotspotPolicy(HotspotSettings settings, double tickSeconds) {
-        this.settings = settings;
-        this.tickSeconds = tickSeconds;
-    }
+    /** The name a scenario selects it by ({@code hotspot.policy}). */
+    String name();
 
-    /** A guest on a hot host, with the pages it holds there. */
-    public record GuestLoad(String name, long allocatedPages) {
+    /**
+     * Looks at every host after the tick before {@code tick}; returns the moves to start now (in
+     * the order they should start). A decision naming a guest that cannot move now is passed over.
+     *
+     * @param tick   the tick that starts after this boundary
+     * @param hosts  each host's last sample, by name
+     * @param guests each host's guests that may move now (not migrating, not pinned), with their pages
+     * @param busy   hosts that are sending or receiving a guest already
+     */
+    List<Decision> observe(long tick, Map<String, HostStats> hosts, Map<String, List<GuestLoad>> guests,
+                           Set<String> busy);
+
+    /** A guest on a host, with the pages it holds there. */
+    record GuestLoad(String name, long allocatedPages) {
     }
 
     /** Move {@code guest} away from {@code host}. */
-    public record Decision(String host, String guest) {
-    }
-
-    /**
-     * Looks at every host after the tick before {@code tick}; returns the moves to start now, in
-     * host name order.
-     *
-     * @param busy hosts that are sending or receiving a guest already
-     */
-    public List<Decision> observe(long tick, Map<String, HostStats> hosts, Map<String, List<GuestLoad>> guests,
-                                  Set<String> busy) {
-        List<Decision> out = new ArrayList<>();
-        if (!settings.enabled()) {
-            return out;
-        }
-        for (Map.Entry<String, HostStats> e : new TreeMap<>(hosts).entrySet()) {
-            String host = e.getKey();
-            if (!settings.states().contains(e.getValue().reclaim().state())) {
-                hotSince.remove(host);
-                continue;
-            }
-            long since = hotSince.computeIfAbsent(host, h -> tick);
-            if ((tick - since) * tickSeconds + 1e-9 < settings.afterSeconds() || busy.contains(host)) {
-                continue;
-            }
-            String guest = relieve(deficitPages(e.getValue()), guests.getOrDefault(host, List.of()));
-            if (guest != null) {
-                out.add(new Decision(host, guest));
-                hotSince.put(host, tick); // it must stay hot for another period before the next move
-            }
-        }
-        return out;
-    }
-
-    /** Free pages the host lacks to be back in the high state (at least one). */
-    static long deficitPages(HostStats s) {
-        return Math.max(1, s.reclaim().highThresholdPages() - s.framesFree());
-    }
-
-    /** The guest that best relieves a deficit of {@code deficit} pages, or null when there is none. */
-    static String relieve(long deficit, List<GuestLoad> guests) {
-        Comparator<GuestLoad> byName = Comparator.comparing(GuestLoad::name);
-        GuestLoad covering = guests.stream().filter(g -> g.allocatedPages() >= deficit)
-                .min(Comparator.comparingLong(GuestLoad::allocatedPages).thenComparing(byName)).orElse(null);
-        if (covering != null) {
-            return covering.name();
-        }
-        return guests.stream().max(Comparator.comparingLong(GuestLoad::allocatedPages)
-                .thenComparing(byName.reversed())).map(GuestLoad::name).orElse(null);
+    record Decision(String host, String guest) {
     }
 }

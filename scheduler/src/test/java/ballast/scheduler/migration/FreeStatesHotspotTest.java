@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class HotspotPolicyTest {
+class FreeStatesHotspotTest {
     static final HotspotSettings TWO_SECONDS = new HotspotSettings(true, List.of("hard", "low"), 2.0);
 
     /** A host with {@code free} free frames in {@code state}; back in high at 6000 free frames. */
@@ -24,7 +24,7 @@ class HotspotPolicyTest {
 
     @Test
     void aHostMustStayHotForTheConfiguredTimeBeforeAGuestMoves() {
-        HotspotPolicy p = new HotspotPolicy(TWO_SECONDS, 0.1);
+        HotspotPolicy p = new FreeStatesHotspot(TWO_SECONDS, 0.1);
         assertThat(p.observe(10, Map.of("a", host("hard", 1500)), GUESTS, Set.of())).isEmpty();
         assertThat(p.observe(29, Map.of("a", host("low", 500)), GUESTS, Set.of())).isEmpty();
         // 20 ticks of 100 ms in hard or low: the smallest guest covering the 4500 missing pages goes, by name
@@ -36,7 +36,7 @@ class HotspotPolicyTest {
 
     @Test
     void aHostThatRecoversInBetweenStartsAgain() {
-        HotspotPolicy p = new HotspotPolicy(TWO_SECONDS, 0.1);
+        HotspotPolicy p = new FreeStatesHotspot(TWO_SECONDS, 0.1);
         p.observe(0, Map.of("a", host("hard", 1500)), GUESTS, Set.of());
         p.observe(15, Map.of("a", host("soft", 3000)), GUESTS, Set.of());
         assertThat(p.observe(20, Map.of("a", host("hard", 1500)), GUESTS, Set.of())).isEmpty();
@@ -46,19 +46,19 @@ class HotspotPolicyTest {
 
     @Test
     void aBusyHostOrADisabledTriggerMovesNothing() {
-        HotspotPolicy p = new HotspotPolicy(TWO_SECONDS, 0.1);
+        HotspotPolicy p = new FreeStatesHotspot(TWO_SECONDS, 0.1);
         p.observe(0, Map.of("a", host("low", 10)), GUESTS, Set.of());
         assertThat(p.observe(100, Map.of("a", host("low", 10)), GUESTS, Set.of("a"))).isEmpty();
-        HotspotPolicy off = new HotspotPolicy(HotspotSettings.DISABLED, 0.1);
+        HotspotPolicy off = new FreeStatesHotspot(HotspotSettings.DISABLED, 0.1);
         off.observe(0, Map.of("a", host("low", 10)), GUESTS, Set.of());
         assertThat(off.observe(1000, Map.of("a", host("low", 10)), GUESTS, Set.of())).isEmpty();
     }
 
     @Test
     void withoutAGuestCoveringTheDeficitTheLargestGoes() {
-        assertThat(HotspotPolicy.relieve(60_000, GUESTS.get("a"))).isEqualTo("big");
-        assertThat(HotspotPolicy.relieve(1, GUESTS.get("a"))).isEqualTo("small");
-        assertThat(HotspotPolicy.relieve(10, List.of())).isNull();
-        assertThat(HotspotPolicy.deficitPages(host("hard", 7000))).isEqualTo(1);
+        assertThat(FreeStatesHotspot.relieve(60_000, GUESTS.get("a"))).isEqualTo("big");
+        assertThat(FreeStatesHotspot.relieve(1, GUESTS.get("a"))).isEqualTo("small");
+        assertThat(FreeStatesHotspot.relieve(10, List.of())).isNull();
+        assertThat(FreeStatesHotspot.deficitPages(host("hard", 7000))).isEqualTo(1);
     }
 }
