@@ -133,7 +133,7 @@ final class HostFigures {
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.counters().refusedHypercalls(), cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
-                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()));
+                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills());
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */

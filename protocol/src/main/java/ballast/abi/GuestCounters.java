@@ -10,11 +10,24 @@ package ballast.abi;
  * @param workingSetTruePages distinct pages the guest touched in the last complete working-set
  *                            period (the ground truth the hypervisor's estimate is compared with)
  * @param stalledTicks        ticks whose accesses stalled (the host was in the low state)
+ * @param pageFills           pages the guest OS filled itself: a first touch's zeroing or first
+ *                            content, a page-in's write-back, its image's load (not among
+ *                            {@code accesses} and {@code writes}, which are the workload's and the
+ *                            OS's re-issued page-table writes)
  */
 public record GuestCounters(long accesses, long reads, long writes, long pagesTouched,
                             long readsVerified, long readMismatches, long guestSwappedPages,
                             long guestPageIns, long guestPageOuts, long balloonPages,
-                            long workingSetTruePages, long stalledTicks) {
+                            long workingSetTruePages, long stalledTicks, long pageFills) {
+
+    /** Counters without page fills. */
+    public GuestCounters(long accesses, long reads, long writes, long pagesTouched,
+                         long readsVerified, long readMismatches, long guestSwappedPages,
+                         long guestPageIns, long guestPageOuts, long balloonPages,
+                         long workingSetTruePages, long stalledTicks) {
+        this(accesses, reads, writes, pagesTouched, readsVerified, readMismatches, guestSwappedPages, guestPageIns,
+                guestPageOuts, balloonPages, workingSetTruePages, stalledTicks, 0);
+    }
     public static final GuestCounters ZERO = new GuestCounters(0, 0, 0, 0, 0, 0);
 
     /** Counters of a guest that neither pages nor balloons. */

@@ -36,9 +36,10 @@ public final class GuestFigures {
         all.add(setting(level("configuredPages", PAGES, "configured memory", "Its configured memory (`memory`).", GuestStats::configuredPages)));
         all.add(level("allocatedPages", PAGES, "allocated memory", "Its PPNs backed by a machine frame.", GuestStats::allocatedPages));
         all.add(level("pagesTouched", PAGES, "pages touched", "Distinct pages its workload has touched.", GuestStats::pagesTouched));
-        all.add(counter("accesses", "accesses", "memory accesses", "Every simulated memory access, including the guest OS's first-touch fills.", GuestStats::accesses));
+        all.add(counter("accesses", "accesses", "memory accesses", "Every memory access of the workload (and the guest OS's re-issued page-table writes); the OS's own page fills are counted apart (pageFills).", GuestStats::accesses));
         all.add(counter("reads", "reads", "reads", "Reads among the accesses.", GuestStats::reads));
         all.add(counter("writes", "writes", "writes", "Writes among the accesses.", GuestStats::writes));
+        all.add(counter("pageFills", "pages", "page fills", "Pages the guest OS filled itself (a first touch's zeroing or first content, a page-in's write-back, its image's load): writes that are not among the accesses.", GuestStats::pageFills));
         all.add(counter("readsVerified", "reads", "reads verified", "Reads whose content was checked against what the guest wrote.", GuestStats::readsVerified));
         all.add(counter("readMismatches", "reads", "read mismatches", "Reads in ticks whose digest disagreed with the guest's own record.", GuestStats::readMismatches));
         all.add(counter("tlbHits", "lookups", "TLB hits", "Translations found in the TLB.", GuestStats::tlbHits));

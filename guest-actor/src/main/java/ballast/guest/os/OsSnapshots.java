@@ -53,7 +53,8 @@ final class OsSnapshots {
         os.record().restore(s.expected(), s.readsVerified(), s.readMismatches());
         os.image().restore(s.imageLoaded());
         os.mmu().restore(s.remapPages(), s.remapTicks());
-        os.builder().restoreCounters(s.accesses(), s.reads(), s.writes(), p.pageIns(), p.pageOuts(), p.stalledTicks());
+        os.builder().restoreCounters(s.accesses(), s.reads(), s.writes(), p.pageIns(), p.pageOuts(), p.stalledTicks(),
+                s.verifiedCounters() == null ? 0 : s.verifiedCounters().pageFills());
         os.restoreWorkload(s.workload() == null ? GuestOsSnapshot.Workload.ORIGINAL : s.workload(),
                 s.verifiedCounters());
         os.builder().workload().restore(s.workloadRandom(), s.workloadCarry());

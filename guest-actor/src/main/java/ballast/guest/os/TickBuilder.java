@@ -62,6 +62,8 @@ final class TickBuilder {
     private long pageIns;
     private long pageOuts;
     private long stalledTicks;
+    /** Pages the OS filled itself (first touches, page-ins, the image): not workload accesses. */
+    private long pageFills;
     /** Accesses the workload asked for in the tick being generated. */
     private long tickDemand;
 
@@ -384,8 +386,7 @@ final class TickBuilder {
         stream.op(Ops.op(Ops.WRITE, key));
         stream.value(token);
         record.wrote(page, token);
-        accesses++;
-        writes++;
+        pageFills++;
     }
 
     /**
@@ -444,7 +445,13 @@ final class TickBuilder {
         return stalledTicks;
     }
 
-    void restoreCounters(long accesses, long reads, long writes, long pageIns, long pageOuts, long stalledTicks) {
+    long pageFills() {
+        return pageFills;
+    }
+
+    void restoreCounters(long accesses, long reads, long writes, long pageIns, long pageOuts, long stalledTicks,
+                         long pageFills) {
+        this.pageFills = pageFills;
         this.accesses = accesses;
         this.reads = reads;
         this.writes = writes;

@@ -51,7 +51,24 @@ public record GuestStats(
         long cowBreaks,
         long[] refusedByReason,
         GuestReclaim reclaim,
-        GuestTimeStats time) {
+        GuestTimeStats time,
+        long pageFills) {
+
+    /** Figures without page fills counted apart. */
+    public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
+                      long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
+                      long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
+                      long mmuUpdateEntries, long vmExits, long refusedHypercalls, long overheadCycles,
+                      long translations, long translationCacheHits, long translationCacheEvictions,
+                      long silentFailures, long nativeCycles, long[] eventCounts, long[] overheadCyclesByEvent,
+                      long sharedPages, long cowBreaks, long[] refusedByReason, GuestReclaim reclaim,
+                      GuestTimeStats time) {
+        this(name, configuredPages, allocatedPages, pagesTouched, accesses, reads, writes, readsVerified,
+                readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
+                mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
+                translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
+                sharedPages, cowBreaks, refusedByReason, reclaim, time, 0);
+    }
 
     public GuestStats {
         if (reclaim == null) {
