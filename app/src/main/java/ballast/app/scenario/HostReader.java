@@ -142,7 +142,11 @@ final class HostReader {
         Entry cpu = host.child("cpu");
         cpu.checkKeys(defaults.object("host.cpu").keySet());
         Long cores = cpu.integer("cores", 1, MAX_CORES);
-        Double ghz = cpu.number("ghz", Double.MIN_VALUE, MAX_GHZ);
+        Double ghz = cpu.number("ghz", 0, MAX_GHZ);
+        if (ghz != null && ghz <= 0) {
+            cpu.problemAtValue("ghz", "must be greater than 0, got " + ghz);
+            ghz = null;
+        }
         Entry devices = host.child("devices");
         devices.checkKeys(defaults.object("host.devices").keySet());
         DeviceSettings swap = readDevice(devices, "swap");
@@ -176,6 +180,10 @@ final class HostReader {
             own.checkKeys(List.of("latency", "bandwidth"));
             Duration latency = own.duration("latency");
             Long bandwidth = own.bytes("bandwidth", true);
+            if (latency != null && latency.isNegative()) {
+                own.problemAtValue("latency", "must not be negative, got " + Entry.show(latency));
+                return null;
+            }
             if (latency == null || bandwidth == null) {
                 if (latency == null && !own.has("latency")) {
                     own.problem("latency", "missing: a device needs { latency = 8ms, bandwidth = 40MB }");
@@ -183,10 +191,6 @@ final class HostReader {
                 if (bandwidth == null && !own.has("bandwidth")) {
                     own.problem("bandwidth", "missing: a device needs { latency = 8ms, bandwidth = 40MB }");
                 }
-                return null;
-            }
-            if (latency.isNegative()) {
-                own.problemAtValue("latency", "must not be negative");
                 return null;
             }
             return new DeviceSettings(key, latency.toNanos() / 1e9, bandwidth);

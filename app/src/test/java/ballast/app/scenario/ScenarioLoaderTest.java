@@ -358,6 +358,7 @@ class ScenarioLoaderTest {
                 hosts {
                   a { memory = 1GiB, cpu { cores = 16384, ghz = 100 } }
                   b { memory = 1GiB, devices { swap = floppy, disk { latency = 2ms } } }
+                  c { memory = 1GiB, cpu { ghz = 0 }, devices { disk { latency = -1ms, bandwidth = 0 } } }
                 }
                 guests { g { host = a, memory = 64MiB, vcpus = 0 }, h { host = b, memory = 64MiB, vcpus = 4, cpu-shares = 2 } }
                 """;
@@ -366,8 +367,11 @@ class ScenarioLoaderTest {
                 tuple(3, "hosts.a.cpu.cores"),
                 tuple(4, "hosts.b.devices.swap"),
                 tuple(4, "hosts.b.devices.disk.bandwidth"),
-                tuple(6, "guests.g.vcpus"),
-                tuple(6, "guests.h.cpu-shares"));
+                tuple(5, "hosts.c.cpu.ghz"),
+                tuple(5, "hosts.c.devices.disk.latency"),
+                tuple(5, "hosts.c.devices.disk.bandwidth"),
+                tuple(7, "guests.g.vcpus"),
+                tuple(7, "guests.h.cpu-shares"));
     }
 
     @Test
