@@ -79,20 +79,6 @@ public record GuestStats(
         }
     }
 
-    /** Figures of a guest without its time (none accounted). */
-    public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
-                      long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
-                      long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
-                      long mmuUpdateEntries, long vmExits, long refusedHypercalls, long overheadCycles,
-                      long translations, long translationCacheHits, long translationCacheEvictions,
-                      long silentFailures, long nativeCycles, long[] eventCounts, long[] overheadCyclesByEvent,
-                      long sharedPages, long cowBreaks, long[] refusedByReason, GuestReclaim reclaim) {
-        this(name, configuredPages, allocatedPages, pagesTouched, accesses, reads, writes, readsVerified,
-                readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
-                mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
-                translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
-                sharedPages, cowBreaks, refusedByReason, reclaim, GuestTimeStats.ZERO);
-    }
 
     /** Figures of a guest on a host without reclamation. */
     public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
@@ -106,7 +92,7 @@ public record GuestStats(
                 readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
                 mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
                 translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
-                sharedPages, cowBreaks, refusedByReason, GuestReclaim.ZERO);
+                sharedPages, cowBreaks, refusedByReason, GuestReclaim.ZERO, GuestTimeStats.ZERO, 0);
     }
 
     /** Refused calls by reason (only reasons that occurred), in {@link RefusalReason} order. */

@@ -1,12 +1,11 @@
 package ballast.host.reclaim;
 
+import ballast.host.plugin.PluginRegistry;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -19,16 +18,20 @@ import java.util.function.Function;
  * one per host).
  */
 public final class AllocationPolicies {
-    private static final Map<String, Function<ReclaimSettings, AllocationPolicy>> BY_NAME =
-            Collections.synchronizedMap(new LinkedHashMap<>());
-    private static final Set<String> BUILT_IN;
+    /** The built-in policies, by name, each made from the host's settings. */
+    private static final Map<String, Function<ReclaimSettings, AllocationPolicy>> BUILT_IN = new LinkedHashMap<>();
 
     static {
-        BY_NAME.put(KeepCurrentPolicy.NAME, s -> new KeepCurrentPolicy());
-        BY_NAME.put(SharesPolicy.NAME, s -> new SharesPolicy());
-        BY_NAME.put(WorkingSetPolicy.NAME, s -> new WorkingSetPolicy(s.headroom()));
-        BY_NAME.put(IdleTaxPolicy.NAME, s -> new IdleTaxPolicy(s.tau()));
-        BUILT_IN = Set.copyOf(BY_NAME.keySet());
+        BUILT_IN.put(KeepCurrentPolicy.NAME, s -> new KeepCurrentPolicy());
+        BUILT_IN.put(SharesPolicy.NAME, s -> new SharesPolicy());
+        BUILT_IN.put(WorkingSetPolicy.NAME, s -> new WorkingSetPolicy(s.headroom()));
+        BUILT_IN.put(IdleTaxPolicy.NAME, s -> new IdleTaxPolicy(s.tau()));
+    }
+
+    private static final PluginRegistry<AllocationPolicyProvider> PLUGINS = new PluginRegistry<>(
+            AllocationPolicyProvider.class, "allocation policy", AllocationPolicyProvider::name, BUILT_IN.keySet());
+
+    static {
         load(AllocationPolicies.class.getClassLoader());
     }
 
@@ -41,35 +44,7 @@ public final class AllocationPolicies {
      * IllegalArgumentException that says which; the same provider class seen again is skipped.
      */
     public static List<String> load(ClassLoader loader) {
-        List<String> added = new java.util.ArrayList<>();
-        try {
-            for (AllocationPolicyProvider p : ServiceLoader.load(AllocationPolicyProvider.class, loader)) {
-                String name = p.name();
-                synchronized (BY_NAME) {
-                    Function<ReclaimSettings, AllocationPolicy> existing = BY_NAME.get(name);
-                    if (existing instanceof FromProvider f && f.provider().getClass().getName().equals(p.getClass().getName())) {
-                        continue;
-                    }
-                    if (existing != null) {
-                        throw new IllegalArgumentException("allocation policy " + name + " of " + p.getClass().getName()
-                                + ": the name is taken" + (BUILT_IN.contains(name) ? " by a built-in policy" : ""));
-                    }
-                    BY_NAME.put(name, new FromProvider(p));
-                }
-                added.add(name);
-            }
-        } catch (ServiceConfigurationError e) {
-            throw new IllegalArgumentException("an allocation policy plug-in cannot be loaded: " + e.getMessage());
-        }
-        return added;
-    }
-
-    /** A plug-in's policies, made by its provider. */
-    private record FromProvider(AllocationPolicyProvider provider) implements Function<ReclaimSettings, AllocationPolicy> {
-        @Override
-        public AllocationPolicy apply(ReclaimSettings s) {
-            return provider.create(s);
-        }
+        return PLUGINS.load(loader);
     }
 
     /** The policy called {@code name} with its defaults (tau 0.75, headroom 25%). */
@@ -83,20 +58,19 @@ public final class AllocationPolicies {
     }
 
     private static AllocationPolicy create(String name, double tau, double headroom, ReclaimSettings settings) {
-        Function<ReclaimSettings, AllocationPolicy> make = BY_NAME.get(name);
-        if (make == null) {
+        Function<ReclaimSettings, AllocationPolicy> builtIn = BUILT_IN.get(name);
+        AllocationPolicyProvider plugin = builtIn == null ? PLUGINS.plugin(name) : null;
+        if (builtIn == null && plugin == null) {
             throw new IllegalArgumentException("unknown allocation policy '" + name + "'; known: " + names());
         }
         if (settings == null) {
             settings = ReclaimSettings.DISABLED.withPolicy(name, tau);
         }
-        return make.apply(settings);
+        return builtIn != null ? builtIn.apply(settings) : plugin.create(settings);
     }
 
     /** The known names: the built-in ones, then the plug-ins' in the order they were loaded. */
     public static Set<String> names() {
-        synchronized (BY_NAME) {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(BY_NAME.keySet()));
-        }
+        return Collections.unmodifiableSet(new LinkedHashSet<>(PLUGINS.names()));
     }
 }

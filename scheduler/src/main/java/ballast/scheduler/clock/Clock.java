@@ -189,15 +189,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
             startTick();
             return;
         }
-        TimedEvent.Change change = event.change();
-        long serial;
-        if (change instanceof TimedEvent.ChangeReclaim c) {
-            serial = schedule.begin(event, c.hosts().size());
-            c.hosts().forEach((host, settings) -> hosts.get(host).tell(new Reconfigure(settings, reconfigured)));
-        } else {
-            serial = schedule.begin(event, 1);
-            timeline.guests().tell(EventSchedule.request(change, barrier.tick(), answers));
-        }
+        long serial = schedule.send(event, barrier.tick(), hosts, reconfigured, timeline.guests(), answers);
         if (schedule.answered()) {
             completeEvent();
         } else {

@@ -1,5 +1,8 @@
 package ballast.scheduler.clock;
 
+import ballast.abi.ToHypervisor;
+import ballast.host.control.Reconfigure;
+import ballast.host.control.Reconfigured;
 import ballast.host.node.GuestChanged;
 import ballast.scheduler.run.RunResult;
 import ballast.scheduler.scenario.TimedEvent;
@@ -99,6 +102,24 @@ public final class EventSchedule {
     /** Every event applied so far, in order. */
     public List<RunResult.AppliedEvent> applied() {
         return applied;
+    }
+
+    /**
+     * Begins {@code event} before tick {@code tick} and sends what it asks for: a change of
+     * reclamation settings to each host it names (each answers to {@code reconfigured}), anything
+     * else to the guests' owner (who answers to {@code answers}). Returns the event's serial (for
+     * its timeout).
+     */
+    long send(TimedEvent event, long tick, java.util.Map<String, ActorRef<ToHypervisor>> hosts,
+              ActorRef<Reconfigured> reconfigured, ActorRef<GuestControl> guests, ActorRef<GuestChanged> answers) {
+        if (event.change() instanceof TimedEvent.ChangeReclaim c) {
+            long serial = begin(event, c.hosts().size());
+            c.hosts().forEach((host, settings) -> hosts.get(host).tell(new Reconfigure(settings, reconfigured)));
+            return serial;
+        }
+        long serial = begin(event, 1);
+        guests.tell(request(event.change(), tick, answers));
+        return serial;
     }
 
     /** What the guests' owner is asked for an event that starts, stops or changes a guest before tick {@code tick}. */

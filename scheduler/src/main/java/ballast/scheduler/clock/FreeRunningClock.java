@@ -6,7 +6,6 @@ import ballast.host.node.GuestFault;
 import ballast.host.control.RunFree;
 import ballast.host.control.StopFree;
 import ballast.host.control.GuestGone;
-import ballast.host.control.Reconfigure;
 import ballast.host.control.Reconfigured;
 import ballast.host.node.GuestChanged;
 import ballast.scheduler.scenario.TimedEvent;
@@ -140,15 +139,7 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
         if (event == null) {
             return;
         }
-        TimedEvent.Change change = event.change();
-        long serial;
-        if (change instanceof TimedEvent.ChangeReclaim c) {
-            serial = schedule.begin(event, c.hosts().size());
-            c.hosts().forEach((host, settings) -> hosts.get(host).tell(new Reconfigure(settings, reconfigured)));
-        } else {
-            serial = schedule.begin(event, 1);
-            timeline.guests().tell(EventSchedule.request(change, reached, answers));
-        }
+        long serial = schedule.send(event, reached, hosts, reconfigured, timeline.guests(), answers);
         if (schedule.answered()) {
             completeEvent();
         } else {

@@ -1,12 +1,7 @@
 package ballast.scheduler.placement;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import ballast.host.plugin.PluginRegistry;
 import java.util.List;
-import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
  * The placement policies by name: the built-in {@code first-fit}, {@code best-fit}, {@code spread}
@@ -17,7 +12,8 @@ public final class Placements {
     public static final List<String> NAMES = List.of("first-fit", "best-fit", "spread", "sharing-aware");
     /** Sharing-aware: overlaps under 2% of a guest's distinct pages count as none. */
     public static final double MIN_SHARE = 0.02;
-    private static final Map<String, PlacementPolicyProvider> PLUGINS = Collections.synchronizedMap(new LinkedHashMap<>());
+    private static final PluginRegistry<PlacementPolicyProvider> PLUGINS = new PluginRegistry<>(
+            PlacementPolicyProvider.class, "placement policy", PlacementPolicyProvider::name, NAMES);
 
     static {
         load(Placements.class.getClassLoader());
@@ -31,35 +27,12 @@ public final class Placements {
      * provider that cannot be loaded, is refused with an IllegalArgumentException saying which.
      */
     public static List<String> load(ClassLoader loader) {
-        List<String> added = new ArrayList<>();
-        try {
-            for (PlacementPolicyProvider p : ServiceLoader.load(PlacementPolicyProvider.class, loader)) {
-                synchronized (PLUGINS) {
-                    PlacementPolicyProvider existing = PLUGINS.get(p.name());
-                    if (existing != null && existing.getClass().getName().equals(p.getClass().getName())) {
-                        continue;
-                    }
-                    if (existing != null || NAMES.contains(p.name())) {
-                        throw new IllegalArgumentException("placement policy " + p.name() + " of "
-                                + p.getClass().getName() + ": the name is taken");
-                    }
-                    PLUGINS.put(p.name(), p);
-                }
-                added.add(p.name());
-            }
-        } catch (ServiceConfigurationError e) {
-            throw new IllegalArgumentException("a placement policy plug-in cannot be loaded: " + e.getMessage());
-        }
-        return added;
+        return PLUGINS.load(loader);
     }
 
     /** Every known name: the built-in ones, then the plug-ins'. */
     public static List<String> names() {
-        List<String> all = new ArrayList<>(NAMES);
-        synchronized (PLUGINS) {
-            all.addAll(PLUGINS.keySet());
-        }
-        return all;
+        return PLUGINS.names();
     }
 
     /** The policy called {@code name}; an unknown name is refused. */
@@ -70,7 +43,7 @@ public final class Placements {
             case "spread" -> new Spread();
             case "sharing-aware" -> new SharingAware(MIN_SHARE);
             default -> {
-                PlacementPolicyProvider p = PLUGINS.get(name);
+                PlacementPolicyProvider p = PLUGINS.plugin(name);
                 if (p == null) {
                     throw new IllegalArgumentException("no placement policy " + name + "; known: " + names());
                 }
