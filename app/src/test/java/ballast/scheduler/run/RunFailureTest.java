@@ -73,7 +73,7 @@ class RunFailureTest {
     void aTraceThatCanNoLongerBeReadFailsTheRunNamingItAndIsNotRestarted() throws Exception {
         Path trace = Files.writeString(dir.resolve("t.csv"), "1,w\n2,w\n1,r\n2,r\n3,w\n");
         Path file = Files.writeString(dir.resolve("trace.conf"), """
-                scenario { duration = 1s, tick = 100ms }
+                scenario { duration = 60s, tick = 100ms }
                 hosts { h { memory = 64MiB, reserved = 4MiB } }
                 guests {
                   t { host = h, memory = 1MiB, workload { type = trace, format = csv, path = "t.csv",
@@ -92,7 +92,8 @@ class RunFailureTest {
         });
         assertThat(result.ok()).isFalse();
         assertThat(result.failure()).contains("guest t", "t.csv");
-        assertThat(result.ticksPlayed()).isEqualTo(10);
+        // 600 ticks: the guest's failure comes asynchronously beside the ticks, and must be in before the end
+        assertThat(result.ticksPlayed()).isEqualTo(600);
     }
 
     @Test
