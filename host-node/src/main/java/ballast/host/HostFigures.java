@@ -1,6 +1,9 @@
 package ballast.host;
 
 import ballast.host.control.DeviceStats;
+import ballast.host.control.GuestOffload;
+import ballast.host.control.HostOffload;
+import ballast.host.offload.ColdPageOffload;
 import ballast.host.control.GuestTimeStats;
 import ballast.host.control.HostTimeStats;
 import ballast.host.device.DeviceQueue;
@@ -38,10 +41,12 @@ final class HostFigures {
     private final Reclamation reclamation;
     private final SharingMerges merges;
     private final HostTime time;
+    private final ColdPageOffload offload;
 
     HostFigures(FramePool frames, SharedFrames shared, HostSwap swap, Reclamation reclamation, SharingMerges merges,
-                HostTime time) {
+                HostTime time, ColdPageOffload offload) {
         this.time = time;
+        this.offload = offload;
         this.frames = frames;
         this.shared = shared;
         this.swap = swap;
@@ -65,7 +70,25 @@ final class HostFigures {
                 frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
                 d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests),
-                hostTime());
+                hostTime(), hostOffload());
+    }
+
+    /** The host's proactive-offload figures (zero when it does not offload). */
+    HostOffload hostOffload() {
+        if (!offload.enabled()) {
+            return HostOffload.NONE;
+        }
+        return new HostOffload(offload.savedPages(), offload.hostPressure(), offload.controller().backoffs());
+    }
+
+    /** Guest {@code g}'s proactive-offload figures. */
+    GuestOffload guestOffload(GuestMemory g) {
+        if (!offload.enabled()) {
+            return new GuestOffload(0, g.offloaded().offloadedPages(), g.offloaded().refaults(), 0);
+        }
+        int i = g.index();
+        return new GuestOffload(offload.coldPages(i), g.offloaded().offloadedPages(), g.offloaded().refaults(),
+                offload.pressure(i));
     }
 
     /** The host's cores and devices in the time model. */
@@ -133,7 +156,7 @@ final class HostFigures {
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.counters().refusedHypercalls(), cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
-                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills());
+                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills(), guestOffload(g));
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */

@@ -5,6 +5,7 @@ import ballast.host.time.TimeSettings;
 import ballast.host.cpu.CostTable;
 import ballast.host.sharing.SharingSettings;
 import ballast.host.reclaim.ReclaimSettings;
+import ballast.host.offload.OffloadSettings;
 import java.util.List;
 
 /**
@@ -22,10 +23,21 @@ import java.util.List;
  * @param guests              the guests this host runs, in canonical order (index = position)
  * @param sharing             content-based page sharing (the page-sharing daemon)
  * @param reclaim             reclamation and allocation (policy, free-memory states, swap)
+ * @param time                the host's cores and devices (the time model)
+ * @param offload             proactive cold-page offload (off by default)
  */
 public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                            int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
-                           SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
+                           SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time,
+                           OffloadSettings offload) {
+
+    /** A host without proactive offload. */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                        SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                sharing, reclaim, time, null);
+    }
 
     /** A host with the default time model ({@link TimeSettings#DEFAULT}). */
     public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
@@ -60,11 +72,14 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
         if (time == null) {
             time = TimeSettings.DEFAULT;
         }
+        if (offload == null) {
+            offload = OffloadSettings.DISABLED;
+        }
     }
 
     /** The same host with another guest list (live migration adds the guests that arrive). */
     public HostSettings withGuests(List<GuestSpec> guests) {
         return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
-                costs, guests, sharing, reclaim, time);
+                costs, guests, sharing, reclaim, time, offload);
     }
 }

@@ -1,6 +1,7 @@
 package ballast.host;
 
 import ballast.host.reclaim.Reclamation;
+import ballast.host.offload.ColdPageOffload;
 import ballast.host.sharing.SharingMerges;
 import ballast.host.translation.GuestTick;
 import ballast.host.translation.GuestBoot;
@@ -80,6 +81,7 @@ public final class HypervisorCore {
     private final SharingMerges merges;
     private final HostFigures figures;
     private final HostTime time;
+    private final ColdPageOffload offload;
 
     public HypervisorCore(HostSettings settings) {
         this.settings = settings;
@@ -106,7 +108,9 @@ public final class HypervisorCore {
         for (GuestSpec spec : settings.guests()) {
             time.addGuest(spec.cpu().vcpus(), spec.cpu().cpuShares(), spec.cpu().cyclesPerAccess());
         }
-        this.figures = new HostFigures(frames, shared, swap, reclamation, merges, time);
+        this.offload = new ColdPageOffload(settings.offload(), guests, time, reclamation::pageOut, settings.seed(),
+                settings.name());
+        this.figures = new HostFigures(frames, shared, swap, reclamation, merges, time, offload);
         for (GuestMemory g : guests) {
             g.onShortage(reclamation::freeOne);
         }
@@ -209,6 +213,7 @@ public final class HypervisorCore {
         time.guestGone(index);
         int released = guests[index].release();
         reclamation.guestGone(index);
+        offload.guestGone(index);
         return released;
     }
 
@@ -232,6 +237,12 @@ public final class HypervisorCore {
         swapOutsSeen = swapOuts;
         mergesSeen = merged;
         time.endTick();
+        offload.endTick(); // its page-outs are priced with the next tick's
+    }
+
+    /** The host's proactive cold-page offload (off unless configured). */
+    public ColdPageOffload offload() {
+        return offload;
     }
 
     /** Host swap-outs and merges counted by the last {@link #endTick} (the time model prices what is new). */
@@ -373,6 +384,7 @@ public final class HypervisorCore {
         guests = java.util.Arrays.copyOf(guests, guests.length + 1);
         guests[spec.index()] = g;
         reclamation.admitted(guests);
+        offload.admitted(guests);
         g.onShortage(reclamation::freeOne);
         List<GuestSpec> specs = new ArrayList<>(settings.guests());
         specs.add(spec);
@@ -393,13 +405,15 @@ public final class HypervisorCore {
     public List<String> checkInvariants() {
         List<String> found = HostInvariants.check(settings.name(), frames, guests, shared, swap);
         List<String> times = time.check();
-        if (times.isEmpty()) {
+        List<String> offloaded = offload.enabled() ? offload.check() : List.of();
+        if (times.isEmpty() && offloaded.isEmpty()) {
             return found;
         }
         List<String> all = new ArrayList<>(found);
         for (String t : times) {
             all.add(settings.name() + ": " + t);
         }
+        all.addAll(offloaded);
         return all;
     }
 }

@@ -23,12 +23,25 @@ package ballast.host.control;
  * @param falseMatches     proposed pages whose hash matched but whose content did not
  * @param mergeCount       guest pages merged into a shared frame (each freed a frame)
  * @param reclaim          free-memory state, balloon and swap figures ({@link HostReclaim})
+ * @param time             cores and devices (the time model)
+ * @param offload          proactive cold-page offload figures ({@link HostOffload})
  */
 public record HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
-                        long mergeCount, HostReclaim reclaim, HostTimeStats time) {
+                        long mergeCount, HostReclaim reclaim, HostTimeStats time, HostOffload offload) {
+
+    /** A host's figures without offload figures. */
+    public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
+                     long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
+                     long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
+                     long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
+                     long mergeCount, HostReclaim reclaim, HostTimeStats time) {
+        this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
+                pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
+                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE);
+    }
 
     public HostStats {
         if (reclaim == null) {
@@ -36,6 +49,9 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
         }
         if (time == null) {
             time = HostTimeStats.NONE;
+        }
+        if (offload == null) {
+            offload = HostOffload.NONE;
         }
     }
 

@@ -408,13 +408,25 @@ public final class Reclamation {
                 ppn = ppn + 1 == n ? 0 : ppn + 1;
                 scanned++;
             }
-            int outcome = g.paging().swapOutPage(ppn, sharing);
+            int outcome = pageOut(i, ppn);
             if (outcome == GuestPaging.KEPT) {
                 return done > 0 ? done : -1; // the swap is full
             }
             done++;
         }
         return done;
+    }
+
+    /**
+     * The hypervisor's page-out of one victim: guest {@code i}'s {@code ppn} (on a private frame)
+     * leaves memory, shared before swap when the host shares pages, else to host swap
+     * ({@link GuestPaging#swapOutPage}). Host paging sends every victim through here, and so does
+     * the proactive offload ({@link ballast.host.offload.ColdPageOffload}). Returns
+     * {@link GuestPaging#KEPT} (not on a private frame, para-virtual, or the swap is full),
+     * {@link GuestPaging#SWAPPED_OUT} or {@link GuestPaging#SHARED_INSTEAD}.
+     */
+    public int pageOut(int i, int ppn) {
+        return guests[i].paging().swapOutPage(ppn, sharing);
     }
 
     /**

@@ -13,6 +13,8 @@ import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
 import ballast.host.memory.ReverseMap;
 import ballast.host.memory.Tlb;
+import ballast.host.offload.AccessProbes;
+import ballast.host.offload.OffloadedPages;
 import ballast.host.reclaim.SampledPages;
 import ballast.host.reclaim.WorkingSetEstimator;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
@@ -100,6 +102,9 @@ public final class GuestMemory {
     /** Working-set sampling: the estimator, and this period's sampled PPNs not yet touched. */
     private final WorkingSetEstimator estimator;
     private final SampledPages samples;
+    /** Cold-page offload: the access-bit probes of its monitor, and the pages it sent out. */
+    private final AccessProbes probes;
+    private final OffloadedPages offloaded;
 
     public GuestMemory(GuestSpec spec, FramePool frames, CostTable costs, int tlbEntries, SharedFrames shared, boolean sharing,
                 HostSwap swap, long swapInCycles, WorkingSetEstimator estimator) {
@@ -111,6 +116,8 @@ public final class GuestMemory {
         this.swapInCycles = swapInCycles;
         this.estimator = estimator;
         this.samples = new SampledPages(estimator, spec.configuredPages());
+        this.probes = new AccessProbes(spec.configuredPages());
+        this.offloaded = new OffloadedPages(spec.configuredPages());
         this.cpu = new CpuAccount(costs, spec.technique(), spec.cpu());
         this.shared = shared;
         this.sharing = sharing;
@@ -184,6 +191,7 @@ public final class GuestMemory {
         if (state == Pmap.SWAPPED) {
             frames.setToken(mpn, swap.release(index, ppn));
             counters.hostSwapIns++;
+            offloaded.swappedIn(ppn);
             cpu.hostSwapIn(swapInCycles);
         } else if (state == Pmap.BALLOONED) {
             counters.balloonPops++;
@@ -241,6 +249,9 @@ public final class GuestMemory {
                 if (samples.isSampled(ppn)) {
                     samples.touch(ppn); // the sampled page's shadow entries were dropped: this hidden fault finds it
                 }
+                if (probes.armed(ppn)) {
+                    probes.touch(ppn); // likewise for an offload monitor's probe
+                }
             }
             // else a shadow walk: as many references as a native walk, no overhead
         } else if (mode == TranslationMode.NESTED) {
@@ -251,7 +262,8 @@ public final class GuestMemory {
             }
             mpn = pmap.mpn(ppn);
             boolean sampledTouch = samples.isSampled(ppn);
-            if (mpn < 0 || sampledTouch) {
+            boolean probed = probes.armed(ppn);
+            if (mpn < 0 || sampledTouch || probed) {
                 // EPT violation: the nested table has no entry (never backed, ballooned, swapped, or
                 // invalidated for working-set sampling); the hypervisor backs it.
                 mpn = backing(ppn);
@@ -262,6 +274,9 @@ public final class GuestMemory {
                 }
                 if (sampledTouch) {
                     samples.touch(ppn);
+                }
+                if (probed) {
+                    probes.touch(ppn);
                 }
             }
         } else {
@@ -536,6 +551,10 @@ public final class GuestMemory {
     final RadixPageTable[] paraPpn() { return paraPpn; }
     final ReverseMap rmap() { return rmap; }
     final SampledPages samples() { return samples; }
+    /** The offload monitor's access-bit probes of this guest. */
+    public AccessProbes probes() { return probes; }
+    /** The pages the offload controller sent out of this guest, and its refaults. */
+    public OffloadedPages offloaded() { return offloaded; }
 
     // ---------------------------------------------------------------- pre-copy write log
 

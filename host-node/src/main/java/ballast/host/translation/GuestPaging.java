@@ -77,6 +77,7 @@ public final class GuestPaging {
         } else if (state == Pmap.SWAPPED) {
             swap.release(g.index(), ppn);
             pmap.dropSwapped(ppn);
+            g.offloaded().dropped(ppn);
         } else {
             dropMappings(ppn, FramePool.NO_FRAME);
         }
@@ -211,6 +212,8 @@ public final class GuestPaging {
             }
         }
         pmap.clear();
+        g.offloaded().clear();
+        g.probes().clear();
         return released;
     }
 
@@ -256,9 +259,19 @@ public final class GuestPaging {
      */
     public void startSamplePeriod(int[] ppns) {
         g.samples().start(ppns);
-        int[] mpns = new int[ppns.length];
+        invalidateForProbes(ppns, ppns.length);
+    }
+
+    /**
+     * Clears the accessed bits of the first {@code count} of {@code ppns} (an access monitor's
+     * probes, or the working-set samples): their mappings are invalidated as for
+     * {@link #startSamplePeriod}, so that the next touch of each misses.
+     */
+    public void invalidateForProbes(int[] ppns, int count) {
+        int[] mpns = new int[count];
         int frameCount = 0;
-        for (int ppn : ppns) {
+        for (int i = 0; i < count; i++) {
+            int ppn = ppns[i];
             if (g.shadow() != null) {
                 invalidatePpn(ppn);
             } else if (g.mode() == TranslationMode.PARA) {
