@@ -71,6 +71,10 @@ public final class GuestFigures {
         all.add(level("workingSetEstimatePages", PAGES, "working set estimate", "The hypervisor's sampled estimate of its working set.", s -> s.reclaim().workingSetEstimatePages()));
         all.add(level("workingSetTruePages", PAGES, "true working set", "The distinct pages it really touched in the last complete sampling period: the truth the estimate is compared with.", s -> s.reclaim().workingSetTruePages()));
         all.add(counter("stalledTicks", "ticks", "stalled ticks", "Ticks its accesses stalled in the low state.", s -> s.reclaim().stalledTicks()));
+        all.add(level("coldPages", PAGES, "cold memory", "Its pages with a frame or in host swap lying in regions the offload monitor found cold for at least `cold-after` (0 on a host that does not offload).", s -> s.offload().coldPages()));
+        all.add(counter("offloadedPages", PAGES, "offloaded", "Its pages the proactive offload sent out so far (to host swap, or merged into a shared frame instead).", s -> s.offload().offloadedPages()));
+        all.add(counter("refaults", PAGES, "refaults", "Offloaded pages it touched again so far (each swapped back in).", s -> s.offload().refaults()));
+        all.add(ratio("pressure", "fraction", "memory pressure", "Its memory pressure as the offload controller sees it: the share of its vCPU time waiting for memory (host swap-ins, its own page-ins, stalls), PSI avg10-like (0 on a host that does not offload).", s -> round(s.offload().pressure(), 6)));
         all.add(counter("translations", "blocks", "blocks translated", "Sensitive blocks translated: translation-cache misses.", GuestStats::translations));
         all.add(counter("translationCacheHits", "blocks", "translation cache hits", "Sensitive blocks found already translated.", GuestStats::translationCacheHits));
         all.add(counter("translationCacheEvictions", "blocks", "translation cache evictions", "Translations evicted from the translation cache.", GuestStats::translationCacheEvictions));

@@ -72,6 +72,9 @@ public final class HostFigures {
         all.add(setting(level("thresholds.soft", PAGES, "soft threshold", "The soft free-memory threshold, in frames.", s -> s.reclaim().softThresholdPages())));
         all.add(setting(level("thresholds.hard", PAGES, "hard threshold", "The hard free-memory threshold, in frames.", s -> s.reclaim().hardThresholdPages())));
         all.add(setting(level("thresholds.low", PAGES, "low threshold", "The low free-memory threshold, in frames.", s -> s.reclaim().lowThresholdPages())));
+        all.add(level("offloadSavedPages", PAGES, "saved by offload", "Pages the proactive offload sent out that are still out: frames it holds free (0 on a host that does not offload).", s -> s.offload().savedPages()));
+        all.add(ratio("offloadPressure", "fraction", "memory pressure", "The host's memory pressure, the offload controller's input: its guests' time waiting for memory, PSI some avg10-like (0 on a host that does not offload).", s -> GuestFigures.round(s.offload().pressure(), 6)));
+        all.add(counter("offloadBackoffs", "periods", "offload back-offs", "Control periods in which the offload controller offloaded nothing because the pressure was at or above its target.", s -> s.offload().backoffs()));
         all.add(setting(level("cores", "cores", "cores", "The host's cores (the time model).", s -> (long) s.time().cores())));
         all.add(counter("cpuBusySeconds", "core s", "CPU busy", "Core seconds its cores spent on the vCPUs' and the hypervisor's work so far.", s -> GuestFigures.round(s.time().cpuBusySeconds(), 6)));
         all.add(counter("hypervisorCpuSeconds", "core s", "hypervisor CPU", "Core seconds spent on the hypervisor's own work (page hashing, merges, swap handling, migration copies).", s -> GuestFigures.round(s.time().hypervisorCpuSeconds(), 6)));
