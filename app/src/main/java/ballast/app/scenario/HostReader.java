@@ -41,7 +41,7 @@ final class HostReader {
     /** A host that read without problems. */
     record HostDraft(String name, int totalFrames, int reservedFrames, int tlbEntries,
                      int maxBatchOps, int maxMmuUpdateEntries, Sharing sharing, ReclaimReader.Reclaim reclaim,
-                     Time time) {
+                     Time time, OffloadReader.Offload offload) {
     }
 
     /** A host's cores and devices, typed (the tick and the library's prices are added when the settings are built). */
@@ -129,11 +129,16 @@ final class HostReader {
         Sharing sharing = readSharing(host.child("sharing"));
         ReclaimReader.Reclaim reclaim = reclaimReader.readHost(host);
         Time time = readTime(host);
-        if (problems.reports() != before || sharing == null || reclaim == null || time == null) {
+        OffloadReader.Offload offload = new OffloadReader(problems, defaults).read(host);
+        if (offload != null && reclaim != null && offload.enabled() && !reclaim.enabled()) {
+            host.child("offload").problemAtValue("enabled", "needs reclaim = on: offloaded pages go to the host's swap,"
+                    + " which a host that does not reclaim does not have");
+        }
+        if (problems.reports() != before || sharing == null || reclaim == null || time == null || offload == null) {
             return null;
         }
         return new HostDraft(name, totalFrames, reservedFrames, tlbEntries.intValue(), maxBatchOps.intValue(),
-                maxMmuUpdateEntries.intValue(), sharing, reclaim, time);
+                maxMmuUpdateEntries.intValue(), sharing, reclaim, time, offload);
     }
 
     /** The host's {@code cpu { cores, ghz }} and {@code devices { swap, disk, swap-on-disk-device }}. */

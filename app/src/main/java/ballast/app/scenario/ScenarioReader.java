@@ -166,7 +166,7 @@ final class ScenarioReader {
                     host.totalFrames(), host.reservedFrames(), host.tlbEntries(), host.maxBatchOps(),
                     host.maxMmuUpdateEntries(), costs, List.copyOf(specs), host.sharing().settings(tickSeconds),
                     host.reclaim().settings(swapPages.get(host.name()), tickSeconds),
-                    host.time().settings(tickSeconds, config)));
+                    host.time().settings(tickSeconds, config), host.offload().settings(tickSeconds)));
         }
 
         List<GuestSettings> guestSettings = new ArrayList<>();

@@ -375,6 +375,48 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void theOffloadKeysAreCheckedAndReachTheHostsSettings() throws Exception {
+        String good = """
+                scenario { name = t, duration = 1s, tick = 100ms }
+                hosts {
+                  a { memory = 1GiB, reclaim = on, offload { enabled = on, cold-after = 60s, target-pressure = 2%, max-step = 0.05 } }
+                  b { memory = 1GiB }
+                }
+                guests { g { host = a, memory = 64MiB }, h { host = b, memory = 64MiB } }
+                """;
+        Scenario s = ScenarioLoader.load(write("offload.conf", good), List.of(), null);
+        ballast.host.offload.OffloadSettings a = s.hosts().get(0).offload();
+        assertThat(a.enabled()).isTrue();
+        assertThat(a.coldAfterSeconds()).isEqualTo(60);
+        assertThat(a.targetPressure()).isEqualTo(0.02);
+        assertThat(a.maxStep()).isEqualTo(0.05);
+        assertThat(a.aggregationTicks()).isEqualTo(20);
+        assertThat(a.maxRegions()).isEqualTo(1000);
+        assertThat(a.tickSeconds()).isEqualTo(0.1);
+        assertThat(s.hosts().get(1).offload().enabled()).as("off by default").isFalse();
+
+        String bad = """
+                scenario { name = t, duration = 1s, tick = 100ms }
+                hosts {
+                  a { memory = 1GiB, reclaim = on, offload { enabled = on, cold-after = 0s, target-pressure = 100% } }
+                  b { memory = 1GiB, reclaim = on, offload { min-regions = 20, max-regions = 10, max-step = 0 } }
+                  c { memory = 1GiB, reclaim = on, offload { enabled = on, colde-after = 1s } }
+                  d { memory = 1GiB, offload { enabled = on } }
+                }
+                guests { g { host = a, memory = 64MiB } }
+                """;
+        Path f = write("offload-bad.conf", bad);
+        assertThat(problems(f)).extracting(Problem::line, Problem::path, Problem::message).containsExactlyInAnyOrder(
+                tuple(3, "hosts.a.offload.cold-after", "must be greater than 0, got 0s"),
+                tuple(3, "hosts.a.offload.target-pressure", "must be at least 0 and less than 1, got 100%"),
+                tuple(4, "hosts.b.offload.max-regions", "must be at least min-regions (20), got 10"),
+                tuple(4, "hosts.b.offload.max-step", "must be greater than 0, got 0"),
+                tuple(5, "hosts.c.offload.colde-after", "unknown key colde-after (did you mean cold-after?)"),
+                tuple(6, "hosts.d.offload.enabled", "needs reclaim = on: offloaded pages go to the host's swap,"
+                        + " which a host that does not reclaim does not have"));
+    }
+
+    @Test
     void unknownKeysAreReportedAtEveryLevel() throws Exception {
         String text = """
                 scenario { sed = 3 }
