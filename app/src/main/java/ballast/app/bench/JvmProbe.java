@@ -47,6 +47,15 @@ public final class JvmProbe {
         return -1;
     }
 
+    /**
+     * Milliseconds the JIT compilers have spent compiling so far (their threads' time, which the
+     * process's CPU time includes), or -1 when the JVM does not say.
+     */
+    public static long compilationMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     /** Milliseconds spent in garbage collection so far, all collectors. */
     public static long gcMillis() {
         long total = 0;
