@@ -38,6 +38,7 @@ package ballast.app.bench;
  * @param coldCpuNanosPerAccess CPU nanoseconds per access in the steady window of a first play of the
  *                            same scenario in this JVM, when the measured play is a second (warm) one
  *                            (see {@link BenchRunner#WARM_REPLAY_SECONDS}); NaN otherwise
+ * @param rawWork             the raw kernel's fingerprint of the work it timed ({@link RawKernel#timedWork})
  */
 public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,
                        long pagesTouched, double simulatedSeconds, double wallSeconds, double startupSeconds,
@@ -45,14 +46,15 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
                        long windowAllocatedBytes,
                        double rawNanosPerAccess, double rawCpuNanosPerAccess,
                        int rawGuests, long heapBytes, long baselineHeapBytes, double cpuSeconds, double gcSeconds, long readMismatches,
-                       boolean ok, double windowJitSeconds, double coldCpuNanosPerAccess) {
+                       boolean ok, double windowJitSeconds, double coldCpuNanosPerAccess,
+                       long rawWork) {
 
     /** This row, its CPU per access measured in a warm replay, {@code cold} the first play's. */
     public BenchRow withCold(double cold) {
         return new BenchRow(name, group, spread, hosts, guests, guestMib, guestPages, pagesTouched, simulatedSeconds,
                 wallSeconds, startupSeconds, accesses, windowAccesses, windowWallSeconds, windowCpuSeconds,
                 windowAllocatedBytes, rawNanosPerAccess, rawCpuNanosPerAccess, rawGuests, heapBytes, baselineHeapBytes,
-                cpuSeconds, gcSeconds, readMismatches, ok, windowJitSeconds, cold);
+                cpuSeconds, gcSeconds, readMismatches, ok, windowJitSeconds, cold, rawWork);
     }
 
     /** Whether the figures are those of a warm replay (a first play of the scenario came before). */

@@ -55,6 +55,11 @@ public final class BenchRunner {
         final long[] tickAllocated;
         final long[] tickJitMillis;
         final boolean histogram;
+        /** Ticks at which the process's threads' CPU is read to the nanosecond (the steady window's ends); -1: none. */
+        long preciseFrom = -1;
+        long preciseTo = -1;
+        java.util.Map<Long, Long> preciseStart = java.util.Map.of();
+        java.util.Map<Long, Long> preciseEnd = java.util.Map.of();
         long finishNanos;
         long finishCpuNanos;
         long finishGcMillis;
@@ -76,6 +81,12 @@ public final class BenchRunner {
                 tickCpuNanos[(int) ticks] = JvmProbe.processCpuNanos();
                 tickAllocated[(int) ticks] = JvmProbe.allocatedBytes();
                 tickJitMillis[(int) ticks] = JvmProbe.compilationMillis();
+                if (ticks == preciseFrom) {
+                    preciseStart = JvmProbe.threadCpuNanos();
+                }
+                if (ticks == preciseTo) {
+                    preciseEnd = JvmProbe.threadCpuNanos();
+                }
             }
             super.tickDone(ticks);
         }
@@ -185,11 +196,14 @@ public final class BenchRunner {
         long[] window = window(ticks, scenario.sampleEveryTicks());
         RawKernel raw = raw(scenario, window[0], window[1]);
         double[] rawNanos = {raw.nanosPerAccess(), raw.cpuNanosPerAccess()};
+        long rawWork = raw.timedWork();
         int rawCount = raw.guests();
         raw = null; // its arrays go before the baseline is taken
 
         long baseline = JvmProbe.heapUsedAfterGc();
         MeasuringControl control = new MeasuringControl(ticks, histogram);
+        control.preciseFrom = window[0];
+        control.preciseTo = window[1];
         Simulation.Options options = new Simulation.Options(false, Duration.ofSeconds(600), ConfigFactory.empty());
         jdk.jfr.Recording recording = jfr ? startRecording(c.name()) : null;
         long cpu0 = JvmProbe.processCpuNanos();
@@ -205,7 +219,7 @@ public final class BenchRunner {
             ballast.app.report.RunWriter.writeAtomically(dir.resolve("heap-" + c.name() + ".txt"),
                     "# class histogram at the end of " + c.name() + " (after a full collection)\n" + control.histogramText);
         }
-        return row(c, scenario, result, control, window, rawNanos, rawCount, baseline, t0, cpu0, gc0);
+        return row(c, scenario, result, control, window, rawNanos, rawCount, baseline, t0, cpu0, gc0, rawWork);
     }
 
     private static jdk.jfr.Recording startRecording(String name) throws IOException, java.text.ParseException {
@@ -216,7 +230,7 @@ public final class BenchRunner {
     }
 
     static BenchRow row(BenchCase c, Scenario scenario, RunResult result, MeasuringControl control, long[] window,
-                        double[] rawNanos, int rawCount, long baseline, long t0, long cpu0, long gc0) {
+                        double[] rawNanos, int rawCount, long baseline, long t0, long cpu0, long gc0, long rawWork) {
         long guestPages = 0;
         for (HostStats h : result.hosts()) {
             guestPages += h.guestPages();
@@ -245,13 +259,17 @@ public final class BenchRunner {
         double startup = control.tickNanos.length > 1 && control.tickNanos[1] > 0 ? (control.tickNanos[1] - t0) / 1e9 : Double.NaN;
         int guestMib = c.isGenerated() ? c.guestMib() : commonMib(scenario.guests());
         double windowCpu = complete && cpu0 >= 0 ? (endCpu - startCpu) / 1e9 : Double.NaN;
+        long precise = window[0] == 0 ? -1 : JvmProbe.threadCpuNanosBetween(control.preciseStart, control.preciseEnd);
+        if (complete && precise >= 0 && end == window[1]) {
+            windowCpu = precise / 1e9; // to the nanosecond, where the process's clock counts in 10 ms ticks
+        }
         double runCpu = cpu0 < 0 ? Double.NaN : (control.finishCpuNanos - cpu0) / 1e9;
         return new BenchRow(c.name(), c.group(), spread(c, scenario), scenario.hosts().size(), scenario.guests().size(),
                 guestMib, guestPages, touched, result.ticksPlayed() * scenario.tickSeconds(), result.wallSeconds(), startup,
                 accesses, complete ? endAccesses - startAccesses : 0, complete ? (endNanos - startNanos) / 1e9 : 0,
                 windowCpu, complete ? allocated : -1, rawNanos[0], rawNanos[1], rawCount, control.heapAtFinish, baseline,
                 runCpu, (control.finishGcMillis - gc0) / 1000.0, mismatches,
-                result.ok() && !result.interrupted() && mismatches == 0 && complete, jit, Double.NaN);
+                result.ok() && !result.interrupted() && mismatches == 0 && complete, jit, Double.NaN, rawWork);
     }
 
     /** Accesses of every guest once {@code ticksDone} ticks were played (from the samples taken then). */

@@ -15,7 +15,7 @@ class BenchTableTest {
                         boolean ok) {
         return new BenchRow(name, group, "2 x " + guests / 2, 2, guests, guestMib, guestPages, guestPages / 2, 10.0, wall,
                 0.5, accesses, windowAccesses, windowWall, windowCpu, 16 * windowAccesses, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok,
-                0.02, Double.NaN);
+                0.02, Double.NaN, 0x1234L);
     }
 
     @Test
@@ -58,7 +58,7 @@ class BenchTableTest {
                 "windowAllocatedBytes", "windowAccessesPerWallSecond", "nsPerAccess", "rawNsPerAccess", "rawCpuNsPerAccess", "rawGuests", "ratioToRaw",
                 "cpuNsPerAccess", "cpuRatioToRaw", "allocBytesPerAccess", "heapBytes", "baselineHeapBytes", "stateBytes", "bytesPerGuestPage",
                 "realTimeFactor", "cpuSeconds", "gcSeconds", "coresBusy", "readMismatches", "ok", "coldCpuNsPerAccess",
-                "windowJitSeconds");
+                "windowJitSeconds", "rawWork");
         BenchRow r = row("10000x64MiB", "fixed, by-guests", 10000, 64, 163_840_000, 20.0, 1_000_000_000, 500_000_000, 10.0,
                 20.0, 10.0, 6_000_000_000L, 40_000_000L, true);
         List<String> lines = BenchTable.csv(List.of(r)).lines().toList();
@@ -66,7 +66,7 @@ class BenchTableTest {
         String line = lines.get(1);
         assertThat(line).startsWith("10000x64MiB,\"fixed, by-guests\",2 x 5000,2,10000,64,163840000,81920000,10,20,0.5,"
                 + "1000000000,50000000,500000000,10,20,8000000000,50000000,20,10,8,64,2,40,5,16,6000000000,40000000,5960000000,");
-        assertThat(line).endsWith(",0,true,,0.02"); // played once: no cold figure
+        assertThat(line).endsWith(",0,true,,0.02,0000000000001234"); // played once: no cold figure
         // one field per column once the quoted group is counted as one
         assertThat(line.replace("\"fixed, by-guests\"", "g").split(",", -1)).hasSize(header.split(",").length);
     }
@@ -82,7 +82,7 @@ class BenchTableTest {
         assertThat(warm.coldCpuNanosPerAccess()).isEqualTo(125.0);
         assertThat(warm.cpuNanosPerAccess()).isEqualTo(first.cpuNanosPerAccess());
         assertThat(BenchTable.text(List.of(warm))).contains("125.0");
-        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).endsWith(",true,125,0.02");
+        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).endsWith(",true,125,0.02,0000000000001234");
     }
 
     @Test
