@@ -37,7 +37,7 @@ package ballast.app.bench;
  *                            {@code windowCpuSeconds}; NaN when unknown)
  * @param coldCpuNanosPerAccess CPU nanoseconds per access in the steady window of a first play of the
  *                            same scenario in this JVM, when the measured play is a second (warm) one
- *                            (see {@link BenchRunner#WARM_REPLAY_SECONDS}); NaN otherwise
+ *                            (see {@link BenchRunner#WARM_REPLAY_ACCESSES}); NaN otherwise
  * @param rawWork             the raw kernel's fingerprint of the work it timed ({@link RawKernel#timedWork})
  */
 public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,

@@ -168,22 +168,24 @@ public final class BenchRunner {
     }
 
     /**
-     * A case whose first play took less than this many wall seconds is played a second time in the
+     * A case whose first play simulated fewer accesses than this is played a second time in the
      * same JVM, and the second play is the one measured: in so short a run the steady window is a
      * few hundred milliseconds, and most of its CPU went to compiling and to running code not
      * compiled yet (the JIT compilers' threads count in the process's CPU time, not in the raw
      * kernel's thread time, and the raw kernel's small loop is compiled during its own untimed
      * ticks). The first play's CPU per access is kept in the row ({@link BenchRow#coldCpuNanosPerAccess}).
+     * A count of accesses, not a wall time, so that the same scenarios are replayed however busy
+     * the machine is.
      */
-    public static final double WARM_REPLAY_SECONDS = 3.0;
+    public static final long WARM_REPLAY_ACCESSES = 20_000_000;
 
     /**
-     * Runs one case and measures it; a short one ({@link #WARM_REPLAY_SECONDS}) twice, the second
+     * Runs one case and measures it; a short one ({@link #WARM_REPLAY_ACCESSES}) twice, the second
      * measured, the first's CPU per access kept as its cold figure.
      */
     public BenchRow run(BenchCase c) throws Exception {
         BenchRow first = play(c);
-        if (!first.ok() || first.wallSeconds() >= WARM_REPLAY_SECONDS) {
+        if (!first.ok() || first.accesses() >= WARM_REPLAY_ACCESSES) {
             return first;
         }
         return play(c).withCold(first.cpuNanosPerAccess());

@@ -127,9 +127,9 @@ final class BenchCommand implements Callable<Integer> {
                 + (rawGuests == 64 ? "" : " (recorded with --raw-guests 64)"));
         List<String> warm = rows.stream().filter(BenchRow::warm).map(BenchRow::name).toList();
         if (!warm.isEmpty()) {
-            header.add(String.format(Locale.ROOT, "warm replays: %s played a second time in this JVM (a first play under %.0f "
-                    + "wall s); the second is measured, the first's CPU per access is `cold cpu ns`",
-                    String.join(", ", warm), BenchRunner.WARM_REPLAY_SECONDS));
+            header.add(String.format(Locale.ROOT, "warm replays: %s played a second time in this JVM (a first play of under "
+                    + "%,d accesses); the second is measured, the first's CPU per access is `cold cpu ns`",
+                    String.join(", ", warm), BenchRunner.WARM_REPLAY_ACCESSES));
         }
 
         out.println(String.join("\n", header));
