@@ -33,6 +33,12 @@ package ballast.app.bench;
  * @param gcSeconds           wall seconds the collectors took during the run
  * @param readMismatches      reads that did not return what the guest wrote (must be 0)
  * @param ok                  whether the run ended normally with every invariant holding
+ * @param windowJitSeconds    seconds the JIT compilers spent compiling in the steady window (part of
+ *                            {@code windowCpuSeconds}; NaN when unknown)
+ * @param coldCpuNanosPerAccess CPU nanoseconds per access in the steady window of a first play of the
+ *                            same scenario in this JVM, when the measured play is a second (warm) one
+ *                            (see {@link BenchRunner#WARM_REPLAY_ACCESSES}); NaN otherwise
+ * @param rawWork             the raw kernel's fingerprint of the work it timed ({@link RawKernel#timedWork})
  */
 public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,
                        long pagesTouched, double simulatedSeconds, double wallSeconds, double startupSeconds,
@@ -40,7 +46,21 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
                        long windowAllocatedBytes,
                        double rawNanosPerAccess, double rawCpuNanosPerAccess,
                        int rawGuests, long heapBytes, long baselineHeapBytes, double cpuSeconds, double gcSeconds, long readMismatches,
-                       boolean ok) {
+                       boolean ok, double windowJitSeconds, double coldCpuNanosPerAccess,
+                       long rawWork) {
+
+    /** This row, its CPU per access measured in a warm replay, {@code cold} the first play's. */
+    public BenchRow withCold(double cold) {
+        return new BenchRow(name, group, spread, hosts, guests, guestMib, guestPages, pagesTouched, simulatedSeconds,
+                wallSeconds, startupSeconds, accesses, windowAccesses, windowWallSeconds, windowCpuSeconds,
+                windowAllocatedBytes, rawNanosPerAccess, rawCpuNanosPerAccess, rawGuests, heapBytes, baselineHeapBytes,
+                cpuSeconds, gcSeconds, readMismatches, ok, windowJitSeconds, cold, rawWork);
+    }
+
+    /** Whether the figures are those of a warm replay (a first play of the scenario came before). */
+    public boolean warm() {
+        return !Double.isNaN(coldCpuNanosPerAccess);
+    }
 
     /** Accesses per wall second over the whole run. */
     public double accessesPerWallSecond() {

@@ -73,7 +73,11 @@ public final class BenchTable {
             new Column("gcSeconds", "gc s", r -> plain(r.gcSeconds()), r -> fixed(r.gcSeconds(), 1)),
             new Column("coresBusy", "cores", r -> plain(r.coresBusy()), r -> fixed(r.coresBusy(), 2)),
             new Column("readMismatches", "", r -> Long.toString(r.readMismatches()), null),
-            new Column("ok", "ok", r -> Boolean.toString(r.ok()), r -> r.ok() ? "yes" : "NO"));
+            new Column("ok", "ok", r -> Boolean.toString(r.ok()), r -> r.ok() ? "yes" : "NO"),
+            new Column("coldCpuNsPerAccess", "cold cpu ns", r -> plain(r.coldCpuNanosPerAccess()),
+                    r -> r.warm() ? fixed(r.coldCpuNanosPerAccess(), 1) : "-"),
+            new Column("windowJitSeconds", "jit s", r -> plain(r.windowJitSeconds()), r -> fixed(r.windowJitSeconds(), 2)),
+            new Column("rawWork", "", r -> RawWork.hex(r.rawWork()), null));
 
     /** The CSV header: every column. */
     public static String csvHeader() {

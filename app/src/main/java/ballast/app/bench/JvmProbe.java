@@ -38,6 +38,53 @@ public final class JvmProbe {
         return -1;
     }
 
+    /**
+     * CPU nanoseconds of the process's live threads (Java and the JVM's own: compilers, collectors),
+     * to the nanosecond: the sum of the first field of {@code /proc/self/task/TID/schedstat}. Keyed by
+     * thread id, so that a caller can tell whether a thread ended between two readings (its time
+     * is then gone from the sum). Empty when the platform has no such files. {@link #processCpuNanos}
+     * counts in clock ticks (10 ms here), too coarse for a steady window of a few tens of
+     * milliseconds.
+     */
+    public static java.util.Map<Long, Long> threadCpuNanos() {
+        java.util.Map<Long, Long> byThread = new java.util.HashMap<>();
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return byThread;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) list::iterator) {
+                try {
+                    String line = java.nio.file.Files.readString(task.resolve("schedstat")).trim();
+                    int space = line.indexOf(' ');
+                    byThread.put(Long.parseLong(task.getFileName().toString()),
+                            Long.parseLong(space < 0 ? line : line.substring(0, space)));
+                } catch (java.io.IOException | NumberFormatException e) {
+                    // the thread ended while listed: it is not in the sum
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            byThread.clear();
+        }
+        return byThread;
+    }
+
+    /**
+     * CPU nanoseconds the process's threads spent between two readings of {@link #threadCpuNanos},
+     * or -1 when unknown: when either reading is empty, or a thread of the first ended before the
+     * second (its time would be missing).
+     */
+    public static long threadCpuNanosBetween(java.util.Map<Long, Long> before, java.util.Map<Long, Long> after) {
+        if (before.isEmpty() || after.isEmpty() || !after.keySet().containsAll(before.keySet())) {
+            return -1;
+        }
+        long sum = 0;
+        for (java.util.Map.Entry<Long, Long> e : after.entrySet()) {
+            sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return sum;
+    }
+
     /** Bytes allocated on the heap so far by every live thread, or -1 when the platform does not say. */
     public static long allocatedBytes() {
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
@@ -45,6 +92,15 @@ public final class JvmProbe {
             return threads.getTotalThreadAllocatedBytes();
         }
         return -1;
+    }
+
+    /**
+     * Milliseconds the JIT compilers have spent compiling so far (their threads' time, which the
+     * process's CPU time includes), or -1 when the JVM does not say.
+     */
+    public static long compilationMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** Milliseconds spent in garbage collection so far, all collectors. */

@@ -47,6 +47,8 @@ public final class RawKernel {
     private long timedCpuNanos;
     private long timedAccesses;
     private long accesses;
+    /** What the timed ticks did: their accesses and read digests, folded in order (see {@link #timedWork}). */
+    private long timedWork = Tokens.EMPTY_DIGEST;
 
     /**
      * @param replayed            the guests to replay (a sample of a scenario's guests)
@@ -117,6 +119,7 @@ public final class RawKernel {
                 timedNanos += nanos;
                 timedCpuNanos += cpuNanos;
                 timedAccesses += counted;
+                timedWork = Tokens.fold(Tokens.fold(timedWork, counted), result);
             }
             if (!guests[g].verify(new TickResult(tick, result, lastReads, List.of()))) {
                 throw new IllegalStateException(guests[g].settings().name() + ": the raw kernel's reads of tick " + tick
@@ -224,6 +227,16 @@ public final class RawKernel {
     /** Accesses applied during timed ticks. */
     public long timedAccesses() {
         return timedAccesses;
+    }
+
+    /**
+     * A fingerprint of the work timed: every timed guest-tick's accesses and read digest, folded in
+     * order. The same scenario, sample of guests and window give the same fingerprint as long as
+     * the raw kernel does the same reads and writes; the bench compares it with the recorded one
+     * ({@link RawWork}), so a change of the raw kernel's work shows.
+     */
+    public long timedWork() {
+        return timedWork;
     }
 
     /** Accesses applied in all. */

@@ -123,6 +123,14 @@ final class BenchCommand implements Callable<Integer> {
                 startup[0], startup[1], startup[2]));
         header.add(String.format(Locale.ROOT, "bench: %s%s, %d scenarios in %.0f s", quick ? "--quick" : "full set",
                 only.isEmpty() ? "" : " --only " + String.join(",", only), rows.size(), totalSeconds));
+        header.add(ballast.app.bench.RawWork.recorded().verdict(rows, quick)
+                + (rawGuests == 64 ? "" : " (recorded with --raw-guests 64)"));
+        List<String> warm = rows.stream().filter(BenchRow::warm).map(BenchRow::name).toList();
+        if (!warm.isEmpty()) {
+            header.add(String.format(Locale.ROOT, "warm replays: %s played a second time in this JVM (a first play of under "
+                    + "%,d accesses); the second is measured, the first's CPU per access is `cold cpu ns`",
+                    String.join(", ", warm), BenchRunner.WARM_REPLAY_ACCESSES));
+        }
 
         out.println(String.join("\n", header));
         out.println();

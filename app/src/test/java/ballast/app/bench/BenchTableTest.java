@@ -14,7 +14,8 @@ class BenchTableTest {
                         long windowAccesses, double windowWall, double windowCpu, double raw, long heap, long baseline,
                         boolean ok) {
         return new BenchRow(name, group, "2 x " + guests / 2, 2, guests, guestMib, guestPages, guestPages / 2, 10.0, wall,
-                0.5, accesses, windowAccesses, windowWall, windowCpu, 16 * windowAccesses, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok);
+                0.5, accesses, windowAccesses, windowWall, windowCpu, 16 * windowAccesses, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok,
+                0.02, Double.NaN, 0x1234L);
     }
 
     @Test
@@ -56,7 +57,8 @@ class BenchTableTest {
                 "accessesPerWallSecond", "windowAccesses", "windowWallSeconds", "windowCpuSeconds",
                 "windowAllocatedBytes", "windowAccessesPerWallSecond", "nsPerAccess", "rawNsPerAccess", "rawCpuNsPerAccess", "rawGuests", "ratioToRaw",
                 "cpuNsPerAccess", "cpuRatioToRaw", "allocBytesPerAccess", "heapBytes", "baselineHeapBytes", "stateBytes", "bytesPerGuestPage",
-                "realTimeFactor", "cpuSeconds", "gcSeconds", "coresBusy", "readMismatches", "ok");
+                "realTimeFactor", "cpuSeconds", "gcSeconds", "coresBusy", "readMismatches", "ok", "coldCpuNsPerAccess",
+                "windowJitSeconds", "rawWork");
         BenchRow r = row("10000x64MiB", "fixed, by-guests", 10000, 64, 163_840_000, 20.0, 1_000_000_000, 500_000_000, 10.0,
                 20.0, 10.0, 6_000_000_000L, 40_000_000L, true);
         List<String> lines = BenchTable.csv(List.of(r)).lines().toList();
@@ -64,9 +66,23 @@ class BenchTableTest {
         String line = lines.get(1);
         assertThat(line).startsWith("10000x64MiB,\"fixed, by-guests\",2 x 5000,2,10000,64,163840000,81920000,10,20,0.5,"
                 + "1000000000,50000000,500000000,10,20,8000000000,50000000,20,10,8,64,2,40,5,16,6000000000,40000000,5960000000,");
-        assertThat(line).endsWith(",0,true");
+        assertThat(line).endsWith(",0,true,,0.02,0000000000001234"); // played once: no cold figure
         // one field per column once the quoted group is counted as one
         assertThat(line.replace("\"fixed, by-guests\"", "g").split(",", -1)).hasSize(header.split(",").length);
+    }
+
+    @Test
+    void aWarmReplayKeepsTheFirstPlaysCpuPerAccessAsItsColdFigure() {
+        BenchRow first = row("10x16MiB", "by-guests", 10, 16, 40_960, 0.1, 1_000_000, 800_000, 0.05, 0.1, 20.0,
+                30L << 20, 16L << 20, true);
+        assertThat(first.warm()).isFalse();
+        assertThat(BenchTable.text(List.of(first)).lines().skip(1).findFirst().orElseThrow()).endsWith("yes            -   0.02");
+        BenchRow warm = first.withCold(125.0);
+        assertThat(warm.warm()).isTrue();
+        assertThat(warm.coldCpuNanosPerAccess()).isEqualTo(125.0);
+        assertThat(warm.cpuNanosPerAccess()).isEqualTo(first.cpuNanosPerAccess());
+        assertThat(BenchTable.text(List.of(warm))).contains("125.0");
+        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).endsWith(",true,125,0.02,0000000000001234");
     }
 
     @Test

@@ -159,34 +159,45 @@ public final class HostTime {
     /** Adds a guest (its index is the next one): {@code vcpus} vCPUs, {@code cpuShares} shares, {@code cyclesPerAccess} (0: the host's default). */
     public int addGuest(int vcpuCount, int cpuShares, long cyclesPerAccess) {
         int g = guests++;
-        vcpus = Arrays.copyOf(vcpus, guests);
-        shares = Arrays.copyOf(shares, guests);
-        workPerAccess = Arrays.copyOf(workPerAccess, guests);
-        budgets = Arrays.copyOf(budgets, guests);
-        present = Arrays.copyOf(present, guests);
-        stalled = Arrays.copyOf(stalled, guests);
-        checked = Arrays.copyOf(checked, guests);
-        newWork = Arrays.copyOf(newWork, guests);
-        newCycles = Arrays.copyOf(newCycles, guests);
-        newOverhead = Arrays.copyOf(newOverhead, guests);
-        newSwapIns = Arrays.copyOf(newSwapIns, guests);
-        newPageIns = Arrays.copyOf(newPageIns, guests);
-        newDemand = Arrays.copyOf(newDemand, guests);
-        pendWork = Arrays.copyOf(pendWork, guests);
-        pendCycles = Arrays.copyOf(pendCycles, guests);
-        pendOverhead = Arrays.copyOf(pendOverhead, guests);
-        pendSwapIns = Arrays.copyOf(pendSwapIns, guests);
-        pendPageIns = Arrays.copyOf(pendPageIns, guests);
-        workUnits = Arrays.copyOf(workUnits, guests);
-        demand = Arrays.copyOf(demand, guests);
-        seconds = Arrays.copyOf(seconds, guests * TickBudget.CATEGORIES);
-        capacity = Arrays.copyOf(capacity, guests);
+        if (guests > vcpus.length) {
+            grow(Math.max(16, vcpus.length * 2));
+        }
         vcpus[g] = vcpuCount;
         shares[g] = cpuShares;
         workPerAccess[g] = cyclesPerAccess > 0 ? cyclesPerAccess : settings.workPerAccess();
         capacity[g] = Long.MAX_VALUE;
         budgets[g] = new TickBudget(vcpuCount, settings.ghz(), settings.tickSeconds(), new AccessPrices(1, 1, 1));
         return g;
+    }
+
+    /**
+     * Makes room for {@code n} guests in every per-guest array (doubling, so adding N guests copies
+     * O(N) entries, not O(N^2): 5,000 guests on one host once took 2.5 GB of copies at startup).
+     * Entries past {@link #guests} are never read.
+     */
+    private void grow(int n) {
+        vcpus = Arrays.copyOf(vcpus, n);
+        shares = Arrays.copyOf(shares, n);
+        workPerAccess = Arrays.copyOf(workPerAccess, n);
+        budgets = Arrays.copyOf(budgets, n);
+        present = Arrays.copyOf(present, n);
+        stalled = Arrays.copyOf(stalled, n);
+        checked = Arrays.copyOf(checked, n);
+        newWork = Arrays.copyOf(newWork, n);
+        newCycles = Arrays.copyOf(newCycles, n);
+        newOverhead = Arrays.copyOf(newOverhead, n);
+        newSwapIns = Arrays.copyOf(newSwapIns, n);
+        newPageIns = Arrays.copyOf(newPageIns, n);
+        newDemand = Arrays.copyOf(newDemand, n);
+        pendWork = Arrays.copyOf(pendWork, n);
+        pendCycles = Arrays.copyOf(pendCycles, n);
+        pendOverhead = Arrays.copyOf(pendOverhead, n);
+        pendSwapIns = Arrays.copyOf(pendSwapIns, n);
+        pendPageIns = Arrays.copyOf(pendPageIns, n);
+        workUnits = Arrays.copyOf(workUnits, n);
+        demand = Arrays.copyOf(demand, n);
+        seconds = Arrays.copyOf(seconds, n * TickBudget.CATEGORIES);
+        capacity = Arrays.copyOf(capacity, n);
     }
 
     public int guests() {
