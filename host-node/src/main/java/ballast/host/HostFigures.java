@@ -54,7 +54,9 @@ final class HostFigures {
         SharingCounters d = daemon == null ? SharingCounters.ZERO : daemon;
         long guestPages = 0;
         long backed = 0;
+        long reported = 0;
         for (GuestMemory g : guests) {
+            reported += g.counters().pagesReported();
             if (g.resident()) {
                 guestPages += g.pmap().pages(); // a guest on its way in or gone is not the host's yet / any more
             }
@@ -65,7 +67,7 @@ final class HostFigures {
                 frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
                 d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests),
-                hostTime());
+                hostTime(), reported);
     }
 
     /** The host's cores and devices in the time model. */
@@ -133,7 +135,8 @@ final class HostFigures {
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.counters().refusedHypercalls(), cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
-                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills());
+                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills(),
+                g.counters().pagesReported());
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */

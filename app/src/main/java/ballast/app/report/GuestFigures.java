@@ -71,6 +71,7 @@ public final class GuestFigures {
         all.add(level("workingSetEstimatePages", PAGES, "working set estimate", "The hypervisor's sampled estimate of its working set.", s -> s.reclaim().workingSetEstimatePages()));
         all.add(level("workingSetTruePages", PAGES, "true working set", "The distinct pages it really touched in the last complete sampling period: the truth the estimate is compared with.", s -> s.reclaim().workingSetTruePages()));
         all.add(counter("stalledTicks", "ticks", "stalled ticks", "Ticks its accesses stalled in the low state.", s -> s.reclaim().stalledTicks()));
+        all.add(counter("pagesReported", PAGES, "pages reported free", "Pages in its free page reports the hypervisor took (`free-page-reporting = on`): their frames went back to the host, and a page touched again is backed afresh.", GuestStats::pagesReported));
         all.add(counter("translations", "blocks", "blocks translated", "Sensitive blocks translated: translation-cache misses.", GuestStats::translations));
         all.add(counter("translationCacheHits", "blocks", "translation cache hits", "Sensitive blocks found already translated.", GuestStats::translationCacheHits));
         all.add(counter("translationCacheEvictions", "blocks", "translation cache evictions", "Translations evicted from the translation cache.", GuestStats::translationCacheEvictions));

@@ -17,6 +17,8 @@ import ballast.host.cpu.CpuAccount;
  * <p>{@code sharedPages} are the guest's PPNs mapped to a shared frame, {@code cowBreaks} its writes
  * that broke copy-on-write.
  *
+ * <p>{@code pagesReported} are the pages of its accepted free page reports.
+ *
  * <p>{@code reclaim} holds the balloon, paging, allocation and working-set figures ({@link GuestReclaim}).
  */
 public record GuestStats(
@@ -52,7 +54,24 @@ public record GuestStats(
         long[] refusedByReason,
         GuestReclaim reclaim,
         GuestTimeStats time,
-        long pageFills) {
+        long pageFills,
+        long pagesReported) {
+
+    /** Figures without free page reporting. */
+    public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
+                      long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
+                      long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
+                      long mmuUpdateEntries, long vmExits, long refusedHypercalls, long overheadCycles,
+                      long translations, long translationCacheHits, long translationCacheEvictions,
+                      long silentFailures, long nativeCycles, long[] eventCounts, long[] overheadCyclesByEvent,
+                      long sharedPages, long cowBreaks, long[] refusedByReason, GuestReclaim reclaim,
+                      GuestTimeStats time, long pageFills) {
+        this(name, configuredPages, allocatedPages, pagesTouched, accesses, reads, writes, readsVerified,
+                readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
+                mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
+                translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
+                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, 0);
+    }
 
     /** Figures without page fills counted apart. */
     public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,

@@ -23,12 +23,24 @@ package ballast.host.control;
  * @param falseMatches     proposed pages whose hash matched but whose content did not
  * @param mergeCount       guest pages merged into a shared frame (each freed a frame)
  * @param reclaim          free-memory state, balloon and swap figures ({@link HostReclaim})
+ * @param pagesReported    pages in its guests' accepted free page reports (guests on it now)
  */
 public record HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
-                        long mergeCount, HostReclaim reclaim, HostTimeStats time) {
+                        long mergeCount, HostReclaim reclaim, HostTimeStats time, long pagesReported) {
+
+    /** A host's figures without free page reporting. */
+    public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
+                     long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
+                     long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
+                     long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
+                     long mergeCount, HostReclaim reclaim, HostTimeStats time) {
+        this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
+                pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
+                staleHints, falseMatches, mergeCount, reclaim, time, 0);
+    }
 
     public HostStats {
         if (reclaim == null) {
