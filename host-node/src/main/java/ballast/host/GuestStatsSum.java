@@ -32,7 +32,8 @@ public final class GuestStatsSum {
                 live.sharedPages(), past.cowBreaks() + live.cowBreaks(),
                 sum(past.refusedByReason(), live.refusedByReason()), carry(past.reclaim(), live.reclaim()),
                 carry(past.time(), live.time()), live.pageFills(),
-                ballast.host.control.GuestOffload.carry(past.offload(), live.offload()));
+                ballast.host.control.GuestOffload.carry(past.offload(), live.offload()),
+                past.pagesReported() + live.pagesReported());
     }
 
     /** Time adds up over the hosts; the backlog is the current host's. */

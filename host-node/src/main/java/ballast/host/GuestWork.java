@@ -1,5 +1,6 @@
 package ballast.host;
 
+import ballast.abi.FreePageReport;
 import ballast.abi.KernelActivity;
 import ballast.abi.MmuUpdate;
 import ballast.abi.Reservation;
@@ -22,7 +23,14 @@ import java.util.List;
  * <p>A record holding arrays compares by identity; it is built per tick and not kept.
  */
 public record GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
-                        int valueCount, KernelActivity kernel, Reservation reservation, TickLoad load) {
+                        int valueCount, KernelActivity kernel, Reservation reservation, TickLoad load,
+                        List<FreePageReport> reports) {
+
+    /** Work without free page reports. */
+    public GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                     int valueCount, KernelActivity kernel, Reservation reservation, TickLoad load) {
+        this(index, tick, mmuUpdates, ops, opCount, values, valueCount, kernel, reservation, load, List.of());
+    }
 
     /** Work without a {@link TickLoad}: the time model counts its reads and writes as its work. */
     public GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
@@ -36,6 +44,7 @@ public record GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[]
             throw new IllegalArgumentException("guest index " + index + " is negative");
         }
         mmuUpdates = mmuUpdates == null ? List.of() : mmuUpdates;
+        reports = reports == null ? List.of() : reports;
     }
 
     /** Work whose streams are the whole arrays (a missing array counts 0), with kernel activity and reservation calls. */
@@ -53,6 +62,6 @@ public record GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[]
     /** A guest's {@link TickWork} message, applied as guest {@code index} (the sender the host knows). */
     public static GuestWork from(int index, TickWork work) {
         return new GuestWork(index, work.tick(), work.mmuUpdates(), work.ops(), work.opCount(), work.values(),
-                work.valueCount(), work.kernel(), work.reservation(), work.load());
+                work.valueCount(), work.kernel(), work.reservation(), work.load(), work.reports());
     }
 }

@@ -59,7 +59,9 @@ final class HostFigures {
         SharingCounters d = daemon == null ? SharingCounters.ZERO : daemon;
         long guestPages = 0;
         long backed = 0;
+        long reported = 0;
         for (GuestMemory g : guests) {
+            reported += g.counters().pagesReported();
             if (g.resident()) {
                 guestPages += g.pmap().pages(); // a guest on its way in or gone is not the host's yet / any more
             }
@@ -70,7 +72,7 @@ final class HostFigures {
                 frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
                 d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests),
-                hostTime(), hostOffload());
+                hostTime(), hostOffload(), reported);
     }
 
     /** The host's proactive-offload figures (zero when it does not offload). */
@@ -156,7 +158,8 @@ final class HostFigures {
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.counters().refusedHypercalls(), cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
-                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills(), guestOffload(g));
+                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills(), guestOffload(g),
+                g.counters().pagesReported());
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */

@@ -49,6 +49,10 @@ final class ModelGuest {
     private final LongArrayList deflatePrevious = new LongArrayList();
     private final it.unimi.dsi.fastutil.booleans.BooleanArrayList inflateWasIn = new it.unimi.dsi.fastutil.booleans.BooleanArrayList();
     private final it.unimi.dsi.fastutil.booleans.BooleanArrayList deflateWasIn = new it.unimi.dsi.fastutil.booleans.BooleanArrayList();
+    /** This tick's free page reports, and per report the PPNs it unmapped with what they held. */
+    private final List<ballast.abi.FreePageReport> reports = new java.util.ArrayList<>();
+    private final List<int[]> reportPpns = new java.util.ArrayList<>();
+    private final List<long[]> reportPrevious = new java.util.ArrayList<>();
     private long digest = Tokens.EMPTY_DIGEST;
     private int reads;
     private long nextToken;
@@ -197,6 +201,32 @@ final class ModelGuest {
         return this;
     }
 
+    /**
+     * The OS reports these blocks of {@code 2^order} pages free: it unmaps every page of them not in
+     * the balloon (their content is forgotten: a page touched again reads as a zero page, once the
+     * report is applied) and sends one free page report. A refused report leaves the pages as they
+     * were at the hypervisor (unmapped, their content kept). A para-virtual guest's report (always
+     * refused) unmaps nothing: its clear entries would go before the tick's reads.
+     */
+    ModelGuest report(int order, int... blocks) {
+        IntArrayList ppns = new IntArrayList();
+        LongArrayList previous = new LongArrayList();
+        for (int first : mode == TranslationMode.PARA ? new int[0] : blocks) {
+            for (int ppn = first; ppn < first + (1 << order) && ppn < pages; ppn++) {
+                if (ppn >= 0 && !inBalloon[ppn]) {
+                    unmap(ppn);
+                    ppns.add(ppn);
+                    previous.add(expected[ppn]);
+                    expected[ppn] = Tokens.ZERO;
+                }
+            }
+        }
+        reports.add(new ballast.abi.FreePageReport(order, blocks.clone()));
+        reportPpns.add(ppns.toIntArray());
+        reportPrevious.add(previous.toLongArray());
+        return this;
+    }
+
     /** The OS writes page {@code ppn} to its virtual disk (its content stays). */
     ModelGuest pageOut(int ppn) {
         pageOuts.add(ppn);
@@ -215,10 +245,32 @@ final class ModelGuest {
         }
         Reservation reservation = inflate.isEmpty() && deflate.isEmpty() && pageOuts.isEmpty() ? null
                 : new Reservation(pageOuts.toIntArray(), inflate.toIntArray(), deflate.toIntArray());
-        TickResult r = core.apply(GuestWork.of(index, tick++, mmu, ops.toLongArray(), values.toLongArray(), null, reservation));
+        long[] opArray = ops.toLongArray();
+        long[] valueArray = values.toLongArray();
+        TickResult r = core.apply(new GuestWork(index, tick++, mmu, opArray, opArray.length, valueArray,
+                valueArray.length, null, reservation, null, List.copyOf(reports)));
         last = r;
-        assertThat(r.refusals()).as("the guest's work (only balloon calls may be refused)")
-                .allMatch(ModelGuest::isBalloonRefusal);
+        assertThat(r.refusals()).as("the guest's work (only balloon calls and free page reports may be refused)")
+                .allMatch(x -> isBalloonRefusal(x) || isReportRefusal(x, reports.size()));
+        java.util.BitSet discarded = new java.util.BitSet(pages);
+        for (int i = 0; i < reports.size(); i++) {
+            if ((r.refusedReports() & (1L << i)) == 0) {
+                // every page of an accepted report is gone (one the model skipped as ballooned too: its inflate may have been refused)
+                ballast.abi.FreePageReport report = reports.get(i);
+                for (int first : report.blocks()) {
+                    discarded.set(first, first + report.blockPages());
+                }
+            }
+        }
+        for (int i = reports.size() - 1; i >= 0; i--) {
+            if ((r.refusedReports() & (1L << i)) != 0) {
+                int[] ppns = reportPpns.get(i);
+                long[] previous = reportPrevious.get(i);
+                for (int k = 0; k < ppns.length; k++) {
+                    expected[ppns[k]] = previous[k]; // undone before the balloon calls made earlier in the tick
+                }
+            }
+        }
         assertThat(r.reads()).as("reads").isEqualTo(reads);
         assertThat(r.readDigest()).as("%s reads back what it wrote", mode).isEqualTo(digest);
         // a refused call changed nothing: the pages hold what they held (restored last call first)
@@ -253,6 +305,9 @@ final class ModelGuest {
                 }
             }
         }
+        for (int ppn = discarded.nextSetBit(0); ppn >= 0; ppn = discarded.nextSetBit(ppn + 1)) {
+            expected[ppn] = Tokens.ZERO; // applied last: whatever the balloon calls did, the page is gone
+        }
         int[][] notice = core.takeNotice(index);
         if (notice != null) {
             for (int i = 0; i < notice[0].length; i++) {
@@ -269,6 +324,9 @@ final class ModelGuest {
         pageOuts.clear();
         inflatePrevious.clear();
         deflatePrevious.clear();
+        reports.clear();
+        reportPpns.clear();
+        reportPrevious.clear();
         inflateWasIn.clear();
         deflateWasIn.clear();
         digest = Tokens.EMPTY_DIGEST;
@@ -286,6 +344,13 @@ final class ModelGuest {
     private static boolean isBalloonRefusal(Refusal r) {
         return r.index() == -1 && switch (r.reason()) {
             case ALREADY_BALLOONED, NOT_BALLOONED, BALLOON_CAP, OUT_OF_MEMORY, PPN_OUT_OF_RANGE -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isReportRefusal(Refusal r, int reports) {
+        return r.index() >= 0 && r.index() < reports && switch (r.reason()) {
+            case BLOCK_NOT_ALIGNED, PARAVIRTUAL_REPORT, ALREADY_BALLOONED, PPN_OUT_OF_RANGE, BATCH_TOO_LARGE -> true;
             default -> false;
         };
     }

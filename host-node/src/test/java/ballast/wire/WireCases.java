@@ -119,6 +119,11 @@ final class WireCases {
         m.put("TickStart with balloon target and stall", new TickStart(5, false, Integer.MAX_VALUE, true));
         m.put("TickWork with reservation", new TickWork(0, 4, List.of(), new long[0], new long[0], null,
                 new Reservation(new int[] {1, 2}, new int[] {3, Integer.MAX_VALUE}, new int[0]), guest));
+        m.put("TickWork with free page reports", new TickWork(0, 8, List.of(), new long[] {Ops.op(Ops.UNMAP, 0, 9)}, 1,
+                new long[0], 0, null, null, guest, null, List.of(new ballast.abi.FreePageReport(9, new int[] {0, 512, 1024}),
+                        new ballast.abi.FreePageReport(0, new int[] {Integer.MAX_VALUE}))));
+        m.put("TickResult refused reports", new TickResult(8, 0, 0, List.of(new Refusal(RefusalReason.BLOCK_NOT_ALIGNED, 1,
+                "free page report 1")), 0, 1L << 63 | 2L));
         m.put("TickResult popped", new TickResult(4, 0, 0, List.of(), TickResult.POPPED | TickResult.INFLATE_REFUSED));
         m.put("TickResult no refusals", new TickResult(1, Tokens.EMPTY_DIGEST, 0, List.of()));
         List<Refusal> all = new ArrayList<>();

@@ -42,5 +42,12 @@ public enum RefusalReason {
     /** A balloon deflate names a PPN that is not in the balloon (never inflated, or twice). */
     NOT_BALLOONED,
     /** A balloon inflate would take the balloon beyond its cap (65% of the guest's memory by default). */
-    BALLOON_CAP
+    BALLOON_CAP,
+    /**
+     * A free page report's block does not start at a multiple of its size, its order is outside
+     * 0..{@link FreePageReport#MAX_ORDER}, or two of its blocks are the same.
+     */
+    BLOCK_NOT_ALIGNED,
+    /** A free page report from a para-virtual guest, whose page tables hold machine frames (Xen PV has no such call). */
+    PARAVIRTUAL_REPORT
 }

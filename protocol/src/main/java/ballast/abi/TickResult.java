@@ -12,8 +12,12 @@ import java.util.List;
  * @param balloonStatus what became of the tick's {@link Reservation} balloon calls: a bit set of
  *                      {@link #INFLATE_REFUSED}, {@link #DEFLATE_REFUSED} and {@link #POPPED}
  *                      (0: both applied, or none sent)
+ * @param refusedReports which of the tick's {@link FreePageReport}s were refused whole (bit {@code i}
+ *                      for report {@code i}; each is also listed in {@code refusals} with its reason
+ *                      and index {@code i}); 0 when every report was applied, or none was sent
  */
-public record TickResult(long tick, long readDigest, int reads, List<Refusal> refusals, int balloonStatus)
+public record TickResult(long tick, long readDigest, int reads, List<Refusal> refusals, int balloonStatus,
+                         long refusedReports)
         implements ToGuest {
     /** The inflate call was refused whole: its PPNs are still the guest's. */
     public static final int INFLATE_REFUSED = 1;
@@ -26,6 +30,11 @@ public record TickResult(long tick, long readDigest, int reads, List<Refusal> re
      * (unless refused), and its deflate is not applied. The driver resets to that balloon.
      */
     public static final int POPPED = 4;
+
+    /** A result without free page reports refused. */
+    public TickResult(long tick, long readDigest, int reads, List<Refusal> refusals, int balloonStatus) {
+        this(tick, readDigest, reads, refusals, balloonStatus, 0L);
+    }
 
     /** A result with no balloon news. */
     public TickResult(long tick, long readDigest, int reads, List<Refusal> refusals) {

@@ -10,7 +10,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * values that {@code WRITE} and {@code MAP} operations take, in order, and the tick's kernel
  * activity as counts (null when the kernel did nothing), and its memory-reservation calls
  * ({@link Reservation}: guest page-outs, balloon inflate and deflate; null when none), and what the
- * tick means for its progress ({@link TickLoad}; null when the guest does not say).
+ * tick means for its progress ({@link TickLoad}; null when the guest does not say), and its free page
+ * reports ({@link FreePageReport}, one hypercall each; empty when none).
  *
  * <p>The streams are the first {@code opCount} entries of {@code ops} and the first
  * {@code valueCount} of {@code values}: a guest hands over its reused buffers rather than a copy
@@ -21,8 +22,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
                        int valueCount, KernelActivity kernel, Reservation reservation, ActorRef<ToGuest> replyTo,
-                       TickLoad load)
+                       TickLoad load, List<FreePageReport> reports)
         implements GuestCall {
+
+    /** Work without free page reports. */
+    public TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                    int valueCount, KernelActivity kernel, Reservation reservation, ActorRef<ToGuest> replyTo,
+                    TickLoad load) {
+        this(guest, tick, mmuUpdates, ops, opCount, values, valueCount, kernel, reservation, replyTo, load, List.of());
+    }
 
     /** Work without a {@link TickLoad} (the time model counts its reads and writes as its work). */
     public TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
@@ -32,6 +40,7 @@ public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] 
 
     /** @throws IllegalArgumentException when a count is negative or passes its array (0 for a null array) */
     public TickWork {
+        reports = reports == null ? List.of() : reports;
         if (opCount < 0 || opCount > (ops == null ? 0 : ops.length)) {
             throw new IllegalArgumentException("operation count " + opCount + " outside the stream of "
                     + (ops == null ? 0 : ops.length));
@@ -69,6 +78,6 @@ public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] 
             return this;
         }
         return new TickWork(guest, tick, mmuUpdates, opsExact ? ops : Arrays.copyOf(ops, opCount), opCount,
-                valuesExact ? values : Arrays.copyOf(values, valueCount), valueCount, kernel, reservation, replyTo, load);
+                valuesExact ? values : Arrays.copyOf(values, valueCount), valueCount, kernel, reservation, replyTo, load, reports);
     }
 }

@@ -2,6 +2,7 @@ package ballast.wire;
 
 import ballast.abi.KernelActivity;
 import ballast.abi.MmuUpdate;
+import ballast.abi.FreePageReport;
 import ballast.abi.Reservation;
 import ballast.abi.TickLoad;
 import ballast.abi.TickWork;
@@ -247,6 +248,7 @@ public final class KryoFactory {
             kryo.writeObjectOrNull(output, w.reservation(), Reservation.class);
             kryo.writeClassAndObject(output, w.replyTo());
             kryo.writeObjectOrNull(output, w.load(), TickLoad.class);
+            kryo.writeClassAndObject(output, w.reports());
         }
 
         /** A null stream as 0, else its count + 1, then the entries. */
@@ -290,8 +292,13 @@ public final class KryoFactory {
                 throw new IllegalArgumentException("replyTo is a " + replyTo.getClass().getName() + ", not an actor reference");
             }
             TickLoad load = kryo.readObjectOrNull(input, TickLoad.class);
+            Object reports = kryo.readClassAndObject(input);
+            if (reports != null && !(reports instanceof List<?>)) {
+                throw new IllegalArgumentException("free page reports is a " + reports.getClass().getName() + ", not a list");
+            }
             return new TickWork(guest, tick, (List<MmuUpdate>) mmu, ops, ops == null ? 0 : ops.length, values,
-                    values == null ? 0 : values.length, kernel, reservation, (ActorRef<ToGuest>) replyTo, load);
+                    values == null ? 0 : values.length, kernel, reservation, (ActorRef<ToGuest>) replyTo, load,
+                    (List<FreePageReport>) reports);
         }
     }
 }

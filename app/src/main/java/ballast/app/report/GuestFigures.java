@@ -75,6 +75,7 @@ public final class GuestFigures {
         all.add(counter("offloadedPages", PAGES, "offloaded", "Its pages the proactive offload sent out so far (to host swap, or merged into a shared frame instead).", s -> s.offload().offloadedPages()));
         all.add(counter("refaults", PAGES, "refaults", "Offloaded pages it touched again so far (each swapped back in).", s -> s.offload().refaults()));
         all.add(ratio("pressure", "fraction", "memory pressure", "Its memory pressure as the offload controller sees it: the share of its vCPU time waiting for memory (host swap-ins, its own page-ins, stalls), PSI avg10-like (0 on a host that does not offload).", s -> round(s.offload().pressure(), 6)));
+        all.add(counter("pagesReported", PAGES, "pages reported free", "Pages in its free page reports the hypervisor took (`free-page-reporting = on`): their frames went back to the host, and a page touched again is backed afresh.", GuestStats::pagesReported));
         all.add(counter("translations", "blocks", "blocks translated", "Sensitive blocks translated: translation-cache misses.", GuestStats::translations));
         all.add(counter("translationCacheHits", "blocks", "translation cache hits", "Sensitive blocks found already translated.", GuestStats::translationCacheHits));
         all.add(counter("translationCacheEvictions", "blocks", "translation cache evictions", "Translations evicted from the translation cache.", GuestStats::translationCacheEvictions));

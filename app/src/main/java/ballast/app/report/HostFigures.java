@@ -63,6 +63,7 @@ public final class HostFigures {
         all.add(counter("swapIns", PAGES, "swap-ins", "Pages swapped back in so far.", s -> s.reclaim().swapIns()));
         all.add(counter("doublePagings", PAGES, "double pagings", "Pages a guest paged out to its own disk that the host had already swapped (each forced a swap-in first), all guests.", s -> s.reclaim().doublePagings()));
         all.add(counter("sharedBeforeSwap", PAGES, "shared instead of swapped", "Victim pages merged into an existing shared frame instead of being swapped (ESX shares before it swaps).", s -> s.reclaim().sharedBeforeSwap()));
+        all.add(counter("pagesReported", PAGES, "pages reported free", "Pages in its guests' free page reports (guests on it now): frames given back without a balloon target.", HostStats::pagesReported));
         all.add(counter("rebalances", "rebalances", "rebalances", "Rebalances so far.", s -> s.reclaim().rebalances()));
         all.add(counter("secondsInState.high", "s", "high", "Simulated seconds spent in the high free-memory state so far.", s -> millis(s.reclaim().secondsHigh())));
         all.add(counter("secondsInState.soft", "s", "soft", "Simulated seconds spent in the soft free-memory state so far.", s -> millis(s.reclaim().secondsSoft())));

@@ -63,7 +63,11 @@ final class GuestReader {
                        ContentSettings content, WorkloadSettings workload, OsProfile osProfile,
                        boolean binaryTranslation, boolean nestedPaging, int translationCacheBlocks,
                        Long seedKey, ReclaimReader.Allocation allocation, int vcpus, int cpuShares,
-                       long cyclesPerAccess) {
+                       long cyclesPerAccess, Reporting reporting) {
+    }
+
+    /** Free page reporting and pages freed on a shrink ({@code free-page-reporting}, {@code page-reporting}, {@code free-on-shrink}). */
+    record Reporting(boolean enabled, int order, java.time.Duration delay, int capacity, boolean freeOnShrink) {
     }
 
     /** ESX's CPU shares per vCPU by name. */
@@ -219,14 +223,46 @@ final class GuestReader {
         Long vcpus = guest.integer("vcpus", 1, CpuSpec.MAX_VCPUS);
         Integer cpuShares = readCpuShares(guest, vcpus);
         Long cyclesPerAccess = guest.integer("cycles-per-access", 0, 1_000_000_000L);
+        Reporting reporting = readReporting(guest, owner, modeName);
 
         if (problems.reports() != before || contentSettings == null || workloadSettings == null || osProfile == null
-                || allocation == null || vcpus == null || cpuShares == null || cyclesPerAccess == null) {
+                || allocation == null || vcpus == null || cpuShares == null || cyclesPerAccess == null
+                || reporting == null) {
             return null;
         }
         return new GuestValues(os, TranslationMode.fromConfigName(modeName), pages, processes.intValue(),
                 contentSettings, workloadSettings, osProfile, binaryTranslation, nestedPaging,
-                cacheBlocks.intValue(), seedKey, allocation, vcpus.intValue(), cpuShares, cyclesPerAccess);
+                cacheBlocks.intValue(), seedKey, allocation, vcpus.intValue(), cpuShares, cyclesPerAccess, reporting);
+    }
+
+    /**
+     * {@code free-page-reporting}, {@code page-reporting { order, delay, capacity }} and
+     * {@code free-on-shrink}; reporting on a para guest is a problem (its page tables hold machine
+     * frames, and Xen's PV interface has no such call). Null when a value is unusable.
+     */
+    private Reporting readReporting(Entry guest, String owner, String modeName) {
+        Boolean enabled = guest.bool("free-page-reporting");
+        Entry reporting = guest.child("page-reporting");
+        reporting.checkKeys(defaults.object("guest.page-reporting").keySet());
+        Long order = reporting.integer("order", 0, ballast.abi.FreePageReport.MAX_ORDER);
+        java.time.Duration delay = reporting.duration("delay");
+        if (delay != null && delay.isNegative()) {
+            reporting.problemAtValue("delay", "must not be negative, got " + show(reporting.find("delay").value()));
+            delay = null;
+        }
+        Long capacity = reporting.integer("capacity", 1, ballast.abi.FreePageReport.MAX_BLOCKS);
+        Boolean freeOnShrink = guest.bool("free-on-shrink");
+        Entry.Found found = guest.find("free-page-reporting");
+        if (Boolean.TRUE.equals(enabled) && TranslationMode.PARA.configName().equals(modeName) && found != null
+                && found.user()) {
+            guest.problemAtValue("free-page-reporting", "free-page-reporting = on applies to full and nested guests only; "
+                    + owner + " is para (its page tables hold machine frames)");
+            return null;
+        }
+        if (enabled == null || order == null || delay == null || capacity == null || freeOnShrink == null) {
+            return null;
+        }
+        return new Reporting(enabled, order.intValue(), delay, capacity.intValue(), freeOnShrink);
     }
 
     /** {@code cpu-shares}: low, normal, high (500, 1,000, 2,000 per vCPU, as ESX) or a number for the whole VM. */

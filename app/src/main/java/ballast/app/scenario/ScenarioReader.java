@@ -179,6 +179,10 @@ final class ScenarioReader {
             GuestMemorySettings memory = new GuestMemorySettings(a.balloonEnabled(), a.balloonPagesPerTick(),
                     (int) Math.min(Integer.MAX_VALUE, ceilDiv(a.balloonBackoff().toNanos(), run.tick().toNanos())),
                     a.balloonCapPages(), seconds(host.reclaim().samplePeriod()));
+            GuestReader.Reporting fpr = v.reporting();
+            memory = memory.withReporting(fpr.enabled(), fpr.order(),
+                    (int) Math.min(Integer.MAX_VALUE, ceilDiv(fpr.delay().toNanos(), run.tick().toNanos())),
+                    fpr.capacity(), fpr.freeOnShrink());
             guestSettings.add(new GuestSettings(guest.name(), guestHosts.hostOf(guest), indexOnHost.get(guest.name()),
                     v.os(), v.mode(), v.configuredPages(), v.processes(), seed, tickSeconds, v.content(), v.workload(),
                     v.osProfile(), memory));

@@ -43,6 +43,7 @@ class GoldenSummaryTest {
             "quickstart", List.of("scenario.duration=20s"),
             "modes", List.of("scenario.duration=25s"),
             "esx-sharing", List.of("scenario.duration=10s"),
+            "free-page-reporting", List.of("scenario.duration=30s"),
             "stress-free-running", List.of("scenario.duration=2s", "scenario.mode=deterministic"),
             "proactive-offload", List.of("scenario.duration=20s", "hosts.tmo.offload.cold-after=4s",
                     "hosts.tmo.offload.max-step=5%"));

@@ -45,6 +45,8 @@ final class ClockPager {
     private int[] handStamp;
     private int hand;
     private int balloonPages;
+    /** The guest's free page reporting, told of every PPN taken from and put on the free list; null when off. */
+    private FreePageReporter reporter;
 
     /** The allocator hands out PPNs in ascending order from {@code firstFree} (after a file-backed image's). */
     ClockPager(String guest, int configuredPages, PageTable pages, int firstFree) {
@@ -61,7 +63,38 @@ final class ClockPager {
 
     /** Takes a free PPN (there is one): the last given back, else the lowest never used. */
     int popFree() {
-        return givenBack.isEmpty() ? nextNeverUsed++ : givenBack.popInt();
+        int ppn = givenBack.isEmpty() ? nextNeverUsed++ : givenBack.popInt();
+        if (reporter != null) {
+            reporter.allocated(ppn);
+        }
+        return ppn;
+    }
+
+    /**
+     * A process freed the page {@code ppn} held (its working set shrank): the PPN goes on the free
+     * stack (its frame, if any, stays the hypervisor's until it is reported or ballooned).
+     */
+    void free(int ppn) {
+        if (pageOfPpn != null) {
+            pageOfPpn[ppn] = FREE;
+        }
+        givenBack.push(ppn);
+        if (reporter != null) {
+            reporter.freed(ppn);
+        }
+    }
+
+    /** Turns free page reporting on: a reporter over this allocator's free PPNs as they are now. */
+    void startReporting(int order, int delayTicks, int capacity) {
+        reporter = new FreePageReporter(configured, order, delayTicks, capacity, nextNeverUsed);
+        for (int k = 0; k < givenBack.size(); k++) {
+            reporter.freed(givenBack.getInt(k)); // the hypervisor may still back them: report them
+        }
+    }
+
+    /** The free page reporter, or null when reporting is off. */
+    FreePageReporter reporter() {
+        return reporter;
     }
 
     /** PPNs the balloon holds now (pinned and not yet given back). */
@@ -112,6 +145,9 @@ final class ClockPager {
         pageOfPpn[ppn] = FREE;
         givenBack.push(ppn);
         balloonPages--;
+        if (reporter != null) {
+            reporter.freedClean(ppn); // deflated: nothing behind it at the hypervisor
+        }
     }
 
     void requireBallooned(int ppn, String what) {
@@ -230,6 +266,10 @@ final class ClockPager {
         }
         this.hand = hand;
         this.balloonPages = balloonPages;
+        if (reporter != null) {
+            // What was reported before the move is not known here: every free PPN given back reports again.
+            startReporting(reporter.order(), reporter.delayTicks(), reporter.capacity());
+        }
         return true;
     }
 }

@@ -1,6 +1,7 @@
 package ballast.guest.os;
 
 import ballast.abi.Audit;
+import ballast.abi.FreePageReport;
 import ballast.abi.GuestCounters;
 import ballast.abi.KernelActivity;
 import ballast.abi.MmuUpdate;
@@ -108,7 +109,17 @@ public final class GuestOs {
      * no page-out, inflate or deflate).
      */
     public record Work(List<MmuUpdate> mmuUpdates, long[] opBuffer, int opCount, long[] valueBuffer, int valueCount,
-                       KernelActivity kernel, Reservation reservation, TickLoad load) {
+                       KernelActivity kernel, Reservation reservation, TickLoad load, List<FreePageReport> reports) {
+        public Work {
+            reports = reports == null ? List.of() : reports;
+        }
+
+        /** Work without free page reports. */
+        public Work(List<MmuUpdate> mmuUpdates, long[] opBuffer, int opCount, long[] valueBuffer, int valueCount,
+                    KernelActivity kernel, Reservation reservation, TickLoad load) {
+            this(mmuUpdates, opBuffer, opCount, valueBuffer, valueCount, kernel, reservation, load, List.of());
+        }
+
         /** A copy of the operation stream, of exactly its length. */
         public long[] ops() {
             return Arrays.copyOf(opBuffer, opCount);
@@ -150,6 +161,9 @@ public final class GuestOs {
         this.workingSet = new WorkingSetTruth(settings.tickSeconds(), memory.workingSetPeriodSeconds());
         this.builder = new TickBuilder(settings, pages, pager, record, mmu, new OpStream(), image, content, traces,
                 workload);
+        if (memory.freePageReporting() && settings.mode() != TranslationMode.PARA) {
+            pager.startReporting(memory.reportingOrder(), memory.reportingDelayTicks(), memory.reportingCapacity());
+        }
     }
 
     /** The hypervisor moved these PPNs to these MPNs (a merge, a copy-on-write break, a deflate): update the p2m. */
@@ -223,6 +237,7 @@ public final class GuestOs {
         if (builder.tickHasReservation() || orders.deflate().length > 0) {
             reservation = new Reservation(builder.tickPageOuts(), builder.tickPinned(), orders.deflate().clone());
         }
+        List<FreePageReport> reports = pager.reporter() == null ? List.of() : pager.reporter().endOfTick(tick);
         builder.end();
         record.seal(tick);
         generated[(int) (tick & 1)] = new GuestCounters(builder.accesses(), builder.reads(), builder.writes(),
@@ -231,7 +246,7 @@ public final class GuestOs {
         List<MmuUpdate> batches = mmu.seal(tick, maxMmuUpdateEntries);
         OpStream stream = builder.stream();
         return new Work(batches, stream.opArray(), stream.opCount(), stream.valueArray(), stream.valueCount(),
-                kernel.next(count), reservation, load);
+                kernel.next(count), reservation, load, reports);
     }
 
     /**
@@ -244,6 +259,9 @@ public final class GuestOs {
             return false;
         }
         mmu.refused(result.tick(), result.refusals());
+        if (pager.reporter() != null) {
+            pager.reporter().answered(result.tick(), result.refusedReports());
+        }
         boolean ok = record.check(result.tick(), result.readDigest(), result.reads());
         GuestCounters c = generated[(int) (result.tick() & 1)];
         verifiedCounters = new GuestCounters(c.accesses(), c.reads(), c.writes(), c.pagesTouched(),
@@ -270,6 +288,11 @@ public final class GuestOs {
                 keys[k] = pages.keyOf(page);
                 tokens[k++] = record.expected(page);
             }
+        }
+        if (k < keys.length) {
+            // pages its processes freed are neither in memory nor on disk
+            keys = Arrays.copyOf(keys, k);
+            tokens = Arrays.copyOf(tokens, k);
         }
         return new Audit(keys, tokens);
     }
@@ -347,6 +370,21 @@ public final class GuestOs {
     /** Workload pages on the guest's virtual disk now. */
     public int pagesOnDisk() {
         return pages.pagesOnDisk();
+    }
+
+    /** Pages in the free page reports sent and not refused (0 when reporting is off). */
+    public long pagesReported() {
+        return pager.reporter() == null ? 0 : pager.reporter().pagesReported();
+    }
+
+    /** Free page reports sent and not refused. */
+    public long freePageReports() {
+        return pager.reporter() == null ? 0 : pager.reporter().reports();
+    }
+
+    /** Pages the guest's processes freed when their working set shrank. */
+    public long pagesFreed() {
+        return builder.pagesFreed();
     }
 
     /** PPNs on the allocator's free list now. */

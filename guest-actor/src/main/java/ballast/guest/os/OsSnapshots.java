@@ -58,6 +58,7 @@ final class OsSnapshots {
         os.restoreWorkload(s.workload() == null ? GuestOsSnapshot.Workload.ORIGINAL : s.workload(),
                 s.verifiedCounters());
         os.builder().workload().restore(s.workloadRandom(), s.workloadCarry());
+        os.builder().restoreWorkingSetHigh();
         os.kernel().restore(s.kernelRandom(), s.kernelWorkRemainder());
         os.content().restoreWrites(s.contentWrites());
         if (os.traces() != null) {

@@ -28,6 +28,8 @@ final class PageTable {
     static final int UNTOUCHED = -1;
     /** {@link #ppnOf}: the page is on the guest's virtual disk; the integrity record holds its content. */
     static final int ON_DISK = -2;
+    /** {@link #ppnOf}: its process freed the page (its working set shrank); a touch fills it afresh. */
+    static final int FREED = -3;
     /** {@link #lastAccess}: never accessed. */
     static final int NEVER = -1;
 
@@ -106,6 +108,18 @@ final class PageTable {
         ppnOfPage[page] = ON_DISK;
         residentPages--;
         pagesOnDisk++;
+    }
+
+    /** Its process freed {@code page}, in memory until now (its PPN is the caller's to free). */
+    void freed(int page) {
+        ppnOfPage[page] = FREED;
+        residentPages--;
+    }
+
+    /** Its process freed {@code page}, which was on the guest's virtual disk: the disk copy is dropped. */
+    void freedOnDisk(int page) {
+        ppnOfPage[page] = FREED;
+        pagesOnDisk--;
     }
 
     /** Remembers {@code page}'s first touch. */

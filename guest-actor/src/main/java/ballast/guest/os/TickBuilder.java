@@ -66,6 +66,12 @@ final class TickBuilder {
     private long pageFills;
     /** Accesses the workload asked for in the tick being generated. */
     private long tickDemand;
+    /** Whether processes free the pages beyond their working set when it shrinks. */
+    private final boolean freeOnShrink;
+    /** The largest working set since pages were last freed (pages beyond the working set may be in memory). */
+    private int workingSetHigh;
+    /** Pages the processes freed when their working set shrank. */
+    private long pagesFreed;
 
     TickBuilder(GuestSettings settings, PageTable pages, ClockPager pager, IntegrityRecord record, MmuBatch mmu,
                 OpStream stream, OsImage image, ContentModel content, TraceWorkload traces, Workload workload) {
@@ -82,6 +88,7 @@ final class TickBuilder {
         this.content = content;
         this.traces = traces;
         this.workload = workload;
+        this.freeOnShrink = settings.memory().freeOnShrink();
     }
 
     /** Makes {@code next} the workload, its phases timed from {@code startTick}. */
@@ -257,6 +264,48 @@ final class TickBuilder {
         tickPageOuts.add(ppn);
     }
 
+    /**
+     * Its processes free the pages beyond working set {@code ws} when it shrank below the largest
+     * working set since the last free (a phase, a workload change): each page in memory is unmapped
+     * ({@code UNMAP}, or an {@code mmu_update} clear entry) and its PPN goes on the free list; a page
+     * on the virtual disk is dropped there. A page freed and touched again is filled afresh.
+     */
+    private void freeBeyond(int ws) {
+        if (ws >= workingSetHigh) {
+            workingSetHigh = ws;
+            return;
+        }
+        int end = Math.min(workingSetHigh, pages.size());
+        for (int page = ws; page < end; page++) {
+            int ppn = pages.ppnOf(page);
+            if (ppn >= 0) {
+                long key = pages.keyOf(page);
+                if (para) {
+                    mmu.unmap(key, page);
+                } else {
+                    stream.op(Ops.op(Ops.UNMAP, key));
+                }
+                pages.freed(page);
+                pager.free(ppn);
+                pagesFreed++;
+            } else if (ppn == PageTable.ON_DISK) {
+                pages.freedOnDisk(page);
+                pagesFreed++;
+            }
+        }
+        workingSetHigh = ws;
+    }
+
+    /** Pages the processes freed when their working set shrank. */
+    long pagesFreed() {
+        return pagesFreed;
+    }
+
+    /** After a restore: the working set in force is the largest since the last free (a shrink at the move is not seen). */
+    void restoreWorkingSetHigh() {
+        workingSetHigh = traces == null ? workload.workingSetPages() : 0;
+    }
+
     /** A synthetic workload's tick: its accesses, process by process; returns how many were made. */
     private int runWorkload(long tick, long allowance) {
         double dt = settings.tickSeconds();
@@ -264,6 +313,9 @@ final class TickBuilder {
         tickDemand = demand;
         int count = (int) Math.min(demand, allowance);
         int ws = workload.workingSetPages();
+        if (freeOnShrink) {
+            freeBeyond(ws);
+        }
         int made = 0;
         int k = 0;
         try {
@@ -366,9 +418,12 @@ final class TickBuilder {
             mapAndWrite(page, ppn, key, record.expected(page));
         } else {
             // The OS fills the new page: zeroes it, or reads it in from the image.
+            boolean first = pages.ppnOf(page) == PageTable.UNTOUCHED;
             long token = fileBacked ? Tokens.ZERO : content.initialToken(page);
             mapAndWrite(page, ppn, key, token);
-            pages.touched(page);
+            if (first) {
+                pages.touched(page); // a page freed and touched again was touched before
+            }
         }
     }
 

@@ -17,6 +17,8 @@ import ballast.host.cpu.CpuAccount;
  * <p>{@code sharedPages} are the guest's PPNs mapped to a shared frame, {@code cowBreaks} its writes
  * that broke copy-on-write.
  *
+ * <p>{@code pagesReported} are the pages of its accepted free page reports.
+ *
  * <p>{@code reclaim} holds the balloon, paging, allocation and working-set figures ({@link GuestReclaim}).
  */
 public record GuestStats(
@@ -53,9 +55,10 @@ public record GuestStats(
         GuestReclaim reclaim,
         GuestTimeStats time,
         long pageFills,
-        GuestOffload offload) {
+        GuestOffload offload,
+        long pagesReported) {
 
-    /** Figures of a guest on a host that does not offload. */
+    /** Figures of a guest on a host that does not offload, without free page reporting. */
     public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
                       long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
                       long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
@@ -68,7 +71,7 @@ public record GuestStats(
                 readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
                 mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
                 translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
-                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, GuestOffload.ZERO);
+                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, GuestOffload.ZERO, 0);
     }
 
     /** The same figures with {@code figures} as its offload figures. */
@@ -77,7 +80,8 @@ public record GuestStats(
                 readsVerified, readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps,
                 hypercalls, mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations,
                 translationCacheHits, translationCacheEvictions, silentFailures, nativeCycles, eventCounts,
-                overheadCyclesByEvent, sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, figures);
+                overheadCyclesByEvent, sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, figures,
+                pagesReported);
     }
 
     /** Figures without page fills counted apart. */

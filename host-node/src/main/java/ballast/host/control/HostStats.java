@@ -25,14 +25,16 @@ package ballast.host.control;
  * @param reclaim          free-memory state, balloon and swap figures ({@link HostReclaim})
  * @param time             cores and devices (the time model)
  * @param offload          proactive cold-page offload figures ({@link HostOffload})
+ * @param pagesReported    pages in its guests' accepted free page reports (guests on it now)
  */
 public record HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
-                        long mergeCount, HostReclaim reclaim, HostTimeStats time, HostOffload offload) {
+                        long mergeCount, HostReclaim reclaim, HostTimeStats time, HostOffload offload,
+                        long pagesReported) {
 
-    /** A host's figures without offload figures. */
+    /** A host's figures without offload figures or free page reporting. */
     public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                      long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                      long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
@@ -40,7 +42,7 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
                      long mergeCount, HostReclaim reclaim, HostTimeStats time) {
         this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
                 pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
-                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE);
+                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE, 0);
     }
 
     public HostStats {

@@ -27,6 +27,10 @@ public final class GuestEventCounts {
     long balloonPops;
     long hostSwapIns;
     long shortageWaits;
+    /** Pages in the guest's accepted free page reports. */
+    long pagesReported;
+    /** Accepted free page reports. */
+    long freePageReports;
 
     GuestEventCounts() {
     }
@@ -80,6 +84,22 @@ public final class GuestEventCounts {
     }
 
     /** Accesses that reached a ballooned PPN (each pops the balloon). */
+    /** Pages in the guest's accepted free page reports. */
+    public long pagesReported() {
+        return pagesReported;
+    }
+
+    /** The guest's accepted free page reports (one hypercall each). */
+    public long freePageReports() {
+        return freePageReports;
+    }
+
+    /** Counts one accepted free page report of {@code pages} pages. */
+    public void reported(long pages) {
+        freePageReports++;
+        pagesReported += pages;
+    }
+
     public long balloonPops() {
         return balloonPops;
     }

@@ -86,6 +86,34 @@ public final class GuestPaging {
     }
 
     /**
+     * The guest reported {@code ppn} free (free page reporting; validated: not ballooned, not
+     * para-virtual): whatever backs it goes, as for an inflate (a private frame freed, a shared
+     * frame's reference dropped, a swap slot freed, every mapping built from it dropped), but the
+     * PPN stays the guest's, unbacked: its next touch backs it again like a first touch. Returns
+     * whether a frame or a swap slot went.
+     */
+    public boolean discard(int ppn) {
+        byte state = pmap.state(ppn);
+        int mpn = pmap.mpn(ppn);
+        if (state == Pmap.BACKED || state == Pmap.SHARED) {
+            dropMappings(ppn, mpn);
+            pmap.unback(ppn);
+            if (state == Pmap.BACKED) {
+                frames.free(mpn);
+            } else {
+                shared.release(mpn);
+            }
+        } else if (state == Pmap.SWAPPED) {
+            swap.release(g.index(), ppn);
+            pmap.dropSwapped(ppn);
+        } else {
+            return false;
+        }
+        g.logMove(ppn);
+        return true;
+    }
+
+    /**
      * Takes one validated ballooned {@code ppn} out of the balloon: it is the guest's again,
      * unbacked until touched; a para-virtual guest gets a frame now (the caller checked there are
      * enough) and a remap-notice entry for it.

@@ -11,6 +11,7 @@ import ballast.abi.Tokens;
 import ballast.abi.TranslationMode;
 import ballast.host.GuestWork;
 import ballast.host.balloon.BalloonCalls;
+import ballast.host.balloon.FreePageReports;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.Tlb;
 import java.util.ArrayList;
@@ -52,7 +53,8 @@ public final class GuestTick {
      * whole balloon is emptied right after the operations and the result says
      * {@link TickResult#POPPED}; the tick's inflate then starts the new balloon (as the driver
      * counts it), and its deflate is not applied (the PPNs it names are out of the balloon
-     * already).
+     * already). Last, its free page reports ({@link FreePageReports}), each applied whole or refused
+     * whole.
      */
     public TickResult apply(GuestMemory g, GuestWork work) {
         long tick = work.tick();
@@ -75,7 +77,10 @@ public final class GuestTick {
                 status |= balloonCall(g, reservation.deflate(), false, refusals);
             }
         }
-        return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals), status);
+        long refusedReports = work.reports().isEmpty() ? 0
+                : FreePageReports.apply(g, g.mode() == TranslationMode.PARA, work.reports(), refusals);
+        return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals), status,
+                refusedReports);
     }
 
     /**
