@@ -31,7 +31,7 @@ public final class GuestStatsSum {
                 sum(past.eventCounts(), live.eventCounts()), sum(past.overheadCyclesByEvent(), live.overheadCyclesByEvent()),
                 live.sharedPages(), past.cowBreaks() + live.cowBreaks(),
                 sum(past.refusedByReason(), live.refusedByReason()), carry(past.reclaim(), live.reclaim()),
-                carry(past.time(), live.time()), live.pageFills());
+                carry(past.time(), live.time()), live.pageFills(), live.compression().plusCounters(past.compression()));
     }
 
     /** Time adds up over the hosts; the backlog is the current host's. */

@@ -1,6 +1,7 @@
 package ballast.host;
 
 import ballast.host.time.TimeSettings;
+import ballast.host.compression.CompressionSettings;
 
 import ballast.host.cpu.CostTable;
 import ballast.host.sharing.SharingSettings;
@@ -22,10 +23,21 @@ import java.util.List;
  * @param guests              the guests this host runs, in canonical order (index = position)
  * @param sharing             content-based page sharing (the page-sharing daemon)
  * @param reclaim             reclamation and allocation (policy, free-memory states, swap)
+ * @param time                the time model's hardware and prices
+ * @param compression         the compression tier between ballooning and swapping (off by default)
  */
 public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                            int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
-                           SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
+                           SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time,
+                           CompressionSettings compression) {
+
+    /** A host without a compression tier. */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                        SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                sharing, reclaim, time, null);
+    }
 
     /** A host with the default time model ({@link TimeSettings#DEFAULT}). */
     public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
@@ -60,11 +72,20 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
         if (time == null) {
             time = TimeSettings.DEFAULT;
         }
+        if (compression == null) {
+            compression = CompressionSettings.DISABLED;
+        }
     }
 
     /** The same host with another guest list (live migration adds the guests that arrive). */
     public HostSettings withGuests(List<GuestSpec> guests) {
         return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
-                costs, guests, sharing, reclaim, time);
+                costs, guests, sharing, reclaim, time, compression);
+    }
+
+    /** The same host with another compression tier. */
+    public HostSettings withCompression(CompressionSettings c) {
+        return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
+                costs, guests, sharing, reclaim, time, c);
     }
 }

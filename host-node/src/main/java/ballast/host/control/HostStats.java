@@ -23,12 +23,26 @@ package ballast.host.control;
  * @param falseMatches     proposed pages whose hash matched but whose content did not
  * @param mergeCount       guest pages merged into a shared frame (each freed a frame)
  * @param reclaim          free-memory state, balloon and swap figures ({@link HostReclaim})
+ * @param time             the time model's cores and devices
+ * @param compression      the compression tier's figures and the reclaim order's use of each step
  */
 public record HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
-                        long mergeCount, HostReclaim reclaim, HostTimeStats time) {
+                        long mergeCount, HostReclaim reclaim, HostTimeStats time,
+                        ballast.host.compression.HostCompression compression) {
+
+    /** A host's figures without a compression tier's. */
+    public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
+                     long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
+                     long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
+                     long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
+                     long mergeCount, HostReclaim reclaim, HostTimeStats time) {
+        this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
+                pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
+                staleHints, falseMatches, mergeCount, reclaim, time, null);
+    }
 
     public HostStats {
         if (reclaim == null) {
@@ -36,6 +50,9 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
         }
         if (time == null) {
             time = HostTimeStats.NONE;
+        }
+        if (compression == null) {
+            compression = ballast.host.compression.HostCompression.NONE;
         }
     }
 
