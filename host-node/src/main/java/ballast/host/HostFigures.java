@@ -57,9 +57,6 @@ final class HostFigures {
 
     /** The compression tier's figures and the reclaim order's use of each step. */
     ballast.host.compression.HostCompression hostCompression(GuestMemory[] guests) {
-        if (compression == null) {
-            return ballast.host.compression.HostCompression.NONE;
-        }
         long ballooned = 0;
         long sharedBeforeSwap = 0;
         long swapOuts = 0;
@@ -69,6 +66,10 @@ final class HostFigures {
             swapOuts += g.paging().hostSwapOuts();
         }
         ballast.host.compression.CompressionCache c = compression;
+        if (c == null) { // the steps of the reclaim order without the compress step
+            return new ballast.host.compression.HostCompression("off", 0, 0, 0, 0, 0, 0, 0, 0, sharedBeforeSwap,
+                    ballooned, 0, swapOuts);
+        }
         return new ballast.host.compression.HostCompression(c.settings().flavour().label(), c.totalPages(),
                 c.totalBytes(), c.cacheBytes(), ballast.host.compression.HostCompression.ratio(c.totalPages(), c.totalBytes()),
                 c.totalCompressions(), c.totalDecompressions(), c.totalWriteBacks(), c.totalTooLarge(), sharedBeforeSwap,

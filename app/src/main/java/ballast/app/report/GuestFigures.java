@@ -71,6 +71,11 @@ public final class GuestFigures {
         all.add(level("workingSetEstimatePages", PAGES, "working set estimate", "The hypervisor's sampled estimate of its working set.", s -> s.reclaim().workingSetEstimatePages()));
         all.add(level("workingSetTruePages", PAGES, "true working set", "The distinct pages it really touched in the last complete sampling period: the truth the estimate is compared with.", s -> s.reclaim().workingSetTruePages()));
         all.add(counter("stalledTicks", "ticks", "stalled ticks", "Ticks its accesses stalled in the low state.", s -> s.reclaim().stalledTicks()));
+        all.add(level("compressedPages", PAGES, "compressed", "Its PPNs in the host's compression cache (0 on a host without `compression`).", s -> s.compression().compressedPages()));
+        all.add(level("compressedBytes", "bytes", "compressed bytes", "Their compressed bytes.", s -> s.compression().compressedBytes()));
+        all.add(counter("compressions", PAGES, "compressions", "Its victim pages the host compressed instead of swapping (the reclaim order's compress step).", s -> s.compression().compressions()));
+        all.add(counter("decompressions", PAGES, "decompressions", "Its compressed pages brought back because it touched them (no swap device wait).", s -> s.compression().decompressions()));
+        all.add(counter("compressionWriteBacks", PAGES, "compressed pages written back", "Its compressed pages written back to host swap to make room in the cache, the oldest first.", s -> s.compression().writeBacks()));
         all.add(counter("translations", "blocks", "blocks translated", "Sensitive blocks translated: translation-cache misses.", GuestStats::translations));
         all.add(counter("translationCacheHits", "blocks", "translation cache hits", "Sensitive blocks found already translated.", GuestStats::translationCacheHits));
         all.add(counter("translationCacheEvictions", "blocks", "translation cache evictions", "Translations evicted from the translation cache.", GuestStats::translationCacheEvictions));
