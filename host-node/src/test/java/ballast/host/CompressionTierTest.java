@@ -65,6 +65,38 @@ class CompressionTierTest {
     }
 
     @Test
+    void theBalloonComesBeforeCompressionAndAGuestWhoseBalloonIsStuckIsCompressedNotSwapped() {
+        // ReclaimerTest's soft state: a's balloon progresses, b has no balloon driver
+        HypervisorCore core = new HypervisorCore(ReclaimHosts.host(ReclaimerTest.FRAMES, 0, ReclaimerTest.settings(100, 1000), false,
+                new GuestSpec(0, "a", TranslationMode.FULL, ReclaimerTest.PAGES, 1),
+                new GuestSpec(1, "b", TranslationMode.NESTED, ReclaimerTest.PAGES, 1))
+                .withCompression(tier(CompressionFlavour.ESX, 4096, 0.5, 2048, List.of())));
+        ModelGuest[] g = ReclaimerTest.fill(core, 475, 490);
+        assertThat(ReclaimerTest.state(core)).isEqualTo("soft");
+        int stuckTicks = (int) Math.round(ballast.host.reclaim.Reclamation.BALLOON_PATIENCE_SECONDS / 0.1);
+        int next = 475;
+        int firstCompression = -1;
+        for (int tick = 1; tick <= 40; tick++) {
+            g[0].inflate(tick - 1).write(next++);
+            g[0].play();
+            g[1].touch(0, 10, false).play();
+            core.endTick();
+            assertThat(core.compression().compressions(0)).as("a's balloon progresses: nothing of a's is compressed").isZero();
+            assertThat(g[0].memory().paging().hostSwapOuts()).isZero();
+            if (firstCompression < 0 && core.compression().compressions(1) > 0) {
+                firstCompression = tick;
+            }
+            assertThat(core.checkInvariants()).isEmpty();
+        }
+        assertThat(firstCompression).isEqualTo(stuckTicks);
+        assertThat(g[1].memory().paging().hostSwapOuts()).as("every victim of b compressed within the threshold").isZero();
+        // b's backed pages and its cache's frames together come down to its target
+        assertThat(g[1].memory().pmap().backedPages() + core.compression().chargedPages(1)).isEqualTo(core.targetPages(1));
+        assertThat(g[0].audit()).isZero();
+        assertThat(g[1].audit()).isZero();
+    }
+
+    @Test
     void aVictimWhoseContentIsSharedAlreadyJoinsTheSharedFrameBeforeItIsCompressed() {
         HypervisorCore c = core(256, true, tier(CompressionFlavour.ESX, 4096, 0.5, 1000, List.of()), full(0, 64), full(1, 64));
         ModelGuest a = new ModelGuest(c, 0);
