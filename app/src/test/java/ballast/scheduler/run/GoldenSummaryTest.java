@@ -40,7 +40,6 @@ class GoldenSummaryTest {
             "esx-overcommit", List.of(),
             "esx-balloon-overhead", List.of("scenario.duration=30s"),
             "balloon-vs-swap", List.of("scenario.duration=30s"),
-            "compression", List.of("scenario.duration=30s"),
             "quickstart", List.of("scenario.duration=20s"),
             "modes", List.of("scenario.duration=25s"),
             "esx-sharing", List.of("scenario.duration=10s"),
