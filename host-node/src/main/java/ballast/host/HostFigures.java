@@ -42,6 +42,8 @@ final class HostFigures {
     private final SharingMerges merges;
     private final HostTime time;
     private final ColdPageOffload offload;
+    /** The compression tier, or null when the host has none. */
+    private ballast.host.compression.CompressionCache compression;
 
     HostFigures(FramePool frames, SharedFrames shared, HostSwap swap, Reclamation reclamation, SharingMerges merges,
                 HostTime time, ColdPageOffload offload) {
@@ -52,6 +54,31 @@ final class HostFigures {
         this.swap = swap;
         this.reclamation = reclamation;
         this.merges = merges;
+    }
+
+    void useCompression(ballast.host.compression.CompressionCache cache) {
+        this.compression = cache;
+    }
+
+    /** The compression tier's figures and the reclaim order's use of each step. */
+    ballast.host.compression.HostCompression hostCompression(GuestMemory[] guests) {
+        long ballooned = 0;
+        long sharedBeforeSwap = 0;
+        long swapOuts = 0;
+        for (GuestMemory g : guests) {
+            ballooned += g.pmap().balloonedPages();
+            sharedBeforeSwap += g.paging().sharedBeforeSwap();
+            swapOuts += g.paging().hostSwapOuts();
+        }
+        ballast.host.compression.CompressionCache c = compression;
+        if (c == null) { // the steps of the reclaim order without the compress step
+            return new ballast.host.compression.HostCompression("off", 0, 0, 0, 0, 0, 0, 0, 0, sharedBeforeSwap,
+                    ballooned, 0, swapOuts);
+        }
+        return new ballast.host.compression.HostCompression(c.settings().flavour().label(), c.totalPages(),
+                c.totalBytes(), c.cacheBytes(), ballast.host.compression.HostCompression.ratio(c.totalPages(), c.totalBytes()),
+                c.totalCompressions(), c.totalDecompressions(), c.totalWriteBacks(), c.totalTooLarge(), sharedBeforeSwap,
+                ballooned, c.totalCompressions(), swapOuts + c.totalWriteBacks());
     }
 
     /** The host's figures, with the page-sharing daemon's own counters. */
@@ -72,7 +99,7 @@ final class HostFigures {
                 frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
                 d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests),
-                hostTime(), hostOffload(), reported);
+                hostTime(), hostOffload(), reported, hostCompression(guests));
     }
 
     /** The host's proactive-offload figures (zero when it does not offload). */
@@ -159,7 +186,7 @@ final class HostFigures {
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
                 g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills(), guestOffload(g),
-                g.counters().pagesReported());
+                g.counters().pagesReported(), ballast.host.compression.GuestCompression.of(compression, g.index()));
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The structural invariants of DESIGN.md, checked over one host's whole state:
  * <ol>
- *   <li>frame conservation: free + private + shared + host-reserved = total, and the pool's own
+ *   <li>frame conservation: free + private + shared + host-reserved + compression cache = total, and the pool's own
  *       counts agree with a recount of every frame's owner;</li>
  *   <li>refcounts: every frame's count equals the number of (guest, PPN) entries mapping it;
  *       a private frame is mapped exactly once (and knows its PPN), a free or reserved frame
@@ -45,6 +45,7 @@ final class HostInvariants {
         int reserved = 0;
         int shared = 0;
         int owned = 0;
+        int cache = 0;
         for (int mpn = 0; mpn < total; mpn++) {
             int owner = frames.owner(mpn);
             if (owner == FramePool.FREE) {
@@ -53,6 +54,8 @@ final class HostInvariants {
                 reserved++;
             } else if (owner == FramePool.SHARED) {
                 shared++;
+            } else if (owner == FramePool.COMPRESSION_CACHE) {
+                cache++;
             } else if (owner >= 0 && owner < guests.length) {
                 owned++;
             } else {
@@ -60,10 +63,11 @@ final class HostInvariants {
             }
         }
         if (free != frames.freeFrames() || reserved != frames.reservedFrames() || shared != frames.sharedFrames()
-                || free + owned + shared + reserved != total) {
+                || cache != frames.cacheFrames() || free + owned + shared + reserved + cache != total) {
             v.add("frame conservation: free " + free + " + private " + owned + " + shared " + shared
-                    + " + reserved " + reserved + " != total " + total + " (pool says free " + frames.freeFrames()
-                    + ", shared " + frames.sharedFrames() + ", reserved " + frames.reservedFrames() + ")");
+                    + " + reserved " + reserved + " + compression cache " + cache + " != total " + total
+                    + " (pool says free " + frames.freeFrames() + ", shared " + frames.sharedFrames() + ", reserved "
+                    + frames.reservedFrames() + ", compression cache " + frames.cacheFrames() + ")");
         }
 
         int[] mappings = new int[total];
@@ -167,7 +171,7 @@ final class HostInvariants {
         for (int mpn = 0; mpn < total; mpn++) {
             int owner = frames.owner(mpn);
             int expected = mappings[mpn];
-            if (owner == FramePool.FREE || owner == FramePool.HOST_RESERVED) {
+            if (owner == FramePool.FREE || owner == FramePool.HOST_RESERVED || owner == FramePool.COMPRESSION_CACHE) {
                 if (expected != 0 || frames.refcount(mpn) != 0) {
                     v.add("refcounts: " + describe(owner, guests) + " MPN " + mpn + " has refcount "
                             + frames.refcount(mpn) + " and " + expected + " mappings");
@@ -193,6 +197,9 @@ final class HostInvariants {
         }
         if (owner == FramePool.SHARED) {
             return "shared";
+        }
+        if (owner == FramePool.COMPRESSION_CACHE) {
+            return "compression-cache";
         }
         return owner >= 0 && owner < guests.length ? "guest " + guests[owner].spec().name() : "owner " + owner;
     }

@@ -1,6 +1,7 @@
 package ballast.host;
 
 import ballast.host.time.TimeSettings;
+import ballast.host.compression.CompressionSettings;
 
 import ballast.host.cpu.CostTable;
 import ballast.host.sharing.SharingSettings;
@@ -25,18 +26,38 @@ import java.util.List;
  * @param reclaim             reclamation and allocation (policy, free-memory states, swap)
  * @param time                the host's cores and devices (the time model)
  * @param offload             proactive cold-page offload (off by default)
+ * @param time                the time model's hardware and prices
+ * @param compression         the compression tier between ballooning and swapping (off by default)
  */
 public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                            int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
                            SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time,
-                           OffloadSettings offload) {
+                           OffloadSettings offload,
+                           CompressionSettings compression) {
 
-    /** A host without proactive offload. */
+    /** A host without proactive offload or a compression tier. */
     public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                         int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
                         SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
         this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
-                sharing, reclaim, time, null);
+                sharing, reclaim, time, null, null);
+    }
+
+    /** A host with proactive offload settings and no compression tier. */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                        SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time, OffloadSettings offload) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                sharing, reclaim, time, offload, null);
+    }
+
+    /** A host with a compression tier and without proactive offload. */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                        SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time,
+                        CompressionSettings compression) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                sharing, reclaim, time, null, compression);
     }
 
     /** A host with the default time model ({@link TimeSettings#DEFAULT}). */
@@ -75,11 +96,20 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
         if (offload == null) {
             offload = OffloadSettings.DISABLED;
         }
+        if (compression == null) {
+            compression = CompressionSettings.DISABLED;
+        }
     }
 
     /** The same host with another guest list (live migration adds the guests that arrive). */
     public HostSettings withGuests(List<GuestSpec> guests) {
         return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
-                costs, guests, sharing, reclaim, time, offload);
+                costs, guests, sharing, reclaim, time, offload, compression);
+    }
+
+    /** The same host with another compression tier. */
+    public HostSettings withCompression(CompressionSettings c) {
+        return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
+                costs, guests, sharing, reclaim, time, offload, c);
     }
 }

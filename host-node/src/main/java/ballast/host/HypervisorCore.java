@@ -96,6 +96,8 @@ public final class HypervisorCore {
         }
         ReclaimSettings reclaim = settings.reclaim();
         this.swap = new HostSwap(reclaim.swapPages(), pages);
+        this.compression = settings.compression().enabled()
+                ? new ballast.host.compression.CompressionCache(settings.compression(), frames, pages) : null;
         for (int i = 0; i < guests.length; i++) {
             GuestSpec spec = settings.guests().get(i);
             if (spec.index() != i) {
@@ -111,6 +113,8 @@ public final class HypervisorCore {
         this.offload = new ColdPageOffload(settings.offload(), guests, time, reclamation::pageOut, settings.seed(),
                 settings.name());
         this.figures = new HostFigures(frames, shared, swap, reclamation, merges, time, offload);
+        figures.useCompression(compression);
+        reclamation.useCompression(compression);
         for (GuestMemory g : guests) {
             g.onShortage(reclamation::freeOne);
         }
@@ -122,9 +126,18 @@ public final class HypervisorCore {
         WorkingSetEstimator estimator = new WorkingSetEstimator(
                 Tokens.derive(settings.seed(), settings.name() + "/" + spec.name() + "/working-set"),
                 reclaim.samplesPerPeriod(), WorkingSetEstimator.DEFAULT_SLOW_GAIN, WorkingSetEstimator.DEFAULT_FAST_GAIN);
-        return new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
+        GuestMemory g = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
                 settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
+        g.useCompression(compression);
+        return g;
     }
+
+    /** The host's compression tier, or null when it has none. */
+    public ballast.host.compression.CompressionCache compression() {
+        return compression;
+    }
+
+    private ballast.host.compression.CompressionCache compression;
 
     public HostSettings settings() {
         return settings;
@@ -187,14 +200,17 @@ public final class HypervisorCore {
         long overheadBefore = cpu.overheadCycles() - cpu.overheadCycles(CpuAccount.HOST_SWAP_IN);
         long accessesBefore = g.counters().tlbHits() + g.counters().tlbMisses();
         long swapInsBefore = g.counters().hostSwapIns();
+        long decompressionsBefore = compression == null ? 0 : compression.decompressions(work.index());
         TickResult result = ticks.apply(g, work);
+        long decompressionCycles = compression == null ? 0
+                : (compression.decompressions(work.index()) - decompressionsBefore) * settings.compression().decompressCycles();
         long accesses = g.counters().tlbHits() + g.counters().tlbMisses() - accessesBefore;
         long swapIns = g.counters().hostSwapIns() - swapInsBefore;
         TickLoad load = work.load();
         Reservation r = work.reservation();
         time.guestWork(work.index(), load == null ? accesses : load.workAccesses(),
                 load == null ? accesses : load.demand(), accesses, cpu.nativeCycles() - nativeBefore,
-                cpu.overheadCycles() - cpu.overheadCycles(CpuAccount.HOST_SWAP_IN) - overheadBefore, swapIns,
+                cpu.overheadCycles() - cpu.overheadCycles(CpuAccount.HOST_SWAP_IN) - overheadBefore + decompressionCycles, swapIns,
                 load == null ? 0 : load.pageIns(), r == null ? 0 : r.pageOuts().length, load != null && load.stalled());
         time.hypervisorWork(swapIns * settings.time().hypervisor().swapInPage());
         return result;
@@ -229,11 +245,18 @@ public final class HypervisorCore {
         for (GuestMemory g : guests) {
             swapOuts += g.paging().hostSwapOuts();
         }
+        long compressions = 0;
+        if (compression != null) {
+            swapOuts += compression.totalWriteBacks(); // a write-back is a swap-out to the device
+            compressions = compression.totalCompressions();
+        }
         long merged = merges.mergeCount();
         TimeSettings.HypervisorPrices prices = settings.time().hypervisor();
         long newSwapOuts = Math.max(0, swapOuts - swapOutsSeen);
         time.hostSwapOuts(newSwapOuts);
-        time.hypervisorWork(newSwapOuts * prices.swapOutPage() + Math.max(0, merged - mergesSeen) * prices.mergePage());
+        time.hypervisorWork(newSwapOuts * prices.swapOutPage() + Math.max(0, merged - mergesSeen) * prices.mergePage()
+                + Math.max(0, compressions - compressionsSeen) * settings.compression().compressCycles());
+        compressionsSeen = compressions;
         swapOutsSeen = swapOuts;
         mergesSeen = merged;
         time.endTick();
@@ -248,6 +271,7 @@ public final class HypervisorCore {
     /** Host swap-outs and merges counted by the last {@link #endTick} (the time model prices what is new). */
     private long swapOutsSeen;
     private long mergesSeen;
+    private long compressionsSeen;
 
     /** Guest {@code index}'s start of tick {@code tick}, with its balloon target, stall and pace. */
     public TickStart tickStart(int index, long tick, boolean audit) {
@@ -378,6 +402,9 @@ public final class HypervisorCore {
                     + ", expected " + guests.length);
         }
         swap.addGuest(spec.configuredPages());
+        if (compression != null) {
+            compression.addGuest(spec.configuredPages());
+        }
         time.addGuest(spec.cpu().vcpus(), spec.cpu().cpuShares(), spec.cpu().cyclesPerAccess());
         GuestMemory g = newGuest(spec);
         g.markIncoming();
@@ -404,6 +431,12 @@ public final class HypervisorCore {
     /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */
     public List<String> checkInvariants() {
         List<String> found = HostInvariants.check(settings.name(), frames, guests, shared, swap);
+        if (compression != null) {
+            List<String> more = new ArrayList<>(found);
+            GuestMemory[] gs = guests;
+            compression.check(i -> i < gs.length ? gs[i].pmap() : null, swap, line -> more.add(settings.name() + ": " + line));
+            found = more;
+        }
         List<String> times = time.check();
         List<String> offloaded = offload.enabled() ? offload.check() : List.of();
         if (times.isEmpty() && offloaded.isEmpty()) {

@@ -216,6 +216,14 @@ final class WireCases {
                 new ballast.host.time.TimeSettings(0.05, 8, 3.2, ballast.host.device.DeviceSettings.NVME,
                         new ballast.host.device.DeviceSettings("own", 0.001, 1e8), false, 321,
                         new ballast.host.time.TimeSettings.HypervisorPrices(1, 2, 3, 4, 5))));
+        m.put("HostSettings with a compression tier", new ballast.host.HostSettings("host-z", 9L, 1024, 16, 64, 1 << 20,
+                4096, costs, List.of(spec()), null, ReclaimSettings.DISABLED, null,
+                new ballast.host.compression.CompressionSettings(true, 3000, 0.2,
+                        ballast.host.compression.CompressionFlavour.ZSWAP, 100, 200, 300, 4000, 59_400, 13_800,
+                        List.of("/images/a.img", "/images/b.img"),
+                        List.of(new ballast.host.compression.CompressionSettings.SyntheticImage("linux", 0.25, 4096)))));
+        m.put("GuestCompression", new ballast.host.compression.GuestCompression(1, 2, 3, 4, 5, 6));
+        m.put("HostCompression", new ballast.host.compression.HostCompression("esx", 1, 2, 3, 1.5, 4, 5, 6, 7, 8, 9, 10, 11));
         return m;
     }
 

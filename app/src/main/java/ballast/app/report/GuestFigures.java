@@ -76,6 +76,11 @@ public final class GuestFigures {
         all.add(counter("refaults", PAGES, "refaults", "Offloaded pages it touched again so far (each swapped back in).", s -> s.offload().refaults()));
         all.add(ratio("pressure", "fraction", "memory pressure", "Its memory pressure as the offload controller sees it: the share of its vCPU time waiting for memory (host swap-ins, its own page-ins, stalls), PSI avg10-like (0 on a host that does not offload).", s -> round(s.offload().pressure(), 6)));
         all.add(counter("pagesReported", PAGES, "pages reported free", "Pages in its free page reports the hypervisor took (`free-page-reporting = on`): their frames went back to the host, and a page touched again is backed afresh.", GuestStats::pagesReported));
+        all.add(level("compressedPages", PAGES, "compressed", "Its PPNs in the host's compression cache (0 on a host without `compression`).", s -> s.compression().compressedPages()));
+        all.add(level("compressedBytes", "bytes", "compressed bytes", "Their compressed bytes.", s -> s.compression().compressedBytes()));
+        all.add(counter("compressions", PAGES, "compressions", "Its victim pages the host compressed instead of swapping (the reclaim order's compress step).", s -> s.compression().compressions()));
+        all.add(counter("decompressions", PAGES, "decompressions", "Its compressed pages brought back because it touched them (no swap device wait).", s -> s.compression().decompressions()));
+        all.add(counter("compressionWriteBacks", PAGES, "compressed pages written back", "Its compressed pages written back to host swap to make room in the cache, the oldest first.", s -> s.compression().writeBacks()));
         all.add(counter("translations", "blocks", "blocks translated", "Sensitive blocks translated: translation-cache misses.", GuestStats::translations));
         all.add(counter("translationCacheHits", "blocks", "translation cache hits", "Sensitive blocks found already translated.", GuestStats::translationCacheHits));
         all.add(counter("translationCacheEvictions", "blocks", "translation cache evictions", "Translations evicted from the translation cache.", GuestStats::translationCacheEvictions));

@@ -4,6 +4,8 @@ package ballast.app.scenario;
 import static ballast.app.scenario.Entry.PAGE_BYTES;
 import static ballast.app.scenario.Entry.size;
 
+import ballast.host.compression.CompressionFlavour;
+import ballast.host.compression.CompressionSettings;
 import ballast.host.device.DeviceSettings;
 import ballast.host.memory.FramePool;
 import ballast.host.sharing.SharingSettings;
@@ -41,7 +43,7 @@ final class HostReader {
     /** A host that read without problems. */
     record HostDraft(String name, int totalFrames, int reservedFrames, int tlbEntries,
                      int maxBatchOps, int maxMmuUpdateEntries, Sharing sharing, ReclaimReader.Reclaim reclaim,
-                     Time time, OffloadReader.Offload offload) {
+                     Time time, OffloadReader.Offload offload, CompressionSettings compression) {
     }
 
     /** A host's cores and devices, typed (the tick and the library's prices are added when the settings are built). */
@@ -134,11 +136,13 @@ final class HostReader {
             host.child("offload").problemAtValue("enabled", "needs reclaim = on: offloaded pages go to the host's swap,"
                     + " which a host that does not reclaim does not have");
         }
-        if (problems.reports() != before || sharing == null || reclaim == null || time == null || offload == null) {
+        CompressionSettings compression = readCompression(host.child("compression"));
+        if (problems.reports() != before || sharing == null || reclaim == null || time == null || offload == null
+                || compression == null) {
             return null;
         }
         return new HostDraft(name, totalFrames, reservedFrames, tlbEntries.intValue(), maxBatchOps.intValue(),
-                maxMmuUpdateEntries.intValue(), sharing, reclaim, time, offload);
+                maxMmuUpdateEntries.intValue(), sharing, reclaim, time, offload, compression);
     }
 
     /** The host's {@code cpu { cores, ghz }} and {@code devices { swap, disk, swap-on-disk-device }}. */
@@ -222,5 +226,47 @@ final class HostReader {
             return null;
         }
         return new Sharing(enabled, rate, perGuest, SharingSettings.Order.fromConfigName(order), hashBits.intValue());
+    }
+
+    static final List<String> COMPRESSION_FLAVOURS = List.of("esx", "zswap");
+
+    /**
+     * The host's {@code compression { enabled, threshold, cache, flavour, sizes { ... } }}; prices
+     * come from the library's {@code ballast.time.hypervisor}.
+     */
+    private CompressionSettings readCompression(Entry c) {
+        int before = problems.reports();
+        c.checkKeys(defaults.object("host.compression").keySet());
+        Boolean enabled = c.bool("enabled");
+        Long threshold = c.bytes("threshold", true);
+        if (threshold != null && threshold > PAGE_BYTES) {
+            c.problemAtValue("threshold", "must be at most a page (4KiB), got " + size(threshold));
+        }
+        Double cache = c.share("cache", 0, 1, false);
+        String flavour = c.oneOf("flavour", "compression flavour", COMPRESSION_FLAVOURS);
+        Entry sizes = c.child("sizes");
+        sizes.checkKeys(defaults.object("host.compression.sizes").keySet());
+        String[] keys = {"image-min", "image-max", "private-min", "private-max"};
+        long[] b = new long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            Long v = sizes.bytes(keys[i], true);
+            if (v != null && v > PAGE_BYTES) {
+                sizes.problemAtValue(keys[i], "must be at most a page (4KiB), got " + size(v));
+            }
+            b[i] = v == null ? -1 : v;
+        }
+        if (b[0] > 0 && b[1] > 0 && b[1] < b[0]) {
+            sizes.problemAtValue("image-max", "must be at least image-min (" + b[0] + " bytes), got " + b[1] + " bytes");
+        }
+        if (b[2] > 0 && b[3] > 0 && b[3] < b[2]) {
+            sizes.problemAtValue("private-max", "must be at least private-min (" + b[2] + " bytes), got " + b[3] + " bytes");
+        }
+        if (problems.reports() != before || enabled == null || threshold == null || cache == null || flavour == null) {
+            return null;
+        }
+        Config prices = defaults.object("time.hypervisor").toConfig();
+        return new CompressionSettings(enabled, threshold.intValue(), cache, CompressionFlavour.byName(flavour),
+                (int) b[0], (int) b[1], (int) b[2], (int) b[3], prices.getLong("compress-page"),
+                prices.getLong("decompress-page"), List.of(), List.of());
     }
 }

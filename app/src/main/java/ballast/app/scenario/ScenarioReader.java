@@ -166,7 +166,8 @@ final class ScenarioReader {
                     host.totalFrames(), host.reservedFrames(), host.tlbEntries(), host.maxBatchOps(),
                     host.maxMmuUpdateEntries(), costs, List.copyOf(specs), host.sharing().settings(tickSeconds),
                     host.reclaim().settings(swapPages.get(host.name()), tickSeconds),
-                    host.time().settings(tickSeconds, config), host.offload().settings(tickSeconds)));
+                    host.time().settings(tickSeconds, config), host.offload().settings(tickSeconds),
+                    compressionOf(host, instances)));
         }
 
         List<GuestSettings> guestSettings = new ArrayList<>();
@@ -195,5 +196,28 @@ final class ScenarioReader {
         return new Scenario(run.name(), source, run.seed(), seconds(run.duration()), tickSeconds, ticks, run.mode(),
                 sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered, null,
                 List.copyOf(events), cluster.withAutoSwap(autoSwap));
+    }
+
+    /**
+     * A host's compression tier with the contents of every guest of the scenario (any may arrive by
+     * live migration): the image files of the file-backed ones, the synthetic images of the others.
+     */
+    private static ballast.host.compression.CompressionSettings compressionOf(HostDraft host, List<Instance> instances) {
+        ballast.host.compression.CompressionSettings c = host.compression();
+        if (!c.enabled()) {
+            return c;
+        }
+        java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+        java.util.LinkedHashSet<ballast.host.compression.CompressionSettings.SyntheticImage> images = new java.util.LinkedHashSet<>();
+        for (Instance guest : instances) {
+            GuestValues v = guest.draft().values();
+            if (v.content().fileBacked()) {
+                files.addAll(v.content().imageFiles());
+            } else if (v.content().imageFraction() > 0) {
+                images.add(new ballast.host.compression.CompressionSettings.SyntheticImage(v.content().image(),
+                        v.content().imageFraction(), Math.max(v.workload().maxWorkingSetPages(), 1)));
+            }
+        }
+        return c.withContents(List.copyOf(files), List.copyOf(images));
     }
 }

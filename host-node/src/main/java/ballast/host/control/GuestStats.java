@@ -56,9 +56,10 @@ public record GuestStats(
         GuestTimeStats time,
         long pageFills,
         GuestOffload offload,
-        long pagesReported) {
+        long pagesReported,
+        ballast.host.compression.GuestCompression compression) {
 
-    /** Figures of a guest on a host that does not offload, without free page reporting. */
+    /** Figures of a guest on a host that does not offload or compress, without free page reporting. */
     public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
                       long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
                       long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
@@ -71,7 +72,7 @@ public record GuestStats(
                 readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
                 mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
                 translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
-                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, GuestOffload.ZERO, 0);
+                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, GuestOffload.ZERO, 0, null);
     }
 
     /** The same figures with {@code figures} as its offload figures. */
@@ -81,7 +82,7 @@ public record GuestStats(
                 hypercalls, mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations,
                 translationCacheHits, translationCacheEvictions, silentFailures, nativeCycles, eventCounts,
                 overheadCyclesByEvent, sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, figures,
-                pagesReported);
+                pagesReported, compression);
     }
 
     /** Figures without page fills counted apart. */
@@ -109,6 +110,9 @@ public record GuestStats(
         }
         if (offload == null) {
             offload = GuestOffload.ZERO;
+        }
+        if (compression == null) {
+            compression = ballast.host.compression.GuestCompression.ZERO;
         }
     }
 

@@ -26,15 +26,16 @@ package ballast.host.control;
  * @param time             cores and devices (the time model)
  * @param offload          proactive cold-page offload figures ({@link HostOffload})
  * @param pagesReported    pages in its guests' accepted free page reports (guests on it now)
+ * @param compression      the compression tier's figures and the reclaim order's use of each step
  */
 public record HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
                         long mergeCount, HostReclaim reclaim, HostTimeStats time, HostOffload offload,
-                        long pagesReported) {
+                        long pagesReported, ballast.host.compression.HostCompression compression) {
 
-    /** A host's figures without offload figures or free page reporting. */
+    /** A host's figures without offload figures, free page reporting or a compression tier. */
     public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                      long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                      long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
@@ -42,7 +43,7 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
                      long mergeCount, HostReclaim reclaim, HostTimeStats time) {
         this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
                 pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
-                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE, 0);
+                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE, 0, null);
     }
 
     public HostStats {
@@ -54,6 +55,9 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
         }
         if (offload == null) {
             offload = HostOffload.NONE;
+        }
+        if (compression == null) {
+            compression = ballast.host.compression.HostCompression.NONE;
         }
     }
 

@@ -38,6 +38,8 @@ public final class FramePool {
     public static final int FREE = -1;
     public static final int HOST_RESERVED = -2;
     public static final int SHARED = -3;
+    /** A frame holding compressed guest pages ({@code ballast.host.compression}): mapped by no guest. */
+    public static final int COMPRESSION_CACHE = -4;
     private static final int ROUNDS = 4;
     /** Most frames one pool holds (two words each in one array). */
     public static final int MAX_FRAMES = (Integer.MAX_VALUE - 8) / 2;
@@ -64,6 +66,7 @@ public final class FramePool {
     private final long[] roundKeys = new long[ROUNDS];
     private int reservedFrames;
     private int sharedFrames;
+    private int cacheFrames;
 
     /**
      * @param totalFrames    every machine frame of the host
@@ -248,7 +251,33 @@ public final class FramePool {
 
     /** Frames backing guest pages: private plus shared. */
     public int mappedFrames() {
-        return totalFrames - freeFrames() - reservedFrames;
+        return totalFrames - freeFrames() - reservedFrames - cacheFrames;
+    }
+
+    /** Takes a free frame for the compression cache, or returns {@link #NO_FRAME} when none is free. */
+    public int allocateCache() {
+        int mpn = allocate(0);
+        if (mpn != NO_FRAME) {
+            setOwner(mpn, COMPRESSION_CACHE);
+            cacheFrames++;
+        }
+        return mpn;
+    }
+
+    /** Returns a compression cache frame to the free list. */
+    public void freeCache(int mpn) {
+        if (owner(mpn) != COMPRESSION_CACHE) {
+            throw new IllegalStateException("frame " + mpn + " is not a compression cache frame");
+        }
+        setOwner(mpn, FREE);
+        state[2 * mpn] = Tokens.ZERO;
+        cacheFrames--;
+        pushFreed(mpn);
+    }
+
+    /** Frames the compression cache holds. */
+    public int cacheFrames() {
+        return cacheFrames;
     }
 
     /** Frames private to some guest. */

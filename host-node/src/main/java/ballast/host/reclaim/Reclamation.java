@@ -390,7 +390,15 @@ public final class Reclamation {
     }
 
     private long overage(int i) {
-        return guests[i].pmap().backedPages() - targets[i];
+        long cached = compression == null ? 0 : compression.chargedPages(i);
+        return guests[i].pmap().backedPages() + cached - targets[i];
+    }
+
+    /** The host's compression tier, or null: the frames a guest's compressed pages take count toward its allocation. */
+    private ballast.host.compression.CompressionCache compression;
+
+    public void useCompression(ballast.host.compression.CompressionCache cache) {
+        this.compression = cache;
     }
 
     /**

@@ -190,9 +190,11 @@ public final class GuestMemory {
         byte state = pmap.state(ppn);
         if (state == Pmap.SWAPPED) {
             frames.setToken(mpn, swap.release(index, ppn));
-            counters.hostSwapIns++;
             offloaded.swappedIn(ppn);
-            cpu.hostSwapIn(swapInCycles);
+            if (compression == null || !compression.take(index, ppn)) { // a compressed page needs no device
+                counters.hostSwapIns++;
+                cpu.hostSwapIn(swapInCycles);
+            }
         } else if (state == Pmap.BALLOONED) {
             counters.balloonPops++;
             popped = true;
@@ -202,6 +204,13 @@ public final class GuestMemory {
         frames.setM2p(mpn, ppn);
         return mpn;
     }
+
+    /** The host's compression tier, or null: swapped pages may be compressed ({@link GuestPaging#swapOutPage}). */
+    private ballast.host.compression.CompressionCache compression;
+
+    public void useCompression(ballast.host.compression.CompressionCache cache) { this.compression = cache; }
+
+    public ballast.host.compression.CompressionCache compression() { return compression; }
 
     /** Where a fault waits when the host has no free frame; null: no such fallback (reclamation off). */
     private FrameShortage shortage;

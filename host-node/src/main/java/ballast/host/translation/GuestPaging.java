@@ -75,6 +75,9 @@ public final class GuestPaging {
                 shared.release(mpn);
             }
         } else if (state == Pmap.SWAPPED) {
+            if (g.compression() != null) {
+                g.compression().discard(g.index(), ppn);
+            }
             swap.release(g.index(), ppn);
             pmap.dropSwapped(ppn);
             g.offloaded().dropped(ppn);
@@ -166,13 +169,16 @@ public final class GuestPaging {
     public static final int KEPT = 0;
     public static final int SWAPPED_OUT = 1;
     public static final int SHARED_INSTEAD = 2;
+    /** The victim went into the host's compression cache (its content stays in its swap slot). */
+    public static final int COMPRESSED = 3;
 
     /**
      * Takes victim {@code ppn} (on a private frame) from the guest: with {@code shareFirst}, when
      * a shared frame already holds its content, the PPN joins it (share before swap); else its
      * content goes to host swap, its mappings are dropped and its frame freed. Returns
      * {@link #KEPT} when the PPN is not on a private frame, the guest is para-virtual, or the swap
-     * is full; else {@link #SWAPPED_OUT} or {@link #SHARED_INSTEAD}.
+     * is full; else {@link #SWAPPED_OUT}, {@link #SHARED_INSTEAD} or, when the host's compression
+     * tier keeps it (its compressed size within the threshold), {@link #COMPRESSED}.
      */
     public int swapOutPage(int ppn, boolean shareFirst) {
         if (para || pmap.state(ppn) != Pmap.BACKED) {
@@ -194,6 +200,9 @@ public final class GuestPaging {
         dropMappings(ppn, mpn);
         pmap.swapOut(ppn);
         frames.free(mpn);
+        if (g.compression() != null && g.compression().store(g.index(), ppn, token)) {
+            return COMPRESSED;
+        }
         hostSwapOuts++;
         return SWAPPED_OUT;
     }
@@ -231,6 +240,9 @@ public final class GuestPaging {
                 shared.release(mpn);
                 released++;
             }
+        }
+        if (g.compression() != null) {
+            g.compression().releaseGuest(g.index());
         }
         if (pmap.swappedPages() > 0) {
             for (int ppn = 0; ppn < pmap.pages(); ppn++) {
