@@ -12,13 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * conf/experiments/compression.conf end to end, shortened to 60 s (the guests fill their memory in
+ * conf/scenarios/compression.conf end to end, shortened to 60 s (the guests fill their memory in
  * the first 20 s; reclamation then takes it): the swap-only host compresses nothing and swaps every
  * victim; the esx and zswap hosts compress part of their victims, decompress them on a touch and
  * get at least as much work done as the swap-only host; every read is as written, every invariant holds.
  */
 class CompressionExperimentTest {
-    static final Path FILE = Path.of("..", "conf", "experiments", "compression.conf");
+    static final Path FILE = Path.of("..", "conf", "scenarios", "compression.conf");
 
     @Test
     void compressionThenSwapDecompressesWhatSwapAloneReadsFromDiskAndTheGuestsDoAtLeastAsMuchWork() throws Exception {

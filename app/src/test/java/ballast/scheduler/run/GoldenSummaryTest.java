@@ -35,18 +35,19 @@ class GoldenSummaryTest {
      * Overrides that shorten a scenario, or make it reproducible: the free-running stress is played
      * in deterministic mode here (free-running figures depend on message interleaving).
      */
-    static final Map<String, List<String>> SHORTENED = Map.of(
-            "esx-idle-tax", List.of(),
-            "esx-overcommit", List.of(),
-            "esx-balloon-overhead", List.of("scenario.duration=30s"),
-            "balloon-vs-swap", List.of("scenario.duration=30s"),
-            "quickstart", List.of("scenario.duration=20s"),
-            "modes", List.of("scenario.duration=25s"),
-            "esx-sharing", List.of("scenario.duration=10s"),
-            "free-page-reporting", List.of("scenario.duration=30s"),
-            "stress-free-running", List.of("scenario.duration=2s", "scenario.mode=deterministic"),
-            "proactive-offload", List.of("scenario.duration=20s", "hosts.tmo.offload.cold-after=4s",
-                    "hosts.tmo.offload.max-step=5%"));
+    static final Map<String, List<String>> SHORTENED = Map.ofEntries(
+            Map.entry("esx-idle-tax", List.of()),
+            Map.entry("esx-overcommit", List.of()),
+            Map.entry("esx-balloon-overhead", List.of("scenario.duration=30s")),
+            Map.entry("balloon-vs-swap", List.of("scenario.duration=30s")),
+            Map.entry("quickstart", List.of("scenario.duration=20s")),
+            Map.entry("modes", List.of("scenario.duration=25s")),
+            Map.entry("esx-sharing", List.of("scenario.duration=10s")),
+            Map.entry("free-page-reporting", List.of("scenario.duration=30s")),
+            Map.entry("stress-free-running", List.of("scenario.duration=2s", "scenario.mode=deterministic")),
+            Map.entry("proactive-offload", List.of("scenario.duration=20s", "hosts.tmo.offload.cold-after=4s",
+                    "hosts.tmo.offload.max-step=5%")),
+            Map.entry("compression", List.of("scenario.duration=30s")));
 
     static Stream<String> scenarios() throws Exception {
         try (Stream<Path> files = Files.list(LIBRARY)) {
