@@ -31,7 +31,8 @@ public final class GuestStatsSum {
                 sum(past.eventCounts(), live.eventCounts()), sum(past.overheadCyclesByEvent(), live.overheadCyclesByEvent()),
                 live.sharedPages(), past.cowBreaks() + live.cowBreaks(),
                 sum(past.refusedByReason(), live.refusedByReason()), carry(past.reclaim(), live.reclaim()),
-                carry(past.time(), live.time()), live.pageFills());
+                carry(past.time(), live.time()), live.pageFills(),
+                ballast.host.control.LargePageStats.carry(past.largePages(), live.largePages()));
     }
 
     /** Time adds up over the hosts; the backlog is the current host's. */

@@ -18,6 +18,7 @@ import ballast.host.control.GuestReclaim;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostReclaim;
 import ballast.host.control.HostStats;
+import ballast.host.control.LargePageStats;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
@@ -65,7 +66,7 @@ final class HostFigures {
                 frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
                 d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests),
-                hostTime());
+                hostTime(), hostLargePages(guests));
     }
 
     /** The host's cores and devices in the time model. */
@@ -133,7 +134,24 @@ final class HostFigures {
                 cpu.mmuUpdateEntries(), cpu.vmExits(), g.counters().refusedHypercalls(), cpu.overheadCycles(),
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
-                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills());
+                g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills(), largePages(g));
+    }
+
+    /** Guest {@code g}'s large pages: standing, backed, broken, its TLB's reach and its shorter walks. */
+    static LargePageStats largePages(GuestMemory g) {
+        return new LargePageStats(g.pmap().largePages(), g.pmap().largePagesBacked(), g.pmap().largePagesBroken(),
+                g.tlbReachPages(), g.hostLargeWalks() + g.largeWalks(), 0);
+    }
+
+    /** The host's large pages: its resident guests' summed, with the merges refused for standing large pages. */
+    LargePageStats hostLargePages(GuestMemory[] guests) {
+        LargePageStats sum = new LargePageStats(0, 0, 0, 0, 0, merges.largePageRefusals());
+        for (GuestMemory g : guests) {
+            if (g.resident()) {
+                sum = sum.plus(largePages(g));
+            }
+        }
+        return sum;
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */

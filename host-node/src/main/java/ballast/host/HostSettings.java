@@ -3,6 +3,7 @@ package ballast.host;
 import ballast.host.time.TimeSettings;
 
 import ballast.host.cpu.CostTable;
+import ballast.host.memory.LargePageSettings;
 import ballast.host.sharing.SharingSettings;
 import ballast.host.reclaim.ReclaimSettings;
 import java.util.List;
@@ -22,10 +23,21 @@ import java.util.List;
  * @param guests              the guests this host runs, in canonical order (index = position)
  * @param sharing             content-based page sharing (the page-sharing daemon)
  * @param reclaim             reclamation and allocation (policy, free-memory states, swap)
+ * @param largePages          how large pages are broken and shared, and what they do to the TLB and
+ *                            walks (which guests have them: {@link GuestSpec#largePages()})
  */
 public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                            int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
-                           SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
+                           SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time,
+                           LargePageSettings largePages) {
+
+    /** A host with the default large-page settings ({@link LargePageSettings#DEFAULT}). */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                        SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                sharing, reclaim, time, null);
+    }
 
     /** A host with the default time model ({@link TimeSettings#DEFAULT}). */
     public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
@@ -60,11 +72,14 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
         if (time == null) {
             time = TimeSettings.DEFAULT;
         }
+        if (largePages == null) {
+            largePages = LargePageSettings.DEFAULT;
+        }
     }
 
     /** The same host with another guest list (live migration adds the guests that arrive). */
     public HostSettings withGuests(List<GuestSpec> guests) {
         return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
-                costs, guests, sharing, reclaim, time);
+                costs, guests, sharing, reclaim, time, largePages);
     }
 }

@@ -23,6 +23,7 @@ import ballast.host.control.HostStats;
 import ballast.host.balloon.BalloonCalls;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
+import ballast.host.memory.LargePageSettings;
 import ballast.host.memory.HostSwap;
 import ballast.abi.Tokens;
 import ballast.host.sharing.ContentHash;
@@ -118,8 +119,18 @@ public final class HypervisorCore {
         WorkingSetEstimator estimator = new WorkingSetEstimator(
                 Tokens.derive(settings.seed(), settings.name() + "/" + spec.name() + "/working-set"),
                 reclaim.samplesPerPeriod(), WorkingSetEstimator.DEFAULT_SLOW_GAIN, WorkingSetEstimator.DEFAULT_FAST_GAIN);
-        return new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
+        GuestMemory g = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
                 settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
+        if (spec.backedLarge()) {
+            g.enableLargePages(settings.largePages(), settings.costs());
+        }
+        return g;
+    }
+
+    /** Whether a merge may break a large page now: KSM always, ESX from the configured free-memory state on. */
+    boolean largePagesBreakable() {
+        LargePageSettings l = settings.largePages();
+        return l.flavour() == LargePageSettings.Flavour.KSM || reclamation.states().state() >= l.breakAt();
     }
 
     public HostSettings settings() {
@@ -310,6 +321,7 @@ public final class HypervisorCore {
         if (work.scanPages() != null) {
             time.hypervisorWork(work.scanPages().length * settings.time().hypervisor().hashPage());
         }
+        merges.setLargePagesBreakable(largePagesBreakable());
         return merges.apply(work, guests);
     }
 

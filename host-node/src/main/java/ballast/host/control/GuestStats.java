@@ -52,7 +52,24 @@ public record GuestStats(
         long[] refusedByReason,
         GuestReclaim reclaim,
         GuestTimeStats time,
-        long pageFills) {
+        long pageFills,
+        LargePageStats largePages) {
+
+    /** Figures without large pages. */
+    public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
+                      long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
+                      long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
+                      long mmuUpdateEntries, long vmExits, long refusedHypercalls, long overheadCycles,
+                      long translations, long translationCacheHits, long translationCacheEvictions,
+                      long silentFailures, long nativeCycles, long[] eventCounts, long[] overheadCyclesByEvent,
+                      long sharedPages, long cowBreaks, long[] refusedByReason, GuestReclaim reclaim,
+                      GuestTimeStats time, long pageFills) {
+        this(name, configuredPages, allocatedPages, pagesTouched, accesses, reads, writes, readsVerified,
+                readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
+                mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
+                translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
+                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, null);
+    }
 
     /** Figures without page fills counted apart. */
     public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
@@ -76,6 +93,9 @@ public record GuestStats(
         }
         if (time == null) {
             time = GuestTimeStats.ZERO;
+        }
+        if (largePages == null) {
+            largePages = LargePageStats.ZERO;
         }
     }
 

@@ -28,9 +28,23 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
-                        long mergeCount, HostReclaim reclaim, HostTimeStats time) {
+                        long mergeCount, HostReclaim reclaim, HostTimeStats time, LargePageStats largePages) {
+
+    /** A host's figures without large pages. */
+    public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
+                     long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
+                     long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
+                     long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
+                     long mergeCount, HostReclaim reclaim, HostTimeStats time) {
+        this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
+                pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
+                staleHints, falseMatches, mergeCount, reclaim, time, null);
+    }
 
     public HostStats {
+        if (largePages == null) {
+            largePages = LargePageStats.ZERO;
+        }
         if (reclaim == null) {
             reclaim = HostReclaim.NONE;
         }
