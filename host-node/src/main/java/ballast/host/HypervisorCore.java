@@ -84,7 +84,8 @@ public final class HypervisorCore {
 
     public HypervisorCore(HostSettings settings) {
         this.settings = settings;
-        this.frames = new FramePool(settings.totalFrames(), settings.reservedFrames(), settings.seed());
+        this.frames = new FramePool(settings.totalFrames(), settings.reservedFrames(), settings.seed(),
+                settings.guests().stream().anyMatch(GuestSpec::backedLarge));
         this.shared = new SharedFrames(frames, settings.sharing().hashBits());
         this.merges = new SharingMerges(frames, shared);
         this.ticks = new GuestTick(frames, settings.maxBatchOps(), settings.maxMmuUpdateEntries());

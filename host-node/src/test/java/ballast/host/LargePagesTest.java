@@ -87,19 +87,40 @@ class LargePagesTest {
 
     @Test
     void withoutAWhollyFreeAlignedRunAFirstTouchFallsBackToFourKibFrames() {
-        // 900 frames, 200 of them the hypervisor's, scattered: neither aligned run of 512 is wholly free
-        HostSettings settings = new HostSettings("h", 5, 900, 200, 64, 1 << 20, 1 << 16, TestHosts.COSTS,
-                List.of(nested(0, "g", PAGES, true)), SharingSettings.DISABLED, ReclaimSettings.DISABLED, null,
-                LargePageSettings.DEFAULT);
+        // 1,100 frames: two aligned runs (and a partial one); a guest without large pages takes frames 0 to 599 first
+        HostSettings settings = new HostSettings("h", 5, 1100, 16, 64, 1 << 20, 1 << 16, TestHosts.COSTS,
+                List.of(nested(0, "small", PAGES, false), nested(1, "large", PAGES, true)), SharingSettings.DISABLED,
+                ReclaimSettings.DISABLED, null, LargePageSettings.DEFAULT);
         SharingHarness h = new SharingHarness(settings, false);
-        assertThat(h.core.frames().wholeFreeRuns()).isZero();
-        h.guests[0].write(3, 1).write(700, 2);
+        assertThat(h.core.frames().wholeFreeRuns()).isEqualTo(2);
+        for (int p = 0; p < 600; p++) {
+            h.guests[0].write(p, content(p));
+        }
         h.tick();
-        assertThat(h.core.guest(0).pmap().largePages()).isZero();
-        assertThat(stats(h, 0).allocatedPages()).isEqualTo(2);
-        h.guests[0].read(3).read(700);
+        assertThat(h.core.frames().wholeFreeRuns()).isZero();
+        h.guests[1].write(3, 1).write(700, 2);
+        h.tick();
+        assertThat(h.core.guest(1).pmap().largePages()).isZero();
+        assertThat(stats(h, 1).allocatedPages()).isEqualTo(2);
+        h.guests[1].read(3).read(700);
         h.tick();
         assertThat(h.mismatches()).isZero();
+    }
+
+    @Test
+    void singleFramesAreTakenFromTheBottomAndRunsFromTheTopSoThatFewRunsAreSplit() {
+        SharingHarness h = new SharingHarness(host(8192, 0, LargePageSettings.DEFAULT, nested(0, "small", PAGES, false),
+                nested(1, "large", PAGES, true)), false);
+        int whole = h.core.frames().wholeFreeRuns();
+        assertThat(whole).isEqualTo(15); // 16 runs, the reserve at the top splits the last
+        for (int p = 0; p < 600; p++) {
+            h.guests[0].write(p, content(p));
+        }
+        h.guests[1].write(0, 1).write(600, 2);
+        h.tick();
+        // 600 single frames split two runs; the large guest's two runs come from the top
+        assertThat(h.core.frames().wholeFreeRuns()).isEqualTo(whole - 4);
+        assertThat(h.core.guest(1).pmap().mpn(0)).isEqualTo(14 * 512);
     }
 
     @Test

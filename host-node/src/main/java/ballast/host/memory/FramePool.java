@@ -87,6 +87,18 @@ public final class FramePool {
      * @param seed           seeds the order in which free frames are handed out
      */
     public FramePool(int totalFrames, int reservedFrames, long seed) {
+        this(totalFrames, reservedFrames, seed, false);
+    }
+
+    /**
+     * A pool laid out for large pages when {@code largeRuns}: the hypervisor's reserve is the
+     * highest frames (one contiguous block, as a hypervisor's own memory), fresh 4 KiB frames are
+     * handed out from frame 0 upward and aligned 2 MiB runs from the top down
+     * ({@link #allocateRun}), so that single frames split as few runs as they can (a buddy
+     * allocator splits one block at a time); frames given back are reused first, as always.
+     * Without, the scattered layout above.
+     */
+    public FramePool(int totalFrames, int reservedFrames, long seed, boolean largeRuns) {
         if (totalFrames <= 0) {
             throw new IllegalArgumentException("totalFrames must be positive: " + totalFrames);
         }
@@ -108,14 +120,27 @@ public final class FramePool {
         for (int i = 1; i < state.length; i += 2) {
             state[i] = FREE_WORD; // tokens are zero: Tokens.ZERO
         }
-        // The first frames of the permutation are the hypervisor's own.
-        for (int i = 0; i < reservedFrames; i++) {
-            setOwner(permute(i), HOST_RESERVED);
-        }
+        this.identityOrder = largeRuns;
         this.reservedFrames = reservedFrames;
-        this.nextFresh = reservedFrames;
         this.freeCount = totalFrames - reservedFrames;
+        if (largeRuns) {
+            for (int mpn = totalFrames - reservedFrames; mpn < totalFrames; mpn++) {
+                setOwner(mpn, HOST_RESERVED);
+            }
+            this.nextFresh = 0;
+            enableRuns();
+            this.runCursor = Math.max(0, (totalFrames >>> RUN_SHIFT) - 1);
+        } else {
+            // The first frames of the permutation are the hypervisor's own.
+            for (int i = 0; i < reservedFrames; i++) {
+                setOwner(permute(i), HOST_RESERVED);
+            }
+            this.nextFresh = reservedFrames;
+        }
     }
+
+    /** Fresh frames in frame order (a pool laid out for large pages) rather than the scattered permutation. */
+    private final boolean identityOrder;
 
     /**
      * Starts keeping what {@link #allocateRun} needs: the free frames of each aligned 2 MiB run
@@ -152,9 +177,9 @@ public final class FramePool {
     /**
      * Takes one aligned run of {@link #RUN_FRAMES} free frames for {@code guest} (zeroed, owned by
      * it) and returns its first frame, or {@link #NO_FRAME} when no aligned run is wholly free. The
-     * search visits the runs from where the last one stopped (next fit over the per-run free
-     * counts: at most one pass over {@code totalFrames / 512} counts, and none when the count of
-     * wholly free runs is zero), like a buddy allocator's order-9 free list without the list.
+     * search visits the runs downward from where the last one stopped (next fit over the per-run
+     * free counts: at most one pass over {@code totalFrames / 512} counts, and none when the count
+     * of wholly free runs is zero), like a buddy allocator's order-9 free list without the list.
      */
     public int allocateRun(int guest) {
         if (guest < 0) {
@@ -166,7 +191,7 @@ public final class FramePool {
         int runs = totalFrames >>> RUN_SHIFT;
         for (int k = 0; k < runs; k++) {
             int r = runCursor;
-            runCursor = runCursor + 1 == runs ? 0 : runCursor + 1;
+            runCursor = runCursor == 0 ? runs - 1 : runCursor - 1;
             runSearchSteps++;
             if (freeInRun[r] == RUN_FRAMES) {
                 int base = r << RUN_SHIFT;
@@ -259,11 +284,11 @@ public final class FramePool {
                     onStack[mpn >>> 6] &= ~(1L << mpn);
                 }
             } else if (nextFresh < totalFrames) {
-                mpn = permute(nextFresh++);
+                mpn = identityOrder ? nextFresh++ : permute(nextFresh++);
             } else {
                 return NO_FRAME;
             }
-        } while (freeInRun != null && owner(mpn) != FREE); // taken by a large run meanwhile
+        } while (freeInRun != null && owner(mpn) != FREE); // taken by a large run meanwhile, or reserved
         tookFrame(mpn);
         int i = 2 * mpn;
         state[i] = Tokens.ZERO;
