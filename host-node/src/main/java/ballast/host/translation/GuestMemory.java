@@ -292,6 +292,7 @@ public final class GuestMemory {
                 }
                 if (sampledTouch) {
                     samples.touch(ppn);
+                    mapGeneration++; // its block may be translated by one large entry again
                 }
             }
             if (largeBacking && pmap.isLarge(ppn)) {
@@ -386,6 +387,11 @@ public final class GuestMemory {
                 * costs.memoryReference());
         largeWalkOverhead = Math.max(0, (long) (settings.largeWalkReferences() - costs.nativeWalkReferences())
                 * costs.memoryReference());
+    }
+
+    /** The sampled pages changed: blocks refused a large TLB entry for one of them may be checked again. */
+    void samplesChanged() {
+        mapGeneration++;
     }
 
     /** Whether this guest is backed with large pages. */

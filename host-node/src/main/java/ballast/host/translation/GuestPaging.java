@@ -256,6 +256,7 @@ public final class GuestPaging {
      */
     public void startSamplePeriod(int[] ppns) {
         g.samples().start(ppns);
+        g.samplesChanged();
         int[] mpns = new int[ppns.length];
         int frameCount = 0;
         for (int ppn : ppns) {
@@ -276,6 +277,7 @@ public final class GuestPaging {
     /** Ends the working-set period: folds its count into the estimator (when {@code count}) and clears the marks. */
     public void endSamplePeriod(boolean count) {
         g.samples().end(count);
+        g.samplesChanged();
     }
 
     /** Sampled PPNs not yet touched this period. */
