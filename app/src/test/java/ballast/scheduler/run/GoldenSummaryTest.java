@@ -43,6 +43,7 @@ class GoldenSummaryTest {
             "quickstart", List.of("scenario.duration=20s"),
             "modes", List.of("scenario.duration=25s"),
             "esx-sharing", List.of("scenario.duration=10s"),
+            "large-pages", List.of("scenario.duration=10s"),
             "stress-free-running", List.of("scenario.duration=2s", "scenario.mode=deterministic"));
 
     static Stream<String> scenarios() throws Exception {
