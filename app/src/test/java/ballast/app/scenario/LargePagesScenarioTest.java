@@ -85,4 +85,14 @@ class LargePagesScenarioTest {
                 tuple(9, "guests.n.large-pages", "is on, but guest n is not a nested guest with nested-paging = on:"
                         + " only hardware nested paging is backed with large pages (as ESX)"));
     }
+
+    @Test
+    void theLargePagesExperimentValidatesWithItsFourPoints() throws Exception {
+        Scenario s = ScenarioLoader.load(Path.of("..", "conf", "experiments", "large-pages.conf"), List.of(), null);
+        assertThat(s.hosts().get(0).guests()).allMatch(g -> g.backedLarge());
+        assertThat(s.sweep()).isNotNull();
+        Scenario off = ScenarioLoader.load(Path.of("..", "conf", "experiments", "large-pages.conf"),
+                List.of("hosts.esx.large-pages=off", "guests.linux.count=4"), null);
+        assertThat(off.hosts().get(0).guests()).hasSize(5).noneMatch(g -> g.backedLarge());
+    }
 }
