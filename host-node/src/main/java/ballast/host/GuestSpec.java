@@ -14,9 +14,22 @@ import ballast.host.cpu.Technique;
  * @param processes       how many processes (page tables) it runs
  * @param cpu             how its CPU is virtualized within the mode, and its OS's sensitive blocks
  * @param allocation      its min, shares and balloon cap
+ * @param largePages      whether the hypervisor backs it with 2 MiB pages where it can (only with
+ *                        hardware-assisted nested paging, as ESX: other techniques ignore it)
  */
 public record GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes, CpuSpec cpu,
-                        GuestAllocation allocation) {
+                        GuestAllocation allocation, boolean largePages) {
+
+    /** A guest without large pages. */
+    public GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes, CpuSpec cpu,
+                     GuestAllocation allocation) {
+        this(index, name, mode, configuredPages, processes, cpu, allocation, false);
+    }
+
+    /** The same guest with large pages on or off. */
+    public GuestSpec withLargePages(boolean on) {
+        return new GuestSpec(index, name, mode, configuredPages, processes, cpu, allocation, on);
+    }
 
     public GuestSpec {
         if (allocation == null) {
@@ -36,6 +49,11 @@ public record GuestSpec(int index, String name, TranslationMode mode, int config
     /** A guest with the default CPU settings ({@link CpuSpec#DEFAULT}). */
     public GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes) {
         this(index, name, mode, configuredPages, processes, CpuSpec.DEFAULT, null);
+    }
+
+    /** Whether it is backed with large pages: asked for, and its technique is hardware nested paging. */
+    public boolean backedLarge() {
+        return largePages && technique() == Technique.HARDWARE_NESTED_PAGING;
     }
 
     /** The virtualization technique its mode and CPU settings make. */

@@ -33,7 +33,8 @@ public final class GuestStatsSum {
                 sum(past.refusedByReason(), live.refusedByReason()), carry(past.reclaim(), live.reclaim()),
                 carry(past.time(), live.time()), live.pageFills(),
                 ballast.host.control.GuestOffload.carry(past.offload(), live.offload()),
-                past.pagesReported() + live.pagesReported(), live.compression().plusCounters(past.compression()));
+                past.pagesReported() + live.pagesReported(), live.compression().plusCounters(past.compression()),
+                ballast.host.control.LargePageStats.carry(past.largePages(), live.largePages()));
     }
 
     /** Time adds up over the hosts; the backlog is the current host's. */

@@ -21,6 +21,7 @@ import ballast.host.control.GuestReclaim;
 import ballast.host.control.GuestStats;
 import ballast.host.control.HostReclaim;
 import ballast.host.control.HostStats;
+import ballast.host.control.LargePageStats;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
@@ -99,7 +100,8 @@ final class HostFigures {
                 frames.reservedFrames(), sharedFrames, guestPages, backed, sharedFrames,
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
                 d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests),
-                hostTime(), hostOffload(), reported, hostCompression(guests));
+                hostTime(), hostOffload(), reported, hostCompression(guests),
+                hostLargePages(guests));
     }
 
     /** The host's proactive-offload figures (zero when it does not offload). */
@@ -186,7 +188,25 @@ final class HostFigures {
                 cpu.translations(), cpu.translationCacheHits(), cpu.translationCacheEvictions(), cpu.silentFailures(),
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
                 g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills(), guestOffload(g),
-                g.counters().pagesReported(), ballast.host.compression.GuestCompression.of(compression, g.index()));
+                g.counters().pagesReported(), ballast.host.compression.GuestCompression.of(compression, g.index()),
+                largePages(g));
+    }
+
+    /** Guest {@code g}'s large pages: standing, backed, broken, its TLB's reach and its shorter walks. */
+    static LargePageStats largePages(GuestMemory g) {
+        return new LargePageStats(g.pmap().largePages(), g.pmap().largePagesBacked(), g.pmap().largePagesBroken(),
+                g.tlbReachPages(), g.hostLargeWalks() + g.largeWalks(), 0);
+    }
+
+    /** The host's large pages: its resident guests' summed, with the merges refused for standing large pages. */
+    LargePageStats hostLargePages(GuestMemory[] guests) {
+        LargePageStats sum = new LargePageStats(0, 0, 0, 0, 0, merges.largePageRefusals());
+        for (GuestMemory g : guests) {
+            if (g.resident()) {
+                sum = sum.plus(largePages(g));
+            }
+        }
+        return sum;
     }
 
     /** Guest {@code index}'s reclamation figures, with its own paging counters from {@code own}. */

@@ -2,6 +2,7 @@ package ballast.host;
 
 import ballast.host.translation.GuestMemory;
 import ballast.host.translation.TableAudit;
+import ballast.host.translation.LargePageAudit;
 import ballast.host.sharing.SharedFrames;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
@@ -25,7 +26,9 @@ import java.util.List;
  *       para-virtual tables, its shadow tables or its TLB; a shared frame is never cached
  *       writable; every shadow, para-virtual and TLB entry agrees with the guest table and the
  *       pmap (a para-virtual entry maps exactly the frame now behind the PPN it was validated
- *       for, so a merged or unshared page is never reached through its old frame).</li>
+ *       for, so a merged or unshared page is never reached through its old frame); with large
+ *       pages, every standing large page on one aligned run of 512 frames of its guest, and every
+ *       large TLB entry on a block the guest maps onto it ({@link LargePageAudit}).</li>
  * </ol>
  * Integrity (invariant 4) is checked by auditing the guests' records ({@link HypervisorCore#audit}).
  * Cost: one pass over every frame, every pmap entry and every table entry.
@@ -184,7 +187,9 @@ final class HostInvariants {
 
         for (GuestMemory g : guests) {
             TableAudit.check(g, frames, owner -> describe(owner, guests), v::add);
+            LargePageAudit.check(g, frames, v::add);
         }
+        LargePageAudit.checkPool(frames, v::add);
         return v.list();
     }
 

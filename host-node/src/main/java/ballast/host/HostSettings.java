@@ -4,6 +4,7 @@ import ballast.host.time.TimeSettings;
 import ballast.host.compression.CompressionSettings;
 
 import ballast.host.cpu.CostTable;
+import ballast.host.memory.LargePageSettings;
 import ballast.host.sharing.SharingSettings;
 import ballast.host.reclaim.ReclaimSettings;
 import ballast.host.offload.OffloadSettings;
@@ -26,21 +27,23 @@ import java.util.List;
  * @param reclaim             reclamation and allocation (policy, free-memory states, swap)
  * @param time                the host's cores and devices (the time model)
  * @param offload             proactive cold-page offload (off by default)
- * @param time                the time model's hardware and prices
  * @param compression         the compression tier between ballooning and swapping (off by default)
+ * @param largePages          how large pages are broken and shared, and what they do to the TLB and
+ *                            walks (which guests have them: {@link GuestSpec#largePages()})
  */
 public record HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                            int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
                            SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time,
                            OffloadSettings offload,
-                           CompressionSettings compression) {
+                           CompressionSettings compression,
+                           LargePageSettings largePages) {
 
-    /** A host without proactive offload or a compression tier. */
+    /** A host without proactive offload or a compression tier, with the default large-page settings. */
     public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
                         int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
                         SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time) {
         this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
-                sharing, reclaim, time, null, null);
+                sharing, reclaim, time, null, null, null);
     }
 
     /** A host with proactive offload settings and no compression tier. */
@@ -48,7 +51,7 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
                         int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
                         SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time, OffloadSettings offload) {
         this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
-                sharing, reclaim, time, offload, null);
+                sharing, reclaim, time, offload, null, null);
     }
 
     /** A host with a compression tier and without proactive offload. */
@@ -57,7 +60,16 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
                         SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time,
                         CompressionSettings compression) {
         this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
-                sharing, reclaim, time, null, compression);
+                sharing, reclaim, time, null, compression, null);
+    }
+
+    /** A host with large-page settings, without proactive offload or a compression tier. */
+    public HostSettings(String name, long seed, int totalFrames, int reservedFrames, int tlbEntries,
+                        int maxBatchOps, int maxMmuUpdateEntries, CostTable costs, List<GuestSpec> guests,
+                        SharingSettings sharing, ReclaimSettings reclaim, TimeSettings time,
+                        LargePageSettings largePages) {
+        this(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries, costs, guests,
+                sharing, reclaim, time, null, null, largePages);
     }
 
     /** A host with the default time model ({@link TimeSettings#DEFAULT}). */
@@ -99,17 +111,20 @@ public record HostSettings(String name, long seed, int totalFrames, int reserved
         if (compression == null) {
             compression = CompressionSettings.DISABLED;
         }
+        if (largePages == null) {
+            largePages = LargePageSettings.DEFAULT;
+        }
     }
 
     /** The same host with another guest list (live migration adds the guests that arrive). */
     public HostSettings withGuests(List<GuestSpec> guests) {
         return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
-                costs, guests, sharing, reclaim, time, offload, compression);
+                costs, guests, sharing, reclaim, time, offload, compression, largePages);
     }
 
     /** The same host with another compression tier. */
     public HostSettings withCompression(CompressionSettings c) {
         return new HostSettings(name, seed, totalFrames, reservedFrames, tlbEntries, maxBatchOps, maxMmuUpdateEntries,
-                costs, guests, sharing, reclaim, time, offload, c);
+                costs, guests, sharing, reclaim, time, offload, c, largePages);
     }
 }

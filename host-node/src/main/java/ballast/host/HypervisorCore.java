@@ -24,6 +24,7 @@ import ballast.host.control.HostStats;
 import ballast.host.balloon.BalloonCalls;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
+import ballast.host.memory.LargePageSettings;
 import ballast.host.memory.HostSwap;
 import ballast.abi.Tokens;
 import ballast.host.sharing.ContentHash;
@@ -85,7 +86,8 @@ public final class HypervisorCore {
 
     public HypervisorCore(HostSettings settings) {
         this.settings = settings;
-        this.frames = new FramePool(settings.totalFrames(), settings.reservedFrames(), settings.seed());
+        this.frames = new FramePool(settings.totalFrames(), settings.reservedFrames(), settings.seed(),
+                settings.guests().stream().anyMatch(GuestSpec::backedLarge));
         this.shared = new SharedFrames(frames, settings.sharing().hashBits());
         this.merges = new SharingMerges(frames, shared);
         this.ticks = new GuestTick(frames, settings.maxBatchOps(), settings.maxMmuUpdateEntries());
@@ -129,7 +131,16 @@ public final class HypervisorCore {
         GuestMemory g = new GuestMemory(spec, frames, settings.costs(), settings.tlbEntries(), shared,
                 settings.sharing().enabled(), swap, reclaim.swapInCycles(), estimator);
         g.useCompression(compression);
+        if (spec.backedLarge()) {
+            g.enableLargePages(settings.largePages(), settings.costs());
+        }
         return g;
+    }
+
+    /** Whether a merge may break a large page now: KSM always, ESX from the configured free-memory state on. */
+    boolean largePagesBreakable() {
+        LargePageSettings l = settings.largePages();
+        return l.flavour() == LargePageSettings.Flavour.KSM || reclamation.states().state() >= l.breakAt();
     }
 
     /** The host's compression tier, or null when it has none. */
@@ -345,6 +356,7 @@ public final class HypervisorCore {
         if (work.scanPages() != null) {
             time.hypervisorWork(work.scanPages().length * settings.time().hypervisor().hashPage());
         }
+        merges.setLargePagesBreakable(largePagesBreakable());
         return merges.apply(work, guests);
     }
 

@@ -144,6 +144,25 @@ final class SharingHarness {
         scanner = new PageScanner(sharing, sizes, 9);
     }
 
+    /** Whether {@link #tick} ends each tick on the core too (reclamation and free-memory states run). */
+    boolean endTicks;
+
+    /** A harness over a host made by the test (its guests' sizes and modes from {@code settings}), scanning in order. */
+    SharingHarness(HostSettings settings, boolean endTicks) {
+        core = new HypervisorCore(settings);
+        this.endTicks = endTicks;
+        int n = settings.guests().size();
+        int[] sizes = new int[n];
+        guests = new Guest[n];
+        for (int g = 0; g < n; g++) {
+            GuestSpec spec = settings.guests().get(g);
+            sizes[g] = spec.configuredPages();
+            guests[g] = new Guest(g, spec.mode(), sizes[g]);
+            guests[g].p2m = core.boot(g, spec.name(), new Refusal[1]);
+        }
+        scanner = new PageScanner(settings.sharing(), sizes, 9);
+    }
+
     /** One tick: every guest's queued work in order, then the daemon's; notices; invariants. */
     void tick() {
         SharingWork work = scanner.plan(tick, null);
@@ -151,6 +170,9 @@ final class SharingHarness {
             g.apply();
         }
         lastSharing = core.applySharing(work);
+        if (endTicks) {
+            core.endTick();
+        }
         assertThat(scanner.take(lastSharing)).isTrue();
         for (Guest g : guests) {
             int[][] notice = core.takeNotice(g.index);

@@ -102,6 +102,11 @@ public final class GuestFigures {
         all.add(counter("stalledSeconds", "vCPU s", "stalled time", "vCPU seconds stalled by the host (the low free-memory state).", s -> round(s.time().stalledSeconds(), 6)));
         all.add(counter("readySeconds", "vCPU s", "ready time", "vCPU seconds ready to run, waiting for a host core.", s -> round(s.time().readySeconds(), 6)));
         all.add(counter("idleSeconds", "vCPU s", "idle time", "vCPU seconds with nothing to do.", s -> round(s.time().idleSeconds(), 6)));
+        all.add(level("largePages", "2 MiB pages", "large pages", "Its 2 MiB large pages standing now: aligned 2 MiB guest-physical runs backed by one aligned run of 512 machine frames (`large-pages = on`, nested guests with nested paging).", s -> s.largePages().largePages()));
+        all.add(counter("largePagesBacked", "2 MiB pages", "large pages backed", "Large pages backed so far (a first touch of a wholly unbacked 2 MiB run when the host had a wholly free aligned run).", s -> s.largePages().largePagesBacked()));
+        all.add(counter("largePagesBroken", "2 MiB pages", "large pages broken", "Large pages broken so far (one of their 4 KiB pieces merged, swapped out, ballooned or given back; the pieces stay mapped as 4 KiB pages).", s -> s.largePages().largePagesBroken()));
+        all.add(level("tlbReachPages", PAGES, "TLB reach", "Memory its TLB's valid entries cover now: 4 KiB per 4 KiB entry, 2 MiB per large entry.", s -> s.largePages().tlbReachPages()));
+        all.add(counter("largePageWalks", "walks", "walks on large pages", "TLB misses whose nested walk ended on a host large page: 19 memory references instead of 24, or 15 when a large TLB entry was filled.", s -> s.largePages().largeWalks()));
         for (KernelEvent kind : KernelEvent.ALL) {
             all.add(counter("eventCounts." + kind.figureName(), "events", words(kind.figureName()) + " events",
                     "Kernel events of kind `" + kind.figureName() + "` (identical in every mode for the same activity).",

@@ -92,6 +92,11 @@ public final class HostFigures {
         all.add(setting(level("cores", "cores", "cores", "The host's cores (the time model).", s -> (long) s.time().cores())));
         all.add(counter("cpuBusySeconds", "core s", "CPU busy", "Core seconds its cores spent on the vCPUs' and the hypervisor's work so far.", s -> GuestFigures.round(s.time().cpuBusySeconds(), 6)));
         all.add(counter("hypervisorCpuSeconds", "core s", "hypervisor CPU", "Core seconds spent on the hypervisor's own work (page hashing, merges, swap handling, migration copies).", s -> GuestFigures.round(s.time().hypervisorCpuSeconds(), 6)));
+        all.add(level("largePages", "2 MiB pages", "large pages", "Large pages standing now, all guests.", s -> s.largePages().largePages()));
+        all.add(counter("largePagesBacked", "2 MiB pages", "large pages backed", "Large pages backed so far, all guests.", s -> s.largePages().largePagesBacked()));
+        all.add(counter("largePagesBroken", "2 MiB pages", "large pages broken", "Large pages broken so far, all guests.", s -> s.largePages().largePagesBroken()));
+        all.add(level("tlbReachPages", PAGES, "TLB reach", "Memory the guests' TLBs cover now, summed.", s -> s.largePages().tlbReachPages()));
+        all.add(counter("largePageShareRefusals", PAGES, "merges refused for large pages", "Merges refused because the page was a piece of a standing large page (ESX flavour, above the break-at state).", s -> s.largePages().shareRefusals()));
         for (String role : List.of("swap", "disk")) {
             String p = role + "Device.";
             all.add(counter(p + "requests", "requests", role + " device requests", "Requests the " + role + " device served (a write request is a cluster of up to 256 pages; the same device's figures twice when swap and disk share it).", s -> device(s, role).requests()));

@@ -35,7 +35,7 @@ final class GuestReader {
     static final int MAX_COUNT = 100_000;
     static final int MAX_TRANSLATION_CACHE_BLOCKS = 1 << 20;
     /** Guest keys without a library default. */
-    private static final String[] GUEST_EXTRA_KEYS = {"host", "workload", "os-profile", "seed"};
+    private static final String[] GUEST_EXTRA_KEYS = {"host", "workload", "os-profile", "seed", "large-pages"};
 
     private final Problems problems;
     private final LibraryDefaults defaults;
@@ -63,7 +63,7 @@ final class GuestReader {
                        ContentSettings content, WorkloadSettings workload, OsProfile osProfile,
                        boolean binaryTranslation, boolean nestedPaging, int translationCacheBlocks,
                        Long seedKey, ReclaimReader.Allocation allocation, int vcpus, int cpuShares,
-                       long cyclesPerAccess, Reporting reporting) {
+                       long cyclesPerAccess, Reporting reporting, Boolean largePages) {
     }
 
     /** Free page reporting and pages freed on a shrink ({@code free-page-reporting}, {@code page-reporting}, {@code free-on-shrink}). */
@@ -224,6 +224,13 @@ final class GuestReader {
         Integer cpuShares = readCpuShares(guest, vcpus);
         Long cyclesPerAccess = guest.integer("cycles-per-access", 0, 1_000_000_000L);
         Reporting reporting = readReporting(guest, owner, modeName);
+        // large-pages: the guest's own choice (no default: its host's); on only means something with nested paging
+        Boolean largePages = guest.has("large-pages") ? guest.bool("large-pages") : null;
+        if (Boolean.TRUE.equals(largePages) && modeName != null
+                && (TranslationMode.fromConfigName(modeName) != TranslationMode.NESTED || Boolean.FALSE.equals(nestedPaging))) {
+            guest.problemAtValue("large-pages", "is on, but " + owner + " is not a nested guest with nested-paging = on:"
+                    + " only hardware nested paging is backed with large pages (as ESX)");
+        }
 
         if (problems.reports() != before || contentSettings == null || workloadSettings == null || osProfile == null
                 || allocation == null || vcpus == null || cpuShares == null || cyclesPerAccess == null
@@ -232,7 +239,8 @@ final class GuestReader {
         }
         return new GuestValues(os, TranslationMode.fromConfigName(modeName), pages, processes.intValue(),
                 contentSettings, workloadSettings, osProfile, binaryTranslation, nestedPaging,
-                cacheBlocks.intValue(), seedKey, allocation, vcpus.intValue(), cpuShares, cyclesPerAccess, reporting);
+                cacheBlocks.intValue(), seedKey, allocation, vcpus.intValue(), cpuShares, cyclesPerAccess, reporting,
+                largePages);
     }
 
     /**

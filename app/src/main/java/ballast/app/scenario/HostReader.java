@@ -8,6 +8,8 @@ import ballast.host.compression.CompressionFlavour;
 import ballast.host.compression.CompressionSettings;
 import ballast.host.device.DeviceSettings;
 import ballast.host.memory.FramePool;
+import ballast.host.memory.LargePageSettings;
+import ballast.host.reclaim.FreeMemoryStates;
 import ballast.host.sharing.SharingSettings;
 import ballast.host.time.TimeSettings;
 import com.typesafe.config.Config;
@@ -43,7 +45,37 @@ final class HostReader {
     /** A host that read without problems. */
     record HostDraft(String name, int totalFrames, int reservedFrames, int tlbEntries,
                      int maxBatchOps, int maxMmuUpdateEntries, Sharing sharing, ReclaimReader.Reclaim reclaim,
-                     Time time, OffloadReader.Offload offload, CompressionSettings compression) {
+                     Time time, OffloadReader.Offload offload, CompressionSettings compression,
+                     LargePages largePages) {
+    }
+
+    /** A host's large-page keys, typed (the walk references come from {@code costs}). */
+    record LargePages(boolean on, int breakAt, LargePageSettings.Flavour flavour, int tlbEntries) {
+        LargePageSettings settings(int hostLargeWalkReferences, int largeWalkReferences) {
+            return new LargePageSettings(breakAt, flavour, tlbEntries, hostLargeWalkReferences, largeWalkReferences);
+        }
+    }
+
+    static final List<String> LARGE_PAGE_BREAK_STATES = List.of("soft", "hard");
+    static final List<String> LARGE_PAGE_SHARING = List.of("esx", "ksm");
+    /** Most 2 MiB TLB entries. */
+    static final long MAX_LARGE_TLB_ENTRIES = 1 << 16;
+
+    /** {@code large-pages}, {@code large-page-break-at}, {@code large-page-sharing}, {@code large-page-tlb-entries}. */
+    private LargePages readLargePages(Entry host) {
+        int before = problems.reports();
+        Boolean on = host.bool("large-pages");
+        String breakAt = host.oneOf("large-page-break-at", "free-memory state", LARGE_PAGE_BREAK_STATES);
+        String sharing = host.oneOf("large-page-sharing", "large-page sharing flavour", LARGE_PAGE_SHARING);
+        Long entries = host.integer("large-page-tlb-entries", 0, MAX_LARGE_TLB_ENTRIES);
+        if (entries != null && entries > 0 && Long.bitCount(entries) != 1) {
+            host.problemAtValue("large-page-tlb-entries", "must be 0 or a power of two (such as 32), got " + entries);
+        }
+        if (problems.reports() != before || on == null || breakAt == null || sharing == null || entries == null) {
+            return null;
+        }
+        return new LargePages(on, "soft".equals(breakAt) ? FreeMemoryStates.SOFT : FreeMemoryStates.HARD,
+                LargePageSettings.Flavour.fromConfigName(sharing), entries.intValue());
     }
 
     /** A host's cores and devices, typed (the tick and the library's prices are added when the settings are built). */
@@ -137,12 +169,13 @@ final class HostReader {
                     + " which a host that does not reclaim does not have");
         }
         CompressionSettings compression = readCompression(host.child("compression"));
+        LargePages largePages = readLargePages(host);
         if (problems.reports() != before || sharing == null || reclaim == null || time == null || offload == null
-                || compression == null) {
+                || compression == null || largePages == null) {
             return null;
         }
         return new HostDraft(name, totalFrames, reservedFrames, tlbEntries.intValue(), maxBatchOps.intValue(),
-                maxMmuUpdateEntries.intValue(), sharing, reclaim, time, offload, compression);
+                maxMmuUpdateEntries.intValue(), sharing, reclaim, time, offload, compression, largePages);
     }
 
     /** The host's {@code cpu { cores, ghz }} and {@code devices { swap, disk, swap-on-disk-device }}. */

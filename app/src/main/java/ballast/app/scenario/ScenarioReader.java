@@ -90,7 +90,13 @@ final class ScenarioReader {
 
         Entry scenarioBlock = top.child("scenario").withFallback(library.layer("scenario"));
         Run run = runs.readRun(scenarioBlock, defaultName);
-        CostTable costs = runs.readCosts(top.child("costs").withFallback(library.layer("costs")));
+        Entry costEntry = top.child("costs").withFallback(library.layer("costs"));
+        CostTable costs = runs.readCosts(costEntry);
+        if (costs != null) {
+            largeWalkReferences = new int[] {
+                costEntry.integer("nested-walk-references-host-large", 0, Integer.MAX_VALUE).intValue(),
+                costEntry.integer("nested-walk-references-large", 0, Integer.MAX_VALUE).intValue()};
+        }
         Set<String> hostNames = new TreeSet<>(Names.NATURAL);
         Map<String, HostDraft> hosts = hostReader.readHosts(top, hostNames, run == null ? 0 : seconds(run.tick()));
         osProfiles.readOsProfiles(top);
@@ -120,6 +126,9 @@ final class ScenarioReader {
         }
         return build(run, costs, hosts, instances, events, source, rendered, cluster);
     }
+
+    /** The walk references of large pages from {@code costs}: the nested dimension on 2 MiB, and both. */
+    private int[] largeWalkReferences = {19, 15};
 
     /** The sweep as read (its axes are null when the scenario has no usable sweep). */
     SweepReader sweep() {
@@ -154,8 +163,9 @@ final class ScenarioReader {
                 indexOnHost.put(guest.name(), specs.size());
                 CpuSpec cpu = new CpuSpec(v.binaryTranslation(), v.nestedPaging(), v.translationCacheBlocks(),
                         v.osProfile().totalBlocks(), v.vcpus(), v.cpuShares(), v.cyclesPerAccess());
+                boolean largePages = v.largePages() != null ? v.largePages() : host.largePages().on();
                 specs.add(new GuestSpec(specs.size(), guest.name(), v.mode(), v.configuredPages(), v.processes(), cpu,
-                        v.allocation().allocation()));
+                        v.allocation().allocation(), largePages));
                 auto += v.configuredPages() - v.allocation().minPages();
             }
             swapPages.put(host.name(), ReclaimReader.swapPages(host.reclaim(), auto));
@@ -167,7 +177,8 @@ final class ScenarioReader {
                     host.maxMmuUpdateEntries(), costs, List.copyOf(specs), host.sharing().settings(tickSeconds),
                     host.reclaim().settings(swapPages.get(host.name()), tickSeconds),
                     host.time().settings(tickSeconds, config), host.offload().settings(tickSeconds),
-                    compressionOf(host, instances)));
+                    compressionOf(host, instances),
+                    host.largePages().settings(largeWalkReferences[0], largeWalkReferences[1])));
         }
 
         List<GuestSettings> guestSettings = new ArrayList<>();

@@ -57,9 +57,10 @@ public record GuestStats(
         long pageFills,
         GuestOffload offload,
         long pagesReported,
-        ballast.host.compression.GuestCompression compression) {
+        ballast.host.compression.GuestCompression compression,
+        LargePageStats largePages) {
 
-    /** Figures of a guest on a host that does not offload or compress, without free page reporting. */
+    /** Figures of a guest on a host that does not offload or compress, without free page reporting or large pages. */
     public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
                       long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
                       long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
@@ -72,7 +73,7 @@ public record GuestStats(
                 readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
                 mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
                 translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
-                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, GuestOffload.ZERO, 0, null);
+                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, GuestOffload.ZERO, 0, null, null);
     }
 
     /** The same figures with {@code figures} as its offload figures. */
@@ -82,7 +83,7 @@ public record GuestStats(
                 hypercalls, mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations,
                 translationCacheHits, translationCacheEvictions, silentFailures, nativeCycles, eventCounts,
                 overheadCyclesByEvent, sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, figures,
-                pagesReported, compression);
+                pagesReported, compression, largePages);
     }
 
     /** Figures without page fills counted apart. */
@@ -113,6 +114,9 @@ public record GuestStats(
         }
         if (compression == null) {
             compression = ballast.host.compression.GuestCompression.ZERO;
+        }
+        if (largePages == null) {
+            largePages = LargePageStats.ZERO;
         }
     }
 

@@ -27,15 +27,17 @@ package ballast.host.control;
  * @param offload          proactive cold-page offload figures ({@link HostOffload})
  * @param pagesReported    pages in its guests' accepted free page reports (guests on it now)
  * @param compression      the compression tier's figures and the reclaim order's use of each step
+ * @param largePages       large pages of its resident guests and merges refused for standing large pages
  */
 public record HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                         long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
                         long mergeCount, HostReclaim reclaim, HostTimeStats time, HostOffload offload,
-                        long pagesReported, ballast.host.compression.HostCompression compression) {
+                        long pagesReported, ballast.host.compression.HostCompression compression,
+                        LargePageStats largePages) {
 
-    /** A host's figures without offload figures, free page reporting or a compression tier. */
+    /** A host's figures without offload figures, free page reporting, a compression tier or large pages. */
     public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                      long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
                      long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
@@ -43,10 +45,13 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
                      long mergeCount, HostReclaim reclaim, HostTimeStats time) {
         this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
                 pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
-                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE, 0, null);
+                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE, 0, null, null);
     }
 
     public HostStats {
+        if (largePages == null) {
+            largePages = LargePageStats.ZERO;
+        }
         if (reclaim == null) {
             reclaim = HostReclaim.NONE;
         }

@@ -67,6 +67,22 @@ public final class FramePool {
     private int reservedFrames;
     private int sharedFrames;
     private int cacheFrames;
+    /** Free frames (fresh or given back), kept as a count: frames taken as a large run leave stale positions behind. */
+    private int freeCount;
+    /** Frames per large run: 2 MiB of 4 KiB frames. */
+    public static final int RUN_FRAMES = 512;
+    private static final int RUN_SHIFT = 9;
+    /**
+     * Large runs only ({@link #enableRuns}; null before): free frames in each aligned run of
+     * {@link #RUN_FRAMES}, the runs wholly free, and whether each frame sits on the stack of freed
+     * frames (a frame a run took stays there, skipped when popped, and is never pushed twice).
+     */
+    private short[] freeInRun;
+    private int wholeRuns;
+    private long[] onStack;
+    private int runCursor;
+    private long runsTaken;
+    private long runSearchSteps;
 
     /**
      * @param totalFrames    every machine frame of the host
@@ -74,6 +90,18 @@ public final class FramePool {
      * @param seed           seeds the order in which free frames are handed out
      */
     public FramePool(int totalFrames, int reservedFrames, long seed) {
+        this(totalFrames, reservedFrames, seed, false);
+    }
+
+    /**
+     * A pool laid out for large pages when {@code largeRuns}: the hypervisor's reserve is the
+     * highest frames (one contiguous block, as a hypervisor's own memory), fresh 4 KiB frames are
+     * handed out from frame 0 upward and aligned 2 MiB runs from the top down
+     * ({@link #allocateRun}), so that single frames split as few runs as they can (a buddy
+     * allocator splits one block at a time); frames given back are reused first, as always.
+     * Without, the scattered layout above.
+     */
+    public FramePool(int totalFrames, int reservedFrames, long seed, boolean largeRuns) {
         if (totalFrames <= 0) {
             throw new IllegalArgumentException("totalFrames must be positive: " + totalFrames);
         }
@@ -95,12 +123,129 @@ public final class FramePool {
         for (int i = 1; i < state.length; i += 2) {
             state[i] = FREE_WORD; // tokens are zero: Tokens.ZERO
         }
-        // The first frames of the permutation are the hypervisor's own.
-        for (int i = 0; i < reservedFrames; i++) {
-            setOwner(permute(i), HOST_RESERVED);
-        }
+        this.identityOrder = largeRuns;
         this.reservedFrames = reservedFrames;
-        this.nextFresh = reservedFrames;
+        this.freeCount = totalFrames - reservedFrames;
+        if (largeRuns) {
+            for (int mpn = totalFrames - reservedFrames; mpn < totalFrames; mpn++) {
+                setOwner(mpn, HOST_RESERVED);
+            }
+            this.nextFresh = 0;
+            enableRuns();
+            this.runCursor = Math.max(0, (totalFrames >>> RUN_SHIFT) - 1);
+        } else {
+            // The first frames of the permutation are the hypervisor's own.
+            for (int i = 0; i < reservedFrames; i++) {
+                setOwner(permute(i), HOST_RESERVED);
+            }
+            this.nextFresh = reservedFrames;
+        }
+    }
+
+    /** Fresh frames in frame order (a pool laid out for large pages) rather than the scattered permutation. */
+    private final boolean identityOrder;
+
+    /**
+     * Starts keeping what {@link #allocateRun} needs: the free frames of each aligned 2 MiB run
+     * and which frames are on the stack of freed frames. Idempotent; a pool without it hands out
+     * frames exactly as before.
+     */
+    public void enableRuns() {
+        if (freeInRun != null) {
+            return;
+        }
+        int runs = totalFrames >>> RUN_SHIFT; // a partial last run can never be whole
+        freeInRun = new short[(totalFrames + RUN_FRAMES - 1) >>> RUN_SHIFT];
+        onStack = new long[(totalFrames + 63) >>> 6];
+        for (int mpn = 0; mpn < totalFrames; mpn++) {
+            if (owner(mpn) == FREE) {
+                freeInRun[mpn >>> RUN_SHIFT]++;
+            }
+        }
+        for (int i = 0; i < freedTop; i++) {
+            onStack[freed[i] >>> 6] |= 1L << freed[i];
+        }
+        for (int r = 0; r < runs; r++) {
+            if (freeInRun[r] == RUN_FRAMES) {
+                wholeRuns++;
+            }
+        }
+    }
+
+    /** Whether {@link #enableRuns} was called. */
+    public boolean runsEnabled() {
+        return freeInRun != null;
+    }
+
+    /**
+     * Takes one aligned run of {@link #RUN_FRAMES} free frames for {@code guest} (zeroed, owned by
+     * it) and returns its first frame, or {@link #NO_FRAME} when no aligned run is wholly free. The
+     * search visits the runs downward from where the last one stopped (next fit over the per-run
+     * free counts: at most one pass over {@code totalFrames / 512} counts, and none when the count
+     * of wholly free runs is zero), like a buddy allocator's order-9 free list without the list.
+     */
+    public int allocateRun(int guest) {
+        if (guest < 0) {
+            throw new IllegalArgumentException("guest index must be >= 0: " + guest);
+        }
+        if (freeInRun == null || wholeRuns == 0) {
+            return NO_FRAME;
+        }
+        int runs = totalFrames >>> RUN_SHIFT;
+        for (int k = 0; k < runs; k++) {
+            int r = runCursor;
+            runCursor = runCursor == 0 ? runs - 1 : runCursor - 1;
+            runSearchSteps++;
+            if (freeInRun[r] == RUN_FRAMES) {
+                int base = r << RUN_SHIFT;
+                long word = ((long) guest << 32);
+                for (int mpn = base; mpn < base + RUN_FRAMES; mpn++) {
+                    state[2 * mpn] = Tokens.ZERO;
+                    state[2 * mpn + 1] = word | (state[2 * mpn + 1] & LOW);
+                }
+                freeInRun[r] = 0;
+                wholeRuns--;
+                freeCount -= RUN_FRAMES;
+                runsTaken++;
+                return base;
+            }
+        }
+        return NO_FRAME;
+    }
+
+    /** Aligned runs wholly free now (0 when runs are not kept). */
+    public int wholeFreeRuns() {
+        return wholeRuns;
+    }
+
+    /** Runs {@link #allocateRun} handed out so far. */
+    public long runsTaken() {
+        return runsTaken;
+    }
+
+    /** Per-run counts {@link #allocateRun} visited so far (its search cost). */
+    public long runSearchSteps() {
+        return runSearchSteps;
+    }
+
+    private void tookFrame(int mpn) {
+        freeCount--;
+        if (freeInRun != null) {
+            int r = mpn >>> RUN_SHIFT;
+            if (freeInRun[r]-- == RUN_FRAMES && (r + 1) << RUN_SHIFT <= totalFrames) {
+                wholeRuns--;
+            }
+        }
+    }
+
+    private void gaveFrame(int mpn) {
+        freeCount++;
+        if (freeInRun != null) {
+            int r = mpn >>> RUN_SHIFT;
+            if (++freeInRun[r] == RUN_FRAMES && (r + 1) << RUN_SHIFT <= totalFrames) {
+                wholeRuns++;
+            }
+        }
     }
 
     /**
@@ -135,13 +280,19 @@ public final class FramePool {
             throw new IllegalArgumentException("guest index must be >= 0: " + guest);
         }
         int mpn;
-        if (freedTop > 0) {
-            mpn = freed[--freedTop];
-        } else if (nextFresh < totalFrames) {
-            mpn = permute(nextFresh++);
-        } else {
-            return NO_FRAME;
-        }
+        do {
+            if (freedTop > 0) {
+                mpn = freed[--freedTop];
+                if (onStack != null) {
+                    onStack[mpn >>> 6] &= ~(1L << mpn);
+                }
+            } else if (nextFresh < totalFrames) {
+                mpn = identityOrder ? nextFresh++ : permute(nextFresh++);
+            } else {
+                return NO_FRAME;
+            }
+        } while (freeInRun != null && owner(mpn) != FREE); // taken by a large run meanwhile, or reserved
+        tookFrame(mpn);
         int i = 2 * mpn;
         state[i] = Tokens.ZERO;
         state[i + 1] = ((long) guest << 32) | (state[i + 1] & LOW);
@@ -160,6 +311,14 @@ public final class FramePool {
     }
 
     private void pushFreed(int mpn) {
+        gaveFrame(mpn);
+        if (onStack != null) {
+            long bit = 1L << mpn;
+            if ((onStack[mpn >>> 6] & bit) != 0) {
+                return; // still on the stack from before a run took it
+            }
+            onStack[mpn >>> 6] |= bit;
+        }
         if (freedTop == freed.length) {
             freed = Arrays.copyOf(freed, (int) Math.min(totalFrames, 2L * freed.length));
         }
@@ -238,7 +397,7 @@ public final class FramePool {
     }
 
     public int freeFrames() {
-        return freedTop + (totalFrames - nextFresh);
+        return freeCount;
     }
 
     public int reservedFrames() {

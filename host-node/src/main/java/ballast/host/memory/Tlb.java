@@ -18,6 +18,13 @@ import java.util.Arrays;
  * a hit reads its MPN next to its tag. The set's FIFO replacement pointer lives in the upper half
  * of its first way's MPN word, so a fill after a miss touches no other line either.
  *
+ * <p>Large pages ({@link #enableLarge}): a second, fully associative set of entries, each mapping
+ * an aligned 2 MiB block of a process's virtual pages ({@code key >>> 9}) onto an aligned run of
+ * 512 machine frames (its first MPN), always writable (a large page is private to its guest),
+ * replaced first in, first out. The 4 KiB entries are looked up first; the caller asks the large
+ * entries only on a 4 KiB miss ({@link #lookupLarge}). Every invalidation drops the large entries
+ * that cover the key or frame too, and a flush empties them.
+ *
  * <p>Owned by one hypervisor, not thread-safe.
  */
 public final class Tlb {
@@ -54,6 +61,112 @@ public final class Tlb {
 
     public int entries() {
         return entries;
+    }
+
+    /** Pages a large entry covers. */
+    public static final int LARGE_PAGES = 512;
+    private static final int LARGE_SHIFT = 9;
+    /** Large entries: (tag = block + 1, first MPN) pairs; null when the TLB holds none. */
+    private long[] large;
+    private int largeNext;
+
+    /** Adds {@code largeEntries} (a power of two, or 0 for none) entries for 2 MiB pages. */
+    public void enableLarge(int largeEntries) {
+        if (largeEntries < 0 || largeEntries > 0 && Integer.bitCount(largeEntries) != 1) {
+            throw new IllegalArgumentException("large TLB entries must be 0 or a power of two: " + largeEntries);
+        }
+        large = largeEntries == 0 ? null : new long[2 * largeEntries];
+        largeNext = 0;
+    }
+
+    /** Whether the TLB holds large entries. */
+    public boolean hasLarge() {
+        return large != null;
+    }
+
+    /** Entries for 2 MiB pages (0 when none). */
+    public int largeEntries() {
+        return large == null ? 0 : large.length / 2;
+    }
+
+    /** The MPN of {@code key} through a large entry covering it, or {@link FramePool#NO_FRAME}. */
+    public int lookupLarge(long key) {
+        final long[] l = large;
+        long tag = (key >>> LARGE_SHIFT) + 1;
+        for (int w = 0; w < l.length; w += 2) {
+            if (l[w] == tag) {
+                return (int) l[w + 1] + (int) (key & (LARGE_PAGES - 1));
+            }
+        }
+        return FramePool.NO_FRAME;
+    }
+
+    /** Caches the aligned block of {@code key} as one large entry onto the run starting at {@code baseMpn}. */
+    public void fillLarge(long key, int baseMpn) {
+        long tag = (key >>> LARGE_SHIFT) + 1;
+        int slot = -1;
+        for (int w = 0; w < large.length; w += 2) {
+            if (large[w] == tag) {
+                slot = w;
+                break;
+            }
+        }
+        if (slot < 0) {
+            slot = 2 * largeNext;
+            largeNext = (largeNext + 1) & (large.length / 2 - 1);
+        }
+        large[slot] = tag;
+        large[slot + 1] = baseMpn;
+    }
+
+    /** Calls {@code visitor} with every cached large entry: (first key of its block, first MPN of its run). */
+    public void forEachLarge(EntryConsumer visitor) {
+        if (large == null) {
+            return;
+        }
+        for (int w = 0; w < large.length; w += 2) {
+            if (large[w] != 0) {
+                visitor.accept((large[w] - 1) << LARGE_SHIFT, (int) large[w + 1], false);
+            }
+        }
+    }
+
+    /** Memory the valid entries cover now, in 4 KiB pages: 1 per 4 KiB entry, 512 per large entry. */
+    public long reachPages() {
+        long pages = 0;
+        for (int s = 0; s < slots.length; s += 2) {
+            if (slots[s] != 0) {
+                pages++;
+            }
+        }
+        if (large != null) {
+            for (int w = 0; w < large.length; w += 2) {
+                if (large[w] != 0) {
+                    pages += LARGE_PAGES;
+                }
+            }
+        }
+        return pages;
+    }
+
+    private void invalidateLargeKey(long key) {
+        long tag = (key >>> LARGE_SHIFT) + 1;
+        for (int w = 0; w < large.length; w += 2) {
+            if (large[w] == tag) {
+                large[w] = 0;
+            }
+        }
+    }
+
+    private int invalidateLargeFrame(int mpn) {
+        int dropped = 0;
+        for (int w = 0; w < large.length; w += 2) {
+            if (large[w] != 0 && mpn - (int) large[w + 1] >= 0 && mpn - (int) large[w + 1] < LARGE_PAGES) {
+                large[w] = 0;
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     public int ways() {
@@ -122,6 +235,9 @@ public final class Tlb {
         if (slot >= 0) {
             slots[slot] = 0;
         }
+        if (large != null) {
+            invalidateLargeKey(key);
+        }
     }
 
     /** Drops every entry that maps machine frame {@code mpn}, whatever its key; returns how many. */
@@ -132,6 +248,9 @@ public final class Tlb {
                 slots[s] = 0;
                 dropped++;
             }
+        }
+        if (large != null) {
+            dropped += invalidateLargeFrame(mpn);
         }
         return dropped;
     }
@@ -149,6 +268,20 @@ public final class Tlb {
             if (slots[s] != 0 && Arrays.binarySearch(sortedMpns, 0, count, (int) slots[s + 1]) >= 0) {
                 slots[s] = 0;
                 dropped++;
+            }
+        }
+        if (large != null) {
+            for (int w = 0; w < large.length; w += 2) {
+                if (large[w] == 0) {
+                    continue;
+                }
+                int base = (int) large[w + 1];
+                int at = Arrays.binarySearch(sortedMpns, 0, count, base);
+                int next = at >= 0 ? at : -at - 1; // the first MPN >= base
+                if (next < count && sortedMpns[next] < base + LARGE_PAGES) {
+                    large[w] = 0;
+                    dropped++;
+                }
             }
         }
         return dropped;
@@ -175,6 +308,9 @@ public final class Tlb {
         final long[] s = slots;
         for (int i = 0; i < s.length; i += 2) {
             s[i] = 0L;
+        }
+        if (large != null) {
+            Arrays.fill(large, 0L);
         }
     }
 }

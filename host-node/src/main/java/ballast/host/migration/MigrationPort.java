@@ -115,7 +115,7 @@ public final class MigrationPort {
         GuestSpec s = a.spec();
         int index = core.guestCount();
         GuestSpec spec = new GuestSpec(index, s.name(), s.mode(), s.configuredPages(), s.processes(), s.cpu(),
-                s.allocation());
+                s.allocation(), s.largePages());
         GuestTransfer.admit(core, spec);
         GuestTransfer.growSwap(core, a.swapPages());
         history = Arrays.copyOf(history, index + 1);

@@ -14,6 +14,8 @@ public final class MergeOutcome {
     public static final byte TARGET_GONE = 4;
     /** No such guest or PPN, or a malformed proposal. */
     public static final byte INVALID = 5;
+    /** A piece of a large page that may not be broken now: hashed, not shared (forgotten until scanned again). */
+    public static final byte LARGE_PAGE = 6;
 
     private MergeOutcome() {
     }

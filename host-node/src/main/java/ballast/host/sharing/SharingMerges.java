@@ -136,6 +136,23 @@ public final class SharingMerges {
         this.paraMergeable = mergeable;
     }
 
+    /**
+     * Whether a merge may break a standing large page now: the ESX flavour breaks them only under
+     * memory pressure (the host sets this each tick from its free-memory state), KSM always.
+     * Without, a piece of a large page is refused as {@link MergeOutcome#LARGE_PAGE}.
+     */
+    private boolean largePagesBreakable = true;
+    private long largePageRefusals;
+
+    public void setLargePagesBreakable(boolean breakable) {
+        this.largePagesBreakable = breakable;
+    }
+
+    /** Merge proposals refused because their page was a piece of a standing large page. */
+    public long largePageRefusals() {
+        return largePageRefusals;
+    }
+
     /** One proposal group; returns the shared frame its pages now map, or -1. */
     private int mergeGroup(GuestMemory[] guests, long hash, int target, long[] pages, int[] seen, int start, int end, byte[] outcomes) {
         int sharedMpn = FramePool.NO_FRAME;
@@ -167,6 +184,11 @@ public final class SharingMerges {
                     || shared.hashOf(mpn) != hash) {
                 outcomes[i] = MergeOutcome.STALE;
                 staleHints++;
+                continue;
+            }
+            if (!largePagesBreakable && g.pmap().isLarge(ppn)) {
+                outcomes[i] = MergeOutcome.LARGE_PAGE; // a standing large page is not shared (ESX)
+                largePageRefusals++;
                 continue;
             }
             long token = frames.token(mpn);

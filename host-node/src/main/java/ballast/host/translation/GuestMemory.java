@@ -9,6 +9,7 @@ import ballast.host.cpu.CostTable;
 import ballast.host.cpu.CpuAccount;
 import ballast.host.memory.FramePool;
 import ballast.host.memory.HostSwap;
+import ballast.host.memory.LargePageSettings;
 import ballast.host.memory.Pmap;
 import ballast.host.memory.RadixPageTable;
 import ballast.host.memory.ReverseMap;
@@ -87,6 +88,19 @@ public final class GuestMemory {
     private static final byte INCOMING = 1;
     private static final byte DEPARTED = 2;
     private final GuestEventCounts counters = new GuestEventCounts();
+
+    /** Large pages ({@link #enableLargePages}): whether on, and the walks that ended on one. */
+    private boolean largeBacking;
+    private long hostLargeWalkOverhead;
+    private long largeWalkOverhead;
+    private long pendingHostLargeWalks;
+    private long pendingLargeWalks;
+    private long hostLargeWalks;
+    private long largeWalks;
+    /** Changes to the guest's own tables (map, unmap), for {@link #blockFailedAt}. */
+    private int mapGeneration;
+    /** Per 2 MiB run: {@code mapGeneration + 1} when {@link #guestMapsBlock} last failed for it. */
+    private int[] blockFailedAt;
 
     /** The host's swap store (shared by its guests). */
     private final HostSwap swap;
@@ -183,6 +197,12 @@ public final class GuestMemory {
         if (mpn != FramePool.NO_FRAME) {
             return mpn;
         }
+        if (largeBacking && pmap.state(ppn) == Pmap.UNBACKED && pmap.runUnbacked(ppn)) {
+            int run = frames.allocateRun(index);
+            if (run != FramePool.NO_FRAME) {
+                return backLarge(ppn, run);
+            }
+        }
         mpn = allocateFrame();
         if (mpn == FramePool.NO_FRAME) {
             return FramePool.NO_FRAME;
@@ -211,6 +231,16 @@ public final class GuestMemory {
     public void useCompression(ballast.host.compression.CompressionCache cache) { this.compression = cache; }
 
     public ballast.host.compression.CompressionCache compression() { return compression; }
+
+    /** A first touch backs {@code ppn}'s whole aligned 2 MiB run with machine run {@code run}: one large page. */
+    private int backLarge(int ppn, int run) {
+        pmap.backLarge(ppn, run);
+        int first = ppn & ~(Pmap.LARGE_PAGES - 1);
+        for (int i = 0; i < Pmap.LARGE_PAGES; i++) {
+            frames.setM2p(run + i, first + i);
+        }
+        return run + (ppn - first);
+    }
 
     /** Where a fault waits when the host has no free frame; null: no such fallback (reclamation off). */
     private FrameShortage shortage;
@@ -283,10 +313,20 @@ public final class GuestMemory {
                 }
                 if (sampledTouch) {
                     samples.touch(ppn);
+                    mapGeneration++; // its block may be translated by one large entry again
                 }
                 if (probed) {
                     probes.touch(ppn);
+                    mapGeneration++; // likewise for an offload monitor's probe
                 }
+            }
+            if (largeBacking && pmap.isLarge(ppn)) {
+                if (tlb.hasLarge() && dirtyLog == null && guestMapsBlock(process, vpn, ppn)) {
+                    tlb.fillLarge(key, mpn - (ppn & (Pmap.LARGE_PAGES - 1)));
+                    pendingLargeWalks++;
+                    return mpn;
+                }
+                pendingHostLargeWalks++;
             }
         } else {
             mpn = tables[process].get(vpn);
@@ -305,6 +345,99 @@ public final class GuestMemory {
         }
         tlb.fill(key, mpn, sharing && frames.owner(mpn) == FramePool.SHARED || dirtyLog != null);
         return mpn;
+    }
+
+    /**
+     * Whether the guest maps the aligned 2 MiB block of {@code vpn} onto the aligned run of
+     * {@code ppn} (a large page) page for page, none of it sampled or probed by the offload monitor: then the block stands for a
+     * guest 2 MiB page (as Linux's transparent huge pages make) on a host 2 MiB page, and one
+     * large TLB entry translates it. A failed check is remembered for the run until the guest's
+     * tables change, so a block that does not qualify costs one check, not one per miss.
+     */
+    private boolean guestMapsBlock(int process, long vpn, int ppn) {
+        int offset = ppn & (Pmap.LARGE_PAGES - 1);
+        if ((vpn & (Pmap.LARGE_PAGES - 1)) != offset) {
+            return false;
+        }
+        int run = ppn >>> Pmap.LARGE_SHIFT;
+        if (blockFailedAt[run] == mapGeneration + 1) {
+            return false;
+        }
+        long firstVpn = vpn - offset;
+        int firstPpn = ppn - offset;
+        RadixPageTable t = tables[process];
+        boolean anySampled = samples.any();
+        for (int i = 0; i < Pmap.LARGE_PAGES; i++) {
+            if (t.get(firstVpn + i) != firstPpn + i || anySampled && samples.isSampled(firstPpn + i)
+                    || probes.armed(firstPpn + i)) {
+                blockFailedAt[run] = mapGeneration + 1;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The tick's {@code misses} TLB misses, charged to the guest: the walks that ended on a large
+     * page at their shorter prices, the rest at the technique's.
+     */
+    void chargeTlbMisses(long misses) {
+        long hostLarge = pendingHostLargeWalks;
+        long both = pendingLargeWalks;
+        if (hostLarge + both == 0) {
+            cpu.tlbMisses(misses);
+            return;
+        }
+        cpu.tlbMisses(Math.max(0, misses - hostLarge - both));
+        cpu.tlbMisses(hostLarge, hostLargeWalkOverhead);
+        cpu.tlbMisses(both, largeWalkOverhead);
+        hostLargeWalks += hostLarge;
+        largeWalks += both;
+        pendingHostLargeWalks = 0;
+        pendingLargeWalks = 0;
+    }
+
+    /**
+     * Backs this guest with large pages from now on (a nested guest with nested paging): first
+     * touches of a wholly unbacked aligned 2 MiB run take an aligned run of 512 frames when the
+     * host has one; the TLB gets {@code settings.tlbEntries()} entries for 2 MiB pages; nested
+     * walks that end on a large page cost {@code settings}' references.
+     */
+    public void enableLargePages(LargePageSettings settings, CostTable costs) {
+        largeBacking = true;
+        pmap.enableLargePages();
+        frames.enableRuns();
+        tlb.enableLarge(settings.tlbEntries());
+        blockFailedAt = new int[(pmap.pages() >>> Pmap.LARGE_SHIFT) + 1];
+        hostLargeWalkOverhead = Math.max(0, (long) (settings.hostLargeWalkReferences() - costs.nativeWalkReferences())
+                * costs.memoryReference());
+        largeWalkOverhead = Math.max(0, (long) (settings.largeWalkReferences() - costs.nativeWalkReferences())
+                * costs.memoryReference());
+    }
+
+    /** The sampled pages changed: blocks refused a large TLB entry for one of them may be checked again. */
+    void samplesChanged() {
+        mapGeneration++;
+    }
+
+    /** Whether this guest is backed with large pages. */
+    public boolean largeBacking() {
+        return largeBacking;
+    }
+
+    /** TLB misses whose walk ended on a host large page (the guest's block not one large page). */
+    public long hostLargeWalks() {
+        return hostLargeWalks;
+    }
+
+    /** TLB misses that filled a large TLB entry (guest and host both 2 MiB). */
+    public long largeWalks() {
+        return largeWalks;
+    }
+
+    /** Memory the guest's TLB entries cover now, in 4 KiB pages. */
+    public long tlbReachPages() {
+        return tlb.reachPages();
     }
 
     /**
@@ -429,6 +562,7 @@ public final class GuestMemory {
         int process = Ops.process(key);
         long vpn = Ops.vpn(key);
         int old = tables[process].set(vpn, ppn);
+        mapGeneration++;
         cpu.ptWrite();
         if (shadow != null) {
             if (old >= 0 && old != ppn) {
@@ -444,6 +578,7 @@ public final class GuestMemory {
         int process = Ops.process(key);
         long vpn = Ops.vpn(key);
         int old = tables[process].clear(vpn);
+        mapGeneration++;
         cpu.ptWrite();
         if (shadow != null) {
             if (old >= 0) {

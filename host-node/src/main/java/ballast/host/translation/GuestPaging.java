@@ -308,6 +308,7 @@ public final class GuestPaging {
      * {@link #startSamplePeriod}, so that the next touch of each misses.
      */
     public void invalidateForProbes(int[] ppns, int count) {
+        g.samplesChanged(); // a probed page keeps its block out of the large TLB entries until touched
         int[] mpns = new int[count];
         int frameCount = 0;
         for (int i = 0; i < count; i++) {
@@ -329,6 +330,7 @@ public final class GuestPaging {
     /** Ends the working-set period: folds its count into the estimator (when {@code count}) and clears the marks. */
     public void endSamplePeriod(boolean count) {
         g.samples().end(count);
+        g.samplesChanged();
     }
 
     /** Sampled PPNs not yet touched this period. */

@@ -194,6 +194,7 @@ public final class GuestTick {
     /** The hot loop: operations in order through the TLB; returns the read digest (reads in {@link #lastReads}). Allocates nothing per operation. */
     private long runOps(GuestMemory g, long[] ops, int opCount, long[] values) {
         final Tlb tlb = g.tlb();
+        final boolean large = tlb.hasLarge(); // 2 MiB entries, asked only after a 4 KiB miss
         final FramePool frames = this.frames;
         long digest = Tokens.EMPTY_DIGEST;
         int reads = 0;
@@ -206,7 +207,7 @@ public final class GuestTick {
             switch ((int) (op >>> Ops.KIND_SHIFT)) {
                 case Ops.READ: {
                     int mpn = tlb.lookup(key);
-                    if (mpn >= 0) {
+                    if (mpn >= 0 || large && (mpn = tlb.lookupLarge(key)) >= 0) {
                         hits++;
                     } else {
                         misses++;
@@ -219,7 +220,7 @@ public final class GuestTick {
                 case Ops.WRITE: {
                     long value = values[v++];
                     int mpn = tlb.lookupWritable(key);
-                    if (mpn >= 0) {
+                    if (mpn >= 0 || large && (mpn = tlb.lookupLarge(key)) >= 0) {
                         hits++;
                     } else {
                         misses++;
@@ -245,7 +246,7 @@ public final class GuestTick {
         }
         g.counters().tlbHits += hits;
         g.counters().tlbMisses += misses;
-        g.cpu().tlbMisses(misses);
+        g.chargeTlbMisses(misses);
         lastReads = reads;
         return digest;
     }
