@@ -32,7 +32,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * tick's worth of work), and each {@link TickStart} carries its latest decisions; every
  * {@code checkEvery} works the invariants are checked and progress is reported; at the end every
  * guest is audited and the final {@link HostTickDone} goes out ({@link FreeRun} keeps the count).
- * A guest that is gone is no longer waited for; free-running runs do not wait for late guests.
+ * A guest that is gone is no longer waited for; free-running runs do not wait for late guests. A
+ * failed guest restarted after a backoff ({@link GuestGone#restartTo}) is told to start afresh once
+ * the host has played that many ticks (rounds of applied works) and plays on from there; the run
+ * does not end while such a fresh incarnation is booting.
  *
  * <p>The host stays in this behaviour once the run is over (every further call is for a tick not
  * being played). A {@link RunTick} or a second {@link RunFree} is not played here.
@@ -104,9 +107,25 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         return tick != Long.MIN_VALUE && (tick >= free.ticks() || host.roster.lastWorkTick(g) == tick);
     }
 
-    /** A guest booting during a free run is registered; the run does not wait for it. */
+    /**
+     * A guest booting during a free run is registered; the run does not wait for it. A restarted
+     * guest's fresh incarnation (its restart was due) plays on from the host's tick, or from the
+     * tick after the last its earlier incarnation called for, whichever is later.
+     */
     private Behavior<ToHypervisor> onBoot(Boot boot) {
-        host.boot(boot);
+        int g = boot.guest();
+        boolean restarting = host.restarts.outstanding(g);
+        if (!host.boot(boot) || !restarting) {
+            return this;
+        }
+        long join = Math.max(free.hostTick(), Math.max(host.roster.lastWorkTick(g), host.roster.lastAckTick(g)) + 1);
+        if (free.rejoin(g, join)) {
+            host.toGuest(g, host.core.tickStart(g, join, free.isLast(join)));
+        } else { // no tick left for it to play: it is gone again
+            getContext().getLog().info("{}: restarted guest {} has no tick left to play", host.hostName, g);
+            host.release(new GuestGone(g, false));
+            finishIfDone();
+        }
         return this;
     }
 
@@ -122,6 +141,7 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         host.applier.applyNow(w);
         if (free.workApplied(host.roster.count())) {
             host.core.endTick();
+            host.triggerRestarts(free.hostTick());
         }
         if (free.checkDue()) {
             List<String> found = host.core.checkInvariants();
@@ -190,10 +210,14 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         return this;
     }
 
+    /** A guest is gone: released; with a backoff, its restart is due that many of the host's ticks from now. */
     private Behavior<ToHypervisor> onGuestGone(GuestGone gone) {
-        if (host.release(gone) && free.gone(gone.guest())) {
-            finishIfDone();
+        if (!host.release(gone)) {
+            return this;
         }
+        free.gone(gone.guest());
+        host.scheduleRestart(gone, free.hostTick());
+        finishIfDone();
         return this;
     }
 
@@ -207,8 +231,9 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         return this;
     }
 
+    /** Finishes once every guest and the daemon have played every tick and no restarted guest is still booting. */
     private void finishIfDone() {
-        if (free.done(host.roster.count())) {
+        if (free.done(host.roster.count()) && !host.restarts.anyOutstanding()) {
             finish();
         }
     }

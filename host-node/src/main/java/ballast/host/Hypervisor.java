@@ -83,6 +83,8 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
     /** A tick, or a free run, asked for before every guest booted. */
     private RunTick pending;
     private RunFree pendingFree;
+    /** The tick after the last one finished: the next to be played. */
+    private long nextTick;
 
     public static Behavior<ToHypervisor> create(HostSettings settings) {
         return Behaviors.setup(context -> {
@@ -183,10 +185,13 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
         if (current != null) {
             getContext().getLog().error("{}: tick {} asked while tick {} is running; ignored", host.hostName, run.tick(),
                     current.tick());
-        } else if (!host.roster.allBooted()) {
-            pending = run;
         } else {
-            startTick(run);
+            host.triggerRestarts(run.tick()); // a restarted guest joins this tick: it waits for its boot
+            if (!host.roster.allBooted()) {
+                pending = run;
+            } else {
+                startTick(run);
+            }
         }
         return this;
     }
@@ -220,6 +225,7 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
             return this;
         }
         int g = gone.guest();
+        host.scheduleRestart(gone, current != null ? current.tick() : pending != null ? pending.tick() : nextTick);
         if (current != null) {
             if (barrier.leave(g, host.roster.lastAckTick(g) == current.tick())) {
                 advance();
@@ -291,6 +297,7 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
         List<GuestStats> rows = run.sample() ? host.rows() : List.of();
         host.roster.clearAudits();
         current = null;
+        nextTick = run.tick() + 1;
         barrier.finish();
         run.replyTo().tell(host.report(run.tick(), rows, checks, violations));
     }
