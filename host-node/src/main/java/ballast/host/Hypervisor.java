@@ -20,6 +20,7 @@ import ballast.host.control.Reconfigured;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.control.StopFree;
+import ballast.host.migration.FreeMigration;
 import ballast.host.migration.MigrationCommand;
 import ballast.host.sharing.SharingAck;
 import ballast.host.sharing.SharingResult;
@@ -126,6 +127,10 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
                 .onMessage(GuestGone.class, this::onGuestGone)
                 .onMessage(Reconfigure.class, this::onReconfigure)
                 .onMessage(MigrationCommand.class, this::onMigration)
+                .onMessage(FreeMigration.HoldEnd.class, hold -> {
+                    host.holdEnd = true; // the free run to come may move guests
+                    return this;
+                })
                 .build();
     }
 

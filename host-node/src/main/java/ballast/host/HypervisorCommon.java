@@ -22,6 +22,7 @@ import ballast.host.sharing.ToDaemon;
 import ballast.host.tick.DaemonLedger;
 import ballast.host.tick.GuestRoster;
 import ballast.host.tick.RestartSchedule;
+import ballast.host.migration.FreeMigration;
 import ballast.host.tick.TickBarrier;
 import ballast.host.tick.WorkApplier;
 import java.util.ArrayList;
@@ -60,6 +61,8 @@ final class HypervisorCommon implements WorkApplier.Outbox, MigrationPort.Host {
     final ActorRef<ToDaemon> daemon;
     /** Failed guests' restarts held back for their backoff, and those whose fresh incarnation is booting. */
     final RestartSchedule<ActorRef<GuestGone.RestartDue>> restarts = new RestartSchedule<>();
+    /** A free run that may move guests: its end waits for the clock ({@link FreeMigration.HoldEnd}). */
+    boolean holdEnd;
 
     HypervisorCommon(ActorContext<ToHypervisor> context, HostSettings settings) {
         this.context = context;

@@ -10,6 +10,7 @@ import ballast.host.Hypervisor;
 import ballast.abi.GuestCall;
 import ballast.abi.TranslationMode;
 import ballast.host.control.GuestGone;
+import ballast.host.migration.FreeMigration;
 import ballast.wire.WireMessage;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +158,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private record Handover(GuestHandover handover) implements Command {
     }
 
+    /** A free-running hypervisor holds a leaving guest (nothing in flight), through this agent's adapter. */
+    private record Held(FreeMigration.GuestHeld held) implements Command {
+    }
+
     /** A hypervisor says a failed guest's restart is due (its backoff is over), through this agent's adapter. */
     private record RestartNow(GuestGone.RestartDue due) implements Command {
     }
@@ -174,6 +179,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final Map<String, Long> evacuations = new HashMap<>();
     private final ActorRef<GuestHandover> handovers;
     private final ActorRef<GuestGone.RestartDue> restartsDue;
+    private final ActorRef<FreeMigration.GuestHeld> holds;
     /** Failed guests whose restart waits for their hypervisor's word (their backoff). */
     private final Set<String> awaitingRestart = new HashSet<>();
     /** The clock's requests waiting for a guest to boot or to stop. */
@@ -222,6 +228,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         this.capacity = capacity;
         this.handovers = context.messageAdapter(GuestHandover.class, Handover::new);
         this.restartsDue = context.messageAdapter(GuestGone.RestartDue.class, RestartNow::new);
+        this.holds = context.messageAdapter(FreeMigration.GuestHeld.class, Held::new);
     }
 
     @Override
@@ -242,6 +249,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .onMessage(Hello.class, this::onHello)
                 .onMessage(ManagerGone.class, this::onManagerGone)
                 .onMessage(RestartNow.class, this::onRestartNow)
+                .onMessage(Held.class, this::onHeld)
                 .build();
     }
 
@@ -406,7 +414,22 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         leaving.add(e.guest());
         evacuations.put(e.guest(), e.migration());
         manager = e.replyTo();
+        if (freeRunning) { // no tick boundary: its hypervisor holds it after its current tick first (onHeld)
+            GuestSettings guest = guests.get(e.guest());
+            hosts.get(guest.host()).tell(new FreeMigration.HoldGuest(guest.index(), guest.name(), holds));
+            return this;
+        }
         ref.tell(new GuestVm.Migrate(handovers));
+        return this;
+    }
+
+    /** Free-running: the leaving guest is held, nothing in flight: it hands over its state now. */
+    private Behavior<Command> onHeld(Held h) {
+        String name = h.held().name();
+        ActorRef<GuestVm.Command> ref = liveRef(name);
+        if (ref != null && evacuations.containsKey(name)) {
+            ref.tell(new GuestVm.Migrate(handovers));
+        }
         return this;
     }
 
@@ -419,6 +442,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     private Behavior<Command> onResume(Resume r) {
+        if (freeRunning && r.snapshot() != null) { // the tick it plays next there: told before it boots
+            long last = r.snapshot().lastStartedTick();
+            hosts.get(r.settings().host()).tell(new FreeMigration.JoinRun(r.settings().index(),
+                    last == Long.MIN_VALUE ? 0 : last + 1));
+        }
         startGuest(r.settings(), r.snapshot(), GuestVm.NO_CRASH, false);
         r.replyTo().tell(new Resumed(r.migration(), r.settings().name()));
         return this;

@@ -22,7 +22,7 @@ public final class FreeRun {
     private long ticks;
     private final long checkEvery;
     private final boolean daemon;
-    private final long[] guestTick;
+    private long[] guestTick;
     private int finished;
     private long applied;
     /** Rounds of applied works (a tick's worth each): the host's own tick count, which restarts' backoffs count in. */
@@ -89,6 +89,22 @@ public final class FreeRun {
         guestTick[g] = ticks;
         finished++;
         return -1;
+    }
+
+    /**
+     * Guest {@code g} was admitted by live migration: it counts as finished (the run does not wait
+     * for it) until it joins ({@link #rejoin}).
+     */
+    public void admit(int g) {
+        if (g < guestTick.length) {
+            return;
+        }
+        int old = guestTick.length;
+        guestTick = java.util.Arrays.copyOf(guestTick, g + 1);
+        for (int i = old; i <= g; i++) {
+            guestTick[i] = ticks;
+            finished++;
+        }
     }
 
     /** Guest {@code g} is gone: it has finished, if it had not; returns whether it had not. */

@@ -123,7 +123,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                                            CompletableFuture<RunResult> result, RunControl control, Timeline timeline,
                                            ActorRef<TickEnded> boundary) {
         if (plan.freeRunning()) {
-            return FreeRunningClock.create(plan, hosts, result, control, timeline);
+            return FreeRunningClock.create(plan, hosts, result, control, timeline, boundary);
         }
         return Behaviors.setup(context -> Behaviors.withTimers(
                 timers -> new Clock(context, timers, plan, hosts, result, control, timeline, boundary)));

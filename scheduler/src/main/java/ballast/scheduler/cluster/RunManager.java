@@ -216,7 +216,6 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
             ordered.put(h.name(), hypervisors.get(h.name()));
             names.add(h.name());
         }
-        boolean deterministic = !Scenario.FREE_RUNNING.equals(scenario.mode());
         ClockPlan plan = ClockPlan.of(scenario, names, settings.checkEveryTick(), settings.barrierTimeout());
         CompletableFuture<RunResult> clockResult = new CompletableFuture<>();
         ActorRef<Command> self = getContext().getSelf();
@@ -224,8 +223,17 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
         Timeline timeline = new Timeline(scenario.events(), roster.places(), scenario.startingLater(),
                 getContext().messageAdapter(GuestControl.class, ControlRequested::new));
         clock = getContext().spawn(Clock.create(plan, ordered, clockResult, settings.control(), timeline,
-                deterministic ? getContext().messageAdapter(TickEnded.class, BoundaryReached::new) : null),
+                movesGuests() ? getContext().messageAdapter(TickEnded.class, BoundaryReached::new) : null),
                 "clock");
+    }
+
+    /**
+     * Whether the run plays tick boundaries: always in the deterministic mode; free-running, only when
+     * a guest may move (a migrate event, the hotspot trigger), since its hosts then wait at their end.
+     */
+    private boolean movesGuests() {
+        return !Scenario.FREE_RUNNING.equals(scenario.mode()) || !scenario.cluster().events().isEmpty()
+                || scenario.cluster().hotspot().enabled();
     }
 
     /**
