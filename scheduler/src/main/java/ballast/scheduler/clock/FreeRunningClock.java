@@ -39,7 +39,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * recorded with the slowest guests' tick when it was answered. Guests that start later belong to
  * the deterministic mode. Live migrations are played at the slowest guests' progress as if it were
  * a tick boundary ({@link TickEnded}), without stopping anything: each host takes the steps between
- * its guests' works and holds a leaving guest itself for its stop-and-copy.
+ * its guests' works and holds a leaving guest itself for its stop-and-copy; once every guest has
+ * played every tick, boundaries go on while a migration is under way, and only then are the hosts
+ * released to end.
  */
 final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
     private final ClockPlan plan;
@@ -63,6 +65,8 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
     private boolean atBoundary;
     /** The last boundary sent: the tick after it. */
     private long boundarySent;
+    /** A live migration was under way at the last boundary. */
+    private boolean migrating;
     /** Where each guest runs now (the timeline's places, followed through migrations). */
     private final Map<String, Timeline.Place> places;
     /** The hosts were told that no guest will arrive any more ({@link FreeMigration.ReleaseEnd}). */
@@ -157,7 +161,7 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
      * migration step in flight, so every stop-and-copy is over), each is told to end.
      */
     private void releaseEnd() {
-        if (boundary == null || released || atBoundary || reached < plan.ticks() && !stopSent) {
+        if (boundary == null || released || atBoundary || !stopSent && (reached < plan.ticks() || migrating)) {
             return;
         }
         released = true;
@@ -175,12 +179,26 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
      * without the guests waiting for it. Nothing after the last tick nor once the run is stopping.
      */
     private void nextBoundary() {
-        if (boundary == null || atBoundary || stopSent || reached <= boundarySent || reached >= plan.ticks()) {
+        if (boundary == null || atBoundary || stopSent) {
             return;
         }
-        boundarySent = reached;
+        long next;
+        if (reached < plan.ticks()) {
+            next = reached;
+        } else if (migrating) {
+            // every guest has played every tick, a migration is still under way: boundaries go on
+            // (after the run's last tick) until it is over, so that it never depends on how fast
+            // the guests went whether it finishes
+            next = Math.max(boundarySent + 1, plan.ticks());
+        } else {
+            return;
+        }
+        if (next <= boundarySent) {
+            return;
+        }
+        boundarySent = next;
         atBoundary = true;
-        boundary.tell(new TickEnded(reached, Map.of(), Map.of(), getContext().getSelf()));
+        boundary.tell(new TickEnded(next, Map.of(), Map.of(), getContext().getSelf()));
     }
 
     private Behavior<Clock.Command> onProceed(Clock.Proceed proceed) {
@@ -188,6 +206,7 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
             return this;
         }
         atBoundary = false;
+        migrating = proceed.migrating();
         if (proceed.failure() != null) {
             return finish(proceed.failure(), 0, false);
         }
