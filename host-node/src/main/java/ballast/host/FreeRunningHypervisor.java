@@ -13,13 +13,23 @@ import ballast.host.control.Reconfigure;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.control.StopFree;
+import ballast.host.migration.AdmitGuest;
+import ballast.host.migration.CancelMigration;
+import ballast.host.migration.FreeMigration;
+import ballast.host.migration.GuestTransfer;
 import ballast.host.migration.MigrationCommand;
+import ballast.host.migration.MigrationReply;
 import ballast.host.sharing.SharingAck;
 import ballast.host.sharing.SharingTickStart;
 import ballast.host.sharing.SharingWork;
 import ballast.host.tick.FreeRun;
 import ballast.host.tick.HostAudit;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -32,7 +42,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * tick's worth of work), and each {@link TickStart} carries its latest decisions; every
  * {@code checkEvery} works the invariants are checked and progress is reported; at the end every
  * guest is audited and the final {@link HostTickDone} goes out ({@link FreeRun} keeps the count).
- * A guest that is gone is no longer waited for; free-running runs do not wait for late guests.
+ * A guest that is gone is no longer waited for; free-running runs do not wait for late guests. A
+ * failed guest restarted after a backoff ({@link GuestGone#restartTo}) is told to start afresh once
+ * the host has played that many ticks (rounds of applied works) and plays on from there; the run
+ * does not end while such a fresh incarnation is booting.
  *
  * <p>The host stays in this behaviour once the run is over (every further call is for a tick not
  * being played). A {@link RunTick} or a second {@link RunFree} is not played here.
@@ -42,6 +55,24 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
     private final HypervisorCommon host;
     private final RunFree run;
     private final FreeRun free;
+    /** The final report went out. */
+    private boolean finished;
+    /** Guests to hold (live migration's stop-and-copy) at their next acknowledgement, and whom to tell. */
+    private final Map<Integer, ActorRef<FreeMigration.GuestHeld>> holdRequests = new HashMap<>();
+    /** Held guests: the tick each plays next, kept back until it leaves. */
+    private final Map<Integer, Long> held = new HashMap<>();
+    /** Guests arriving by live migration (admitted, not playing yet): the run does not end before they join. */
+    private final Set<Integer> arriving = new HashSet<>();
+    /** Guests whose last {@code TickStart} let them work ahead (not "audit"): not held before their next tick. */
+    private final Set<Integer> workedAhead = new HashSet<>();
+    /** The tick each arriving guest plays next, once it boots. */
+    private final Map<Integer, Long> joinTicks = new HashMap<>();
+    /** The guests this run knows (more arrive by live migration). */
+    private int known;
+    /** Guests may still arrive ({@link FreeMigration.HoldEnd}): the final report waits for {@link FreeMigration.ReleaseEnd}. */
+    private boolean endHeld;
+    /** The progress report saying every guest has played every tick went out (once, while the end is held). */
+    private boolean doneReported;
 
     /** Starts {@code run} with the guests running now; the host's behaviour from now on. */
     static Behavior<ToHypervisor> start(ActorContext<ToHypervisor> context, HypervisorCommon host, RunFree run) {
@@ -55,6 +86,8 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         this.host = host;
         this.run = run;
         this.free = new FreeRun(run.ticks(), run.checkEvery(), host.roster.runningNow(), host.hasDaemon());
+        this.known = host.roster.count();
+        this.endHeld = host.holdEnd;
     }
 
     @Override
@@ -71,6 +104,9 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
                 .onMessage(GuestGone.class, this::onGuestGone)
                 .onMessage(Reconfigure.class, this::onReconfigure)
                 .onMessage(MigrationCommand.class, this::onMigration)
+                .onMessage(FreeMigration.HoldGuest.class, this::onHold)
+                .onMessage(FreeMigration.JoinRun.class, this::onJoin)
+                .onMessage(FreeMigration.ReleaseEnd.class, this::onReleaseEnd)
                 .build();
     }
 
@@ -85,12 +121,11 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         }
         for (int g = 0; g < host.roster.count(); g++) {
             if (host.roster.running(g)) {
+                workedAhead.add(g);
                 host.toGuest(g, host.core.tickStart(g, 0, run.ticks() == 1));
             }
         }
-        if (free.done(host.roster.count())) {
-            finish();
-        }
+        finishIfDone();
     }
 
     /**
@@ -104,9 +139,33 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         return tick != Long.MIN_VALUE && (tick >= free.ticks() || host.roster.lastWorkTick(g) == tick);
     }
 
-    /** A guest booting during a free run is registered; the run does not wait for it. */
+    /**
+     * A guest booting during a free run is registered; the run does not wait for it. A restarted
+     * guest's fresh incarnation (its restart was due) plays on from the host's tick, or from the
+     * tick after the last its earlier incarnation called for, whichever is later.
+     */
     private Behavior<ToHypervisor> onBoot(Boot boot) {
-        host.boot(boot);
+        int g = boot.guest();
+        boolean restarting = host.restarts.outstanding(g);
+        if (!host.boot(boot)) {
+            return this;
+        }
+        if (arriving.remove(g)) {
+            join(g, joinTicks.containsKey(g) ? joinTicks.remove(g) : free.hostTick());
+            return this;
+        }
+        if (!restarting) {
+            return this;
+        }
+        long join = Math.max(free.hostTick(), Math.max(host.roster.lastWorkTick(g), host.roster.lastAckTick(g)) + 1);
+        if (free.rejoin(g, join)) {
+            workedAhead.add(g);
+            host.toGuest(g, host.core.tickStart(g, join, free.isLast(join)));
+        } else { // no tick left for it to play: it is gone again
+            getContext().getLog().info("{}: restarted guest {} has no tick left to play", host.hostName, g);
+            host.release(new GuestGone(g, false));
+            finishIfDone();
+        }
         return this;
     }
 
@@ -122,6 +181,10 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         host.applier.applyNow(w);
         if (free.workApplied(host.roster.count())) {
             host.core.endTick();
+            host.triggerRestarts(free.hostTick());
+            if (host.holdEnd && !free.checkDue()) { // guests may move: the clock plays a boundary per round
+                run.replyTo().tell(host.report(free.completedTick(), List.of(), 0, List.of()));
+            }
         }
         if (free.checkDue()) {
             List<String> found = host.core.checkInvariants();
@@ -140,8 +203,26 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         }
         host.roster.counters(g, ack.counters());
         long next = free.acknowledged(g, ack.tick());
+        // Live migration's stop-and-copy: held once the tick just acknowledged was started with
+        // "audit" (the guest worked nothing ahead of it), so that nothing is in flight from now on.
+        ActorRef<FreeMigration.GuestHeld> hold = holdRequests.get(g);
+        if (hold != null && (next < 0 || !workedAhead.contains(g))) {
+            holdRequests.remove(g);
+            held.put(g, next < 0 ? free.ticks() : next);
+            hold.tell(new FreeMigration.GuestHeld(host.core.settings().guests().get(g).name(), next));
+            if (next >= 0) {
+                return this;
+            }
+        }
         if (next >= 0) {
-            host.toGuest(g, host.core.tickStart(g, next, free.isLast(next)));
+            // a guest being migrated out does not work ahead (its last tick here must leave nothing pending)
+            boolean audit = free.isLast(next) || GuestTransfer.tracked(host.core, g);
+            if (audit) {
+                workedAhead.remove(g);
+            } else {
+                workedAhead.add(g);
+            }
+            host.toGuest(g, host.core.tickStart(g, next, audit));
             return this;
         }
         host.roster.audit(g, ack.audit());
@@ -190,10 +271,14 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         return this;
     }
 
+    /** A guest is gone: released; with a backoff, its restart is due that many of the host's ticks from now. */
     private Behavior<ToHypervisor> onGuestGone(GuestGone gone) {
-        if (host.release(gone) && free.gone(gone.guest())) {
-            finishIfDone();
+        if (!host.release(gone)) {
+            return this;
         }
+        free.gone(gone.guest());
+        host.scheduleRestart(gone, free.hostTick());
+        finishIfDone();
         return this;
     }
 
@@ -202,19 +287,117 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
         return this;
     }
 
+    /**
+     * A live migration's step, between works. Once the run is over here no guest is admitted (it
+     * could not play). A guest admitted joins the run's bookkeeping as arriving; a held guest that
+     * left is finished here.
+     */
     private Behavior<ToHypervisor> onMigration(MigrationCommand command) {
+        if (finished && command instanceof AdmitGuest a) {
+            a.replyTo().tell(new MigrationReply(a.migration(), host.hostName, -1, 0, 0,
+                    "the free run is over on " + host.hostName));
+            return this;
+        }
         host.migration.handle(command);
+        for (; known < host.roster.count(); known++) {
+            free.admit(known);
+            arriving.add(known);
+        }
+        if (command instanceof CancelMigration c && c.arriving()) {
+            arriving.remove(c.guest());
+            joinTicks.remove(c.guest());
+        }
+        held.keySet().removeIf(g -> {
+            if (host.roster.running(g)) {
+                return false;
+            }
+            free.gone(g); // it left: it plays on at its destination
+            return true;
+        });
+        finishIfDone();
         return this;
     }
 
-    private void finishIfDone() {
-        if (free.done(host.roster.count())) {
-            finish();
+    /** Live migration: hold guest {@code g} at its next acknowledgement (at once when it has finished). */
+    private Behavior<ToHypervisor> onHold(FreeMigration.HoldGuest h) {
+        int g = h.guest();
+        if (!host.core.isGuest(g) || !host.roster.running(g)) {
+            getContext().getLog().warn("{}: hold of guest {}, which is not running here, ignored", host.hostName, g);
+            return this;
         }
+        if (free.expectedTick(g) >= free.ticks()) {
+            held.put(g, free.ticks());
+            h.replyTo().tell(new FreeMigration.GuestHeld(h.name(), free.ticks()));
+        } else {
+            holdRequests.put(g, h.replyTo());
+        }
+        return this;
+    }
+
+    /**
+     * Whether an arriving guest was installed (its stop-and-copy is over) and has not joined yet: the
+     * run waits for it. One still in pre-copy when the run ends stays unfinished, as in the
+     * deterministic mode.
+     */
+    private boolean installedArrival() {
+        for (int g : arriving) {
+            if (host.core.isResident(g)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** No guest will arrive any more: the run may end here. */
+    private Behavior<ToHypervisor> onReleaseEnd(FreeMigration.ReleaseEnd release) {
+        endHeld = false;
+        finishIfDone();
+        return this;
+    }
+
+    /** Live migration: the arriving guest {@code g} plays on from {@code tick} once it boots. */
+    private Behavior<ToHypervisor> onJoin(FreeMigration.JoinRun j) {
+        if (arriving.contains(j.guest())) {
+            joinTicks.put(j.guest(), j.tick());
+        }
+        return this;
+    }
+
+    /**
+     * An arriving guest booted: it plays on from {@code tick}; a guest that had played every tick
+     * where it was plays the last one once more here (so that it is audited where it ends).
+     */
+    private void join(int g, long tick) {
+        if (free.rejoin(g, Math.min(tick, free.ticks() - 1))) {
+            tick = Math.min(tick, free.ticks() - 1);
+            doneReported = false;
+            workedAhead.add(g);
+            host.toGuest(g, host.core.tickStart(g, tick, free.isLast(tick)));
+        } else {
+            getContext().getLog().warn("{}: arriving guest {} has no tick left to play (tick {})", host.hostName, g,
+                    tick);
+            finishIfDone();
+        }
+    }
+
+    /** Finishes once every guest and the daemon have played every tick and no restarted guest is still booting. */
+    private void finishIfDone() {
+        if (finished || !free.done(host.roster.count()) || host.restarts.anyOutstanding() || installedArrival()) {
+            return;
+        }
+        if (endHeld) { // a guest may still arrive: say how far this host is, and wait for the clock
+            if (!doneReported) {
+                doneReported = true;
+                run.replyTo().tell(host.report(free.completedTick(), List.of(), 0, List.of()));
+            }
+            return;
+        }
+        finish();
     }
 
     /** Every guest played every tick: final audit of the guests still running, invariants, and the final report. */
     private void finish() {
+        finished = true;
         List<String> violations = free.violations();
         long checks = free.checks() + HostAudit.auditAll(host.core, HostInvariants.CHECKS, host.roster,
                 host.roster.runningNow(), violations);

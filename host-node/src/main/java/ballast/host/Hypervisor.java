@@ -20,6 +20,7 @@ import ballast.host.control.Reconfigured;
 import ballast.host.control.RunFree;
 import ballast.host.control.RunTick;
 import ballast.host.control.StopFree;
+import ballast.host.migration.FreeMigration;
 import ballast.host.migration.MigrationCommand;
 import ballast.host.sharing.SharingAck;
 import ballast.host.sharing.SharingResult;
@@ -83,6 +84,8 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
     /** A tick, or a free run, asked for before every guest booted. */
     private RunTick pending;
     private RunFree pendingFree;
+    /** The tick after the last one finished: the next to be played. */
+    private long nextTick;
 
     public static Behavior<ToHypervisor> create(HostSettings settings) {
         return Behaviors.setup(context -> {
@@ -124,6 +127,10 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
                 .onMessage(GuestGone.class, this::onGuestGone)
                 .onMessage(Reconfigure.class, this::onReconfigure)
                 .onMessage(MigrationCommand.class, this::onMigration)
+                .onMessage(FreeMigration.HoldEnd.class, hold -> {
+                    host.holdEnd = true; // the free run to come may move guests
+                    return this;
+                })
                 .build();
     }
 
@@ -183,10 +190,13 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
         if (current != null) {
             getContext().getLog().error("{}: tick {} asked while tick {} is running; ignored", host.hostName, run.tick(),
                     current.tick());
-        } else if (!host.roster.allBooted()) {
-            pending = run;
         } else {
-            startTick(run);
+            host.triggerRestarts(run.tick()); // a restarted guest joins this tick: it waits for its boot
+            if (!host.roster.allBooted()) {
+                pending = run;
+            } else {
+                startTick(run);
+            }
         }
         return this;
     }
@@ -220,6 +230,7 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
             return this;
         }
         int g = gone.guest();
+        host.scheduleRestart(gone, current != null ? current.tick() : pending != null ? pending.tick() : nextTick);
         if (current != null) {
             if (barrier.leave(g, host.roster.lastAckTick(g) == current.tick())) {
                 advance();
@@ -291,6 +302,7 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
         List<GuestStats> rows = run.sample() ? host.rows() : List.of();
         host.roster.clearAudits();
         current = null;
+        nextTick = run.tick() + 1;
         barrier.finish();
         run.replyTo().tell(host.report(run.tick(), rows, checks, violations));
     }

@@ -21,6 +21,8 @@ import ballast.host.sharing.SharingWork;
 import ballast.host.sharing.ToDaemon;
 import ballast.host.tick.DaemonLedger;
 import ballast.host.tick.GuestRoster;
+import ballast.host.tick.RestartSchedule;
+import ballast.host.migration.FreeMigration;
 import ballast.host.tick.TickBarrier;
 import ballast.host.tick.WorkApplier;
 import java.util.ArrayList;
@@ -57,6 +59,10 @@ final class HypervisorCommon implements WorkApplier.Outbox, MigrationPort.Host {
     final MigrationPort migration;
     /** The page-sharing daemon (a child), or null when sharing is off. */
     final ActorRef<ToDaemon> daemon;
+    /** Failed guests' restarts held back for their backoff, and those whose fresh incarnation is booting. */
+    final RestartSchedule<ActorRef<GuestGone.RestartDue>> restarts = new RestartSchedule<>();
+    /** A free run that may move guests: its end waits for the clock ({@link FreeMigration.HoldEnd}). */
+    boolean holdEnd;
 
     HypervisorCommon(ActorContext<ToHypervisor> context, HostSettings settings) {
         this.context = context;
@@ -135,6 +141,7 @@ final class HypervisorCommon implements WorkApplier.Outbox, MigrationPort.Host {
             return false;
         }
         roster.booted(boot.guest(), boot.replyTo());
+        restarts.settled(boot.guest());
         boot.replyTo().tell(new Booted(boot.guest(), p2m));
         return true;
     }
@@ -171,8 +178,34 @@ final class HypervisorCommon implements WorkApplier.Outbox, MigrationPort.Host {
             context.getLog().warn("{}: guest {} is gone; {} frames released{}", hostName,
                     core.settings().guests().get(g).name(), released, gone.reboot() ? "; it boots afresh" : "");
         }
-        roster.gone(g, gone.reboot());
+        roster.gone(g, gone.reboot() && !gone.backsOff()); // held back: not waited for until its restart is due
+        restarts.settled(g);
         return true;
+    }
+
+    /**
+     * Schedules the restart of guest {@code gone} (gone with a backoff) at tick {@code tick} plus its
+     * backoff; nothing for a guest gone without one.
+     */
+    void scheduleRestart(GuestGone gone, long tick) {
+        if (gone.backsOff() && core.isGuest(gone.guest())) {
+            restarts.schedule(gone.guest(), tick + Math.max(1, gone.backoffTicks()), gone.restartTo());
+        }
+    }
+
+    /**
+     * Tells the node agent of every guest whose restart is due by {@code tick} to start it afresh;
+     * the tick waits for each one's boot (or its failure). Returns whether any was due.
+     */
+    boolean triggerRestarts(long tick) {
+        int[] due = restarts.takeDue(tick);
+        for (int g : due) {
+            roster.expectBoot(g);
+            context.getLog().info("{}: guest {} restarts at tick {}", hostName, core.settings().guests().get(g).name(),
+                    tick);
+            restarts.replyTo(g).tell(new GuestGone.RestartDue(g, core.settings().guests().get(g).name()));
+        }
+        return due.length > 0;
     }
 
     /** A timed change of the reclamation settings, between ticks: taken (and a rebalance) or refused, and answered. */

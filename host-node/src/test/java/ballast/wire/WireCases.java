@@ -148,6 +148,17 @@ final class WireCases {
         m.put("Reconfigured", new Reconfigured("host-a", null));
         m.put("Reconfigured refused", new Reconfigured("host-a", "tau must be in [0, 1): 1.0"));
         m.put("GuestGone", new GuestGone(3, true));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ActorRef<GuestGone.RestartDue> agent = (ActorRef) guest;
+        m.put("GuestGone restart after a backoff", GuestGone.restartAfter(3, 4, agent));
+        m.put("RestartDue", new GuestGone.RestartDue(3, "web-1"));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ActorRef<ballast.host.migration.FreeMigration.GuestHeld> holder = (ActorRef) guest;
+        m.put("HoldGuest", new ballast.host.migration.FreeMigration.HoldGuest(2, "web-2", holder));
+        m.put("GuestHeld", new ballast.host.migration.FreeMigration.GuestHeld("web-2", 17));
+        m.put("JoinRun", new ballast.host.migration.FreeMigration.JoinRun(5, 17));
+        m.put("ReleaseEnd", new ballast.host.migration.FreeMigration.ReleaseEnd());
+        m.put("HoldEnd", new ballast.host.migration.FreeMigration.HoldEnd());
         m.put("StopFree", new ballast.host.control.StopFree());
         @SuppressWarnings({"unchecked", "rawtypes"})
         ActorRef<ToDaemon> daemon = (ActorRef) guest; // any resolvable reference does for the wire

@@ -27,6 +27,14 @@ public final class HtmlReport {
     public static final String FILE = "report.html";
     public static final String CHARTS_DIR = "charts";
 
+    static {
+        // ImageIO's default disk cache registers each image stream with its StreamCloser, a JVM
+        // shutdown hook that closes them all: a signal while the charts are drawn (after the last
+        // tick) would close a chart's stream under its writer, and the page was never written.
+        // Encoded in memory, a chart's stream belongs to its writer alone.
+        javax.imageio.ImageIO.setUseCache(false);
+    }
+
     private HtmlReport() {
     }
 

@@ -41,11 +41,22 @@ final class ClusterScenarioReader {
     }
 
     /** Reads the blocks; returns null when anything was wrong (the problems are reported). */
-    /** The run is free-running: it plays no tick boundaries, so a migrate event is a problem. */
+    /** The run is free-running: a migrate event may move only a guest without a balloon driver. */
     private boolean freeRunning;
+    private Collection<String> withDriver = java.util.Set.of();
 
     ClusterPlan read(Entry top, Collection<String> hosts, Collection<String> guests, Duration tick, boolean freeRunning) {
+        return read(top, hosts, guests, tick, freeRunning, java.util.Set.of());
+    }
+
+    /**
+     * As above; {@code withDriver}: the guests that run a balloon driver, which a free-running run
+     * cannot move (a free-running driver's step count does not travel with its guest).
+     */
+    ClusterPlan read(Entry top, Collection<String> hosts, Collection<String> guests, Duration tick, boolean freeRunning,
+                     Collection<String> withDriver) {
         this.freeRunning = freeRunning;
+        this.withDriver = withDriver;
         int before = problems.reports();
         Entry cluster = top.child("cluster").withFallback(layer("cluster"));
         cluster.checkKeys(defaults.getObject("cluster").keySet());
@@ -196,9 +207,10 @@ final class ClusterScenarioReader {
             if (to != null && !to.isEmpty() && !hosts.contains(to)) {
                 migrate.problemAtValue("to", "no host named " + to + Names.didYouMean(to, hosts));
             }
-            if (freeRunning) { // nothing would move it: the boundaries a migration is played at do not exist
-                event.problem("migrate", "migrate events need scenario.mode = deterministic: a free-running run has"
-                        + " no tick boundary to move a guest at");
+            if (freeRunning && guest != null && withDriver.contains(guest)) {
+                migrate.problemAtValue("guest", "a free-running run moves only a guest without a balloon driver"
+                        + " (guests." + guest + ".balloon.enabled = off): a free-running driver's steps do not travel"
+                        + " with its guest");
             } else if (at != null && guest != null && to != null) {
                 events.add(new ClusterPlan.MigrateEvent(Entry.seconds(at), guest, to));
             }

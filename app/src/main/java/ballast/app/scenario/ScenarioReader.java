@@ -105,8 +105,15 @@ final class ScenarioReader {
         List<Instance> instances = guestReader.expand(guests);
         List<String> instanceNames = new ArrayList<>();
         instances.forEach(i -> instanceNames.add(i.name()));
+        Set<String> withDriver = new TreeSet<>();
+        for (Instance i : instances) {
+            GuestValues v = i.draft().values();
+            if (v == null || v.allocation() == null || v.allocation().balloonEnabled()) {
+                withDriver.add(i.name());
+            }
+        }
         ClusterPlan cluster = new ClusterScenarioReader(problems, config).read(top, hostNames, instanceNames,
-                run == null ? null : run.tick(), run != null && Scenario.FREE_RUNNING.equals(run.mode()));
+                run == null ? null : run.tick(), run != null && Scenario.FREE_RUNNING.equals(run.mode()), withDriver);
         if (cluster != null && run != null) {
             guestHosts.placeGuests(hosts, instances, cluster.placement(), run.seed());
         }

@@ -105,7 +105,7 @@ class InterruptTest {
         assertThat(summary.get("invariants").get("checks").asLong()).isPositive();
         assertThat(summary.get("invariants").get("violations").asLong()).isZero();
         assertThat(summary.get("readMismatches").asLong()).isZero();
-        assertThat(summary.get("guests").size()).isEqualTo(240); // every guest's final figures, each audited
+        assertThat(summary.get("guests").size()).isEqualTo(248); // every guest's final figures, each audited
     }
 
     static RunControl awaitTicks(long ticks) throws InterruptedException {

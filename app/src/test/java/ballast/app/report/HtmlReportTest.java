@@ -59,6 +59,17 @@ class HtmlReportTest {
     }
 
     @Test
+    void chartsAreEncodedInMemoryWhereAShutdownHookCannotCloseTheirStreams() throws Exception {
+        HtmlReport.warmUp();
+        // a disk-cached stream (FileCacheImageOutputStream) would be closed by ImageIO's StreamCloser
+        // shutdown hook if a signal came while the report is drawn; an in-memory one is not
+        try (var stream = ImageIO.createImageOutputStream(new java.io.ByteArrayOutputStream())) {
+            assertThat(stream).isInstanceOf(javax.imageio.stream.MemoryCacheImageOutputStream.class);
+        }
+        assertThat(ImageIO.getUseCache()).isFalse();
+    }
+
+    @Test
     void thePageIsSelfContained() {
         assertThat(html).doesNotContain("<link").doesNotContain("<img").doesNotContain("src=")
                 .doesNotContain("@import").doesNotContain("url(http");

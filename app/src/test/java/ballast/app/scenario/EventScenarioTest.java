@@ -199,7 +199,8 @@ class EventScenarioTest {
     }
 
     @Test
-    void freeRunningRunsTakeSetStopAndWorkloadEventsButNoLateStartsNorMigrations() throws Exception {
+    void freeRunningRunsTakeSetStopAndWorkloadEventsButNoLateStartsNorMigrationsOfGuestsWithABalloonDriver()
+            throws Exception {
         Path file = write("free.conf", BASE + """
                 scenario.mode = free-running
                 guests.late { host = host-a, memory = 64MiB, start = 5s }
@@ -216,8 +217,20 @@ class EventScenarioTest {
                         + " a free-running run plays only the guests that boot with it"),
                 tuple(16, "events[3]", "start times and start events need scenario.mode = deterministic:"
                         + " a free-running run plays only the guests that boot with it"),
-                tuple(17, "events[4].migrate", "migrate events need scenario.mode = deterministic: a free-running run"
-                        + " has no tick boundary to move a guest at"));
+                tuple(17, "events[4].migrate.guest", "a free-running run moves only a guest without a balloon driver"
+                        + " (guests.vm-3.balloon.enabled = off): a free-running driver's steps do not travel with its"
+                        + " guest"));
+    }
+
+    @Test
+    void aFreeRunningRunMovesAGuestWithoutABalloonDriver() throws Exception {
+        Path file = write("free-move.conf", BASE + """
+                scenario.mode = free-running
+                guests.other.balloon.enabled = off
+                events = [ { at = 5s, migrate { guest = other, to = host-a } } ]
+                """);
+        assertThat(ScenarioLoader.load(file, List.of(), null).cluster().events())
+                .extracting(e -> e.guest() + " -> " + e.to()).containsExactly("other -> host-a");
     }
 
     @Test

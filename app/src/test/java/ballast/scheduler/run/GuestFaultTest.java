@@ -59,7 +59,8 @@ class GuestFaultTest {
         assertThat(result.failure()).isNull();
         assertThat(result.violations()).isEmpty();
         assertThat(result.faults()).hasSize(1);
-        assertThat(result.faults().get(0).handling()).startsWith("restarted");
+        assertThat(result.faults().get(0).handling()).startsWith("restarted")
+                .contains("(restart 1 of at most 3) after 1 tick;");
         GuestStats batch = byName(result).get("batch");
         assertThat(batch.allocatedPages()).isPositive();
         assertThat(batch.readMismatches()).isZero();
@@ -68,17 +69,39 @@ class GuestFaultTest {
         assertThat(batch.allocatedPages()).isEqualTo(batch.pagesTouched());
     }
 
-    @Test
-    void aFaultInAFreeRunningRunEndsCleanlyToo() throws Exception {
-        Scenario scenario = Quickstart.load(2, null);
-        Scenario free = new Scenario(scenario.name(), scenario.source(), scenario.seed(), scenario.durationSeconds(),
+    static Scenario freeRunning(Scenario scenario) {
+        return new Scenario(scenario.name(), scenario.source(), scenario.seed(), scenario.durationSeconds(),
                 scenario.tickSeconds(), scenario.ticks(), Scenario.FREE_RUNNING, scenario.sampleEveryTicks(),
                 scenario.hosts(), scenario.guests(), scenario.rendered(), null);
+    }
+
+    @Test
+    void aFaultInAFreeRunningRunEndsCleanlyToo() throws Exception {
+        Scenario free = freeRunning(Quickstart.load(2, null));
+        RunResult result = Simulation.run(free, CHECKED.withCrash("db", 3));
+        assertThat(result.failure()).isNull();
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.faults()).extracting(RunResult.Fault::guest).containsExactly("db");
+        assertThat(result.faults().get(0).handling()).startsWith("stopped");
+        assertThat(byName(result).get("db").allocatedPages()).isZero();
+    }
+
+    @Test
+    void aFailedGuestOfAFreeRunningRunRestartsFromAFreshBootAndIsVerifiedLikeAnyOther() throws Exception {
+        Scenario free = freeRunning(Quickstart.load(2, null));
         RunResult result = Simulation.run(free, CHECKED.withCrash("db", 3).with(Simulation.OnGuestFailure.RESTART));
         assertThat(result.failure()).isNull();
         assertThat(result.violations()).isEmpty();
         assertThat(result.faults()).extracting(RunResult.Fault::guest).containsExactly("db");
-        assertThat(result.faults().get(0).handling()).startsWith("stopped"); // never restarted without a barrier
-        assertThat(byName(result).get("db").allocatedPages()).isZero();
+        assertThat(result.faults().get(0).handling()).startsWith("restarted from a fresh boot")
+                .contains("(restart 1 of at most 3) after 1 tick;");
+        GuestStats db = byName(result).get("db");
+        assertThat(db.readMismatches()).isZero();
+        assertThat(db.readsVerified()).isPositive(); // the fresh incarnation played and was verified
+        assertThat(db.allocatedPages()).isPositive(); // a para-virtual guest is backed whole at boot
+        HostStats host = result.hosts().get(0);
+        long allocated = result.guests().stream().mapToLong(GuestStats::allocatedPages).sum();
+        assertThat(host.framesMapped()).isEqualTo(allocated);
+        assertThat(host.framesFree() + host.framesMapped() + host.framesReserved()).isEqualTo(host.framesTotal());
     }
 }

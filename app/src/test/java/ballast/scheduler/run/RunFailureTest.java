@@ -25,7 +25,7 @@ class RunFailureTest {
 
     private Path scenarioWithImage(Path image) throws Exception {
         return Files.writeString(dir.resolve("image.conf"), """
-                scenario { duration = 60s, tick = 100ms }
+                scenario { duration = 1s, tick = 100ms }
                 hosts { h { memory = 64MiB, reserved = 4MiB } }
                 guests {
                   img { host = h, memory = 2MiB, mode = full, image { files = ["%s"] } }
@@ -41,9 +41,9 @@ class RunFailureTest {
         Files.delete(image); // gone after validation: every boot of the guest fails
         RunResult result = Simulation.run(scenario, GuestFaultTest.CHECKED.with(Simulation.OnGuestFailure.RESTART));
 
-        // the run was not held up by the restarts; its 600 ticks leave the restarts, which go on
-        // asynchronously beside the ticks, the time to happen on a loaded machine too
-        assertThat(result.ticksPlayed()).isEqualTo(600);
+        // the run was not held up by the restarts; its 10 ticks hold the backoffs (1 + 2 + 4), and the
+        // end of the run waits for the restarts' faults
+        assertThat(result.ticksPlayed()).isEqualTo(10);
         assertThat(result.faults()).hasSize(NodeAgent.MAX_RESTARTS + 1);
         assertThat(result.faults()).allSatisfy(f -> {
             assertThat(f.guest()).isEqualTo("img");
@@ -51,6 +51,13 @@ class RunFailureTest {
         });
         assertThat(result.faults().get(0).handling()).startsWith("restarted from a fresh boot (restart 1 of at most 3)");
         assertThat(result.faults().get(NodeAgent.MAX_RESTARTS).handling()).startsWith("stopped: it failed again after 3");
+        assertThat(result.faults().get(0).handling()).contains("(restart 1 of at most 3) after 1 tick;");
+        assertThat(result.faults().get(1).handling()).contains("(restart 2 of at most 3) after 2 ticks;");
+        assertThat(result.faults().get(2).handling()).contains("(restart 3 of at most 3) after 4 ticks;");
+        // restart n boots 1 + 2 + ... ticks after the first failure (before tick 0): its failure cannot come sooner
+        assertThat(result.faults().get(1).tick()).isGreaterThanOrEqualTo(1);
+        assertThat(result.faults().get(2).tick()).isGreaterThanOrEqualTo(3);
+        assertThat(result.faults().get(3).tick()).isGreaterThanOrEqualTo(7);
         assertThat(result.ok()).isFalse();
         assertThat(result.failure()).contains("guest img", "after 3 restarts", "cannot read its image");
         assertThat(result.violations()).isEmpty();
@@ -73,7 +80,7 @@ class RunFailureTest {
     void aTraceThatCanNoLongerBeReadFailsTheRunNamingItAndIsNotRestarted() throws Exception {
         Path trace = Files.writeString(dir.resolve("t.csv"), "1,w\n2,w\n1,r\n2,r\n3,w\n");
         Path file = Files.writeString(dir.resolve("trace.conf"), """
-                scenario { duration = 60s, tick = 100ms }
+                scenario { duration = 1s, tick = 100ms }
                 hosts { h { memory = 64MiB, reserved = 4MiB } }
                 guests {
                   t { host = h, memory = 1MiB, workload { type = trace, format = csv, path = "t.csv",
@@ -92,8 +99,8 @@ class RunFailureTest {
         });
         assertThat(result.ok()).isFalse();
         assertThat(result.failure()).contains("guest t", "t.csv");
-        // 600 ticks: the guest's failure comes asynchronously beside the ticks, and must be in before the end
-        assertThat(result.ticksPlayed()).isEqualTo(600);
+        // 10 ticks: the guest's failure comes asynchronously beside the ticks; the end of the run waits for it
+        assertThat(result.ticksPlayed()).isEqualTo(10);
     }
 
     @Test

@@ -10,6 +10,7 @@ import ballast.host.Hypervisor;
 import ballast.abi.GuestCall;
 import ballast.abi.TranslationMode;
 import ballast.host.control.GuestGone;
+import ballast.host.migration.FreeMigration;
 import ballast.wire.WireMessage;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +158,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private record Handover(GuestHandover handover) implements Command {
     }
 
+    /** A free-running hypervisor holds a leaving guest (nothing in flight), through this agent's adapter. */
+    private record Held(FreeMigration.GuestHeld held) implements Command {
+    }
+
+    /** A hypervisor says a failed guest's restart is due (its backoff is over), through this agent's adapter. */
+    private record RestartNow(GuestGone.RestartDue due) implements Command {
+    }
+
     private final String node;
     private final int capacity;
     private final Map<String, ActorRef<ToHypervisor>> hosts = new HashMap<>();
@@ -169,6 +178,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     private final Set<String> leaving = new HashSet<>();
     private final Map<String, Long> evacuations = new HashMap<>();
     private final ActorRef<GuestHandover> handovers;
+    private final ActorRef<GuestGone.RestartDue> restartsDue;
+    private final ActorRef<FreeMigration.GuestHeld> holds;
+    /** Failed guests whose restart waits for their hypervisor's word (their backoff). */
+    private final Set<String> awaitingRestart = new HashSet<>();
     /** The clock's requests waiting for a guest to boot or to stop. */
     private final Map<String, ActorRef<GuestChanged>> pendingStarts = new HashMap<>();
     private final Map<String, ActorRef<GuestChanged>> pendingStops = new HashMap<>();
@@ -185,6 +198,15 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
      * that fails at every boot would otherwise restart without end within one tick.
      */
     public static final int MAX_RESTARTS = 3;
+
+    /**
+     * The ticks a failed guest's hypervisor plays without it before restart {@code n} (1, 2, ...):
+     * 1, 2, 4, doubling; counted from the tick it failed at (or the first tick, for a guest that
+     * failed before the run started).
+     */
+    public static int restartBackoffTicks(int n) {
+        return 1 << Math.min(30, Math.max(0, n - 1));
+    }
     private ActorRef<Report> manager;
     private boolean restartFailedGuests;
     /** The run is free-running: its guests never wait for their balloon drivers. */
@@ -205,6 +227,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         this.node = node;
         this.capacity = capacity;
         this.handovers = context.messageAdapter(GuestHandover.class, Handover::new);
+        this.restartsDue = context.messageAdapter(GuestGone.RestartDue.class, RestartNow::new);
+        this.holds = context.messageAdapter(FreeMigration.GuestHeld.class, Held::new);
     }
 
     @Override
@@ -224,6 +248,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
                 .onMessage(WorkloadAnswered.class, this::onWorkloadAnswered)
                 .onMessage(Hello.class, this::onHello)
                 .onMessage(ManagerGone.class, this::onManagerGone)
+                .onMessage(RestartNow.class, this::onRestartNow)
+                .onMessage(Held.class, this::onHeld)
                 .build();
     }
 
@@ -314,10 +340,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
             // It never joined its hypervisor, which does not wait for it: nothing to release.
             guests.remove(t.guest());
             guestRefs.remove(t.guest());
-            starting.tell(new GuestChanged(t.guest(), "failed: the guest stopped before it booted"));
             String cause = crashCauses.remove(t.guest());
             manager.tell(new GuestFault(t.guest(), cause == null ? "guest actor stopped before it booted"
                     : "guest actor failed before it booted: " + cause, "stopped; it never ran"));
+            starting.tell(new GuestChanged(t.guest(), "failed: the guest stopped before it booted"));
             return this;
         }
         String cause = crashCauses.remove(t.guest());
@@ -325,26 +351,42 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         int restarts = restartCounts.getOrDefault(t.guest(), 0);
         boolean lost = inputLost.remove(t.guest());
         boolean restart = restartFailedGuests && restarts < MAX_RESTARTS && !lost;
-        hosts.get(guest.host()).tell(new GuestGone(guest.index(), restart));
+        int backoff = restartBackoffTicks(restarts + 1);
+        // The fault goes to the manager before the hypervisor hears of it: the run cannot end (its
+        // hypervisor does not go on without the guest) before the manager has the fault.
         if (lost) {
             manager.tell(new GuestFault(guest.name(), cause, "stopped: its input can no longer be read; its memory"
                     + " was released", true));
         } else if (restart) {
             restartCounts.put(t.guest(), restarts + 1);
             manager.tell(new GuestFault(guest.name(), cause, "restarted from a fresh boot (restart " + (restarts + 1)
-                    + " of at most " + MAX_RESTARTS + "); its memory was released"));
+                    + " of at most " + MAX_RESTARTS + ") after " + backoff + " tick" + (backoff == 1 ? "" : "s")
+                    + "; its memory was released"));
         } else if (restartFailedGuests) {
             manager.tell(new GuestFault(guest.name(), cause, "stopped: it failed again after " + MAX_RESTARTS
                     + " restarts; its memory was released", true));
         } else {
             manager.tell(new GuestFault(guest.name(), cause, "stopped; its memory was released"));
         }
-        if (restart) {
-            startGuest(guest, null, GuestVm.NO_CRASH, false);
+        if (restart) { // its hypervisor says when its backoff is over (onRestartNow)
+            awaitingRestart.add(t.guest());
+            hosts.get(guest.host()).tell(GuestGone.restartAfter(guest.index(), backoff, restartsDue));
         } else {
+            hosts.get(guest.host()).tell(new GuestGone(guest.index(), false));
             guests.remove(t.guest());
             guestRefs.remove(t.guest());
         }
+        return this;
+    }
+
+    /** A failed guest's backoff is over: its fresh incarnation boots now. */
+    private Behavior<Command> onRestartNow(RestartNow now) {
+        String name = now.due().name();
+        GuestSettings guest = guests.get(name);
+        if (!awaitingRestart.remove(name) || guest == null || guest.index() != now.due().guest()) {
+            return this; // not awaited (an earlier run's, or the guest was stopped meanwhile)
+        }
+        startGuest(guest, null, GuestVm.NO_CRASH, false);
         return this;
     }
 
@@ -358,8 +400,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         return this;
     }
 
+    /** The actor of guest {@code name} running now: null when none, or while it waits to restart. */
+    private ActorRef<GuestVm.Command> liveRef(String name) {
+        return awaitingRestart.contains(name) ? null : guestRefs.get(name);
+    }
+
     private Behavior<Command> onEvacuate(Evacuate e) {
-        ActorRef<GuestVm.Command> ref = guestRefs.get(e.guest());
+        ActorRef<GuestVm.Command> ref = liveRef(e.guest());
         if (ref == null) {
             e.replyTo().tell(new Evacuated(e.migration(), null));
             return this;
@@ -367,7 +414,22 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         leaving.add(e.guest());
         evacuations.put(e.guest(), e.migration());
         manager = e.replyTo();
+        if (freeRunning) { // no tick boundary: its hypervisor holds it after its current tick first (onHeld)
+            GuestSettings guest = guests.get(e.guest());
+            hosts.get(guest.host()).tell(new FreeMigration.HoldGuest(guest.index(), guest.name(), holds));
+            return this;
+        }
         ref.tell(new GuestVm.Migrate(handovers));
+        return this;
+    }
+
+    /** Free-running: the leaving guest is held, nothing in flight: it hands over its state now. */
+    private Behavior<Command> onHeld(Held h) {
+        String name = h.held().name();
+        ActorRef<GuestVm.Command> ref = liveRef(name);
+        if (ref != null && evacuations.containsKey(name)) {
+            ref.tell(new GuestVm.Migrate(handovers));
+        }
         return this;
     }
 
@@ -380,6 +442,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     private Behavior<Command> onResume(Resume r) {
+        if (freeRunning && r.snapshot() != null) { // the tick it plays next there: told before it boots
+            long last = r.snapshot().lastStartedTick();
+            hosts.get(r.settings().host()).tell(new FreeMigration.JoinRun(r.settings().index(),
+                    last == Long.MIN_VALUE ? 0 : last + 1));
+        }
         startGuest(r.settings(), r.snapshot(), GuestVm.NO_CRASH, false);
         r.replyTo().tell(new Resumed(r.migration(), r.settings().name()));
         return this;
@@ -413,7 +480,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     private Behavior<Command> onStopGuest(StopGuest stop) {
-        ActorRef<GuestVm.Command> ref = stop.run() == run ? guestRefs.get(stop.guest()) : null;
+        if (stop.run() == run && awaitingRestart.remove(stop.guest())) { // stopped while it waits to restart
+            guests.remove(stop.guest());
+            guestRefs.remove(stop.guest());
+            stop.replyTo().tell(new GuestChanged(stop.guest(), null));
+            return this;
+        }
+        ActorRef<GuestVm.Command> ref = stop.run() == run ? liveRef(stop.guest()) : null;
         if (ref == null) {
             stop.replyTo().tell(new GuestChanged(stop.guest(), "not running (its actor failed earlier)"));
             return this;
@@ -424,7 +497,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
 
     private Behavior<Command> onChangeWorkload(ChangeWorkload change) {
-        ActorRef<GuestVm.Command> ref = change.run() == run ? guestRefs.get(change.guest()) : null;
+        ActorRef<GuestVm.Command> ref = change.run() == run ? liveRef(change.guest()) : null;
         if (ref == null) {
             change.replyTo().tell(new GuestChanged(change.guest(), "not running (its actor failed earlier)"));
             return this;
@@ -476,6 +549,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         hosts.clear();
         hostSettings.clear();
         leaving.clear();
+        awaitingRestart.clear();
         evacuations.clear();
         pendingStarts.clear();
         pendingStops.clear();

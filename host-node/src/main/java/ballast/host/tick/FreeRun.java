@@ -22,9 +22,11 @@ public final class FreeRun {
     private long ticks;
     private final long checkEvery;
     private final boolean daemon;
-    private final long[] guestTick;
+    private long[] guestTick;
     private int finished;
     private long applied;
+    /** Rounds of applied works (a tick's worth each): the host's own tick count, which restarts' backoffs count in. */
+    private long rounds;
     private long daemonTick;
     private long checks;
     private final List<String> violations = new ArrayList<>();
@@ -89,6 +91,22 @@ public final class FreeRun {
         return -1;
     }
 
+    /**
+     * Guest {@code g} was admitted by live migration: it counts as finished (the run does not wait
+     * for it) until it joins ({@link #rejoin}).
+     */
+    public void admit(int g) {
+        if (g < guestTick.length) {
+            return;
+        }
+        int old = guestTick.length;
+        guestTick = java.util.Arrays.copyOf(guestTick, g + 1);
+        for (int i = old; i <= g; i++) {
+            guestTick[i] = ticks;
+            finished++;
+        }
+    }
+
     /** Guest {@code g} is gone: it has finished, if it had not; returns whether it had not. */
     public boolean gone(int g) {
         if (guestTick[g] >= ticks) {
@@ -111,7 +129,31 @@ public final class FreeRun {
 
     /** One more work applied on a host of {@code guests} guests: returns whether a tick's worth is complete (reclaim now). */
     public boolean workApplied(int guests) {
-        return ++applied % guests == 0;
+        if (++applied % guests == 0) {
+            rounds++;
+            return true;
+        }
+        return false;
+    }
+
+    /** The host's ticks so far: rounds of as many applied works as it has guests. */
+    public long hostTick() {
+        return rounds;
+    }
+
+    /**
+     * Guest {@code g}, gone, plays again (a fresh incarnation) from {@code tick}; returns whether
+     * it does ({@code tick} is within the run and {@code g} is a guest of it).
+     */
+    public boolean rejoin(int g, long tick) {
+        if (g < 0 || g >= guestTick.length || tick >= ticks || tick < 0) {
+            return false;
+        }
+        if (guestTick[g] >= ticks) {
+            finished--;
+        }
+        guestTick[g] = tick;
+        return true;
     }
 
     /** Whether the invariants are due now (after every {@code checkEvery} applied works). */

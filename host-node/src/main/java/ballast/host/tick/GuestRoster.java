@@ -107,6 +107,14 @@ public final class GuestRoster<R> {
         return ran;
     }
 
+    /** Guest {@code g}, stopped, will boot again (a restart is due): the next tick waits for it. */
+    public void expectBoot(int g) {
+        if (stoppedGuest[g] && refs[g] == null) {
+            stoppedGuest[g] = false;
+            stopped--;
+        }
+    }
+
     /** Live migration: a guest was admitted under the next index; it does not take part in ticks yet. */
     public void admitted(int index) {
         count = index + 1;

@@ -72,8 +72,15 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     public record Faulted(GuestFault fault) implements Command, NoSerializationVerificationNeeded {
     }
 
-    /** The boundary actor is done: play the next tick, or end the run with {@code failure} (when not null). */
-    public record Proceed(String failure) implements Command, NoSerializationVerificationNeeded {
+    /**
+     * The boundary actor is done: play the next tick, or end the run with {@code failure} (when not
+     * null); {@code migrating}: a live migration is still under way (a free run plays boundaries
+     * until it is over).
+     */
+    public record Proceed(String failure, boolean migrating) implements Command, NoSerializationVerificationNeeded {
+        public Proceed(String failure) {
+            this(failure, false);
+        }
     }
 
     /** End the run now with {@code failure} (a node was lost), whatever is in progress. */
@@ -123,7 +130,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
                                            CompletableFuture<RunResult> result, RunControl control, Timeline timeline,
                                            ActorRef<TickEnded> boundary) {
         if (plan.freeRunning()) {
-            return FreeRunningClock.create(plan, hosts, result, control, timeline);
+            return FreeRunningClock.create(plan, hosts, result, control, timeline, boundary);
         }
         return Behaviors.setup(context -> Behaviors.withTimers(
                 timers -> new Clock(context, timers, plan, hosts, result, control, timeline, boundary)));

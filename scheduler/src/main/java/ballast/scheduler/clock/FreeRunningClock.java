@@ -5,6 +5,7 @@ import ballast.host.control.HostTickDone;
 import ballast.host.node.GuestFault;
 import ballast.host.control.RunFree;
 import ballast.host.control.StopFree;
+import ballast.host.migration.FreeMigration;
 import ballast.host.control.GuestGone;
 import ballast.host.control.Reconfigured;
 import ballast.host.node.GuestChanged;
@@ -35,8 +36,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * tick before the event's (the hosts' progress reports say how far they are), and it lands while
  * the faster guests are already further on, so the tick it takes effect at differs from guest to
  * guest and from run to run. One event is applied at a time, as in the deterministic mode; it is
- * recorded with the slowest guests' tick when it was answered. Guests that start later, and
- * tick boundaries (live migrations), belong to the deterministic mode.
+ * recorded with the slowest guests' tick when it was answered. Guests that start later belong to
+ * the deterministic mode. Live migrations are played at the slowest guests' progress as if it were
+ * a tick boundary ({@link TickEnded}), without stopping anything: each host takes the steps between
+ * its guests' works and holds a leaving guest itself for its stop-and-copy; once every guest has
+ * played every tick, boundaries go on while a migration is under way, and only then are the hosts
+ * released to end.
  */
 final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
     private final ClockPlan plan;
@@ -54,18 +59,33 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
     private final ActorRef<GuestChanged> answers;
     /** The ticks every guest of every host has completed, by the latest progress reports. */
     private long reached;
+    /** Who plays the boundaries (live migrations), or null. */
+    private final ActorRef<TickEnded> boundary;
+    /** A boundary was sent and its {@link Clock.Proceed} has not come back. */
+    private boolean atBoundary;
+    /** The last boundary sent: the tick after it. */
+    private long boundarySent;
+    /** A live migration was under way at the last boundary. */
+    private boolean migrating;
+    /** Where each guest runs now (the timeline's places, followed through migrations). */
+    private final Map<String, Timeline.Place> places;
+    /** The hosts were told that no guest will arrive any more ({@link FreeMigration.ReleaseEnd}). */
+    private boolean released;
 
     static Behavior<Clock.Command> create(ClockPlan plan, Map<String, ActorRef<ToHypervisor>> hosts,
                                           CompletableFuture<RunResult> result, RunControl control,
-                                          Timeline timeline) {
+                                          Timeline timeline, ActorRef<TickEnded> boundary) {
         return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new FreeRunningClock(context, timers, plan, hosts, result, control, timeline)));
+                timers -> new FreeRunningClock(context, timers, plan, hosts, result, control, timeline, boundary)));
     }
 
     private FreeRunningClock(ActorContext<Clock.Command> context, TimerScheduler<Clock.Command> timers,
                              ClockPlan plan, Map<String, ActorRef<ToHypervisor>> hosts,
-                             CompletableFuture<RunResult> result, RunControl control, Timeline timeline) {
+                             CompletableFuture<RunResult> result, RunControl control, Timeline timeline,
+                             ActorRef<TickEnded> boundary) {
         super(context);
+        this.boundary = boundary;
+        this.places = new java.util.HashMap<>(timeline.places());
         this.timeline = timeline;
         this.schedule = new EventSchedule(timeline.events());
         this.reconfigured = context.messageAdapter(Reconfigured.class, Clock.HostReconfigured::new);
@@ -83,6 +103,9 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
         RunFree run = new RunFree(plan.ticks(), plan.checkEvery(),
                 context.messageAdapter(HostTickDone.class, Clock.HostDone::new));
         for (String name : plan.hostNames()) {
+            if (boundary != null) { // guests may move: the hosts wait for releaseEnd() at their end
+                hosts.get(name).tell(new FreeMigration.HoldEnd());
+            }
             hosts.get(name).tell(run);
         }
         timers.startSingleTimer("barrier", new Clock.BarrierTimeout(0), plan.barrierTimeout());
@@ -99,6 +122,8 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
                 .onMessage(Clock.GuestAnswered.class, this::onGuestChanged)
                 .onMessage(Clock.HostReconfigured.class, this::onHostReconfigured)
                 .onMessage(Clock.EventTimeout.class, this::onEventTimeout)
+                .onMessage(Clock.Proceed.class, this::onProceed)
+                .onMessage(Clock.GuestMoved.class, this::onGuestMoved)
                 .build();
     }
 
@@ -125,6 +150,73 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
             return finish(null, played, played < plan.ticks());
         }
         applyDue();
+        nextBoundary();
+        releaseEnd();
+        return this;
+    }
+
+    /**
+     * With live migrations, the hosts wait at the end of their runs (a guest may still arrive): once
+     * every guest has played every tick (or the run is stopping) and no boundary is being played (no
+     * migration step in flight, so every stop-and-copy is over), each is told to end.
+     */
+    private void releaseEnd() {
+        if (boundary == null || released || atBoundary || !stopSent && (reached < plan.ticks() || migrating)) {
+            return;
+        }
+        released = true;
+        for (String name : plan.hostNames()) {
+            hosts.get(name).tell(new FreeMigration.ReleaseEnd());
+        }
+    }
+
+    // ---------------------------------------------------------------- boundaries (live migration)
+
+    /**
+     * Lets the boundary actor play the boundary before the tick the slowest guest plays now, when it
+     * is not playing one already: its migrations' steps go to the hosts while the guests run (each
+     * host holds a leaving guest itself for the stop-and-copy), and it answers {@link Clock.Proceed}
+     * without the guests waiting for it. Nothing after the last tick nor once the run is stopping.
+     */
+    private void nextBoundary() {
+        if (boundary == null || atBoundary || stopSent) {
+            return;
+        }
+        long next;
+        if (reached < plan.ticks()) {
+            next = reached;
+        } else if (migrating) {
+            // every guest has played every tick, a migration is still under way: boundaries go on
+            // (after the run's last tick) until it is over, so that it never depends on how fast
+            // the guests went whether it finishes
+            next = Math.max(boundarySent + 1, plan.ticks());
+        } else {
+            return;
+        }
+        if (next <= boundarySent) {
+            return;
+        }
+        boundarySent = next;
+        atBoundary = true;
+        boundary.tell(new TickEnded(next, Map.of(), Map.of(), getContext().getSelf()));
+    }
+
+    private Behavior<Clock.Command> onProceed(Clock.Proceed proceed) {
+        if (!atBoundary) {
+            return this;
+        }
+        atBoundary = false;
+        migrating = proceed.migrating();
+        if (proceed.failure() != null) {
+            return finish(proceed.failure(), 0, false);
+        }
+        nextBoundary();
+        releaseEnd();
+        return this;
+    }
+
+    private Behavior<Clock.Command> onGuestMoved(Clock.GuestMoved moved) {
+        places.put(moved.guest(), new Timeline.Place(moved.host(), moved.index()));
         return this;
     }
 
@@ -154,7 +246,7 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
             return this;
         }
         if (changed.problem() == null && schedule.applying().change() instanceof TimedEvent.StopGuest) {
-            Timeline.Place place = timeline.places().get(changed.guest());
+            Timeline.Place place = places.get(changed.guest());
             hosts.get(place.host()).tell(new GuestGone(place.index(), false));
         }
         return answered(changed.problem());

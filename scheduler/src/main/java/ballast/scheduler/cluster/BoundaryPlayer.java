@@ -103,7 +103,7 @@ final class BoundaryPlayer {
     private void nextStep() {
         current = board.next();
         if (current == null) {
-            port.toClock().accept(new Clock.Proceed(null));
+            port.toClock().accept(new Clock.Proceed(null, board.active().iterator().hasNext()));
             return;
         }
         current.begin();

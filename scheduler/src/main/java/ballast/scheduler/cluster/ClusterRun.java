@@ -189,8 +189,8 @@ public final class ClusterRun {
                 agents.add(new RunManager.Agent(i.node(), i.agent(), i.capacity()));
             }
             RunManager.Settings settings = new RunManager.Settings(System.nanoTime(), options.checkEveryTick(),
-                    options.barrierTimeout(), options.onGuestFailure() == Simulation.OnGuestFailure.RESTART
-                    && !Scenario.FREE_RUNNING.equals(scenario.mode()), options.injectedCrashes(), control);
+                    options.barrierTimeout(), options.onGuestFailure() == Simulation.OnGuestFailure.RESTART,
+                    options.injectedCrashes(), control);
             getContext().spawn(RunManager.create(scenario, settings, agents, result), "scheduler");
         }
     }

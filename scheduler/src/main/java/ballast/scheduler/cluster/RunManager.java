@@ -102,6 +102,8 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
     private int started;
     private ActorRef<Clock.Command> clock;
     private boolean finished;
+    /** Every guest fault told to the clock, in order: those the clock had no time to take are added at the end. */
+    private final List<GuestFault> faultsToClock = new ArrayList<>();
 
     public static Behavior<Command> create(Scenario scenario, Settings settings, List<Agent> agents,
                                            CompletableFuture<RunResult> result) {
@@ -129,7 +131,7 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
                 context.messageAdapter(MigrationReply.class, HostReplied::new),
                 (ActorRef) context.messageAdapter(PageBatchAck.class, Installed::new), reports);
         this.player = new BoundaryPlayer(scenario, roster, board, messages, hypervisors, new BoundaryPlayer.Port(
-                this::deliver, m -> clock.tell(m), seq -> timers.startSingleTimer("step", new StepTimeout(seq),
+                this::deliver, this::toClock, seq -> timers.startSingleTimer("step", new StepTimeout(seq),
                 settings.barrierTimeout()), () -> timers.cancel("step"), this::fail, context.getLog()));
         if ("cluster".equals(context.getSystem().settings().config().getString("pekko.actor.provider"))) {
             ActorRef<ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(
@@ -192,7 +194,7 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
         } else if (report instanceof NodeAgent.Resumed r && !finished) {
             player.onResumed(r);
         } else if (report instanceof GuestFault fault && clock != null) {
-            clock.tell(new Clock.Faulted(fault));
+            toClock(new Clock.Faulted(fault));
         }
         return this;
     }
@@ -214,7 +216,6 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
             ordered.put(h.name(), hypervisors.get(h.name()));
             names.add(h.name());
         }
-        boolean deterministic = !Scenario.FREE_RUNNING.equals(scenario.mode());
         ClockPlan plan = ClockPlan.of(scenario, names, settings.checkEveryTick(), settings.barrierTimeout());
         CompletableFuture<RunResult> clockResult = new CompletableFuture<>();
         ActorRef<Command> self = getContext().getSelf();
@@ -222,8 +223,17 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
         Timeline timeline = new Timeline(scenario.events(), roster.places(), scenario.startingLater(),
                 getContext().messageAdapter(GuestControl.class, ControlRequested::new));
         clock = getContext().spawn(Clock.create(plan, ordered, clockResult, settings.control(), timeline,
-                deterministic ? getContext().messageAdapter(TickEnded.class, BoundaryReached::new) : null),
+                movesGuests() ? getContext().messageAdapter(TickEnded.class, BoundaryReached::new) : null),
                 "clock");
+    }
+
+    /**
+     * Whether the run plays tick boundaries: always in the deterministic mode; free-running, only when
+     * a guest may move (a migrate event, the hotspot trigger), since its hosts then wait at their end.
+     */
+    private boolean movesGuests() {
+        return !Scenario.FREE_RUNNING.equals(scenario.mode()) || !scenario.cluster().events().isEmpty()
+                || scenario.cluster().hotspot().enabled();
     }
 
     /**
@@ -307,9 +317,9 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
                 hypervisors.remove(h);
             }
             clock.tell(new Clock.HostsLost(List.copyOf(hosts)));
-            outcome.faults().forEach(f -> clock.tell(new Clock.Faulted(f)));
+            outcome.faults().forEach(f -> toClock(new Clock.Faulted(f)));
         } else if (clock != null) {
-            outcome.faults().forEach(f -> clock.tell(new Clock.Faulted(f)));
+            outcome.faults().forEach(f -> toClock(new Clock.Faulted(f)));
             clock.tell(new Clock.Abort(outcome.note()));
         } else {
             fail(outcome.note());
@@ -333,8 +343,41 @@ public final class RunManager extends AbstractBehavior<RunManager.Command> {
     private Behavior<Command> onClockFinished(ClockFinished done) {
         finished = true;
         endRun();
-        result.complete(board.complete(done.result(), nodeLoss.note(), player.boundaryTick()));
+        result.complete(board.complete(withLateFaults(done.result()), nodeLoss.note(), player.boundaryTick()));
         return Behaviors.stopped();
+    }
+
+    /** Tells the clock, keeping every guest fault told. */
+    private void toClock(Clock.Command message) {
+        if (message instanceof Clock.Faulted f) {
+            faultsToClock.add(f.fault());
+        }
+        clock.tell(message);
+    }
+
+    /**
+     * The clock's result with the faults that reached this manager before the clock's end but not
+     * the clock (it had finished; a node agent reports a fault before it tells the guest's
+     * hypervisor, so every fault of a run is here by the time the clock's result is): listed at the
+     * last tick played, and failing the run when they say so.
+     */
+    private RunResult withLateFaults(RunResult r) {
+        if (r == null || r.faults().size() >= faultsToClock.size()) {
+            return r;
+        }
+        List<GuestFault> late = faultsToClock.subList(r.faults().size(), faultsToClock.size());
+        long tick = Math.max(0, r.ticksPlayed() - 1);
+        List<RunResult.Fault> more = new ArrayList<>();
+        String failure = r.failure();
+        for (GuestFault f : late) {
+            getContext().getLog().warn("guest {} failed at the end of the run: {}", f.guest(), f.handling());
+            more.add(new RunResult.Fault(f.guest(), tick, f.cause(), f.handling()));
+            if (f.failsRun() && failure == null) {
+                failure = "guest " + f.guest() + " " + f.handling() + " (" + f.cause() + ")";
+            }
+        }
+        RunResult out = r.withFaults(more);
+        return failure == null || failure.equals(r.failure()) ? out : out.withFailure(failure);
     }
 
     private void endRun() {

@@ -22,8 +22,7 @@ final class Guardian {
         return Behaviors.setup(context -> {
             var agent = context.spawn(NodeAgent.create("local"), "node");
             RunManager.Settings settings = new RunManager.Settings(1, options.checkEveryTick(), options.barrierTimeout(),
-                    options.onGuestFailure() == Simulation.OnGuestFailure.RESTART
-                            && !Scenario.FREE_RUNNING.equals(scenario.mode()),
+                    options.onGuestFailure() == Simulation.OnGuestFailure.RESTART,
                     options.injectedCrashes(), control);
             context.spawn(RunManager.create(scenario, settings, List.of(new RunManager.Agent("local", agent, 0)), result),
                     "scheduler");
