@@ -88,10 +88,10 @@ class LargePagesScenarioTest {
 
     @Test
     void theLargePagesExperimentValidatesWithItsFourPoints() throws Exception {
-        Scenario s = ScenarioLoader.load(Path.of("..", "conf", "experiments", "large-pages.conf"), List.of(), null);
+        Scenario s = ScenarioLoader.load(Path.of("..", "conf", "scenarios", "large-pages.conf"), List.of(), null);
         assertThat(s.hosts().get(0).guests()).allMatch(g -> g.backedLarge());
         assertThat(s.sweep()).isNotNull();
-        Scenario off = ScenarioLoader.load(Path.of("..", "conf", "experiments", "large-pages.conf"),
+        Scenario off = ScenarioLoader.load(Path.of("..", "conf", "scenarios", "large-pages.conf"),
                 List.of("hosts.esx.large-pages=off", "guests.linux.count=4"), null);
         assertThat(off.hosts().get(0).guests()).hasSize(5).noneMatch(g -> g.backedLarge());
     }
