@@ -193,6 +193,10 @@ public final class HypervisorCore {
                 cpu.overheadCycles() - cpu.overheadCycles(CpuAccount.HOST_SWAP_IN) - overheadBefore, swapIns,
                 load == null ? 0 : load.pageIns(), r == null ? 0 : r.pageOuts().length, load != null && load.stalled());
         time.hypervisorWork(swapIns * settings.time().hypervisor().swapInPage());
+        ballast.host.migration.PostCopyArrivals arriving = g.arrivals();
+        if (arriving != null) {
+            time.networkFaults(work.index(), arriving.takeFaults(), arriving.faultSeconds());
+        }
         return result;
     }
 
@@ -231,6 +235,11 @@ public final class HypervisorCore {
         time.hypervisorWork(newSwapOuts * prices.swapOutPage() + Math.max(0, merged - mergesSeen) * prices.mergePage());
         swapOutsSeen = swapOuts;
         mergesSeen = merged;
+        for (GuestMemory g : guests) {
+            if (g.arrivals() != null && g.resident()) {
+                g.arrivals().endTick(); // post-copy: the source pushes what the link has left
+            }
+        }
         time.endTick();
     }
 

@@ -94,6 +94,10 @@ public final class HostTime {
     private long[] pendOverhead = new long[0];
     private long[] pendSwapIns = new long[0];
     private long[] pendPageIns = new long[0];
+    /** Post-copy network faults (pages touched before they arrived from a migration's source) and their wait. */
+    private long[] newNetIns = new long[0];
+    private long[] pendNetIns = new long[0];
+    private double[] netWait = new double[0];
     private long[] workUnits = new long[0];
     private long[] demand = new long[0];
     private double[] seconds = new double[0];       // [guest * CATEGORIES + category]
@@ -119,6 +123,8 @@ public final class HostTime {
     private long[] cPage = new long[0];
     private long[] cIssuedSwap = new long[0];
     private long[] cIssuedPage = new long[0];
+    private long[] cNet = new long[0];
+    private long[] cIssuedNet = new long[0];
     private long[] cChunk = new long[0];
     private long[] cComputed = new long[0];
     private long[] cDemand = new long[0];
@@ -177,6 +183,9 @@ public final class HostTime {
         pendOverhead = Arrays.copyOf(pendOverhead, guests);
         pendSwapIns = Arrays.copyOf(pendSwapIns, guests);
         pendPageIns = Arrays.copyOf(pendPageIns, guests);
+        newNetIns = Arrays.copyOf(newNetIns, guests);
+        pendNetIns = Arrays.copyOf(pendNetIns, guests);
+        netWait = Arrays.copyOf(netWait, guests);
         workUnits = Arrays.copyOf(workUnits, guests);
         demand = Arrays.copyOf(demand, guests);
         seconds = Arrays.copyOf(seconds, guests * TickBudget.CATEGORIES);
@@ -224,6 +233,20 @@ public final class HostTime {
         diskWrites += pageOuts;
     }
 
+    /**
+     * Guest {@code g}'s work of this tick touched {@code faults} pages that had not arrived from its
+     * post-copy migration's source: each is a blocking read that waits {@code secondsEach} (the
+     * link's latency and the page's transfer), charged as host swap wait (the hypervisor fetches a
+     * page the guest touched that is not in its memory). Served by the link, not by the host's
+     * devices: faults do not queue behind each other.
+     */
+    public void networkFaults(int g, long faults, double secondsEach) {
+        if (faults > 0) {
+            newNetIns[g] += faults;
+            netWait[g] = secondsEach;
+        }
+    }
+
     /** The hypervisor's own work this tick, in cycles (page hashing, merges, swap handling, migration copies). */
     public void hypervisorWork(long cycles) {
         if (cycles < 0) {
@@ -244,6 +267,7 @@ public final class HostTime {
         pendOverhead[g] = 0;
         pendSwapIns[g] = 0;
         pendPageIns[g] = 0;
+        pendNetIns[g] = 0;
         capacity[g] = Long.MAX_VALUE;
         budgets[g].clearCarry();
     }
@@ -275,6 +299,7 @@ public final class HostTime {
             long overhead = pendOverhead[g] + newOverhead[g];
             long swapIns = pendSwapIns[g] + newSwapIns[g];
             long pageIns = pendPageIns[g] + newPageIns[g];
+            long netIns = pendNetIns[g] + newNetIns[g];
             demand[g] += newDemand[g];
             if (stalled[g]) {
                 for (int v = 0; v < vcpus[g]; v++) {
@@ -285,6 +310,7 @@ public final class HostTime {
                 pendOverhead[g] = overhead;
                 pendSwapIns[g] = swapIns;
                 pendPageIns[g] = pageIns;
+                pendNetIns[g] = netIns;
                 continue;
             }
             int n = vcpus[g];
@@ -295,7 +321,8 @@ public final class HostTime {
                 cOverhead[c] = part(overhead, n, v);
                 cSwap[c] = part(swapIns, n, v);
                 cPage[c] = part(pageIns, n, v);
-                cChunk[c] = cCycles[c] / (cSwap[c] + cPage[c] + 1);
+                cNet[c] = part(netIns, n, v);
+                cChunk[c] = cCycles[c] / (cSwap[c] + cPage[c] + cNet[c] + 1);
                 cDemand[c] = Math.min(cCycles[c], b.remainingCycles(v));
                 cShares[c] = Math.max(1, shares[g] / n);
             }
@@ -340,7 +367,10 @@ public final class HostTime {
             boolean swap = cSwap[c] - cIssuedSwap[c] >= cPage[c] - cIssuedPage[c];
             double arrival = tickStart + b.nowSeconds(v);
             double done;
-            if (swap) {
+            if (cNet[c] > cIssuedNet[c]) {
+                cIssuedNet[c]++;
+                b.chargeHostSwapWait(v, netWait[g]);
+            } else if (swap) {
                 cIssuedSwap[c]++;
                 done = swapDevice.submit(g, DeviceQueue.SWAP_READ, PAGE, arrival);
                 b.chargeHostSwapWait(v, done - arrival);
@@ -367,6 +397,7 @@ public final class HostTime {
             pendOverhead[g] = 0;
             pendSwapIns[g] = 0;
             pendPageIns[g] = 0;
+            pendNetIns[g] = 0;
         }
         if (done.length < guests) {
             done = new long[guests];
@@ -374,8 +405,8 @@ public final class HostTime {
         java.util.Arrays.fill(done, 0, guests, 0);
         for (int c = 0; c < clients; c++) {
             int g = cGuest[c];
-            long requests = cSwap[c] + cPage[c];
-            long issued = cIssuedSwap[c] + cIssuedPage[c];
+            long requests = cSwap[c] + cPage[c] + cNet[c];
+            long issued = cIssuedSwap[c] + cIssuedPage[c] + cIssuedNet[c];
             long workDone;
             if (issued == requests && cComputed[c] == cCycles[c]) {
                 workDone = cWork[c];
@@ -393,6 +424,7 @@ public final class HostTime {
             pendOverhead[g] += cCycles[c] == 0 ? 0 : Math.round(cOverhead[c] * (left / (double) cCycles[c]));
             pendSwapIns[g] += cSwap[c] - cIssuedSwap[c];
             pendPageIns[g] += cPage[c] - cIssuedPage[c];
+            pendNetIns[g] += cNet[c] - cIssuedNet[c];
         }
         for (int g = 0; g < guests; g++) {
             if (!present[g]) {
@@ -424,6 +456,7 @@ public final class HostTime {
             newOverhead[g] = 0;
             newSwapIns[g] = 0;
             newPageIns[g] = 0;
+            newNetIns[g] = 0;
             newDemand[g] = 0;
         }
         cpuBusySeconds += busyCycles / hz;
@@ -438,7 +471,7 @@ public final class HostTime {
     }
 
     private long requestsLeft(int c) {
-        return cSwap[c] + cPage[c] - cIssuedSwap[c] - cIssuedPage[c];
+        return cSwap[c] + cPage[c] + cNet[c] - cIssuedSwap[c] - cIssuedPage[c] - cIssuedNet[c];
     }
 
     /**
@@ -448,7 +481,7 @@ public final class HostTime {
      * runs out with work left was ready to run and did not get a core: the rest of its tick is ready time.
      */
     private boolean computeChunk(int c) {
-        long issued = cIssuedSwap[c] + cIssuedPage[c];
+        long issued = cIssuedSwap[c] + cIssuedPage[c] + cIssuedNet[c];
         long target = requestsLeft(c) == 0 ? cCycles[c] : Math.min(cCycles[c], (issued + 1) * cChunk[c]);
         long need = target - cComputed[c];
         if (need <= 0) {
@@ -498,6 +531,8 @@ public final class HostTime {
             cPage = Arrays.copyOf(cPage, size);
             cIssuedSwap = Arrays.copyOf(cIssuedSwap, size);
             cIssuedPage = Arrays.copyOf(cIssuedPage, size);
+            cNet = Arrays.copyOf(cNet, size);
+            cIssuedNet = Arrays.copyOf(cIssuedNet, size);
             cChunk = Arrays.copyOf(cChunk, size);
             cComputed = Arrays.copyOf(cComputed, size);
             cDemand = Arrays.copyOf(cDemand, size);
@@ -510,6 +545,7 @@ public final class HostTime {
         cVcpu[c] = v;
         cIssuedSwap[c] = 0;
         cIssuedPage[c] = 0;
+        cIssuedNet[c] = 0;
         cComputed[c] = 0;
         return c;
     }
