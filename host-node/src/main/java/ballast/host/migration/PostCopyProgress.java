@@ -1,7 +1,5 @@
 package ballast.host.migration;
 
-import ballast.wire.WireMessage;
-
 /**
  * A post-copy migration's figures at its destination since the switch.
  *
@@ -15,5 +13,5 @@ import ballast.wire.WireMessage;
  * @param workUnits     the guest's work units completed at the destination since the switch
  */
 public record PostCopyProgress(int pages, int pending, long faults, long prepaged, long pushed, long ticks,
-                               long degradedTicks, long workUnits) implements WireMessage {
+                               long degradedTicks, long workUnits) {
 }

@@ -1,7 +1,5 @@
 package ballast.host.migration;
 
-import ballast.wire.WireMessage;
-
 /**
  * How the pages of a post-copy migration cross after its switch (with the last {@link SendRound}).
  *
@@ -9,7 +7,7 @@ import ballast.wire.WireMessage;
  * @param latencySeconds  the link's one-way latency: a network fault waits for it twice (request and page)
  * @param prepageWindow   pages fetched with a faulting page around it (Hines and Gopalan's pre-paging), at most
  */
-public record PostCopyTerms(double bytesPerSecond, double latencySeconds, int prepageWindow) implements WireMessage {
+public record PostCopyTerms(double bytesPerSecond, double latencySeconds, int prepageWindow) {
 
     /** What one network fault makes the vCPU wait: a request and the page back over the link. */
     public double faultSeconds() {
