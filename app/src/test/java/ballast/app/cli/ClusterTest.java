@@ -216,12 +216,12 @@ class ClusterTest {
             moveFArrived |= m.get("guest").asText().equals("move-f");
         }
         if (failure.contains("host(s) host-c ") && !moveFArrived) { // its pages were still arriving
-            assertThat(moveF).singleElement().asString()
-                    .startsWith("lost with its post-copy source host-c (it ran on host-d");
+            assertThat(moveF).anySatisfy(h -> assertThat(h)
+                    .startsWith("lost with its post-copy source host-c (it ran on host-d"));
         } else if (failure.contains("host(s) host-c ")) { // every page had arrived before the kill
-            assertThat(moveF).isEmpty();
+            assertThat(moveF).allSatisfy(h -> assertThat(h).doesNotStartWith("lost"));
         } else if (failure.contains("host-d")) {
-            assertThat(moveF).containsExactly("lost with its host host-d");
+            assertThat(moveF).contains("lost with its host host-d");
         } else {
             assertThat(moveF).allSatisfy(h -> assertThat(h).doesNotStartWith("lost"));
         }

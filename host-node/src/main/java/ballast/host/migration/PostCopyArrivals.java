@@ -7,7 +7,8 @@ package ballast.host.migration;
  * <p>The guest runs here from its switch on. A page it touches that has not arrived is a
  * <b>network fault</b> ({@link #touch}): the page is fetched at once, ahead of the background push,
  * and with it the pages not yet arrived within {@code window / 2} PPNs either side (pre-paging
- * around the faulting address, a bounded window). At the end of each tick ({@link #endTick}) the
+ * around the faulting address, a bounded window, as far as the link has room left in the tick: the
+ * faulting pages themselves always cross). At the end of each tick ({@link #endTick}) the
  * source <b>pushes</b> as many of the pages still missing as the link carries in a tick, less what the
  * faults and their pre-paging took from it, in ascending PPN order from where the push stood. Every
  * page crosses once: {@code faults + prepaged + pushed} never exceeds the pages the guest had when it
@@ -84,7 +85,7 @@ public final class PostCopyArrivals {
         int half = window / 2;
         int lo = Math.max(0, ppn - half);
         int hi = Math.min(pages - 1, ppn + (window - half));
-        for (int p = lo; p <= hi && left > 0; p++) {
+        for (int p = lo; p <= hi && left > 0 && usedThisTick < pagesPerTick; p++) { // pre-paging: what the link has left
             if (isMissing(p)) {
                 arrive(p);
                 prepaged++;
