@@ -224,6 +224,10 @@ public final class HypervisorCore {
                 cpu.overheadCycles() - cpu.overheadCycles(CpuAccount.HOST_SWAP_IN) - overheadBefore + decompressionCycles, swapIns,
                 load == null ? 0 : load.pageIns(), r == null ? 0 : r.pageOuts().length, load != null && load.stalled());
         time.hypervisorWork(swapIns * settings.time().hypervisor().swapInPage());
+        ballast.host.migration.PostCopyArrivals arriving = g.arrivals();
+        if (arriving != null) {
+            time.networkFaults(work.index(), arriving.takeFaults(), arriving.faultSeconds());
+        }
         return result;
     }
 
@@ -270,6 +274,11 @@ public final class HypervisorCore {
         compressionsSeen = compressions;
         swapOutsSeen = swapOuts;
         mergesSeen = merged;
+        for (GuestMemory g : guests) {
+            if (g.arrivals() != null && g.resident()) {
+                g.arrivals().endTick(); // post-copy: the source pushes what the link has left
+            }
+        }
         time.endTick();
         offload.endTick(); // its page-outs are priced with the next tick's
     }

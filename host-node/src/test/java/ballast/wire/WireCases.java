@@ -201,6 +201,13 @@ final class WireCases {
         m.put("CancelMigration", new ballast.host.migration.CancelMigration(7, 3, true, manager));
         m.put("MigrationReply", new ballast.host.migration.MigrationReply(7, "host-a", 3, 4096, 12, null));
         m.put("MigrationReply refused", new ballast.host.migration.MigrationReply(-1, "h", -1, 0, 0, "no guest"));
+        m.put("SendRound post-copy", new ballast.host.migration.SendRound(7, 3, true, true, peer, 5, 1024, 16, 0, manager,
+                new ballast.host.migration.PostCopyTerms(1.25e8, 1e-4, 16)));
+        m.put("PostCopyBegin", new ballast.host.migration.PostCopyBegin(7, 5, new int[] {1, 2, 99},
+                new ballast.host.migration.PostCopyTerms(1.25e8, 1e-4, 16)));
+        m.put("PostCopyStatus", new ballast.host.migration.PostCopyStatus(7, 5, manager));
+        m.put("MigrationReply post-copy", new ballast.host.migration.MigrationReply(7, "host-b", 5, 0, 12, null, 4242,
+                new ballast.host.migration.PostCopyProgress(8192, 12, 700, 5600, 1880, 3, 2, 4242)));
         return m;
     }
 

@@ -161,8 +161,13 @@ public final class ConsoleTable {
         }
         for (ballast.scheduler.migration.PreCopy.Outcome m : result.migrations()) {
             out.append(String.format(Locale.ROOT, "  MIGRATED %s %s -> %s at %.1f s (%s): %d rounds, %d pages sent, "
-                    + "downtime %.1f ms, total %.1f ms%n", m.guest(), m.from(), m.to(), m.startSeconds(), m.trigger(),
+                    + "downtime %.1f ms, total %.1f ms", m.guest(), m.from(), m.to(), m.startSeconds(), m.trigger(),
                     m.rounds(), m.pagesSent(), m.downtimeMs(), m.totalMs()));
+            if (!m.strategy().equals("pre-copy")) {
+                out.append(String.format(Locale.ROOT, "; %s: %d pages after the switch, %d network faults, degraded"
+                        + " %.1f ms", m.strategy(), m.postCopyPages(), m.networkFaults(), m.degradedMs()));
+            }
+            out.append(String.format(Locale.ROOT, "%n"));
         }
         for (RunResult.Fault f : result.faults()) {
             out.append("  FAULT ").append(f.guest()).append(" at tick ").append(f.tick()).append(": ")

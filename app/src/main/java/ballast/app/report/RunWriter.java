@@ -91,15 +91,7 @@ public final class RunWriter {
         List<Object> migrations = new ArrayList<>();
         for (ballast.scheduler.migration.PreCopy.Outcome m : result.migrations()) {
             Map<String, Object> migration = new LinkedHashMap<>();
-            migration.put("guest", m.guest());
-            migration.put("from", m.from());
-            migration.put("to", m.to());
-            migration.put("startSeconds", seconds(m.startSeconds()));
-            migration.put("rounds", m.rounds());
-            migration.put("pagesSent", m.pagesSent());
-            migration.put("downtimeMs", m.downtimeMs());
-            migration.put("totalMs", m.totalMs());
-            migration.put("trigger", m.trigger());
+            putFigures(migration, MigrationFigures.ALL, m);
             migrations.add(migration);
         }
         root.put("migrations", migrations);

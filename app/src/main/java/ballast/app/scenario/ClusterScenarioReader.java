@@ -4,6 +4,7 @@ import ballast.scheduler.scenario.ClusterPlan;
 import ballast.scheduler.migration.HotspotPolicies;
 import ballast.scheduler.migration.HotspotSettings;
 import ballast.scheduler.migration.MigrationSettings;
+import ballast.scheduler.migration.MigrationStrategy;
 import ballast.scheduler.placement.Placements;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigList;
@@ -91,6 +92,11 @@ final class ClusterScenarioReader {
         Long stopDirty = m.integer("stop-dirty-pages", 0, Integer.MAX_VALUE);
         Long batch = m.integer("batch-pages", 1, 1 << 20);
         Long window = m.integer("window", 1, 1024);
+        String strategy = m.oneOf("strategy", "migration strategy", MigrationStrategy.names());
+        Long hybridRounds = m.integer("hybrid-rounds", 1, 10_000);
+        Long prepage = m.integer("prepage-window", 0, 1 << 20);
+        Duration latency = m.duration("link-latency");
+        Double converge = m.number("auto-converge", 0, 1);
         List<MigrationSettings.Link> links = new ArrayList<>();
         Entry.Found found = m.find("links");
         if (found != null && !(found.value() instanceof ConfigList)) {
@@ -127,11 +133,13 @@ final class ClusterScenarioReader {
             }
         }
         if (problems.reports() != before || bandwidth == null || maxRounds == null || factor == null || stopDirty == null
-                || batch == null || window == null) {
+                || batch == null || window == null || strategy == null || hybridRounds == null || prepage == null
+                || latency == null || converge == null) {
             return null;
         }
         return new MigrationSettings(bandwidth, links, maxRounds.intValue(), factor, stopDirty.intValue(),
-                batch.intValue(), window.intValue());
+                batch.intValue(), window.intValue(), MigrationStrategy.named(strategy), hybridRounds.intValue(),
+                prepage.intValue(), Entry.seconds(latency), converge);
     }
 
     private HotspotSettings readHotspot(Entry h) {
@@ -196,8 +204,10 @@ final class ClusterScenarioReader {
                 event.problem("at", "missing: when the event happens, such as at = 5s");
             }
             Entry migrate = event.child("migrate");
-            migrate.checkKeys(List.of("guest", "to"));
+            migrate.checkKeys(List.of("guest", "to", "strategy"));
             String guest = migrate.string("guest");
+            String strategy = migrate.has("strategy")
+                    ? migrate.oneOf("strategy", "migration strategy", MigrationStrategy.names()) : "";
             String to = migrate.has("to") ? migrate.string("to") : "";
             if (!migrate.has("guest")) {
                 migrate.problem("guest", "missing: the guest to move");
@@ -211,8 +221,10 @@ final class ClusterScenarioReader {
                 migrate.problemAtValue("guest", "a free-running run moves only a guest without a balloon driver"
                         + " (guests." + guest + ".balloon.enabled = off): a free-running driver's steps do not travel"
                         + " with its guest");
-            } else if (at != null && guest != null && to != null) {
-                events.add(new ClusterPlan.MigrateEvent(Entry.seconds(at), guest, to));
+            } else if (freeRunning && strategy != null && !strategy.isEmpty() && !"pre-copy".equals(strategy)) {
+                migrate.problemAtValue("strategy", "a free-running run moves guests by pre-copy only, got " + strategy);
+            } else if (at != null && guest != null && to != null && strategy != null) {
+                events.add(new ClusterPlan.MigrateEvent(Entry.seconds(at), guest, to, strategy));
             }
         }
         events.sort((a, b) -> Double.compare(a.atSeconds(), b.atSeconds()));

@@ -36,8 +36,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three host-node processes on 127.0.0.1 (separate JVMs, `ballast node`), this JVM as the
  * scheduler node: a scenario with cross-node migrations (one of them off, and one onto, a host
- * that reclaims memory under pressure) gives the same summary.json (apart from timing) as in one JVM; then one node process is killed mid-run and the run ends with exit code
- * 1 and a report naming the lost guests, within the barrier timeout, never a hang.
+ * that reclaims memory under pressure; a post-copy and a hybrid one) gives the same summary.json (apart from timing) as in one JVM; then one node process is killed mid-run and the run ends with exit code
+ * 1 and a report naming the lost guests (one in post-copy from a host of that node among them), within
+ * the barrier timeout, never a hang.
  */
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,7 +52,7 @@ class ClusterTest {
               host-c { memory = 384MiB, sharing { enabled = true, scan-pages-per-second = 5000, per-guest-pages-per-second = 2000 } }
               host-d { memory = 384MiB }
             }
-            migration { bandwidth = 400MiB }
+            migration { bandwidth = 400MiB, links = [ { between = [host-d, host-b], bandwidth = 40MiB } ] }
             guest-templates {
               small { memory = 32MiB, workload { type = hot-cold, working-set = 16MiB, accesses-per-second = 50000, write-fraction = 0.2 } }
             }
@@ -63,11 +64,15 @@ class ClusterTest {
               move-a { template = small, host = host-a, workload { type = hot-cold, working-set = 16MiB, write-fraction = 0.001 } }
               move-b { template = small, host = host-b, mode = para, workload { type = hot-cold, working-set = 8MiB, write-fraction = 0.0005 } }
               move-c { template = small, host = host-c, mode = nested, workload { type = uniform, working-set = 16MiB, write-fraction = 0.0 } }
+              move-d { template = small, host = host-d, workload { type = uniform, working-set = 16MiB, write-fraction = 0.5 } }
+              move-e { template = small, host = host-b, mode = para, workload { type = uniform, working-set = 16MiB, write-fraction = 0.5 } }
             }
             events = [
               { at = 500ms, migrate { guest = move-a, to = host-b } }
               { at = 500ms, migrate { guest = move-b, to = host-c } }
               { at = 1s, migrate { guest = move-c, to = host-a } }
+              { at = 500ms, migrate { guest = move-d, to = host-b, strategy = post-copy } }
+              { at = 800ms, migrate { guest = move-e, to = host-d, strategy = hybrid } }
             ]
             """;
 
@@ -142,7 +147,11 @@ class ClusterTest {
                 + " the clock ran %.1f s)%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, onThreeNodes.wallSeconds());
         assertThat(onThreeNodes.failure()).as(String.join("\n", logsTail())).isNull();
         assertThat(inOneJvm.failure()).isNull();
-        assertThat(onThreeNodes.migrations()).hasSize(3);
+        assertThat(onThreeNodes.migrations()).hasSize(5);
+        // the post-copy and hybrid migrations crossed nodes, their guests faulting on pages not arrived
+        assertThat(onThreeNodes.migrations()).filteredOn(m -> !m.strategy().equals("pre-copy"))
+                .extracting(m -> m.guest() + " " + m.strategy() + " " + (m.networkFaults() > 0))
+                .containsExactlyInAnyOrder("move-d post-copy true", "move-e hybrid true");
         assertThat(onThreeNodes.violations()).isEmpty();
         // host-a reclaimed memory (balloons, host swap) while guests left it and arrived
         assertThat(inOneJvm.hostSamples()).filteredOn(h -> h.host().equals("host-a"))
@@ -156,6 +165,11 @@ class ClusterTest {
     void killingANodeProcessMidRunEndsTheRunWithExitOneAndTheLostGuestsNamed() throws Exception {
         Path dir = Files.createTempDirectory("ballast-cluster-loss");
         Path file = write(dir, "300s");
+        // and a guest in post-copy from host-c (over a slow link: about 40 ticks of it) when its node dies
+        Files.writeString(file, Files.readString(file)
+                .replace("links = [", "links = [ { between = [host-c, host-d], bandwidth = 4MiB }, ")
+                .replace("guests {", "guests {\n  move-f { template = small, host = host-c }")
+                .replace("events = [", "events = [\n  { at = 1s, migrate { guest = move-f, to = host-d, strategy = post-copy } }"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> Main.execute(new String[] {"run",
@@ -189,6 +203,28 @@ class ClusterTest {
         });
         assertThat(lost).isNotEmpty();
         lost.forEach(g -> assertThat(failure).contains(g));
+        // move-f, in post-copy from host-c to host-d: which node died depends on the nodes' addresses (host-c's
+        // alone, host-b's alone, or host-a's with host-d); if its source died it is lost though it ran elsewhere
+        List<String> moveF = new ArrayList<>();
+        s.get("faults").forEach(f -> {
+            if (f.get("guest").asText().equals("move-f")) {
+                moveF.add(f.get("handling").asText());
+            }
+        });
+        boolean moveFArrived = false;
+        for (JsonNode m : s.get("migrations")) {
+            moveFArrived |= m.get("guest").asText().equals("move-f");
+        }
+        if (failure.contains("host(s) host-c ") && !moveFArrived) { // its pages were still arriving
+            assertThat(moveF).anySatisfy(h -> assertThat(h)
+                    .startsWith("lost with its post-copy source host-c (it ran on host-d"));
+        } else if (failure.contains("host(s) host-c ")) { // every page had arrived before the kill
+            assertThat(moveF).allSatisfy(h -> assertThat(h).doesNotStartWith("lost"));
+        } else if (failure.contains("host-d")) {
+            assertThat(moveF).contains("lost with its host host-d");
+        } else {
+            assertThat(moveF).allSatisfy(h -> assertThat(h).doesNotStartWith("lost"));
+        }
         assertThat(s.get("ticks").asLong()).isLessThan(3000);
         assertThat(seconds).as("ended within the barrier timeout").isLessThan(20);
     }

@@ -30,6 +30,7 @@ class FigureDocsTest {
         String made = FigureDocs.replace(page, "run", FigureDocs.table(RunFigures.ALL));
         made = FigureDocs.replace(made, "host", FigureDocs.table(HostFigures.ALL));
         made = FigureDocs.replace(made, "guest", FigureDocs.table(GuestFigures.ALL));
+        made = FigureDocs.replace(made, "migration", FigureDocs.table(ballast.app.report.MigrationFigures.ALL));
         if (Boolean.getBoolean("ballast.docs.update")) {
             Files.writeString(PAGE, made, StandardCharsets.UTF_8);
             page = made;
@@ -44,6 +45,7 @@ class FigureDocsTest {
         all.addAll(RunFigures.ALL);
         all.addAll(HostFigures.ALL);
         all.addAll(GuestFigures.ALL);
+        all.addAll(ballast.app.report.MigrationFigures.ALL);
         for (Figure<?> f : all) {
             assertThat(f.name()).matches("[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)?");
             assertThat(f.kind()).as(f.name()).isNotNull();
@@ -59,7 +61,8 @@ class FigureDocsTest {
 
     @Test
     void aFigureIsDeclaredOncePerList() {
-        for (List<? extends Figure<?>> list : List.of(RunFigures.ALL, HostFigures.ALL, GuestFigures.ALL)) {
+        for (List<? extends Figure<?>> list : List.of(RunFigures.ALL, HostFigures.ALL, GuestFigures.ALL,
+                ballast.app.report.MigrationFigures.ALL)) {
             Set<String> seen = new HashSet<>();
             list.forEach(f -> assertThat(seen.add(f.name())).as("%s declared twice", f.name()).isTrue());
         }

@@ -72,4 +72,41 @@ class ClusterScenarioTest {
     void anUnknownTopLevelKeyIsStillAProblem(@TempDir Path dir) throws Exception {
         assertThat(problems(dir, "migrations { bandwidth = 1GiB }\n")).extracting(Problem::path).contains("migrations");
     }
+
+    @Test
+    void theStrategyIsReadFromTheMigrationBlockAndFromEachMigrateEvent(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.conf");
+        Files.writeString(file, BASE + """
+                migration { strategy = hybrid, hybrid-rounds = 3, prepage-window = 8, link-latency = 1ms, auto-converge = 0.25 }
+                events = [ { at = 2s, migrate { guest = web, to = b, strategy = post-copy } }, { at = 3s, migrate { guest = web, to = a } } ]
+                """);
+        ClusterPlan c = ScenarioLoader.load(file, List.of(), null).cluster();
+        assertThat(c.migration().strategy()).isEqualTo(ballast.scheduler.migration.MigrationStrategy.HYBRID);
+        assertThat(c.migration().hybridRounds()).isEqualTo(3);
+        assertThat(c.migration().prepageWindow()).isEqualTo(8);
+        assertThat(c.migration().latencySeconds()).isEqualTo(0.001);
+        assertThat(c.migration().autoConverge()).isEqualTo(0.25);
+        assertThat(c.events()).extracting(ClusterPlan.MigrateEvent::strategy).containsExactly("post-copy", "");
+    }
+
+    @Test
+    void theDefaultStrategyIsPreCopy(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.conf");
+        Files.writeString(file, BASE);
+        assertThat(ScenarioLoader.load(file, List.of(), null).cluster().migration().strategy())
+                .isEqualTo(ballast.scheduler.migration.MigrationStrategy.PRE_COPY);
+    }
+
+    @Test
+    void anUnknownStrategyIsAProblemAtItsLine(@TempDir Path dir) throws Exception {
+        List<Problem> p = problems(dir, """
+                migration { strategy = lazy-copy, auto-converge = 2 }
+                events = [ { at = 1s, migrate { guest = web, to = b, strategy = postcopy } } ]
+                """);
+        assertThat(p).extracting(Problem::path).contains("migration.strategy", "migration.auto-converge",
+                "events[0].migrate.strategy");
+        assertThat(p).allSatisfy(x -> assertThat(x.line()).isPositive());
+        assertThat(p.stream().filter(x -> x.path().equals("migration.strategy")).findFirst().orElseThrow().message())
+                .contains("post-copy");
+    }
 }

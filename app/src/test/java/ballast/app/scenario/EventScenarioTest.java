@@ -234,6 +234,17 @@ class EventScenarioTest {
     }
 
     @Test
+    void aFreeRunningRunRefusesAMigrationByAnotherStrategyThanPreCopy() throws Exception {
+        Path file = write("free-post.conf", BASE + """
+                scenario.mode = free-running
+                guests.other.balloon.enabled = off
+                events = [ { at = 5s, migrate { guest = other, to = host-a, strategy = post-copy } } ]
+                """);
+        assertThat(problems(file)).extracting(Problem::path, Problem::message).containsExactly(
+                tuple("events[0].migrate.strategy", "a free-running run moves guests by pre-copy only, got post-copy"));
+    }
+
+    @Test
     void aBadEventGivenWithSetIsLocatedOnTheCommandLine() throws Exception {
         Path file = write("ok.conf", BASE);
         assertThat(problems(file, List.of("events=[{at=1s, stop=vm-7}]"))).extracting(Problem::file, Problem::path)

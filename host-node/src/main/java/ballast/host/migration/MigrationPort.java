@@ -48,6 +48,8 @@ public final class MigrationPort {
     private GuestStats[] history = new GuestStats[0];
     /** The outgoing round, or null. */
     private Outgoing out;
+    /** Post-copy switches announced for guests on their way in, by index, until their install. */
+    private final java.util.Map<Integer, PostCopyBegin> switching = new java.util.HashMap<>();
 
     private static final class Outgoing {
         SendRound command;
@@ -58,6 +60,8 @@ public final class MigrationPort {
         /** Pages sent with their content (ballooned and unbacked PPNs travel as marks and do not count). */
         int contentPages;
         boolean installSent;
+        /** A post-copy switch: the PPNs sent with their content (they count as still at the source). */
+        it.unimi.dsi.fastutil.ints.IntArrayList postCopyPpns;
         String problem;
     }
 
@@ -83,6 +87,10 @@ public final class MigrationPort {
             onInstall(i);
         } else if (command instanceof ballast.host.migration.CancelMigration c) {
             onCancel(c);
+        } else if (command instanceof PostCopyBegin b) {
+            switching.put(b.guest(), b);
+        } else if (command instanceof PostCopyStatus s) {
+            onPostCopyStatus(s);
         }
     }
 
@@ -91,7 +99,29 @@ public final class MigrationPort {
     }
 
     private void reply(ActorRef<MigrationReply> to, long migration, int guest, int sent, int dirty, String problem) {
-        to.tell(new MigrationReply(migration, name(), guest, sent, dirty, problem));
+        to.tell(new MigrationReply(migration, name(), guest, sent, dirty, problem, workUnits(guest), null));
+    }
+
+    /** The guest's work units on this host so far (0 for an index the time model does not know). */
+    private long workUnits(int guest) {
+        return guest >= 0 && guest < core.time().guests() ? core.time().workUnits(guest) : 0;
+    }
+
+    /** Destination: how far a post-copy arrival is; once every page arrived, the guest's misses stop checking. */
+    private void onPostCopyStatus(PostCopyStatus s) {
+        if (!core.isGuest(s.guest()) || core.guest(s.guest()).arrivals() == null) {
+            reply(s.replyTo(), s.migration(), s.guest(), 0, 0, "no post-copy arrival of guest " + s.guest() + " on "
+                    + name());
+            return;
+        }
+        PostCopyArrivals a = core.guest(s.guest()).arrivals();
+        long work = workUnits(s.guest());
+        PostCopyProgress p = new PostCopyProgress(a.initial(), a.left(), a.faults(), a.prepaged(), a.pushed(),
+                a.ticks(), a.degradedTicks(), work);
+        if (a.done()) {
+            core.guest(s.guest()).setArrivals(null);
+        }
+        s.replyTo().tell(new MigrationReply(s.migration(), name(), s.guest(), 0, a.left(), null, work, p));
     }
 
     private void onTrack(TrackWrites t) {
@@ -154,6 +184,9 @@ public final class MigrationPort {
         out = new Outgoing();
         out.command = r;
         out.ppns = GuestTransfer.takeRound(core, r.guest(), r.first());
+        if (r.last() && r.postCopy() != null) {
+            out.postCopyPpns = new it.unimi.dsi.fastutil.ints.IntArrayList();
+        }
         pump();
     }
 
@@ -169,6 +202,9 @@ public final class MigrationPort {
             r.destination().tell(new PageBatch(r.migration(), r.destinationGuest(), out.seq++, pages.ppns(),
                     pages.tokens(), pages.ballooned(), pages.unbacked(), host.self()));
             out.contentPages += pages.ppns().length;
+            if (out.postCopyPpns != null) {
+                out.postCopyPpns.addElements(out.postCopyPpns.size(), pages.ppns());
+            }
             out.next = to;
             out.inFlight++;
         }
@@ -178,6 +214,10 @@ public final class MigrationPort {
         if (out.problem == null && r.last() && !out.installSent) {
             GuestTransfer.PageTables tables = GuestTransfer.tables(core, r.guest());
             GuestStats so = host.stats(r.guest());
+            if (out.postCopyPpns != null) { // before the install: messages between two actors keep their order
+                r.destination().tell(new PostCopyBegin(r.migration(), r.destinationGuest(),
+                        out.postCopyPpns.toIntArray(), r.postCopy()));
+            }
             r.destination().tell(new InstallGuest(r.migration(), r.destinationGuest(), tables.keys(), tables.ppns(),
                     so, GuestTransfer.workingSet(core, r.guest()), host.self()));
             out.installSent = true;
@@ -222,6 +262,12 @@ public final class MigrationPort {
             problem = "malformed page tables";
         } else {
             GuestTransfer.install(core, i.guest(), i.keys(), i.ppns(), i.workingSet());
+            PostCopyBegin pc = switching.remove(i.guest());
+            if (pc != null) {
+                core.guest(i.guest()).setArrivals(new PostCopyArrivals(core.guest(i.guest()).pmap().pages(), pc.ppns(),
+                        pc.terms().prepageWindow(), pc.terms().pagesPerTick(core.settings().time().tickSeconds()),
+                        pc.terms().faultSeconds()));
+            }
             history[i.guest()] = i.history();
             host.installed(i.guest());
         }

@@ -11,7 +11,13 @@ import ballast.wire.WireMessage;
  *                   travel as marks and are not counted)
  * @param dirtyPages pages written since the last round, after a {@link SendRound} or {@link TrackWrites}
  * @param problem    null, or why the step failed (nothing was changed by a failed step)
+ * @param workUnits  the guest's work units completed on this host so far (its time model's), or 0
+ * @param postCopy   the answer to a {@link PostCopyStatus}, else null
  */
-public record MigrationReply(long migration, String host, int guest, int pagesSent, int dirtyPages, String problem)
-        implements WireMessage {
+public record MigrationReply(long migration, String host, int guest, int pagesSent, int dirtyPages, String problem,
+                             long workUnits, PostCopyProgress postCopy) implements WireMessage {
+
+    public MigrationReply(long migration, String host, int guest, int pagesSent, int dirtyPages, String problem) {
+        this(migration, host, guest, pagesSent, dirtyPages, problem, 0, null);
+    }
 }

@@ -94,6 +94,10 @@ public final class HostTime {
     private long[] pendOverhead = new long[0];
     private long[] pendSwapIns = new long[0];
     private long[] pendPageIns = new long[0];
+    /** Post-copy network faults (pages touched before they arrived from a migration's source) and their wait. */
+    private long[] newNetIns = new long[0];
+    private long[] pendNetIns = new long[0];
+    private double[] netWait = new double[0];
     private long[] workUnits = new long[0];
     private long[] demand = new long[0];
     private double[] seconds = new double[0];       // [guest * CATEGORIES + category]
@@ -119,6 +123,8 @@ public final class HostTime {
     private long[] cPage = new long[0];
     private long[] cIssuedSwap = new long[0];
     private long[] cIssuedPage = new long[0];
+    private long[] cNet = new long[0];
+    private long[] cIssuedNet = new long[0];
     private long[] cChunk = new long[0];
     private long[] cComputed = new long[0];
     private long[] cDemand = new long[0];
@@ -194,6 +200,9 @@ public final class HostTime {
         pendOverhead = Arrays.copyOf(pendOverhead, n);
         pendSwapIns = Arrays.copyOf(pendSwapIns, n);
         pendPageIns = Arrays.copyOf(pendPageIns, n);
+        newNetIns = Arrays.copyOf(newNetIns, n);
+        pendNetIns = Arrays.copyOf(pendNetIns, n);
+        netWait = Arrays.copyOf(netWait, n);
         workUnits = Arrays.copyOf(workUnits, n);
         demand = Arrays.copyOf(demand, n);
         seconds = Arrays.copyOf(seconds, n * TickBudget.CATEGORIES);
@@ -235,6 +244,20 @@ public final class HostTime {
         diskWrites += pageOuts;
     }
 
+    /**
+     * Guest {@code g}'s work of this tick touched {@code faults} pages that had not arrived from its
+     * post-copy migration's source: each is a blocking read that waits {@code secondsEach} (the
+     * link's latency and the page's transfer), charged as host swap wait (the hypervisor fetches a
+     * page the guest touched that is not in its memory). Served by the link, not by the host's
+     * devices: faults do not queue behind each other.
+     */
+    public void networkFaults(int g, long faults, double secondsEach) {
+        if (faults > 0) {
+            newNetIns[g] += faults;
+            netWait[g] = secondsEach;
+        }
+    }
+
     /** The hypervisor's own work this tick, in cycles (page hashing, merges, swap handling, migration copies). */
     public void hypervisorWork(long cycles) {
         if (cycles < 0) {
@@ -255,6 +278,7 @@ public final class HostTime {
         pendOverhead[g] = 0;
         pendSwapIns[g] = 0;
         pendPageIns[g] = 0;
+        pendNetIns[g] = 0;
         capacity[g] = Long.MAX_VALUE;
         budgets[g].clearCarry();
     }
@@ -286,6 +310,7 @@ public final class HostTime {
             long overhead = pendOverhead[g] + newOverhead[g];
             long swapIns = pendSwapIns[g] + newSwapIns[g];
             long pageIns = pendPageIns[g] + newPageIns[g];
+            long netIns = pendNetIns[g] + newNetIns[g];
             demand[g] += newDemand[g];
             if (stalled[g]) {
                 for (int v = 0; v < vcpus[g]; v++) {
@@ -296,6 +321,7 @@ public final class HostTime {
                 pendOverhead[g] = overhead;
                 pendSwapIns[g] = swapIns;
                 pendPageIns[g] = pageIns;
+                pendNetIns[g] = netIns;
                 continue;
             }
             int n = vcpus[g];
@@ -306,7 +332,8 @@ public final class HostTime {
                 cOverhead[c] = part(overhead, n, v);
                 cSwap[c] = part(swapIns, n, v);
                 cPage[c] = part(pageIns, n, v);
-                cChunk[c] = cCycles[c] / (cSwap[c] + cPage[c] + 1);
+                cNet[c] = part(netIns, n, v);
+                cChunk[c] = cCycles[c] / (cSwap[c] + cPage[c] + cNet[c] + 1);
                 cDemand[c] = Math.min(cCycles[c], b.remainingCycles(v));
                 cShares[c] = Math.max(1, shares[g] / n);
             }
@@ -351,7 +378,10 @@ public final class HostTime {
             boolean swap = cSwap[c] - cIssuedSwap[c] >= cPage[c] - cIssuedPage[c];
             double arrival = tickStart + b.nowSeconds(v);
             double done;
-            if (swap) {
+            if (cNet[c] > cIssuedNet[c]) {
+                cIssuedNet[c]++;
+                b.chargeHostSwapWait(v, netWait[g]);
+            } else if (swap) {
                 cIssuedSwap[c]++;
                 done = swapDevice.submit(g, DeviceQueue.SWAP_READ, PAGE, arrival);
                 b.chargeHostSwapWait(v, done - arrival);
@@ -378,6 +408,7 @@ public final class HostTime {
             pendOverhead[g] = 0;
             pendSwapIns[g] = 0;
             pendPageIns[g] = 0;
+            pendNetIns[g] = 0;
         }
         if (done.length < guests) {
             done = new long[guests];
@@ -385,8 +416,8 @@ public final class HostTime {
         java.util.Arrays.fill(done, 0, guests, 0);
         for (int c = 0; c < clients; c++) {
             int g = cGuest[c];
-            long requests = cSwap[c] + cPage[c];
-            long issued = cIssuedSwap[c] + cIssuedPage[c];
+            long requests = cSwap[c] + cPage[c] + cNet[c];
+            long issued = cIssuedSwap[c] + cIssuedPage[c] + cIssuedNet[c];
             long workDone;
             if (issued == requests && cComputed[c] == cCycles[c]) {
                 workDone = cWork[c];
@@ -404,6 +435,7 @@ public final class HostTime {
             pendOverhead[g] += cCycles[c] == 0 ? 0 : Math.round(cOverhead[c] * (left / (double) cCycles[c]));
             pendSwapIns[g] += cSwap[c] - cIssuedSwap[c];
             pendPageIns[g] += cPage[c] - cIssuedPage[c];
+            pendNetIns[g] += cNet[c] - cIssuedNet[c];
         }
         for (int g = 0; g < guests; g++) {
             if (!present[g]) {
@@ -435,6 +467,7 @@ public final class HostTime {
             newOverhead[g] = 0;
             newSwapIns[g] = 0;
             newPageIns[g] = 0;
+            newNetIns[g] = 0;
             newDemand[g] = 0;
         }
         cpuBusySeconds += busyCycles / hz;
@@ -449,7 +482,7 @@ public final class HostTime {
     }
 
     private long requestsLeft(int c) {
-        return cSwap[c] + cPage[c] - cIssuedSwap[c] - cIssuedPage[c];
+        return cSwap[c] + cPage[c] + cNet[c] - cIssuedSwap[c] - cIssuedPage[c] - cIssuedNet[c];
     }
 
     /**
@@ -459,7 +492,7 @@ public final class HostTime {
      * runs out with work left was ready to run and did not get a core: the rest of its tick is ready time.
      */
     private boolean computeChunk(int c) {
-        long issued = cIssuedSwap[c] + cIssuedPage[c];
+        long issued = cIssuedSwap[c] + cIssuedPage[c] + cIssuedNet[c];
         long target = requestsLeft(c) == 0 ? cCycles[c] : Math.min(cCycles[c], (issued + 1) * cChunk[c]);
         long need = target - cComputed[c];
         if (need <= 0) {
@@ -509,6 +542,8 @@ public final class HostTime {
             cPage = Arrays.copyOf(cPage, size);
             cIssuedSwap = Arrays.copyOf(cIssuedSwap, size);
             cIssuedPage = Arrays.copyOf(cIssuedPage, size);
+            cNet = Arrays.copyOf(cNet, size);
+            cIssuedNet = Arrays.copyOf(cIssuedNet, size);
             cChunk = Arrays.copyOf(cChunk, size);
             cComputed = Arrays.copyOf(cComputed, size);
             cDemand = Arrays.copyOf(cDemand, size);
@@ -521,6 +556,7 @@ public final class HostTime {
         cVcpu[c] = v;
         cIssuedSwap[c] = 0;
         cIssuedPage[c] = 0;
+        cIssuedNet[c] = 0;
         cComputed[c] = 0;
         return c;
     }

@@ -82,6 +82,8 @@ public final class GuestMemory {
     private boolean booted;
     /** Live migration's write log, or null: while set, TLB fills are read-only until a page's first write ({@link #missForWrite}). */
     private WriteLog dirtyLog;
+    /** Post-copy: the pages not arrived yet from the migration's source, or null. */
+    private ballast.host.migration.PostCopyArrivals arrivals;
     /** Live migration: {@link #RESIDENT}, {@link #INCOMING} (pages arriving, not running yet) or {@link #DEPARTED}. */
     private byte residence;
     private static final byte RESIDENT = 0;
@@ -342,6 +344,9 @@ public final class GuestMemory {
                     samples.touch(ppn);
                 }
             }
+        }
+        if (arrivals != null) {
+            arrivals.touch(ppnOf(key)); // post-copy: a page not arrived yet is a network fault
         }
         tlb.fill(key, mpn, sharing && frames.owner(mpn) == FramePool.SHARED || dirtyLog != null);
         return mpn;
@@ -716,6 +721,11 @@ public final class GuestMemory {
 
     /** Forgets the log without touching the TLB (the guest is leaving). */
     public void dropWriteLog() { dirtyLog = null; }
+
+    /** Post-copy: the pages not arrived yet (null when none is on its way). */
+    public ballast.host.migration.PostCopyArrivals arrivals() { return arrivals; }
+
+    public void setArrivals(ballast.host.migration.PostCopyArrivals arrivals) { this.arrivals = arrivals; }
 
     /** This round's write log, or null when the guest's writes are not logged. */
     public WriteLog writeLog() {

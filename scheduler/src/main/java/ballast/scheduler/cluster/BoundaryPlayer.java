@@ -128,9 +128,11 @@ final class BoundaryPlayer {
             return;
         }
         LiveMigration.Step step = m.step();
+        m.noteReply(reply.workUnits(), reply.postCopy());
         LiveMigration.Next next = m.onHostReply(reply.guest(), reply.pagesSent(), reply.dirtyPages(), reply.problem(),
                 reply.host(), boundaryTick, board.sharers(m));
-        if (next == LiveMigration.Next.ROUND_SENT || step == LiveMigration.Step.LAST_ROUND && reply.problem() == null) {
+        if (next == LiveMigration.Next.ROUND_SENT && step != LiveMigration.Step.POSTCOPY_STATUS
+                && step != LiveMigration.Step.TRACK_WRITES || step == LiveMigration.Step.LAST_ROUND && reply.problem() == null) {
             logRound(m, m.pagesJustSent());
         }
         if (next == LiveMigration.Next.UNEXPECTED) {
@@ -167,7 +169,11 @@ final class BoundaryPlayer {
             roster.restarted(m.guest(), m.to(), m.destIndex());
         } else {
             roster.migrated(m.guest(), m.to(), m.destIndex());
-            board.finished(m, boundaryTick);
+            if (m.postCopy()) {
+                m.resumedInPostCopy(); // its pages go on arriving: over when the last has
+            } else {
+                board.finished(m, boundaryTick);
+            }
         }
         nextStep();
     }
@@ -179,6 +185,11 @@ final class BoundaryPlayer {
             case GIVEN_UP -> abandoned(m);
             case FAILED -> port.fail().accept(m.failure());
             case UNEXPECTED -> { }
+            case POSTCOPY_DONE -> {
+                port.cancelStepTimer().run();
+                board.finished(m, boundaryTick);
+                nextStep();
+            }
         }
     }
 

@@ -98,7 +98,8 @@ public final class MigrationBoard {
         ClusterPlan.MigrateEvent event = requested;
         if (event.to().isEmpty() && roster.get(event.guest()) != null && !active.containsKey(event.guest())) {
             String to = choose(event.guest(), Set.of());
-            event = new ClusterPlan.MigrateEvent(event.atSeconds(), event.guest(), to == null ? "" : to);
+            event = new ClusterPlan.MigrateEvent(event.atSeconds(), event.guest(), to == null ? "" : to,
+                    event.strategy());
         }
         GuestSettings g = roster.get(event.guest());
         String target = event.to();
@@ -126,7 +127,8 @@ public final class MigrationBoard {
         }
         commitments.add(event.to(), roster.spec(g.name()));
         PreCopy p = new PreCopy(g.name(), g.host(), event.to(), g.configuredPages(), settings,
-                scenario.tickSeconds(), tick).triggeredBy(trigger);
+                scenario.tickSeconds(), tick).triggeredBy(trigger).withStrategy(event.strategy().isEmpty()
+                ? settings.strategy() : ballast.scheduler.migration.MigrationStrategy.named(event.strategy()));
         LiveMigration m = new LiveMigration(nextId++, g.name(), g.host(), event.to(), p, footprint(g.name()));
         incomingPages.merge(event.to(), m.footprint(), Long::sum);
         active.put(g.name(), m);
@@ -301,7 +303,12 @@ public final class MigrationBoard {
     public List<RunResult.Fault> unfinished(long tick) {
         List<RunResult.Fault> out = new ArrayList<>();
         for (LiveMigration m : active.values()) {
-            if (!m.isRestart()) {
+            if (m.phase() == LiveMigration.Phase.POSTCOPY) {
+                ballast.host.migration.PostCopyProgress p = m.progress();
+                out.add(new RunResult.Fault(m.guest(), tick, "post-copy migration from " + m.from() + " unfinished: the"
+                        + " run ended with " + (p == null ? "its" : p.pending() + " of " + p.pages()) + " pages still at "
+                        + m.from(), "runs on " + m.to()));
+            } else if (!m.isRestart()) {
                 out.add(new RunResult.Fault(m.guest(), tick, "migration to " + m.to() + " unfinished: the run ended"
                         + " after " + m.precopy().rounds() + " pre-copy round(s), " + m.precopy().pagesSent()
                         + " pages sent", "stays on " + m.from()));

@@ -52,7 +52,7 @@ public final class NodeLoss {
         List<String> lostGuests = new ArrayList<>();
         for (GuestSettings g : roster.all()) {
             LiveMigration m = board.of(g.name());
-            if (hosts.contains(g.host()) || m != null && hosts.contains(m.to())) {
+            if (hosts.contains(g.host()) || m != null && hosts.contains(m.to()) || postCopyFrom(m, hosts)) {
                 lostGuests.add(g.name());
             }
         }
@@ -87,11 +87,19 @@ public final class NodeLoss {
             return new Outcome(true, what, faults);
         }
         for (String g : lostGuests) {
-            faults.add(new GuestFault(g, cause, "lost with its host " + roster.get(g).host()));
+            LiveMigration m = board.of(g);
+            faults.add(new GuestFault(g, cause, postCopyFrom(m, hosts) ? "lost with its post-copy source " + m.from()
+                    + " (it ran on " + m.to() + ", pages it had not received were still there)"
+                    : "lost with its host " + roster.get(g).host()));
         }
         String reason = "node " + node + " was lost (" + how + "): host(s) " + String.join(", ", hosts)
                 + (lostGuests.isEmpty() ? "" : " with guest(s) " + String.join(", ", lostGuests) + " lost");
         return new Outcome(false, reason, faults);
+    }
+
+    /** Whether {@code m} is a post-copy migration whose source is among {@code hosts}: its guest is lost with it. */
+    private static boolean postCopyFrom(LiveMigration m, List<String> hosts) {
+        return m != null && m.phase() == LiveMigration.Phase.POSTCOPY && hosts.contains(m.from());
     }
 
     /** What the node losses the run survived did, for its failure line, or null. */

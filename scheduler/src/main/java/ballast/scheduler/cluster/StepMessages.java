@@ -7,6 +7,8 @@ import ballast.host.migration.CancelMigration;
 import ballast.host.migration.DirtyPages;
 import ballast.host.migration.InstallGuest;
 import ballast.host.migration.MigrationReply;
+import ballast.host.migration.PostCopyStatus;
+import ballast.host.migration.PostCopyTerms;
 import ballast.host.migration.SendRound;
 import ballast.host.migration.TrackWrites;
 import ballast.scheduler.migration.LiveMigration;
@@ -62,9 +64,14 @@ final class StepMessages {
                 return new ToHost(m.from(), new TrackWrites(m.id(), index, replies));
             case FIRST_ROUND, ROUND, LAST_ROUND:
                 boolean last = m.step() == LiveMigration.Step.LAST_ROUND;
-                return new ToHost(m.from(), new SendRound(m.id(), index, m.step() == LiveMigration.Step.FIRST_ROUND,
-                        last, hypervisors.get(m.to()), m.destIndex(), settings.batchPages(), settings.window(),
-                        last ? board.swapToAdd(m.from(), guest) : 0, replies));
+                boolean switching = last && m.postCopy();
+                return new ToHost(m.from(), new SendRound(m.id(), index, m.step() == LiveMigration.Step.FIRST_ROUND
+                        || switching && m.lastRoundSendsAll(), last, hypervisors.get(m.to()), m.destIndex(),
+                        settings.batchPages(), settings.window(), last ? board.swapToAdd(m.from(), guest) : 0, replies,
+                        switching ? new PostCopyTerms(m.precopy().bandwidth(board.sharers(m)), settings.latencySeconds(),
+                                settings.prepageWindow()) : null));
+            case POSTCOPY_STATUS:
+                return new ToHost(m.to(), new PostCopyStatus(m.id(), m.destIndex(), replies));
             case DIRTY_PAGES:
                 return new ToHost(m.from(), new DirtyPages(m.id(), index, replies));
             case CANCEL_AT_SOURCE:

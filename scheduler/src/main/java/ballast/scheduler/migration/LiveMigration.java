@@ -15,6 +15,12 @@ import ballast.guest.GuestHandover;
  * host's refusal before the stop-and-copy gives the migration up (the source stops tracking, the
  * destination releases what arrived) and the guest runs on at its source; later it fails the run.
  *
+ * <p>Post-copy (Hines and Gopalan, VEE 2009; {@link MigrationStrategy}): after the write tracking, or
+ * after some pre-copy rounds (hybrid, auto), the switch: evacuate the guest, send the pages not sent
+ * yet as a post-copy last round (they count at the destination as still at the source), resume the
+ * guest there; then, at every tick boundary, ask the destination how far the pages are
+ * ({@link Step#POSTCOPY_STATUS}) until every page has arrived: then the migration is over.
+ *
  * <p>A restart: admit the guest at its new host, install it empty, boot it afresh there.
  *
  * <p>Owned by the run manager's actor; not thread-safe.
@@ -24,7 +30,8 @@ public final class LiveMigration {
     /** A step and the number it has in logs and failure messages. */
     public enum Step {
         ADMIT(1), TRACK_WRITES(2), FIRST_ROUND(3), DIRTY_PAGES(4), ROUND(5), EVACUATE(6), LAST_ROUND(7), RESUME(8),
-        CANCEL_AT_SOURCE(9), CANCEL_AT_DESTINATION(10), RESTART_ADMIT(11), RESTART_INSTALL(12), RESTART_RESUME(13);
+        CANCEL_AT_SOURCE(9), CANCEL_AT_DESTINATION(10), RESTART_ADMIT(11), RESTART_INSTALL(12), RESTART_RESUME(13),
+        POSTCOPY_STATUS(14);
 
         public final int number;
 
@@ -34,7 +41,7 @@ public final class LiveMigration {
     }
 
     /** Where the migration stands between tick boundaries. */
-    public enum Phase { NEW, PRECOPY, STOP, RESTART }
+    public enum Phase { NEW, PRECOPY, STOP, RESTART, POSTCOPY }
 
     /** What the run manager does after an answer. */
     public enum Next {
@@ -47,7 +54,9 @@ public final class LiveMigration {
         /** The run fails: {@link #failure()} says why. */
         FAILED,
         /** The answer does not fit the current step. */
-        UNEXPECTED
+        UNEXPECTED,
+        /** Post-copy: every page has arrived at the destination; the migration is over. */
+        POSTCOPY_DONE
     }
 
     private final long id;
@@ -64,6 +73,14 @@ public final class LiveMigration {
     private final long footprint;
     private String abortReason;
     private String failure;
+    /** The migration switches (or switched) to post-copy. */
+    private boolean postCopy;
+    private int switchSharers = 1;
+    private long noteWorkUnits;
+    private ballast.host.migration.PostCopyProgress noteProgress;
+    private ballast.host.migration.PostCopyProgress progress;
+    private long workAtStart;
+    private long workAtSource;
 
     /** A live migration of {@code guest} (holding {@code footprint} pages) from {@code from} to {@code to}. */
     public LiveMigration(long id, String guest, String from, String to, PreCopy precopy, long footprint) {
@@ -87,12 +104,13 @@ public final class LiveMigration {
 
     /** Whether this boundary has work for it: it has not begun, or its round is over by {@code tick}. */
     public boolean dueAt(long tick) {
-        return phase == Phase.NEW || phase != Phase.RESTART && precopy.roundOver(tick);
+        return phase == Phase.NEW || phase == Phase.POSTCOPY || phase != Phase.RESTART && precopy.roundOver(tick);
     }
 
     /** Its first step at this boundary: admission (a new migration, a restart), or asking for the written pages. */
     public Step begin() {
-        step = phase == Phase.RESTART ? Step.RESTART_ADMIT : phase == Phase.NEW ? Step.ADMIT : Step.DIRTY_PAGES;
+        step = phase == Phase.RESTART ? Step.RESTART_ADMIT : phase == Phase.NEW ? Step.ADMIT
+                : phase == Phase.POSTCOPY ? Step.POSTCOPY_STATUS : Step.DIRTY_PAGES;
         return step;
     }
 
@@ -108,6 +126,10 @@ public final class LiveMigration {
      */
     public Next onHostReply(int guestIndex, int pagesSent, int dirtyPages, String problem, String host,
                             long boundaryTick, int sharers) {
+        long work = noteWorkUnits;
+        ballast.host.migration.PostCopyProgress answer = noteProgress;
+        noteWorkUnits = 0;
+        noteProgress = null;
         if (problem != null) {
             String what = "migration of " + guest + " from " + from + " to " + to + " failed: " + problem
                     + " (" + host + ")";
@@ -133,6 +155,11 @@ public final class LiveMigration {
                 step = Step.TRACK_WRITES;
                 return Next.SEND;
             case TRACK_WRITES:
+                workAtStart = work;
+                if (precopy.strategy() == MigrationStrategy.POST_COPY) {
+                    phase = Phase.PRECOPY; // the switch at the next boundary (no round: nothing on the link)
+                    return Next.ROUND_SENT;
+                }
                 step = Step.FIRST_ROUND;
                 return Next.SEND;
             case FIRST_ROUND:
@@ -142,7 +169,10 @@ public final class LiveMigration {
                 phase = Phase.PRECOPY;
                 return Next.ROUND_SENT;
             case DIRTY_PAGES:
-                if (!precopy.stopAndCopy(dirtyPages)) {
+                if (precopy.strategy() == MigrationStrategy.POST_COPY
+                        || !precopy.stopAndCopy(dirtyPages) && precopy.switchNow(dirtyPages)) {
+                    switchToPostCopy(sharers);
+                } else if (!precopy.stopAndCopy(dirtyPages)) {
                     step = Step.ROUND;
                 } else {
                     phase = Phase.STOP;
@@ -151,9 +181,16 @@ public final class LiveMigration {
                 return Next.SEND;
             case LAST_ROUND:
                 pagesJustSent = pagesSent;
-                lastRoundPages = pagesSent;
+                lastRoundPages = postCopy ? 0 : pagesSent;
+                workAtSource = work;
                 step = Step.RESUME;
                 return Next.SEND;
+            case POSTCOPY_STATUS:
+                if (answer == null) {
+                    return Next.UNEXPECTED;
+                }
+                progress = answer;
+                return answer.pending() == 0 ? Next.POSTCOPY_DONE : Next.ROUND_SENT;
             case RESTART_ADMIT:
                 destIndex = guestIndex;
                 step = Step.RESTART_INSTALL;
@@ -161,6 +198,43 @@ public final class LiveMigration {
             default:
                 return Next.UNEXPECTED;
         }
+    }
+
+    private void switchToPostCopy(int sharers) {
+        postCopy = true;
+        switchSharers = sharers;
+        phase = Phase.STOP;
+        step = Step.EVACUATE;
+    }
+
+    /**
+     * What the answer to come carries beyond {@link #onHostReply}'s arguments: the guest's work units
+     * on the answering host and, to a {@link Step#POSTCOPY_STATUS}, the post-copy figures. Call it
+     * just before {@link #onHostReply}.
+     */
+    public void noteReply(long workUnits, ballast.host.migration.PostCopyProgress postCopyProgress) {
+        noteWorkUnits = workUnits;
+        noteProgress = postCopyProgress;
+    }
+
+    /** Whether the migration switches (or switched) to post-copy. */
+    public boolean postCopy() {
+        return postCopy;
+    }
+
+    /** Whether the migration's last round sends every page (a post-copy switch before any pre-copy round). */
+    public boolean lastRoundSendsAll() {
+        return postCopy && precopy.rounds() == 0;
+    }
+
+    /** The guest runs at its destination, its pages still arriving: a status is asked at every boundary. */
+    public void resumedInPostCopy() {
+        phase = Phase.POSTCOPY;
+    }
+
+    /** The post-copy figures of the last status (null before). */
+    public ballast.host.migration.PostCopyProgress progress() {
+        return progress;
     }
 
     /** The source's node agent stopped the guest: {@code handover} is its state, null if it was not running there. */
@@ -191,7 +265,11 @@ public final class LiveMigration {
 
     /** What the migration did, once the guest runs at its destination (after the boundary before {@code tick}). */
     public PreCopy.Outcome finish(long tick, int sharers) {
-        return precopy.finish(lastRoundPages, tick, sharers);
+        long work = Math.max(0, workAtSource - workAtStart);
+        if (postCopy && progress != null) {
+            return precopy.finishPostCopy(progress, switchSharers, tick, work + progress.workUnits());
+        }
+        return precopy.finish(lastRoundPages, tick, sharers, work);
     }
 
     public long id() {

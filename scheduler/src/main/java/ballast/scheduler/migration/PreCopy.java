@@ -34,6 +34,7 @@ public final class PreCopy {
     private long roundEndsAtTick;
     private int lastPages;
     private String trigger = "event";
+    private MigrationStrategy strategy = MigrationStrategy.PRE_COPY;
 
     /**
      * @param startTick the tick that starts after the boundary where the migration begins
@@ -104,11 +105,85 @@ public final class PreCopy {
 
     /** As {@link #finish(int, long)}, {@code sharers} migrations on the link during the stop-and-copy. */
     public Outcome finish(int pages, long tick, int sharers) {
+        return finish(pages, tick, sharers, 0);
+    }
+
+    /** As {@link #finish(int, long, int)}, the guest having completed {@code workUnits} during the migration. */
+    public Outcome finish(int pages, long tick, int sharers, long workUnits) {
         pagesSent += pages;
         double downtime = seconds(pages, sharers);
         double total = (tick - startTick) * tickSeconds + downtime;
-        return new Outcome(guest, from, to, rounds, pagesSent, Math.round(downtime * 1e6) / 1e3,
-                Math.round(total * 1e6) / 1e3, startTick * tickSeconds, trigger);
+        return new Outcome(guest, from, to, rounds, pagesSent, ms(downtime), ms(total), startTick * tickSeconds,
+                trigger, strategy.key, 0, 0, 0, throughput(workUnits, total));
+    }
+
+    private static double ms(double seconds) {
+        return Math.round(seconds * 1e6) / 1e3;
+    }
+
+    private static double throughput(long workUnits, double seconds) {
+        return seconds > 0 ? Math.round(workUnits / seconds * 10) / 10.0 : 0;
+    }
+
+    /**
+     * After a pre-copy round that did not end in a stop-and-copy, {@code dirtyPages} having been
+     * written during it: whether to switch to post-copy now. Never for pre-copy; always (before
+     * any round) for post-copy; for hybrid once {@code hybrid-rounds} rounds were sent; for auto when
+     * the round did not converge (its written pages are not fewer than {@code auto-converge} times
+     * the pages it sent).
+     */
+    public boolean switchNow(int dirtyPages) {
+        return switch (strategy) {
+            case PRE_COPY -> false;
+            case POST_COPY -> true;
+            case HYBRID -> rounds >= settings.hybridRounds();
+            case AUTO -> dirtyPages >= settings.autoConverge() * Math.max(1, lastPages);
+        };
+    }
+
+    /** The guest's downtime at a post-copy switch: its CPU state (one page, an assumption) over the link, after its latency. */
+    public double switchSeconds(int sharers) {
+        return settings.latencySeconds() + seconds(1, sharers);
+    }
+
+    /**
+     * A post-copy (or hybrid, or auto) migration whose last pages arrived by the boundary before
+     * {@code tick}: the pre-copy rounds, then the switch ({@code switchSharers} on the link), then
+     * the pages of {@code after} (each crossed once); the guest completed {@code workUnits} during it.
+     */
+    public Outcome finishPostCopy(ballast.host.migration.PostCopyProgress after, int switchSharers, long tick,
+                                  long workUnits) {
+        long postPages = after.faults() + after.prepaged() + after.pushed();
+        pagesSent += postPages;
+        double downtime = switchSeconds(switchSharers);
+        double total = (tick - startTick) * tickSeconds + downtime;
+        return new Outcome(guest, from, to, rounds, pagesSent, ms(downtime), ms(total), startTick * tickSeconds,
+                trigger, strategy.key, postPages, after.faults(), ms(after.degradedTicks() * tickSeconds),
+                throughput(workUnits, total));
+    }
+
+    public MigrationStrategy strategy() {
+        return strategy;
+    }
+
+    /** How this migration moves the guest's memory; pre-copy unless set. */
+    public PreCopy withStrategy(MigrationStrategy strategy) {
+        this.strategy = strategy == null ? MigrationStrategy.PRE_COPY : strategy;
+        return this;
+    }
+
+    public MigrationSettings settings() {
+        return settings;
+    }
+
+    /** The link's bandwidth for this migration, bytes per simulated second, with {@code sharers} on it. */
+    public double bandwidth(int sharers) {
+        return bytesPerSecond / Math.max(1, sharers);
+    }
+
+    /** The migration's start, in ticks (the tick that starts after its first boundary). */
+    public long startTick() {
+        return startTick;
     }
 
     public int rounds() {
@@ -144,9 +219,20 @@ public final class PreCopy {
      * @param totalMs      simulated milliseconds from the start to the guest running on the destination
      * @param startSeconds simulated second the migration started
      * @param trigger      what started it: {@code event} (a migrate event) or {@code hotspot} (the hotspot trigger)
+     * @param strategy     {@code pre-copy}, {@code post-copy}, {@code hybrid} or {@code auto} (as asked)
+     * @param postCopyPages pages that crossed after a switch to post-copy (0: it ended in a stop-and-copy)
+     * @param networkFaults pages the guest touched at its destination before they arrived
+     * @param degradedMs   simulated milliseconds of the ticks in which the guest waited for a network fault
+     * @param throughput   the guest's work units completed per simulated second during the migration
      */
     public record Outcome(String guest, String from, String to, int rounds, long pagesSent, double downtimeMs,
-                          double totalMs, double startSeconds, String trigger) {
+                          double totalMs, double startSeconds, String trigger, String strategy, long postCopyPages,
+                          long networkFaults, double degradedMs, double throughput) {
+
+        public Outcome(String guest, String from, String to, int rounds, long pagesSent, double downtimeMs,
+                       double totalMs, double startSeconds, String trigger) {
+            this(guest, from, to, rounds, pagesSent, downtimeMs, totalMs, startSeconds, trigger, "pre-copy", 0, 0, 0, 0);
+        }
     }
 
     /** What started this migration (see {@link Outcome#trigger}); {@code event} unless set. */

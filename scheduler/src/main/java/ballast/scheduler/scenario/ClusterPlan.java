@@ -54,8 +54,18 @@ public record ClusterPlan(String seedNode, int nodes, double joinSeconds, String
 
     /**
      * Move guest {@code guest} at simulated second {@code atSeconds} (at the first tick boundary at or
-     * after it) to host {@code to}, or, when {@code to} is empty, to the host the placement policy picks.
+     * after it) to host {@code to}, or, when {@code to} is empty, to the host the placement policy picks,
+     * with {@code strategy} ({@code pre-copy}, {@code post-copy}, {@code hybrid}, {@code auto}; empty:
+     * the scenario's {@code migration.strategy}).
      */
-    public record MigrateEvent(double atSeconds, String guest, String to) {
+    public record MigrateEvent(double atSeconds, String guest, String to, String strategy) {
+        public MigrateEvent {
+            strategy = strategy == null ? "" : strategy;
+        }
+
+        /** With the scenario's default strategy. */
+        public MigrateEvent(double atSeconds, String guest, String to) {
+            this(atSeconds, guest, to, "");
+        }
     }
 }
