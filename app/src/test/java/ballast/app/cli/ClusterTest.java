@@ -216,7 +216,7 @@ class ClusterTest {
             moveFArrived |= m.get("guest").asText().equals("move-f");
         }
         if (failure.contains("host(s) host-c ") && !moveFArrived) { // its pages were still arriving
-            assertThat(moveF).anySatisfy(h -> assertThat(h)
+            assertThat(moveF).as("lost, and not also said to run on host-d").singleElement().satisfies(h -> assertThat(h)
                     .startsWith("lost with its post-copy source host-c (it ran on host-d"));
         } else if (failure.contains("host(s) host-c ")) { // every page had arrived before the kill
             assertThat(moveF).allSatisfy(h -> assertThat(h).doesNotStartWith("lost"));

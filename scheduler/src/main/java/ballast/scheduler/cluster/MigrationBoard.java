@@ -296,8 +296,24 @@ public final class MigrationBoard {
         if (nodeLoss != null && r.failure() == null) {
             r = r.withFailure(nodeLoss);
         }
-        return r.withFaults(unfinished(tick)).withMigrations(outcomes, where);
+        // a guest lost with its post-copy source is reported as lost, not also as running at its destination
+        java.util.Set<String> lostInPostCopy = new java.util.HashSet<>();
+        r.faults().forEach(f -> {
+            if (f.handling().startsWith(LOST_WITH_POST_COPY_SOURCE)) {
+                lostInPostCopy.add(f.guest());
+            }
+        });
+        List<RunResult.Fault> unfinished = new ArrayList<>();
+        for (RunResult.Fault f : unfinished(tick)) {
+            if (!lostInPostCopy.contains(f.guest())) {
+                unfinished.add(f);
+            }
+        }
+        return r.withFaults(unfinished).withMigrations(outcomes, where);
     }
+
+    /** How a guest lost with the source of its post-copy migration is reported ({@link NodeLoss}). */
+    static final String LOST_WITH_POST_COPY_SOURCE = "lost with its post-copy source ";
 
     /** A fault for each live migration the run ended in the middle of (after the boundary before {@code tick}). */
     public List<RunResult.Fault> unfinished(long tick) {

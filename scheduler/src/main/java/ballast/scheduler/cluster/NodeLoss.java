@@ -88,7 +88,7 @@ public final class NodeLoss {
         }
         for (String g : lostGuests) {
             LiveMigration m = board.of(g);
-            faults.add(new GuestFault(g, cause, postCopyFrom(m, hosts) ? "lost with its post-copy source " + m.from()
+            faults.add(new GuestFault(g, cause, postCopyFrom(m, hosts) ? MigrationBoard.LOST_WITH_POST_COPY_SOURCE + m.from()
                     + " (it ran on " + m.to() + ", pages it had not received were still there)"
                     : "lost with its host " + roster.get(g).host()));
         }
