@@ -103,30 +103,14 @@ class RandomizedLargePagesTest {
             }
             for (List<ModelGuest> guests : List.of(here, there)) {
                 HypervisorCore core = guests == here ? source : dest;
-                long[] budget = {core.frames().freeFrames() - 1L};
                 if (t > 0) {
-                    for (ModelGuest g : guests) {
-                        if (g != null) {
-                            RandomizedReclaimSequenceTest.plan(g, core.balloonTarget(g.index), random, budget, sharing);
-                        }
-                    }
+                    RandomizedMigrationTest.planTick(core, guests, random, sharing);
                 }
-                for (ModelGuest g : guests) {
-                    if (g != null) {
-                        g.play();
-                    }
-                }
+                RandomizedMigrationTest.playTick(guests);
                 if (t == 0 && guests == here) {
                     out[0] = source.guest(0).pmap().largePages() + source.guest(1).pmap().largePages();
                 }
-                core.endTick();
-                assertThat(core.checkInvariants()).as("seed %d tick %d %s", seed, t, core == source ? "source" : "dest")
-                        .isEmpty();
-                for (ModelGuest g : guests) {
-                    if (g != null) {
-                        assertThat(g.audit()).as("seed %d tick %d guest %d", seed, t, g.index).isZero();
-                    }
-                }
+                RandomizedMigrationTest.endTickAndCheck(core, guests, seed, t, core == source ? "source" : "dest");
             }
         }
         out[1] += source.guest(1).pmap().largePagesBroken() + dest.guest(0).pmap().largePagesBroken();

@@ -90,25 +90,9 @@ class RandomizedMigrationTest {
             }
             for (List<ModelGuest> guests : List.of(here, there)) {
                 HypervisorCore core = guests == here ? source : dest;
-                long[] budget = {core.frames().freeFrames() - 1L};
-                for (ModelGuest g : guests) {
-                    if (g != null) {
-                        RandomizedReclaimSequenceTest.plan(g, core.balloonTarget(g.index), random, budget, sharing);
-                    }
-                }
-                for (ModelGuest g : guests) {
-                    if (g != null) {
-                        g.play();
-                    }
-                }
-                core.endTick();
-                assertThat(core.checkInvariants()).as("seed %d tick %d %s", seed, t, core == source ? "source" : "dest")
-                        .isEmpty();
-                for (ModelGuest g : guests) {
-                    if (g != null) {
-                        assertThat(g.audit()).as("seed %d tick %d guest %d", seed, t, g.index).isZero();
-                    }
-                }
+                RandomizedMigrationTest.planTick(core, guests, random, sharing);
+                RandomizedMigrationTest.playTick(guests);
+                RandomizedMigrationTest.endTickAndCheck(core, guests, seed, t, core == source ? "source" : "dest");
             }
         }
         assertThat(here.get(0)).as("seed %d: the guest moved", seed).isNull();
@@ -117,5 +101,35 @@ class RandomizedMigrationTest {
 
     static int[] ballooned(GuestMemory g) {
         return java.util.stream.IntStream.range(0, g.pmap().pages()).filter(p -> g.pmap().state(p) == Pmap.BALLOONED).toArray();
+    }
+
+    /** Plans a tick of reclamation work for every guest of {@code guests} on {@code core}. */
+    static void planTick(HypervisorCore core, List<ModelGuest> guests, SplittableRandom random, boolean sharing) {
+        long[] budget = {core.frames().freeFrames() - 1L};
+        for (ModelGuest g : guests) {
+            if (g != null) {
+                RandomizedReclaimSequenceTest.plan(g, core.balloonTarget(g.index), random, budget, sharing);
+            }
+        }
+    }
+
+    /** Plays every guest's planned tick. */
+    static void playTick(List<ModelGuest> guests) {
+        for (ModelGuest g : guests) {
+            if (g != null) {
+                g.play();
+            }
+        }
+    }
+
+    /** Ends {@code core}'s tick and checks every invariant and the audit of every guest of {@code guests}. */
+    static void endTickAndCheck(HypervisorCore core, List<ModelGuest> guests, long seed, int t, String host) {
+        core.endTick();
+        assertThat(core.checkInvariants()).as("seed %d tick %d %s", seed, t, host).isEmpty();
+        for (ModelGuest g : guests) {
+            if (g != null) {
+                assertThat(g.audit()).as("seed %d tick %d guest %d", seed, t, g.index).isZero();
+            }
+        }
     }
 }

@@ -92,25 +92,9 @@ class RandomizedPostCopyTest {
             }
             for (List<ModelGuest> guests : List.of(here, there)) {
                 HypervisorCore core = guests == here ? source : dest;
-                long[] budget = {core.frames().freeFrames() - 1L};
-                for (ModelGuest g : guests) {
-                    if (g != null) {
-                        RandomizedReclaimSequenceTest.plan(g, core.balloonTarget(g.index), random, budget, sharing);
-                    }
-                }
-                for (ModelGuest g : guests) {
-                    if (g != null) {
-                        g.play();
-                    }
-                }
-                core.endTick();
-                assertThat(core.checkInvariants()).as("seed %d tick %d %s", seed, t, core == source ? "source" : "dest")
-                        .isEmpty();
-                for (ModelGuest g : guests) {
-                    if (g != null) {
-                        assertThat(g.audit()).as("seed %d tick %d guest %d", seed, t, g.index).isZero();
-                    }
-                }
+                RandomizedMigrationTest.planTick(core, guests, random, sharing);
+                RandomizedMigrationTest.playTick(guests);
+                RandomizedMigrationTest.endTickAndCheck(core, guests, seed, t, core == source ? "source" : "dest");
             }
             if (arrivals != null) {
                 assertThat(arrivals.faults() + arrivals.prepaged() + arrivals.pushed() + arrivals.left())
