@@ -24,12 +24,7 @@ class LargePagesScenarioTest {
     }
 
     private static List<Problem> problems(Path file) {
-        try {
-            Scenario s = ScenarioLoader.load(file, List.of(), null);
-            throw new AssertionError("expected problems, but it loaded: " + s.name());
-        } catch (ScenarioException e) {
-            return e.problems();
-        }
+        return ReclaimScenarioTest.problems(file);
     }
 
     @Test
