@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The structural invariants of DESIGN.md, checked over one host's whole state:
+ * The structural invariants (docs/reliability.md), checked over one host's whole state:
  * <ol>
  *   <li>frame conservation: free + private + shared + host-reserved + compression cache = total, and the pool's own
  *       counts agree with a recount of every frame's owner;</li>

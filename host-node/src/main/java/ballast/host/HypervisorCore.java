@@ -449,7 +449,7 @@ public final class HypervisorCore {
         return shared;
     }
 
-    /** Checks DESIGN.md's structural invariants 1 to 3 (and table coherence); see {@link HostInvariants}. */
+    /** Checks the structural invariants 1 to 3 of docs/reliability.md (and table coherence); see {@link HostInvariants}. */
     public List<String> checkInvariants() {
         List<String> found = HostInvariants.check(settings.name(), frames, guests, shared, swap);
         if (compression != null) {

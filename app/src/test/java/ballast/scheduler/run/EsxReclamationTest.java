@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The library's two ESX reclamation scenarios, end to end through the simulation, against what
- * their comments promise (REFERENCE.md): the idle memory tax experiment and the five-guest
+ * their comments promise (Waldspurger, OSDI 2002): the idle memory tax experiment and the five-guest
  * overcommit run. These need the hypervisor's reclamation (targets, balloon, host paging, free
  * states and Reconfigure).
  */

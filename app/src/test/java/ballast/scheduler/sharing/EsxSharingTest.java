@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shape of ESX's page-sharing curve (REFERENCE.md, Waldspurger 2002): conf/scenarios/esx-sharing.conf
+ * The shape of ESX's page-sharing curve (Waldspurger, OSDI 2002): conf/scenarios/esx-sharing.conf
  * played for 1, 4 and 10 identical 40 MB Linux guests.
  */
 class EsxSharingTest {

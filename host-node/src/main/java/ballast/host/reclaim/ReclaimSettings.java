@@ -2,7 +2,7 @@ package ballast.host.reclaim;
 
 /**
  * A host's memory reclamation and allocation, as configured ({@code hosts.NAME.policy},
- * {@code hosts.NAME.free-states}, {@code hosts.NAME.swap}). Defaults from ESX (REFERENCE.md).
+ * {@code hosts.NAME.free-states}, {@code hosts.NAME.swap}). Defaults from ESX (Waldspurger, OSDI 2002).
  *
  * @param enabled               whether the host reclaims at all (off: no targets, no balloon, no paging)
  * @param policy                the allocation policy's name ({@link AllocationPolicies}): {@code shares},

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The audit at the end of an audited tick (and of a free run): every structural invariant of the
  * host ({@link HypervisorCore#checkInvariants}, which counts as {@code invariantChecks} checks), then each audited guest's integrity record, the tokens it
- * believes it last wrote, against what its pages hold (DESIGN.md's invariant 4).
+ * believes it last wrote, against what its pages hold (invariant 4 of docs/reliability.md).
  */
 public final class HostAudit {
     private HostAudit() {
