@@ -301,6 +301,23 @@ class CompressionTierTest {
     }
 
     @Test
+    void aFreePageReportOfCompressedPagesEmptiesTheirCacheEntries() {
+        HypervisorCore c = core(512, false, tier(CompressionFlavour.ESX, 2048, 0.5, 2048, List.of()), full(0, 64));
+        ModelGuest g = new ModelGuest(c, 0);
+        g.touch(0, 48, true).play();
+        for (int ppn = 8; ppn < 16; ppn++) {
+            assertThat(g.memory().paging().swapOutPage(ppn, false)).isEqualTo(GuestPaging.COMPRESSED);
+        }
+        assertThat(c.compression().compressedPages(0)).isEqualTo(8);
+        assertThat(g.report(3, 8).play().refusedReports()).isZero();
+        assertThat(c.compression().compressedPages(0)).as("reported pages leave the cache").isZero();
+        assertThat(c.compression().totalPages()).isZero();
+        assertThat(c.swap().used()).isZero();
+        assertThat(c.checkInvariants()).isEmpty();
+        assertThat(g.audit()).isZero();
+    }
+
+    @Test
     void aGuestWithCompressedPagesMigratesWithEveryPageAndTheSourceCacheEmpties() {
         CompressionSettings t = tier(CompressionFlavour.ESX, 2048, 0.5, 2048, List.of());
         HypervisorCore source = core(512, false, t, full(0, 64));

@@ -64,6 +64,19 @@ public final class GuestPaging {
      * mapping built from it is dropped.
      */
     public void inflate(int ppn) {
+        if (!releaseBacking(ppn)) {
+            dropMappings(ppn, FramePool.NO_FRAME);
+        }
+        pmap.balloon(ppn);
+        g.logMove(ppn);
+    }
+
+    /**
+     * Lets go of whatever backs {@code ppn}: a private frame is freed, a shared frame loses a
+     * reference (every mapping built from either dropped), or a swap slot is freed with its
+     * compressed copy and its offload mark. Returns false (nothing done) for an unbacked PPN.
+     */
+    private boolean releaseBacking(int ppn) {
         byte state = pmap.state(ppn);
         int mpn = pmap.mpn(ppn);
         if (state == Pmap.BACKED || state == Pmap.SHARED) {
@@ -74,18 +87,18 @@ public final class GuestPaging {
             } else {
                 shared.release(mpn);
             }
-        } else if (state == Pmap.SWAPPED) {
+            return true;
+        }
+        if (state == Pmap.SWAPPED) {
             if (g.compression() != null) {
                 g.compression().discard(g.index(), ppn);
             }
             swap.release(g.index(), ppn);
             pmap.dropSwapped(ppn);
             g.offloaded().dropped(ppn);
-        } else {
-            dropMappings(ppn, FramePool.NO_FRAME);
+            return true;
         }
-        pmap.balloon(ppn);
-        g.logMove(ppn);
+        return false;
     }
 
     /**
@@ -96,20 +109,7 @@ public final class GuestPaging {
      * whether a frame or a swap slot went.
      */
     public boolean discard(int ppn) {
-        byte state = pmap.state(ppn);
-        int mpn = pmap.mpn(ppn);
-        if (state == Pmap.BACKED || state == Pmap.SHARED) {
-            dropMappings(ppn, mpn);
-            pmap.unback(ppn);
-            if (state == Pmap.BACKED) {
-                frames.free(mpn);
-            } else {
-                shared.release(mpn);
-            }
-        } else if (state == Pmap.SWAPPED) {
-            swap.release(g.index(), ppn);
-            pmap.dropSwapped(ppn);
-        } else {
+        if (!releaseBacking(ppn)) {
             return false;
         }
         g.logMove(ppn);
