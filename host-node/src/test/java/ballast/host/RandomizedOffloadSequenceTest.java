@@ -58,12 +58,7 @@ class RandomizedOffloadSequenceTest {
         for (int t = 0; t < TICKS; t++) {
             long[] budget = {core.frames().freeFrames() - 1L};
             for (int i = 0; i < guests.length; i++) {
-                boolean fits = guests[i].mode != ballast.abi.TranslationMode.PARA
-                        || core.frames().freeFrames() + core.guest(i).pmap().privatePages() >= guests[i].pages + 2;
-                if (random.nextInt(100) == 0 && fits) {
-                    core.releaseGuest(i);
-                    guests[i] = new ModelGuest(core, i);
-                    budget[0] = core.frames().freeFrames() - 1L;
+                if (RandomizedReclaimSequenceTest.rebootNowAndThen(core, guests, i, random, budget)) {
                     continue;
                 }
                 plan(guests[i], core.balloonTarget(i), random, budget, sharing);

@@ -55,6 +55,24 @@ class RandomizedReclaimSequenceTest {
         assertThat(sharedBeforeSwap).isPositive();
     }
 
+    /**
+     * Now and then (one tick in a hundred) stops guest {@code i} and boots it afresh at once, when a
+     * para-virtual guest's frames would fit again; the budget of new pages is then the free frames.
+     * Returns whether it did.
+     */
+    static boolean rebootNowAndThen(HypervisorCore core, ModelGuest[] guests, int i, SplittableRandom random,
+                                    long[] budget) {
+        boolean fits = guests[i].mode != ballast.abi.TranslationMode.PARA
+                || core.frames().freeFrames() + core.guest(i).pmap().privatePages() >= guests[i].pages + 2;
+        if (random.nextInt(100) == 0 && fits) {
+            core.releaseGuest(i);
+            guests[i] = new ModelGuest(core, i);
+            budget[0] = core.frames().freeFrames() - 1L;
+            return true;
+        }
+        return false;
+    }
+
     static long[] play(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         String[] policies = {"shares", "idle-tax", "working-set"};
@@ -69,12 +87,7 @@ class RandomizedReclaimSequenceTest {
         for (int t = 0; t < TICKS; t++) {
             long[] budget = {core.frames().freeFrames() - 1L};
             for (int i = 0; i < guests.length; i++) {
-                boolean fits = guests[i].mode != ballast.abi.TranslationMode.PARA
-                        || core.frames().freeFrames() + core.guest(i).pmap().privatePages() >= guests[i].pages + 2;
-                if (random.nextInt(100) == 0 && fits) {
-                    core.releaseGuest(i); // stopped; boots afresh at once
-                    guests[i] = new ModelGuest(core, i);
-                    budget[0] = core.frames().freeFrames() - 1L;
+                if (RandomizedReclaimSequenceTest.rebootNowAndThen(core, guests, i, random, budget)) {
                     continue;
                 }
                 // the first guest runs without a balloon driver on a third of the runs: only host paging reclaims it
