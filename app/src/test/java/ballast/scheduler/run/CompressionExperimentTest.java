@@ -23,18 +23,7 @@ class CompressionExperimentTest {
     @Test
     void compressionThenSwapDecompressesWhatSwapAloneReadsFromDiskAndTheGuestsDoAtLeastAsMuchWork() throws Exception {
         Scenario s = ScenarioLoader.load(FILE, List.of("scenario.duration=60s"), null);
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
-                new ch.qos.logback.core.read.ListAppender<>();
-        log.start();
-        root.addAppender(log);
-        RunResult r;
-        try {
-            r = Simulation.run(s, Simulation.Options.defaults());
-        } finally {
-            root.detachAppender(log);
-        }
+        RunResult r = TimeScenariosTest.runCapturingLogs(s, new java.util.ArrayList<>());
         assertThat(r.ok()).as(r.failure() + " " + r.violations()).isTrue();
         r.guests().forEach(g -> assertThat(g.readMismatches()).as(g.name()).isZero());
         HostStats swap = host(s, r, "swap");

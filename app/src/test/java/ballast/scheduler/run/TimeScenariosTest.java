@@ -59,18 +59,8 @@ class TimeScenariosTest {
     @Test
     void ballooningOutrunsHostPagingOnTheSameOvercommittedHostAndAloneDoublePages() throws Exception {
         Scenario s = ScenarioLoader.load(LIBRARY.resolve("balloon-vs-swap.conf"), List.of(), null);
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
-                new ch.qos.logback.core.read.ListAppender<>();
-        log.start();
-        root.addAppender(log);
-        RunResult r;
-        try {
-            r = Simulation.run(s, Simulation.Options.defaults());
-        } finally {
-            root.detachAppender(log);
-        }
+        List<ch.qos.logback.classic.spi.ILoggingEvent> log = new java.util.ArrayList<>();
+        RunResult r = runCapturingLogs(s, log);
         assertThat(r.ok()).as(r.failure() + " " + r.violations()).isTrue();
         double end = s.durationSeconds();
         double balloonRun = 0;
@@ -101,7 +91,7 @@ class TimeScenariosTest {
         assertThat(balloonRun / swapRun).as("throughput over the run, balloon / swap (%.0f / %.0f)", balloonRun, swapRun)
                 .isBetween(3.0, 20.0);
         // a guest without a balloon driver says once that it ignores its target
-        assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("ballooning is disabled for this guest"))
+        assertThat(log).filteredOn(e -> e.getFormattedMessage().contains("ballooning is disabled for this guest"))
                 .extracting(e -> e.getFormattedMessage().substring(0, 2))
                 .containsExactlyInAnyOrder("s1", "s2", "s3");
         r.guests().forEach(g -> assertThat(g.readMismatches()).as(g.name()).isZero());
@@ -110,5 +100,21 @@ class TimeScenariosTest {
     private static GuestStats guest(RunResult r, String name) {
         return r.guests().stream().filter(g -> g.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no guest " + name));
+    }
+
+    /** Plays {@code s} with the logs it writes kept in {@code log} instead of printed. */
+    static RunResult runCapturingLogs(Scenario s, List<ch.qos.logback.classic.spi.ILoggingEvent> log) throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        root.addAppender(appender);
+        try {
+            return Simulation.run(s, Simulation.Options.defaults());
+        } finally {
+            root.detachAppender(appender);
+            log.addAll(appender.list);
+        }
     }
 }
