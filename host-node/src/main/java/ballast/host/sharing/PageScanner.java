@@ -48,6 +48,8 @@ public final class PageScanner {
     static final byte PROPOSED = 5;
     /** PPNs scanned together in random order: 16 pages, 64 KiB. */
     static final int RUN = 16;
+    /** Scanned pages whose index slots are read ahead at once ({@link SharingIndex#warm}): 32 KiB of slots at most. */
+    static final int WARM_BATCH = 256;
 
     private final SharingSettings settings;
     private final double tickSeconds;
@@ -61,6 +63,8 @@ public final class PageScanner {
     private final int[] cursor;
     /** PPNs handed out in the current pass (random order: the cursor also passes the last run's padding). */
     private final int[] visited;
+    /** The first PPN of the run the cursor is in (random order): the permutation is evaluated once per run. */
+    private final int[] runFirst;
     private final long[] passes;
     private final int[] halfBits;
     private final long[][] passKeys;
@@ -108,6 +112,7 @@ public final class PageScanner {
         this.index = new SharingIndex((int) Math.min(total, 1 << 16));
         this.cursor = new int[guestPages.length];
         this.visited = new int[guestPages.length];
+        this.runFirst = new int[guestPages.length];
         this.passes = new long[guestPages.length];
         this.halfBits = new int[guestPages.length];
         this.passKeys = new long[guestPages.length][4];
@@ -271,10 +276,12 @@ public final class PageScanner {
             }
             return ppn;
         }
-        int runs = (pages + RUN - 1) / RUN;
         while (true) {
             int c = cursor[g]++;
-            int ppn = permute(g, c / RUN, runs) * RUN + c % RUN;
+            if (c % RUN == 0) {
+                runFirst[g] = permute(g, c / RUN, (pages + RUN - 1) / RUN) * RUN;
+            }
+            int ppn = runFirst[g] + c % RUN;
             if (ppn < pages) {
                 if (++visited[g] == pages) {
                     endPass(g);
@@ -402,6 +409,9 @@ public final class PageScanner {
         long[] hashes = result.scanHashes();
         pagesScanned += pages.length;
         for (int i = 0; i < pages.length; i++) {
+            if (i % WARM_BATCH == 0) {
+                index.warm(hashes, i, Math.min(pages.length, i + WARM_BATCH));
+            }
             int page = pageId(pages[i]);
             if (page < 0 || state[page] == PROPOSED) {
                 continue;

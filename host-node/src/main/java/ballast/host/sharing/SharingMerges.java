@@ -107,7 +107,13 @@ public final class SharingMerges {
             }
             states[i] = pmap.state(ppn) == Pmap.SHARED ? ScanState.SHARED : ScanState.PRIVATE;
             mpns[i] = mpn;
-            scanHashes[i] = ContentHash.of(frames.token(mpn), bits);
+        }
+        // The frames' tokens in a second, tight loop: the frames are scattered, so nearly every read
+        // misses the caches, and with nothing else in the loop many misses are in flight at once.
+        for (int i = 0; i < scan.length; i++) {
+            if (mpns[i] >= 0) {
+                scanHashes[i] = ContentHash.of(frames.token(mpns[i]), bits);
+            }
         }
         return new SharingResult(work.tick(), states, mpns, scanHashes, outcomes, groupShared,
                 shared.takeFreedMpns(), shared.takeFreedHashes());

@@ -65,4 +65,36 @@ class SharingIndexTest {
         }
         assertThat(worst).isLessThanOrEqualTo(22.6);
     }
+
+    /** Reading slots ahead ({@code warm}) leaves every entry, and where it sits, as it was. */
+    @Test
+    void warmingReadsAheadWithoutMovingOrChangingAnEntry() {
+        SharingIndex index = new SharingIndex(16);
+        SplittableRandom random = new SplittableRandom(9);
+        long[] hashes = new long[3000];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = random.nextLong();
+            if (i % 3 != 0) { // a third of the hashes are not in the index
+                index.put(hashes[i], i % 2 == 0 ? SharingIndex.hint(i) : SharingIndex.shared(i));
+            }
+        }
+        java.util.List<String> before = new java.util.ArrayList<>();
+        index.forEach((hash, value) -> before.add(hash + "=" + value));
+        int size = index.size();
+        int hints = index.hints();
+
+        index.warm(hashes, 0, hashes.length);
+        index.warm(hashes, 100, 356);
+        index.warm(hashes, 7, 7);
+
+        java.util.List<String> after = new java.util.ArrayList<>();
+        index.forEach((hash, value) -> after.add(hash + "=" + value));
+        assertThat(after).isEqualTo(before); // slot order too
+        assertThat(index.size()).isEqualTo(size);
+        assertThat(index.hints()).isEqualTo(hints);
+        for (int i = 0; i < hashes.length; i++) {
+            int expected = i % 3 == 0 ? SharingIndex.ABSENT : i % 2 == 0 ? SharingIndex.hint(i) : SharingIndex.shared(i);
+            assertThat(index.get(hashes[i])).isEqualTo(expected);
+        }
+    }
 }
