@@ -18,7 +18,9 @@ import java.util.Arrays;
  * at its real VPNs: its pages are numbered densely in first-seen order and their keys come from
  * the traces.
  *
- * <p>Per-page state is two {@code int[]} arrays (no object per page); they grow when a trace shows
+ * <p>Per-page state is one {@code long[]} (no object per page): a page's PPN in the low half of its
+ * word, the tick of its last access in the high half, so that an access to a cold page (its PPN
+ * read, its stamp written) costs one cache miss, not one per array. It grows when a trace shows
  * more pages or a workload change needs more. Owned by one {@link GuestOs}, not thread-safe.
  */
 final class PageTable {
@@ -32,14 +34,17 @@ final class PageTable {
     static final int FREED = -3;
     /** {@link #lastAccess}: never accessed. */
     static final int NEVER = -1;
+    private static final long LOW = 0xFFFF_FFFFL;
+    /** A page never touched and never accessed: UNTOUCHED and NEVER, both -1. */
+    private static final long FRESH = ((long) NEVER << 32) | (UNTOUCHED & LOW);
 
     private final int processes;
     /** log2(processes) when it is a power of two (no division on the hot path), else -1. */
     private final int processShift;
     /** The traces whose pages these are, or null for a synthetic workload. */
     private final TraceWorkload traces;
-    private int[] ppnOfPage;
-    private int[] lastAccess;
+    /** Per page: its PPN (or UNTOUCHED, ON_DISK, FREED) in the low 32 bits, its last access tick (or NEVER) in the high 32. */
+    private long[] pageWords;
     private final IntArrayList touched = new IntArrayList();
     private int residentPages;
     private int pagesOnDisk;
@@ -48,10 +53,8 @@ final class PageTable {
         this.processes = processes;
         this.processShift = Integer.bitCount(processes) == 1 ? Integer.numberOfTrailingZeros(processes) : -1;
         this.traces = traces;
-        this.ppnOfPage = new int[pages];
-        Arrays.fill(ppnOfPage, UNTOUCHED);
-        this.lastAccess = new int[pages];
-        Arrays.fill(lastAccess, NEVER);
+        this.pageWords = new long[pages];
+        Arrays.fill(pageWords, FRESH);
     }
 
     /** The (process, VPN) key of workload page {@code page}. */
@@ -74,27 +77,31 @@ final class PageTable {
 
     /** Pages the arrays cover. */
     int size() {
-        return ppnOfPage.length;
+        return pageWords.length;
     }
 
     /** The PPN backing {@code page}, or {@link #UNTOUCHED} or {@link #ON_DISK}. */
     int ppnOf(int page) {
-        return ppnOfPage[page];
+        return (int) pageWords[page];
     }
 
     /** The tick {@code page} was last read or written in, or {@link #NEVER}. */
     int lastAccess(int page) {
-        return lastAccess[page];
+        return (int) (pageWords[page] >> 32);
     }
 
     /** Stamps {@code page} as read or written in tick {@code stamp}. */
     void stamp(int page, int stamp) {
-        lastAccess[page] = stamp;
+        pageWords[page] = ((long) stamp << 32) | (pageWords[page] & LOW);
+    }
+
+    private void setPpn(int page, int ppn) {
+        pageWords[page] = (pageWords[page] & ~LOW) | (ppn & LOW);
     }
 
     /** {@code page} is now in memory at {@code ppn} (a first touch, a page-in, the image). */
     void map(int page, int ppn) {
-        ppnOfPage[page] = ppn;
+        setPpn(page, ppn);
         residentPages++;
     }
 
@@ -105,20 +112,20 @@ final class PageTable {
 
     /** {@code page} went to the guest's virtual disk. */
     void pagedOut(int page) {
-        ppnOfPage[page] = ON_DISK;
+        setPpn(page, ON_DISK);
         residentPages--;
         pagesOnDisk++;
     }
 
     /** Its process freed {@code page}, in memory until now (its PPN is the caller's to free). */
     void freed(int page) {
-        ppnOfPage[page] = FREED;
+        setPpn(page, FREED);
         residentPages--;
     }
 
     /** Its process freed {@code page}, which was on the guest's virtual disk: the disk copy is dropped. */
     void freedOnDisk(int page) {
-        ppnOfPage[page] = FREED;
+        setPpn(page, FREED);
         pagesOnDisk--;
     }
 
@@ -145,10 +152,11 @@ final class PageTable {
 
     /** Pages read or written in ticks {@code [fromTick, toTick)}. */
     long accessedBetween(long fromTick, long toTick) {
-        int[] last = lastAccess;
+        long[] words = pageWords;
         long count = 0;
-        for (int page = 0; page < last.length; page++) {
-            if (last[page] >= fromTick && last[page] < toTick) {
+        for (int page = 0; page < words.length; page++) {
+            int last = (int) (words[page] >> 32);
+            if (last >= fromTick && last < toTick) {
                 count++;
             }
         }
@@ -157,21 +165,29 @@ final class PageTable {
 
     /** Grows the arrays to {@code size} pages, the new ones untouched and never accessed. */
     void resize(int size) {
-        int old = ppnOfPage.length;
-        ppnOfPage = Arrays.copyOf(ppnOfPage, size);
-        Arrays.fill(ppnOfPage, old, size, UNTOUCHED);
-        lastAccess = Arrays.copyOf(lastAccess, size);
-        Arrays.fill(lastAccess, old, size, NEVER);
+        int old = pageWords.length;
+        pageWords = Arrays.copyOf(pageWords, size);
+        if (size > old) {
+            Arrays.fill(pageWords, old, size, FRESH);
+        }
     }
 
     // ---------------------------------------------------------------- snapshot
 
     int[] ppnOfPageCopy() {
-        return ppnOfPage.clone();
+        int[] copy = new int[pageWords.length];
+        for (int page = 0; page < copy.length; page++) {
+            copy[page] = (int) pageWords[page];
+        }
+        return copy;
     }
 
     int[] lastAccessCopy() {
-        return lastAccess.clone();
+        int[] copy = new int[pageWords.length];
+        for (int page = 0; page < copy.length; page++) {
+            copy[page] = (int) (pageWords[page] >> 32);
+        }
+        return copy;
     }
 
     int[] touchedCopy() {
@@ -179,8 +195,12 @@ final class PageTable {
     }
 
     void restore(int[] ppnOfPage, int[] lastAccess, int[] touched, int residentPages, int pagesOnDisk) {
-        this.ppnOfPage = ppnOfPage.clone();
-        this.lastAccess = lastAccess.clone();
+        long[] words = new long[ppnOfPage.length];
+        for (int page = 0; page < words.length; page++) {
+            int last = page < lastAccess.length ? lastAccess[page] : NEVER;
+            words[page] = ((long) last << 32) | (ppnOfPage[page] & LOW);
+        }
+        this.pageWords = words;
         this.touched.clear();
         this.touched.addElements(0, touched);
         this.residentPages = residentPages;
