@@ -1,7 +1,6 @@
 package ballast.guest.os;
 
 import ballast.abi.Tokens;
-import java.util.Arrays;
 
 /**
  * The guest's independent record of what it wrote, so that every read can be checked: the token
@@ -10,12 +9,14 @@ import java.util.Arrays;
  * digests of the ticks generated but not yet verified (at most two, because a guest may generate
  * tick n + 1 while the hypervisor applies tick n; kept by the tick's parity).
  *
- * <p>The hypervisor folds the tokens its reads return the same way ({@link Tokens#fold}); a
+ * <p>The tokens are kept in the guest's {@link PageTable}, beside each page's PPN and last access
+ * (one cache line for all three). The hypervisor folds the tokens its reads return the same way ({@link Tokens#fold}); a
  * tick's reads verify when the digests and the read counts agree. Owned by one {@link GuestOs},
  * not thread-safe.
  */
 final class IntegrityRecord {
-    private long[] expected;
+    /** Where the tokens are kept. */
+    private final PageTable pages;
     /** The tick being generated: the fold of the tokens its reads must return, and how many reads. */
     private long tickDigest;
     private int tickReads;
@@ -26,23 +27,23 @@ final class IntegrityRecord {
     private long readsVerified;
     private long readMismatches;
 
-    IntegrityRecord(int pages) {
-        this.expected = new long[pages];
+    IntegrityRecord(PageTable pages) {
+        this.pages = pages;
     }
 
     /** The token the guest last wrote to {@code page}. */
     long expected(int page) {
-        return expected[page];
+        return pages.token(page);
     }
 
     /** The guest wrote {@code token} to {@code page}. */
     void wrote(int page, long token) {
-        expected[page] = token;
+        pages.setToken(page, token);
     }
 
     /** A read of {@code page} in the tick being generated must return what the guest last wrote there. */
     void expectRead(int page) {
-        tickDigest = Tokens.fold(tickDigest, expected[page]);
+        tickDigest = Tokens.fold(tickDigest, pages.token(page));
         tickReads++;
     }
 
@@ -99,17 +100,13 @@ final class IntegrityRecord {
         return readMismatches;
     }
 
-    /** Grows the record to {@code size} pages. */
-    void resize(int size) {
-        expected = Arrays.copyOf(expected, size);
-    }
-
     long[] expectedCopy() {
-        return expected.clone();
+        return pages.tokensCopy();
     }
 
+    /** Restores the record (after its page table was restored: the tokens go there). */
     void restore(long[] expected, long readsVerified, long readMismatches) {
-        this.expected = expected.clone();
+        pages.restoreTokens(expected);
         this.readsVerified = readsVerified;
         this.readMismatches = readMismatches;
     }

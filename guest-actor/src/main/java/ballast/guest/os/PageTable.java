@@ -1,6 +1,7 @@
 package ballast.guest.os;
 
 import ballast.abi.Ops;
+import ballast.abi.Tokens;
 import ballast.guest.workload.TraceWorkload;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
@@ -18,10 +19,12 @@ import java.util.Arrays;
  * at its real VPNs: its pages are numbered densely in first-seen order and their keys come from
  * the traces.
  *
- * <p>Per-page state is one {@code long[]} (no object per page): a page's PPN in the low half of its
- * word, the tick of its last access in the high half, so that an access to a cold page (its PPN
- * read, its stamp written) costs one cache miss, not one per array. It grows when a trace shows
- * more pages or a workload change needs more. Owned by one {@link GuestOs}, not thread-safe.
+ * <p>Per-page state is one {@code long[]} of two words a page (no object per page): the page's PPN
+ * in the low half of its first word and the tick of its last access in the high half, then the
+ * token the guest last wrote there (the {@link IntegrityRecord}'s, kept here), so that an access
+ * to a cold page (its PPN read, its stamp written, its token read or written) costs one cache
+ * miss, not one per array. It grows when a trace shows more pages or a workload change needs
+ * more. Owned by one {@link GuestOs}, not thread-safe.
  */
 final class PageTable {
     static final long LOW_REGION_VPN = 0x400L;
@@ -43,7 +46,14 @@ final class PageTable {
     private final int processShift;
     /** The traces whose pages these are, or null for a synthetic workload. */
     private final TraceWorkload traces;
-    /** Per page: its PPN (or UNTOUCHED, ON_DISK, FREED) in the low 32 bits, its last access tick (or NEVER) in the high 32. */
+    /** Most pages a table holds (two words each in one array). */
+    static final int MAX_PAGES = (Integer.MAX_VALUE - 8) / 2;
+
+    /**
+     * Per page {@code p}: {@code pageWords[2 * p]} its PPN (or UNTOUCHED, ON_DISK, FREED) in the low
+     * 32 bits and its last access tick (or NEVER) in the high 32; {@code pageWords[2 * p + 1]} the
+     * token the guest last wrote to it.
+     */
     private long[] pageWords;
     private final IntArrayList touched = new IntArrayList();
     private int residentPages;
@@ -53,8 +63,24 @@ final class PageTable {
         this.processes = processes;
         this.processShift = Integer.bitCount(processes) == 1 ? Integer.numberOfTrailingZeros(processes) : -1;
         this.traces = traces;
-        this.pageWords = new long[pages];
-        Arrays.fill(pageWords, FRESH);
+        this.pageWords = new long[2 * checkedSize(pages)];
+        freshFrom(0);
+    }
+
+    private static int checkedSize(int pages) {
+        if (pages < 0 || pages > MAX_PAGES) {
+            throw new IllegalArgumentException("a guest's page table holds 0 to " + MAX_PAGES + " pages: " + pages);
+        }
+        return pages;
+    }
+
+    /** Pages from {@code first} on: never touched, never accessed, token zero. */
+    private void freshFrom(int first) {
+        long[] words = pageWords;
+        for (int i = 2 * first; i < words.length; i += 2) {
+            words[i] = FRESH;
+            words[i + 1] = Tokens.ZERO;
+        }
     }
 
     /** The (process, VPN) key of workload page {@code page}. */
@@ -77,26 +103,38 @@ final class PageTable {
 
     /** Pages the arrays cover. */
     int size() {
-        return pageWords.length;
+        return pageWords.length >>> 1;
     }
 
     /** The PPN backing {@code page}, or {@link #UNTOUCHED} or {@link #ON_DISK}. */
     int ppnOf(int page) {
-        return (int) pageWords[page];
+        return (int) pageWords[2 * page];
     }
 
     /** The tick {@code page} was last read or written in, or {@link #NEVER}. */
     int lastAccess(int page) {
-        return (int) (pageWords[page] >> 32);
+        return (int) (pageWords[2 * page] >> 32);
     }
 
     /** Stamps {@code page} as read or written in tick {@code stamp}. */
     void stamp(int page, int stamp) {
-        pageWords[page] = ((long) stamp << 32) | (pageWords[page] & LOW);
+        int i = 2 * page;
+        pageWords[i] = ((long) stamp << 32) | (pageWords[i] & LOW);
     }
 
     private void setPpn(int page, int ppn) {
-        pageWords[page] = (pageWords[page] & ~LOW) | (ppn & LOW);
+        int i = 2 * page;
+        pageWords[i] = (pageWords[i] & ~LOW) | (ppn & LOW);
+    }
+
+    /** The token the guest last wrote to {@code page} ({@link Tokens#ZERO} before any). */
+    long token(int page) {
+        return pageWords[2 * page + 1];
+    }
+
+    /** The guest wrote {@code token} to {@code page}. */
+    void setToken(int page, long token) {
+        pageWords[2 * page + 1] = token;
     }
 
     /** {@code page} is now in memory at {@code ppn} (a first touch, a page-in, the image). */
@@ -154,8 +192,8 @@ final class PageTable {
     long accessedBetween(long fromTick, long toTick) {
         long[] words = pageWords;
         long count = 0;
-        for (int page = 0; page < words.length; page++) {
-            int last = (int) (words[page] >> 32);
+        for (int i = 0; i < words.length; i += 2) {
+            int last = (int) (words[i] >> 32);
             if (last >= fromTick && last < toTick) {
                 count++;
             }
@@ -165,29 +203,42 @@ final class PageTable {
 
     /** Grows the arrays to {@code size} pages, the new ones untouched and never accessed. */
     void resize(int size) {
-        int old = pageWords.length;
-        pageWords = Arrays.copyOf(pageWords, size);
-        if (size > old) {
-            Arrays.fill(pageWords, old, size, FRESH);
-        }
+        int old = size();
+        pageWords = Arrays.copyOf(pageWords, 2 * checkedSize(size));
+        freshFrom(old);
     }
 
     // ---------------------------------------------------------------- snapshot
 
     int[] ppnOfPageCopy() {
-        int[] copy = new int[pageWords.length];
+        int[] copy = new int[size()];
         for (int page = 0; page < copy.length; page++) {
-            copy[page] = (int) pageWords[page];
+            copy[page] = ppnOf(page);
         }
         return copy;
     }
 
     int[] lastAccessCopy() {
-        int[] copy = new int[pageWords.length];
+        int[] copy = new int[size()];
         for (int page = 0; page < copy.length; page++) {
-            copy[page] = (int) (pageWords[page] >> 32);
+            copy[page] = lastAccess(page);
         }
         return copy;
+    }
+
+    long[] tokensCopy() {
+        long[] copy = new long[size()];
+        for (int page = 0; page < copy.length; page++) {
+            copy[page] = token(page);
+        }
+        return copy;
+    }
+
+    /** Sets the pages' tokens from a saved {@link #tokensCopy()} (pages it does not cover keep theirs). */
+    void restoreTokens(long[] tokens) {
+        for (int page = 0; page < Math.min(tokens.length, size()); page++) {
+            setToken(page, tokens[page]);
+        }
     }
 
     int[] touchedCopy() {
@@ -195,12 +246,13 @@ final class PageTable {
     }
 
     void restore(int[] ppnOfPage, int[] lastAccess, int[] touched, int residentPages, int pagesOnDisk) {
-        long[] words = new long[ppnOfPage.length];
-        for (int page = 0; page < words.length; page++) {
+        long[] tokens = tokensCopy();
+        this.pageWords = new long[2 * checkedSize(ppnOfPage.length)];
+        for (int page = 0; page < ppnOfPage.length; page++) {
             int last = page < lastAccess.length ? lastAccess[page] : NEVER;
-            words[page] = ((long) last << 32) | (ppnOfPage[page] & LOW);
+            pageWords[2 * page] = ((long) last << 32) | (ppnOfPage[page] & LOW);
         }
-        this.pageWords = words;
+        restoreTokens(tokens);
         this.touched.clear();
         this.touched.addElements(0, touched);
         this.residentPages = residentPages;
