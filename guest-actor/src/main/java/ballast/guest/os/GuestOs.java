@@ -156,7 +156,7 @@ public final class GuestOs {
         }
         this.pages = new PageTable(processes, traces, size);
         this.pager = new ClockPager(settings.name(), settings.configuredPages(), pages, image.pages());
-        this.record = new IntegrityRecord(pages);
+        this.record = new IntegrityRecord(size);
         GuestMemorySettings memory = settings.memory();
         this.workingSet = new WorkingSetTruth(settings.tickSeconds(), memory.workingSetPeriodSeconds());
         this.builder = new TickBuilder(settings, pages, pager, record, mmu, new OpStream(), image, content, traces,

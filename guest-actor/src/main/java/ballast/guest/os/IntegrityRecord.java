@@ -1,6 +1,7 @@
 package ballast.guest.os;
 
 import ballast.abi.Tokens;
+import java.util.Arrays;
 
 /**
  * The guest's independent record of what it wrote, so that every read can be checked: the token
@@ -9,14 +10,12 @@ import ballast.abi.Tokens;
  * digests of the ticks generated but not yet verified (at most two, because a guest may generate
  * tick n + 1 while the hypervisor applies tick n; kept by the tick's parity).
  *
- * <p>The tokens are kept in the guest's {@link PageTable}, beside each page's PPN and last access
- * (one cache line for all three). The hypervisor folds the tokens its reads return the same way ({@link Tokens#fold}); a
+ * <p>The hypervisor folds the tokens its reads return the same way ({@link Tokens#fold}); a
  * tick's reads verify when the digests and the read counts agree. Owned by one {@link GuestOs},
  * not thread-safe.
  */
 final class IntegrityRecord {
-    /** Where the tokens are kept. */
-    private final PageTable pages;
+    private long[] expected;
     /** The tick being generated: the fold of the tokens its reads must return, and how many reads. */
     private long tickDigest;
     private int tickReads;
@@ -27,23 +26,23 @@ final class IntegrityRecord {
     private long readsVerified;
     private long readMismatches;
 
-    IntegrityRecord(PageTable pages) {
-        this.pages = pages;
+    IntegrityRecord(int pages) {
+        this.expected = new long[pages];
     }
 
     /** The token the guest last wrote to {@code page}. */
     long expected(int page) {
-        return pages.token(page);
+        return expected[page];
     }
 
     /** The guest wrote {@code token} to {@code page}. */
     void wrote(int page, long token) {
-        pages.setToken(page, token);
+        expected[page] = token;
     }
 
     /** A read of {@code page} in the tick being generated must return what the guest last wrote there. */
     void expectRead(int page) {
-        tickDigest = Tokens.fold(tickDigest, pages.token(page));
+        tickDigest = Tokens.fold(tickDigest, expected[page]);
         tickReads++;
     }
 
@@ -100,13 +99,17 @@ final class IntegrityRecord {
         return readMismatches;
     }
 
-    long[] expectedCopy() {
-        return pages.tokensCopy();
+    /** Grows the record to {@code size} pages. */
+    void resize(int size) {
+        expected = Arrays.copyOf(expected, size);
     }
 
-    /** Restores the record (after its page table was restored: the tokens go there). */
+    long[] expectedCopy() {
+        return expected.clone();
+    }
+
     void restore(long[] expected, long readsVerified, long readMismatches) {
-        pages.restoreTokens(expected);
+        this.expected = expected.clone();
         this.readsVerified = readsVerified;
         this.readMismatches = readMismatches;
     }

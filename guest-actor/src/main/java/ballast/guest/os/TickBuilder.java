@@ -468,9 +468,10 @@ final class TickBuilder {
         resizePages(size);
     }
 
-    /** Grows the page table (and with it the integrity record) to {@code size} pages. */
+    /** Grows the page table and the integrity record to {@code size} pages. */
     void resizePages(int size) {
         pages.resize(size);
+        record.resize(size);
     }
 
     // ---------------------------------------------------------------- counters (as of the last generated tick)

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class IntegrityRecordTest {
     @Test
     void readsVerifyWhenTheHypervisorFoldsTheTokensLastWritten() {
-        IntegrityRecord record = new IntegrityRecord(new PageTable(1, null, 2));
+        IntegrityRecord record = new IntegrityRecord(2);
         record.beginTick();
         record.wrote(0, 41);
         record.wrote(1, 42);
@@ -25,7 +25,7 @@ class IntegrityRecordTest {
 
     @Test
     void aDifferentDigestCountsTheTicksReadsAsMismatches() {
-        IntegrityRecord record = new IntegrityRecord(new PageTable(1, null, 1));
+        IntegrityRecord record = new IntegrityRecord(1);
         record.beginTick();
         record.wrote(0, 5);
         record.expectRead(0);
@@ -37,7 +37,7 @@ class IntegrityRecordTest {
 
     @Test
     void twoTicksMayBeUnverifiedAtOnceByParity() {
-        IntegrityRecord record = new IntegrityRecord(new PageTable(1, null, 1));
+        IntegrityRecord record = new IntegrityRecord(1);
         record.beginTick();
         record.seal(6);
         record.beginTick();
