@@ -274,8 +274,23 @@ public final class FramePool {
         return (int) x;
     }
 
-    /** Takes a zeroed frame for {@code guest}, or returns {@link #NO_FRAME} when none is free. */
+    /**
+     * Takes a zeroed frame for {@code guest}, or returns {@link #NO_FRAME} when none is free. Its
+     * machine-to-physical back reference is 0 (meaningless until {@link #setM2p}): a frame that
+     * will back a guest page is better taken with {@link #allocate(int, int)}.
+     */
     public int allocate(int guest) {
+        return allocate(guest, 0);
+    }
+
+    /**
+     * Takes a zeroed frame for {@code guest} to back its PPN {@code ppn} (the frame's
+     * machine-to-physical back reference), or returns {@link #NO_FRAME} when none is free. The
+     * frame's two words are written whole, never read first: a first touch's frame is a scattered,
+     * cold cache line, whose write the core can leave in its store buffer where a read would wait
+     * for the line.
+     */
+    public int allocate(int guest, int ppn) {
         if (guest < 0) {
             throw new IllegalArgumentException("guest index must be >= 0: " + guest);
         }
@@ -295,7 +310,7 @@ public final class FramePool {
         tookFrame(mpn);
         int i = 2 * mpn;
         state[i] = Tokens.ZERO;
-        state[i + 1] = ((long) guest << 32) | (state[i + 1] & LOW);
+        state[i + 1] = ((long) guest << 32) | (ppn & LOW);
         return mpn;
     }
 

@@ -205,7 +205,7 @@ public final class GuestMemory {
                 return backLarge(ppn, run);
             }
         }
-        mpn = allocateFrame();
+        mpn = allocateFrame(ppn);
         if (mpn == FramePool.NO_FRAME) {
             return FramePool.NO_FRAME;
         }
@@ -223,7 +223,6 @@ public final class GuestMemory {
             logMove(ppn); // out of the balloon (a read leaves no other mark)
         }
         pmap.back(ppn, mpn);
-        frames.setM2p(mpn, ppn);
         return mpn;
     }
 
@@ -249,11 +248,14 @@ public final class GuestMemory {
 
     public void onShortage(FrameShortage shortage) { this.shortage = shortage; }
 
-    /** A free frame for this guest: from the free list, or after the hypervisor paged a victim out; else NO_FRAME. */
-    private int allocateFrame() {
-        int mpn = frames.allocate(index);
+    /**
+     * A free frame for this guest to back {@code ppn} (its machine-to-physical reference set): from
+     * the free list, or after the hypervisor paged a victim out; else NO_FRAME.
+     */
+    private int allocateFrame(int ppn) {
+        int mpn = frames.allocate(index, ppn);
         if (mpn == FramePool.NO_FRAME && shortage != null && shortage.freeOne(index)) {
-            mpn = frames.allocate(index);
+            mpn = frames.allocate(index, ppn);
             counters.shortageWaits++;
         }
         if (mpn == FramePool.NO_FRAME) {
@@ -482,12 +484,11 @@ public final class GuestMemory {
             throw new IllegalStateException(spec.name() + ": key 0x" + Long.toHexString(key) + " maps shared MPN "
                     + sharedMpn + " but its PPN " + ppn + " does not");
         }
-        int copy = allocateFrame();
+        int copy = allocateFrame(ppn);
         if (copy == FramePool.NO_FRAME) {
             return FramePool.NO_FRAME;
         }
         frames.setToken(copy, frames.token(sharedMpn));
-        frames.setM2p(copy, ppn);
         pmap.unshare(ppn, copy);
         repoint(ppn, sharedMpn, copy);
         shared.release(sharedMpn);

@@ -375,4 +375,31 @@ class FramePoolTest {
         }
         assertThatThrownBy(() -> new FramePool(FramePool.MAX_FRAMES + 1, 0, 1L)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * A frame taken for a PPN comes with its back reference set, whether fresh or given back
+     * (with another back reference before), and in the same order as frames taken without one:
+     * the PPN changes nothing but the back reference.
+     */
+    @Test
+    void frameTakenForAPpnHasItsBackReferenceAndTheSameOrder() {
+        FramePool plain = new FramePool(1000, 10, 9L);
+        FramePool forPpn = new FramePool(1000, 10, 9L);
+        for (int i = 0; i < 500; i++) {
+            int mpn = forPpn.allocate(3, 7 * i);
+            assertThat(mpn).isEqualTo(plain.allocate(3));
+            assertThat(forPpn.m2p(mpn)).isEqualTo(7 * i);
+            assertThat(forPpn.owner(mpn)).isEqualTo(3);
+            assertThat(forPpn.token(mpn)).isEqualTo(Tokens.ZERO);
+        }
+        int mpn = forPpn.allocate(4, 11);
+        forPpn.setToken(mpn, 99L);
+        forPpn.free(mpn);
+        int again = forPpn.allocate(5, Integer.MAX_VALUE);
+        assertThat(again).as("a frame given back is taken first").isEqualTo(mpn);
+        assertThat(forPpn.m2p(again)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(forPpn.owner(again)).isEqualTo(5);
+        assertThat(forPpn.token(again)).isEqualTo(Tokens.ZERO);
+        assertThat(forPpn.privateFrames()).isEqualTo(plain.privateFrames() + 1);
+    }
 }
