@@ -275,7 +275,8 @@ public final class GuestOs {
         record.seal(tick);
         generated[(int) (tick & 1)] = new GuestCounters(builder.accesses(), builder.reads(), builder.writes(),
                 pages.touchedCount(), 0, 0, pages.pagesOnDisk(), builder.pageIns(), builder.pageOuts(),
-                pager.balloonPages(), workingSet.pages(), builder.stalledTicks(), builder.pageFills());
+                pager.balloonPages(), workingSet.pages(), builder.stalledTicks(), builder.pageFills(), unplugBusy(),
+                pagesMigrated());
         List<MmuUpdate> batches = mmu.seal(tick, maxMmuUpdateEntries);
         OpStream stream = builder.stream();
         return new Work(batches, stream.opArray(), stream.opCount(), stream.valueArray(), stream.valueCount(),
@@ -302,7 +303,8 @@ public final class GuestOs {
         GuestCounters c = generated[(int) (result.tick() & 1)];
         verifiedCounters = new GuestCounters(c.accesses(), c.reads(), c.writes(), c.pagesTouched(),
                 record.readsVerified(), record.readMismatches(), c.guestSwappedPages(), c.guestPageIns(),
-                c.guestPageOuts(), c.balloonPages(), c.workingSetTruePages(), c.stalledTicks(), c.pageFills());
+                c.guestPageOuts(), c.balloonPages(), c.workingSetTruePages(), c.stalledTicks(), c.pageFills(),
+                c.unplugBusy(), c.pagesMigrated());
         generated[(int) (result.tick() & 1)] = null;
         return ok;
     }
