@@ -247,6 +247,9 @@ final class WireCases {
                         ballast.host.compression.CompressionFlavour.ZSWAP, 100, 200, 300, 4000, 59_400, 13_800,
                         List.of("/images/a.img", "/images/b.img"),
                         List.of(new ballast.host.compression.CompressionSettings.SyntheticImage("linux", 0.25, 4096)))));
+        m.put("GuestSpec with a hotplug device", new ballast.host.GuestSpec(2, "vm-2", TranslationMode.NESTED, 4096, 1)
+                .withHotplug(new ballast.host.hotplug.HotplugSpec(512, 1024)));
+        m.put("HotplugStats", new ballast.host.control.HotplugStats(1, 2, 3, 4, 5, Long.MAX_VALUE));
         m.put("GuestCompression", new ballast.host.compression.GuestCompression(1, 2, 3, 4, 5, 6));
         m.put("HostCompression", new ballast.host.compression.HostCompression("esx", 1, 2, 3, 1.5, 4, 5, 6, 7, 8, 9, 10, 11));
         return m;
