@@ -19,11 +19,41 @@ package ballast.guest;
  * @param reportingCapacity       the most blocks one report carries (Linux: {@code PAGE_REPORTING_CAPACITY}, 32)
  * @param freeOnShrink            whether the guest's processes free the pages beyond their working set
  *                                when it shrinks (a phase or a workload change), as {@code munmap} would
+ * @param hotplugBlockPages       its memory hotplug device's block, in pages (a power of two); 0: no device
+ * @param hotplugPluggedPages     the device's memory plugged at boot, in pages (a multiple of the block)
+ * @param hotplugBlocksPerTick    the most blocks its hotplug driver plugs or unplugs in a tick
  */
 public record GuestMemorySettings(boolean balloonEnabled, int balloonPagesPerTick, int balloonBackoffTicks,
                                   int balloonCapPages, double workingSetPeriodSeconds, boolean freePageReporting,
                                   int reportingOrder, int reportingDelayTicks, int reportingCapacity,
-                                  boolean freeOnShrink) {
+                                  boolean freeOnShrink, int hotplugBlockPages, int hotplugPluggedPages,
+                                  int hotplugBlocksPerTick) {
+    /** The default hotplug block: 2 MiB (512 pages), virtio-mem's usual block size on x86. */
+    public static final int DEFAULT_HOTPLUG_BLOCK_PAGES = 512;
+    /** The default number of blocks the hotplug driver plugs or unplugs per tick. */
+    public static final int DEFAULT_HOTPLUG_BLOCKS_PER_TICK = 8;
+
+    /** Settings without a memory hotplug device. */
+    public GuestMemorySettings(boolean balloonEnabled, int balloonPagesPerTick, int balloonBackoffTicks,
+                               int balloonCapPages, double workingSetPeriodSeconds, boolean freePageReporting,
+                               int reportingOrder, int reportingDelayTicks, int reportingCapacity,
+                               boolean freeOnShrink) {
+        this(balloonEnabled, balloonPagesPerTick, balloonBackoffTicks, balloonCapPages, workingSetPeriodSeconds,
+                freePageReporting, reportingOrder, reportingDelayTicks, reportingCapacity, freeOnShrink, 0, 0,
+                DEFAULT_HOTPLUG_BLOCKS_PER_TICK);
+    }
+
+    /** Whether the guest has a memory hotplug device. */
+    public boolean hotplug() {
+        return hotplugBlockPages > 0;
+    }
+
+    /** The same settings with a memory hotplug device of {@code blockPages} blocks, {@code pluggedPages} plugged at boot (0 blocks: none). */
+    public GuestMemorySettings withHotplug(int blockPages, int pluggedPages, int blocksPerTick) {
+        return new GuestMemorySettings(balloonEnabled, balloonPagesPerTick, balloonBackoffTicks, balloonCapPages,
+                workingSetPeriodSeconds, freePageReporting, reportingOrder, reportingDelayTicks, reportingCapacity,
+                freeOnShrink, blockPages, pluggedPages, blocksPerTick);
+    }
     /** Linux's default reporting order: {@code pageblock_order}, 9 on x86 (2 MiB blocks). */
     public static final int DEFAULT_REPORTING_ORDER = 9;
     /** Linux's {@code PAGE_REPORTING_CAPACITY}: blocks per report. */
@@ -39,6 +69,13 @@ public record GuestMemorySettings(boolean balloonEnabled, int balloonPagesPerTic
                     + ballast.abi.FreePageReport.MAX_ORDER + ", delay " + reportingDelayTicks + " negative or capacity "
                     + reportingCapacity + " outside 1.." + ballast.abi.FreePageReport.MAX_BLOCKS);
         }
+        if (hotplugBlockPages < 0 || hotplugBlockPages > 0 && (Integer.bitCount(hotplugBlockPages) != 1
+                || hotplugPluggedPages < 0 || hotplugPluggedPages % hotplugBlockPages != 0
+                || hotplugBlocksPerTick < 1 || hotplugBlocksPerTick > ballast.abi.MemoryHotplug.MAX_BLOCKS)) {
+            throw new IllegalArgumentException("hotplug block " + hotplugBlockPages + " not a power of two, plugged "
+                    + hotplugPluggedPages + " not a multiple of it, or rate " + hotplugBlocksPerTick + " outside 1.."
+                    + ballast.abi.MemoryHotplug.MAX_BLOCKS);
+        }
     }
 
     /** Settings without free page reporting, whose processes keep the pages they no longer use. */
@@ -51,7 +88,8 @@ public record GuestMemorySettings(boolean balloonEnabled, int balloonPagesPerTic
     /** The same settings with free page reporting on or off (order, delay in ticks, capacity) and pages freed on a shrink or not. */
     public GuestMemorySettings withReporting(boolean on, int order, int delayTicks, int capacity, boolean freeOnShrink) {
         return new GuestMemorySettings(balloonEnabled, balloonPagesPerTick, balloonBackoffTicks, balloonCapPages,
-                workingSetPeriodSeconds, on, order, delayTicks, capacity, freeOnShrink);
+                workingSetPeriodSeconds, on, order, delayTicks, capacity, freeOnShrink, hotplugBlockPages,
+                hotplugPluggedPages, hotplugBlocksPerTick);
     }
 
     /** The defaults for a guest of {@code configuredPages}: a driver moving 256 pages a tick, capped at 65%. */

@@ -276,6 +276,7 @@ public final class GuestVm extends AbstractBehavior<GuestVm.Command> {
         }
         started = start;
         schedule.started(start);
+        os.requestMemory(start.requestedPages(), start.tick());
         if (ahead != null && ahead.tick() != start.tick()) {
             ahead = null; // not the tick being played (cannot happen with a well-behaved hypervisor)
         }

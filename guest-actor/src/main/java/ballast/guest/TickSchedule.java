@@ -72,7 +72,7 @@ final class TickSchedule {
          */
         TickWork toWire(int guest, long tick, ActorRef<ToGuest> replyTo) {
             return new TickWork(guest, tick, work.mmuUpdates(), work.opBuffer(), work.opCount(), work.valueBuffer(),
-                    work.valueCount(), work.kernel(), work.reservation(), replyTo, work.load(), work.reports());
+                    work.valueCount(), work.kernel(), work.reservation(), replyTo, work.load(), work.reports(), work.hotplug());
         }
     }
 

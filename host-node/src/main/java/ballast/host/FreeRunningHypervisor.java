@@ -103,6 +103,10 @@ final class FreeRunningHypervisor extends AbstractBehavior<ToHypervisor> {
                 .onMessage(StopFree.class, this::onStopFree)
                 .onMessage(GuestGone.class, this::onGuestGone)
                 .onMessage(Reconfigure.class, this::onReconfigure)
+                .onMessage(ballast.host.control.ResizeMemory.class, r -> {
+                    host.resize(r);
+                    return this;
+                })
                 .onMessage(MigrationCommand.class, this::onMigration)
                 .onMessage(FreeMigration.HoldGuest.class, this::onHold)
                 .onMessage(FreeMigration.JoinRun.class, this::onJoin)

@@ -16,9 +16,21 @@ import ballast.host.cpu.Technique;
  * @param allocation      its min, shares and balloon cap
  * @param largePages      whether the hypervisor backs it with 2 MiB pages where it can (only with
  *                        hardware-assisted nested paging, as ESX: other techniques ignore it)
+ * @param hotplug         its memory hotplug device, or null when it has none (not for a para-virtual guest)
  */
 public record GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes, CpuSpec cpu,
-                        GuestAllocation allocation, boolean largePages) {
+                        GuestAllocation allocation, boolean largePages, ballast.host.hotplug.HotplugSpec hotplug) {
+
+    /** A guest without a memory hotplug device. */
+    public GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes, CpuSpec cpu,
+                     GuestAllocation allocation, boolean largePages) {
+        this(index, name, mode, configuredPages, processes, cpu, allocation, largePages, null);
+    }
+
+    /** The same guest with memory hotplug device {@code device} (null: none). */
+    public GuestSpec withHotplug(ballast.host.hotplug.HotplugSpec device) {
+        return new GuestSpec(index, name, mode, configuredPages, processes, cpu, allocation, largePages, device);
+    }
 
     /** A guest without large pages. */
     public GuestSpec(int index, String name, TranslationMode mode, int configuredPages, int processes, CpuSpec cpu,
@@ -28,10 +40,16 @@ public record GuestSpec(int index, String name, TranslationMode mode, int config
 
     /** The same guest with large pages on or off. */
     public GuestSpec withLargePages(boolean on) {
-        return new GuestSpec(index, name, mode, configuredPages, processes, cpu, allocation, on);
+        return new GuestSpec(index, name, mode, configuredPages, processes, cpu, allocation, on, hotplug);
     }
 
     public GuestSpec {
+        if (hotplug != null) {
+            if (mode == TranslationMode.PARA) {
+                throw new IllegalArgumentException(name + ": a para-virtual guest cannot have a memory hotplug device");
+            }
+            hotplug.checkFits(name, configuredPages);
+        }
         if (allocation == null) {
             allocation = GuestAllocation.defaults(configuredPages);
         }

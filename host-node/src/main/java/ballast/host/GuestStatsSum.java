@@ -34,7 +34,7 @@ public final class GuestStatsSum {
                 carry(past.time(), live.time()), live.pageFills(),
                 ballast.host.control.GuestOffload.carry(past.offload(), live.offload()),
                 past.pagesReported() + live.pagesReported(), live.compression().plusCounters(past.compression()),
-                ballast.host.control.LargePageStats.carry(past.largePages(), live.largePages()));
+                ballast.host.control.LargePageStats.carry(past.largePages(), live.largePages()), live.hotplug());
     }
 
     /** Time adds up over the hosts; the backlog is the current host's. */

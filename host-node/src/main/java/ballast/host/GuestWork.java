@@ -24,7 +24,14 @@ import java.util.List;
  */
 public record GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
                         int valueCount, KernelActivity kernel, Reservation reservation, TickLoad load,
-                        List<FreePageReport> reports) {
+                        List<FreePageReport> reports, List<ballast.abi.MemoryHotplug> hotplug) {
+
+    /** Work without memory hotplug requests. */
+    public GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                     int valueCount, KernelActivity kernel, Reservation reservation, TickLoad load,
+                     List<FreePageReport> reports) {
+        this(index, tick, mmuUpdates, ops, opCount, values, valueCount, kernel, reservation, load, reports, List.of());
+    }
 
     /** Work without free page reports. */
     public GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
@@ -45,6 +52,7 @@ public record GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[]
         }
         mmuUpdates = mmuUpdates == null ? List.of() : mmuUpdates;
         reports = reports == null ? List.of() : reports;
+        hotplug = hotplug == null ? List.of() : hotplug;
     }
 
     /** Work whose streams are the whole arrays (a missing array counts 0), with kernel activity and reservation calls. */
@@ -62,6 +70,6 @@ public record GuestWork(int index, long tick, List<MmuUpdate> mmuUpdates, long[]
     /** A guest's {@link TickWork} message, applied as guest {@code index} (the sender the host knows). */
     public static GuestWork from(int index, TickWork work) {
         return new GuestWork(index, work.tick(), work.mmuUpdates(), work.ops(), work.opCount(), work.values(),
-                work.valueCount(), work.kernel(), work.reservation(), work.load(), work.reports());
+                work.valueCount(), work.kernel(), work.reservation(), work.load(), work.reports(), work.hotplug());
     }
 }

@@ -88,8 +88,12 @@ final class HostFigures {
         long guestPages = 0;
         long backed = 0;
         long reported = 0;
+        ballast.host.control.HotplugStats hostHotplug = ballast.host.control.HotplugStats.ZERO;
         for (GuestMemory g : guests) {
             reported += g.counters().pagesReported();
+            if (g.resident()) {
+                hostHotplug = hostHotplug.plus(hotplug(g, GuestCounters.ZERO)); // the device's counts: the guest's own are its
+            }
             if (g.resident()) {
                 guestPages += g.pmap().pages(); // a guest on its way in or gone is not the host's yet / any more
             }
@@ -101,7 +105,7 @@ final class HostFigures {
                 shared.mappings() - sharedFrames, d.pagesUnshared(), d.pagesVolatile(), d.fullScans(),
                 d.pagesScanned(), shared.zeroPagesShared(), merges.staleHints(), merges.falseMatches(), merges.mergeCount(), hostReclaim(guests),
                 hostTime(), hostOffload(), reported, hostCompression(guests),
-                hostLargePages(guests));
+                hostLargePages(guests), hostHotplug);
     }
 
     /** The host's proactive-offload figures (zero when it does not offload). */
@@ -189,7 +193,17 @@ final class HostFigures {
                 cpu.nativeCycles(), cpu.eventCounts(), cpu.overheadCyclesByKind(), g.pmap().sharedPages(), g.counters().cowBreaks(),
                 g.counters().refusedByReason(), guestReclaim(g, c), guestTime(g.index()), c.pageFills(), guestOffload(g),
                 g.counters().pagesReported(), ballast.host.compression.GuestCompression.of(compression, g.index()),
-                largePages(g));
+                largePages(g), hotplug(g, c));
+    }
+
+    /** Guest {@code g}'s memory hotplug device: the hypervisor's side, and the guest's own unplug counts from {@code own}. */
+    static ballast.host.control.HotplugStats hotplug(GuestMemory g, GuestCounters own) {
+        ballast.host.hotplug.HotplugDevice d = g.hotplug();
+        if (d == null) {
+            return ballast.host.control.HotplugStats.ZERO;
+        }
+        return new ballast.host.control.HotplugStats(d.pluggedPages(), d.requestedPages(), d.blocksPlugged(),
+                d.blocksUnplugged(), own.unplugBusy(), own.pagesMigrated());
     }
 
     /** Guest {@code g}'s large pages: standing, backed, broken, its TLB's reach and its shorter walks. */

@@ -188,6 +188,7 @@ final class HostInvariants {
         for (GuestMemory g : guests) {
             TableAudit.check(g, frames, owner -> describe(owner, guests), v::add);
             LargePageAudit.check(g, frames, v::add);
+            ballast.host.translation.HotplugAudit.check(g, swap, v::add);
         }
         LargePageAudit.checkPool(frames, v::add);
         return v.list();

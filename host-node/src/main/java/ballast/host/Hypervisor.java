@@ -126,6 +126,10 @@ public final class Hypervisor extends AbstractBehavior<ToHypervisor> {
                 .onMessage(StopFree.class, this::onStopFree)
                 .onMessage(GuestGone.class, this::onGuestGone)
                 .onMessage(Reconfigure.class, this::onReconfigure)
+                .onMessage(ballast.host.control.ResizeMemory.class, r -> {
+                    host.resize(r);
+                    return this;
+                })
                 .onMessage(MigrationCommand.class, this::onMigration)
                 .onMessage(FreeMigration.HoldEnd.class, hold -> {
                     host.holdEnd = true; // the free run to come may move guests

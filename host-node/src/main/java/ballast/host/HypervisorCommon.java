@@ -219,6 +219,24 @@ final class HypervisorCommon implements WorkApplier.Outbox, MigrationPort.Host {
         }
     }
 
+    /** A timed resize of a guest's memory hotplug device, between ticks: taken or refused, and answered. */
+    void resize(ballast.host.control.ResizeMemory r) {
+        int index = -1;
+        List<GuestSpec> specs = core.settings().guests();
+        for (int g = 0; g < specs.size(); g++) {
+            if (specs.get(g).name().equals(r.guest()) && core.isResident(g)) {
+                index = g;
+            }
+        }
+        String problem = index < 0 ? r.guest() + " does not run on " + hostName : core.resize(index, r.pages());
+        if (problem != null) {
+            context.getLog().warn("{}: resize refused: {}", hostName, problem);
+        }
+        if (r.replyTo() != null) {
+            r.replyTo().tell(new Reconfigured(hostName, problem));
+        }
+    }
+
     /** Every resident guest's figures, in guest order (a guest on its way in, or gone to another host, is reported there). */
     List<GuestStats> rows() {
         List<GuestStats> rows = new ArrayList<>(roster.count());

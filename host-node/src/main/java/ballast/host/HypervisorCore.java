@@ -134,6 +134,9 @@ public final class HypervisorCore {
         if (spec.backedLarge()) {
             g.enableLargePages(settings.largePages(), settings.costs());
         }
+        if (spec.hotplug() != null) {
+            g.useHotplug(new ballast.host.hotplug.HotplugDevice(spec.hotplug(), spec.configuredPages()));
+        }
         return g;
     }
 
@@ -243,6 +246,9 @@ public final class HypervisorCore {
     public int releaseGuest(int index) {
         time.guestGone(index);
         int released = guests[index].release();
+        if (guests[index].hotplug() != null) {
+            guests[index].hotplug().reset(); // a fresh boot finds the device as it was at the first
+        }
         reclamation.guestGone(index);
         offload.guestGone(index);
         return released;
@@ -295,7 +301,9 @@ public final class HypervisorCore {
 
     /** Guest {@code index}'s start of tick {@code tick}, with its balloon target, stall and pace. */
     public TickStart tickStart(int index, long tick, boolean audit) {
-        return new TickStart(tick, audit, reclamation.balloonTarget(index), reclamation.stall(index), time.pace(index));
+        ballast.host.hotplug.HotplugDevice device = guests[index].hotplug();
+        return new TickStart(tick, audit, reclamation.balloonTarget(index), reclamation.stall(index), time.pace(index),
+                device == null ? TickStart.NO_DEVICE : (int) device.requestedPages());
     }
 
     /** The balloon size guest {@code index} is asked for now. */
@@ -329,6 +337,28 @@ public final class HypervisorCore {
             return problem;
         }
         reclamation.reconfigure(next);
+        return null;
+    }
+
+    /**
+     * A timed {@code resize} event (between ticks): the hypervisor requests {@code pages} of guest
+     * {@code index}'s memory hotplug device; the guest reads it with its next tick start. Returns why
+     * it cannot (no such guest or device, a size not a multiple of the block or beyond the device),
+     * or null when taken.
+     */
+    public String resize(int index, long pages) {
+        if (!isGuest(index)) {
+            return "no guest " + index;
+        }
+        ballast.host.hotplug.HotplugDevice device = guests[index].hotplug();
+        if (device == null) {
+            return guests[index].spec().name() + " has no memory hotplug device";
+        }
+        String problem = device.resizeProblem(pages);
+        if (problem != null) {
+            return guests[index].spec().name() + ": " + problem;
+        }
+        device.request(pages);
         return null;
     }
 

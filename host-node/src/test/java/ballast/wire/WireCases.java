@@ -124,6 +124,13 @@ final class WireCases {
                         new ballast.abi.FreePageReport(0, new int[] {Integer.MAX_VALUE}))));
         m.put("TickResult refused reports", new TickResult(8, 0, 0, List.of(new Refusal(RefusalReason.BLOCK_NOT_ALIGNED, 1,
                 "free page report 1")), 0, 1L << 63 | 2L));
+        m.put("TickWork with memory hotplug requests", new TickWork(0, 9, List.of(), new long[0], 0, new long[0], 0, null,
+                null, guest, null, List.of(), List.of(new ballast.abi.MemoryHotplug(true, 512, new int[] {0, 512}),
+                        new ballast.abi.MemoryHotplug(false, 1024, new int[] {Integer.MAX_VALUE}))));
+        m.put("TickResult refused hotplug", new TickResult(9, 0, 0, List.of(new Refusal(RefusalReason.OVER_REQUESTED, 0,
+                "plug request 0")), 0, 0L, 1L << 63 | 1L));
+        m.put("TickStart with a requested hotplug size", new TickStart(9, false, 0, false, null, 98_304));
+        m.put("ResizeMemory", new ballast.host.control.ResizeMemory("vm-1", 98_304, null));
         m.put("TickResult popped", new TickResult(4, 0, 0, List.of(), TickResult.POPPED | TickResult.INFLATE_REFUSED));
         m.put("TickResult no refusals", new TickResult(1, Tokens.EMPTY_DIGEST, 0, List.of()));
         List<Refusal> all = new ArrayList<>();
@@ -240,6 +247,9 @@ final class WireCases {
                         ballast.host.compression.CompressionFlavour.ZSWAP, 100, 200, 300, 4000, 59_400, 13_800,
                         List.of("/images/a.img", "/images/b.img"),
                         List.of(new ballast.host.compression.CompressionSettings.SyntheticImage("linux", 0.25, 4096)))));
+        m.put("GuestSpec with a hotplug device", new ballast.host.GuestSpec(2, "vm-2", TranslationMode.NESTED, 4096, 1)
+                .withHotplug(new ballast.host.hotplug.HotplugSpec(512, 1024)));
+        m.put("HotplugStats", new ballast.host.control.HotplugStats(1, 2, 3, 4, 5, Long.MAX_VALUE));
         m.put("GuestCompression", new ballast.host.compression.GuestCompression(1, 2, 3, 4, 5, 6));
         m.put("HostCompression", new ballast.host.compression.HostCompression("esx", 1, 2, 3, 1.5, 4, 5, 6, 7, 8, 9, 10, 11));
         return m;

@@ -14,11 +14,24 @@ package ballast.abi;
  *                            content, a page-in's write-back, its image's load (not among
  *                            {@code accesses} and {@code writes}, which are the workload's and the
  *                            OS's re-issued page-table writes)
+ * @param unplugBusy          memory hotplug: unplug attempts that failed (a block given up for lack
+ *                            of free pages to move its pages to, or held by the balloon)
+ * @param pagesMigrated       memory hotplug: pages moved out of the blocks it emptied to unplug them
  */
 public record GuestCounters(long accesses, long reads, long writes, long pagesTouched,
                             long readsVerified, long readMismatches, long guestSwappedPages,
                             long guestPageIns, long guestPageOuts, long balloonPages,
-                            long workingSetTruePages, long stalledTicks, long pageFills) {
+                            long workingSetTruePages, long stalledTicks, long pageFills, long unplugBusy,
+                            long pagesMigrated) {
+
+    /** Counters of a guest without a memory hotplug device. */
+    public GuestCounters(long accesses, long reads, long writes, long pagesTouched,
+                         long readsVerified, long readMismatches, long guestSwappedPages,
+                         long guestPageIns, long guestPageOuts, long balloonPages,
+                         long workingSetTruePages, long stalledTicks, long pageFills) {
+        this(accesses, reads, writes, pagesTouched, readsVerified, readMismatches, guestSwappedPages, guestPageIns,
+                guestPageOuts, balloonPages, workingSetTruePages, stalledTicks, pageFills, 0, 0);
+    }
 
     /** Counters without page fills. */
     public GuestCounters(long accesses, long reads, long writes, long pagesTouched,

@@ -49,5 +49,15 @@ public enum RefusalReason {
      */
     BLOCK_NOT_ALIGNED,
     /** A free page report from a para-virtual guest, whose page tables hold machine frames (Xen PV has no such call). */
-    PARAVIRTUAL_REPORT
+    PARAVIRTUAL_REPORT,
+    /** A memory hotplug request from a guest without a hotplug device (or a para-virtual guest). */
+    NO_HOTPLUG_DEVICE,
+    /** A plug names a block that is plugged already. */
+    BLOCK_PLUGGED,
+    /** An unplug names a block that is not plugged; or a touch, balloon call or report names an unplugged PPN. */
+    BLOCK_UNPLUGGED,
+    /** An unplug names a block a guest page table still maps, or one the balloon holds a page of. */
+    BLOCK_IN_USE,
+    /** A plug would take the device beyond the size the hypervisor requested. */
+    OVER_REQUESTED
 }

@@ -15,9 +15,12 @@ import java.util.List;
  * @param refusedReports which of the tick's {@link FreePageReport}s were refused whole (bit {@code i}
  *                      for report {@code i}; each is also listed in {@code refusals} with its reason
  *                      and index {@code i}); 0 when every report was applied, or none was sent
+ * @param refusedHotplug which of the tick's {@link MemoryHotplug} requests were refused whole (bit
+ *                      {@code i} for request {@code i}, each also listed in {@code refusals}); 0
+ *                      when every request was applied, or none was sent
  */
 public record TickResult(long tick, long readDigest, int reads, List<Refusal> refusals, int balloonStatus,
-                         long refusedReports)
+                         long refusedReports, long refusedHotplug)
         implements ToGuest {
     /** The inflate call was refused whole: its PPNs are still the guest's. */
     public static final int INFLATE_REFUSED = 1;
@@ -30,6 +33,12 @@ public record TickResult(long tick, long readDigest, int reads, List<Refusal> re
      * (unless refused), and its deflate is not applied. The driver resets to that balloon.
      */
     public static final int POPPED = 4;
+
+    /** A result without hotplug requests refused. */
+    public TickResult(long tick, long readDigest, int reads, List<Refusal> refusals, int balloonStatus,
+                      long refusedReports) {
+        this(tick, readDigest, reads, refusals, balloonStatus, refusedReports, 0L);
+    }
 
     /** A result without free page reports refused. */
     public TickResult(long tick, long readDigest, int reads, List<Refusal> refusals, int balloonStatus) {

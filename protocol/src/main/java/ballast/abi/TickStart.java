@@ -13,8 +13,19 @@ package ballast.abi;
  *                           target: the next work the guest generates is empty (its accesses stall)
  * @param pace               how fast the guest's work went in the last tick accounted: the next work
  *                           the guest generates holds at most {@link Pace#allowance} workload accesses
+ * @param requestedPages     the size the hypervisor requests of the guest's memory hotplug device, in
+ *                           pages ({@code requested_size} of a virtio-mem device); {@link #NO_DEVICE}
+ *                           for a guest without one
  */
-public record TickStart(long tick, boolean audit, int balloonTargetPages, boolean stall, Pace pace) implements ToGuest {
+public record TickStart(long tick, boolean audit, int balloonTargetPages, boolean stall, Pace pace,
+                        int requestedPages) implements ToGuest {
+    /** {@link #requestedPages} of a guest without a memory hotplug device. */
+    public static final int NO_DEVICE = -1;
+
+    /** A tick for a guest without a memory hotplug device. */
+    public TickStart(long tick, boolean audit, int balloonTargetPages, boolean stall, Pace pace) {
+        this(tick, audit, balloonTargetPages, stall, pace, NO_DEVICE);
+    }
 
     public TickStart {
         pace = pace == null ? Pace.FREE : pace;

@@ -11,7 +11,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * activity as counts (null when the kernel did nothing), and its memory-reservation calls
  * ({@link Reservation}: guest page-outs, balloon inflate and deflate; null when none), and what the
  * tick means for its progress ({@link TickLoad}; null when the guest does not say), and its free page
- * reports ({@link FreePageReport}, one hypercall each; empty when none).
+ * reports ({@link FreePageReport}, one hypercall each; empty when none), and its memory hotplug
+ * requests ({@link MemoryHotplug}, one hypercall each; empty when none).
  *
  * <p>The streams are the first {@code opCount} entries of {@code ops} and the first
  * {@code valueCount} of {@code values}: a guest hands over its reused buffers rather than a copy
@@ -22,8 +23,16 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
                        int valueCount, KernelActivity kernel, Reservation reservation, ActorRef<ToGuest> replyTo,
-                       TickLoad load, List<FreePageReport> reports)
+                       TickLoad load, List<FreePageReport> reports, List<MemoryHotplug> hotplug)
         implements GuestCall {
+
+    /** Work without memory hotplug requests. */
+    public TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
+                    int valueCount, KernelActivity kernel, Reservation reservation, ActorRef<ToGuest> replyTo,
+                    TickLoad load, List<FreePageReport> reports) {
+        this(guest, tick, mmuUpdates, ops, opCount, values, valueCount, kernel, reservation, replyTo, load, reports,
+                List.of());
+    }
 
     /** Work without free page reports. */
     public TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] ops, int opCount, long[] values,
@@ -41,6 +50,7 @@ public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] 
     /** @throws IllegalArgumentException when a count is negative or passes its array (0 for a null array) */
     public TickWork {
         reports = reports == null ? List.of() : reports;
+        hotplug = hotplug == null ? List.of() : hotplug;
         if (opCount < 0 || opCount > (ops == null ? 0 : ops.length)) {
             throw new IllegalArgumentException("operation count " + opCount + " outside the stream of "
                     + (ops == null ? 0 : ops.length));
@@ -78,6 +88,6 @@ public record TickWork(int guest, long tick, List<MmuUpdate> mmuUpdates, long[] 
             return this;
         }
         return new TickWork(guest, tick, mmuUpdates, opsExact ? ops : Arrays.copyOf(ops, opCount), opCount,
-                valuesExact ? values : Arrays.copyOf(values, valueCount), valueCount, kernel, reservation, replyTo, load, reports);
+                valuesExact ? values : Arrays.copyOf(values, valueCount), valueCount, kernel, reservation, replyTo, load, reports, hotplug);
     }
 }

@@ -249,6 +249,7 @@ public final class KryoFactory {
             kryo.writeClassAndObject(output, w.replyTo());
             kryo.writeObjectOrNull(output, w.load(), TickLoad.class);
             kryo.writeClassAndObject(output, w.reports());
+            kryo.writeClassAndObject(output, w.hotplug());
         }
 
         /** A null stream as 0, else its count + 1, then the entries. */
@@ -296,9 +297,14 @@ public final class KryoFactory {
             if (reports != null && !(reports instanceof List<?>)) {
                 throw new IllegalArgumentException("free page reports is a " + reports.getClass().getName() + ", not a list");
             }
+            Object hotplug = kryo.readClassAndObject(input);
+            if (hotplug != null && !(hotplug instanceof List<?>)) {
+                throw new IllegalArgumentException("memory hotplug requests is a " + hotplug.getClass().getName()
+                        + ", not a list");
+            }
             return new TickWork(guest, tick, (List<MmuUpdate>) mmu, ops, ops == null ? 0 : ops.length, values,
                     values == null ? 0 : values.length, kernel, reservation, (ActorRef<ToGuest>) replyTo, load,
-                    (List<FreePageReport>) reports);
+                    (List<FreePageReport>) reports, (List<ballast.abi.MemoryHotplug>) hotplug);
         }
     }
 }

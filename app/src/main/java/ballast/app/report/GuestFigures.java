@@ -119,6 +119,12 @@ public final class GuestFigures {
                     "Overhead cycles spent on `" + kind + "`; the kinds add up to `overheadCycles`.",
                     s -> s.overheadCyclesByEvent()[index]));
         }
+        all.add(level("pluggedBytes", "bytes", "memory plugged", "Memory of its hotplug device plugged now (`hotplug.enabled = on`; the hypervisor's count: a block whose unplug is on its way still counts); 0 without a device.", s -> s.hotplug().pluggedPages() * ballast.abi.Ops.PAGE_BYTES));
+        all.add(level("requestedBytes", "bytes", "memory requested", "The size the hypervisor requests of its hotplug device now (a `resize` event sets it); 0 without a device.", s -> s.hotplug().requestedPages() * ballast.abi.Ops.PAGE_BYTES));
+        all.add(counter("blocksPlugged", "blocks", "blocks plugged", "Hotplug blocks plugged so far (requests the hypervisor took).", s -> s.hotplug().blocksPlugged()));
+        all.add(counter("blocksUnplugged", "blocks", "blocks unplugged", "Hotplug blocks unplugged so far: their frames, swap slots and shares went back to the host.", s -> s.hotplug().blocksUnplugged()));
+        all.add(counter("unplugBusy", "attempts", "unplugs busy", "Unplug attempts that failed: a block given up for lack of free pages to move its pages to, or held by the balloon (as Linux's offlining can fail).", s -> s.hotplug().unplugBusy()));
+        all.add(counter("pagesMigrated", PAGES, "pages migrated", "Pages it moved out of the hotplug blocks it emptied to unplug them (each read, remapped and written: costed as a page fill).", s -> s.hotplug().pagesMigrated()));
         ALL = List.copyOf(all);
         ALL.forEach(f -> BY_NAME.put(f.name(), f));
     }

@@ -104,6 +104,10 @@ public final class HostFigures {
             all.add(level(p + "meanWaitMs", "ms", role + " device mean wait", "Mean wait of a request at the " + role + " device so far, writes included (from its arrival to its completion).", s -> GuestFigures.round(device(s, role).meanWaitMs(), 3)));
             all.add(level(p + "p99WaitMs", "ms", role + " device p99 wait", "99th percentile of those waits so far.", s -> GuestFigures.round(device(s, role).p99WaitMs(), 3)));
         }
+        all.add(level("pluggedBytes", "bytes", "memory plugged", "Memory of its guests' hotplug devices plugged now, summed (guests on it now).", s -> s.hotplug().pluggedPages() * ballast.abi.Ops.PAGE_BYTES));
+        all.add(level("requestedBytes", "bytes", "memory requested", "The sizes it requests of its guests' hotplug devices now, summed.", s -> s.hotplug().requestedPages() * ballast.abi.Ops.PAGE_BYTES));
+        all.add(counter("blocksPlugged", "blocks", "blocks plugged", "Hotplug blocks its guests plugged so far, all guests on it now.", s -> s.hotplug().blocksPlugged()));
+        all.add(counter("blocksUnplugged", "blocks", "blocks unplugged", "Hotplug blocks its guests unplugged so far, all guests on it now.", s -> s.hotplug().blocksUnplugged()));
         ALL = List.copyOf(all);
         ALL.forEach(f -> BY_NAME.put(f.name(), f));
     }

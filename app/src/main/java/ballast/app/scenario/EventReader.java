@@ -35,8 +35,8 @@ import java.util.TreeMap;
  * running or not as the event needs, and a workload valid for that guest.
  */
 final class EventReader {
-    private static final List<String> EVENT_KEYS = List.of("at", "set", "start", "stop", "workload");
-    private static final List<String> ACTIONS = List.of("set", "start", "stop", "workload");
+    private static final List<String> EVENT_KEYS = List.of("at", "set", "start", "stop", "workload", "resize", "to");
+    private static final List<String> ACTIONS = List.of("set", "start", "stop", "workload", "resize");
 
     private final Problems problems;
     private final WorkloadReader workloads;
@@ -50,7 +50,7 @@ final class EventReader {
         this.reclaim = reclaim;
     }
 
-    enum Kind { SET, START, STOP, WORKLOAD }
+    enum Kind { SET, START, STOP, WORKLOAD, RESIZE }
 
     /**
      * One event as read, before its hosts' settings are built.
@@ -62,12 +62,20 @@ final class EventReader {
      * @param changes  for set: each host's changes, keyed relative to the host
      * @param workload for workload: the new workload
      * @param after    for set: each host's reclamation after the event (filled in when checked)
+     * @param pages    for resize: the size requested of the guest's memory hotplug device, in pages
      */
     record Draft(double atSeconds, long tick, long order, String what, Kind kind, ConfigOrigin origin, String path,
                  String guest, Map<String, List<ReclaimReader.Change>> changes, WorkloadSettings workload,
-                 Map<String, ReclaimReader.Reclaim> after) {
+                 Map<String, ReclaimReader.Reclaim> after, long pages) {
 
-        TimedEvent build(Map<String, Long> swapPages, double tickSeconds) {
+        Draft(double atSeconds, long tick, long order, String what, Kind kind, ConfigOrigin origin, String path,
+              String guest, Map<String, List<ReclaimReader.Change>> changes, WorkloadSettings workload,
+              Map<String, ReclaimReader.Reclaim> after) {
+            this(atSeconds, tick, order, what, kind, origin, path, guest, changes, workload, after, 0);
+        }
+
+        TimedEvent build(Map<String, Long> swapPages, double tickSeconds,
+                         java.util.function.Function<String, String> hostOf) {
             TimedEvent.Change change;
             switch (kind) {
                 case SET -> {
@@ -77,6 +85,7 @@ final class EventReader {
                 }
                 case START -> change = new TimedEvent.StartGuest(guest);
                 case STOP -> change = new TimedEvent.StopGuest(guest);
+                case RESIZE -> change = new TimedEvent.ResizeGuest(guest, hostOf.apply(guest), pages);
                 default -> change = new TimedEvent.ChangeWorkload(guest, workload);
             }
             return new TimedEvent(atSeconds, tick, what, change);
@@ -191,7 +200,7 @@ final class EventReader {
             }
         }
         if (actions.isEmpty()) {
-            event.problem("", "an event needs one of set, start, stop, workload or migrate, such as { at = 10m, stop = vm-2 }");
+            event.problem("", "an event needs one of set, start, stop, workload, resize or migrate, such as { at = 10m, stop = vm-2 }");
             return null;
         }
         if (actions.size() > 1) {
@@ -204,13 +213,48 @@ final class EventReader {
         Draft d = switch (action) {
             case "set" -> readSet(event, hosts);
             case "workload" -> readWorkloadEvent(event, hosts, guests, run);
+            case "resize" -> readResize(event, guests);
             default -> readLifecycle(event, action, guests);
         };
         if (d == null || tick == null || problems.reports() != before) {
             return null;
         }
         return new Draft(Entry.seconds(at), tick, index, d.what(), d.kind(), event.origin(), event.path(),
-                d.guest(), d.changes(), d.workload(), null);
+                d.guest(), d.changes(), d.workload(), null, d.pages());
+    }
+
+    /**
+     * {@code resize = NAME, to = SIZE}: a guest with a memory hotplug device, and a size that is a
+     * multiple of its block and at most its memory.
+     */
+    private Draft readResize(Entry event, Map<String, GuestReader.Instance> guests) {
+        String name = guestName(event, "resize", guests);
+        if (!event.has("to")) {
+            event.problem("to", "missing: the size requested of the guest's memory, such as to = 384MiB");
+            return null;
+        }
+        Integer pages = event.wholePages("to");
+        if (name == null || pages == null) {
+            return null;
+        }
+        GuestReader.GuestValues v = guests.get(name).draft().values();
+        GuestReader.Hotplug h = v.hotplug();
+        if (h == null) {
+            event.problemAtValue("resize", name + " has no memory hotplug device: give it hotplug.enabled = on");
+            return null;
+        }
+        if (pages % h.blockPages() != 0) {
+            event.problemAtValue("to", "must be a multiple of " + name + "'s hotplug block ("
+                    + Entry.sizeOf(h.blockPages()) + "), got " + show(event.find("to").value()));
+            return null;
+        }
+        if (pages > v.configuredPages()) {
+            event.problemAtValue("to", "is more than the memory of " + name + " (" + Entry.sizeOf(v.configuredPages())
+                    + "), got " + show(event.find("to").value()));
+            return null;
+        }
+        return new Draft(0, 0, 0, "resize " + name + " to " + Entry.sizeOf(pages), Kind.RESIZE, null, null, name, null,
+                null, null, pages);
     }
 
     /** {@code start = NAME} or {@code stop = NAME}. */

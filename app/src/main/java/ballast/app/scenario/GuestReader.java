@@ -63,8 +63,15 @@ final class GuestReader {
                        ContentSettings content, WorkloadSettings workload, OsProfile osProfile,
                        boolean binaryTranslation, boolean nestedPaging, int translationCacheBlocks,
                        Long seedKey, ReclaimReader.Allocation allocation, int vcpus, int cpuShares,
-                       long cyclesPerAccess, Reporting reporting, Boolean largePages) {
+                       long cyclesPerAccess, Reporting reporting, Boolean largePages, Hotplug hotplug) {
     }
+
+    /** A memory hotplug device ({@code hotplug { enabled, block, rate, plugged }}), in pages; null in GuestValues when off. */
+    record Hotplug(int blockPages, int pluggedPages, int blocksPerTick) {
+    }
+
+    /** Sentinel of {@link #readHotplug}: the device is off (null means a value was unusable). */
+    private static final Hotplug HOTPLUG_OFF = new Hotplug(0, 0, 0);
 
     /** Free page reporting and pages freed on a shrink ({@code free-page-reporting}, {@code page-reporting}, {@code free-on-shrink}). */
     record Reporting(boolean enabled, int order, java.time.Duration delay, int capacity, boolean freeOnShrink) {
@@ -232,15 +239,74 @@ final class GuestReader {
                     + " only hardware nested paging is backed with large pages (as ESX)");
         }
 
+        Hotplug hotplug = readHotplug(guest, owner, modeName, pages, largePages, template || ownMemory);
+
         if (problems.reports() != before || contentSettings == null || workloadSettings == null || osProfile == null
                 || allocation == null || vcpus == null || cpuShares == null || cyclesPerAccess == null
-                || reporting == null) {
+                || reporting == null || hotplug == null) {
             return null;
         }
         return new GuestValues(os, TranslationMode.fromConfigName(modeName), pages, processes.intValue(),
                 contentSettings, workloadSettings, osProfile, binaryTranslation, nestedPaging,
                 cacheBlocks.intValue(), seedKey, allocation, vcpus.intValue(), cpuShares, cyclesPerAccess, reporting,
-                largePages);
+                largePages, hotplug == HOTPLUG_OFF ? null : hotplug);
+    }
+
+    /**
+     * {@code hotplug { enabled, block, rate, plugged }}: the block a power-of-two multiple of 4 KiB
+     * dividing the guest's memory, {@code plugged} (default: all of the memory) a multiple of the
+     * block and at most the memory; not on a para guest (its page tables hold machine frames), nor
+     * with large pages asked of the guest and a block below 2 MiB. {@link #HOTPLUG_OFF} when off;
+     * null when a value is unusable.
+     */
+    private Hotplug readHotplug(Entry guest, String owner, String modeName, Integer pages, Boolean largePages,
+                                boolean checkFit) {
+        Entry h = guest.child("hotplug");
+        h.checkKeys(keysOf(defaults.object("guest.hotplug"), "plugged"));
+        Boolean enabled = h.bool("enabled");
+        Integer block = h.wholePages("block");
+        Long rate = h.integer("rate", 1, ballast.abi.MemoryHotplug.MAX_BLOCKS);
+        Integer plugged = h.has("plugged") ? h.wholePages("plugged") : pages;
+        if (enabled == null || block == null || rate == null || h.has("plugged") && plugged == null) {
+            return null;
+        }
+        if (Integer.bitCount(block) != 1) {
+            h.problemAtValue("block", "must be a power-of-two multiple of 4KiB (such as 2MiB or 4MiB), got "
+                    + show(h.find("block").value()));
+            return null;
+        }
+        if (!enabled) {
+            return HOTPLUG_OFF;
+        }
+        if (TranslationMode.PARA.configName().equals(modeName)) {
+            h.problemAtValue("enabled", "hotplug applies to full and nested guests only; " + owner
+                    + " is para (its page tables hold machine frames)");
+            return null;
+        }
+        if (Boolean.TRUE.equals(largePages) && block < ballast.host.memory.Pmap.LARGE_PAGES) {
+            h.problemAtValue("block", "is " + show(h.find("block").value()) + ", below the 2MiB of a large page, but "
+                    + owner + " asks for large-pages = on: a large page would straddle plugged and unplugged blocks");
+            return null;
+        }
+        if (pages == null || plugged == null) {
+            return null;
+        }
+        if (pages % block != 0) {
+            h.problemAtValue("block", "must divide the memory of " + owner + " (" + show(guest.find("memory").value())
+                    + "), got " + show(h.find("block").value()));
+            return null;
+        }
+        if (plugged > pages) {
+            h.problemAtValue("plugged", "is more than the memory of " + owner + " (" + show(guest.find("memory").value())
+                    + "), got " + show(h.find("plugged").value()));
+            return null;
+        }
+        if (plugged % block != 0) {
+            h.problemAtValue("plugged", "must be a multiple of the block (" + show(h.find("block").value()) + "), got "
+                    + show(h.find("plugged").value()));
+            return null;
+        }
+        return new Hotplug(block, plugged, rate.intValue());
     }
 
     /**

@@ -171,8 +171,12 @@ final class ScenarioReader {
                 CpuSpec cpu = new CpuSpec(v.binaryTranslation(), v.nestedPaging(), v.translationCacheBlocks(),
                         v.osProfile().totalBlocks(), v.vcpus(), v.cpuShares(), v.cyclesPerAccess());
                 boolean largePages = v.largePages() != null ? v.largePages() : host.largePages().on();
+                if (v.hotplug() != null && v.hotplug().blockPages() < ballast.host.memory.Pmap.LARGE_PAGES) {
+                    largePages = false; // a large page would straddle plugged and unplugged blocks
+                }
                 specs.add(new GuestSpec(specs.size(), guest.name(), v.mode(), v.configuredPages(), v.processes(), cpu,
-                        v.allocation().allocation(), largePages));
+                        v.allocation().allocation(), largePages).withHotplug(v.hotplug() == null ? null
+                        : new ballast.host.hotplug.HotplugSpec(v.hotplug().blockPages(), v.hotplug().pluggedPages())));
                 auto += v.configuredPages() - v.allocation().minPages();
             }
             swapPages.put(host.name(), ReclaimReader.swapPages(host.reclaim(), auto));
@@ -202,6 +206,10 @@ final class ScenarioReader {
             memory = memory.withReporting(fpr.enabled(), fpr.order(),
                     (int) Math.min(Integer.MAX_VALUE, ceilDiv(fpr.delay().toNanos(), run.tick().toNanos())),
                     fpr.capacity(), fpr.freeOnShrink());
+            if (v.hotplug() != null) {
+                memory = memory.withHotplug(v.hotplug().blockPages(), v.hotplug().pluggedPages(),
+                        v.hotplug().blocksPerTick());
+            }
             guestSettings.add(new GuestSettings(guest.name(), guestHosts.hostOf(guest), indexOnHost.get(guest.name()),
                     v.os(), v.mode(), v.configuredPages(), v.processes(), seed, tickSeconds, v.content(), v.workload(),
                     v.osProfile(), memory));
@@ -209,7 +217,14 @@ final class ScenarioReader {
 
         List<TimedEvent> events = new ArrayList<>();
         for (EventReader.Draft d : eventDrafts) {
-            events.add(d.build(swapPages, tickSeconds));
+            events.add(d.build(swapPages, tickSeconds, name -> {
+                for (Instance g : instances) {
+                    if (g.name().equals(name)) {
+                        return guestHosts.hostOf(g);
+                    }
+                }
+                return null;
+            }));
         }
         return new Scenario(run.name(), source, run.seed(), seconds(run.duration()), tickSeconds, ticks, run.mode(),
                 sampleEveryTicks, List.copyOf(hostSettings), List.copyOf(guestSettings), rendered, null,

@@ -94,14 +94,14 @@ class EventScenarioTest {
                 ]
                 """);
         assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
-                tuple(11, "events[0]", "an event needs one of set, start, stop, workload or migrate, such as { at = 10m, stop = vm-2 }"),
+                tuple(11, "events[0]", "an event needs one of set, start, stop, workload, resize or migrate, such as { at = 10m, stop = vm-2 }"),
                 tuple(12, "events[1].stop", "an event does one thing, but this one has start and stop: write one event for each"),
                 tuple(13, "events[2].at", "missing: when the event happens, such as at = 10m"),
                 tuple(14, "events[3].at", "61s is beyond the run: its last tick starts at 59900ms (duration 60s, tick 100ms)"),
                 tuple(15, "events[4].at", "expected a duration such as 100ms, got soon"),
                 tuple(16, "events[5].stop", "no guest named vm-9 (did you mean vm-1?); guests: other, vm-1, vm-2, vm-3"),
                 tuple(17, "events[6].stop", "no guest named vm1 (did you mean vm-1?); guests: other, vm-1, vm-2, vm-3"),
-                tuple(18, "events[7].when", "unknown key when; known keys: at, set, start, stop, workload"),
+                tuple(18, "events[7].when", "unknown key when; known keys: at, resize, set, start, stop, to, workload"),
                 tuple(19, "events[8]", "expected an event { at = 10m, stop = vm-2 }, got 5"),
                 tuple(20, "events[9].workload.guest", "missing: the guest whose workload changes, such as guest = vm-1"),
                 tuple(21, "events[10].workload.working-set", "working set 1GiB is larger than the memory of guest vm-2 (256MiB)"),

@@ -439,8 +439,8 @@ class ScenarioLoaderTest {
                 tuple(2, "costs.hypercal", "unknown key hypercal (did you mean hypercall?)"),
                 tuple(3, "hosts.h.memroy", "unknown key memroy (did you mean memory?)"),
                 tuple(4, "guest-templates.t.count", "unknown key count; known keys: balloon, binary-translation, content,"
-                        + " cpu-shares, cycles-per-access, free-on-shrink, free-page-reporting, host, image, large-pages,"
-                        + " memory, min, mode, nested-paging, os, os-profile, page-reporting, processes, seed, shares, start,"
+                        + " cpu-shares, cycles-per-access, free-on-shrink, free-page-reporting, host, hotplug, image,"
+                        + " large-pages, memory, min, mode, nested-paging, os, os-profile, page-reporting, processes, seed, shares, start,"
                         + " translation-cache-blocks, vcpus, workload"),
                 tuple(8, "guests.g.content.zero", "unknown key zero; known keys: duplicate-fraction, image,"
                         + " image-fraction, zero-fraction"),

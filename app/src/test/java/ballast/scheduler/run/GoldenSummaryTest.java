@@ -45,6 +45,7 @@ class GoldenSummaryTest {
             Map.entry("esx-sharing", List.of("scenario.duration=10s")),
             Map.entry("large-pages", List.of("scenario.duration=10s")),
             Map.entry("free-page-reporting", List.of("scenario.duration=30s")),
+            Map.entry("hotplug", List.of("scenario.duration=20s")),
             Map.entry("stress-free-running", List.of("scenario.duration=2s", "scenario.mode=deterministic")),
             Map.entry("proactive-offload", List.of("scenario.duration=20s", "hosts.tmo.offload.cold-after=4s",
                     "hosts.tmo.offload.max-step=5%")),

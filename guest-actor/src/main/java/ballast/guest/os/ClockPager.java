@@ -31,6 +31,8 @@ final class ClockPager {
     static final int FREE = -1;
     /** {@code pageOfPpn}: the PPN is pinned by the balloon driver. */
     static final int BALLOONED = -2;
+    /** {@code pageOfPpn}: the PPN is in a block unplugged or being unplugged (memory hotplug). */
+    static final int OFFLINE = -3;
     /** {@code handStamp} of a newly mapped PPN: its page counts as referenced at the hand's next pass. */
     static final int JUST_MAPPED = Integer.MIN_VALUE;
 
@@ -45,6 +47,10 @@ final class ClockPager {
     private int[] handStamp;
     private int hand;
     private int balloonPages;
+    /** Memory hotplug: a bit per PPN in a block unplugged or being unplugged; null without a hotplug device. */
+    private long[] offline;
+    /** PPNs with their {@link #offline} bit set. */
+    private int offlinePages;
     /** The guest's free page reporting, told of every PPN taken from and put on the free list; null when off. */
     private FreePageReporter reporter;
 
@@ -102,9 +108,122 @@ final class ClockPager {
         return balloonPages;
     }
 
-    /** How many PPNs the balloon may still take: never the guest's last usable one. */
+    /** How many PPNs the balloon may still take: never the guest's last usable one (nor an unplugged one). */
     int pinnable() {
-        return configured - balloonPages - 1;
+        return configured - offlinePages - balloonPages - 1;
+    }
+
+    // ---------------------------------------------------------------- memory hotplug
+
+    /**
+     * Memory hotplug at boot: the PPNs from {@code pluggedPages} up are in unplugged blocks (never
+     * handed out); the never-used plugged PPNs move onto the free stack, the lowest on top (the
+     * order they were handed out in), so that a block's free PPNs can be taken off it.
+     */
+    void hotplugBoot(int pluggedPages) {
+        if (pluggedPages < nextNeverUsed) {
+            throw new IllegalArgumentException(guest + ": plugged memory of " + pluggedPages
+                    + " pages is smaller than its image of " + nextNeverUsed + " pages");
+        }
+        offline = new long[(configured + 63) >>> 6];
+        for (int ppn = pluggedPages; ppn < configured; ppn++) {
+            offline[ppn >>> 6] |= 1L << ppn;
+            if (reporter != null) {
+                reporter.allocated(ppn); // not free: never reported
+            }
+        }
+        offlinePages = configured - pluggedPages;
+        for (int ppn = pluggedPages - 1; ppn >= nextNeverUsed; ppn--) {
+            givenBack.push(ppn);
+        }
+        nextNeverUsed = configured;
+        if (pageOfPpn != null) {
+            markOffline();
+        }
+    }
+
+    boolean isOffline(int ppn) {
+        return offline != null && (offline[ppn >>> 6] & (1L << ppn)) != 0;
+    }
+
+    /** PPNs in blocks unplugged or being unplugged. */
+    int offlinePages() {
+        return offlinePages;
+    }
+
+    /** A plugged block {@code [first, first + count)} joins the free stack, its lowest PPN on top (nothing backs it). */
+    void online(int first, int count) {
+        for (int ppn = first + count - 1; ppn >= first; ppn--) {
+            offline[ppn >>> 6] &= ~(1L << ppn);
+            givenBack.push(ppn);
+            if (pageOfPpn != null) {
+                pageOfPpn[ppn] = FREE;
+            }
+            if (reporter != null) {
+                reporter.freedClean(ppn);
+            }
+        }
+        offlinePages -= count;
+    }
+
+    /**
+     * Blocks to unplug are marked offline ({@code firsts}, {@code count} pages each; after
+     * {@link #pressure}) and their free PPNs taken off the free stack in one pass; their pages in
+     * use are the caller's to move.
+     */
+    void takeOffline(int[] firsts, int n, int count) {
+        for (int k = 0; k < n; k++) {
+            for (int ppn = firsts[k]; ppn < firsts[k] + count; ppn++) {
+                offline[ppn >>> 6] |= 1L << ppn;
+            }
+            offlinePages += count;
+        }
+        int kept = 0;
+        int[] stack = givenBack.elements();
+        for (int k = 0; k < givenBack.size(); k++) {
+            int ppn = stack[k];
+            if (isOffline(ppn)) {
+                pageOfPpn[ppn] = OFFLINE;
+                if (reporter != null) {
+                    reporter.allocated(ppn);
+                }
+            } else {
+                stack[kept++] = ppn;
+            }
+        }
+        givenBack.size(kept);
+    }
+
+    /** A page moved out of offline {@code ppn}: it stays offline. */
+    void vacated(int ppn) {
+        pageOfPpn[ppn] = OFFLINE;
+    }
+
+    /**
+     * An unplug that could not go through (no PPN to move a page to, or the hypervisor refused it):
+     * the block {@code [first, first + count)} is online again; its offline PPNs join the free stack
+     * (the hypervisor may still back them: the reporter reports them again).
+     */
+    void backOnline(int first, int count) {
+        for (int ppn = first + count - 1; ppn >= first; ppn--) {
+            offline[ppn >>> 6] &= ~(1L << ppn);
+            if (pageOfPpn[ppn] == OFFLINE) {
+                pageOfPpn[ppn] = FREE;
+                givenBack.push(ppn);
+                if (reporter != null) {
+                    reporter.freed(ppn);
+                }
+            }
+        }
+        offlinePages -= count;
+    }
+
+    private void markOffline() {
+        for (int ppn = 0; ppn < configured; ppn++) {
+            if (isOffline(ppn)) {
+                pageOfPpn[ppn] = OFFLINE;
+            }
+        }
     }
 
     int configured() {
@@ -175,6 +294,9 @@ final class ClockPager {
                 pageOfPpn[ppn] = page;
                 handStamp[ppn] = JUST_MAPPED;
             }
+        }
+        if (offline != null) {
+            markOffline();
         }
     }
 

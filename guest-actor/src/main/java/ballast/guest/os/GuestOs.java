@@ -71,6 +71,8 @@ public final class GuestOs {
     private final MmuBatch mmu = new MmuBatch();
     private final WorkingSetTruth workingSet;
     private final TickBuilder builder;
+    /** The driver of its memory hotplug device, or null when it has none. */
+    private final HotplugDriver hotplug;
     private int workloadChanges;
     /** The workload a timed event changed to, or null while the settings' own runs. */
     private WorkloadSettings changedTo;
@@ -109,9 +111,17 @@ public final class GuestOs {
      * no page-out, inflate or deflate).
      */
     public record Work(List<MmuUpdate> mmuUpdates, long[] opBuffer, int opCount, long[] valueBuffer, int valueCount,
-                       KernelActivity kernel, Reservation reservation, TickLoad load, List<FreePageReport> reports) {
+                       KernelActivity kernel, Reservation reservation, TickLoad load, List<FreePageReport> reports,
+                       List<ballast.abi.MemoryHotplug> hotplug) {
         public Work {
             reports = reports == null ? List.of() : reports;
+            hotplug = hotplug == null ? List.of() : hotplug;
+        }
+
+        /** Work without memory hotplug requests. */
+        public Work(List<MmuUpdate> mmuUpdates, long[] opBuffer, int opCount, long[] valueBuffer, int valueCount,
+                    KernelActivity kernel, Reservation reservation, TickLoad load, List<FreePageReport> reports) {
+            this(mmuUpdates, opBuffer, opCount, valueBuffer, valueCount, kernel, reservation, load, reports, List.of());
         }
 
         /** Work without free page reports. */
@@ -163,6 +173,27 @@ public final class GuestOs {
                 workload);
         if (memory.freePageReporting() && settings.mode() != TranslationMode.PARA) {
             pager.startReporting(memory.reportingOrder(), memory.reportingDelayTicks(), memory.reportingCapacity());
+        }
+        if (memory.hotplug()) {
+            if (settings.mode() == TranslationMode.PARA) {
+                throw new IllegalArgumentException(settings.name() + ": a para-virtual guest cannot have a memory hotplug device");
+            }
+            this.hotplug = new HotplugDriver(settings.configuredPages(), memory.hotplugBlockPages(),
+                    memory.hotplugPluggedPages(), memory.hotplugBlocksPerTick());
+            pager.hotplugBoot(memory.hotplugPluggedPages());
+        } else {
+            this.hotplug = null;
+        }
+    }
+
+    /**
+     * The hypervisor requests {@code pages} of the guest's memory hotplug device (a tick start's
+     * {@code requestedPages}, read while tick {@code tick} starts): the driver moves toward it from
+     * the work of tick {@code tick + 1} on. Ignored without a device.
+     */
+    public void requestMemory(long pages, long tick) {
+        if (hotplug != null && pages >= 0) {
+            hotplug.request(pages, tick + 1);
         }
     }
 
@@ -225,6 +256,8 @@ public final class GuestOs {
         workingSet.tick(tick, pages);
         builder.osWork(tick);
         builder.carryOut(orders);
+        List<ballast.abi.MemoryHotplug> hotplugRequests = hotplug == null ? List.of()
+                : hotplug.tick(tick, pager, builder, pages);
         int count = 0;
         long pageInsBefore = builder.pageIns();
         if (stall) {
@@ -242,11 +275,12 @@ public final class GuestOs {
         record.seal(tick);
         generated[(int) (tick & 1)] = new GuestCounters(builder.accesses(), builder.reads(), builder.writes(),
                 pages.touchedCount(), 0, 0, pages.pagesOnDisk(), builder.pageIns(), builder.pageOuts(),
-                pager.balloonPages(), workingSet.pages(), builder.stalledTicks(), builder.pageFills());
+                pager.balloonPages(), workingSet.pages(), builder.stalledTicks(), builder.pageFills(), unplugBusy(),
+                pagesMigrated());
         List<MmuUpdate> batches = mmu.seal(tick, maxMmuUpdateEntries);
         OpStream stream = builder.stream();
         return new Work(batches, stream.opArray(), stream.opCount(), stream.valueArray(), stream.valueCount(),
-                kernel.next(count), reservation, load, reports);
+                kernel.next(count), reservation, load, reports, hotplugRequests);
     }
 
     /**
@@ -262,11 +296,15 @@ public final class GuestOs {
         if (pager.reporter() != null) {
             pager.reporter().answered(result.tick(), result.refusedReports());
         }
+        if (hotplug != null) {
+            hotplug.answered(result.tick(), result.refusedHotplug());
+        }
         boolean ok = record.check(result.tick(), result.readDigest(), result.reads());
         GuestCounters c = generated[(int) (result.tick() & 1)];
         verifiedCounters = new GuestCounters(c.accesses(), c.reads(), c.writes(), c.pagesTouched(),
                 record.readsVerified(), record.readMismatches(), c.guestSwappedPages(), c.guestPageIns(),
-                c.guestPageOuts(), c.balloonPages(), c.workingSetTruePages(), c.stalledTicks(), c.pageFills());
+                c.guestPageOuts(), c.balloonPages(), c.workingSetTruePages(), c.stalledTicks(), c.pageFills(),
+                c.unplugBusy(), c.pagesMigrated());
         generated[(int) (result.tick() & 1)] = null;
         return ok;
     }
@@ -387,6 +425,36 @@ public final class GuestOs {
         return builder.pagesFreed();
     }
 
+    /** Pages of plugged hotplug blocks now (the guest's usable memory); its whole memory without a device. */
+    public long pluggedPages() {
+        return hotplug == null ? settings.configuredPages() : hotplug.pluggedPages();
+    }
+
+    /** The size its hotplug driver moves toward, in pages; its whole memory without a device. */
+    public long requestedPages() {
+        return hotplug == null ? settings.configuredPages() : hotplug.requestedPages();
+    }
+
+    /** Hotplug blocks plugged since boot (accepted by the hypervisor). */
+    public long blocksPlugged() {
+        return hotplug == null ? 0 : hotplug.blocksPlugged();
+    }
+
+    /** Hotplug blocks unplugged since boot (accepted by the hypervisor). */
+    public long blocksUnplugged() {
+        return hotplug == null ? 0 : hotplug.blocksUnplugged();
+    }
+
+    /** Unplug attempts that failed: a block given up for lack of free PPNs, or held by the balloon. */
+    public long unplugBusy() {
+        return hotplug == null ? 0 : hotplug.unplugBusy();
+    }
+
+    /** Pages the hotplug driver migrated out of blocks it unplugged. */
+    public long pagesMigrated() {
+        return hotplug == null ? 0 : hotplug.pagesMigrated();
+    }
+
     /** PPNs on the allocator's free list now. */
     public int freePages() {
         return pager.freePages();
@@ -408,7 +476,7 @@ public final class GuestOs {
 
     /** Whether this guest can be saved and restored elsewhere (a trace replay too: its files are read again there). */
     public boolean migratable() {
-        return true;
+        return hotplug == null; // a hotplug device's blocks are not carried by a snapshot
     }
 
     /**

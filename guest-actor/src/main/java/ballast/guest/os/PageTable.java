@@ -92,6 +92,11 @@ final class PageTable {
         lastAccess[page] = stamp;
     }
 
+    /** Resident {@code page} moved to {@code ppn} (a page migration: hotplug emptying a block). */
+    void moved(int page, int ppn) {
+        ppnOfPage[page] = ppn;
+    }
+
     /** {@code page} is now in memory at {@code ppn} (a first touch, a page-in, the image). */
     void map(int page, int ppn) {
         ppnOfPage[page] = ppn;

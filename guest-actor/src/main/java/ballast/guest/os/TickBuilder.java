@@ -445,6 +445,25 @@ final class TickBuilder {
     }
 
     /**
+     * Memory hotplug empties a block: resident {@code page} moves to {@code ppn} (outside the block),
+     * as a page migration copies it: the page is read where it is (its token joins the tick's read
+     * digest, so the copy is checked), mapped at {@code ppn} ({@code MAP}) and its content written
+     * there. The guest's record is per page, so it follows the page. Counted as a page fill.
+     */
+    void migrate(int page, int ppn) {
+        long key = pages.keyOf(page);
+        stream.op(Ops.op(Ops.READ, key));
+        record.expectRead(page);
+        pages.moved(page, ppn);
+        pager.mapped(ppn, page);
+        stream.op(Ops.op(Ops.MAP, key));
+        stream.value(ppn);
+        stream.op(Ops.op(Ops.WRITE, key));
+        stream.value(record.expected(page));
+        pageFills++;
+    }
+
+    /**
      * No PPN can be had for an access: the rest of the tick's accesses wait. Signalled by one
      * preallocated exception without a stack trace, caught outside the access loops, so that the
      * per-access path keeps a single exit (a returned flag tested per access cost several percent

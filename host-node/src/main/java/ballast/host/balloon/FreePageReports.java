@@ -85,6 +85,9 @@ public final class FreePageReports {
                     + FreePageReport.MAX_REPORTS + " a tick may carry")
                     : report == null ? new Refusal(RefusalReason.MALFORMED, i, "free page report " + i + " is missing")
                     : check(g.pmap(), paravirtual, i, report);
+            if (r == null && g.hotplug() != null) {
+                r = ballast.host.translation.HotplugCalls.checkReport(g.hotplug(), i, report);
+            }
             if (r != null) {
                 g.refuse(r.reason());
                 refusals.add(r);

@@ -19,6 +19,8 @@ import ballast.host.cpu.CpuAccount;
  *
  * <p>{@code pagesReported} are the pages of its accepted free page reports.
  *
+ * <p>{@code hotplug} holds its memory hotplug device's figures ({@link HotplugStats}; zero without one).
+ *
  * <p>{@code reclaim} holds the balloon, paging, allocation and working-set figures ({@link GuestReclaim}).
  */
 public record GuestStats(
@@ -58,7 +60,26 @@ public record GuestStats(
         GuestOffload offload,
         long pagesReported,
         ballast.host.compression.GuestCompression compression,
-        LargePageStats largePages) {
+        LargePageStats largePages,
+        HotplugStats hotplug) {
+
+    /** Figures of a guest without a memory hotplug device. */
+    public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
+                      long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
+                      long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
+                      long mmuUpdateEntries, long vmExits, long refusedHypercalls, long overheadCycles,
+                      long translations, long translationCacheHits, long translationCacheEvictions,
+                      long silentFailures, long nativeCycles, long[] eventCounts, long[] overheadCyclesByEvent,
+                      long sharedPages, long cowBreaks, long[] refusedByReason, GuestReclaim reclaim,
+                      GuestTimeStats time, long pageFills, GuestOffload offload, long pagesReported,
+                      ballast.host.compression.GuestCompression compression, LargePageStats largePages) {
+        this(name, configuredPages, allocatedPages, pagesTouched, accesses, reads, writes, readsVerified,
+                readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
+                mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
+                translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
+                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, offload, pagesReported, compression,
+                largePages, null);
+    }
 
     /** Figures of a guest on a host that does not offload or compress, without free page reporting or large pages. */
     public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
@@ -83,7 +104,7 @@ public record GuestStats(
                 hypercalls, mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations,
                 translationCacheHits, translationCacheEvictions, silentFailures, nativeCycles, eventCounts,
                 overheadCyclesByEvent, sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, figures,
-                pagesReported, compression, largePages);
+                pagesReported, compression, largePages, hotplug);
     }
 
     /** Figures without page fills counted apart. */
@@ -117,6 +138,9 @@ public record GuestStats(
         }
         if (largePages == null) {
             largePages = LargePageStats.ZERO;
+        }
+        if (hotplug == null) {
+            hotplug = HotplugStats.ZERO;
         }
     }
 

@@ -28,6 +28,7 @@ package ballast.host.control;
  * @param pagesReported    pages in its guests' accepted free page reports (guests on it now)
  * @param compression      the compression tier's figures and the reclaim order's use of each step
  * @param largePages       large pages of its resident guests and merges refused for standing large pages
+ * @param hotplug          its resident guests' memory hotplug figures, summed ({@link HotplugStats})
  */
 public record HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                         long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
@@ -35,7 +36,21 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
                         long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
                         long mergeCount, HostReclaim reclaim, HostTimeStats time, HostOffload offload,
                         long pagesReported, ballast.host.compression.HostCompression compression,
-                        LargePageStats largePages) {
+                        LargePageStats largePages, HotplugStats hotplug) {
+
+    /** A host's figures without memory hotplug figures. */
+    public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
+                     long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
+                     long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
+                     long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
+                     long mergeCount, HostReclaim reclaim, HostTimeStats time, HostOffload offload,
+                     long pagesReported, ballast.host.compression.HostCompression compression,
+                     LargePageStats largePages) {
+        this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
+                pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
+                staleHints, falseMatches, mergeCount, reclaim, time, offload, pagesReported, compression, largePages,
+                null);
+    }
 
     /** A host's figures without offload figures, free page reporting, a compression tier or large pages. */
     public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
@@ -51,6 +66,9 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
     public HostStats {
         if (largePages == null) {
             largePages = LargePageStats.ZERO;
+        }
+        if (hotplug == null) {
+            hotplug = HotplugStats.ZERO;
         }
         if (reclaim == null) {
             reclaim = HostReclaim.NONE;

@@ -233,6 +233,13 @@ public final class GuestMemory {
 
     public ballast.host.compression.CompressionCache compression() { return compression; }
 
+    /** The guest's memory hotplug device, or null when it has none ({@link HotplugCalls}). */
+    private ballast.host.hotplug.HotplugDevice hotplug;
+
+    public void useHotplug(ballast.host.hotplug.HotplugDevice device) { this.hotplug = device; }
+
+    public ballast.host.hotplug.HotplugDevice hotplug() { return hotplug; }
+
     /** A first touch backs {@code ppn}'s whole aligned 2 MiB run with machine run {@code run}: one large page. */
     private int backLarge(int ppn, int run) {
         pmap.backLarge(ppn, run);

@@ -54,7 +54,9 @@ public final class GuestTick {
      * {@link TickResult#POPPED}; the tick's inflate then starts the new balloon (as the driver
      * counts it), and its deflate is not applied (the PPNs it names are out of the balloon
      * already). Last, its free page reports ({@link FreePageReports}), each applied whole or refused
-     * whole.
+     * whole; then its memory hotplug requests ({@link HotplugCalls}), each applied whole or refused
+     * whole. A guest with a hotplug device has its operations, page-outs and balloon calls refused
+     * whole when they name a PPN of an unplugged block.
      */
     public TickResult apply(GuestMemory g, GuestWork work) {
         long tick = work.tick();
@@ -79,8 +81,9 @@ public final class GuestTick {
         }
         long refusedReports = work.reports().isEmpty() ? 0
                 : FreePageReports.apply(g, g.mode() == TranslationMode.PARA, work.reports(), refusals);
+        long refusedHotplug = work.hotplug().isEmpty() ? 0 : HotplugCalls.apply(g, work.hotplug(), refusals);
         return new TickResult(tick, digest, reads, refusals.isEmpty() ? List.of() : List.copyOf(refusals), status,
-                refusedReports);
+                refusedReports, refusedHotplug);
     }
 
     /**
@@ -112,6 +115,9 @@ public final class GuestTick {
         }
         Refusal bad = OpStreamCheck.check(ops, opCount, values, valueCount, maxBatchOps, g.spec().processes(),
                 g.pmap().pages(), g.mode() == TranslationMode.PARA);
+        if (bad == null && g.hotplug() != null) {
+            bad = HotplugCalls.checkOps(g.hotplug(), ops, opCount, values);
+        }
         if (bad != null) {
             g.refuse(bad.reason());
             refusals.add(bad);
@@ -135,6 +141,9 @@ public final class GuestTick {
             return;
         }
         Refusal r = BalloonCalls.checkPageOuts(g.pmap(), ppns);
+        if (r == null && g.hotplug() != null) {
+            r = HotplugCalls.checkPpns(g.hotplug(), ppns, "page-out");
+        }
         if (r != null) {
             g.refuse(r.reason());
             refusals.add(r);
@@ -156,6 +165,9 @@ public final class GuestTick {
         }
         Refusal r = inflate ? BalloonCalls.checkInflate(g.pmap(), ppns, g.spec().allocation().balloonCapPages())
                 : BalloonCalls.checkDeflate(g.pmap(), ppns, g.mode() == TranslationMode.PARA, frames.freeFrames());
+        if (r == null && g.hotplug() != null) {
+            r = HotplugCalls.checkPpns(g.hotplug(), ppns, inflate ? "balloon inflate" : "balloon deflate");
+        }
         if (r != null) {
             g.refuse(r.reason());
             refusals.add(r);

@@ -61,8 +61,9 @@ public final class EventSchedule {
 
     /** Whether the event being applied reconfigures {@code host}. */
     public boolean awaitsHost(String host) {
-        return applying != null && applying.change() instanceof TimedEvent.ChangeReclaim c
-                && c.hosts().containsKey(host);
+        return applying != null && (applying.change() instanceof TimedEvent.ChangeReclaim c
+                && c.hosts().containsKey(host)
+                || applying.change() instanceof TimedEvent.ResizeGuest r && r.host().equals(host));
     }
 
     /** Whether every answer has arrived (nothing to wait for). */
@@ -115,6 +116,11 @@ public final class EventSchedule {
         if (event.change() instanceof TimedEvent.ChangeReclaim c) {
             long serial = begin(event, c.hosts().size());
             c.hosts().forEach((host, settings) -> hosts.get(host).tell(new Reconfigure(settings, reconfigured)));
+            return serial;
+        }
+        if (event.change() instanceof TimedEvent.ResizeGuest r) {
+            long serial = begin(event, 1);
+            hosts.get(r.host()).tell(new ballast.host.control.ResizeMemory(r.guest(), r.pages(), reconfigured));
             return serial;
         }
         long serial = begin(event, 1);

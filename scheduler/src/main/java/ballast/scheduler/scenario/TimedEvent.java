@@ -17,7 +17,7 @@ import java.util.Map;
 public record TimedEvent(double atSeconds, long tick, String what, Change change) {
 
     /** What an event changes. */
-    public sealed interface Change permits ChangeReclaim, StartGuest, StopGuest, ChangeWorkload {
+    public sealed interface Change permits ChangeReclaim, StartGuest, StopGuest, ChangeWorkload, ResizeGuest {
     }
 
     /**
@@ -37,6 +37,13 @@ public record TimedEvent(double atSeconds, long tick, String what, Change change
 
     /** A guest shuts down; its memory goes back to its host. */
     public record StopGuest(String guest) implements Change {
+    }
+
+    /**
+     * The hypervisor of {@code host} requests {@code pages} of running guest {@code guest}'s memory
+     * hotplug device (a {@code resize} event); the guest's driver plugs or unplugs blocks toward it.
+     */
+    public record ResizeGuest(String guest, String host, long pages) implements Change {
     }
 
     /** A running guest switches to another workload. */
