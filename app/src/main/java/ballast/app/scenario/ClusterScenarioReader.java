@@ -45,6 +45,7 @@ final class ClusterScenarioReader {
     /** The run is free-running: a migrate event may move only a guest without a balloon driver. */
     private boolean freeRunning;
     private Collection<String> withDriver = java.util.Set.of();
+    private Collection<String> withHotplug = java.util.Set.of();
 
     ClusterPlan read(Entry top, Collection<String> hosts, Collection<String> guests, Duration tick, boolean freeRunning) {
         return read(top, hosts, guests, tick, freeRunning, java.util.Set.of());
@@ -56,8 +57,18 @@ final class ClusterScenarioReader {
      */
     ClusterPlan read(Entry top, Collection<String> hosts, Collection<String> guests, Duration tick, boolean freeRunning,
                      Collection<String> withDriver) {
+        return read(top, hosts, guests, tick, freeRunning, withDriver, java.util.Set.of());
+    }
+
+    /**
+     * As above; {@code withHotplug}: the guests with a memory hotplug device, which no migrate event
+     * may move (a guest's snapshot does not carry the device's plugged blocks).
+     */
+    ClusterPlan read(Entry top, Collection<String> hosts, Collection<String> guests, Duration tick, boolean freeRunning,
+                     Collection<String> withDriver, Collection<String> withHotplug) {
         this.freeRunning = freeRunning;
         this.withDriver = withDriver;
+        this.withHotplug = withHotplug;
         int before = problems.reports();
         Entry cluster = top.child("cluster").withFallback(layer("cluster"));
         cluster.checkKeys(defaults.getObject("cluster").keySet());
@@ -217,7 +228,10 @@ final class ClusterScenarioReader {
             if (to != null && !to.isEmpty() && !hosts.contains(to)) {
                 migrate.problemAtValue("to", "no host named " + to + Names.didYouMean(to, hosts));
             }
-            if (freeRunning && guest != null && withDriver.contains(guest)) {
+            if (guest != null && withHotplug.contains(guest)) {
+                migrate.problemAtValue("guest", guest + " has a memory hotplug device (guests." + guest
+                        + ".hotplug.enabled = on), which live migration does not carry: its plugged blocks would be lost");
+            } else if (freeRunning && guest != null && withDriver.contains(guest)) {
                 migrate.problemAtValue("guest", "a free-running run moves only a guest without a balloon driver"
                         + " (guests." + guest + ".balloon.enabled = off): a free-running driver's steps do not travel"
                         + " with its guest");

@@ -112,8 +112,16 @@ final class ScenarioReader {
                 withDriver.add(i.name());
             }
         }
+        Set<String> withHotplug = new TreeSet<>();
+        for (Instance i : instances) {
+            GuestValues v = i.draft().values();
+            if (v != null && v.hotplug() != null) {
+                withHotplug.add(i.name());
+            }
+        }
         ClusterPlan cluster = new ClusterScenarioReader(problems, config).read(top, hostNames, instanceNames,
-                run == null ? null : run.tick(), run != null && Scenario.FREE_RUNNING.equals(run.mode()), withDriver);
+                run == null ? null : run.tick(), run != null && Scenario.FREE_RUNNING.equals(run.mode()), withDriver,
+                withHotplug);
         if (cluster != null && run != null) {
             guestHosts.placeGuests(hosts, instances, cluster.placement(), run.seed());
         }

@@ -84,4 +84,23 @@ class HotplugKeysTest {
                 tuple(15, "events[2].resize", "v has no memory hotplug device: give it hotplug.enabled = on"),
                 tuple(16, "events[3].to", "missing: the size requested of the guest's memory, such as to = 384MiB"));
     }
+    @Test
+    void aMigrateEventOfAGuestWithAHotplugDeviceIsLocated() throws Exception {
+        Path file = dir.resolve("migrate.conf");
+        Files.writeString(file, """
+                scenario { tick = 100ms, duration = 10s }
+                hosts { h { memory = 4GiB }, k { memory = 4GiB } }
+                guests {
+                  u { host = h, memory = 512MiB, hotplug.enabled = on }
+                  w { host = h, memory = 512MiB }
+                }
+                events = [
+                  { at = 1s, migrate { guest = u, to = k } }
+                  { at = 2s, migrate { guest = w, to = k } }
+                ]
+                """);
+        assertThat(problems(file)).extracting(Problem::line, Problem::path, Problem::message).containsExactly(
+                tuple(8, "events[0].migrate.guest", "u has a memory hotplug device (guests.u.hotplug.enabled = on), which"
+                        + " live migration does not carry: its plugged blocks would be lost"));
+    }
 }

@@ -199,6 +199,9 @@ public final class GuestRoster {
         if (notRunning.contains(g.name())) {
             return g.name() + " is not running (it has not started yet, or an event stopped it)";
         }
+        if (g.memory().hotplug()) {
+            return g.name() + " has a memory hotplug device, whose plugged blocks live migration does not carry";
+        }
         return null;
     }
 

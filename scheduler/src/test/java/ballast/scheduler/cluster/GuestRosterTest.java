@@ -40,6 +40,18 @@ class GuestRosterTest {
     }
 
     @Test
+    void aGuestWithAMemoryHotplugDeviceIsNotMovable() {
+        GuestSettings plain = guest("plain", "a", 0);
+        GuestSettings g = guest("plugged", "a", 1);
+        GuestSettings withDevice = new GuestSettings(g.name(), g.host(), g.index(), g.os(), g.mode(), g.configuredPages(),
+                g.processes(), g.seed(), g.tickSeconds(), g.content(), WORK, g.osProfile(),
+                g.memory().withHotplug(512, g.configuredPages(), 8));
+        GuestRoster r = new GuestRoster(List.of(plain, withDevice), List.of(), List.of());
+        assertThat(r.whyNotMovable("plain")).isNull();
+        assertThat(r.whyNotMovable("plugged")).contains("memory hotplug device");
+    }
+
+    @Test
     void aLaterStartBootsWithAnIdlePhaseUntilItsTickAndItsCrashOnlyOnce() {
         GuestRoster r = roster();
         assertThat(r.whyNotStart("web", h -> true)).isEqualTo("already running");
