@@ -5,7 +5,6 @@ import ballast.host.control.HostStats;
 import ballast.host.control.HostTickDone;
 import ballast.scheduler.run.RunResult;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +103,9 @@ public final class ResultAssembly {
     /**
      * A free-running host's report: its checks count; the final one (with its guests' rows, at the
      * planned last tick or, once the hosts were asked to stop, earlier) carries its figures. Returns
-     * the slowest host's ticks so far.
+     * the slowest host's ticks so far: a host of the plan not heard from yet has completed none (its
+     * free run may not have started, its guests still booting), so nothing that waits for every
+     * guest to have completed a tick (a timed event, a live migration's boundary) goes ahead of it.
      */
     public long freeReport(HostTickDone done, boolean stopSent) {
         checks += done.invariantChecks();
@@ -115,7 +116,11 @@ public final class ResultAssembly {
             lastHostStats.put(done.hostName(), done.host());
             lastGuestStats.put(done.hostName(), done.guests());
         }
-        return Collections.min(freeProgress.values());
+        long slowest = Long.MAX_VALUE;
+        for (String host : plan.hostNames()) {
+            slowest = Math.min(slowest, freeProgress.getOrDefault(host, 0L));
+        }
+        return slowest;
     }
 
     /** Whether every host's final report is in. */
