@@ -58,12 +58,33 @@ class GoldenSummaryTest {
         }
     }
 
+    /** A library scenario, shortened as above, and what playing it gave. */
+    record Played(Scenario scenario, RunResult result) {
+    }
+
+    private static final java.util.Map<String, Played> PLAYED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Library scenario {@code name}, shortened as above, played once per test JVM with the default
+     * options: this test and {@link LibraryChartsTest} read the same play.
+     */
+    static Played played(String name) throws Exception {
+        Played p = PLAYED.get(name);
+        if (p == null) {
+            Scenario scenario = ScenarioLoader.load(LIBRARY.resolve(name + ".conf"),
+                    SHORTENED.getOrDefault(name, List.of()), null);
+            p = new Played(scenario, Simulation.run(scenario, Simulation.Options.defaults()));
+            PLAYED.put(name, p);
+        }
+        return p;
+    }
+
     @ParameterizedTest
     @MethodSource("scenarios")
     void summaryApartFromTimingEqualsTheGolden(String name) throws Exception {
-        Scenario scenario = ScenarioLoader.load(LIBRARY.resolve(name + ".conf"),
-                SHORTENED.getOrDefault(name, List.of()), null);
-        RunResult result = Simulation.run(scenario, Simulation.Options.defaults());
+        Played played = played(name);
+        Scenario scenario = played.scenario();
+        RunResult result = played.result();
         ObjectNode summary = (ObjectNode) JSON.readTree(RunWriter.summaryJson(scenario, result, false));
         summary.remove("timing");
         String actual = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n";

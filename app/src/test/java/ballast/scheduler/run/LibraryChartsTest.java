@@ -9,7 +9,6 @@ import ballast.app.report.HostFigures;
 import ballast.app.report.RunData;
 import ballast.app.report.RunFigures;
 import ballast.app.report.RunWriter;
-import ballast.app.scenario.ScenarioLoader;
 import ballast.scheduler.scenario.Scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -48,9 +47,9 @@ class LibraryChartsTest {
     @ParameterizedTest
     @MethodSource("scenarios")
     void everyFigureIsDeclaredAndEveryChartDrawsItAsItsKindSays(String name, @TempDir Path dir) throws Exception {
-        Scenario scenario = ScenarioLoader.load(GoldenSummaryTest.LIBRARY.resolve(name + ".conf"),
-                GoldenSummaryTest.SHORTENED.getOrDefault(name, List.of()), null);
-        RunResult result = Simulation.run(scenario, Simulation.Options.defaults());
+        GoldenSummaryTest.Played played = GoldenSummaryTest.played(name);
+        Scenario scenario = played.scenario();
+        RunResult result = played.result();
         RunWriter.write(dir, scenario, result, false);
         RunData run = RunData.read(dir);
 
