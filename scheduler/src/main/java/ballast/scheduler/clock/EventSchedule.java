@@ -106,6 +106,20 @@ public final class EventSchedule {
     }
 
     /**
+     * Every event applied so far, then every event never begun, each recorded at its planned tick with
+     * {@code why} as its result: a free run can end before its slowest guests reach an event's tick,
+     * and such an event is reported, not dropped.
+     */
+    public List<RunResult.AppliedEvent> appliedThenNotBegun(String why) {
+        List<RunResult.AppliedEvent> all = new ArrayList<>(applied);
+        for (int i = next; i < events.size(); i++) {
+            TimedEvent e = events.get(i);
+            all.add(new RunResult.AppliedEvent(e.atSeconds(), e.tick(), e.what(), why));
+        }
+        return all;
+    }
+
+    /**
      * Begins {@code event} before tick {@code tick} and sends what it asks for: a change of
      * reclamation settings to each host it names (each answers to {@code reconfigured}), anything
      * else to the guests' owner (who answers to {@code answers}). Returns the event's serial (for

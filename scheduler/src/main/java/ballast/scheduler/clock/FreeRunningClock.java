@@ -304,11 +304,14 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
         return this;
     }
 
+    /** The result of a timed event the free run ended before: its slowest guests never reached its tick. */
+    static final String NOT_BEGUN = "not applied: the run ended before every guest had completed the ticks before it";
+
     private Behavior<Clock.Command> finish(String failure, long ticks, boolean interrupted) {
         timers.cancelAll();
         control.finish();
         result.complete(assembly.build(ticks, failure, interrupted, (System.nanoTime() - startNanos) / 1e9,
-                schedule.applied()));
+                schedule.appliedThenNotBegun(NOT_BEGUN)));
         return Behaviors.stopped();
     }
 }

@@ -42,6 +42,24 @@ class EventScheduleTest {
     }
 
     @Test
+    void eventsNeverBegunAreReportedAfterTheAppliedOnesAtTheirPlannedTicks() {
+        EventSchedule s = new EventSchedule(List.of(RECLAIM, START, STOP));
+        s.begin(s.nextDue(1), 0);
+        s.complete(2);
+        assertThat(s.appliedThenNotBegun("not applied")).containsExactly(
+                new RunResult.AppliedEvent(0.1, 2, "set tau", "ok"),
+                new RunResult.AppliedEvent(0.1, 1, "start late", "not applied"),
+                new RunResult.AppliedEvent(0.3, 3, "stop early", "not applied"));
+        assertThat(s.applied()).hasSize(1);
+        s.begin(s.nextDue(3), 0);
+        s.complete(3);
+        s.begin(s.nextDue(3), 0);
+        s.complete(4);
+        assertThat(s.appliedThenNotBegun("not applied")).extracting(RunResult.AppliedEvent::result)
+                .containsExactly("ok", "ok", "ok");
+    }
+
+    @Test
     void aGuestEventWaitsForItsGuestAndAsksTheGuestsOwner() {
         EventSchedule s = new EventSchedule(List.of(START, STOP));
         s.begin(s.nextDue(1), 1);
