@@ -174,7 +174,10 @@ final class HypervisorCommon implements WorkApplier.Outbox, MigrationPort.Host {
         }
         boolean ran = roster.running(g);
         int released = core.releaseGuest(g);
-        if (ran || released > 0) { // a guest that starts later is "gone" until then: nothing to say
+        if (gone.stopped() && (ran || released > 0)) { // as the scenario asked: nothing to warn of
+            context.getLog().info("{}: guest {} stopped; {} frames released", hostName,
+                    core.settings().guests().get(g).name(), released);
+        } else if (ran || released > 0) { // a guest that starts later is "gone" until then: nothing to say
             context.getLog().warn("{}: guest {} is gone; {} frames released{}", hostName,
                     core.settings().guests().get(g).name(), released, gone.reboot() ? "; it boots afresh" : "");
         }

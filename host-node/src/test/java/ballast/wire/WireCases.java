@@ -155,6 +155,7 @@ final class WireCases {
         m.put("Reconfigured", new Reconfigured("host-a", null));
         m.put("Reconfigured refused", new Reconfigured("host-a", "tau must be in [0, 1): 1.0"));
         m.put("GuestGone", new GuestGone(3, true));
+        m.put("GuestGone stopped by the scenario", GuestGone.stoppedByScenario(3));
         @SuppressWarnings({"unchecked", "rawtypes"})
         ActorRef<GuestGone.RestartDue> agent = (ActorRef) guest;
         m.put("GuestGone restart after a backoff", GuestGone.restartAfter(3, 4, agent));

@@ -184,7 +184,7 @@ public final class Clock extends AbstractBehavior<Clock.Command> {
     /** Tells a guest's hypervisor to release it (sent by the clock, so it lands before the next tick). */
     private void release(String guest) {
         Timeline.Place place = places.get(guest);
-        hosts.get(place.host()).tell(new GuestGone(place.index(), false));
+        hosts.get(place.host()).tell(GuestGone.stoppedByScenario(place.index()));
     }
 
     // ---------------------------------------------------------------- timed events

@@ -247,7 +247,7 @@ final class FreeRunningClock extends AbstractBehavior<Clock.Command> {
         }
         if (changed.problem() == null && schedule.applying().change() instanceof TimedEvent.StopGuest) {
             Timeline.Place place = places.get(changed.guest());
-            hosts.get(place.host()).tell(new GuestGone(place.index(), false));
+            hosts.get(place.host()).tell(GuestGone.stoppedByScenario(place.index()));
         }
         return answered(changed.problem());
     }

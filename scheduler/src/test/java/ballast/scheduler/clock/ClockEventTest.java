@@ -60,7 +60,7 @@ class ClockEventTest {
         testKit.spawn(Clock.create(plan, Map.of("h", host.ref()), result, new RunControl(), timeline, null));
 
         // Before tick 0, the late guest's host is told not to wait for it.
-        assertThat(host.receiveMessage()).isEqualTo(new GuestGone(1, false));
+        assertThat(host.receiveMessage()).isEqualTo(GuestGone.stoppedByScenario(1));
         RunTick t0 = (RunTick) host.receiveMessage();
         assertThat(t0.tick()).isZero();
         guests.expectNoMessage(Duration.ofMillis(50));
@@ -84,7 +84,7 @@ class ClockEventTest {
         GuestControl.Stop stop = (GuestControl.Stop) guests.receiveMessage();
         assertThat(stop.guest()).isEqualTo("early");
         stop.replyTo().tell(new GuestChanged("early", null));
-        assertThat(host.receiveMessage()).isEqualTo(new GuestGone(0, false));
+        assertThat(host.receiveMessage()).isEqualTo(GuestGone.stoppedByScenario(0));
         GuestControl.ChangeWorkload change = (GuestControl.ChangeWorkload) guests.receiveMessage();
         assertThat(change.workload()).isEqualTo(idle);
         change.replyTo().tell(new GuestChanged("early", "not running"));
