@@ -77,33 +77,20 @@ public final class FreePageReports {
      * {@code refusals}); returns the bit set of the refused ones ({@code TickResult.refusedReports}).
      */
     public static long apply(GuestMemory g, boolean paravirtual, List<FreePageReport> reports, List<Refusal> refusals) {
-        long refused = 0;
-        for (int i = 0; i < reports.size(); i++) {
-            FreePageReport report = reports.get(i);
-            Refusal r = i >= FreePageReport.MAX_REPORTS
-                    ? new Refusal(RefusalReason.BATCH_TOO_LARGE, i, "free page report " + i + " beyond the "
-                    + FreePageReport.MAX_REPORTS + " a tick may carry")
-                    : report == null ? new Refusal(RefusalReason.MALFORMED, i, "free page report " + i + " is missing")
-                    : check(g.pmap(), paravirtual, i, report);
-            if (r == null && g.hotplug() != null) {
-                r = ballast.host.translation.HotplugCalls.checkReport(g.hotplug(), i, report);
-            }
-            if (r != null) {
-                g.refuse(r.reason());
-                refusals.add(r);
-                if (i < FreePageReport.MAX_REPORTS) {
-                    refused |= 1L << i;
-                }
-                continue;
-            }
-            int size = report.blockPages();
-            for (int first : report.blocks()) {
-                for (int ppn = first; ppn < first + size; ppn++) {
-                    g.paging().discard(ppn);
-                }
-            }
-            g.counters().reported(report.pages());
-        }
-        return refused;
+        return ballast.host.translation.WholeCalls.apply(g, reports, FreePageReport.MAX_REPORTS, "free page report",
+                (i, report) -> {
+                    Refusal r = check(g.pmap(), paravirtual, i, report);
+                    return r == null && g.hotplug() != null
+                            ? ballast.host.translation.HotplugCalls.checkReport(g.hotplug(), i, report) : r;
+                },
+                report -> {
+                    int size = report.blockPages();
+                    for (int first : report.blocks()) {
+                        for (int ppn = first; ppn < first + size; ppn++) {
+                            g.paging().discard(ppn);
+                        }
+                    }
+                    g.counters().reported(report.pages());
+                }, refusals);
     }
 }

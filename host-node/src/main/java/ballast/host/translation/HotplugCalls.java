@@ -39,36 +39,21 @@ public final class HotplugCalls {
      * {@code refusals}); returns the bit set of the refused ones ({@code TickResult.refusedHotplug}).
      */
     public static long apply(GuestMemory g, List<MemoryHotplug> requests, List<Refusal> refusals) {
-        long refused = 0;
-        for (int i = 0; i < requests.size(); i++) {
-            MemoryHotplug request = requests.get(i);
-            Refusal r = i >= MemoryHotplug.MAX_REQUESTS
-                    ? new Refusal(RefusalReason.BATCH_TOO_LARGE, i, "hotplug request " + i + " beyond the "
-                    + MemoryHotplug.MAX_REQUESTS + " a tick may carry")
-                    : request == null ? new Refusal(RefusalReason.MALFORMED, i, "hotplug request " + i + " is missing")
-                    : check(g, i, request);
-            if (r != null) {
-                g.refuse(r.reason());
-                refusals.add(r);
-                if (i < MemoryHotplug.MAX_REQUESTS) {
-                    refused |= 1L << i;
-                }
-                continue;
-            }
-            HotplugDevice d = g.hotplug();
-            int size = d.blockPages();
-            for (int first : request.blocks()) {
-                if (request.plug()) {
-                    d.plug(d.blockOf(first));
-                } else {
-                    for (int ppn = first; ppn < first + size; ppn++) {
-                        g.paging().discard(ppn);
+        return WholeCalls.apply(g, requests, MemoryHotplug.MAX_REQUESTS, "hotplug request",
+                (i, request) -> check(g, i, request), request -> {
+                    HotplugDevice d = g.hotplug();
+                    int size = d.blockPages();
+                    for (int first : request.blocks()) {
+                        if (request.plug()) {
+                            d.plug(d.blockOf(first));
+                        } else {
+                            for (int ppn = first; ppn < first + size; ppn++) {
+                                g.paging().discard(ppn);
+                            }
+                            d.unplug(d.blockOf(first));
+                        }
                     }
-                    d.unplug(d.blockOf(first));
-                }
-            }
-        }
-        return refused;
+                }, refusals);
     }
 
     /** Why {@code request} may not be applied to {@code g} now (see the class comment), or null when it may. */
