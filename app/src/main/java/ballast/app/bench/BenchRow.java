@@ -39,6 +39,11 @@ package ballast.app.bench;
  *                            same scenario in this JVM, when the measured play is a second (warm) one
  *                            (see {@link BenchRunner#WARM_REPLAY_ACCESSES}); NaN otherwise
  * @param rawWork             the raw kernel's fingerprint of the work it timed ({@link RawKernel#timedWork})
+ * @param generationCpuNanosPerAccess CPU nanoseconds per access that the replayed guests took to generate
+ *                            the raw kernel's ticks and verify their results, on its thread, not in its
+ *                            figure ({@link RawKernel#generationCpuNanosPerAccess}); NaN when unknown
+ * @param rawPlayedCpuNanosPerAccess the raw kernel's CPU nanoseconds per access over every tick it played,
+ *                            the touch phase's included ({@link RawKernel#playedCpuNanosPerAccess}); NaN when unknown
  */
 public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,
                        long pagesTouched, double simulatedSeconds, double wallSeconds, double startupSeconds,
@@ -47,14 +52,14 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
                        double rawNanosPerAccess, double rawCpuNanosPerAccess,
                        int rawGuests, long heapBytes, long baselineHeapBytes, double cpuSeconds, double gcSeconds, long readMismatches,
                        boolean ok, double windowJitSeconds, double coldCpuNanosPerAccess,
-                       long rawWork) {
+                       long rawWork, double generationCpuNanosPerAccess, double rawPlayedCpuNanosPerAccess) {
 
     /** This row, its CPU per access measured in a warm replay, {@code cold} the first play's. */
     public BenchRow withCold(double cold) {
         return new BenchRow(name, group, spread, hosts, guests, guestMib, guestPages, pagesTouched, simulatedSeconds,
                 wallSeconds, startupSeconds, accesses, windowAccesses, windowWallSeconds, windowCpuSeconds,
                 windowAllocatedBytes, rawNanosPerAccess, rawCpuNanosPerAccess, rawGuests, heapBytes, baselineHeapBytes,
-                cpuSeconds, gcSeconds, readMismatches, ok, windowJitSeconds, cold, rawWork);
+                cpuSeconds, gcSeconds, readMismatches, ok, windowJitSeconds, cold, rawWork, generationCpuNanosPerAccess, rawPlayedCpuNanosPerAccess);
     }
 
     /** Whether the figures are those of a warm replay (a first play of the scenario came before). */
@@ -93,6 +98,29 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
      */
     public double cpuRatioToRaw() {
         return rawCpuNanosPerAccess > 0 ? cpuNanosPerAccess() / rawCpuNanosPerAccess : Double.NaN;
+    }
+
+    /**
+     * The least CPU ratio to the raw kernel this scenario could have: the raw kernel's work plus the
+     * guests' generation and verification of the same accesses, which the simulator does as well
+     * and the raw kernel's figure leaves out, over the raw kernel's figure. NaN when unknown.
+     */
+    public double generationFloorRatio() {
+        return rawCpuNanosPerAccess > 0 && !Double.isNaN(generationCpuNanosPerAccess)
+                ? (rawCpuNanosPerAccess + generationCpuNanosPerAccess) / rawCpuNanosPerAccess : Double.NaN;
+    }
+
+    /** The whole-run rate over the steady window's: how much the touch phase, boot and final audit slow the run. */
+    public double wholeOverSteady() {
+        return accessesPerWallSecond() / windowAccessesPerWallSecond();
+    }
+
+    /**
+     * The same for the raw kernel, in its CPU per access: its steady window's over every tick it
+     * played (the touch phase's first touches included, no boot or audit). NaN when unknown.
+     */
+    public double rawWholeOverSteady() {
+        return rawPlayedCpuNanosPerAccess > 0 ? rawCpuNanosPerAccess / rawPlayedCpuNanosPerAccess : Double.NaN;
     }
 
     /** Heap bytes allocated per access in the steady window (message arrays, results, ...), NaN when unknown. */

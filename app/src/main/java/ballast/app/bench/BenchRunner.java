@@ -197,7 +197,8 @@ public final class BenchRunner {
         long ticks = scenario.ticks();
         long[] window = window(ticks, scenario.sampleEveryTicks());
         RawKernel raw = raw(scenario, window[0], window[1]);
-        double[] rawNanos = {raw.nanosPerAccess(), raw.cpuNanosPerAccess()};
+        double[] rawNanos = {raw.nanosPerAccess(), raw.cpuNanosPerAccess(), raw.generationCpuNanosPerAccess(),
+                raw.playedCpuNanosPerAccess()};
         long rawWork = raw.timedWork();
         int rawCount = raw.guests();
         raw = null; // its arrays go before the baseline is taken
@@ -271,7 +272,8 @@ public final class BenchRunner {
                 accesses, complete ? endAccesses - startAccesses : 0, complete ? (endNanos - startNanos) / 1e9 : 0,
                 windowCpu, complete ? allocated : -1, rawNanos[0], rawNanos[1], rawCount, control.heapAtFinish, baseline,
                 runCpu, (control.finishGcMillis - gc0) / 1000.0, mismatches,
-                result.ok() && !result.interrupted() && mismatches == 0 && complete, jit, Double.NaN, rawWork);
+                result.ok() && !result.interrupted() && mismatches == 0 && complete, jit, Double.NaN, rawWork, rawNanos[2],
+                rawNanos[3]);
     }
 
     /** Accesses of every guest once {@code ticksDone} ticks were played (from the samples taken then). */

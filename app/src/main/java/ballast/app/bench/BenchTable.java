@@ -22,6 +22,14 @@ public final class BenchTable {
     public static final long TARGET_HEAP_BYTES = 12L << 30;
     public static final double TARGET_REAL_TIME = 1000;
     public static final double TARGET_STARTUP_SECONDS = 2;
+    /** The speed targets: CPU per access of all threads over the raw kernel's, and the 64 guests' whole-run rate. */
+    public static final double TARGET_CPU_RATIO_LARGE = 1.3;
+    public static final double TARGET_CPU_RATIO_MANY = 2;
+    public static final double TARGET_CPU_RATIO_SHARING = 2.5;
+    public static final double TARGET_POINT_RATIO = 1.5;
+    public static final double TARGET_WHOLE_OVER_STEADY = 0.8;
+    /** The 16 guests of 256 MiB (a point of the by-size curve: {@code 16x256MiB} in the full set, {@code 16x256MiB-size} in the quick one). */
+    static final String SCENARIO_16_PREFIX = "16x256MiB";
     /** A curve is called linear or better when the cost per access at its last point is at most this times its first. */
     public static final double LINEAR_TOLERANCE = 1.5;
 
@@ -77,7 +85,12 @@ public final class BenchTable {
             new Column("coldCpuNsPerAccess", "cold cpu ns", r -> plain(r.coldCpuNanosPerAccess()),
                     r -> r.warm() ? fixed(r.coldCpuNanosPerAccess(), 1) : "-"),
             new Column("windowJitSeconds", "jit s", r -> plain(r.windowJitSeconds()), r -> fixed(r.windowJitSeconds(), 2)),
-            new Column("rawWork", "", r -> RawWork.hex(r.rawWork()), null));
+            new Column("rawWork", "", r -> RawWork.hex(r.rawWork()), null),
+            new Column("generationCpuNsPerAccess", "gen cpu ns", r -> plain(r.generationCpuNanosPerAccess()),
+                    r -> fixed(r.generationCpuNanosPerAccess(), 1)),
+            new Column("generationFloorRatio", "floor", r -> plain(r.generationFloorRatio()),
+                    r -> fixed(r.generationFloorRatio(), 2)),
+            new Column("rawPlayedCpuNsPerAccess", "", r -> plain(r.rawPlayedCpuNanosPerAccess()), null));
 
     /** The CSV header: every column. */
     public static String csvHeader() {
@@ -232,7 +245,67 @@ public final class BenchTable {
         for (String curve : List.of(BenchCase.BY_GUESTS, BenchCase.BY_SIZE)) {
             v.add(curveVerdict(rows, curve));
         }
+        v.addAll(speedVerdicts(rows));
         return v;
+    }
+
+    /**
+     * The speed targets: CPU per access of all threads at most 1.3x the raw kernel's at 64 x 256 MiB
+     * and 16 x 256 MiB, 2x at the largest point of the by-guests curve, 2.5x for ESX sharing; that
+     * point at most 1.5x the curve's first in CPU per access; the 64 guests' whole-run rate at least
+     * 80% of their steady rate. Each ratio is shown with its floor ({@link BenchRow#generationFloorRatio}).
+     */
+    static List<Verdict> speedVerdicts(List<BenchRow> rows) {
+        List<Verdict> v = new ArrayList<>();
+        v.add(cpuRatioVerdict(find(rows, SCENARIO_64), "64 x 256 MiB", TARGET_CPU_RATIO_LARGE));
+        v.add(cpuRatioVerdict(findPrefix(rows, SCENARIO_16_PREFIX), "16 x 256 MiB", TARGET_CPU_RATIO_LARGE));
+        List<BenchRow> byGuests = curve(rows, BenchCase.BY_GUESTS);
+        BenchRow most = byGuests.isEmpty() ? null : byGuests.get(byGuests.size() - 1);
+        v.add(cpuRatioVerdict(most, most == null ? "the largest by-guests point" : grouped(most.guests()) + " guests",
+                TARGET_CPU_RATIO_MANY));
+        String point = "the largest by-guests point: CPU per access at most " + TARGET_POINT_RATIO + "x the first point's";
+        if (byGuests.size() < 2) {
+            v.add(new Verdict(point, "", null));
+        } else {
+            BenchRow first = byGuests.get(0);
+            double growth = most.cpuNanosPerAccess() / first.cpuNanosPerAccess();
+            v.add(new Verdict(point, String.format(Locale.ROOT, "%s guests: %.1f ns; %s guests: %.1f ns (x%.2f)",
+                    grouped(first.guests()), first.cpuNanosPerAccess(), grouped(most.guests()), most.cpuNanosPerAccess(),
+                    growth), first.ok() && most.ok() && growth <= TARGET_POINT_RATIO));
+        }
+        v.add(cpuRatioVerdict(find(rows, SCENARIO_SHARING), "ESX sharing at 10 guests", TARGET_CPU_RATIO_SHARING));
+        BenchRow r64 = find(rows, SCENARIO_64);
+        String rate = "64 guests: whole-run rate at least " + Math.round(TARGET_WHOLE_OVER_STEADY * 100) + "% of the steady rate";
+        if (r64 == null) {
+            v.add(new Verdict(rate, "", null));
+        } else {
+            double share = r64.wholeOverSteady();
+            v.add(new Verdict(rate, String.format(Locale.ROOT, "%.0f%% (%.1f million against %.1f million accesses per wall"
+                            + " second); the raw kernel's own, in CPU per access over its ticks: %.0f%%", 100 * share,
+                    r64.accessesPerWallSecond() / 1e6, r64.windowAccessesPerWallSecond() / 1e6, 100 * r64.rawWholeOverSteady()),
+                    r64.ok() && share >= TARGET_WHOLE_OVER_STEADY));
+        }
+        return v;
+    }
+
+    private static Verdict cpuRatioVerdict(BenchRow r, String label, double target) {
+        String what = label + ": CPU per access at most " + target + "x the raw kernel's";
+        if (r == null) {
+            return new Verdict(what, "", null);
+        }
+        return new Verdict(what, String.format(Locale.ROOT, "%.2fx (%.1f ns of all threads against %.1f ns); the guests'"
+                        + " generation of the same accesses alone (%.1f ns) makes the floor %.2fx", r.cpuRatioToRaw(),
+                r.cpuNanosPerAccess(), r.rawCpuNanosPerAccess(), r.generationCpuNanosPerAccess(), r.generationFloorRatio()),
+                r.ok() && r.cpuRatioToRaw() <= target);
+    }
+
+    private static BenchRow findPrefix(List<BenchRow> rows, String prefix) {
+        for (BenchRow r : rows) {
+            if (r.name().startsWith(prefix)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** A curve is linear or better when its cost per access does not grow by more than {@link #LINEAR_TOLERANCE}. */

@@ -67,6 +67,10 @@ class BenchRunnerTest {
         assertThat(raw.guests()).isEqualTo(7);
         assertThat(raw.timedAccesses()).isPositive().isLessThan(raw.accesses());
         assertThat(raw.nanosPerAccess()).isPositive();
+        // the guests' generation and checking of the same ticks, timed apart from the raw kernel's own figure
+        assertThat(raw.generationCpuNanosPerAccess()).isPositive();
+        // and its own cost over every tick it played, the touch phase's first touches included
+        assertThat(raw.playedCpuNanosPerAccess()).isPositive();
 
         BenchRow row = runner.run(TINY);
         assertThat(row.ok()).isTrue();
@@ -83,6 +87,9 @@ class BenchRunnerTest {
         // the process's CPU clock may not advance within this tiny window on a loaded machine; over the run it does
         assertThat(row.cpuSeconds()).isPositive();
         assertThat(row.cpuNanosPerAccess()).isNotNaN().isGreaterThanOrEqualTo(0.0);
+        assertThat(row.generationCpuNanosPerAccess()).isPositive();
+        assertThat(row.generationFloorRatio()).isGreaterThan(1.0);
+        assertThat(row.rawWholeOverSteady()).isPositive();
         assertThat(row.allocatedBytesPerAccess()).isPositive(); // the tick's message arrays at least
         // The heap figures are taken after full collections and the row derives the per-page cost from
         // them. In this shared test JVM a collection can also free what earlier tests left behind (an

@@ -15,7 +15,7 @@ class BenchTableTest {
                         boolean ok) {
         return new BenchRow(name, group, "2 x " + guests / 2, 2, guests, guestMib, guestPages, guestPages / 2, 10.0, wall,
                 0.5, accesses, windowAccesses, windowWall, windowCpu, 16 * windowAccesses, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok,
-                0.02, Double.NaN, 0x1234L);
+                0.02, Double.NaN, 0x1234L, raw * 0.2, raw * 1.6);
     }
 
     @Test
@@ -58,7 +58,7 @@ class BenchTableTest {
                 "windowAllocatedBytes", "windowAccessesPerWallSecond", "nsPerAccess", "rawNsPerAccess", "rawCpuNsPerAccess", "rawGuests", "ratioToRaw",
                 "cpuNsPerAccess", "cpuRatioToRaw", "allocBytesPerAccess", "heapBytes", "baselineHeapBytes", "stateBytes", "bytesPerGuestPage",
                 "realTimeFactor", "cpuSeconds", "gcSeconds", "coresBusy", "readMismatches", "ok", "coldCpuNsPerAccess",
-                "windowJitSeconds", "rawWork");
+                "windowJitSeconds", "rawWork", "generationCpuNsPerAccess", "generationFloorRatio", "rawPlayedCpuNsPerAccess");
         BenchRow r = row("10000x64MiB", "fixed, by-guests", 10000, 64, 163_840_000, 20.0, 1_000_000_000, 500_000_000, 10.0,
                 20.0, 10.0, 6_000_000_000L, 40_000_000L, true);
         List<String> lines = BenchTable.csv(List.of(r)).lines().toList();
@@ -66,7 +66,8 @@ class BenchTableTest {
         String line = lines.get(1);
         assertThat(line).startsWith("10000x64MiB,\"fixed, by-guests\",2 x 5000,2,10000,64,163840000,81920000,10,20,0.5,"
                 + "1000000000,50000000,500000000,10,20,8000000000,50000000,20,10,8,64,2,40,5,16,6000000000,40000000,5960000000,");
-        assertThat(line).endsWith(",0,true,,0.02,0000000000001234"); // played once: no cold figure
+        // played once: no cold figure; the generation 2 ns on the raw kernel's 8: a floor of 1.25
+        assertThat(line).endsWith(",0,true,,0.02,0000000000001234,2,1.25,16");
         // one field per column once the quoted group is counted as one
         assertThat(line.replace("\"fixed, by-guests\"", "g").split(",", -1)).hasSize(header.split(",").length);
     }
@@ -76,13 +77,13 @@ class BenchTableTest {
         BenchRow first = row("10x16MiB", "by-guests", 10, 16, 40_960, 0.1, 1_000_000, 800_000, 0.05, 0.1, 20.0,
                 30L << 20, 16L << 20, true);
         assertThat(first.warm()).isFalse();
-        assertThat(BenchTable.text(List.of(first)).lines().skip(1).findFirst().orElseThrow()).endsWith("yes            -   0.02");
+        assertThat(BenchTable.text(List.of(first)).lines().skip(1).findFirst().orElseThrow()).endsWith("yes            -   0.02         4.0   1.25");
         BenchRow warm = first.withCold(125.0);
         assertThat(warm.warm()).isTrue();
         assertThat(warm.coldCpuNanosPerAccess()).isEqualTo(125.0);
         assertThat(warm.cpuNanosPerAccess()).isEqualTo(first.cpuNanosPerAccess());
         assertThat(BenchTable.text(List.of(warm))).contains("125.0");
-        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).endsWith(",true,125,0.02,0000000000001234");
+        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).endsWith(",true,125,0.02,0000000000001234,4,1.25,32");
     }
 
     @Test
@@ -104,7 +105,7 @@ class BenchTableTest {
         BenchRow big = row(BenchTable.SCENARIO_1000, "fixed", 1000, 1024, 262_144_000, 100, 1, 1, 1, 1, 1,
                 (262_144_000L * 39) + (50L << 20), 50L << 20, true);
         List<BenchTable.Verdict> v = BenchTable.verdicts(List.of(fast, big), 1.5, 12L << 30);
-        assertThat(v).hasSize(7);
+        assertThat(v).hasSize(13);
         assertThat(v.get(0).met()).as("48 million accesses per second").isFalse();
         assertThat(v.get(1).met()).as("ratio 1.33").isTrue();
         assertThat(v.get(1).measured()).startsWith("1.33x wall (16.7 ns against 12.5 ns); in CPU time 3.00x (30.0 ns");
@@ -122,6 +123,39 @@ class BenchTableTest {
         assertThat(BenchTable.verdicts(List.of(failed), 2.5, 12L << 30).get(2).met()).isFalse();
         assertThat(BenchTable.verdicts(List.of(failed), 2.5, 12L << 30).get(4).met()).isFalse();
         assertThat(BenchTable.verdicts(List.of(), Double.NaN, 12L << 30).get(4).met()).isNull();
+    }
+
+    @Test
+    void speedVerdictsJudgeCpuRatiosShowingTheGenerationFloorAndTheWholeRunRate() {
+        // 30 ns of CPU against the raw kernel's 10 (x3.00); 45 million accesses a second over the run, 60 in the steady window
+        BenchRow r64 = row(BenchTable.SCENARIO_64, "fixed", 64, 256, 4_194_304, 8.0, 360_000_000, 300_000_000, 5.0, 9.0,
+                12.5, 1, 0, true);
+        BenchRow r16 = row("16x256MiB-size", BenchCase.BY_SIZE, 16, 256, 1_048_576, 1, 1, 1_000_000, 0.01, 0.010, 10, 1, 0, true);
+        BenchRow ten = row("10x16MiB", BenchCase.BY_GUESTS, 10, 16, 40_960, 1, 1, 1_000_000, 0.01, 0.020, 15, 1, 0, true);
+        BenchRow tenThousand = row("10000x16MiB", BenchCase.BY_GUESTS, 10000, 16, 40_960_000, 1, 1, 1_000_000, 0.01, 0.029,
+                15, 1, 0, true);
+        BenchRow esx = row(BenchTable.SCENARIO_SHARING, "fixed", 10, 40, 102_400, 1, 1, 1_000_000, 0.01, 0.036, 20, 1, 0, true);
+        List<BenchTable.Verdict> v = BenchTable.speedVerdicts(List.of(tenThousand, esx, r64, ten, r16));
+        assertThat(v).extracting(BenchTable.Verdict::met).containsExactly(false, true, false, true, true, false);
+        assertThat(v.get(0).target()).isEqualTo("64 x 256 MiB: CPU per access at most 1.3x the raw kernel's");
+        assertThat(v.get(0).measured()).isEqualTo("3.00x (30.0 ns of all threads against 10.0 ns); the guests' generation"
+                + " of the same accesses alone (2.5 ns) makes the floor 1.25x");
+        assertThat(v.get(1).measured()).startsWith("1.25x (10.0 ns"); // 16 x 256 MiB, at most 1.3x
+        assertThat(v.get(2).target()).startsWith("10,000 guests: CPU per access at most 2.0x");
+        assertThat(v.get(2).measured()).startsWith("2.42x (29.0 ns");
+        assertThat(v.get(3).measured()).isEqualTo("10 guests: 20.0 ns; 10,000 guests: 29.0 ns (x1.45)");
+        assertThat(v.get(4).measured()).startsWith("2.25x (36.0 ns"); // ESX sharing, at most 2.5x
+        // the raw kernel: 10 ns of CPU per access in its window, 20 over all its ticks
+        assertThat(v.get(5).measured()).isEqualTo("75% (45.0 million against 60.0 million accesses per wall second);"
+                + " the raw kernel's own, in CPU per access over its ticks: 50%");
+
+        BenchRow steadyAsWhole = row(BenchTable.SCENARIO_64, "fixed", 64, 256, 4_194_304, 5.0, 300_000_000, 300_000_000,
+                5.0, 9.0, 12.5, 1, 0, true);
+        assertThat(BenchTable.speedVerdicts(List.of(steadyAsWhole)).get(5).met()).isTrue();
+        BenchRow failed = row(BenchTable.SCENARIO_SHARING, "fixed", 10, 40, 102_400, 1, 1, 1_000_000, 0.01, 0.036, 20, 1, 0,
+                false);
+        assertThat(BenchTable.speedVerdicts(List.of(failed)).get(4).met()).as("a failed run meets nothing").isFalse();
+        assertThat(BenchTable.speedVerdicts(List.of())).extracting(BenchTable.Verdict::met).containsOnlyNulls();
     }
 
     @Test
