@@ -44,6 +44,8 @@ package ballast.app.bench;
  *                            figure ({@link RawKernel#generationCpuNanosPerAccess}); NaN when unknown
  * @param rawPlayedCpuNanosPerAccess the raw kernel's CPU nanoseconds per access over every tick it played,
  *                            the touch phase's included ({@link RawKernel#playedCpuNanosPerAccess}); NaN when unknown
+ * @param windowCompilerCpuSeconds CPU seconds of the JIT compilers' threads in the steady window (part of
+ *                            {@code windowCpuSeconds}, read to the nanosecond); NaN when unknown
  */
 public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,
                        long pagesTouched, double simulatedSeconds, double wallSeconds, double startupSeconds,
@@ -52,14 +54,16 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
                        double rawNanosPerAccess, double rawCpuNanosPerAccess,
                        int rawGuests, long heapBytes, long baselineHeapBytes, double cpuSeconds, double gcSeconds, long readMismatches,
                        boolean ok, double windowJitSeconds, double coldCpuNanosPerAccess,
-                       long rawWork, double generationCpuNanosPerAccess, double rawPlayedCpuNanosPerAccess) {
+                       long rawWork, double generationCpuNanosPerAccess, double rawPlayedCpuNanosPerAccess,
+                       double windowCompilerCpuSeconds) {
 
     /** This row, its CPU per access measured in a warm replay, {@code cold} the first play's. */
     public BenchRow withCold(double cold) {
         return new BenchRow(name, group, spread, hosts, guests, guestMib, guestPages, pagesTouched, simulatedSeconds,
                 wallSeconds, startupSeconds, accesses, windowAccesses, windowWallSeconds, windowCpuSeconds,
                 windowAllocatedBytes, rawNanosPerAccess, rawCpuNanosPerAccess, rawGuests, heapBytes, baselineHeapBytes,
-                cpuSeconds, gcSeconds, readMismatches, ok, windowJitSeconds, cold, rawWork, generationCpuNanosPerAccess, rawPlayedCpuNanosPerAccess);
+                cpuSeconds, gcSeconds, readMismatches, ok, windowJitSeconds, cold, rawWork, generationCpuNanosPerAccess, rawPlayedCpuNanosPerAccess,
+                windowCompilerCpuSeconds);
     }
 
     /** Whether the figures are those of a warm replay (a first play of the scenario came before). */
@@ -90,6 +94,15 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
     /** CPU nanoseconds per access in the steady window, every thread of the process counted. */
     public double cpuNanosPerAccess() {
         return windowAccesses > 0 ? windowCpuSeconds * 1e9 / windowAccesses : Double.NaN;
+    }
+
+    /**
+     * CPU nanoseconds per access in the steady window without the JIT compilers' threads: the
+     * simulator's own work, which a longer run would not dilute (NaN when unknown).
+     */
+    public double cpuNanosPerAccessWithoutCompilers() {
+        return windowAccesses > 0 && !Double.isNaN(windowCompilerCpuSeconds)
+                ? (windowCpuSeconds - windowCompilerCpuSeconds) * 1e9 / windowAccesses : Double.NaN;
     }
 
     /**

@@ -60,6 +60,8 @@ public final class BenchRunner {
         long preciseTo = -1;
         java.util.Map<Long, Long> preciseStart = java.util.Map.of();
         java.util.Map<Long, Long> preciseEnd = java.util.Map.of();
+        /** The JIT compilers' threads at either end of the window. */
+        final java.util.Set<Long> compilers = new java.util.HashSet<>();
         long finishNanos;
         long finishCpuNanos;
         long finishGcMillis;
@@ -83,9 +85,11 @@ public final class BenchRunner {
                 tickJitMillis[(int) ticks] = JvmProbe.compilationMillis();
                 if (ticks == preciseFrom) {
                     preciseStart = JvmProbe.threadCpuNanos();
+                    compilers.addAll(JvmProbe.compilerThreads());
                 }
                 if (ticks == preciseTo) {
                     preciseEnd = JvmProbe.threadCpuNanos();
+                    compilers.addAll(JvmProbe.compilerThreads());
                 }
             }
             super.tickDone(ticks);
@@ -263,8 +267,12 @@ public final class BenchRunner {
         int guestMib = c.isGenerated() ? c.guestMib() : commonMib(scenario.guests());
         double windowCpu = complete && cpu0 >= 0 ? (endCpu - startCpu) / 1e9 : Double.NaN;
         long precise = window[0] == 0 ? -1 : JvmProbe.threadCpuNanosBetween(control.preciseStart, control.preciseEnd);
+        double compilerCpu = Double.NaN;
         if (complete && precise >= 0 && end == window[1]) {
             windowCpu = precise / 1e9; // to the nanosecond, where the process's clock counts in 10 ms ticks
+            if (!control.compilers.isEmpty()) {
+                compilerCpu = JvmProbe.threadCpuNanosBetween(control.preciseStart, control.preciseEnd, control.compilers) / 1e9;
+            }
         }
         double runCpu = cpu0 < 0 ? Double.NaN : (control.finishCpuNanos - cpu0) / 1e9;
         return new BenchRow(c.name(), c.group(), spread(c, scenario), scenario.hosts().size(), scenario.guests().size(),
@@ -273,7 +281,7 @@ public final class BenchRunner {
                 windowCpu, complete ? allocated : -1, rawNanos[0], rawNanos[1], rawCount, control.heapAtFinish, baseline,
                 runCpu, (control.finishGcMillis - gc0) / 1000.0, mismatches,
                 result.ok() && !result.interrupted() && mismatches == 0 && complete, jit, Double.NaN, rawWork, rawNanos[2],
-                rawNanos[3]);
+                rawNanos[3], compilerCpu);
     }
 
     /** Accesses of every guest once {@code ticksDone} ticks were played (from the samples taken then). */

@@ -90,7 +90,11 @@ public final class BenchTable {
                     r -> fixed(r.generationCpuNanosPerAccess(), 1)),
             new Column("generationFloorRatio", "floor", r -> plain(r.generationFloorRatio()),
                     r -> fixed(r.generationFloorRatio(), 2)),
-            new Column("rawPlayedCpuNsPerAccess", "", r -> plain(r.rawPlayedCpuNanosPerAccess()), null));
+            new Column("rawPlayedCpuNsPerAccess", "", r -> plain(r.rawPlayedCpuNanosPerAccess()), null),
+            new Column("windowCompilerCpuSeconds", "jit cpu s", r -> plain(r.windowCompilerCpuSeconds()),
+                    r -> fixed(r.windowCompilerCpuSeconds(), 2)),
+            new Column("cpuNsPerAccessWithoutCompilers", "cpu ns w/o jit", r -> plain(r.cpuNanosPerAccessWithoutCompilers()),
+                    r -> fixed(r.cpuNanosPerAccessWithoutCompilers(), 1)));
 
     /** The CSV header: every column. */
     public static String csvHeader() {
@@ -293,10 +297,13 @@ public final class BenchTable {
         if (r == null) {
             return new Verdict(what, "", null);
         }
+        String compilers = Double.isNaN(r.cpuNanosPerAccessWithoutCompilers()) ? ""
+                : String.format(Locale.ROOT, "; without the JIT compilers' %.2f s of CPU in the window, %.2fx",
+                        r.windowCompilerCpuSeconds(), r.cpuNanosPerAccessWithoutCompilers() / r.rawCpuNanosPerAccess());
         return new Verdict(what, String.format(Locale.ROOT, "%.2fx (%.1f ns of all threads against %.1f ns); the guests'"
-                        + " generation of the same accesses alone (%.1f ns) makes the floor %.2fx", r.cpuRatioToRaw(),
-                r.cpuNanosPerAccess(), r.rawCpuNanosPerAccess(), r.generationCpuNanosPerAccess(), r.generationFloorRatio()),
-                r.ok() && r.cpuRatioToRaw() <= target);
+                        + " generation of the same accesses alone (%.1f ns) makes the floor %.2fx%s", r.cpuRatioToRaw(),
+                r.cpuNanosPerAccess(), r.rawCpuNanosPerAccess(), r.generationCpuNanosPerAccess(), r.generationFloorRatio(),
+                compilers), r.ok() && r.cpuRatioToRaw() <= target);
     }
 
     private static BenchRow findPrefix(List<BenchRow> rows, String prefix) {

@@ -85,6 +85,52 @@ public final class JvmProbe {
         return sum;
     }
 
+    /**
+     * CPU nanoseconds the threads {@code include} names spent between two readings of
+     * {@link #threadCpuNanos}, or -1 when unknown (as {@link #threadCpuNanosBetween(java.util.Map, java.util.Map)}).
+     */
+    public static long threadCpuNanosBetween(java.util.Map<Long, Long> before, java.util.Map<Long, Long> after,
+                                             java.util.Set<Long> include) {
+        long all = threadCpuNanosBetween(before, after);
+        if (all < 0) {
+            return -1;
+        }
+        long sum = 0;
+        for (java.util.Map.Entry<Long, Long> e : after.entrySet()) {
+            if (include.contains(e.getKey())) {
+                sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The ids of the JIT compilers' threads now ({@code /proc/self/task/TID/comm} names them "C1
+     * CompilerThre..." and "C2 CompilerThre...", cut to 15 characters); empty where there are no such files.
+     */
+    public static java.util.Set<Long> compilerThreads() {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return ids;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) list::iterator) {
+                try {
+                    String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        ids.add(Long.parseLong(task.getFileName().toString()));
+                    }
+                } catch (java.io.IOException | NumberFormatException e) {
+                    // the thread ended while listed
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            ids.clear();
+        }
+        return ids;
+    }
+
     /** Bytes allocated on the heap so far by every live thread, or -1 when the platform does not say. */
     public static long allocatedBytes() {
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads

@@ -15,7 +15,7 @@ class BenchTableTest {
                         boolean ok) {
         return new BenchRow(name, group, "2 x " + guests / 2, 2, guests, guestMib, guestPages, guestPages / 2, 10.0, wall,
                 0.5, accesses, windowAccesses, windowWall, windowCpu, 16 * windowAccesses, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok,
-                0.02, Double.NaN, 0x1234L, raw * 0.2, raw * 1.6);
+                0.02, Double.NaN, 0x1234L, raw * 0.2, raw * 1.6, Double.NaN);
     }
 
     @Test
@@ -58,7 +58,8 @@ class BenchTableTest {
                 "windowAllocatedBytes", "windowAccessesPerWallSecond", "nsPerAccess", "rawNsPerAccess", "rawCpuNsPerAccess", "rawGuests", "ratioToRaw",
                 "cpuNsPerAccess", "cpuRatioToRaw", "allocBytesPerAccess", "heapBytes", "baselineHeapBytes", "stateBytes", "bytesPerGuestPage",
                 "realTimeFactor", "cpuSeconds", "gcSeconds", "coresBusy", "readMismatches", "ok", "coldCpuNsPerAccess",
-                "windowJitSeconds", "rawWork", "generationCpuNsPerAccess", "generationFloorRatio", "rawPlayedCpuNsPerAccess");
+                "windowJitSeconds", "rawWork", "generationCpuNsPerAccess", "generationFloorRatio", "rawPlayedCpuNsPerAccess",
+                "windowCompilerCpuSeconds", "cpuNsPerAccessWithoutCompilers");
         BenchRow r = row("10000x64MiB", "fixed, by-guests", 10000, 64, 163_840_000, 20.0, 1_000_000_000, 500_000_000, 10.0,
                 20.0, 10.0, 6_000_000_000L, 40_000_000L, true);
         List<String> lines = BenchTable.csv(List.of(r)).lines().toList();
@@ -67,7 +68,7 @@ class BenchTableTest {
         assertThat(line).startsWith("10000x64MiB,\"fixed, by-guests\",2 x 5000,2,10000,64,163840000,81920000,10,20,0.5,"
                 + "1000000000,50000000,500000000,10,20,8000000000,50000000,20,10,8,64,2,40,5,16,6000000000,40000000,5960000000,");
         // played once: no cold figure; the generation 2 ns on the raw kernel's 8: a floor of 1.25
-        assertThat(line).endsWith(",0,true,,0.02,0000000000001234,2,1.25,16");
+        assertThat(line).endsWith(",0,true,,0.02,0000000000001234,2,1.25,16,,");
         // one field per column once the quoted group is counted as one
         assertThat(line.replace("\"fixed, by-guests\"", "g").split(",", -1)).hasSize(header.split(",").length);
     }
@@ -77,13 +78,13 @@ class BenchTableTest {
         BenchRow first = row("10x16MiB", "by-guests", 10, 16, 40_960, 0.1, 1_000_000, 800_000, 0.05, 0.1, 20.0,
                 30L << 20, 16L << 20, true);
         assertThat(first.warm()).isFalse();
-        assertThat(BenchTable.text(List.of(first)).lines().skip(1).findFirst().orElseThrow()).endsWith("yes            -   0.02         4.0   1.25");
+        assertThat(BenchTable.text(List.of(first)).lines().skip(1).findFirst().orElseThrow()).endsWith("yes            -   0.02         4.0   1.25          -               -");
         BenchRow warm = first.withCold(125.0);
         assertThat(warm.warm()).isTrue();
         assertThat(warm.coldCpuNanosPerAccess()).isEqualTo(125.0);
         assertThat(warm.cpuNanosPerAccess()).isEqualTo(first.cpuNanosPerAccess());
         assertThat(BenchTable.text(List.of(warm))).contains("125.0");
-        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).endsWith(",true,125,0.02,0000000000001234,4,1.25,32");
+        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).endsWith(",true,125,0.02,0000000000001234,4,1.25,32,,");
     }
 
     @Test
@@ -145,6 +146,12 @@ class BenchTableTest {
         assertThat(v.get(2).measured()).startsWith("2.42x (29.0 ns");
         assertThat(v.get(3).measured()).isEqualTo("10 guests: 20.0 ns; 10,000 guests: 29.0 ns (x1.45)");
         assertThat(v.get(4).measured()).startsWith("2.25x (36.0 ns"); // ESX sharing, at most 2.5x
+        assertThat(v.get(4).measured()).doesNotContain("JIT"); // the compilers' CPU unknown
+        // 0.012 s of the window's 0.036 s were the compilers': 24 ns per access without them, 1.50x the raw kernel's 16
+        BenchRow compiling = withCompilerCpu(esx, 0.012);
+        assertThat(compiling.cpuNanosPerAccessWithoutCompilers()).isCloseTo(24.0, within(1e-9));
+        assertThat(BenchTable.speedVerdicts(List.of(compiling)).get(4).measured())
+                .endsWith("makes the floor 1.25x; without the JIT compilers' 0.01 s of CPU in the window, 1.50x");
         // the raw kernel: 10 ns of CPU per access in its window, 20 over all its ticks
         assertThat(v.get(5).measured()).isEqualTo("75% (45.0 million against 60.0 million accesses per wall second);"
                 + " the raw kernel's own, in CPU per access over its ticks: 50%");
@@ -156,6 +163,15 @@ class BenchTableTest {
                 false);
         assertThat(BenchTable.speedVerdicts(List.of(failed)).get(4).met()).as("a failed run meets nothing").isFalse();
         assertThat(BenchTable.speedVerdicts(List.of())).extracting(BenchTable.Verdict::met).containsOnlyNulls();
+    }
+
+    private static BenchRow withCompilerCpu(BenchRow r, double seconds) {
+        return new BenchRow(r.name(), r.group(), r.spread(), r.hosts(), r.guests(), r.guestMib(), r.guestPages(),
+                r.pagesTouched(), r.simulatedSeconds(), r.wallSeconds(), r.startupSeconds(), r.accesses(), r.windowAccesses(),
+                r.windowWallSeconds(), r.windowCpuSeconds(), r.windowAllocatedBytes(), r.rawNanosPerAccess(),
+                r.rawCpuNanosPerAccess(), r.rawGuests(), r.heapBytes(), r.baselineHeapBytes(), r.cpuSeconds(), r.gcSeconds(),
+                r.readMismatches(), r.ok(), r.windowJitSeconds(), r.coldCpuNanosPerAccess(), r.rawWork(),
+                r.generationCpuNanosPerAccess(), r.rawPlayedCpuNanosPerAccess(), seconds);
     }
 
     @Test

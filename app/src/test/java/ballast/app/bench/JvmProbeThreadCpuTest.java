@@ -23,6 +23,27 @@ class JvmProbeThreadCpuTest {
     }
 
     @Test
+    void theCompilersShareCountsOnlyTheThreadsNamedAndIsUnknownWhenTheWholeIs() {
+        Map<Long, Long> before = Map.of(1L, 1_000L, 2L, 5_000L);
+        Map<Long, Long> after = Map.of(1L, 1_700L, 2L, 5_050L, 3L, 400L);
+        assertThat(JvmProbe.threadCpuNanosBetween(before, after, java.util.Set.of(2L, 3L))).isEqualTo(50 + 400);
+        assertThat(JvmProbe.threadCpuNanosBetween(before, after, java.util.Set.of(9L))).isZero();
+        assertThat(JvmProbe.threadCpuNanosBetween(Map.of(1L, 10L, 2L, 10L), Map.of(1L, 30L), java.util.Set.of(1L))).isEqualTo(-1);
+    }
+
+    @Test
+    void thisJvmsCompilerThreadsAreFoundAmongItsThreadsWhereLinuxNamesThem() {
+        java.util.Set<Long> compilers = JvmProbe.compilerThreads();
+        if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
+            // a JVM with a JIT (not -Xint) keeps at least one compiler thread
+            assertThat(compilers).isNotEmpty();
+            assertThat(JvmProbe.threadCpuNanos().keySet()).containsAll(compilers);
+        } else {
+            assertThat(compilers).isEmpty();
+        }
+    }
+
+    @Test
     void thisProcessesThreadsAreReadWhereLinuxHasSchedstat() {
         Map<Long, Long> now = JvmProbe.threadCpuNanos();
         if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
