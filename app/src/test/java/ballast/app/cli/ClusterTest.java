@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three host-node processes on 127.0.0.1 (separate JVMs, `ballast node`), this JVM as the
@@ -131,8 +132,7 @@ class ClusterTest {
 
     @Test
     @Order(1)
-    void aScenarioWithMigrationsGivesTheSameSummaryOnThreeNodesAsInOneJvm() throws Exception {
-        Path dir = Files.createTempDirectory("ballast-cluster");
+    void aScenarioWithMigrationsGivesTheSameSummaryOnThreeNodesAsInOneJvm(@TempDir Path dir) throws Exception {
         Path file = write(dir, "2500ms");
         Scenario local = ScenarioLoader.load(file, List.of(), null);
         Scenario clustered = ScenarioLoader.load(file, List.of("cluster.seed-node=\"" + seed + "\"", "cluster.nodes=3"), null);
@@ -162,8 +162,7 @@ class ClusterTest {
 
     @Test
     @Order(2)
-    void killingANodeProcessMidRunEndsTheRunWithExitOneAndTheLostGuestsNamed() throws Exception {
-        Path dir = Files.createTempDirectory("ballast-cluster-loss");
+    void killingANodeProcessMidRunEndsTheRunWithExitOneAndTheLostGuestsNamed(@TempDir Path dir) throws Exception {
         Path file = write(dir, "300s");
         // and a guest in post-copy from host-c (over a slow link: about 40 ticks of it) when its node dies
         Files.writeString(file, Files.readString(file)
