@@ -48,25 +48,38 @@ public final class JvmProbe {
      */
     public static java.util.Map<Long, Long> threadCpuNanos() {
         java.util.Map<Long, Long> byThread = new java.util.HashMap<>();
+        if (!eachTask("schedstat", (id, line) -> {
+            int space = line.indexOf(' ');
+            byThread.put(id, Long.parseLong(space < 0 ? line : line.substring(0, space)));
+        })) {
+            byThread.clear();
+        }
+        return byThread;
+    }
+
+    /**
+     * Reads {@code /proc/self/task/TID/FILE} of every live thread, trimmed, and hands it to {@code each}
+     * with the thread's id; a thread that ends while listed (or a line that does not parse) is left
+     * out. False when the folder cannot be listed (not Linux).
+     */
+    private static boolean eachTask(String file, java.util.function.BiConsumer<Long, String> each) {
         java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
         if (!java.nio.file.Files.isDirectory(tasks)) {
-            return byThread;
+            return false;
         }
         try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
             for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) list::iterator) {
                 try {
-                    String line = java.nio.file.Files.readString(task.resolve("schedstat")).trim();
-                    int space = line.indexOf(' ');
-                    byThread.put(Long.parseLong(task.getFileName().toString()),
-                            Long.parseLong(space < 0 ? line : line.substring(0, space)));
+                    each.accept(Long.parseLong(task.getFileName().toString()),
+                            java.nio.file.Files.readString(task.resolve(file)).trim());
                 } catch (java.io.IOException | NumberFormatException e) {
-                    // the thread ended while listed: it is not in the sum
+                    // the thread ended while listed
                 }
             }
+            return true;
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            byThread.clear();
+            return false;
         }
-        return byThread;
     }
 
     /**
@@ -110,22 +123,11 @@ public final class JvmProbe {
      */
     public static java.util.Set<Long> compilerThreads() {
         java.util.Set<Long> ids = new java.util.HashSet<>();
-        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
-        if (!java.nio.file.Files.isDirectory(tasks)) {
-            return ids;
-        }
-        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
-            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) list::iterator) {
-                try {
-                    String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
-                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                        ids.add(Long.parseLong(task.getFileName().toString()));
-                    }
-                } catch (java.io.IOException | NumberFormatException e) {
-                    // the thread ended while listed
-                }
+        if (!eachTask("comm", (id, name) -> {
+            if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                ids.add(id);
             }
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        })) {
             ids.clear();
         }
         return ids;
