@@ -117,4 +117,150 @@ class PageScannerTest {
         assertThat(scanner.take(emptyResult(work))).isTrue();
         assertThat(scanner.take(emptyResult(work))).isFalse();
     }
+
+    // ---------------------------------------------------------------- the lookups skipped for unchanged shared pages
+
+    static final byte SHARED = ScanState.SHARED;
+    static final byte PRIVATE = ScanState.PRIVATE;
+    static final byte UNBACKED = ScanState.UNBACKED;
+
+    /** One guest of {@code pages} pages, every page scanned every tick in PPN order. */
+    static PageScanner everyPageEveryTick(int pages, boolean skip) {
+        PageScanner scanner = new PageScanner(settings(10.0 * pages, 10.0 * pages, SharingSettings.Order.SEQUENTIAL),
+                new int[] {pages}, 5);
+        scanner.setSkipUnchangedShared(skip);
+        return scanner;
+    }
+
+    /**
+     * Takes a result for {@code work}: each scanned page's state, MPN and hash, every proposed page's
+     * outcome {@code outcome} and every group's shared frame {@code groupShared}, and the frames freed.
+     */
+    static void take(PageScanner scanner, SharingWork work, byte[] states, int[] mpns, long[] hashes, byte outcome,
+            int groupShared, int[] freed, long[] freedHashes) {
+        assertThat(work.scanPages()).hasSize(states.length);
+        byte[] outcomes = new byte[work.mergePages().length];
+        java.util.Arrays.fill(outcomes, outcome);
+        int[] shared = new int[work.groups()];
+        java.util.Arrays.fill(shared, groupShared);
+        assertThat(scanner.take(new SharingResult(work.tick(), states, mpns, hashes, outcomes, shared, freed, freedHashes)))
+                .isTrue();
+        assertThat(scanner.checkConsistency()).isNull();
+    }
+
+    static void take(PageScanner scanner, SharingWork work, byte[] states, int[] mpns, long[] hashes) {
+        take(scanner, work, states, mpns, hashes, MergeOutcome.KEPT, -1, new int[0], new long[0]);
+    }
+
+    /**
+     * Pages 0 and 1 on two shared frames with one hash (narrow hashes collide), the index naming
+     * page 0's: page 1 skips its lookups while nothing changes, but once page 0's frame is freed
+     * (its entry removed) page 1 is looked up again and its frame becomes the entry, so that page
+     * 2, a private page of that hash, is proposed to join it, as without the skip.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aSharedPageIsLookedUpAgainWhenASharedFrameOfItsHashIsFreed(boolean skip) {
+        long h = 0x5EED_0000_0000_0001L;
+        PageScanner scanner = everyPageEveryTick(3, skip);
+        SharingWork w = scanner.plan(0, null);
+        assertThat(w.scanPages()).containsExactly(SharingWork.page(0, 0), SharingWork.page(0, 1), SharingWork.page(0, 2));
+        take(scanner, w, new byte[] {SHARED, SHARED, UNBACKED}, new int[] {100, 200, -1}, new long[] {h, h, 0});
+        assertThat(scanner.index().get(h)).isEqualTo(SharingIndex.shared(100));
+        assertThat(scanner.lookupsSkipped()).isZero();
+
+        take(scanner, scanner.plan(1, null), new byte[] {SHARED, SHARED, UNBACKED}, new int[] {100, 200, -1}, new long[] {h, h, 0});
+        assertThat(scanner.lookupsSkipped()).isEqualTo(skip ? 2 : 0);
+
+        // page 0 broke copy-on-write and its frame was freed: the entry goes
+        take(scanner, scanner.plan(2, null), new byte[] {UNBACKED, SHARED, UNBACKED}, new int[] {-1, 200, -1},
+                new long[] {0, h, 0}, MergeOutcome.KEPT, -1, new int[] {100}, new long[] {h});
+        assertThat(scanner.index().get(h)).as("page 1 looked up again").isEqualTo(SharingIndex.shared(200));
+        assertThat(scanner.lookupsSkipped()).isEqualTo(skip ? 2 : 0);
+
+        take(scanner, scanner.plan(3, null), new byte[] {UNBACKED, SHARED, PRIVATE}, new int[] {-1, 200, 300}, new long[] {0, h, h});
+        assertThat(scanner.lookupsSkipped()).isEqualTo(skip ? 3 : 0);
+        SharingWork proposals = scanner.plan(4, null);
+        assertThat(proposals.mergeHashes()).containsExactly(h);
+        assertThat(proposals.mergeTargets()).containsExactly(200);
+        assertThat(proposals.mergePages()).containsExactly(SharingWork.page(0, 2));
+        assertThat(proposals.mergeMpns()).containsExactly(300);
+    }
+
+    /**
+     * The same with the entry removed because a proposal's target was gone by merge time: page 1,
+     * on another shared frame of the hash, is looked up again in the same result and the proposed
+     * page is proposed again, to page 1's frame.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aSharedPageIsLookedUpAgainWhenAProposalsTargetIsGone(boolean skip) {
+        long h = 0x5EED_0000_0000_0002L;
+        PageScanner scanner = everyPageEveryTick(3, skip);
+        take(scanner, scanner.plan(0, null), new byte[] {SHARED, SHARED, PRIVATE}, new int[] {100, 200, 300}, new long[] {h, h, h});
+        SharingWork w = scanner.plan(1, null);
+        assertThat(w.mergeTargets()).containsExactly(100);
+        assertThat(w.mergePages()).containsExactly(SharingWork.page(0, 2));
+        take(scanner, w, new byte[] {UNBACKED, SHARED, PRIVATE}, new int[] {-1, 200, 300}, new long[] {0, h, h},
+                MergeOutcome.TARGET_GONE, -1, new int[0], new long[0]);
+        assertThat(scanner.index().get(h)).as("page 1 looked up again").isEqualTo(SharingIndex.shared(200));
+        SharingWork again = scanner.plan(2, null);
+        assertThat(again.mergeTargets()).containsExactly(200);
+        assertThat(again.mergePages()).containsExactly(SharingWork.page(0, 2));
+    }
+
+    /**
+     * A bucket's counter stops at 127: the 128th removal in one bucket drops every page's stamp
+     * instead, so a page stamped before is looked up again, though a counter that wrapped
+     * around would have come back to its stamp.
+     */
+    @Test
+    void theHundredAndTwentyEighthRemovalInABucketMakesEverySharedPageLookedUpAgain() {
+        long h = 0x5EED_0000_0000_0003L;
+        int pages = 129;
+        long[] sameBucket = new long[pages - 2];
+        int found = 0;
+        for (long x = 1; found < sameBucket.length; x++) {
+            if (PageScanner.bucket(x) == PageScanner.bucket(h) && x != h) {
+                sameBucket[found++] = x;
+            }
+        }
+        PageScanner scanner = everyPageEveryTick(pages, true);
+        // pages 0 and 1 on two shared frames of hash h (the entry is page 0's), pages 2.. on shared
+        // frames of other hashes of h's bucket
+        byte[] states = new byte[pages];
+        int[] mpns = new int[pages];
+        long[] hashes = new long[pages];
+        java.util.Arrays.fill(states, SHARED);
+        mpns[0] = 100;
+        mpns[1] = 101;
+        hashes[0] = h;
+        hashes[1] = h;
+        for (int p = 2; p < pages; p++) {
+            mpns[p] = 1000 + p;
+            hashes[p] = sameBucket[p - 2];
+        }
+        take(scanner, scanner.plan(0, null), states, mpns, hashes);
+        // every frame of the bucket freed but page 1's: 128 removals in one bucket
+        int[] freed = new int[pages - 1];
+        long[] freedHashes = new long[pages - 1];
+        freed[0] = 100;
+        freedHashes[0] = h;
+        for (int p = 2; p < pages; p++) {
+            freed[p - 1] = mpns[p];
+            freedHashes[p - 1] = hashes[p];
+            states[p] = UNBACKED;
+            mpns[p] = -1;
+            hashes[p] = 0;
+        }
+        states[0] = UNBACKED;
+        mpns[0] = -1;
+        hashes[0] = 0;
+        take(scanner, scanner.plan(1, null), states, mpns, hashes, MergeOutcome.KEPT, -1, freed, freedHashes);
+        assertThat(scanner.lookupsSkipped()).isZero();
+        assertThat(scanner.index().get(h)).as("page 1 looked up again").isEqualTo(SharingIndex.shared(101));
+        // and skipped again at the next scan
+        take(scanner, scanner.plan(2, null), states, mpns, hashes);
+        assertThat(scanner.lookupsSkipped()).isEqualTo(1);
+    }
 }
