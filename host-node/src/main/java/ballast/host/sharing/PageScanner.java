@@ -456,23 +456,23 @@ public final class PageScanner {
     }
 
     /**
-     * Reads ahead the index slots of the pages of {@code [from, to)} that will be looked up (not
-     * those unchanged since their last scan as a hint or a verified shared page, nor the unbacked),
-     * so that their cache misses overlap. Changes nothing: whether a page is looked up is decided
-     * again when its turn comes.
+     * Reads ahead the index slots of the pages of {@code [from, to)} that will most likely be looked
+     * up (not the unbacked, nor those that were a hint or a verified shared page and are found so
+     * again: most of them are unchanged and skip the lookup), so that their cache misses overlap.
+     * Reads only the state byte of a page, and changes nothing: whether a page is looked up is
+     * decided when its turn comes.
      */
     private void warmLookups(long[] pages, byte[] states, long[] hashes, int from, int to) {
         int n = 0;
         for (int i = from; i < to; i++) {
             int page = pageId(pages[i]);
             byte found = states[i];
-            long hash = hashes[i];
             if (page < 0 || found == ScanState.UNBACKED || found == ScanState.INVALID
-                    || found == ScanState.PRIVATE && state[page] == HINT && lastHash[page] == hash
-                    || found == ScanState.SHARED && unchangedShared(page, hash)) {
+                    || found == ScanState.PRIVATE && state[page] == HINT
+                    || found == ScanState.SHARED && state[page] < 0) {
                 continue;
             }
-            warmHashes[n++] = hash;
+            warmHashes[n++] = hashes[i];
         }
         index.warm(warmHashes, 0, n);
     }
