@@ -392,7 +392,8 @@ public final class PageScanner {
                 switch (outcomes[i]) {
                     case MergeOutcome.MERGED:
                         lastHash[page] = hash;
-                        setState(page, sharedMpn >= 0 ? sharedState(hash) : SHARED);
+                        // stamped only while the entry is a shared frame (it is, unless the result is malformed)
+                        setState(page, SharingIndex.isShared(index.get(hash)) ? sharedState(hash) : SHARED);
                         break;
                     case MergeOutcome.FALSE_MATCH:
                         lastHash[page] = hash;
