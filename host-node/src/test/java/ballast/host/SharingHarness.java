@@ -32,6 +32,7 @@ final class SharingHarness {
     final PageScanner scanner;
     final Guest[] guests;
     long tick;
+    SharingWork lastWork;
     SharingResult lastSharing;
     final List<Refusal> refusals = new ArrayList<>();
 
@@ -166,6 +167,7 @@ final class SharingHarness {
     /** One tick: every guest's queued work in order, then the daemon's; notices; invariants. */
     void tick() {
         SharingWork work = scanner.plan(tick, null);
+        lastWork = work;
         for (Guest g : guests) {
             g.apply();
         }

@@ -35,9 +35,17 @@ import org.apache.pekko.actor.typed.ActorRef;
  *       breaks leaves the index.</li>
  * </ol>
  *
+ * <p>A page found shared again with an unchanged hash is not looked up in the index (two thirds of
+ * the scanned pages once sharing has settled): the lookup would change nothing when the hash's entry
+ * is a shared frame, and it stays one from the moment the page became shared until a shared-frame
+ * entry is removed (its frame freed, a merge's target gone): the daemon puts a hint only where no
+ * entry is. So each removal of a shared-frame entry bumps a counter of the hash's bucket
+ * ({@link #BUCKETS} of them), a page that becomes shared keeps that counter's value in its state
+ * byte, and the page is looked up again only when its bucket's counter has moved since.
+ *
  * <p>State: the {@link SharingIndex} (12-byte slots) plus 9 bytes per guest page (the hash of its
- * last scan and a state byte). Pages are named host-wide by a page id, the guest's first id plus
- * the PPN. Owned by one daemon, not thread-safe.
+ * last scan and a state byte), and the buckets' counters (4 KiB). Pages are named host-wide by a
+ * page id, the guest's first id plus the PPN. Owned by one daemon, not thread-safe.
  */
 public final class PageScanner {
     static final byte UNSEEN = 0;
@@ -46,6 +54,14 @@ public final class PageScanner {
     static final byte SHARED = 3;
     static final byte VOLATILE = 4;
     static final byte PROPOSED = 5;
+    /**
+     * SHARED, and the hash's index entry was a shared frame when the page became so: the state byte
+     * is this bit and, in its low 7 bits, the hash's bucket counter then (see {@link #sharedState}).
+     * A negative state byte is such a page; {@link #SHARED} is a shared page to look up at its next scan.
+     */
+    static final int STAMPED = 0x80;
+    /** Hash buckets counting the removals of shared-frame entries; a counter stays below 128. */
+    static final int BUCKETS = 1 << 12;
     /** PPNs scanned together in random order: 16 pages, 64 KiB. */
     static final int RUN = 16;
     /** Scanned pages whose index slots are read ahead at once ({@link SharingIndex#warm}): 32 KiB of slots at most. */
@@ -59,6 +75,12 @@ public final class PageScanner {
     private final SharingIndex index;
     private final long[] lastHash;
     private final byte[] state;
+    /** Per hash bucket, the shared-frame entries removed (0 to 127; past that every stamp is dropped). */
+    private final byte[] bucketRemovals = new byte[BUCKETS];
+    /** Whether a page found shared with an unchanged hash skips the index lookup when its bucket has not moved. */
+    private boolean skipUnchangedShared = true;
+    /** Scratch: the hashes of one batch of scanned pages that will be looked up, read ahead together. */
+    private final long[] warmHashes = new long[WARM_BATCH];
 
     private final int[] cursor;
     /** PPNs handed out in the current pass (random order: the cursor also passes the last run's padding). */
@@ -76,6 +98,7 @@ public final class PageScanner {
 
     private long pagesScanned;
     private long volatilePages;
+    private long lookupsSkipped;
 
     /** Proposals for the next tick: groups (hash, target) and their pages in arrival order. */
     private final LongArrayList groupHashes = new LongArrayList();
@@ -342,7 +365,7 @@ public final class PageScanner {
         int[] freed = result.freedMpns();
         long[] freedHashes = result.freedHashes();
         for (int i = 0; i < freed.length; i++) {
-            index.remove(freedHashes[i], SharingIndex.shared(freed[i]));
+            removeShared(freedHashes[i], freed[i]);
         }
         takeMerges(work, result);
         takeScans(work, result);
@@ -369,14 +392,15 @@ public final class PageScanner {
                 switch (outcomes[i]) {
                     case MergeOutcome.MERGED:
                         lastHash[page] = hash;
-                        setState(page, SHARED);
+                        // stamped only while the entry is a shared frame (it is, unless the result is malformed)
+                        setState(page, SharingIndex.isShared(index.get(hash)) ? sharedState(hash) : SHARED);
                         break;
                     case MergeOutcome.FALSE_MATCH:
                         lastHash[page] = hash;
                         setState(page, SEEN);
                         break;
                     case MergeOutcome.TARGET_GONE:
-                        index.remove(hash, SharingIndex.shared(target));
+                        removeShared(hash, target);
                         lastHash[page] = hash;
                         setState(page, SEEN);
                         break;
@@ -410,7 +434,7 @@ public final class PageScanner {
         pagesScanned += pages.length;
         for (int i = 0; i < pages.length; i++) {
             if (i % WARM_BATCH == 0) {
-                index.warm(hashes, i, Math.min(pages.length, i + WARM_BATCH));
+                warmLookups(pages, states, hashes, i, Math.min(pages.length, i + WARM_BATCH));
             }
             int page = pageId(pages[i]);
             if (page < 0 || state[page] == PROPOSED) {
@@ -420,12 +444,88 @@ public final class PageScanner {
             if (found == ScanState.PRIVATE) {
                 scanPrivate(page, pages[i], mpns[i], hashes[i]);
             } else if (found == ScanState.SHARED) {
-                scanShared(page, mpns[i], hashes[i]);
+                if (unchangedShared(page, hashes[i])) {
+                    lookupsSkipped++;
+                } else {
+                    scanShared(page, mpns[i], hashes[i]);
+                }
             } else {
                 dropHint(page);
                 setState(page, UNSEEN);
             }
         }
+    }
+
+    /**
+     * Reads ahead the index slots of the pages of {@code [from, to)} that will most likely be looked
+     * up (not the unbacked, nor those that were a hint or a verified shared page and are found so
+     * again: most of them are unchanged and skip the lookup), so that their cache misses overlap.
+     * Reads only the state byte of a page, and changes nothing: whether a page is looked up is
+     * decided when its turn comes.
+     */
+    private void warmLookups(long[] pages, byte[] states, long[] hashes, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            int page = pageId(pages[i]);
+            byte found = states[i];
+            if (page < 0 || found == ScanState.UNBACKED || found == ScanState.INVALID
+                    || found == ScanState.PRIVATE && state[page] == HINT
+                    || found == ScanState.SHARED && state[page] < 0) {
+                continue;
+            }
+            warmHashes[n++] = hashes[i];
+        }
+        index.warm(warmHashes, 0, n);
+    }
+
+    /**
+     * Whether a page found on a shared frame with {@code hash} needs no index lookup: it was shared
+     * with the same hash when last seen, its hash's entry was a shared frame then, and no
+     * shared-frame entry of its hash's bucket has been removed since; so the entry is still a shared
+     * frame, and {@link #scanShared} would change nothing.
+     */
+    private boolean unchangedShared(int page, long hash) {
+        return skipUnchangedShared && state[page] == sharedState(hash) && lastHash[page] == hash;
+    }
+
+    /** The state of a page that becomes shared with {@code hash} while the index holds a shared frame for it. */
+    private byte sharedState(long hash) {
+        return (byte) (STAMPED | bucketRemovals[bucket(hash)]);
+    }
+
+    static int bucket(long hash) {
+        return (int) ((hash * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(BUCKETS)));
+    }
+
+    /**
+     * Removes {@code hash}'s entry if it is shared frame {@code mpn}, and then bumps the hash's
+     * bucket counter, so that the pages that became shared with a hash of that bucket before are
+     * looked up again. A counter at 127 is not bumped: every page's stamp is dropped instead (each
+     * shared page is looked up at its next scan) and every counter starts again from 0.
+     */
+    private void removeShared(long hash, int mpn) {
+        if (!index.remove(hash, SharingIndex.shared(mpn))) {
+            return;
+        }
+        int b = bucket(hash);
+        if (bucketRemovals[b] < Byte.MAX_VALUE) {
+            bucketRemovals[b]++;
+            return;
+        }
+        for (int page = 0; page < state.length; page++) {
+            if (state[page] < 0) {
+                state[page] = SHARED;
+            }
+        }
+        Arrays.fill(bucketRemovals, (byte) 0);
+    }
+
+    /**
+     * For comparison tests: with {@code false}, every page found shared is looked up in the index,
+     * as before unchanged shared pages skipped their lookup. The proposals and merges must be the same.
+     */
+    public void setSkipUnchangedShared(boolean skip) {
+        this.skipUnchangedShared = skip;
     }
 
     /** A page on a private frame: volatile, a new hint, or a merge proposal. */
@@ -465,7 +565,7 @@ public final class PageScanner {
     private void scanShared(int page, int mpn, long hash) {
         dropHint(page);
         lastHash[page] = hash;
-        setState(page, SHARED);
+        setState(page, sharedState(hash)); // the entry is a shared frame once this returns
         int entry = index.get(hash);
         if (entry == SharingIndex.ABSENT) {
             index.put(hash, SharingIndex.shared(mpn));
@@ -512,7 +612,9 @@ public final class PageScanner {
     /**
      * Checks that the index and the per-page states agree: a page is HINT exactly when the index
      * holds its hint under its last hash (a PROPOSED page may or may not be a hint: the hint a new
-     * page matched is, the new page is not); every hint in the index is a page's.
+     * page matched is, the new page is not); every hint in the index is a page's; a shared page
+     * whose stamp matches its bucket's counter (one that would skip its lookup) has a shared-frame
+     * entry under its last hash.
      * Returns a description of the first disagreement, or null. For tests: a pass over every page.
      */
     public String checkConsistency() {
@@ -522,6 +624,10 @@ public final class PageScanner {
             boolean indexed = s != UNSEEN && index.get(lastHash[page]) == SharingIndex.hint(page);
             if (s != PROPOSED && indexed != (s == HINT)) {
                 return "page " + page + " is in state " + s + " but the index " + (indexed ? "holds" : "lacks") + " its hint";
+            }
+            if (s == sharedState(lastHash[page]) && !SharingIndex.isShared(index.get(lastHash[page]))) {
+                return "page " + page + " would skip its lookup but the index holds " + index.get(lastHash[page])
+                        + " for its hash";
             }
             if (indexed) {
                 hinted++;
@@ -591,13 +697,18 @@ public final class PageScanner {
         return min == Long.MAX_VALUE ? 0 : min;
     }
 
+    /** Scanned pages found shared and unchanged whose index lookup was skipped. */
+    public long lookupsSkipped() {
+        return lookupsSkipped;
+    }
+
     public SharingIndex index() {
         return index;
     }
 
-    /** Bytes of the daemon's state: the index and the per-page arrays. */
+    /** Bytes of the daemon's state: the index, the per-page arrays and the buckets' counters. */
     public long bytes() {
-        return index.bytes() + (long) lastHash.length * (Long.BYTES + 1);
+        return index.bytes() + (long) lastHash.length * (Long.BYTES + 1) + BUCKETS;
     }
 
     public int totalPages() {
