@@ -68,7 +68,8 @@ final class PageTable {
             process = page % processes;
             local = page / processes;
         }
-        long vpn = ((local & 1) == 0 ? LOW_REGION_VPN : HIGH_REGION_VPN) + (local >>> 1);
+        // the low region for an even local index, the high one for an odd: a mask, not a branch (the parity is random)
+        long vpn = LOW_REGION_VPN + (-(long) (local & 1) & (HIGH_REGION_VPN - LOW_REGION_VPN)) + (local >>> 1);
         return Ops.key(process, vpn);
     }
 

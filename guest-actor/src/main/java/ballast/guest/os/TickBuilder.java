@@ -55,6 +55,8 @@ final class TickBuilder {
     /** The tick's page-outs (the reservation's DMA reads) and the PPNs it pins for the balloon. */
     private final IntArrayList tickPageOuts = new IntArrayList();
     private final IntArrayList tickPinned = new IntArrayList();
+    /** A batch of the synthetic workload's accesses, drawn ahead of making them (page and write, packed). */
+    private final long[] batch = new long[Workload.MAX_BATCH];
 
     private long accesses;
     private long reads;
@@ -306,7 +308,13 @@ final class TickBuilder {
         workingSetHigh = traces == null ? workload.workingSetPages() : 0;
     }
 
-    /** A synthetic workload's tick: its accesses, process by process; returns how many were made. */
+    /**
+     * A synthetic workload's tick: its accesses, process by process; returns how many were made.
+     * The accesses are drawn in batches ({@link Workload#peekAccesses}) and made one by one; the
+     * workload's random stream is then moved past those made, and when the tick stops early (no
+     * PPN) past the refused access too, which had drawn its page and its write: exactly where
+     * drawing them one by one leaves it.
+     */
     private int runWorkload(long tick, long allowance) {
         double dt = settings.tickSeconds();
         int demand = workload.beginTick((tick - workloadStartTick) * dt, dt);
@@ -317,7 +325,9 @@ final class TickBuilder {
             freeBeyond(ws);
         }
         int made = 0;
-        int k = 0;
+        int k = 0; // accesses made in the process's slice
+        int batchStart = 0; // where in the slice the batch drawn last starts
+        long[] batch = this.batch;
         try {
             for (int process = 0; process < processes && count > 0; process++) {
                 int slice = count / processes + (process < count % processes ? 1 : 0);
@@ -327,20 +337,28 @@ final class TickBuilder {
                 if (processes > 1) {
                     stream.op(Ops.op(Ops.SWITCH, process, 0));
                 }
-                for (k = 0; k < slice; k++) {
-                    int page = workload.nextPage();
-                    if (processes > 1) {
-                        page = page - page % processes + process;
-                        if (page >= ws) {
-                            page -= processes;
+                for (k = 0; k < slice; ) {
+                    int n = Math.min(Workload.MAX_BATCH, slice - k);
+                    workload.peekAccesses(batch, n);
+                    batchStart = k;
+                    for (int i = 0; i < n; i++, k++) {
+                        int page = Workload.page(batch[i]);
+                        if (processes > 1) {
+                            page = page - page % processes + process;
+                            if (page >= ws) {
+                                page -= processes;
+                            }
                         }
+                        access(page, pages.keyOf(page), Workload.isWrite(batch[i]));
                     }
-                    access(page, pages.keyOf(page), workload.nextIsWrite());
+                    workload.tookAccesses(n);
                 }
                 made += slice;
             }
         } catch (NoPpn e) {
-            made += k; // the rest of the tick waits
+            // The rest of the tick waits; the access refused had drawn its page and its write.
+            workload.tookAccesses(k - batchStart + 1);
+            made += k;
         }
         return made;
     }

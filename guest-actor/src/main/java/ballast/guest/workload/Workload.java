@@ -9,20 +9,27 @@ import java.util.List;
  *
  * <p>Page choice: with probability {@code hotAccessFraction} a uniform pick among the hot pages
  * (the first {@code hotFraction} of the working set), else among the cold ones. Uses two random
- * longs per access and allocates nothing. Owned by one guest, not thread-safe.
+ * longs per access and allocates nothing; a tick draws its accesses in batches
+ * ({@link #peekAccesses}), the same numbers as drawn one by one. Owned by one guest, not thread-safe.
  */
 public final class Workload {
     private static final double TWO_TO_64 = 18446744073709551616.0;
+    /** The most accesses one {@link #peekAccesses} gives. */
+    public static final int MAX_BATCH = SeededStream.MAX_PEEK;
 
     private final List<Phase> phases;
     private final double[] phaseStart;
     private SeededStream random;
+    /** {@link #peekAccesses}'s draws, reused: each access's page draw and write draw. */
+    private final long[] pageDraws = new long[MAX_BATCH];
+    private final long[] writeDraws = new long[MAX_BATCH];
     private double carry;
 
     private Phase phase;
     private long hotPages;
     private long coldPages;
-    private long hotThreshold;
+    /** A draw's low half below this picks a hot page: in [0, 2^32], 2^32 when there are no cold pages. */
+    private long hotBelow;
     private long writeThreshold;
 
     public Workload(WorkloadSettings settings, long seed) {
@@ -74,17 +81,64 @@ public final class Workload {
 
     /** The page index of the next access, in [0, working set). */
     public int nextPage() {
-        long r = random.nextLong();
-        long pick = r >>> 32; // uniform in [0, 2^32)
-        if (coldPages == 0 || (r & 0xFFFFFFFFL) < hotThreshold) {
-            return (int) ((pick * hotPages) >>> 32);
-        }
-        return (int) (hotPages + ((pick * coldPages) >>> 32));
+        return (int) pageOf(random.nextLong());
     }
 
     /** Whether the next access writes. */
     public boolean nextIsWrite() {
-        return Long.compareUnsigned(random.nextLong(), writeThreshold) < 0;
+        return writeBit(random.nextLong()) != 0;
+    }
+
+    /**
+     * The next {@code n} accesses ({@code n <= MAX_BATCH}) into {@code accesses[0 .. n)}, each
+     * packed as {@link #page} and {@link #isWrite}: the i-th is what the i-th pair of
+     * {@link #nextPage()} and {@link #nextIsWrite()} from here would return. The stream does not
+     * move; {@link #tookAccesses} moves it past the accesses made. Its loops are counted loops of
+     * long arithmetic without branches, which the JIT compiles to vector instructions.
+     */
+    public void peekAccesses(long[] accesses, int n) {
+        long[] pageDraws = this.pageDraws;
+        long[] writeDraws = this.writeDraws;
+        random.peekPairs(pageDraws, writeDraws, n);
+        for (int i = 0; i < n; i++) {
+            accesses[i] = pageOf(pageDraws[i]) | writeBit(writeDraws[i]);
+        }
+    }
+
+    /** Moves the stream past {@code n} accesses (their page and write draws), as if they had been drawn one by one. */
+    public void tookAccesses(int n) {
+        random.skip(2L * n);
+    }
+
+    /** The page of an access packed by {@link #peekAccesses}. */
+    public static int page(long access) {
+        return (int) access;
+    }
+
+    /** Whether an access packed by {@link #peekAccesses} writes. */
+    public static boolean isWrite(long access) {
+        return access < 0;
+    }
+
+    /**
+     * The page a draw picks: hot when its low half is below the hot threshold (always when there are
+     * no cold pages), then uniform among the hot or the cold pages by its high half. Without
+     * branches (a mask selects hot or cold).
+     */
+    private long pageOf(long r) {
+        long pick = r >>> 32; // uniform in [0, 2^32)
+        long hot = ((r & 0xFFFFFFFFL) - hotBelow) >> 63; // -1 when hot, else 0 (both operands in [0, 2^32])
+        long size = coldPages ^ ((hotPages ^ coldPages) & hot);
+        return (hotPages & ~hot) + ((pick * size) >>> 32);
+    }
+
+    /**
+     * The sign bit when a draw writes (below the write threshold, unsigned), else 0: the borrow of
+     * {@code r - threshold}, without a branch.
+     */
+    private long writeBit(long r) {
+        long t = writeThreshold;
+        return ((~r & t) | (~(r ^ t) & (r - t))) & Long.MIN_VALUE;
     }
 
     /** The stream's state and the fraction of an access carried over: all a saved guest needs to go on. */
@@ -107,7 +161,8 @@ public final class Workload {
         long ws = p.workingSetPages();
         hotPages = Math.max(1, Math.min(ws, Math.round(ws * p.hotFraction())));
         coldPages = ws - hotPages;
-        hotThreshold = (long) (p.hotAccessFraction() * 4294967296.0);
+        long hotThreshold = (long) (p.hotAccessFraction() * 4294967296.0);
+        hotBelow = coldPages == 0 ? 1L << 32 : Math.max(0, Math.min(1L << 32, hotThreshold));
         writeThreshold = p.writeFraction() >= 1.0 ? -1L : toUnsigned(p.writeFraction() * TWO_TO_64);
     }
 

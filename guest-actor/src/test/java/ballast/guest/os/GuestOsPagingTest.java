@@ -9,12 +9,14 @@ import ballast.guest.workload.Phase;
 import ballast.guest.workload.TraceFormat;
 import ballast.guest.workload.TraceScan;
 import ballast.guest.workload.TraceSpec;
+import ballast.guest.workload.Workload;
 import ballast.guest.workload.WorkloadSettings;
 import ballast.abi.GuestCounters;
 import ballast.abi.MmuUpdate;
 import ballast.abi.Ops;
 import ballast.abi.Reservation;
 import ballast.abi.TickResult;
+import ballast.abi.Tokens;
 import ballast.abi.TranslationMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -395,6 +397,50 @@ class GuestOsPagingTest {
         assertThat(c.guestSwappedPages()).isEqualTo(4);
         assertThat(c.readMismatches()).isZero();
         os.close();
+    }
+
+    /**
+     * A synthetic workload's tick that stops early (no PPN for the next page: four usable PPNs,
+     * five pages) or is cut by an allowance moves the workload's random stream exactly past the
+     * accesses made, plus the refused one's page and write draws, as drawing them one by one did:
+     * the guest's saved stream is the one-by-one reference's after every tick. Its accesses are
+     * drawn in batches, and a stop falls past the first batch too. Two processes.
+     */
+    @Test
+    void aTickStoppedEarlyLeavesTheWorkloadStreamPastTheAccessesDrawn() {
+        for (long seed = 1; seed <= 4; seed++) {
+            WorkloadSettings workload = new WorkloadSettings("hot-cold", List.of(
+                    new Phase(Double.POSITIVE_INFINITY, 5, 20_000, 0.3, 0.6, 0.999)));
+            GuestSettings settings = new GuestSettings("g", "h", 0, "linux", TranslationMode.FULL, 16, 2, seed, 0.1,
+                    new ContentSettings("linux", 0.25, 0.1), workload);
+            GuestOs os = new GuestOs(settings);
+            PerfectHost host = new PerfectHost(TranslationMode.FULL, 16);
+            os.booted(new int[0]);
+            Workload reference = new Workload(workload, Tokens.derive(seed, "workload"));
+            int stopsPastFirstBatch = 0;
+            int cut = 0;
+            for (long tick = 0; tick < 12; tick++) {
+                long allowance = tick % 5 == 4 ? 100 + tick : Long.MAX_VALUE;
+                GuestOs.Work w = os.generate(tick, 100, tick == 0 ? pin(12) : GuestOs.BalloonOrders.NONE, false, allowance);
+                int demand = reference.beginTick(tick * 0.1, 0.1);
+                assertThat(w.load().demand()).isEqualTo(demand);
+                long made = w.load().workAccesses();
+                boolean stopped = made < Math.min(demand, allowance);
+                for (long i = 0; i < made + (stopped ? 1 : 0); i++) {
+                    reference.nextPage();
+                    reference.nextIsWrite();
+                }
+                run(host, os, tick, w);
+                assertThat(os.snapshot().workloadRandom()).as("seed %d tick %d", seed, tick)
+                        .isEqualTo(reference.randomState());
+                stopsPastFirstBatch += stopped && made > Workload.MAX_BATCH ? 1 : 0;
+                cut += allowance < demand && made == allowance ? 1 : 0;
+            }
+            assertThat(stopsPastFirstBatch).as("seed %d", seed).isPositive();
+            assertThat(cut).as("seed %d", seed).isPositive();
+            assertThat(os.counters().readMismatches()).isZero();
+            os.close();
+        }
     }
 
     /**

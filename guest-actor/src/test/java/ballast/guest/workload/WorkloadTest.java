@@ -99,4 +99,52 @@ class WorkloadTest {
         }
         assertThat(same).isLessThan(5);
     }
+
+    /**
+     * A batch of accesses is exactly the pairs of nextPage() and nextIsWrite() one by one, for
+     * hot-cold, uniform, all-writes and no-writes phases; the stream moves only past the accesses
+     * taken, so a batch used in part, then saved and restored, goes on as the one-by-one stream.
+     */
+    @Test
+    void batchesGiveTheSameAccessesAsOneByOneAndMoveOnlyPastThoseTaken() {
+        List<Phase> phases = List.of(new Phase(Double.POSITIVE_INFINITY, 10_000, 1e6, 0.25, 0.1, 0.9),
+                new Phase(Double.POSITIVE_INFINITY, 777, 1e6, 0.2, 0.02, 0.95),
+                Phase.uniform(Double.POSITIVE_INFINITY, 100, 1000, 1.0),
+                Phase.uniform(Double.POSITIVE_INFINITY, 1, 1000, 0),
+                new Phase(Double.POSITIVE_INFINITY, 500, 1e6, 0.5, 1.0, 0.5),
+                new Phase(Double.POSITIVE_INFINITY, 500, 1e6, 0.5, 0.1, 0.0),
+                new Phase(Double.POSITIVE_INFINITY, 500, 1e6, 0.5, 0.1, 1.0));
+        for (Phase p : phases) {
+            WorkloadSettings settings = new WorkloadSettings("phases", List.of(p));
+            Workload batched = new Workload(settings, 17);
+            Workload single = new Workload(settings, 17);
+            batched.beginTick(0, 0.1);
+            single.beginTick(0, 0.1);
+            long[] accesses = new long[Workload.MAX_BATCH];
+            int writes = 0;
+            int total = 0;
+            for (int round = 0; round < 40; round++) {
+                int n = round % 3 == 0 ? Workload.MAX_BATCH : 1 + round * 7 % Workload.MAX_BATCH;
+                int taken = round % 4 == 1 ? n / 2 : n; // some batches are used in part (a tick that stops early)
+                batched.peekAccesses(accesses, n);
+                for (int i = 0; i < taken; i++) {
+                    assertThat(Workload.page(accesses[i])).as("%s access %d", p, total).isEqualTo(single.nextPage());
+                    boolean write = single.nextIsWrite();
+                    assertThat(Workload.isWrite(accesses[i])).as("%s access %d", p, total).isEqualTo(write);
+                    writes += write ? 1 : 0;
+                    total++;
+                }
+                batched.tookAccesses(taken);
+                assertThat(batched.randomState()).isEqualTo(single.randomState());
+                if (round == 20) {
+                    batched.restore(batched.randomState(), batched.carry());
+                }
+            }
+            if (p.writeFraction() == 1.0) {
+                assertThat(writes).isEqualTo(total);
+            } else if (p.writeFraction() == 0) {
+                assertThat(writes).isZero();
+            }
+        }
+    }
 }
