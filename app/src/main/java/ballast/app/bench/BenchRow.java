@@ -114,9 +114,11 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
     }
 
     /**
-     * The least CPU ratio to the raw kernel this scenario could have: the raw kernel's work plus the
-     * guests' generation and verification of the same accesses, which the simulator does as well
-     * and the raw kernel's figure leaves out, over the raw kernel's figure. NaN when unknown.
+     * The raw kernel's work plus the guests' generation and verification of the same accesses (which
+     * the simulator does as well and the raw kernel's figure leaves out), over the raw kernel's
+     * figure: an estimate of the least CPU ratio this scenario could show, were nothing else in the
+     * simulator to cost anything. An estimate: the generation is timed on the raw kernel's thread,
+     * between its applies, and can cost less in the run. NaN when unknown.
      */
     public double generationFloorRatio() {
         return rawCpuNanosPerAccess > 0 && !Double.isNaN(generationCpuNanosPerAccess)

@@ -257,7 +257,7 @@ public final class BenchTable {
      * The speed targets: CPU per access of all threads at most 1.3x the raw kernel's at 64 x 256 MiB
      * and 16 x 256 MiB, 2x at the largest point of the by-guests curve, 2.5x for ESX sharing; that
      * point at most 1.5x the curve's first in CPU per access; the 64 guests' whole-run rate at least
-     * 80% of their steady rate. Each ratio is shown with its floor ({@link BenchRow#generationFloorRatio}).
+     * 80% of their steady rate. Each ratio is shown with the raw kernel's and the generation's together ({@link BenchRow#generationFloorRatio}).
      */
     static List<Verdict> speedVerdicts(List<BenchRow> rows) {
         List<Verdict> v = new ArrayList<>();
@@ -300,8 +300,8 @@ public final class BenchTable {
         String compilers = Double.isNaN(r.cpuNanosPerAccessWithoutCompilers()) ? ""
                 : String.format(Locale.ROOT, "; without the JIT compilers' %.2f s of CPU in the window, %.2fx",
                         r.windowCompilerCpuSeconds(), r.cpuNanosPerAccessWithoutCompilers() / r.rawCpuNanosPerAccess());
-        return new Verdict(what, String.format(Locale.ROOT, "%.2fx (%.1f ns of all threads against %.1f ns); the guests'"
-                        + " generation of the same accesses alone (%.1f ns) makes the floor %.2fx%s", r.cpuRatioToRaw(),
+        return new Verdict(what, String.format(Locale.ROOT, "%.2fx (%.1f ns of all threads against %.1f ns); with the guests'"
+                        + " generation of the same accesses (%.1f ns on its thread) the raw kernel would be at %.2fx%s", r.cpuRatioToRaw(),
                 r.cpuNanosPerAccess(), r.rawCpuNanosPerAccess(), r.generationCpuNanosPerAccess(), r.generationFloorRatio(),
                 compilers), r.ok() && r.cpuRatioToRaw() <= target);
     }

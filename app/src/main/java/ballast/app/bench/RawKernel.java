@@ -30,8 +30,8 @@ import java.util.List;
  * checks the hypervisor's: a raw kernel that read back anything else would fail. The raw
  * kernel's figure times {@link #apply} only, over the ticks of the measurement window; the guests'
  * generation and checking of the same ticks are timed apart ({@link #generationCpuNanosPerAccess}),
- * because the simulator does them too and they set a floor under its cost that no change to the
- * hypervisor's side can go below.
+ * because the simulator does them too: the raw kernel and the generation together estimate what a
+ * run of the same guests costs with nothing around them.
  *
  * <p>Not thread-safe; one bench thread owns it.
  */
