@@ -5,6 +5,7 @@ import ballast.app.bench.BenchPlan;
 import ballast.app.bench.BenchRow;
 import ballast.app.bench.BenchRunner;
 import ballast.app.bench.BenchTable;
+import ballast.app.report.OutputFolder;
 import ballast.app.bench.JvmProbe;
 import ballast.app.bench.ScalingCharts;
 import ballast.app.report.RunWriter;
@@ -57,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jfr", description = "Record each scenario with Java Flight Recorder's profile settings (DIR/NAME.jfr).")
     boolean jfr;
 
+    /** The files a bench run writes in its folder (besides a scenario's heap histogram or recording). */
+    static final List<String> OUTPUTS = List.of("bench.csv", "bench.md", "scaling-by-guests.png", "scaling-by-size.png");
+
     @Spec
     CommandSpec spec;
 
@@ -83,7 +87,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = outDir != null ? outDir : Path.of("runs", "bench" + (quick ? "-quick-" : "-")
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
+        try {
+            OutputFolder.check(dir, OUTPUTS, List.of("scenarios"));
+            Files.createDirectories(dir);
+        } catch (OutputFolder.Refused | java.io.IOException e) {
+            err.println("ballast: --out " + (outDir != null ? "" : "(default) ")
+                    + (e instanceof OutputFolder.Refused ? e.getMessage() : "cannot create " + dir + " (" + e + ")"));
+            err.flush();
+            return Main.BAD_INPUT;
+        }
         String loadBefore = JvmProbe.loadAverage();
         long begin = System.nanoTime();
 

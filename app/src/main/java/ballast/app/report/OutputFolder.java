@@ -51,12 +51,12 @@ public final class OutputFolder {
     }
 
     /**
-     * Checks {@code target} for the files {@code names} and the folders {@code folders} a run will
-     * write there, and creates the staging folder; {@code marker} (one of {@code names}) is the file
-     * whose presence means the set is complete.
+     * Checks {@code target} as {@link #prepare} does, creating nothing: not an empty path or the
+     * root, not an existing file, writable, none of {@code names} taken by a folder, none of
+     * {@code folders} by a file, and no file where a folder on the way to it must be. Returns the
+     * target's absolute path.
      */
-    public static OutputFolder prepare(Path target, List<String> names, List<String> folders, String marker)
-            throws Refused {
+    public static Path check(Path target, List<String> names, List<String> folders) throws Refused {
         if (target.toString().isEmpty()) {
             throw new Refused("an empty path; name a folder for the outputs");
         }
@@ -95,6 +95,18 @@ public final class OutputFolder {
                 throw new Refused(existing + " is a file, so " + target + " cannot be created");
             }
         }
+        return absolute;
+    }
+
+    /**
+     * Checks {@code target} for the files {@code names} and the folders {@code folders} a run will
+     * write there, and creates the staging folder; {@code marker} (one of {@code names}) is the file
+     * whose presence means the set is complete.
+     */
+    public static OutputFolder prepare(Path target, List<String> names, List<String> folders, String marker)
+            throws Refused {
+        Path absolute = check(target, names, folders);
+        Path parent = absolute.getParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
