@@ -41,6 +41,8 @@ public final class Tlb {
      * bits; the first slot of a set keeps the way the set's next fill replaces in bits 32 and up.
      */
     private final long[] slots;
+    /** 4 KiB entries holding a translation now: kept as slots fill and empty, so that the reach is not a scan. */
+    private int valid;
     private final int entries;
     private final int ways;
     private final int shift;
@@ -133,12 +135,7 @@ public final class Tlb {
 
     /** Memory the valid entries cover now, in 4 KiB pages: 1 per 4 KiB entry, 512 per large entry. */
     public long reachPages() {
-        long pages = 0;
-        for (int s = 0; s < slots.length; s += 2) {
-            if (slots[s] != 0) {
-                pages++;
-            }
-        }
+        long pages = valid;
         if (large != null) {
             for (int w = 0; w < large.length; w += 2) {
                 if (large[w] != 0) {
@@ -224,6 +221,9 @@ public final class Tlb {
             int next = (int) (first >>> NEXT_SHIFT);
             slot = b + 2 * next;
             slots[b + 1] = (first & MPN_BITS) | ((long) ((next + 1) % ways) << NEXT_SHIFT);
+            if (slots[slot] == 0) {
+                valid++;
+            }
         }
         slots[slot] = (key + 1) | (readOnly ? READ_ONLY : 0L);
         slots[slot + 1] = (slots[slot + 1] & ~MPN_BITS) | (mpn & MPN_BITS);
@@ -234,6 +234,7 @@ public final class Tlb {
         int slot = find(key);
         if (slot >= 0) {
             slots[slot] = 0;
+            valid--;
         }
         if (large != null) {
             invalidateLargeKey(key);
@@ -249,6 +250,7 @@ public final class Tlb {
                 dropped++;
             }
         }
+        valid -= dropped;
         if (large != null) {
             dropped += invalidateLargeFrame(mpn);
         }
@@ -270,6 +272,7 @@ public final class Tlb {
                 dropped++;
             }
         }
+        valid -= dropped;
         if (large != null) {
             for (int w = 0; w < large.length; w += 2) {
                 if (large[w] == 0) {
@@ -309,6 +312,7 @@ public final class Tlb {
         for (int i = 0; i < s.length; i += 2) {
             s[i] = 0L;
         }
+        valid = 0;
         if (large != null) {
             Arrays.fill(large, 0L);
         }

@@ -15,6 +15,47 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TlbTest {
 
+    /** The reach by a pass over every entry, as {@code reachPages} computed it before it kept a count. */
+    private static long scannedReach(Tlb tlb) {
+        long[] pages = {0};
+        tlb.forEach((key, mpn, readOnly) -> pages[0]++);
+        tlb.forEachLarge((key, mpn, readOnly) -> pages[0] += Tlb.LARGE_PAGES);
+        return pages[0];
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void theReachCountedAsEntriesFillAndEmptyIsAlwaysThatOfAPassOverThem(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int entries : new int[] {1, 2, 64}) {
+            Tlb tlb = new Tlb(entries);
+            tlb.enableLarge(4);
+            for (int step = 0; step < 4_000; step++) {
+                long key = Ops.key(random.nextInt(2), random.nextInt(300));
+                int mpn = random.nextInt(200);
+                switch (random.nextInt(10)) {
+                    case 0, 1, 2, 3 -> tlb.fill(key, mpn, random.nextBoolean()); // often a key already cached
+                    case 4, 5 -> tlb.invalidate(key);
+                    case 6 -> tlb.invalidateFrame(mpn);
+                    case 7 -> {
+                        int[] mpns = random.ints(random.nextInt(6), 0, 200).sorted().distinct().toArray();
+                        tlb.invalidateFrames(mpns, mpns.length);
+                    }
+                    case 8 -> tlb.fillLarge(key, mpn);
+                    default -> {
+                        if (random.nextInt(20) == 0) {
+                            tlb.flush();
+                        } else {
+                            tlb.fill(key, mpn, false);
+                        }
+                    }
+                }
+                assertThat(tlb.reachPages()).as("seed %d, %d entries, step %d", seed, entries, step)
+                        .isEqualTo(scannedReach(tlb));
+            }
+        }
+    }
+
     @Test
     void missThenHitAfterFill() {
         Tlb tlb = new Tlb(64);
