@@ -120,7 +120,7 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
      * simulator to cost anything. An estimate: the generation is timed on the raw kernel's thread,
      * between its applies, and can cost less in the run. NaN when unknown.
      */
-    public double generationFloorRatio() {
+    public double rawPlusGenerationRatio() {
         return rawCpuNanosPerAccess > 0 && !Double.isNaN(generationCpuNanosPerAccess)
                 ? (rawCpuNanosPerAccess + generationCpuNanosPerAccess) / rawCpuNanosPerAccess : Double.NaN;
     }

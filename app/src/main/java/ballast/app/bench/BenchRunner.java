@@ -83,9 +83,10 @@ public final class BenchRunner {
                 tickCpuNanos[(int) ticks] = JvmProbe.processCpuNanos();
                 tickAllocated[(int) ticks] = JvmProbe.allocatedBytes();
                 tickJitMillis[(int) ticks] = JvmProbe.compilationMillis();
+                // the compilers' threads listed outside the window: the listing's own CPU is not in it
                 if (ticks == preciseFrom) {
-                    preciseStart = JvmProbe.threadCpuNanos();
                     compilers.addAll(JvmProbe.compilerThreads());
+                    preciseStart = JvmProbe.threadCpuNanos();
                 }
                 if (ticks == preciseTo) {
                     preciseEnd = JvmProbe.threadCpuNanos();
@@ -156,7 +157,10 @@ public final class BenchRunner {
         return picked;
     }
 
-    /** Plays the raw kernel over a sample of the scenario's guests, ticks 0 .. end - 1, timing [start, end). */
+    /**
+     * Plays the raw kernel over a sample of the scenario's guests, every tick of the run, timing
+     * [start, end) for its figure (its cost over every tick is {@link RawKernel#playedCpuNanosPerAccess}).
+     */
     RawKernel raw(Scenario scenario, long start, long end) {
         List<GuestSettings> replayed = sample(scenario.guests(), rawGuests);
         Map<String, HostSettings> hosts = new HashMap<>();
@@ -165,8 +169,8 @@ public final class BenchRunner {
         }
         HostSettings host = replayed.isEmpty() ? scenario.hosts().get(0) : hosts.get(replayed.get(0).host());
         RawKernel raw = new RawKernel(replayed, host.tlbEntries(), host.maxMmuUpdateEntries(), scenario.seed());
-        for (long t = 0; t < end; t++) {
-            raw.playTick(t, t >= start);
+        for (long t = 0; t < scenario.ticks(); t++) {
+            raw.playTick(t, t >= start && t < end);
         }
         return raw;
     }

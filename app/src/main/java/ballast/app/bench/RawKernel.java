@@ -273,8 +273,9 @@ public final class RawKernel {
 
     /**
      * CPU nanoseconds of this thread per access over every tick played, the touch phase's included
-     * (NaN when none was played): against {@link #cpuNanosPerAccess}, how much dearer the whole run is
-     * than its steady window for the raw kernel itself.
+     * (NaN when none was played): the bench plays every tick of the run, so against
+     * {@link #cpuNanosPerAccess} this says how much dearer the whole run is than its steady window for
+     * the raw kernel itself.
      */
     public double playedCpuNanosPerAccess() {
         return accesses == 0 ? Double.NaN : (double) playedCpuNanos / accesses;
@@ -284,7 +285,9 @@ public final class RawKernel {
      * CPU nanoseconds of this thread per access that the replayed guests took to generate the timed
      * ticks and to verify their results (NaN when none was timed). Not part of the raw kernel's own
      * figure ({@link #cpuNanosPerAccess}), but work the simulator does too, on its guests' side: the
-     * two together are the least CPU a tick of the same guests can cost, whatever carries it.
+     * two together estimate what a tick of the same guests costs with nothing around them (an
+     * estimate: here the generation runs between applies that evict its lines, and in a run it can
+     * cost less).
      */
     public double generationCpuNanosPerAccess() {
         return timedAccesses == 0 ? Double.NaN : (double) generationCpuNanos / timedAccesses;

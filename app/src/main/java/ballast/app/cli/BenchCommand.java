@@ -58,8 +58,25 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jfr", description = "Record each scenario with Java Flight Recorder's profile settings (DIR/NAME.jfr).")
     boolean jfr;
 
-    /** The files a bench run writes in its folder (besides a scenario's heap histogram or recording). */
+    /** The files a bench run writes in its folder. */
     static final List<String> OUTPUTS = List.of("bench.csv", "bench.md", "scaling-by-guests.png", "scaling-by-size.png");
+
+    /** Every file a run of {@code plan} writes under its folder: the outputs, each scenario's file, its histogram or recording. */
+    List<String> outputs(List<BenchCase> plan) {
+        List<String> names = new ArrayList<>(OUTPUTS);
+        for (BenchCase c : plan) {
+            if (c.isGenerated()) {
+                names.add("scenarios/" + c.name() + ".conf");
+            }
+            if (histogram) {
+                names.add("heap-" + c.name() + ".txt");
+            }
+            if (jfr) {
+                names.add(c.name() + ".jfr");
+            }
+        }
+        return names;
+    }
 
     @Spec
     CommandSpec spec;
@@ -88,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = outDir != null ? outDir : Path.of("runs", "bench" + (quick ? "-quick-" : "-")
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
-            OutputFolder.check(dir, OUTPUTS, List.of("scenarios"));
+            OutputFolder.check(dir, outputs(plan), List.of("scenarios"));
             Files.createDirectories(dir);
         } catch (OutputFolder.Refused | java.io.IOException e) {
             err.println("ballast: --out " + (outDir != null ? "" : "(default) ")

@@ -40,6 +40,15 @@ class BenchCommandTest {
         assertThat(folder).isEmptyDirectory();
         assertThat(folder.getParent()).isDirectoryNotContaining(p -> !p.equals(folder));
 
+        Path scenario = Files.createDirectories(dir.resolve("out2").resolve("scenarios").resolve("10x16MiB.conf"));
+        o = MainTest.ballast("bench", "--quick", "--only", "10x16MiB", "--jfr", "--out", scenario.getParent().getParent().toString());
+        assertThat(o.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(o.err()).contains("10x16MiB.conf is a folder");
+        assertThat(scenario).isEmptyDirectory();
+        Path recording = Files.createDirectories(dir.resolve("out3").resolve("10x16MiB.jfr"));
+        o = MainTest.ballast("bench", "--quick", "--only", "10x16MiB", "--jfr", "--out", recording.getParent().toString());
+        assertThat(o.err()).contains("10x16MiB.jfr is a folder");
+
         o = MainTest.ballast("bench", "--quick", "--only", "10x16MiB", "--out", file.resolve("below").toString());
         assertThat(o.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(o.err()).contains(file + " is a file");
