@@ -84,6 +84,7 @@ class HotplugKeysTest {
                 tuple(15, "events[2].resize", "v has no memory hotplug device: give it hotplug.enabled = on"),
                 tuple(16, "events[3].to", "missing: the size requested of the guest's memory, such as to = 384MiB"));
     }
+
     @Test
     void aMigrateEventOfAGuestWithAHotplugDeviceIsLocated() throws Exception {
         Path file = dir.resolve("migrate.conf");

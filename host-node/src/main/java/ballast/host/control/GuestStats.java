@@ -63,24 +63,6 @@ public record GuestStats(
         LargePageStats largePages,
         HotplugStats hotplug) {
 
-    /** Figures of a guest without a memory hotplug device. */
-    public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
-                      long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
-                      long tlbFlushes, long hiddenFaults, long guestFaults, long traps, long hypercalls,
-                      long mmuUpdateEntries, long vmExits, long refusedHypercalls, long overheadCycles,
-                      long translations, long translationCacheHits, long translationCacheEvictions,
-                      long silentFailures, long nativeCycles, long[] eventCounts, long[] overheadCyclesByEvent,
-                      long sharedPages, long cowBreaks, long[] refusedByReason, GuestReclaim reclaim,
-                      GuestTimeStats time, long pageFills, GuestOffload offload, long pagesReported,
-                      ballast.host.compression.GuestCompression compression, LargePageStats largePages) {
-        this(name, configuredPages, allocatedPages, pagesTouched, accesses, reads, writes, readsVerified,
-                readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
-                mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
-                translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
-                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, offload, pagesReported, compression,
-                largePages, null);
-    }
-
     /** Figures of a guest on a host that does not offload or compress, without free page reporting or large pages. */
     public GuestStats(String name, long configuredPages, long allocatedPages, long pagesTouched, long accesses,
                       long reads, long writes, long readsVerified, long readMismatches, long tlbHits, long tlbMisses,
@@ -94,7 +76,7 @@ public record GuestStats(
                 readMismatches, tlbHits, tlbMisses, tlbFlushes, hiddenFaults, guestFaults, traps, hypercalls,
                 mmuUpdateEntries, vmExits, refusedHypercalls, overheadCycles, translations, translationCacheHits,
                 translationCacheEvictions, silentFailures, nativeCycles, eventCounts, overheadCyclesByEvent,
-                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, GuestOffload.ZERO, 0, null, null);
+                sharedPages, cowBreaks, refusedByReason, reclaim, time, pageFills, GuestOffload.ZERO, 0, null, null, null);
     }
 
     /** The same figures with {@code figures} as its offload figures. */

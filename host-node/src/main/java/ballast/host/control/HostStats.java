@@ -38,20 +38,6 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
                         long pagesReported, ballast.host.compression.HostCompression compression,
                         LargePageStats largePages, HotplugStats hotplug) {
 
-    /** A host's figures without memory hotplug figures. */
-    public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
-                     long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
-                     long pagesSharing, long pagesUnshared, long pagesVolatile, long fullScans,
-                     long pagesScanned, long zeroPagesShared, long staleHints, long falseMatches,
-                     long mergeCount, HostReclaim reclaim, HostTimeStats time, HostOffload offload,
-                     long pagesReported, ballast.host.compression.HostCompression compression,
-                     LargePageStats largePages) {
-        this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
-                pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
-                staleHints, falseMatches, mergeCount, reclaim, time, offload, pagesReported, compression, largePages,
-                null);
-    }
-
     /** A host's figures without offload figures, free page reporting, a compression tier or large pages. */
     public HostStats(long framesTotal, long framesFree, long framesMapped, long framesReserved,
                      long framesShared, long guestPages, long guestPagesBacked, long pagesShared,
@@ -60,7 +46,7 @@ public record HostStats(long framesTotal, long framesFree, long framesMapped, lo
                      long mergeCount, HostReclaim reclaim, HostTimeStats time) {
         this(framesTotal, framesFree, framesMapped, framesReserved, framesShared, guestPages, guestPagesBacked,
                 pagesShared, pagesSharing, pagesUnshared, pagesVolatile, fullScans, pagesScanned, zeroPagesShared,
-                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE, 0, null, null);
+                staleHints, falseMatches, mergeCount, reclaim, time, HostOffload.NONE, 0, null, null, null);
     }
 
     public HostStats {
