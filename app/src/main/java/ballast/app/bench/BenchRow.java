@@ -46,6 +46,7 @@ package ballast.app.bench;
  *                            the touch phase's included ({@link RawKernel#playedCpuNanosPerAccess}); NaN when unknown
  * @param windowCompilerCpuSeconds CPU seconds of the JIT compilers' threads in the steady window (part of
  *                            {@code windowCpuSeconds}, read to the nanosecond); NaN when unknown
+ * @param around              the run's wall time and accesses before and after the steady window
  */
 public record BenchRow(String name, String group, String spread, int hosts, int guests, int guestMib, long guestPages,
                        long pagesTouched, double simulatedSeconds, double wallSeconds, double startupSeconds,
@@ -55,7 +56,22 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
                        int rawGuests, long heapBytes, long baselineHeapBytes, double cpuSeconds, double gcSeconds, long readMismatches,
                        boolean ok, double windowJitSeconds, double coldCpuNanosPerAccess,
                        long rawWork, double generationCpuNanosPerAccess, double rawPlayedCpuNanosPerAccess,
-                       double windowCompilerCpuSeconds) {
+                       double windowCompilerCpuSeconds, Around around) {
+
+    /**
+     * The run's wall time outside the steady window, and the accesses made in it: before the window
+     * (the run's start, the guests' boot, the first tick, the touch phase) and after it (the ticks
+     * after the window's last sample, the final audited tick among them, to the run's end).
+     *
+     * @param beforeSeconds  wall seconds from the run's start to the window's first tick
+     * @param beforeAccesses accesses made before the window
+     * @param afterSeconds   wall seconds from the window's last tick to the run's end
+     * @param afterAccesses  accesses made after the window
+     */
+    public record Around(double beforeSeconds, long beforeAccesses, double afterSeconds, long afterAccesses) {
+        /** Not measured (the run did not complete its window). */
+        public static final Around UNKNOWN = new Around(Double.NaN, 0, Double.NaN, 0);
+    }
 
     /** This row, its CPU per access measured in a warm replay, {@code cold} the first play's. */
     public BenchRow withCold(double cold) {
@@ -63,7 +79,7 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
                 wallSeconds, startupSeconds, accesses, windowAccesses, windowWallSeconds, windowCpuSeconds,
                 windowAllocatedBytes, rawNanosPerAccess, rawCpuNanosPerAccess, rawGuests, heapBytes, baselineHeapBytes,
                 cpuSeconds, gcSeconds, readMismatches, ok, windowJitSeconds, cold, rawWork, generationCpuNanosPerAccess, rawPlayedCpuNanosPerAccess,
-                windowCompilerCpuSeconds);
+                windowCompilerCpuSeconds, around);
     }
 
     /** Whether the figures are those of a warm replay (a first play of the scenario came before). */
@@ -128,6 +144,20 @@ public record BenchRow(String name, String group, String spread, int hosts, int 
     /** The whole-run rate over the steady window's: how much the touch phase, boot and final audit slow the run. */
     public double wholeOverSteady() {
         return accessesPerWallSecond() / windowAccessesPerWallSecond();
+    }
+
+    /**
+     * Wall seconds the run spent before the steady window beyond what its accesses there would take
+     * at the window's rate: the cost of the start, the boot, the first tick and the touch phase (NaN
+     * when unknown).
+     */
+    public double beforeWindowBeyondSteadySeconds() {
+        return around.beforeSeconds() - around.beforeAccesses() / windowAccessesPerWallSecond();
+    }
+
+    /** The same after the window: the final audited tick's cost and the run's end (NaN when unknown). */
+    public double afterWindowBeyondSteadySeconds() {
+        return around.afterSeconds() - around.afterAccesses() / windowAccessesPerWallSecond();
     }
 
     /**

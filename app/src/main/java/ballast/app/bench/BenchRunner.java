@@ -279,13 +279,15 @@ public final class BenchRunner {
             }
         }
         double runCpu = cpu0 < 0 ? Double.NaN : (control.finishCpuNanos - cpu0) / 1e9;
+        BenchRow.Around around = !complete || control.finishNanos <= 0 ? BenchRow.Around.UNKNOWN : new BenchRow.Around((startNanos - t0) / 1e9,
+                startAccesses, (control.finishNanos - endNanos) / 1e9, accesses - endAccesses);
         return new BenchRow(c.name(), c.group(), spread(c, scenario), scenario.hosts().size(), scenario.guests().size(),
                 guestMib, guestPages, touched, result.ticksPlayed() * scenario.tickSeconds(), result.wallSeconds(), startup,
                 accesses, complete ? endAccesses - startAccesses : 0, complete ? (endNanos - startNanos) / 1e9 : 0,
                 windowCpu, complete ? allocated : -1, rawNanos[0], rawNanos[1], rawCount, control.heapAtFinish, baseline,
                 runCpu, (control.finishGcMillis - gc0) / 1000.0, mismatches,
                 result.ok() && !result.interrupted() && mismatches == 0 && complete, jit, Double.NaN, rawWork, rawNanos[2],
-                rawNanos[3], compilerCpu);
+                rawNanos[3], compilerCpu, around);
     }
 
     /** Accesses of every guest once {@code ticksDone} ticks were played (from the samples taken then). */

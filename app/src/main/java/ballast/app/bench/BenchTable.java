@@ -94,7 +94,11 @@ public final class BenchTable {
             new Column("windowCompilerCpuSeconds", "jit cpu s", r -> plain(r.windowCompilerCpuSeconds()),
                     r -> fixed(r.windowCompilerCpuSeconds(), 2)),
             new Column("cpuNsPerAccessWithoutCompilers", "cpu ns w/o jit", r -> plain(r.cpuNanosPerAccessWithoutCompilers()),
-                    r -> fixed(r.cpuNanosPerAccessWithoutCompilers(), 1)));
+                    r -> fixed(r.cpuNanosPerAccessWithoutCompilers(), 1)),
+            new Column("beforeWindowWallSeconds", "", r -> plain(r.around().beforeSeconds()), null),
+            new Column("beforeWindowAccesses", "", r -> Long.toString(r.around().beforeAccesses()), null),
+            new Column("afterWindowWallSeconds", "", r -> plain(r.around().afterSeconds()), null),
+            new Column("afterWindowAccesses", "", r -> Long.toString(r.around().afterAccesses()), null));
 
     /** The CSV header: every column. */
     public static String csvHeader() {
@@ -284,9 +288,14 @@ public final class BenchTable {
             v.add(new Verdict(rate, "", null));
         } else {
             double share = r64.wholeOverSteady();
+            String beyond = Double.isNaN(r64.beforeWindowBeyondSteadySeconds()) ? "" : String.format(Locale.ROOT,
+                    "; beyond the steady rate, %.2f s before the window (the first tick ended %.2f s into the run) and"
+                            + " %.2f s after it (the final audited tick among them)", r64.beforeWindowBeyondSteadySeconds(),
+                    r64.startupSeconds(), r64.afterWindowBeyondSteadySeconds());
             v.add(new Verdict(rate, String.format(Locale.ROOT, "%.0f%% (%.1f million against %.1f million accesses per wall"
                             + " second); the raw kernel's own, in CPU per access over its ticks: %.0f%%", 100 * share,
-                    r64.accessesPerWallSecond() / 1e6, r64.windowAccessesPerWallSecond() / 1e6, 100 * r64.rawWholeOverSteady()),
+                    r64.accessesPerWallSecond() / 1e6, r64.windowAccessesPerWallSecond() / 1e6, 100 * r64.rawWholeOverSteady())
+                    + beyond,
                     r64.ok() && share >= TARGET_WHOLE_OVER_STEADY));
         }
         return v;

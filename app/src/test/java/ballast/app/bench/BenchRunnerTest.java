@@ -84,6 +84,15 @@ class BenchRunnerTest {
         assertThat(row.accesses()).isEqualTo(raw.accesses()); // and every tick of the run, every access
         assertThat(row.windowWallSeconds()).isPositive().isLessThan(row.wallSeconds());
         assertThat(row.startupSeconds()).isPositive();
+        // the accesses before, in and after the window are every access; the spans are the run's, in order
+        BenchRow.Around around = row.around();
+        assertThat(around.beforeAccesses() + row.windowAccesses() + around.afterAccesses()).isEqualTo(row.accesses());
+        assertThat(around.beforeAccesses()).isPositive();
+        assertThat(around.afterAccesses()).isPositive();
+        assertThat(around.beforeSeconds()).isGreaterThanOrEqualTo(row.startupSeconds());
+        assertThat(around.afterSeconds()).isPositive();
+        assertThat(around.beforeSeconds() + row.windowWallSeconds() + around.afterSeconds())
+                .isCloseTo(row.wallSeconds(), org.assertj.core.api.Assertions.within(0.05 * row.wallSeconds() + 0.05));
         // the process's CPU clock may not advance within this tiny window on a loaded machine; over the run it does
         assertThat(row.cpuSeconds()).isPositive();
         assertThat(row.cpuNanosPerAccess()).isNotNaN().isGreaterThanOrEqualTo(0.0);

@@ -15,7 +15,10 @@ class BenchTableTest {
                         boolean ok) {
         return new BenchRow(name, group, "2 x " + guests / 2, 2, guests, guestMib, guestPages, guestPages / 2, 10.0, wall,
                 0.5, accesses, windowAccesses, windowWall, windowCpu, 16 * windowAccesses, raw, raw * 0.8, 64, heap, baseline, 2 * wall, 0.1, 0, ok,
-                0.02, Double.NaN, 0x1234L, raw * 0.2, raw * 1.6, Double.NaN);
+                0.02, Double.NaN, 0x1234L, raw * 0.2, raw * 1.6, Double.NaN,
+                // two thirds of the time and accesses outside the window before it, a third after
+                new BenchRow.Around((wall - windowWall) * 2 / 3, (accesses - windowAccesses) * 2 / 3, (wall - windowWall) / 3,
+                        (accesses - windowAccesses) / 3));
     }
 
     @Test
@@ -59,7 +62,8 @@ class BenchTableTest {
                 "cpuNsPerAccess", "cpuRatioToRaw", "allocBytesPerAccess", "heapBytes", "baselineHeapBytes", "stateBytes", "bytesPerGuestPage",
                 "realTimeFactor", "cpuSeconds", "gcSeconds", "coresBusy", "readMismatches", "ok", "coldCpuNsPerAccess",
                 "windowJitSeconds", "rawWork", "generationCpuNsPerAccess", "rawPlusGenerationRatio", "rawPlayedCpuNsPerAccess",
-                "windowCompilerCpuSeconds", "cpuNsPerAccessWithoutCompilers");
+                "windowCompilerCpuSeconds", "cpuNsPerAccessWithoutCompilers", "beforeWindowWallSeconds",
+                "beforeWindowAccesses", "afterWindowWallSeconds", "afterWindowAccesses");
         BenchRow r = row("10000x64MiB", "fixed, by-guests", 10000, 64, 163_840_000, 20.0, 1_000_000_000, 500_000_000, 10.0,
                 20.0, 10.0, 6_000_000_000L, 40_000_000L, true);
         List<String> lines = BenchTable.csv(List.of(r)).lines().toList();
@@ -68,7 +72,9 @@ class BenchTableTest {
         assertThat(line).startsWith("10000x64MiB,\"fixed, by-guests\",2 x 5000,2,10000,64,163840000,81920000,10,20,0.5,"
                 + "1000000000,50000000,500000000,10,20,8000000000,50000000,20,10,8,64,2,40,5,16,6000000000,40000000,5960000000,");
         // played once: no cold figure; the generation 2 ns on the raw kernel's 8: a floor of 1.25
-        assertThat(line).endsWith(",0,true,,0.02,0000000000001234,2,1.25,16,,");
+        // 10 s and 500 million accesses outside the window: two thirds before it, a third after
+        assertThat(line).endsWith(",0,true,,0.02,0000000000001234,2,1.25,16,,," + (10.0 * 2 / 3) + ",333333333,"
+                + (10.0 / 3) + ",166666666");
         // one field per column once the quoted group is counted as one
         assertThat(line.replace("\"fixed, by-guests\"", "g").split(",", -1)).hasSize(header.split(",").length);
     }
@@ -84,7 +90,7 @@ class BenchTableTest {
         assertThat(warm.coldCpuNanosPerAccess()).isEqualTo(125.0);
         assertThat(warm.cpuNanosPerAccess()).isEqualTo(first.cpuNanosPerAccess());
         assertThat(BenchTable.text(List.of(warm))).contains("125.0");
-        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).endsWith(",true,125,0.02,0000000000001234,4,1.25,32,,");
+        assertThat(BenchTable.csv(List.of(warm)).lines().skip(1).findFirst().orElseThrow()).contains(",true,125,0.02,0000000000001234,4,1.25,32,,,");
     }
 
     @Test
@@ -153,8 +159,16 @@ class BenchTableTest {
         assertThat(BenchTable.speedVerdicts(List.of(compiling)).get(4).measured())
                 .endsWith("would be at 1.25x; without the JIT compilers' 0.01 s of CPU in the window, 1.50x");
         // the raw kernel: 10 ns of CPU per access in its window, 20 over all its ticks
+        // outside the window: 2 s and 40 million accesses before it, 1 s and 20 million after; at 60 million a second
+        // those accesses would take 0.67 s and 0.33 s
+        assertThat(r64.beforeWindowBeyondSteadySeconds()).isCloseTo(2.0 - 40.0 / 60, within(1e-9));
+        assertThat(r64.afterWindowBeyondSteadySeconds()).isCloseTo(1.0 - 20.0 / 60, within(1e-9));
         assertThat(v.get(5).measured()).isEqualTo("75% (45.0 million against 60.0 million accesses per wall second);"
-                + " the raw kernel's own, in CPU per access over its ticks: 50%");
+                + " the raw kernel's own, in CPU per access over its ticks: 50%; beyond the steady rate, 1.33 s before the"
+                + " window (the first tick ended 0.50 s into the run) and 0.67 s after it (the final audited tick among them)");
+        BenchRow unknown = withAround(r64, BenchRow.Around.UNKNOWN);
+        assertThat(BenchTable.speedVerdicts(List.of(unknown)).get(5).measured()).as("nothing said of spans not measured")
+                .endsWith("over its ticks: 50%");
 
         BenchRow steadyAsWhole = row(BenchTable.SCENARIO_64, "fixed", 64, 256, 4_194_304, 5.0, 300_000_000, 300_000_000,
                 5.0, 9.0, 12.5, 1, 0, true);
@@ -166,12 +180,20 @@ class BenchTableTest {
     }
 
     private static BenchRow withCompilerCpu(BenchRow r, double seconds) {
+        return copy(r, seconds, r.around());
+    }
+
+    private static BenchRow withAround(BenchRow r, BenchRow.Around around) {
+        return copy(r, r.windowCompilerCpuSeconds(), around);
+    }
+
+    private static BenchRow copy(BenchRow r, double compilerSeconds, BenchRow.Around around) {
         return new BenchRow(r.name(), r.group(), r.spread(), r.hosts(), r.guests(), r.guestMib(), r.guestPages(),
                 r.pagesTouched(), r.simulatedSeconds(), r.wallSeconds(), r.startupSeconds(), r.accesses(), r.windowAccesses(),
                 r.windowWallSeconds(), r.windowCpuSeconds(), r.windowAllocatedBytes(), r.rawNanosPerAccess(),
                 r.rawCpuNanosPerAccess(), r.rawGuests(), r.heapBytes(), r.baselineHeapBytes(), r.cpuSeconds(), r.gcSeconds(),
                 r.readMismatches(), r.ok(), r.windowJitSeconds(), r.coldCpuNanosPerAccess(), r.rawWork(),
-                r.generationCpuNanosPerAccess(), r.rawPlayedCpuNanosPerAccess(), seconds);
+                r.generationCpuNanosPerAccess(), r.rawPlayedCpuNanosPerAccess(), compilerSeconds, around);
     }
 
     @Test

@@ -18,7 +18,8 @@ class RawWorkTest {
 
     static BenchRow row(String name, long rawWork, int rawGuests) {
         return new BenchRow(name, "", "2 x 5", 2, 10, 16, 40_960, 20_480, 4.5, 1.0, 0.1, 1_000_000, 800_000, 0.5, 1.0,
-                -1, 20.0, 20.0, rawGuests, 30L << 20, 16L << 20, 2.0, 0.0, 0, true, 0.0, Double.NaN, rawWork, 5.0, 30.0, Double.NaN);
+                -1, 20.0, 20.0, rawGuests, 30L << 20, 16L << 20, 2.0, 0.0, 0, true, 0.0, Double.NaN, rawWork, 5.0, 30.0, Double.NaN,
+                BenchRow.Around.UNKNOWN);
     }
 
     @Test
