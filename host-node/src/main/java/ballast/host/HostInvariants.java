@@ -37,6 +37,8 @@ final class HostInvariants {
     /** Number of invariants one {@link #check} evaluates. */
     static final int CHECKS = 3;
     private static final int MAX_REPORTED = 20;
+    /** PPNs whose frames' owners are read ahead of their checks. */
+    private static final int BATCH = 256;
 
     private HostInvariants() {
     }
@@ -74,6 +76,7 @@ final class HostInvariants {
         }
 
         int[] mappings = new int[total];
+        int[] owners = new int[BATCH];
         long sharedMappings = 0;
         long swappedPages = 0;
         for (GuestMemory g : guests) {
@@ -82,48 +85,59 @@ final class HostInvariants {
             int sharedPages = 0;
             int ballooned = 0;
             int swapped = 0;
-            for (int ppn = 0; ppn < pmap.pages(); ppn++) {
-                int mpn = pmap.mpn(ppn);
-                byte st = pmap.state(ppn);
-                if (st == Pmap.BALLOONED) {
-                    ballooned++;
-                } else if (st == Pmap.SWAPPED) {
-                    swapped++;
-                    int slot = swap.slot(g.index(), ppn);
-                    if (slot == HostSwap.NO_SLOT) {
-                        v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " is swapped but holds no swap slot");
-                    } else if (swap.owner(slot) != g.index() || swap.ppn(slot) != ppn) {
-                        v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " holds swap slot " + slot + ", which records guest "
-                                + swap.owner(slot) + " PPN " + swap.ppn(slot));
+            for (int first = 0; first < pmap.pages(); first += BATCH) {
+                int end = Math.min(pmap.pages(), first + BATCH);
+                // The frames' owners first, in a loop of independent loads: a guest's frames are scattered
+                // over the pool, and loads issued together wait for their cache lines together.
+                for (int ppn = first; ppn < end; ppn++) {
+                    int mpn = pmap.mpn(ppn);
+                    if (frames.isValid(mpn)) {
+                        owners[ppn - first] = frames.owner(mpn);
+                        mappings[mpn]++;
                     }
-                } else if (swap.slot(g.index(), ppn) != HostSwap.NO_SLOT) {
-                    v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " holds swap slot " + swap.slot(g.index(), ppn)
-                            + " but is not swapped");
                 }
-                if ((st == Pmap.BALLOONED || st == Pmap.SWAPPED || st == Pmap.UNBACKED) != (mpn == FramePool.NO_FRAME)) {
-                    v.add("frame conservation: " + g.spec().name() + " PPN " + ppn + " in state " + st + " maps MPN " + mpn);
-                }
-                if (mpn == FramePool.NO_FRAME) {
-                    continue;
-                }
-                backed++;
-                if (!frames.isValid(mpn)) {
-                    v.add("isolation: " + g.spec().name() + " PPN " + ppn + " maps nonexistent MPN " + mpn);
-                    continue;
-                }
-                mappings[mpn]++;
-                int owner = frames.owner(mpn);
-                byte state = pmap.state(ppn);
-                if (state == Pmap.SHARED) {
-                    sharedPages++;
-                }
-                if (state == Pmap.BACKED && owner != g.index()) {
-                    v.add("isolation: " + g.spec().name() + " PPN " + ppn + " maps MPN " + mpn + " owned by " + describe(owner, guests));
-                } else if (state == Pmap.SHARED && owner != FramePool.SHARED) {
-                    v.add("isolation: " + g.spec().name() + " PPN " + ppn + " is shared but MPN " + mpn + " is not");
-                } else if (state == Pmap.BACKED && frames.m2p(mpn) != ppn) {
-                    v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " maps MPN " + mpn + " whose machine-to-physical entry says PPN "
-                            + frames.m2p(mpn));
+                for (int ppn = first; ppn < end; ppn++) {
+                    int mpn = pmap.mpn(ppn);
+                    byte st = pmap.state(ppn);
+                    if (st == Pmap.BALLOONED) {
+                        ballooned++;
+                    } else if (st == Pmap.SWAPPED) {
+                        swapped++;
+                        int slot = swap.slot(g.index(), ppn);
+                        if (slot == HostSwap.NO_SLOT) {
+                            v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " is swapped but holds no swap slot");
+                        } else if (swap.owner(slot) != g.index() || swap.ppn(slot) != ppn) {
+                            v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " holds swap slot " + slot + ", which records guest "
+                                    + swap.owner(slot) + " PPN " + swap.ppn(slot));
+                        }
+                    } else if (swap.slot(g.index(), ppn) != HostSwap.NO_SLOT) {
+                        v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " holds swap slot " + swap.slot(g.index(), ppn)
+                                + " but is not swapped");
+                    }
+                    if ((st == Pmap.BALLOONED || st == Pmap.SWAPPED || st == Pmap.UNBACKED) != (mpn == FramePool.NO_FRAME)) {
+                        v.add("frame conservation: " + g.spec().name() + " PPN " + ppn + " in state " + st + " maps MPN " + mpn);
+                    }
+                    if (mpn == FramePool.NO_FRAME) {
+                        continue;
+                    }
+                    backed++;
+                    if (!frames.isValid(mpn)) {
+                        v.add("isolation: " + g.spec().name() + " PPN " + ppn + " maps nonexistent MPN " + mpn);
+                        continue;
+                    }
+                    int owner = owners[ppn - first];
+                    byte state = pmap.state(ppn);
+                    if (state == Pmap.SHARED) {
+                        sharedPages++;
+                    }
+                    if (state == Pmap.BACKED && owner != g.index()) {
+                        v.add("isolation: " + g.spec().name() + " PPN " + ppn + " maps MPN " + mpn + " owned by " + describe(owner, guests));
+                    } else if (state == Pmap.SHARED && owner != FramePool.SHARED) {
+                        v.add("isolation: " + g.spec().name() + " PPN " + ppn + " is shared but MPN " + mpn + " is not");
+                    } else if (state == Pmap.BACKED && frames.m2p(mpn) != ppn) {
+                        v.add("refcounts: " + g.spec().name() + " PPN " + ppn + " maps MPN " + mpn + " whose machine-to-physical entry says PPN "
+                                + frames.m2p(mpn));
+                    }
                 }
             }
             if (backed != pmap.backedPages()) {

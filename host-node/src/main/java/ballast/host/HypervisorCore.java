@@ -377,14 +377,7 @@ public final class HypervisorCore {
      */
     public long audit(int index, long[] keys, long[] tokens) {
         GuestMemory g = guests[index];
-        long mismatches = 0;
-        int n = Math.min(keys.length, tokens.length);
-        long[] token = new long[1];
-        for (int i = 0; i < n; i++) {
-            if (!g.view().peekContent(keys[i], token) || token[0] != tokens[i]) {
-                mismatches++;
-            }
-        }
+        long mismatches = g.view().mismatches(keys, tokens, Math.min(keys.length, tokens.length));
         return mismatches + Math.abs(keys.length - tokens.length);
     }
 

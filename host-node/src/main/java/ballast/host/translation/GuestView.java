@@ -76,23 +76,53 @@ public final class GuestView {
         return pmap.isValidPpn(target) && pmap.state(target) != Pmap.BALLOONED ? pmap.mpn(target) : UNMAPPED;
     }
 
+    /** Keys whose targets are found before their frames' tokens are read (the audit's batch). */
+    private static final int BATCH = 256;
+
     /**
-     * What the guest would read at {@code key} right now, without side effects: into
-     * {@code token[0]}, returning true; or false when the guest has no valid mapping there or the
-     * mapping reaches a ballooned PPN. A page with no frame yet reads as the zero page; a swapped
-     * page reads its content from host swap.
+     * The integrity audit of the first {@code n} keys: how many of them the guest would not read
+     * back as {@code tokens[i]} right now, without side effects. A key the guest has no valid
+     * mapping at, or whose mapping reaches a ballooned PPN, counts as a difference; a page with no
+     * frame yet reads as the zero page; a swapped page reads its content from host swap.
+     *
+     * <p>A batch of keys is translated first (the guest's own tables and pmap), then the frames'
+     * tokens are read in a loop of independent loads: the frames are scattered over the host's
+     * pool, and loads issued together wait for their cache lines together.
      */
-    public boolean peekContent(long key, long[] token) {
-        int target = peekTarget(key);
-        if (target == UNMAPPED) {
-            return false;
+    public long mismatches(long[] keys, long[] tokens, int n) {
+        int[] targets = new int[Math.min(BATCH, n)];
+        long[] read = new long[targets.length];
+        long mismatches = 0;
+        for (int first = 0; first < n; first += BATCH) {
+            int count = Math.min(BATCH, n - first);
+            for (int i = 0; i < count; i++) {
+                targets[i] = peekTarget(keys[first + i]);
+            }
+            for (int i = 0; i < count; i++) {
+                int target = targets[i];
+                if (target >= 0) {
+                    read[i] = frames.token(target);
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                int target = targets[i];
+                if (target == UNMAPPED) {
+                    mismatches++;
+                    continue;
+                }
+                long key = keys[first + i];
+                long token = target != FramePool.NO_FRAME ? read[i] : contentWithoutFrame(key);
+                if (token != tokens[first + i]) {
+                    mismatches++;
+                }
+            }
         }
-        if (target != FramePool.NO_FRAME) {
-            token[0] = frames.token(target);
-            return true;
-        }
+        return mismatches;
+    }
+
+    /** What a mapped page without a frame reads: its host swap copy when swapped, else the zero page. */
+    private long contentWithoutFrame(long key) {
         int ppn = tables[Ops.process(key)].get(Ops.vpn(key));
-        token[0] = pmap.state(ppn) == Pmap.SWAPPED ? swap.peek(index, ppn) : Tokens.ZERO;
-        return true;
+        return pmap.state(ppn) == Pmap.SWAPPED ? swap.peek(index, ppn) : Tokens.ZERO;
     }
 }
