@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * access at a time. A change made for speed must keep every operation, value and order (the raw
  * kernel's recorded work and every golden summary depend on it); these guests cover what the
  * bench scenarios do not: memory pressure (the clock's page-outs and page-ins, ticks stopped for
- * want of a PPN in about half the hot-cold guests' ticks), the balloon, three processes, pages freed when a working set shrinks, paced
- * ticks, a para-virtual guest's mmu_update batches, and a trace replayed under pressure.
+ * want of a PPN in about half the hot-cold guests' ticks), the balloon, three processes, pages
+ * freed when a working set shrinks, paced ticks, a para-virtual guest's mmu_update batches, and a
+ * trace replayed under pressure.
  */
 class GenerationFingerprintTest {
     @TempDir
@@ -47,7 +48,8 @@ class GenerationFingerprintTest {
     }
 
     static WorkloadSettings hotCold(int workingSet, double rate, double writes) {
-        return new WorkloadSettings("hot-cold", List.of(new Phase(Double.POSITIVE_INFINITY, workingSet, rate, writes, 0.2, 0.8)));
+        return new WorkloadSettings("hot-cold",
+                List.of(new Phase(Double.POSITIVE_INFINITY, workingSet, rate, writes, 0.2, 0.8)));
     }
 
     static GuestMemorySettings memory(boolean freeOnShrink) {
