@@ -46,6 +46,26 @@ final class IntegrityRecord {
         tickReads++;
     }
 
+    /**
+     * The expected token of each page itself, for the tick builder's access loop, which records its
+     * writes there and folds its reads from there (as {@link #wrote} and {@link #expectRead}); the
+     * same array until {@link #resize} or {@link #restore}.
+     */
+    long[] expectedTokens() {
+        return expected;
+    }
+
+    /** The digest of the tick being generated so far. */
+    long tickDigest() {
+        return tickDigest;
+    }
+
+    /** The access loop folded {@code reads} more reads into the tick's digest, which is now {@code digest}. */
+    void folded(long digest, int reads) {
+        tickDigest = digest;
+        tickReads += reads;
+    }
+
     /** Starts the digest of a new tick. */
     void beginTick() {
         tickDigest = Tokens.EMPTY_DIGEST;

@@ -11,8 +11,9 @@ import java.util.Arrays;
  * verified, i.e. after the hypervisor has applied tick {@code t} and is done with its streams; so
  * tick {@code t + 1} may be generated (worked ahead) while the hypervisor applies tick {@code t}.
  *
- * <p>No zeroing, no per-add indirection beyond the array: {@link #op} and {@link #value} are the
- * per-access calls. Owned by one {@link GuestOs}, not thread-safe.
+ * <p>No zeroing, no per-add indirection beyond the array: {@link #op} and {@link #value} append one
+ * entry; the workload's access loop reserves room for a batch ({@link #reserve}) and writes the
+ * arrays directly. Owned by one {@link GuestOs}, not thread-safe.
  */
 final class OpStream {
     private final long[][] opArrays = {new long[1024], new long[1024]};
@@ -48,6 +49,28 @@ final class OpStream {
             valueArrays[slot] = values;
         }
         values[valueCount++] = value;
+    }
+
+    /**
+     * Makes room for {@code moreOps} operations and {@code moreValues} values, so that the tick
+     * builder's access loop can write them into {@link #opArray} and {@link #valueArray} directly
+     * and then say how many it wrote ({@link #appended}).
+     */
+    void reserve(int moreOps, int moreValues) {
+        if (opCount + moreOps > ops.length) {
+            ops = Arrays.copyOf(ops, Math.max(opCount + moreOps, opCount * 2));
+            opArrays[slot] = ops;
+        }
+        if (valueCount + moreValues > values.length) {
+            values = Arrays.copyOf(values, Math.max(valueCount + moreValues, valueCount * 2));
+            valueArrays[slot] = values;
+        }
+    }
+
+    /** The streams now hold {@code opCount} operations and {@code valueCount} values (written within the room reserved). */
+    void appended(int opCount, int valueCount) {
+        this.opCount = opCount;
+        this.valueCount = valueCount;
     }
 
     /** The operation array of the tick being built (valid for its first {@link #opCount} entries). */

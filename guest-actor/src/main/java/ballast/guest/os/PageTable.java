@@ -73,6 +73,19 @@ final class PageTable {
         return Ops.key(process, vpn);
     }
 
+    /**
+     * The PPN of each page itself, for the tick builder's access loop, which reads it directly
+     * (the same array until {@link #resize} or {@link #restore}; written only through the methods here).
+     */
+    int[] ppns() {
+        return ppnOfPage;
+    }
+
+    /** The last-access stamp of each page itself, for the access loop's stamps (as {@link #stamp}). */
+    int[] stamps() {
+        return lastAccess;
+    }
+
     /** Pages the arrays cover. */
     int size() {
         return ppnOfPage.length;

@@ -310,10 +310,10 @@ final class TickBuilder {
 
     /**
      * A synthetic workload's tick: its accesses, process by process; returns how many were made.
-     * The accesses are drawn in batches ({@link Workload#peekAccesses}) and made one by one; the
-     * workload's random stream is then moved past those made, and when the tick stops early (no
-     * PPN) past the refused access too, which had drawn its page and its write: exactly where
-     * drawing them one by one leaves it.
+     * The accesses are drawn in batches ({@link Workload#peekAccesses}) and made by
+     * {@link #makeAccesses}; the workload's random stream is then moved past those made, and when
+     * the tick stops early (no PPN) past the refused access too, which had drawn its page and its
+     * write: exactly where drawing them one by one leaves it.
      */
     private int runWorkload(long tick, long allowance) {
         double dt = settings.tickSeconds();
@@ -325,8 +325,7 @@ final class TickBuilder {
             freeBeyond(ws);
         }
         int made = 0;
-        int k = 0; // accesses made in the process's slice
-        int batchStart = 0; // where in the slice the batch drawn last starts
+        int k = 0; // where in the process's slice the batch being made starts
         long[] batch = this.batch;
         try {
             for (int process = 0; process < processes && count > 0; process++) {
@@ -337,30 +336,39 @@ final class TickBuilder {
                 if (processes > 1) {
                     stream.op(Ops.op(Ops.SWITCH, process, 0));
                 }
-                for (k = 0; k < slice; ) {
+                for (k = 0; k < slice; k += Workload.MAX_BATCH) {
                     int n = Math.min(Workload.MAX_BATCH, slice - k);
                     workload.peekAccesses(batch, n);
-                    batchStart = k;
-                    for (int i = 0; i < n; i++, k++) {
-                        int page = Workload.page(batch[i]);
-                        if (processes > 1) {
-                            page = page - page % processes + process;
-                            if (page >= ws) {
-                                page -= processes;
-                            }
-                        }
-                        access(page, pages.keyOf(page), Workload.isWrite(batch[i]));
+                    if (processes > 1) {
+                        toProcess(batch, n, process, ws);
                     }
+                    makeAccesses(batch, n);
                     workload.tookAccesses(n);
                 }
                 made += slice;
             }
         } catch (NoPpn e) {
             // The rest of the tick waits; the access refused had drawn its page and its write.
-            workload.tookAccesses(k - batchStart + 1);
-            made += k;
+            workload.tookAccesses(batchMade + 1);
+            made += k + batchMade;
         }
         return made;
+    }
+
+    /**
+     * Moves each access of the batch to a page of {@code process} (page index modulo processes):
+     * in the drawn page's own group of {@code processes} pages, or the group below when that page
+     * would be past the working set {@code ws}.
+     */
+    private void toProcess(long[] batch, int n, int process, int ws) {
+        for (int i = 0; i < n; i++) {
+            int page = Workload.page(batch[i]);
+            page = page - page % processes + process;
+            if (page >= ws) {
+                page -= processes;
+            }
+            batch[i] = Workload.access(page, Workload.isWrite(batch[i]));
+        }
     }
 
     /**
@@ -369,6 +377,7 @@ final class TickBuilder {
      */
     private int replayTraces(long allowance) {
         double dt = settings.tickSeconds();
+        long[] batch = this.batch;
         int total = 0;
         for (int process = 0; process < processes; process++) {
             int asked = traces.beginTick(process, dt);
@@ -384,8 +393,9 @@ final class TickBuilder {
                 if (page >= pages.size()) {
                     growPages(page + 1);
                 }
+                batch[0] = Workload.access(page, traces.isWrite());
                 try {
-                    access(page, traces.key(), traces.isWrite());
+                    makeAccesses(batch, 1);
                 } catch (NoPpn e) {
                     return total; // the rest of the tick waits
                 }
@@ -395,29 +405,70 @@ final class TickBuilder {
         return total;
     }
 
+    /** Accesses {@link #makeAccesses} made of its batch (when it threw, those before the refused one). */
+    private int batchMade;
+
     /**
-     * One access of the workload to {@code page}: a page not in memory is brought in first (a first
-     * touch maps and fills it, a page-in maps it and writes back its recorded content); a write
-     * records its fresh token, a read folds the token the guest expects into the tick's digest.
+     * The workload's accesses {@code batch[0 .. n)} (packed as {@link Workload#peekAccesses} packs
+     * them), in order: each stamps its page with the tick; a write appends {@code WRITE} and a
+     * fresh token and records the token, a read appends {@code READ} and folds the token the guest
+     * expects into the tick's digest. A page not in memory is brought in first ({@link #bringIn}: a
+     * first touch maps and fills it, a page-in maps it and writes back its recorded content).
      *
-     * @throws NoPpn (making no access) when no PPN can be had for the page
+     * <p>The loop writes the page table's, the integrity record's and the streams' arrays directly
+     * and keeps the streams' counts, the digest and the counters in locals, written back when it
+     * ends and before a page is brought in (a page fault goes through their methods): no store and
+     * reload of those fields chains one access to the next (a read's fold into the digest does,
+     * by the digest's definition).
+     *
+     * @throws NoPpn when no PPN can be had for a page; {@link #batchMade} is then the accesses made before it
      */
-    private void access(int page, long key, boolean write) {
-        if (pages.ppnOf(page) < 0) {
-            bringIn(page, key);
+    private void makeAccesses(long[] batch, int n) {
+        PageTable pages = this.pages;
+        ContentModel content = this.content;
+        int stamp = this.stamp;
+        int i = 0;
+        while (true) {
+            int[] ppns = pages.ppns();
+            int[] stamps = pages.stamps();
+            long[] expected = record.expectedTokens();
+            stream.reserve(n - i, n - i); // one operation and at most one value per access
+            long[] ops = stream.opArray();
+            long[] values = stream.valueArray();
+            int opCount = stream.opCount();
+            int valueCount = stream.valueCount();
+            long digest = record.tickDigest();
+            int from = i;
+            int written = 0;
+            for (; i < n; i++) {
+                int page = Workload.page(batch[i]);
+                if (ppns[page] < 0) {
+                    break;
+                }
+                long key = pages.keyOf(page);
+                stamps[page] = stamp;
+                if (Workload.isWrite(batch[i])) {
+                    long token = content.nextWriteToken();
+                    ops[opCount++] = Ops.op(Ops.WRITE, key);
+                    values[valueCount++] = token;
+                    expected[page] = token;
+                    written++;
+                } else {
+                    ops[opCount++] = Ops.op(Ops.READ, key);
+                    digest = Tokens.fold(digest, expected[page]);
+                }
+            }
+            stream.appended(opCount, valueCount);
+            record.folded(digest, i - from - written);
+            accesses += i - from;
+            writes += written;
+            batchMade = i;
+            if (i == n) {
+                return;
+            }
+            int page = Workload.page(batch[i]);
+            bringIn(page, pages.keyOf(page)); // the loop then makes its access
         }
-        pages.stamp(page, stamp);
-        if (write) {
-            long token = content.nextWriteToken();
-            stream.op(Ops.op(Ops.WRITE, key));
-            stream.value(token);
-            record.wrote(page, token);
-            writes++;
-        } else {
-            stream.op(Ops.op(Ops.READ, key));
-            record.expectRead(page);
-        }
-        accesses++;
     }
 
     /**

@@ -115,6 +115,11 @@ public final class Workload {
         return (int) access;
     }
 
+    /** An access to {@code page} (at least 0), packed as {@link #peekAccesses} packs them. */
+    public static long access(int page, boolean write) {
+        return (write ? Long.MIN_VALUE : 0L) | page;
+    }
+
     /** Whether an access packed by {@link #peekAccesses} writes. */
     public static boolean isWrite(long access) {
         return access < 0;
