@@ -17,7 +17,8 @@ package ballast.app.bench;
  * @param guestPages          guest-physical pages of all guests (configured memory / 4 KiB)
  * @param pagesTouched        pages the guests' workloads touched
  * @param simulatedSeconds    simulated seconds played
- * @param wallSeconds         wall seconds of the run, first tick to last
+ * @param wallSeconds         wall seconds of the run, from its clock's start to its end (the bench's own full
+ *                            collection at the end left out)
  * @param startupSeconds      wall seconds from the start of the run (scenario read) to the end of its first tick
  * @param accesses            memory accesses simulated (every guest's)
  * @param windowAccesses      accesses in the steady window
