@@ -35,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Measure the simulator at scale: startup, then a fixed set of scenarios (64 guests x 256 MiB, "
                 + "1,000 x 1 GiB, 10,000 x 64 MiB, ESX page sharing at 10 guests, and the points of two scaling "
                 + "curves), each against the raw kernel. Prints a table; writes DIR/bench.csv, DIR/bench.md, "
-                + "DIR/scaling-by-guests.png, DIR/scaling-by-size.png and the generated scenarios under DIR/scenarios.")
+                + "DIR/scaling-by-guests.png, DIR/scaling-by-size.png and the generated scenarios under DIR/scenarios. "
+                + "Ctrl-C stops it (exit 130) with none of the results written.")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "Smaller, shorter scenarios (under two minutes on 2 cores); no 1,000 x 1 GiB run.")
@@ -113,6 +114,57 @@ final class BenchCommand implements Callable<Integer> {
             err.flush();
             return Main.BAD_INPUT;
         }
+        // Ctrl-C or SIGTERM: say what was left, and write nothing (a bench's outputs are its whole table);
+        // while the outputs are being written, let them be written first.
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> onInterrupt(dir, done), "ballast-bench-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return play(plan, dir, out, err);
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it sees the bench done
+            }
+        }
+    }
+
+    /** What the bench is doing now, for the interrupt's message. */
+    private volatile String phase = "the startup run";
+
+    /** Runs in the shutdown hook: unless the bench is done, or writing its outputs, it ends here (130). */
+    private void onInterrupt(Path dir, java.util.concurrent.CountDownLatch done) {
+        if (done.getCount() == 0) {
+            return;
+        }
+        if (phase == null) { // writing the outputs: they take moments
+            try {
+                done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        System.err.println();
+        System.err.println("ballast: bench interrupted during " + phase + "; no results written (no bench.csv or bench.md in "
+                + dir + (Files.isDirectory(dir.resolve("scenarios"))
+                ? "; its scenarios/ holds the generated scenarios played or begun, each runnable)" : ")"));
+        System.err.flush();
+        System.out.flush();
+        Path temporary = startupDir;
+        if (temporary != null) {
+            try {
+                deleteTree(temporary);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // a file the startup run was writing as it stopped: the system's temporary folder keeps it
+            }
+        }
+        Runtime.getRuntime().halt(Main.INTERRUPTED);
+    }
+
+    private Integer play(List<BenchCase> plan, Path dir, PrintWriter out, PrintWriter err) throws Exception {
         String loadBefore = JvmProbe.loadAverage();
         long begin = System.nanoTime();
 
@@ -131,6 +183,7 @@ final class BenchCommand implements Callable<Integer> {
                     ? c.guests() + " guests x " + c.guestMib() + " MiB on " + c.spread() + " (hosts x guests)"
                     : c.resource() + (c.sweepLabel() == null ? "" : " at " + c.sweepLabel()));
             err.flush();
+            phase = c.name() + " (" + i + " of " + plan.size() + ")";
             long t = System.nanoTime();
             BenchRow row = runner.run(c);
             rows.add(row);
@@ -140,6 +193,7 @@ final class BenchCommand implements Callable<Integer> {
                     row.bytesPerGuestPage(), row.ok() ? "" : " (FAILED)");
             err.flush();
         }
+        phase = null; // from here on the outputs are written: charts, bench.csv, bench.md
         String loadAfter = JvmProbe.loadAverage();
         double totalSeconds = (System.nanoTime() - begin) / 1e9;
         List<BenchTable.Verdict> verdicts = BenchTable.verdicts(rows, startup[0], JvmProbe.maxHeapBytes());
@@ -187,13 +241,22 @@ final class BenchCommand implements Callable<Integer> {
      */
     static double[] startup() throws java.io.IOException, InterruptedException {
         Path dir = Files.createTempDirectory("ballast-bench-startup");
+        startupDir = dir;
         try {
             return startup(dir);
         } finally {
-            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            deleteTree(dir);
+            startupDir = null;
+        }
+    }
+
+    /** The startup run's temporary folder while it runs (an interrupt deletes it), else null. */
+    private static volatile Path startupDir;
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Signals to a real process: Ctrl-C on a cluster run ends it as interrupted with its final audit,
- * like a one-JVM run (not as every node lost); SIGTERM exits 130 like SIGINT.
+ * like a one-JVM run (not as every node lost); SIGTERM exits 130 like SIGINT; Ctrl-C stops a bench
+ * with none of its results written.
  */
 class SignalTest {
     private static final Path QUICKSTART = Path.of("..", "conf", "scenarios", "quickstart.conf");
@@ -55,6 +56,35 @@ class SignalTest {
         assertThat(p.exitValue()).as(Files.readString(dir.resolve("stderr.txt"))).isEqualTo(130);
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertThat(summary.get("status").asText()).isEqualTo("interrupted");
+    }
+
+    @Test
+    void ctrlCDuringABenchExits130SayingSoAndWritesNoResults(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path mine = Files.writeString(out.resolve("notes.txt"), "a user's file");
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        cmd.addAll(ChildJvm.ballast(List.of(), "bench", "--quick", "--only", "64x256MiB", "--out", out.toString()));
+        Path err = dir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(dir.resolve("stdout.txt").toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!Files.readString(err, StandardCharsets.UTF_8).contains("[1/1] 64x256MiB")) {
+                assertThat(p.isAlive()).as("exited early: " + Files.readString(err)).isTrue();
+                assertThat(System.nanoTime()).as("the scenario not begun within 90 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            signal(p, "INT");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGINT").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String stderr = Files.readString(err);
+        assertThat(p.exitValue()).as(stderr).isEqualTo(130);
+        assertThat(stderr).contains("ballast: bench interrupted during 64x256MiB (1 of 1); no results written");
+        assertThat(out.resolve("bench.csv")).doesNotExist();
+        assertThat(out.resolve("bench.md")).doesNotExist();
+        assertThat(Files.readString(mine)).isEqualTo("a user's file");
     }
 
     @Test
