@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,20 +56,12 @@ class InterruptTest {
     void sigintToTheProcessExits130WithInterruptedOutputs(@TempDir Path dir) throws Exception {
         // A shell that started us in the background may have set SIGINT to "ignore", which the child
         // would inherit (and then the JVM installs no handler): env puts it back to the default.
-        List<String> cmd = new java.util.ArrayList<>(List.of("env", "--default-signal=INT"));
-        cmd.addAll(ChildJvm.ballast(List.of("-Dballast.progress.delay-ms=0"), "run", QUICKSTART.toString(),
-                "--out", dir.toString(), "--set", "scenario.duration=3600s"));
+        // Progress lines start once the run is under way (stderr is a file: plain lines).
+        Process p = ChildJvm.startAwaiting(dir, List.of("-Dballast.progress.delay-ms=0"), List.of("run",
+                QUICKSTART.toString(), "--out", dir.toString(), "--set", "scenario.duration=3600s"),
+                ".*ballast: quickstart: tick.*", 60);
         Path err = dir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).redirectError(err.toFile())
-                .redirectOutput(dir.resolve("stdout.txt").toFile()).start();
         try {
-            // Progress lines start once the run is under way (stderr is a file: plain lines).
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(err, StandardCharsets.UTF_8).contains("ballast: quickstart: tick")) {
-                assertThat(p.isAlive()).as("exited early: " + Files.readString(err)).isTrue();
-                assertThat(System.nanoTime()).as("no progress within 60 s").isLessThan(deadline);
-                Thread.sleep(100);
-            }
             // The shell's own kill: no dependency on procps.
             new ProcessBuilder("sh", "-c", "kill -INT " + p.pid()).start().waitFor();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGINT").isTrue();

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,19 +21,7 @@ class SignalTest {
 
     /** Starts {@code ballast ARGS} in a child JVM with SIGINT at its default, waits for a progress line past tick 0. */
     private static Process startAndAwaitTicks(Path dir, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
-        cmd.addAll(ChildJvm.ballast(List.of("-Dballast.progress.delay-ms=0"),
-                args.toArray(String[]::new)));
-        Path err = dir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(dir.resolve("stdout.txt").toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!Files.readString(err, StandardCharsets.UTF_8).matches("(?s).*: tick [1-9][0-9]*/.*")) {
-            assertThat(p.isAlive()).as("exited early: " + Files.readString(err)).isTrue();
-            assertThat(System.nanoTime()).as("no progress within 90 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-        return p;
+        return ChildJvm.startAwaiting(dir, List.of("-Dballast.progress.delay-ms=0"), args, ".*: tick [1-9][0-9]*/.*", 90);
     }
 
     private static void signal(Process p, String name) throws Exception {
@@ -62,18 +48,10 @@ class SignalTest {
     void ctrlCDuringABenchExits130SayingSoAndWritesNoResults(@TempDir Path dir) throws Exception {
         Path out = Files.createDirectories(dir.resolve("out"));
         Path mine = Files.writeString(out.resolve("notes.txt"), "a user's file");
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
-        cmd.addAll(ChildJvm.ballast(List.of(), "bench", "--quick", "--only", "64x256MiB", "--out", out.toString()));
+        Process p = ChildJvm.startAwaiting(dir, List.of(),
+                List.of("bench", "--quick", "--only", "64x256MiB", "--out", out.toString()), ".*\\[1/1\\] 64x256MiB.*", 90);
         Path err = dir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(dir.resolve("stdout.txt").toFile())
-                .start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!Files.readString(err, StandardCharsets.UTF_8).contains("[1/1] 64x256MiB")) {
-                assertThat(p.isAlive()).as("exited early: " + Files.readString(err)).isTrue();
-                assertThat(System.nanoTime()).as("the scenario not begun within 90 s").isLessThan(deadline);
-                Thread.sleep(100);
-            }
             signal(p, "INT");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGINT").isTrue();
         } finally {
