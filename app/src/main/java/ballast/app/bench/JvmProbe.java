@@ -167,6 +167,28 @@ public final class JvmProbe {
                 .orElse(Double.NaN);
     }
 
+    /**
+     * Seconds the launcher ({@code ./ballast}) spent preparing the class-data archive before it
+     * started this JVM (once per build: a training run of its own), which the process's age
+     * includes; 0 when this launch did not prepare it.
+     */
+    public static double launcherArchiveSeconds() {
+        return archiveSeconds(System.getenv("BALLAST_ARCHIVE_NANOS"));
+    }
+
+    /** {@link #launcherArchiveSeconds} of the launcher's variable's value: 0 when absent, malformed or negative. */
+    static double archiveSeconds(String nanos) {
+        if (nanos == null) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(nanos.trim());
+            return n > 0 ? n / 1e9 : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** The 1, 5 and 15 minute load averages, as /proc/loadavg shows them, or "unknown". */
     public static String loadAverage() {
         try {

@@ -170,8 +170,7 @@ final class BenchCommand implements Callable<Integer> {
 
         // First, in a JVM that has run nothing yet: `ballast run` of the quickstart, to its first tick.
         double[] startup = startup();
-        err.printf(Locale.ROOT, "startup: `ballast run` of the quickstart reached the end of its first tick %.2f s after the JVM "
-                + "started (%.2f s after the command began; %.2f s of CPU)%n", startup[0], startup[1], startup[2]);
+        err.println(startupLine(startup));
         err.flush();
 
         BenchRunner runner = new BenchRunner(dir, rawGuests, histogram, jfr);
@@ -196,14 +195,12 @@ final class BenchCommand implements Callable<Integer> {
         phase = null; // from here on the outputs are written: charts, bench.csv, bench.md
         String loadAfter = JvmProbe.loadAverage();
         double totalSeconds = (System.nanoTime() - begin) / 1e9;
-        List<BenchTable.Verdict> verdicts = BenchTable.verdicts(rows, startup[0], JvmProbe.maxHeapBytes());
+        List<BenchTable.Verdict> verdicts = BenchTable.verdicts(rows, startup[0] - startup[3], JvmProbe.maxHeapBytes());
         List<Path> charts = ScalingCharts.write(dir, rows);
 
         List<String> header = new ArrayList<>(JvmProbe.machine());
         header.add("load average (1, 5, 15 min): " + loadBefore + " before, " + loadAfter + " after");
-        header.add(String.format(Locale.ROOT, "startup: `ballast run` of the quickstart reached the end of its first tick "
-                + "%.2f s after the JVM started (%.2f s after the command began; %.2f s of CPU by then, all threads)",
-                startup[0], startup[1], startup[2]));
+        header.add(startupLine(startup));
         header.add(String.format(Locale.ROOT, "bench: %s%s, %d scenarios in %.0f s", quick ? "--quick" : "full set",
                 only.isEmpty() ? "" : " --only " + String.join(",", only), rows.size(), totalSeconds));
         header.add(ballast.app.bench.RawWork.recorded().verdict(rows, quick)
@@ -236,18 +233,34 @@ final class BenchCommand implements Callable<Integer> {
      * JVM, which has run nothing else yet (JVM start, class loading, the scenario read, the report's
      * warm-up, the actor system, the guests booted, the first tick). A watcher notes when the run's
      * control reports its first tick. Returns {seconds from the JVM's start, seconds from the call,
-     * CPU seconds the process had used by then (every thread: JIT compilers and collectors too)};
-     * NaN when the run did not get there.
+     * CPU seconds the process had used by then (every thread: JIT compilers and collectors too),
+     * seconds the launcher spent preparing the class-data archive before this JVM (included in the
+     * first figure; 0 when it did not)}; NaN when the run did not get there.
      */
     static double[] startup() throws java.io.IOException, InterruptedException {
+        double archive = JvmProbe.launcherArchiveSeconds();
         Path dir = Files.createTempDirectory("ballast-bench-startup");
         startupDir = dir;
         try {
-            return startup(dir);
+            double[] s = startup(dir);
+            return new double[] {s[0], s[1], s[2], archive};
         } finally {
             deleteTree(dir);
             startupDir = null;
         }
+    }
+
+    /**
+     * The startup's line: {@code startup} as {@link #startup()} returns it. When the launcher
+     * prepared the class-data archive first (once per build), the process's age includes that
+     * training run; the line says how much, and the verdict leaves it out.
+     */
+    static String startupLine(double[] startup) {
+        String line = String.format(Locale.ROOT, "startup: `ballast run` of the quickstart reached the end of its first tick "
+                + "%.2f s after the JVM started (%.2f s after the command began; %.2f s of CPU by then, all threads)",
+                startup[0] - startup[3], startup[1], startup[2]);
+        return startup[3] > 0 ? line + String.format(Locale.ROOT, "; before the JVM, the launcher prepared the class-data "
+                + "archive (once per build) for %.2f s, left out", startup[3]) : line;
     }
 
     /** The startup run's temporary folder while it runs (an interrupt deletes it), else null. */

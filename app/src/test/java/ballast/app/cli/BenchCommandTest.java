@@ -26,6 +26,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void theStartupLineLeavesOutTheLaunchersArchivePreparationAndSaysHowLongItTook() {
+        String prepared = BenchCommand.startupLine(new double[] {6.52, 0.73, 1.89, 5.79});
+        assertThat(prepared).contains("end of its first tick 0.73 s after the JVM started",
+                "the launcher prepared the class-data archive (once per build) for 5.79 s, left out");
+        String plain = BenchCommand.startupLine(new double[] {2.20, 0.77, 2.80, 0});
+        assertThat(plain).contains("end of its first tick 2.20 s after the JVM started", "0.77 s after the command began",
+                "2.80 s of CPU").doesNotContain("archive");
+    }
+
+    @Test
     void anOutputPathThatIsAFileOrHoldsAFolderOfAnOutputsNameIsBadInputAndLeftAsItWas(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("results"), "mine");
         MainTest.Outcome o = MainTest.ballast("bench", "--quick", "--only", "10x16MiB", "--out", file.toString());
