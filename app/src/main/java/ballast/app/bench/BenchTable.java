@@ -309,10 +309,14 @@ public final class BenchTable {
         String compilers = Double.isNaN(r.cpuNanosPerAccessWithoutCompilers()) ? ""
                 : String.format(Locale.ROOT, "; without the JIT compilers' %.2f s of CPU in the window, %.2fx",
                         r.windowCompilerCpuSeconds(), r.cpuNanosPerAccessWithoutCompilers() / r.rawCpuNanosPerAccess());
+        // a sample's guests' state is smaller than the run's, and fits the caches better
+        String sample = r.rawGuests() >= r.guests() ? "" : String.format(Locale.ROOT,
+                "; the raw kernel replayed %s of the %s guests (--raw-guests %d replays them all)", grouped(r.rawGuests()),
+                grouped(r.guests()), r.guests());
         return new Verdict(what, String.format(Locale.ROOT, "%.2fx (%.1f ns of all threads against %.1f ns); with the guests'"
-                        + " generation of the same accesses (%.1f ns on its thread) the raw kernel would be at %.2fx%s", r.cpuRatioToRaw(),
+                        + " generation of the same accesses (%.1f ns on its thread) the raw kernel would be at %.2fx%s%s", r.cpuRatioToRaw(),
                 r.cpuNanosPerAccess(), r.rawCpuNanosPerAccess(), r.generationCpuNanosPerAccess(), r.rawPlusGenerationRatio(),
-                compilers), r.ok() && r.cpuRatioToRaw() <= target);
+                compilers, sample), r.ok() && r.cpuRatioToRaw() <= target);
     }
 
     private static BenchRow findPrefix(List<BenchRow> rows, String prefix) {
