@@ -105,6 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = outDir != null ? outDir : Path.of("runs", "bench" + (quick ? "-quick-" : "-")
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        boolean created = !Files.exists(dir);
         try {
             OutputFolder.check(dir, outputs(plan), List.of("scenarios"));
             Files.createDirectories(dir);
@@ -117,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         // Ctrl-C or SIGTERM: say what was left, and write nothing (a bench's outputs are its whole table);
         // while the outputs are being written, let them be written first.
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        Thread hook = new Thread(() -> onInterrupt(dir, done), "ballast-bench-interrupt");
+        Thread hook = new Thread(() -> onInterrupt(dir, created, done), "ballast-bench-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return play(plan, dir, out, err);
@@ -131,11 +132,31 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Removes {@code dir} when this bench made it ({@code created}) and it is still empty (an
+     * interrupt before the first scenario); true when it did. A folder that was there before, or
+     * holds anything, is left as it is.
+     */
+    static boolean removeIfMadeAndEmpty(Path dir, boolean created) {
+        if (!created) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+                return false;
+            }
+            Files.delete(dir);
+            return true;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false; // gone already, or not ours to remove
+        }
+    }
+
     /** What the bench is doing now, for the interrupt's message. */
     private volatile String phase = "the startup run";
 
     /** Runs in the shutdown hook: unless the bench is done, or writing its outputs, it ends here (130). */
-    private void onInterrupt(Path dir, java.util.concurrent.CountDownLatch done) {
+    private void onInterrupt(Path dir, boolean created, java.util.concurrent.CountDownLatch done) {
         if (done.getCount() == 0) {
             return;
         }
@@ -150,7 +171,8 @@ final class BenchCommand implements Callable<Integer> {
         System.err.println();
         System.err.println("ballast: bench interrupted during " + phase + "; no results written (no bench.csv or bench.md in "
                 + dir + (Files.isDirectory(dir.resolve("scenarios"))
-                ? "; its scenarios/ holds the generated scenarios played or begun, each runnable)" : ")"));
+                ? "; its scenarios/ holds the generated scenarios played or begun, each runnable)"
+                : removeIfMadeAndEmpty(dir, created) ? "; the folder, made for them and empty, removed)" : ")"));
         System.err.flush();
         System.out.flush();
         Path temporary = startupDir;

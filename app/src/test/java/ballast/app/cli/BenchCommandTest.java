@@ -26,6 +26,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void anInterruptedBenchRemovesOnlyAnEmptyFolderItMadeItself(@TempDir Path dir) throws Exception {
+        Path made = Files.createDirectories(dir.resolve("made"));
+        assertThat(BenchCommand.removeIfMadeAndEmpty(made, true)).isTrue();
+        assertThat(made).doesNotExist();
+
+        Path users = Files.createDirectories(dir.resolve("users"));
+        assertThat(BenchCommand.removeIfMadeAndEmpty(users, false)).as("there before the bench").isFalse();
+        assertThat(users).isEmptyDirectory();
+
+        Path holding = Files.createDirectories(dir.resolve("holding"));
+        Files.writeString(holding.resolve("notes.txt"), "mine");
+        assertThat(BenchCommand.removeIfMadeAndEmpty(holding, true)).as("not empty").isFalse();
+        assertThat(holding.resolve("notes.txt")).hasContent("mine");
+
+        assertThat(BenchCommand.removeIfMadeAndEmpty(dir.resolve("gone"), true)).as("not there").isFalse();
+    }
+
+    @Test
     void theStartupLineLeavesOutTheLaunchersArchivePreparationAndSaysHowLongItTook() {
         String prepared = BenchCommand.startupLine(new double[] {6.52, 0.73, 1.89, 5.79});
         assertThat(prepared).contains("end of its first tick 0.73 s after the JVM started",
